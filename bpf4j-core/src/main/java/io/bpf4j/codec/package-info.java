@@ -1,0 +1,2 @@
+/** Codecs between Java values and the bytes of map keys, values and events. */
+package io.bpf4j.codec;

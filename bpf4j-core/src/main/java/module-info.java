@@ -1,0 +1,12 @@
+/**
+ * bpf4j: load eBPF objects, attach their programs and drive their maps from Java, with every
+ * kernel call made through {@code java.lang.foreign}.
+ *
+ * <p>Run with {@code --enable-native-access=io.bpf4j} on the module path (or
+ * {@code --enable-native-access=ALL-UNNAMED} on the class path), as root or with
+ * CAP_BPF and CAP_PERFMON.
+ */
+module io.bpf4j {
+
+    exports io.bpf4j;
+}
