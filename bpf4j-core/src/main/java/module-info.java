@@ -9,4 +9,6 @@
 module io.bpf4j {
 
     exports io.bpf4j;
+    exports io.bpf4j.asm;
+    exports io.bpf4j.features;
 }

@@ -1,0 +1,428 @@
+package io.bpf4j;
+
+import io.bpf4j.internal.sys.Attr;
+import io.bpf4j.internal.sys.Bpf;
+import io.bpf4j.internal.sys.BpfCmd;
+import io.bpf4j.internal.sys.Cpus;
+import io.bpf4j.internal.sys.Fd;
+import io.bpf4j.internal.sys.Scratch;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A live BPF map: owns its file descriptor until {@link #close()}. The raw layer works on
+ * {@link MemorySegment}s (native segments go to the kernel as they are: no copy, no allocation)
+ * and on {@code byte[]}.
+ *
+ * <pre>{@code
+ * try (BpfMap map = BpfMap.create(MapSpec.builder(MapType.HASH)
+ *         .name("counts").keySize(4).valueSize(8).maxEntries(1024).build())) {
+ *     map.update(new byte[] {1, 0, 0, 0}, new byte[8], UpdateFlag.ANY);
+ *     Optional<byte[]> v = map.lookup(new byte[] {1, 0, 0, 0});
+ * }
+ * }</pre>
+ *
+ * <p>Per-CPU maps hold one value per possible CPU, each rounded up to 8 bytes: the raw value
+ * buffer is {@link #valueBufferSize()} bytes.
+ */
+public final class BpfMap implements AutoCloseable {
+    private final Fd fd;
+    private final String name;
+    private final MapType type;
+    private final int keySize;
+    private final int valueSize;
+    private final int maxEntries;
+    private final int flags;
+    private final int valueBufferSize;
+    private final String what;
+
+    private BpfMap(Fd fd, String name, MapType type, int keySize, int valueSize, int maxEntries, int flags) {
+        this.fd = fd;
+        this.name = name;
+        this.type = type;
+        this.keySize = keySize;
+        this.valueSize = valueSize;
+        this.maxEntries = maxEntries;
+        this.flags = flags;
+        this.valueBufferSize = type.isPerCpu() ? ((valueSize + 7) & ~7) * Cpus.possibleCount() : valueSize;
+        this.what = "map \"" + name + "\"";
+    }
+
+    /**
+     * Creates a map in the kernel.
+     *
+     * @throws NotSupportedException when this kernel lacks the map type
+     * @throws PermissionException without CAP_BPF
+     * @throws BpfException for every other refusal, with the errno
+     */
+    public static BpfMap create(MapSpec spec) {
+        BpfMap inner = null;
+        try (Arena arena = Arena.ofConfined()) {
+            if (spec.type().isMapInMap()) {
+                MapSpec innerSpec = spec.innerMap().orElseThrow(() -> new IllegalArgumentException(
+                        "map \"" + spec.name() + "\" of type " + spec.type() + " needs an inner map spec"));
+                inner = create(innerSpec.toBuilder().name(spec.name() + ".inner").build());
+            }
+            MemorySegment attr = arena.allocate(Attr.MapCreate.LAYOUT);
+            attr.set(JAVA_INT, Attr.MapCreate.MAP_TYPE, spec.type().value());
+            attr.set(JAVA_INT, Attr.MapCreate.KEY_SIZE, spec.keySize());
+            attr.set(JAVA_INT, Attr.MapCreate.VALUE_SIZE, spec.valueSize());
+            attr.set(JAVA_INT, Attr.MapCreate.MAX_ENTRIES, spec.maxEntries());
+            int flags = spec.flags() | (spec.numaNode().isPresent() ? MapFlags.NUMA_NODE : 0);
+            attr.set(JAVA_INT, Attr.MapCreate.MAP_FLAGS, flags);
+            attr.set(JAVA_INT, Attr.MapCreate.NUMA_NODE, spec.numaNode().orElse(0));
+            attr.set(JAVA_LONG, Attr.MapCreate.MAP_EXTRA, spec.mapExtra());
+            if (inner != null) {
+                attr.set(JAVA_INT, Attr.MapCreate.INNER_MAP_FD, inner.fd.raw());
+            }
+            Bpf.putObjectName(attr, Attr.MapCreate.MAP_NAME, spec.name());
+            long r = Bpf.call(BpfCmd.MAP_CREATE, attr, Attr.MapCreate.SIZE);
+            String what = "map \"" + spec.name() + "\" (" + spec.type() + ", key " + spec.keySize()
+                    + " B, value " + spec.valueSize() + " B, max_entries " + spec.maxEntries() + ")";
+            if (r < 0) {
+                throw createError(spec, r, what);
+            }
+            return new BpfMap(new Fd((int) r, "map \"" + spec.name() + "\""), spec.name(), spec.type(),
+                    spec.keySize(), spec.valueSize(), spec.maxEntries(), flags);
+        } finally {
+            if (inner != null) {
+                inner.close();
+            }
+        }
+    }
+
+    private static BpfException createError(MapSpec spec, long r, String what) {
+        int errno = (int) -r;
+        if ((errno == Errno.EINVAL.number() || errno == Errno.EOPNOTSUPP.number() || errno == Errno.ENOTSUPP.number())
+                && !io.bpf4j.features.MapFeatures.supports(spec.type())) {
+            return new NotSupportedException("map type " + spec.type(), spec.type().since(), errno,
+                    BpfCmd.MAP_CREATE.kernelName(), what);
+        }
+        return Bpf.error("cannot create " + what, r, BpfCmd.MAP_CREATE, what);
+    }
+
+    /** Opens the map behind {@code fd} with a duplicate of it; the caller keeps (and closes) its own fd. */
+    public static BpfMap fromFd(int fd) {
+        return fromOwnedFd(Fd.dupOf(fd, "map fd " + fd));
+    }
+
+    /** Takes ownership of {@code fd}, a map fd the caller will not close. */
+    public static BpfMap adoptFd(int fd) {
+        return fromOwnedFd(new Fd(fd, "map fd " + fd));
+    }
+
+    /** Opens the map with this kernel id. */
+    public static BpfMap fromId(int id) {
+        return fromOwnedFd(Bpf.fdById(BpfCmd.MAP_GET_FD_BY_ID, id, "map id " + id));
+    }
+
+    /** Opens the map pinned at {@code path} (on a bpffs). */
+    public static BpfMap fromPin(Path path) {
+        return fromOwnedFd(Bpf.getPinned(path, "map pinned at " + path));
+    }
+
+    private static BpfMap fromOwnedFd(Fd fd) {
+        try {
+            MapInfo info = readInfo(fd);
+            MapType type = info.type().orElseThrow(() -> new BpfException(
+                    fd.what() + " has map type " + info.rawType() + ", unknown to bpf4j"));
+            return new BpfMap(fd, info.name(), type, info.keySize(), info.valueSize(), info.maxEntries(),
+                    info.flags());
+        } catch (RuntimeException e) {
+            fd.close();
+            throw e;
+        }
+    }
+
+    private static MapInfo readInfo(Fd fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(MapInfoLayout.SIZE, 8);
+            Bpf.infoByFd(fd, info);
+            return MapInfoLayout.read(info);
+        }
+    }
+
+    /** The kernel's view of this map. */
+    public MapInfo info() {
+        return readInfo(fd);
+    }
+
+    /** The map's name as given at creation (or as the kernel kept it, for opened maps). */
+    public String name() {
+        return name;
+    }
+
+    public MapType type() {
+        return type;
+    }
+
+    public int keySize() {
+        return keySize;
+    }
+
+    /** The value size of one element (one CPU's slot for per-CPU maps). */
+    public int valueSize() {
+        return valueSize;
+    }
+
+    public int maxEntries() {
+        return maxEntries;
+    }
+
+    public int flags() {
+        return flags;
+    }
+
+    /** Bytes of a whole raw value: {@link #valueSize()}, or 8-rounded slots × possible CPUs. */
+    public int valueBufferSize() {
+        return valueBufferSize;
+    }
+
+    /** The map's file descriptor number, valid until {@link #close()}; do not close it yourself. */
+    public int fd() {
+        return fd.raw();
+    }
+
+    /** The owned descriptor, for bpf4j's own packages. */
+    Fd ownedFd() {
+        return fd;
+    }
+
+    /** Pins the map at {@code path} on a bpffs; the pin outlives this object. */
+    public void pin(Path path) {
+        Bpf.pin(fd, path);
+    }
+
+    /** Removes a pin made by {@link #pin} (any pinned path: it is a file on bpffs). */
+    public static void unpin(Path path) {
+        try {
+            java.nio.file.Files.delete(path);
+        } catch (java.io.IOException e) {
+            throw new BpfException("cannot unpin " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- raw element operations ----------------------------------------------------------
+
+    /**
+     * Looks {@code key} up into {@code value}.
+     *
+     * @return false when the key is not in the map ({@code value} is then untouched)
+     */
+    public boolean lookup(MemorySegment key, MemorySegment value) {
+        checkKey(key);
+        checkValue(value);
+        int raw = fd.acquire();
+        try {
+            Scratch s = Scratch.get();
+            MemorySegment v = value.isNative() ? value : s.value(valueBufferSize);
+            MemorySegment attr = s.attr(Attr.MapElem.SIZE);
+            attr.set(JAVA_INT, Attr.MapElem.MAP_FD, raw);
+            attr.set(JAVA_LONG, Attr.MapElem.KEY, nativeKey(s, key));
+            attr.set(JAVA_LONG, Attr.MapElem.VALUE, v.address());
+            long r = Bpf.call(BpfCmd.MAP_LOOKUP_ELEM, attr, Attr.MapElem.SIZE);
+            if (r == -Errno.ENOENT.number()) {
+                return false;
+            }
+            if (r < 0) {
+                throw Bpf.error("lookup failed", r, BpfCmd.MAP_LOOKUP_ELEM, what);
+            }
+            if (v != value) {
+                MemorySegment.copy(v, 0, value, 0, valueBufferSize);
+            }
+            return true;
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** Looks {@code key} up; the value's bytes, or empty when the key is not in the map. */
+    public Optional<byte[]> lookup(byte[] key) {
+        byte[] value = new byte[valueBufferSize];
+        return lookup(MemorySegment.ofArray(key), MemorySegment.ofArray(value)) ? Optional.of(value) : Optional.empty();
+    }
+
+    /**
+     * Writes {@code value} under {@code key}.
+     *
+     * @throws KeyExistsException with {@link UpdateFlag#NOEXIST} when the key is there
+     * @throws KeyNotFoundException with {@link UpdateFlag#EXIST} when it is not
+     * @throws MapFullException when a hash map is at max_entries
+     */
+    public void update(MemorySegment key, MemorySegment value, UpdateFlag flag) {
+        checkKey(key);
+        checkValue(value);
+        int raw = fd.acquire();
+        try {
+            Scratch s = Scratch.get();
+            MemorySegment attr = s.attr(Attr.MapElem.SIZE);
+            attr.set(JAVA_INT, Attr.MapElem.MAP_FD, raw);
+            attr.set(JAVA_LONG, Attr.MapElem.KEY, nativeKey(s, key));
+            attr.set(JAVA_LONG, Attr.MapElem.VALUE, nativeValue(s, value));
+            attr.set(JAVA_LONG, Attr.MapElem.FLAGS, flag.value());
+            long r = Bpf.call(BpfCmd.MAP_UPDATE_ELEM, attr, Attr.MapElem.SIZE);
+            if (r < 0) {
+                throw updateError(r, flag);
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** {@link #update(MemorySegment, MemorySegment, UpdateFlag)} for arrays. */
+    public void update(byte[] key, byte[] value, UpdateFlag flag) {
+        update(MemorySegment.ofArray(key), MemorySegment.ofArray(value), flag);
+    }
+
+    private BpfException updateError(long r, UpdateFlag flag) {
+        int errno = (int) -r;
+        String cmd = BpfCmd.MAP_UPDATE_ELEM.kernelName();
+        if (errno == Errno.EEXIST.number()) {
+            return new KeyExistsException("key already in " + what + " (update with NOEXIST)", errno, cmd, what);
+        }
+        if (errno == Errno.ENOENT.number()) {
+            return new KeyNotFoundException("key not in " + what + " (update with " + flag + ")", errno, cmd, what);
+        }
+        if (errno == Errno.E2BIG.number() || errno == Errno.ENOSPC.number()) {
+            return new MapFullException(what + " is full (max_entries " + maxEntries + ")", errno, cmd, what);
+        }
+        return Bpf.error("update failed", r, BpfCmd.MAP_UPDATE_ELEM, what);
+    }
+
+    /**
+     * Deletes {@code key}.
+     *
+     * @return false when the key was not in the map
+     */
+    public boolean delete(MemorySegment key) {
+        checkKey(key);
+        int raw = fd.acquire();
+        try {
+            Scratch s = Scratch.get();
+            MemorySegment attr = s.attr(Attr.MapElem.SIZE);
+            attr.set(JAVA_INT, Attr.MapElem.MAP_FD, raw);
+            attr.set(JAVA_LONG, Attr.MapElem.KEY, nativeKey(s, key));
+            long r = Bpf.call(BpfCmd.MAP_DELETE_ELEM, attr, Attr.MapElem.SIZE);
+            if (r == -Errno.ENOENT.number()) {
+                return false;
+            }
+            if (r < 0) {
+                throw Bpf.error("delete failed", r, BpfCmd.MAP_DELETE_ELEM, what);
+            }
+            return true;
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** {@link #delete(MemorySegment)} for an array key. */
+    public boolean delete(byte[] key) {
+        return delete(MemorySegment.ofArray(key));
+    }
+
+    /**
+     * The key after {@code key} in the map's iteration order into {@code next}; the first key when
+     * {@code key} is empty or no longer in the map (as the kernel does for hash maps).
+     *
+     * @return false at the end of the map
+     */
+    public boolean nextKey(Optional<MemorySegment> key, MemorySegment next) {
+        key.ifPresent(this::checkKey);
+        checkKey(next);
+        int raw = fd.acquire();
+        try {
+            Scratch s = Scratch.get();
+            MemorySegment n = next.isNative() ? next : s.value(keySize);
+            MemorySegment attr = s.attr(Attr.MapElem.SIZE);
+            attr.set(JAVA_INT, Attr.MapElem.MAP_FD, raw);
+            attr.set(JAVA_LONG, Attr.MapElem.KEY, key.isPresent() ? nativeKey(s, key.get()) : 0L);
+            attr.set(JAVA_LONG, Attr.MapElem.VALUE, n.address());
+            long r = Bpf.call(BpfCmd.MAP_GET_NEXT_KEY, attr, Attr.MapElem.SIZE);
+            if (r == -Errno.ENOENT.number()) {
+                return false;
+            }
+            if (r < 0) {
+                throw Bpf.error("get next key failed", r, BpfCmd.MAP_GET_NEXT_KEY, what);
+            }
+            if (n != next) {
+                MemorySegment.copy(n, 0, next, 0, keySize);
+            }
+            return true;
+        } finally {
+            fd.release();
+        }
+    }
+
+    private long nativeKey(Scratch s, MemorySegment key) {
+        if (key.isNative()) {
+            return key.address();
+        }
+        MemorySegment k = s.key(keySize);
+        MemorySegment.copy(key, 0, k, 0, keySize);
+        return k.address();
+    }
+
+    private long nativeValue(Scratch s, MemorySegment value) {
+        if (value.isNative()) {
+            return value.address();
+        }
+        MemorySegment v = s.value(valueBufferSize);
+        MemorySegment.copy(value, 0, v, 0, valueBufferSize);
+        return v.address();
+    }
+
+    private void checkKey(MemorySegment key) {
+        if (key.byteSize() < keySize) {
+            throw new IllegalArgumentException(what + ": key of " + key.byteSize() + " bytes, the map's keys are "
+                    + keySize + " bytes");
+        }
+    }
+
+    private void checkValue(MemorySegment value) {
+        if (value.byteSize() < valueBufferSize) {
+            throw new IllegalArgumentException(what + ": value of " + value.byteSize() + " bytes, the map needs "
+                    + valueBufferSize + " bytes" + (type.isPerCpu() ? " (" + Cpus.possibleCount()
+                    + " possible CPUs × " + ((valueSize + 7) & ~7) + " B)" : ""));
+        }
+    }
+
+    /** Closes the map's fd; the kernel frees the map when nothing else holds it. Idempotent. */
+    @Override
+    public void close() {
+        fd.close();
+    }
+
+    @Override
+    public String toString() {
+        return "BpfMap[" + name + " " + type + " key " + keySize + " value " + valueSize + " max " + maxEntries
+                + (fd.isClosed() ? " closed" : "") + "]";
+    }
+
+    /** bpf_map_info, as far as bpf4j reads it. */
+    static final class MapInfoLayout {
+        static final int SIZE = 88;
+
+        static MapInfo read(MemorySegment s) {
+            int rawType = s.get(JAVA_INT, 0);
+            byte[] nameBytes = s.asSlice(24, 16).toArray(JAVA_BYTE);
+            int len = 0;
+            while (len < nameBytes.length && nameBytes[len] != 0) {
+                len++;
+            }
+            return new MapInfo(MapType.of(rawType), rawType, s.get(JAVA_INT, 4), s.get(JAVA_INT, 8),
+                    s.get(JAVA_INT, 12), s.get(JAVA_INT, 16), s.get(JAVA_INT, 20),
+                    new String(nameBytes, 0, len, StandardCharsets.US_ASCII),
+                    s.get(JAVA_INT, 64), s.get(JAVA_INT, 68), s.get(JAVA_INT, 72), s.get(JAVA_LONG, 80));
+        }
+
+        private MapInfoLayout() {
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package io.bpf4j;
+
+import io.bpf4j.asm.Instruction;
+import io.bpf4j.internal.sys.Attr;
+import io.bpf4j.internal.sys.Bpf;
+import io.bpf4j.internal.sys.BpfCmd;
+import io.bpf4j.internal.sys.Fd;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A live, verified BPF program: owns its file descriptor until {@link #close()}.
+ *
+ * <pre>{@code
+ * try (Program p = Program.load(spec)) {
+ *     TestRunResult r = p.testRun(TestRunOptions.data(new byte[64]));
+ *     System.out.println(r.returnValue());
+ * }
+ * }</pre>
+ */
+public final class Program implements AutoCloseable {
+    private static final int INITIAL_LOG = 64 * 1024;
+    private static final int MAX_LOG = 16 * 1024 * 1024;
+
+    private final Fd fd;
+    private final String name;
+    private final ProgramType type;
+    private final String verifierLog;
+
+    private Program(Fd fd, String name, ProgramType type, String verifierLog) {
+        this.fd = fd;
+        this.name = name;
+        this.type = type;
+        this.verifierLog = verifierLog;
+    }
+
+    /**
+     * Loads a program; the verifier checks it.
+     *
+     * @throws VerifierException when the verifier rejects it, with the log
+     * @throws PermissionException without the needed capabilities
+     */
+    public static Program load(ProgramSpec spec) {
+        return load(spec, LoadOptions.DEFAULT);
+    }
+
+    /**
+     * Loads a program with options (verifier log level, extra load attributes).
+     *
+     * @throws VerifierException when the verifier rejects it, with the log
+     */
+    public static Program load(ProgramSpec spec, LoadOptions options) {
+        if (spec.instructions().isEmpty()) {
+            throw new IllegalArgumentException("program \"" + spec.name() + "\" has no instructions");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            byte[] code = Instruction.encodeAll(spec.instructions());
+            MemorySegment insns = arena.allocate(code.length, 8);
+            MemorySegment.copy(code, 0, insns, JAVA_BYTE, 0, code.length);
+            MemorySegment license = arena.allocateFrom(spec.license());
+            MemorySegment attr = arena.allocate(Attr.ProgLoad.LAYOUT);
+            int logLevel = options.logLevel();
+            int logSize = logLevel > 0 ? INITIAL_LOG : 0;
+            for (;;) {
+                attr.fill((byte) 0);
+                attr.set(JAVA_INT, Attr.ProgLoad.PROG_TYPE, spec.type().value());
+                attr.set(JAVA_INT, Attr.ProgLoad.INSN_CNT, code.length / Instruction.SLOT_SIZE);
+                attr.set(JAVA_LONG, Attr.ProgLoad.INSNS, insns.address());
+                attr.set(JAVA_LONG, Attr.ProgLoad.LICENSE, license.address());
+                attr.set(JAVA_INT, Attr.ProgLoad.KERN_VERSION, spec.kernelVersion());
+                attr.set(JAVA_INT, Attr.ProgLoad.PROG_FLAGS, spec.flags());
+                spec.attachType().ifPresent(t -> attr.set(JAVA_INT, Attr.ProgLoad.EXPECTED_ATTACH_TYPE, t.value()));
+                attr.set(JAVA_INT, Attr.ProgLoad.ATTACH_BTF_ID, spec.attachBtfId());
+                Bpf.putObjectName(attr, Attr.ProgLoad.PROG_NAME, spec.name());
+                options.extra().accept(attr, arena);
+                MemorySegment log = MemorySegment.NULL;
+                if (logSize > 0) {
+                    log = arena.allocate(logSize);
+                    attr.set(JAVA_INT, Attr.ProgLoad.LOG_LEVEL, logLevel);
+                    attr.set(JAVA_INT, Attr.ProgLoad.LOG_SIZE, logSize);
+                    attr.set(JAVA_LONG, Attr.ProgLoad.LOG_BUF, log.address());
+                }
+                long r = Bpf.call(BpfCmd.PROG_LOAD, attr, Attr.ProgLoad.SIZE);
+                String text = logSize > 0 ? log.getString(0) : "";
+                if (r >= 0) {
+                    return new Program(new Fd((int) r, "program \"" + spec.name() + "\""), spec.name(),
+                            spec.type(), text);
+                }
+                int errno = (int) -r;
+                if (errno == Errno.ENOSPC.number() && logSize > 0 && logSize < MAX_LOG) {
+                    int need = attr.get(JAVA_INT, Attr.ProgLoad.LOG_TRUE_SIZE);
+                    logSize = Math.min(MAX_LOG, Math.max(logSize * 4, need + 1));
+                    continue;
+                }
+                if (logSize == 0 && (errno == Errno.EACCES.number() || errno == Errno.EINVAL.number())) {
+                    // Loaded without a log for speed, as libbpf does; retry once to explain the failure.
+                    logLevel = 1;
+                    logSize = INITIAL_LOG;
+                    continue;
+                }
+                if (errno == Errno.EPERM.number() && text.isEmpty()) {
+                    throw Bpf.error("cannot load program \"" + spec.name() + "\" (" + spec.type() + ")", r,
+                            BpfCmd.PROG_LOAD, "program \"" + spec.name() + "\"");
+                }
+                throw new VerifierException(VerifierLogs.summary(spec, text), errno, spec.name(), text);
+            }
+        }
+    }
+
+    /** The verifier's log of a successful load; empty unless {@link LoadOptions#logLevel()} was set. */
+    public String verifierLog() {
+        return verifierLog;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public ProgramType type() {
+        return type;
+    }
+
+    /** The program's fd number, valid until {@link #close()}; do not close it yourself. */
+    public int fd() {
+        return fd.raw();
+    }
+
+    /** The owned descriptor, for bpf4j's own packages. */
+    Fd ownedFd() {
+        return fd;
+    }
+
+    /** Pins the program at {@code path} on a bpffs. */
+    public void pin(Path path) {
+        Bpf.pin(fd, path);
+    }
+
+    /**
+     * Runs the program once or {@code repeat} times in the kernel on the given input
+     * (BPF_PROG_TEST_RUN) — for XDP, tc, socket filters, raw tracepoints and syscall programs.
+     */
+    public TestRunResult testRun(TestRunOptions options) {
+        int raw = fd.acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(Attr.TestRun.LAYOUT);
+            attr.set(JAVA_INT, Attr.TestRun.PROG_FD, raw);
+            byte[] data = options.data();
+            MemorySegment dataOut = MemorySegment.NULL;
+            if (data.length > 0) {
+                MemorySegment in = arena.allocate(data.length);
+                MemorySegment.copy(data, 0, in, JAVA_BYTE, 0, data.length);
+                attr.set(JAVA_LONG, Attr.TestRun.DATA_IN, in.address());
+                attr.set(JAVA_INT, Attr.TestRun.DATA_SIZE_IN, data.length);
+                int outSize = options.dataOutSize() > 0 ? options.dataOutSize() : data.length + 256;
+                dataOut = arena.allocate(outSize);
+                attr.set(JAVA_LONG, Attr.TestRun.DATA_OUT, dataOut.address());
+                attr.set(JAVA_INT, Attr.TestRun.DATA_SIZE_OUT, outSize);
+            }
+            byte[] ctx = options.context();
+            MemorySegment ctxOut = MemorySegment.NULL;
+            if (ctx.length > 0) {
+                MemorySegment in = arena.allocate(ctx.length);
+                MemorySegment.copy(ctx, 0, in, JAVA_BYTE, 0, ctx.length);
+                attr.set(JAVA_LONG, Attr.TestRun.CTX_IN, in.address());
+                attr.set(JAVA_INT, Attr.TestRun.CTX_SIZE_IN, ctx.length);
+                if (options.contextOut()) {
+                    ctxOut = arena.allocate(ctx.length);
+                    attr.set(JAVA_LONG, Attr.TestRun.CTX_OUT, ctxOut.address());
+                    attr.set(JAVA_INT, Attr.TestRun.CTX_SIZE_OUT, ctx.length);
+                }
+            }
+            attr.set(JAVA_INT, Attr.TestRun.REPEAT, options.repeat());
+            attr.set(JAVA_INT, Attr.TestRun.FLAGS, options.flags());
+            attr.set(JAVA_INT, Attr.TestRun.CPU, options.cpu());
+            attr.set(JAVA_INT, Attr.TestRun.BATCH_SIZE, options.batchSize());
+            long r = Bpf.call(BpfCmd.PROG_TEST_RUN, attr, Attr.TestRun.SIZE);
+            if (r < 0) {
+                throw Bpf.errorOrUnsupported("test run of program \"" + name + "\" failed", r,
+                        BpfCmd.PROG_TEST_RUN, "program \"" + name + "\"", "BPF_PROG_TEST_RUN for " + type, "");
+            }
+            byte[] outData = new byte[0];
+            if (dataOut != MemorySegment.NULL) {
+                int n = attr.get(JAVA_INT, Attr.TestRun.DATA_SIZE_OUT);
+                outData = dataOut.asSlice(0, Math.min(n, dataOut.byteSize())).toArray(JAVA_BYTE);
+            }
+            byte[] outCtx = new byte[0];
+            if (ctxOut != MemorySegment.NULL) {
+                int n = attr.get(JAVA_INT, Attr.TestRun.CTX_SIZE_OUT);
+                outCtx = ctxOut.asSlice(0, Math.min(n, ctxOut.byteSize())).toArray(JAVA_BYTE);
+            }
+            return new TestRunResult(attr.get(JAVA_INT, Attr.TestRun.RETVAL), outData, outCtx,
+                    Duration.ofNanos(Integer.toUnsignedLong(attr.get(JAVA_INT, Attr.TestRun.DURATION))));
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** Closes the program's fd; attached links keep the program alive in the kernel. */
+    @Override
+    public void close() {
+        fd.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Program[" + name + " " + type + (fd.isClosed() ? " closed" : "") + "]";
+    }
+
+    static String cString(byte[] b) {
+        int n = 0;
+        while (n < b.length && b[n] != 0) {
+            n++;
+        }
+        return new String(b, 0, n, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,122 @@
+package io.bpf4j.features;
+
+import io.bpf4j.Errno;
+import io.bpf4j.MapFlags;
+import io.bpf4j.MapType;
+import io.bpf4j.internal.sys.Attr;
+import io.bpf4j.internal.sys.Bpf;
+import io.bpf4j.internal.sys.BpfCmd;
+import io.bpf4j.internal.sys.Libc;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Whether the running kernel has a map type, probed once per type by creating the smallest map
+ * of that type (as libbpf's {@code libbpf_probe_bpf_map_type} does) and cached for the life of
+ * the JVM. The probe talks to the kernel directly, so it never recurses into {@code BpfMap}.
+ *
+ * <pre>{@code
+ * if (MapFeatures.supports(MapType.RINGBUF)) { ... }
+ * }</pre>
+ */
+public final class MapFeatures {
+    private static final Map<MapType, Integer> CACHE = new ConcurrentHashMap<>();
+
+    private MapFeatures() {
+    }
+
+    /** True when a map of this type can be created on this kernel. */
+    public static boolean supports(MapType type) {
+        return probeErrno(type) == 0;
+    }
+
+    /**
+     * The errno the kernel gave when the probe created a map of this type, or 0 when it worked:
+     * the reason to show when a type is missing.
+     */
+    public static int probeErrno(MapType type) {
+        return CACHE.computeIfAbsent(type, MapFeatures::probe);
+    }
+
+    private static int probe(MapType type) {
+        int key = 4;
+        int value = 4;
+        int max = 1;
+        int flags = 0;
+        switch (type) {
+            case STACK_TRACE -> value = 8;
+            case LPM_TRIE -> {
+                key = 8;
+                value = 8;
+                flags = MapFlags.NO_PREALLOC;
+            }
+            case CGROUP_STORAGE, PERCPU_CGROUP_STORAGE -> {
+                key = 16;
+                value = 8;
+                max = 0;
+            }
+            case QUEUE, STACK -> key = 0;
+            case BLOOM_FILTER -> key = 0;
+            case RINGBUF, USER_RINGBUF -> {
+                key = 0;
+                value = 0;
+                max = 4096;
+            }
+            case ARENA -> {
+                key = 0;
+                value = 0;
+                flags = MapFlags.MMAPABLE;
+            }
+            case SK_STORAGE, INODE_STORAGE, TASK_STORAGE, CGRP_STORAGE -> {
+                return LocalStorageProbe.probe(type);
+            }
+            default -> {
+            }
+        }
+        int innerFd = -1;
+        try (Arena arena = Arena.ofConfined()) {
+            if (type.isMapInMap()) {
+                long inner = create(arena, MapType.ARRAY.value(), 4, 4, 1, 0, -1);
+                if (inner < 0) {
+                    return (int) -inner;
+                }
+                innerFd = (int) inner;
+            }
+            long r = create(arena, type.value(), key, value, max, flags, innerFd);
+            if (r < 0) {
+                return (int) -r;
+            }
+            Libc.syscall(Libc.SYS_CLOSE, r, 0, 0);
+            return 0;
+        } finally {
+            if (innerFd >= 0) {
+                Libc.syscall(Libc.SYS_CLOSE, innerFd, 0, 0);
+            }
+        }
+    }
+
+    static long create(Arena arena, int type, int key, int value, int max, int flags, int innerFd) {
+        MemorySegment attr = arena.allocate(Attr.MapCreate.LAYOUT);
+        attr.set(JAVA_INT, Attr.MapCreate.MAP_TYPE, type);
+        attr.set(JAVA_INT, Attr.MapCreate.KEY_SIZE, key);
+        attr.set(JAVA_INT, Attr.MapCreate.VALUE_SIZE, value);
+        attr.set(JAVA_INT, Attr.MapCreate.MAX_ENTRIES, max);
+        attr.set(JAVA_INT, Attr.MapCreate.MAP_FLAGS, flags);
+        attr.set(JAVA_LONG, Attr.MapCreate.MAP_EXTRA, 0);
+        if (innerFd >= 0) {
+            attr.set(JAVA_INT, Attr.MapCreate.INNER_MAP_FD, innerFd);
+        }
+        return Bpf.call(BpfCmd.MAP_CREATE, attr, Attr.MapCreate.SIZE);
+    }
+
+    /** The errno name of a probe result, for skip and error messages. */
+    public static String reason(MapType type) {
+        int e = probeErrno(type);
+        return e == 0 ? "supported" : "map type " + type + ": BPF_MAP_CREATE gave " + Errno.nameOf(e);
+    }
+}

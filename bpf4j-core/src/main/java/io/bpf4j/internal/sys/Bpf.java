@@ -1,0 +1,137 @@
+package io.bpf4j.internal.sys;
+
+import io.bpf4j.BpfException;
+import io.bpf4j.Errno;
+import io.bpf4j.NotSupportedException;
+import io.bpf4j.PermissionException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * bpf(2): the one entry point for every BPF command, and the small commands that need no
+ * object-specific logic (pin, get by path, ids, info). Results follow {@link Libc#syscall}:
+ * {@code >= 0} or {@code -errno}.
+ */
+public final class Bpf {
+    private Bpf() {
+    }
+
+    /** bpf(cmd, attr, size); returns the kernel's result or {@code -errno}. */
+    public static long call(BpfCmd cmd, MemorySegment attr, int size) {
+        long r;
+        do {
+            r = Libc.syscall(Libc.SYS_BPF, cmd.number(), attr.address(), size, 0, 0, 0);
+        } while (r == -Errno.EINTR.number() || (r == -Errno.EAGAIN.number() && cmd == BpfCmd.PROG_LOAD));
+        return r;
+    }
+
+    /**
+     * The exception for a failed command when the caller has no more specific one: EPERM/EACCES
+     * become {@link PermissionException}, the rest {@link BpfException}.
+     */
+    public static BpfException error(String message, long negErrno, BpfCmd cmd, String object) {
+        int errno = (int) -negErrno;
+        if (errno == Errno.EPERM.number() || errno == Errno.EACCES.number()) {
+            return new PermissionException(message, errno, cmd.kernelName(), object);
+        }
+        return new BpfException(message, errno, cmd.kernelName(), object);
+    }
+
+    /** {@link #error} but with EINVAL/EOPNOTSUPP/ENOTSUPP read as "feature missing". */
+    public static BpfException errorOrUnsupported(String message, long negErrno, BpfCmd cmd, String object,
+                                                  String feature, String since) {
+        int errno = (int) -negErrno;
+        if (errno == Errno.EINVAL.number() || errno == Errno.EOPNOTSUPP.number()
+                || errno == Errno.ENOTSUPP.number()) {
+            return new NotSupportedException(feature, since, errno, cmd.kernelName(), object);
+        }
+        return error(message, negErrno, cmd, object);
+    }
+
+    /** Pins the object behind {@code fd} at {@code path} on a bpffs. */
+    public static void pin(Fd fd, Path path) {
+        int raw = fd.acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(Attr.ObjPin.LAYOUT);
+            attr.set(JAVA_LONG, Attr.ObjPin.PATHNAME, arena.allocateFrom(path.toString()).address());
+            attr.set(JAVA_INT, Attr.ObjPin.BPF_FD, raw);
+            long r = call(BpfCmd.OBJ_PIN, attr, Attr.ObjPin.SIZE);
+            if (r < 0) {
+                String hint = r == -Errno.EPERM.number() || r == -Errno.EINVAL.number()
+                        ? " (is a bpffs mounted there? mount -t bpf bpf /sys/fs/bpf)" : "";
+                throw error("cannot pin " + fd.what() + " at " + path + hint, r, BpfCmd.OBJ_PIN, fd.what());
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** Opens the object pinned at {@code path}; {@code what} names it for errors. */
+    public static Fd getPinned(Path path, String what) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(Attr.ObjPin.LAYOUT);
+            attr.set(JAVA_LONG, Attr.ObjPin.PATHNAME, arena.allocateFrom(path.toString()).address());
+            long r = call(BpfCmd.OBJ_GET, attr, Attr.ObjPin.SIZE);
+            if (r < 0) {
+                throw error("cannot open the pinned object at " + path, r, BpfCmd.OBJ_GET, what);
+            }
+            return new Fd((int) r, what);
+        }
+    }
+
+    /** Opens a map, program, link or BTF by its kernel id ({@code cmd} says which). */
+    public static Fd fdById(BpfCmd cmd, int id, String what) {
+        MemorySegment attr = Scratch.get().attr(Attr.GetId.SIZE);
+        attr.set(JAVA_INT, Attr.GetId.START_ID, id);
+        long r = call(cmd, attr, Attr.GetId.SIZE);
+        if (r < 0) {
+            throw error("cannot open " + what + " by id " + id, r, cmd, what);
+        }
+        return new Fd((int) r, what);
+    }
+
+    /** The next id after {@code start} for {@code cmd} (a *_GET_NEXT_ID), or -1 at the end. */
+    public static int nextId(BpfCmd cmd, int start) {
+        MemorySegment attr = Scratch.get().attr(Attr.GetId.SIZE);
+        attr.set(JAVA_INT, Attr.GetId.START_ID, start);
+        long r = call(cmd, attr, Attr.GetId.SIZE);
+        if (r == -Errno.ENOENT.number()) {
+            return -1;
+        }
+        if (r < 0) {
+            throw error("cannot list ids", r, cmd, "");
+        }
+        return attr.get(JAVA_INT, Attr.GetId.NEXT_ID);
+    }
+
+    /**
+     * Fills {@code info} (a bpf_map_info / bpf_prog_info / bpf_link_info / bpf_btf_info buffer)
+     * for the object behind {@code fd}; returns the length the kernel wrote.
+     */
+    public static int infoByFd(Fd fd, MemorySegment info) {
+        int raw = fd.acquire();
+        try {
+            MemorySegment attr = Scratch.get().attr(Attr.InfoByFd.SIZE);
+            attr.set(JAVA_INT, Attr.InfoByFd.BPF_FD, raw);
+            attr.set(JAVA_INT, Attr.InfoByFd.INFO_LEN, (int) info.byteSize());
+            attr.set(JAVA_LONG, Attr.InfoByFd.INFO, info.address());
+            long r = call(BpfCmd.OBJ_GET_INFO_BY_FD, attr, Attr.InfoByFd.SIZE);
+            if (r < 0) {
+                throw error("cannot read the info of " + fd.what(), r, BpfCmd.OBJ_GET_INFO_BY_FD, fd.what());
+            }
+            return attr.get(JAVA_INT, Attr.InfoByFd.INFO_LEN);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** Writes a NUL-padded object name (at most 15 bytes, as the kernel keeps) at {@code offset}. */
+    public static void putObjectName(MemorySegment attr, long offset, String name) {
+        byte[] b = ObjectNames.sanitize(name).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        MemorySegment.copy(b, 0, attr, java.lang.foreign.ValueLayout.JAVA_BYTE, offset, b.length);
+    }
+}
