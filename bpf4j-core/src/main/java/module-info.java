@@ -11,4 +11,5 @@ module io.bpf4j {
     exports io.bpf4j;
     exports io.bpf4j.asm;
     exports io.bpf4j.features;
+    exports io.bpf4j.link;
 }
