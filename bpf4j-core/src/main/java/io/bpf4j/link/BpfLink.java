@@ -107,7 +107,7 @@ public final class BpfLink implements Link {
             if (r < 0) {
                 throw Bpf.errorOrUnsupported("cannot replace the program of " + fd.what() + " with \""
                         + newProgram.name() + "\"", r, BpfCmd.LINK_UPDATE, fd.what(),
-                        "updating this kind of link", "");
+                        "replacing the program of " + fd.what() + " with \"" + newProgram.name() + "\"", "");
             }
         } finally {
             fd.release();
