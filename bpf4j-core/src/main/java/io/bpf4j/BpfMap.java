@@ -654,8 +654,17 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
-    /** Writes {@code count} entries in one call; returns how many the kernel wrote. */
+    /**
+     * Writes {@code count} entries in one call; returns how many the kernel wrote.
+     *
+     * @param flag {@link UpdateFlag#ANY} or {@link UpdateFlag#LOCK}: the kernel's batch update
+     *        takes no NOEXIST/EXIST
+     */
     public int updateBatch(MemorySegment keys, MemorySegment values, int count, UpdateFlag flag) {
+        if (flag == UpdateFlag.NOEXIST || flag == UpdateFlag.EXIST) {
+            throw new IllegalArgumentException(what + ": batch updates take ANY or LOCK, not " + flag
+                    + " (the kernel refuses other element flags)");
+        }
         checkBatch(keys, values, count);
         return batchWrite(BpfCmd.MAP_UPDATE_BATCH, keys, values, count, flag.value());
     }
@@ -695,10 +704,6 @@ public final class BpfMap implements AutoCloseable {
                 int errno = (int) -r;
                 if (cmd == BpfCmd.MAP_UPDATE_BATCH && (errno == Errno.E2BIG.number() || errno == Errno.ENOSPC.number())) {
                     throw new MapFullException(what + " is full after " + n + " of " + count + " batch updates",
-                            errno, cmd.kernelName(), what);
-                }
-                if (cmd == BpfCmd.MAP_UPDATE_BATCH && errno == Errno.EEXIST.number()) {
-                    throw new KeyExistsException("key " + n + " of the batch is already in " + what,
                             errno, cmd.kernelName(), what);
                 }
                 if (errno == Errno.ENOENT.number()) {
