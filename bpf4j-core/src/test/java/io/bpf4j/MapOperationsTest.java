@@ -299,7 +299,7 @@ class MapOperationsTest {
             MemorySegment k = arena.allocate(4);
             MemorySegment v = arena.allocate(8);
             raw.update(k, v, UpdateFlag.ANY);
-            for (int i = 0; i < 20_000; i++) { // warm up: JIT and escape analysis
+            for (int i = 0; i < 300_000; i++) { // warm up until C2 compiles the path (escape analysis)
                 raw.lookup(k, v);
                 raw.update(k, v, UpdateFlag.ANY);
             }
