@@ -1,0 +1,83 @@
+package io.bpf4j.loader;
+
+import io.bpf4j.btf.CoreRawBtf;
+import io.bpf4j.btf.CoreRelocation;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Just enough ELF64 and .BTF.ext reading for the CO-RE tests: section contents by name and the
+ * CO-RE relocation records per section. (The library's own ELF reader is another branch's work;
+ * this keeps the relocator testable on its own.)
+ */
+final class ElfSections {
+    final Map<String, byte[]> sections = new LinkedHashMap<>();
+
+    private ElfSections() {
+    }
+
+    static ElfSections read(Path file) throws IOException {
+        byte[] raw = Files.readAllBytes(file);
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        long shoff = b.getLong(0x28);
+        int shentsize = b.getShort(0x3a) & 0xffff;
+        int shnum = b.getShort(0x3c) & 0xffff;
+        int shstrndx = b.getShort(0x3e) & 0xffff;
+        long strOff = b.getLong((int) (shoff + (long) shstrndx * shentsize) + 0x18);
+        ElfSections out = new ElfSections();
+        for (int i = 1; i < shnum; i++) {
+            int h = (int) (shoff + (long) i * shentsize);
+            int nameOff = b.getInt(h);
+            int type = b.getInt(h + 4);
+            long off = b.getLong(h + 0x18);
+            long size = b.getLong(h + 0x20);
+            int end = (int) (strOff + nameOff);
+            while (raw[end] != 0) {
+                end++;
+            }
+            String name = new String(raw, (int) (strOff + nameOff), end - (int) (strOff + nameOff), StandardCharsets.US_ASCII);
+            byte[] data = type == 8 /* SHT_NOBITS */ ? new byte[0] : java.util.Arrays.copyOfRange(raw, (int) off, (int) (off + size));
+            out.sections.put(name, data);
+        }
+        return out;
+    }
+
+    /** CO-RE relocation records of .BTF.ext, by section name. */
+    Map<String, List<CoreRelocation>> coreRelocations(CoreRawBtf btf) {
+        byte[] ext = sections.get(".BTF.ext");
+        ByteBuffer b = ByteBuffer.wrap(ext).order(ByteOrder.LITTLE_ENDIAN);
+        int hdrLen = b.getInt(4);
+        Map<String, List<CoreRelocation>> out = new LinkedHashMap<>();
+        if (hdrLen < 32) {
+            return out;
+        }
+        int coreOff = b.getInt(24);
+        int coreLen = b.getInt(28);
+        int at = hdrLen + coreOff;
+        int end = at + coreLen;
+        if (coreLen == 0) {
+            return out;
+        }
+        int recSize = b.getInt(at);
+        at += 4;
+        while (at < end) {
+            String sec = btf.string(b.getInt(at));
+            int n = b.getInt(at + 4);
+            at += 8;
+            List<CoreRelocation> list = out.computeIfAbsent(sec, k -> new ArrayList<>());
+            for (int i = 0; i < n; i++, at += recSize) {
+                list.add(new CoreRelocation(b.getInt(at) / 8, b.getInt(at + 4), btf.string(b.getInt(at + 8)),
+                        CoreRelocation.Kind.of(b.getInt(at + 12))));
+            }
+        }
+        return out;
+    }
+}
