@@ -51,8 +51,12 @@ final class VerifierSource {
         if (line.isEmpty()) {
             return e;
         }
+        String poison = e.log().contains("unknown#" + io.bpf4j.btf.CoreRelocator.POISON_HELPER)
+                ? "\n  the loader poisoned this instruction: its CO-RE relocation matched nothing in the kernel's BTF"
+                  + " (guard it with bpf_core_field_exists / bpf_core_type_exists)"
+                : "";
         VerifierException out = new VerifierException(firstPart(e.getMessage()) + "\n  at instruction " + at.getAsInt()
-                + ", " + line.get(), e.errnoNumber(), program, e.log());
+                + ", " + line.get() + poison, e.errnoNumber(), program, e.log());
         out.setStackTrace(e.getStackTrace());
         return out;
     }

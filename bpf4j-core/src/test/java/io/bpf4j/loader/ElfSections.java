@@ -18,13 +18,24 @@ import java.util.Map;
  * CO-RE relocation records per section. (The library's own ELF reader is another branch's work;
  * this keeps the relocator testable on its own.)
  */
-final class ElfSections {
-    final Map<String, byte[]> sections = new LinkedHashMap<>();
+public final class ElfSections {
+    /** Section contents by name. */
+    public final Map<String, byte[]> sections = new LinkedHashMap<>();
+    /** Symbols: name, section name, value, size. */
+    public final List<Symbol> symbols = new ArrayList<>();
+
+    /** One symbol table entry. */
+    public record Symbol(String name, String section, long value, long size) {
+    }
+
+    /** A .BTF.ext record of a section, with its byte offset turned into a slot. */
+    public record ExtRecord(String section, int slot, int[] fields) {
+    }
 
     private ElfSections() {
     }
 
-    static ElfSections read(Path file) throws IOException {
+    public static ElfSections read(Path file) throws IOException {
         byte[] raw = Files.readAllBytes(file);
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         long shoff = b.getLong(0x28);
@@ -33,6 +44,8 @@ final class ElfSections {
         int shstrndx = b.getShort(0x3e) & 0xffff;
         long strOff = b.getLong((int) (shoff + (long) shstrndx * shentsize) + 0x18);
         ElfSections out = new ElfSections();
+        String[] names = new String[shnum];
+        int symtab = -1;
         for (int i = 1; i < shnum; i++) {
             int h = (int) (shoff + (long) i * shentsize);
             int nameOff = b.getInt(h);
@@ -44,14 +57,65 @@ final class ElfSections {
                 end++;
             }
             String name = new String(raw, (int) (strOff + nameOff), end - (int) (strOff + nameOff), StandardCharsets.US_ASCII);
-            byte[] data = type == 8 /* SHT_NOBITS */ ? new byte[0] : java.util.Arrays.copyOfRange(raw, (int) off, (int) (off + size));
+            byte[] data = type == 8 /* SHT_NOBITS: zeros */ ? new byte[(int) size] : java.util.Arrays.copyOfRange(raw, (int) off, (int) (off + size));
             out.sections.put(name, data);
+            names[i] = name;
+            if (type == 2 /* SHT_SYMTAB */) {
+                symtab = i;
+            }
+        }
+        if (symtab > 0) {
+            int h = (int) (shoff + (long) symtab * shentsize);
+            int link = b.getInt(h + 0x28);
+            long symOff = b.getLong(h + 0x18);
+            long symSize = b.getLong(h + 0x20);
+            long strs = b.getLong((int) (shoff + (long) link * shentsize) + 0x18);
+            for (long at = symOff + 24; at < symOff + symSize; at += 24) {
+                int nameOff = b.getInt((int) at);
+                int shndx = b.getShort((int) at + 6) & 0xffff;
+                int end = (int) (strs + nameOff);
+                while (raw[end] != 0) {
+                    end++;
+                }
+                String name = new String(raw, (int) (strs + nameOff), end - (int) (strs + nameOff), StandardCharsets.US_ASCII);
+                String sec = shndx > 0 && shndx < shnum ? names[shndx] : "";
+                out.symbols.add(new Symbol(name, sec, b.getLong((int) at + 8), b.getLong((int) at + 16)));
+            }
+        }
+        return out;
+    }
+
+    /** func_info (which = 0, fields: type id) or line_info (which = 1, fields: file, line, line_col) records. */
+    public List<ExtRecord> extInfo(CoreRawBtf btf, int which) {
+        ByteBuffer b = ByteBuffer.wrap(sections.get(".BTF.ext")).order(ByteOrder.LITTLE_ENDIAN);
+        int hdrLen = b.getInt(4);
+        int off = b.getInt(8 + which * 8);
+        int len = b.getInt(12 + which * 8);
+        List<ExtRecord> out = new ArrayList<>();
+        if (len == 0) {
+            return out;
+        }
+        int at = hdrLen + off;
+        int end = at + len;
+        int recSize = b.getInt(at);
+        at += 4;
+        while (at < end) {
+            String sec = btf.string(b.getInt(at));
+            int n = b.getInt(at + 4);
+            at += 8;
+            for (int i = 0; i < n; i++, at += recSize) {
+                int[] fields = new int[recSize / 4 - 1];
+                for (int f = 0; f < fields.length; f++) {
+                    fields[f] = b.getInt(at + 4 + 4 * f);
+                }
+                out.add(new ExtRecord(sec, b.getInt(at) / 8, fields));
+            }
         }
         return out;
     }
 
     /** CO-RE relocation records of .BTF.ext, by section name. */
-    Map<String, List<CoreRelocation>> coreRelocations(CoreRawBtf btf) {
+    public Map<String, List<CoreRelocation>> coreRelocations(CoreRawBtf btf) {
         byte[] ext = sections.get(".BTF.ext");
         ByteBuffer b = ByteBuffer.wrap(ext).order(ByteOrder.LITTLE_ENDIAN);
         int hdrLen = b.getInt(4);
