@@ -174,7 +174,8 @@ public final class CoreRawBtf implements CoreTypes {
 
     @Override
     public int memberType(int id, int i) {
-        return buf.getInt(member(id, i) + 4);
+        // A DATASEC entry is (type, offset, size); members and parameters are (name, type, ...).
+        return kind(id) == DATASEC ? buf.getInt(member(id, i)) : buf.getInt(member(id, i) + 4);
     }
 
     @Override

@@ -60,7 +60,7 @@ public interface CoreTypes {
     /** Name of member, enumerator or parameter {@code i}. */
     String memberName(int id, int i);
 
-    /** Type of member or parameter {@code i}. */
+    /** Type of member or parameter {@code i}, or the VAR of a DATASEC entry. */
     int memberType(int id, int i);
 
     /** Bit offset of member {@code i} of a STRUCT/UNION. */

@@ -23,9 +23,17 @@ public final class ElfSections {
     public final Map<String, byte[]> sections = new LinkedHashMap<>();
     /** Symbols: name, section name, value, size. */
     public final List<Symbol> symbols = new ArrayList<>();
+    /** Section flags (SHF_*) by name. */
+    public final Map<String, Long> flags = new LinkedHashMap<>();
+    /** Relocations by the section they apply to. */
+    public final Map<String, List<Reloc>> relocations = new LinkedHashMap<>();
 
-    /** One symbol table entry. */
-    public record Symbol(String name, String section, long value, long size) {
+    /** One symbol table entry; {@code type} is STT_*, {@code bind} STB_*; section "" when undefined. */
+    public record Symbol(String name, String section, long value, long size, int type, int bind) {
+    }
+
+    /** One SHT_REL entry. */
+    public record Reloc(long offset, Symbol symbol, int type) {
     }
 
     /** A .BTF.ext record of a section, with its byte offset turned into a slot. */
@@ -60,6 +68,7 @@ public final class ElfSections {
             byte[] data = type == 8 /* SHT_NOBITS: zeros */ ? new byte[(int) size] : java.util.Arrays.copyOfRange(raw, (int) off, (int) (off + size));
             out.sections.put(name, data);
             names[i] = name;
+            out.flags.put(name, b.getLong(h + 8));
             if (type == 2 /* SHT_SYMTAB */) {
                 symtab = i;
             }
@@ -79,7 +88,22 @@ public final class ElfSections {
                 }
                 String name = new String(raw, (int) (strs + nameOff), end - (int) (strs + nameOff), StandardCharsets.US_ASCII);
                 String sec = shndx > 0 && shndx < shnum ? names[shndx] : "";
-                out.symbols.add(new Symbol(name, sec, b.getLong((int) at + 8), b.getLong((int) at + 16)));
+                int info = raw[(int) at + 4] & 0xff;
+                out.symbols.add(new Symbol(name, sec, b.getLong((int) at + 8), b.getLong((int) at + 16), info & 0xf, info >>> 4));
+            }
+            for (int i = 1; i < shnum; i++) {
+                int rh = (int) (shoff + (long) i * shentsize);
+                if (b.getInt(rh + 4) != 9 /* SHT_REL */) {
+                    continue;
+                }
+                int target = b.getInt(rh + 0x2c);
+                long off = b.getLong(rh + 0x18);
+                long size = b.getLong(rh + 0x20);
+                List<Reloc> list = out.relocations.computeIfAbsent(names[target], k -> new ArrayList<>());
+                for (long at = off; at < off + size; at += 16) {
+                    long rinfo = b.getLong((int) at + 8);
+                    list.add(new Reloc(b.getLong((int) at), out.symbols.get((int) (rinfo >>> 32) - 1), (int) rinfo));
+                }
             }
         }
         return out;
