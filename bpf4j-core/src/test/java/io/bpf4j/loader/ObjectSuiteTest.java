@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.bpf4j.BpfException;
+import io.bpf4j.BpfObject;
+import io.bpf4j.TestLoader;
+import io.bpf4j.VerifierException;
 import io.bpf4j.testing.Kernel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,8 +38,14 @@ class ObjectSuiteTest {
     record Loads(Set<String> programs) implements Expected {
     }
 
-    /** The kernel refuses the object; {@code reason} is what it (or the verifier) says. */
-    record KernelRefuses(String reason) implements Expected {
+    /**
+     * The kernel refuses the object; {@code reason} is what it (or the verifier) says, as libbpf
+     * reports it and as bpf4j does.
+     */
+    record KernelRefuses(String reason, String bpf4jReason) implements Expected {
+        KernelRefuses(String reason) {
+            this(reason, reason);
+        }
     }
 
     /** libbpf 1.1 (Debian's bpftool) does not know a section name the kernel supports. */
@@ -44,7 +56,7 @@ class ObjectSuiteTest {
             Map.entry("load_callbacks", new Loads(Set.of("xdp_callbacks"))),
             Map.entry("load_core_exec", new Loads(Set.of("on_exec"))),
             Map.entry("load_core_kinds", new Loads(Set.of("core_kinds"))),
-            Map.entry("load_core_poison", new KernelRefuses("invalid CO-RE relocation")),
+            Map.entry("load_core_poison", new KernelRefuses("invalid CO-RE relocation", "CO-RE relocation matched nothing")),
             Map.entry("load_core_values", new Loads(Set.of("v_array", "v_bitfield", "v_bitfield_off", "v_enum",
                     "v_exists", "v_flavor", "v_guarded", "v_nested", "v_offset", "v_signed", "v_size", "v_type_id",
                     "v_type_size", "v_types"))),
@@ -88,6 +100,31 @@ class ObjectSuiteTest {
         Set<String> names = new TreeSet<>();
         objs.forEach(p -> names.add(objectName(p)));
         assertEquals(new TreeSet<>(SUITE.keySet()), names);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> bpf4jLoadsWhatTheKernelAccepts() throws IOException {
+        Kernel.assumeRoot();
+        return compiledObjects().stream().map(obj -> DynamicTest.dynamicTest(objectName(obj), () -> {
+            Expected want = SUITE.get(objectName(obj));
+            switch (want) {
+                case Loads l -> {
+                    try (BpfObject o = TestLoader.load(obj)) {
+                        assertEquals(new TreeSet<>(l.programs()), new TreeSet<>(o.programs().keySet()));
+                    }
+                }
+                case TooNewForLibbpf t -> {
+                    try (BpfObject o = TestLoader.load(obj)) {
+                        assertEquals(new TreeSet<>(t.programs()), new TreeSet<>(o.programs().keySet()));
+                    }
+                }
+                case KernelRefuses k -> {
+                    BpfException e = assertThrows(BpfException.class, () -> TestLoader.load(obj).close());
+                    String all = e.getMessage() + (e instanceof VerifierException v ? "\n" + v.log() : "");
+                    assertTrue(all.contains(k.bpf4jReason()), all);
+                }
+            }
+        }));
     }
 
     @TestFactory
