@@ -99,8 +99,9 @@ public final class Program implements AutoCloseable {
                     logSize = Math.min(MAX_LOG, Math.max(logSize * 4, need + 1));
                     continue;
                 }
-                if (logSize == 0 && (errno == Errno.EACCES.number() || errno == Errno.EINVAL.number())) {
-                    // Loaded without a log for speed, as libbpf does; retry once to explain the failure.
+                if (logSize == 0 && errno != Errno.EPERM.number()) {
+                    // Loaded without a log for speed, as libbpf does; retry once to explain the failure
+                    // (not only EACCES/EINVAL: an unresolvable kernel symbol is ENOENT, with a log line).
                     logLevel = 1;
                     logSize = INITIAL_LOG;
                     continue;

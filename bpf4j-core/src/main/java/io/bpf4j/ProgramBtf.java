@@ -45,7 +45,7 @@ final class ProgramBtf {
      * @throws BpfException naming a DATASEC whose section or a VAR whose symbol is missing
      */
     static byte[] fixDataSections(byte[] raw, Layout layout) {
-        byte[] out = raw.clone();
+        byte[] out = fixExterns(raw);
         ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
         int hdrLen = b.getInt(4);
         int typeStart = hdrLen + b.getInt(8);
@@ -66,6 +66,9 @@ final class ProgramBtf {
             }
             String section = string(out, strStart, b.getInt(at));
             int vlen = info & 0xffff;
+            if (section.equals(".ksyms")) {
+                continue; // laid out by fixExterns
+            }
             OptionalInt size = layout.sectionSize(section);
             if (size.isEmpty()) {
                 if (b.getInt(at + 8) != 0 || vlen == 0) {
@@ -93,6 +96,83 @@ final class ProgramBtf {
             }
         }
         return out;
+    }
+
+    /**
+     * What the kernel refuses in an object's extern declarations, rewritten as libbpf does: extern
+     * VARs and FUNCs get global linkage, and the {@code .ksyms} DATASEC — whose entries may be
+     * kfunc FUNCs, which a DATASEC cannot hold — becomes a run of 4-byte int VARs.
+     */
+    static byte[] fixExterns(byte[] raw) {
+        byte[] out = raw.clone();
+        io.bpf4j.btf.CoreRawBtf btf = io.bpf4j.btf.CoreRawBtf.parse(raw);
+        ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+        int hdrLen = b.getInt(4);
+        int typeStart = hdrLen + b.getInt(8);
+        int[] offs = new int[btf.typeCount()];
+        int at = typeStart;
+        for (int id = 1; id < offs.length; id++) {
+            offs[id] = at;
+            at += 12 + extra(b, at);
+        }
+        int intId = 0;
+        int anyVar = 0;
+        for (int id = 1; id < offs.length; id++) {
+            int k = btf.kind(id);
+            if (k == io.bpf4j.btf.CoreTypes.INT && btf.size(id) == 4 && intId == 0) {
+                intId = id;
+            }
+            if (k == KIND_VAR && anyVar == 0 && b.getInt(offs[id] + 12) != 2) {
+                anyVar = id;
+            }
+            if ((k == KIND_VAR || k == io.bpf4j.btf.CoreTypes.FUNC) && extern(b, offs[id], k)) {
+                setLinkage(b, offs[id], k, 1);
+            }
+        }
+        for (int id : btf.idsNamed(".ksyms")) {
+            if (btf.kind(id) != KIND_DATASEC) {
+                continue;
+            }
+            int vlen = btf.vlen(id);
+            int off = 0;
+            for (int i = 0; i < vlen; i++) {
+                int rec = offs[id] + 12 + i * 12;
+                int entry = b.getInt(rec);
+                int size = 4;
+                if (btf.kind(entry) == KIND_VAR) {
+                    if (intId != 0) {
+                        b.putInt(offs[entry] + 8, intId); // only the name matters to the kernel
+                    } else {
+                        size = (int) btf.resolveSize(btf.ref(entry));
+                    }
+                } else {
+                    int stand = anyVar != 0 ? anyVar : 0;
+                    if (stand == 0) {
+                        throw new BpfException("BTF .ksyms lists kfunc " + btf.name(entry)
+                                + " but the object has no variable to stand in for it");
+                    }
+                    b.putInt(rec, stand);
+                    size = (int) btf.resolveSize(btf.ref(stand));
+                }
+                b.putInt(rec + 4, off);
+                b.putInt(rec + 8, size);
+                off += size;
+            }
+            b.putInt(offs[id] + 8, off);
+        }
+        return out;
+    }
+
+    private static boolean extern(ByteBuffer b, int at, int kind) {
+        return kind == KIND_VAR ? b.getInt(at + 12) == 2 : (b.getInt(at + 4) & 0xffff) == 2;
+    }
+
+    private static void setLinkage(ByteBuffer b, int at, int kind, int linkage) {
+        if (kind == KIND_VAR) {
+            b.putInt(at + 12, linkage);
+        } else {
+            b.putInt(at + 4, (b.getInt(at + 4) & ~0xffff) | linkage);
+        }
     }
 
     private static int extra(ByteBuffer b, int at) {

@@ -114,6 +114,60 @@ final class TestObjects {
                     Optional.of(sec.startsWith(".bss") ? new byte[0] : init), Map.of(), Optional.empty()));
         }
 
+        // Externs: .kconfig variables get offsets in a .kconfig map; .ksyms are resolved at load.
+        List<LoadPlan.KconfigVar> kconfig = new ArrayList<>();
+        Map<String, Integer> kconfigOffset = new HashMap<>();
+        List<Ksyms.Extern> ksyms = new ArrayList<>();
+        java.util.Set<String> weak = new java.util.HashSet<>();
+        for (ElfSections.Symbol sy : elf.symbols) {
+            if (sy.section().isEmpty() && sy.bind() == 2 /* STB_WEAK */) {
+                weak.add(sy.name());
+            }
+        }
+        int kconfigSize = 0;
+        for (int dsec : btf.idsNamed(".kconfig")) {
+            for (int i = 0; i < btf.vlen(dsec); i++) {
+                int var = btf.memberType(dsec, i);
+                String name = btf.name(var);
+                int t = btf.skipModsAndTypedefs(btf.ref(var));
+                int size = (int) btf.resolveSize(t);
+                KconfigExtern.Kind kind;
+                boolean signed = false;
+                if (btf.kind(t) == CoreTypes.ARRAY) {
+                    kind = KconfigExtern.Kind.STRING;
+                } else if (btf.isEnum(t)) {
+                    kind = KconfigExtern.Kind.TRISTATE;
+                } else if (btf.name(t).equals("_Bool") || btf.name(t).equals("bool")) {
+                    kind = KconfigExtern.Kind.BOOL;
+                } else if (btf.name(t).equals("char")) {
+                    kind = KconfigExtern.Kind.CHAR;
+                } else {
+                    kind = KconfigExtern.Kind.INT;
+                    signed = btf.intSigned(t);
+                }
+                int align = kind == KconfigExtern.Kind.STRING ? 1 : Math.min(size, 8);
+                kconfigSize = (kconfigSize + align - 1) / align * align;
+                kconfig.add(new LoadPlan.KconfigVar(new KconfigExtern(name, kind, size, signed, weak.contains(name)), kconfigSize));
+                kconfigOffset.put(name, kconfigSize);
+                kconfigSize += size;
+            }
+        }
+        if (!kconfig.isEmpty()) {
+            maps.add(new LoadPlan.MapPlan(".kconfig", GlobalData.spec(objectName, ".kconfig", kconfigSize, 0),
+                    Optional.of(new byte[kconfigSize]), Map.of(), Optional.empty()));
+        }
+        for (int dsec : btf.idsNamed(".ksyms")) {
+            for (int i = 0; i < btf.vlen(dsec); i++) {
+                int e = btf.memberType(dsec, i);
+                String name = btf.name(e);
+                Ksyms.Kind kind = btf.kind(e) == CoreTypes.FUNC ? Ksyms.Kind.FUNCTION
+                        : btf.kind(btf.skipModsAndTypedefs(btf.ref(e))) == CoreTypes.VOID ? Ksyms.Kind.UNTYPED
+                        : Ksyms.Kind.TYPED_VARIABLE;
+                ksyms.add(new Ksyms.Extern(name, kind, weak.contains(name)));
+            }
+        }
+        final int kconfigTotal = kconfigSize;
+
         // Instruction references.
         List<LoadPlan.Reference> refs = new ArrayList<>();
         for (String sec : code.keySet()) {
@@ -131,7 +185,11 @@ final class TestObjects {
                 Instruction in = bySlot.get(at);
                 ElfSections.Symbol sym = r.symbol();
                 boolean call = in.opcode() == (Opcodes.JMP | Opcodes.CALL);
-                if (sym.section().equals(".maps")) {
+                if (sym.section().isEmpty() && kconfigOffset.containsKey(sym.name())) {
+                    refs.add(new LoadPlan.MapValueRef(sec, at, ".kconfig", kconfigOffset.get(sym.name())));
+                } else if (sym.section().isEmpty()) {
+                    refs.add(new LoadPlan.KsymRef(sec, at, sym.name()));
+                } else if (sym.section().equals(".maps")) {
                     refs.add(new LoadPlan.MapRef(sec, at, sym.name()));
                 } else if (code.containsKey(sym.section())) {
                     if (call) {
@@ -170,18 +228,24 @@ final class TestObjects {
         ProgramBtf.Layout layout = new ProgramBtf.Layout() {
             @Override
             public OptionalInt sectionSize(String section) {
+                if (section.equals(".kconfig")) {
+                    return OptionalInt.of(kconfigTotal);
+                }
                 byte[] s = elf.sections.get(section);
                 return s == null ? OptionalInt.empty() : OptionalInt.of(s.length);
             }
 
             @Override
             public OptionalInt variableOffset(String section, String variable) {
+                if (section.equals(".kconfig")) {
+                    return OptionalInt.of(kconfigOffset.get(variable));
+                }
                 return elf.symbols.stream().filter(s -> s.name().equals(variable) && s.section().equals(section))
                         .mapToInt(s -> (int) s.value()).findFirst();
             }
         };
         return new LoadPlan(objectName, rawBtf, layout, maps, code, functions, refs, core, funcInfos, lineInfos,
-                programs, List.of(), List.of());
+                programs, kconfig, ksyms);
     }
 
     /** A BTF map definition: __uint fields are pointers to arrays whose length is the value. */
