@@ -34,6 +34,104 @@ record LoadPlan(String objectName, byte[] btf, ProgramBtf.Layout btfLayout, List
                 List<KconfigVar> kconfig, List<Ksyms.Extern> ksyms) {
 
     /**
+     * This plan with a {@code .rodata} (or other global data) variable set, checked against its
+     * BTF type.
+     *
+     * @throws IllegalArgumentException when no data section declares the variable (naming the
+     *         ones that exist) or the value does not fit its type
+     */
+    LoadPlan withConstant(String variable, Object value) {
+        io.bpf4j.btf.CoreRawBtf types = io.bpf4j.btf.CoreRawBtf.parse(btf);
+        java.util.List<String> known = new java.util.ArrayList<>();
+        for (int i = 0; i < maps.size(); i++) {
+            MapPlan m = maps.get(i);
+            if (m.globalSection().isEmpty() || m.name().equals(".kconfig")) {
+                continue;
+            }
+            for (int dsec : types.idsNamed(m.name())) {
+                for (int e = 0; e < types.vlen(dsec); e++) {
+                    int var = types.memberType(dsec, e);
+                    known.add(types.name(var));
+                    if (!types.name(var).equals(variable)) {
+                        continue;
+                    }
+                    byte[] bytes = Constants.encode(types, var, value);
+                    int offset = btfLayout.variableOffset(m.name(), variable).orElseThrow(() ->
+                            new IllegalArgumentException("constant " + variable + " has no symbol in " + m.name()));
+                    byte[] init = m.globalSection().get().length == 0 ? new byte[m.spec().valueSize()]
+                            : m.globalSection().get().clone();
+                    System.arraycopy(bytes, 0, init, offset, bytes.length);
+                    java.util.List<MapPlan> edited = new java.util.ArrayList<>(maps);
+                    edited.set(i, new MapPlan(m.name(), m.spec(), Optional.of(init), m.initialSlots(), m.reuseFd()));
+                    return new LoadPlan(objectName, btf, btfLayout, edited, code, functions, references, core,
+                            funcInfos, lineInfos, programs, kconfig, ksyms);
+                }
+            }
+        }
+        throw new IllegalArgumentException("object \"" + objectName + "\" has no global variable " + variable
+                + "; its globals are " + known);
+    }
+
+    /** This plan with a map resized (max_entries). */
+    LoadPlan withMaxEntries(String map, int maxEntries) {
+        return withMap(map, m -> new MapPlan(m.name(), m.spec().toBuilder().maxEntries(maxEntries).build(),
+                m.globalSection(), m.initialSlots(), m.reuseFd()));
+    }
+
+    /** This plan with a map's pinning changed (pinned maps live in {@link ObjectLoader.Options#pinDirectory()}). */
+    LoadPlan withPinning(String map, Pinning pinning) {
+        return withMap(map, m -> new MapPlan(m.name(), m.spec().toBuilder().pinning(pinning).build(),
+                m.globalSection(), m.initialSlots(), m.reuseFd()));
+    }
+
+    /** This plan using an existing map (its fd is duplicated; the caller keeps its own). */
+    LoadPlan withMapFd(String map, int fd) {
+        return withMap(map, m -> new MapPlan(m.name(), m.spec(), m.globalSection(), m.initialSlots(), Optional.of(fd)));
+    }
+
+    /** This plan with a program's autoload switched. */
+    LoadPlan withAutoload(String program, boolean autoload) {
+        return withProgram(program, p -> new ProgramPlan(p.spec(), p.entry(), autoload));
+    }
+
+    /** This plan with a program's type, attach type and target replaced. */
+    LoadPlan withProgramType(String program, ProgramType type, Optional<AttachType> attach, String target) {
+        return withProgram(program, p -> {
+            ProgramSpec.Builder b = ProgramSpec.builder(p.spec().name(), type).sectionName(p.spec().sectionName())
+                    .attachTo(target).license(p.spec().license()).flags(p.spec().flags())
+                    .kernelVersion(p.spec().kernelVersion());
+            attach.ifPresent(b::attachType);
+            return new ProgramPlan(b.build(), p.entry(), p.autoload());
+        });
+    }
+
+    private LoadPlan withMap(String map, java.util.function.UnaryOperator<MapPlan> edit) {
+        java.util.List<MapPlan> edited = new java.util.ArrayList<>(maps);
+        for (int i = 0; i < edited.size(); i++) {
+            if (edited.get(i).name().equals(map)) {
+                edited.set(i, edit.apply(edited.get(i)));
+                return new LoadPlan(objectName, btf, btfLayout, edited, code, functions, references, core,
+                        funcInfos, lineInfos, programs, kconfig, ksyms);
+            }
+        }
+        throw new IllegalArgumentException("object \"" + objectName + "\" has no map \"" + map + "\"; its maps are "
+                + maps.stream().map(MapPlan::name).toList());
+    }
+
+    private LoadPlan withProgram(String program, java.util.function.UnaryOperator<ProgramPlan> edit) {
+        java.util.List<ProgramPlan> edited = new java.util.ArrayList<>(programs);
+        for (int i = 0; i < edited.size(); i++) {
+            if (edited.get(i).spec().name().equals(program)) {
+                edited.set(i, edit.apply(edited.get(i)));
+                return new LoadPlan(objectName, btf, btfLayout, maps, code, functions, references, core,
+                        funcInfos, lineInfos, edited, kconfig, ksyms);
+            }
+        }
+        throw new IllegalArgumentException("object \"" + objectName + "\" has no program \"" + program
+                + "\"; its programs are " + programs.stream().map(p -> p.spec().name()).toList());
+    }
+
+    /**
      * A map to make.
      *
      * @param name its name in the object (for global data: the section, e.g. {@code .rodata})
