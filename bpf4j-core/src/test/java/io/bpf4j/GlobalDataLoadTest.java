@@ -40,6 +40,19 @@ class GlobalDataLoadTest {
     }
 
     @Test
+    void mapsFallBackToNoBtfWhenTheKernelRefusesTheTypeIds() throws Exception {
+        LoadPlan plan = TestObjects.plan(Kernel.bpfObject("load_subprogs"));
+        try (io.bpf4j.internal.sys.Fd fd = ProgramBtf.load(ProgramBtf.fixDataSections(plan.btf(), plan.btfLayout()),
+                "load_subprogs")) {
+            MapSpec bogus = MapSpec.builder(MapType.HASH).name("btf_fallback").keySize(4).valueSize(8).maxEntries(4)
+                    .btfTypeIds(9999, 9998).build();
+            try (BpfMap m = ObjectMaps.create(bogus, OptionalInt.of(fd.raw()))) {
+                assertEquals(0, m.info().btfId());
+            }
+        }
+    }
+
+    @Test
     void bssIsZeroedAndWritableAndMmapable() {
         MapSpec spec = GlobalData.spec("gdtest", ".bss", 16, 0);
         assertEquals(MapFlags.MMAPABLE, spec.flags());

@@ -94,6 +94,35 @@ class ObjectLoaderLoadTest {
     }
 
     @Test
+    void kconfigExternsReadTheRunningKernelsConfig() throws Exception {
+        try (BpfObject obj = load("load_kconfig")) {
+            assertEquals(2, obj.program("xdp_kconfig").testRun(TestRunOptions.data(new byte[64])).returnValue());
+            java.nio.ByteBuffer out = java.nio.ByteBuffer.wrap(GlobalData.read(obj.map(".bss")))
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            Kconfig k = Kconfig.running();
+            assertEquals(Kconfig.linuxKernelVersion(), out.getLong(0));
+            assertEquals(k.raw("CONFIG_BPF_SYSCALL").orElseThrow().equals("y") ? 1 : 0, out.getLong(8));
+            assertEquals(switch (k.raw("CONFIG_BPF_JIT").orElse("n")) { case "y" -> 1; case "m" -> 2; default -> 0; },
+                    out.getLong(16));
+            assertEquals(Long.parseLong(k.raw("CONFIG_HZ").orElse("0")), out.getLong(24));
+            String local = k.raw("CONFIG_LOCALVERSION").orElse("\"\"");
+            assertEquals(local.length() > 2 ? local.charAt(1) : 0, out.getLong(32));
+            assertEquals(0, out.getLong(40)); // the __weak option that does not exist
+            assertTrue(obj.map(".kconfig").info().flags() == MapFlags.RDONLY_PROG);
+        }
+    }
+
+    @Test
+    void untypedKsymsGetTheirKallsymsAddress() throws Exception {
+        long addr = Kallsyms.addresses(java.util.List.of("bpf_prog_put")).get("bpf_prog_put");
+        try (BpfObject obj = load("load_ksyms")) {
+            boolean found = obj.program("ksym_switch").xlatedInstructions().stream()
+                    .anyMatch(i -> i.isLoadImm64() && i.constant() == addr);
+            assertTrue(found, "the translated program loads bpf_prog_put's address 0x" + Long.toHexString(addr));
+        }
+    }
+
+    @Test
     void aRejectedProgramLeavesNothingBehind() throws Exception {
         Map<Integer, String> fdsBefore = FdLeakCheck.kernelObjectFds();
         Set<Integer> progsBefore = ids(BpfCmd.PROG_GET_NEXT_ID);
