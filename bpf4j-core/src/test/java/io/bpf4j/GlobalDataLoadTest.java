@@ -41,7 +41,7 @@ class GlobalDataLoadTest {
 
     @Test
     void mapsFallBackToNoBtfWhenTheKernelRefusesTheTypeIds() throws Exception {
-        LoadPlan plan = TestObjects.plan(Kernel.bpfObject("load_subprogs"));
+        LoadPlan plan = ElfLoadFixture.plan(Kernel.bpfObject("load_subprogs"));
         try (io.bpf4j.internal.sys.Fd fd = ProgramBtf.load(ProgramBtf.fixDataSections(plan.btf(), plan.btfLayout()),
                 "load_subprogs")) {
             MapSpec bogus = MapSpec.builder(MapType.HASH).name("btf_fallback").keySize(4).valueSize(8).maxEntries(4)

@@ -21,7 +21,7 @@ class LoaderTimingLoadTest {
             double total = 0;
             for (int i = 0; i < warm + n; i++) {
                 long t0 = System.nanoTime();
-                try (BpfObject o = ObjectLoader.load(TestObjects.plan(obj), ObjectLoader.Options.DEFAULT)) {
+                try (BpfObject o = ObjectLoader.load(ElfLoadFixture.plan(obj), ObjectLoader.Options.DEFAULT)) {
                     if (o.programs().isEmpty()) {
                         throw new AssertionError("nothing loaded from " + name);
                     }

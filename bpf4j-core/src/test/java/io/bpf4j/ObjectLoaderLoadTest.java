@@ -22,13 +22,13 @@ class ObjectLoaderLoadTest {
     }
 
     static BpfObject load(String name) throws Exception {
-        return ObjectLoader.load(TestObjects.plan(Kernel.bpfObject(name)), ObjectLoader.Options.DEFAULT);
+        return ObjectLoader.load(ElfLoadFixture.plan(Kernel.bpfObject(name)), ObjectLoader.Options.DEFAULT);
     }
 
     @Test
     void globalsAreMapsAndRodataConstantsCanBeSetBeforeLoad() throws Exception {
         // verdict is the first .rodata variable: set it to XDP_DROP (1).
-        LoadPlan plan = TestObjects.plan(Kernel.bpfObject("load_globals"), Map.of(0, new byte[] {1, 0, 0, 0}));
+        LoadPlan plan = ElfLoadFixture.plan(Kernel.bpfObject("load_globals"), Map.of(0, new byte[] {1, 0, 0, 0}));
         try (BpfObject obj = ObjectLoader.load(plan, ObjectLoader.Options.DEFAULT)) {
             assertEquals(Set.of("xdp_globals"), obj.programs().keySet());
             assertTrue(obj.maps().keySet().containsAll(Set.of(".rodata", ".data", ".bss", ".data.stats")), obj.maps().keySet().toString());

@@ -24,7 +24,7 @@ class PlanEditsLoadTest {
 
     @Test
     void constantsAreTypedAndChecked() throws Exception {
-        LoadPlan plan = TestObjects.plan(Kernel.bpfObject("load_globals"));
+        LoadPlan plan = ElfLoadFixture.plan(Kernel.bpfObject("load_globals"));
         try (BpfObject o = ObjectLoader.load(plan.withConstant("verdict", 1), ObjectLoader.Options.DEFAULT)) {
             assertEquals(1, run(o, "xdp_globals", 64)); // XDP_DROP
         }
@@ -50,7 +50,7 @@ class PlanEditsLoadTest {
 
     @Test
     void resizeAutoloadAndAnExistingMap() throws Exception {
-        LoadPlan plan = TestObjects.plan(Kernel.bpfObject("load_subprogs"));
+        LoadPlan plan = ElfLoadFixture.plan(Kernel.bpfObject("load_subprogs"));
         try (BpfMap mine = BpfMap.create(MapSpec.builder(MapType.ARRAY).name("mine").keySize(4).valueSize(8)
                 .maxEntries(4).build());
              BpfObject o = ObjectLoader.load(plan.withAutoload("xdp_second", false).withMapFd("sub_counts", mine.fd()),
@@ -77,7 +77,7 @@ class PlanEditsLoadTest {
         Path dir = Kernel.bpffs().resolve("bpf4j_loader_" + ProcessHandle.current().pid() + "_pins");
         Files.createDirectories(dir);
         ObjectLoader.Options opts = new ObjectLoader.Options(dir, 0);
-        LoadPlan plan = TestObjects.plan(Kernel.bpfObject("load_subprogs")).withPinning("sub_counts", Pinning.BY_NAME);
+        LoadPlan plan = ElfLoadFixture.plan(Kernel.bpfObject("load_subprogs")).withPinning("sub_counts", Pinning.BY_NAME);
         try {
             int firstId;
             try (BpfObject o = ObjectLoader.load(plan, opts)) {

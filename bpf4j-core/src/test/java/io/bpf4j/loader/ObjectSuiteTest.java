@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.bpf4j.BpfException;
 import io.bpf4j.BpfObject;
-import io.bpf4j.TestLoader;
+import io.bpf4j.LoadTestBridge;
 import io.bpf4j.VerifierException;
 import io.bpf4j.testing.Kernel;
 import java.io.IOException;
@@ -118,12 +118,12 @@ class ObjectSuiteTest {
             Expected want = SUITE.get(objectName(obj));
             switch (want) {
                 case Loads l -> {
-                    try (BpfObject o = TestLoader.load(obj)) {
+                    try (BpfObject o = LoadTestBridge.load(obj)) {
                         assertEquals(new TreeSet<>(l.programs()), new TreeSet<>(o.programs().keySet()));
                     }
                 }
                 case LoadsUnlessRefused l -> {
-                    try (BpfObject o = TestLoader.load(obj)) {
+                    try (BpfObject o = LoadTestBridge.load(obj)) {
                         assertEquals(new TreeSet<>(l.programs()), new TreeSet<>(o.programs().keySet()));
                     } catch (BpfException e) {
                         String all = e.getMessage() + (e instanceof VerifierException v ? "\n" + v.log() : "");
@@ -133,12 +133,12 @@ class ObjectSuiteTest {
                     }
                 }
                 case TooNewForLibbpf t -> {
-                    try (BpfObject o = TestLoader.load(obj)) {
+                    try (BpfObject o = LoadTestBridge.load(obj)) {
                         assertEquals(new TreeSet<>(t.programs()), new TreeSet<>(o.programs().keySet()));
                     }
                 }
                 case KernelRefuses k -> {
-                    BpfException e = assertThrows(BpfException.class, () -> TestLoader.load(obj).close());
+                    BpfException e = assertThrows(BpfException.class, () -> LoadTestBridge.load(obj).close());
                     String all = e.getMessage() + (e instanceof VerifierException v ? "\n" + v.log() : "");
                     assertTrue(all.contains(k.bpf4jReason()), all);
                 }

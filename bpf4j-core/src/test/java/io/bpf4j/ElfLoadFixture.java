@@ -21,13 +21,13 @@ import java.util.OptionalInt;
  * CO-RE and BTF ext info. The library's own ELF reader and ObjectSpec come from another branch;
  * this exercises the loader pipeline end to end meanwhile.
  */
-final class TestObjects {
+final class ElfLoadFixture {
     private static final long SHF_EXECINSTR = 0x4;
     private static final int STT_FUNC = 2;
     private static final int STT_SECTION = 3;
     private static final int STB_GLOBAL = 1;
 
-    private TestObjects() {
+    private ElfLoadFixture() {
     }
 
     static LoadPlan plan(Path file) throws Exception {
@@ -59,7 +59,7 @@ final class TestObjects {
                 Linker.Function f = new Linker.Function(s.name(), s.section(), (int) (s.value() / 8), (int) (s.size() / 8));
                 functions.add(f);
                 if (!s.section().equals(".text") && s.bind() == STB_GLOBAL) {
-                    programs.add(new LoadPlan.ProgramPlan(SectionTypes.spec(s.name(), s.section(), license), f, true));
+                    programs.add(new LoadPlan.ProgramPlan(SectionLoadTable.spec(s.name(), s.section(), license), f, true));
                 }
             }
         }

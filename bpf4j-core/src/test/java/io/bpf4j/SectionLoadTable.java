@@ -3,8 +3,8 @@ package io.bpf4j;
 import java.util.List;
 
 /** Test-only: program type, attach type and target from a libbpf section name (a subset of libbpf's table). */
-final class SectionTypes {
-    private SectionTypes() {
+final class SectionLoadTable {
+    private SectionLoadTable() {
     }
 
     private record Def(String prefix, ProgramType type, AttachType attach, boolean target, boolean sleepable) {
