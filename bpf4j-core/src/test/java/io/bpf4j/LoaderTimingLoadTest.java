@@ -26,6 +26,10 @@ class LoaderTimingLoadTest {
                         throw new AssertionError("nothing loaded from " + name);
                     }
                 }
+                if (i == 0) {
+                    System.out.printf("bpf4j first open+load+close %s: %.3f ms (cold JVM path, kernel BTF read if first)%n",
+                            name, (System.nanoTime() - t0) / 1e6);
+                }
                 if (i >= warm) {
                     total += (System.nanoTime() - t0) / 1e6;
                 }
