@@ -40,6 +40,9 @@ class ObjectLoaderLoadTest {
             assertEquals(1000 - 3, (data[0] & 0xff) | (data[1] & 0xff) << 8);
             assertTrue(p.info().btfId() > 0, "loaded with the object's BTF");
             assertEquals("load_glo.rodata", obj.map(".rodata").info().name());
+            // Global data maps carry the section's DATASEC as their value type, as libbpf makes them.
+            assertTrue(obj.map(".rodata").info().btfId() > 0, obj.map(".rodata").info().toString());
+            assertTrue(obj.map(".bss").info().btfValueTypeId() > 0, obj.map(".bss").info().toString());
         }
     }
 
