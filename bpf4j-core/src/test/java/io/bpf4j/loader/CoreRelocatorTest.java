@@ -115,6 +115,32 @@ class CoreRelocatorTest {
     }
 
     @Test
+    void malformedAndMismatchedRelocationsAreNamed() throws Exception {
+        ElfSections elf = ElfSections.read(Kernel.bpfObject("load_core_values"));
+        CoreRawBtf local = CoreRawBtf.parse(elf.sections.get(".BTF"));
+        int task = local.idsNamed("task_struct").get(0);
+        int pid = -1;
+        for (int i = 0; i < local.vlen(task); i++) {
+            if (local.memberName(task, i).equals("pid")) {
+                pid = i;
+            }
+        }
+        CoreRelocator core = new CoreRelocator(local, kernel);
+        List<Instruction> prog = List.of(Instruction.mov64Imm(0, 12345), Instruction.exit());
+        io.bpf4j.BpfException bad = assertThrows(io.bpf4j.BpfException.class, () -> core.apply("p", prog,
+                List.of(new CoreRelocation(0, task, "0:9999", CoreRelocation.Kind.FIELD_BYTE_OFFSET))));
+        assertTrue(bad.getMessage().contains("does not exist") && bad.getMessage().contains("task_struct"), bad.getMessage());
+        int pidIndex = pid;
+        io.bpf4j.BpfException mismatch = assertThrows(io.bpf4j.BpfException.class, () -> core.apply("p", prog,
+                List.of(new CoreRelocation(0, task, "0:" + pidIndex, CoreRelocation.Kind.FIELD_BYTE_OFFSET))));
+        assertTrue(mismatch.getMessage().contains("holds 12345"), mismatch.getMessage());
+        io.bpf4j.BpfException notAnInsn = assertThrows(io.bpf4j.BpfException.class, () -> core.apply("p",
+                List.of(Instruction.loadImm64(0, 0), Instruction.exit()),
+                List.of(new CoreRelocation(1, task, "0", CoreRelocation.Kind.TYPE_SIZE))));
+        assertTrue(notAnInsn.getMessage().contains("instruction start"), notAnInsn.getMessage());
+    }
+
+    @Test
     void flavorsAreCandidatesAndMissingTypesAreNot() {
         assertFalse(kernel.idsWithEssentialName("task_struct").isEmpty());
         assertTrue(kernel.idsWithEssentialName("bpf4j_no_such_type").isEmpty());
