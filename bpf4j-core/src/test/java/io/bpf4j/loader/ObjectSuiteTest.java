@@ -61,6 +61,7 @@ class ObjectSuiteTest {
 
     static final Map<String, Expected> SUITE = Map.ofEntries(
             Map.entry("load_callbacks", new Loads(Set.of("xdp_callbacks"))),
+            Map.entry("load_cgroup_sock", new Loads(Set.of("connect4_redirect", "sk_lookup_steer", "sock_create_no_raw"))),
             Map.entry("load_core_exec", new Loads(Set.of("on_exec"))),
             Map.entry("load_core_kinds", new Loads(Set.of("core_kinds"))),
             Map.entry("load_core_poison", new KernelRefuses("invalid CO-RE relocation", "CO-RE relocation matched nothing")),
