@@ -94,7 +94,13 @@ final class ObjectLoader {
                 byte[] init = m.name().equals(".kconfig") ? kconfig : m.globalSection().get();
                 map = made.add(GlobalData.create(m.spec(), m.name(), init, btfFd));
             } else if (m.spec().pinning() == Pinning.BY_NAME) {
-                map = made.add(ObjectMaps.openOrCreatePinned(m.spec(), btfFd, options.pinDirectory(), new boolean[1]));
+                boolean[] reused = new boolean[1];
+                map = made.add(ObjectMaps.openOrCreatePinned(m.spec(), btfFd, options.pinDirectory(), reused));
+                if (!reused[0]) {
+                    // A pin this load made goes away with a failed load, as libbpf unpins on failure.
+                    Path pin = options.pinDirectory().resolve(m.spec().name());
+                    made.add(() -> java.nio.file.Files.deleteIfExists(pin));
+                }
             } else {
                 map = made.add(ObjectMaps.create(m.spec(), btfFd));
             }

@@ -91,6 +91,11 @@ class PlanEditsLoadTest {
             }
             BpfException e = assertThrows(BpfException.class,
                     () -> ObjectLoader.load(plan.withMaxEntries("sub_counts", 8), opts));
+            // A failed load removes the pins it made (and only those).
+            LoadPlan rejected = ElfLoadFixture.plan(Kernel.bpfObject("load_rejected")).withPinning("rej_values", Pinning.BY_NAME);
+            assertThrows(VerifierException.class, () -> ObjectLoader.load(rejected, opts));
+            assertTrue(!Files.exists(dir.resolve("rej_values")));
+            assertTrue(Files.exists(dir.resolve("sub_counts")));
             assertTrue(e.getMessage().contains("max_entries 4 vs 8") && e.getMessage().contains(dir.toString()), e.getMessage());
         } finally {
             Files.deleteIfExists(dir.resolve("sub_counts"));
