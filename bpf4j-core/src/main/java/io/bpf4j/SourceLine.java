@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param column 1-based column, 0 when unknown
  * @param text the source line's text as recorded in BTF (may be empty)
  */
-public record SourceLine(int slot, String file, int line, int column, String text) {
+record SourceLine(int slot, String file, int line, int column, String text) {
     /** Checks for nulls. */
     public SourceLine {
         Objects.requireNonNull(file, "file");
