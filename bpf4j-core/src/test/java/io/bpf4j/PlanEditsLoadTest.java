@@ -73,6 +73,25 @@ class PlanEditsLoadTest {
     }
 
     @Test
+    void programTypeAndAttachTargetCanChange() throws Exception {
+        LoadPlan plan = ElfLoadFixture.plan(Kernel.bpfObject("load_core_values"));
+        LoadPlan asXdp = plan.withProgramType("v_offset", ProgramType.XDP, java.util.Optional.empty(), "");
+        for (String other : new String[] {"v_array", "v_bitfield", "v_bitfield_off", "v_enum", "v_exists", "v_flavor",
+                "v_guarded", "v_nested", "v_signed", "v_size", "v_type_id", "v_type_size", "v_types"}) {
+            asXdp = asXdp.withAutoload(other, false);
+        }
+        try (BpfObject o = ObjectLoader.load(asXdp, ObjectLoader.Options.DEFAULT)) {
+            Program p = o.program("v_offset");
+            assertEquals(ProgramType.XDP, p.type());
+            assertTrue(run(o, "v_offset", 64) > 0); // a field offset, now returned by an XDP program
+        }
+        LoadPlan badTarget = ElfLoadFixture.plan(Kernel.bpfObject("load_iter"))
+                .withProgramType("dump_tasks", ProgramType.TRACING, java.util.Optional.of(AttachType.TRACE_ITER), "bpf4j_nope");
+        BpfException e = assertThrows(BpfException.class, () -> ObjectLoader.load(badTarget, ObjectLoader.Options.DEFAULT));
+        assertTrue(e.getMessage().contains("bpf_iter_bpf4j_nope"), e.getMessage());
+    }
+
+    @Test
     void pinnedByNameMapsAreReusedAndCheckedForCompatibility() throws Exception {
         Path dir = Kernel.bpffs().resolve("bpf4j_loader_" + ProcessHandle.current().pid() + "_pins");
         Files.createDirectories(dir);
