@@ -11,4 +11,9 @@ public class ObjectFormatException extends BpfException {
     public ObjectFormatException(String message) {
         super(message);
     }
+
+    /** A malformed object, found through another error. */
+    public ObjectFormatException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }
