@@ -42,6 +42,8 @@ public final class BpfMap implements AutoCloseable {
     private final int flags;
     private final int valueBufferSize;
     private final String what;
+    /** Element calls on these types are short and never sleep: they may use the critical gate. */
+    private final boolean criticalElemCalls;
 
     private BpfMap(Fd fd, String name, MapType type, int keySize, int valueSize, int maxEntries, int flags) {
         this.fd = fd;
@@ -53,6 +55,15 @@ public final class BpfMap implements AutoCloseable {
         this.flags = flags;
         this.valueBufferSize = type.isPerCpu() ? ((valueSize + 7) & ~7) * Cpus.possibleCount() : valueSize;
         this.what = "map \"" + name + "\"";
+        this.criticalElemCalls = switch (type) {
+            case HASH, ARRAY, PERCPU_HASH, PERCPU_ARRAY, LRU_HASH, LRU_PERCPU_HASH, LPM_TRIE, QUEUE, STACK,
+                 BLOOM_FILTER -> true;
+            default -> false;
+        };
+    }
+
+    private long elemCall(BpfCmd cmd, MemorySegment attr) {
+        return criticalElemCalls ? Bpf.callElem(cmd, attr, Attr.MapElem.SIZE) : Bpf.call(cmd, attr, Attr.MapElem.SIZE);
     }
 
     /**
@@ -239,11 +250,8 @@ public final class BpfMap implements AutoCloseable {
         try {
             Scratch s = Scratch.get();
             MemorySegment v = value.isNative() ? value : s.value(valueBufferSize);
-            MemorySegment attr = s.attr(Attr.MapElem.SIZE);
-            attr.set(JAVA_INT, Attr.MapElem.MAP_FD, raw);
-            attr.set(JAVA_LONG, Attr.MapElem.KEY, nativeKey(s, key));
-            attr.set(JAVA_LONG, Attr.MapElem.VALUE, v.address());
-            long r = Bpf.call(BpfCmd.MAP_LOOKUP_ELEM, attr, Attr.MapElem.SIZE);
+            MemorySegment attr = elemAttr(s, raw, nativeKey(s, key), v.address(), 0);
+            long r = elemCall(BpfCmd.MAP_LOOKUP_ELEM, attr);
             if (r == -Errno.ENOENT.number()) {
                 return false;
             }
@@ -278,12 +286,8 @@ public final class BpfMap implements AutoCloseable {
         int raw = fd.acquire();
         try {
             Scratch s = Scratch.get();
-            MemorySegment attr = s.attr(Attr.MapElem.SIZE);
-            attr.set(JAVA_INT, Attr.MapElem.MAP_FD, raw);
-            attr.set(JAVA_LONG, Attr.MapElem.KEY, nativeKey(s, key));
-            attr.set(JAVA_LONG, Attr.MapElem.VALUE, nativeValue(s, value));
-            attr.set(JAVA_LONG, Attr.MapElem.FLAGS, flag.value());
-            long r = Bpf.call(BpfCmd.MAP_UPDATE_ELEM, attr, Attr.MapElem.SIZE);
+            MemorySegment attr = elemAttr(s, raw, nativeKey(s, key), nativeValue(s, value), flag.value());
+            long r = elemCall(BpfCmd.MAP_UPDATE_ELEM, attr);
             if (r < 0) {
                 throw updateError(r, flag);
             }
@@ -736,6 +740,16 @@ public final class BpfMap implements AutoCloseable {
     /** "map \"name\"", for messages of the helpers in this package. */
     String what() {
         return what;
+    }
+
+    /** The element-command attr, every one of its 32 bytes written (no separate zeroing pass). */
+    private static MemorySegment elemAttr(Scratch s, int fd, long key, long value, long flags) {
+        MemorySegment attr = s.attrUnzeroed();
+        attr.set(JAVA_LONG, Attr.MapElem.MAP_FD, fd & 0xffff_ffffL); // map_fd and the padding after it
+        attr.set(JAVA_LONG, Attr.MapElem.KEY, key);
+        attr.set(JAVA_LONG, Attr.MapElem.VALUE, value);
+        attr.set(JAVA_LONG, Attr.MapElem.FLAGS, flags);
+        return attr;
     }
 
     private long nativeKey(Scratch s, MemorySegment key) {
