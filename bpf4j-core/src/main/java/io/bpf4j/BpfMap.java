@@ -244,6 +244,11 @@ public final class BpfMap implements AutoCloseable {
      * @return false when the key is not in the map ({@code value} is then untouched)
      */
     public boolean lookup(MemorySegment key, MemorySegment value) {
+        return readElem(BpfCmd.MAP_LOOKUP_ELEM, key, value);
+    }
+
+    /** Lookup or lookup-and-delete of {@code key} into {@code value}; false on ENOENT. */
+    private boolean readElem(BpfCmd cmd, MemorySegment key, MemorySegment value) {
         checkKey(key);
         checkValue(value);
         int raw = fd.acquire();
@@ -251,12 +256,14 @@ public final class BpfMap implements AutoCloseable {
             Scratch s = Scratch.get();
             MemorySegment v = value.isNative() ? value : s.value(valueBufferSize);
             MemorySegment attr = elemAttr(s, raw, nativeKey(s, key), v.address(), 0);
-            long r = elemCall(BpfCmd.MAP_LOOKUP_ELEM, attr);
+            long r = cmd == BpfCmd.MAP_LOOKUP_ELEM ? elemCall(cmd, attr) : Bpf.call(cmd, attr, Attr.MapElem.SIZE);
             if (r == -Errno.ENOENT.number()) {
                 return false;
             }
             if (r < 0) {
-                throw Bpf.error("lookup failed", r, BpfCmd.MAP_LOOKUP_ELEM, what);
+                throw cmd == BpfCmd.MAP_LOOKUP_ELEM ? Bpf.error("lookup failed", r, cmd, what)
+                        : Bpf.errorOrUnsupported("lookup-and-delete failed", r, cmd, what,
+                                "lookup-and-delete on " + type + " maps", "5.14");
             }
             if (v != value) {
                 MemorySegment.copy(v, 0, value, 0, valueBufferSize);
@@ -387,31 +394,7 @@ public final class BpfMap implements AutoCloseable {
      * @return false when the key was not in the map (or the queue/stack was empty)
      */
     public boolean lookupAndDelete(MemorySegment key, MemorySegment value) {
-        checkKey(key);
-        checkValue(value);
-        int raw = fd.acquire();
-        try {
-            Scratch s = Scratch.get();
-            MemorySegment v = value.isNative() ? value : s.value(valueBufferSize);
-            MemorySegment attr = s.attr(Attr.MapElem.SIZE);
-            attr.set(JAVA_INT, Attr.MapElem.MAP_FD, raw);
-            attr.set(JAVA_LONG, Attr.MapElem.KEY, nativeKey(s, key));
-            attr.set(JAVA_LONG, Attr.MapElem.VALUE, v.address());
-            long r = Bpf.call(BpfCmd.MAP_LOOKUP_AND_DELETE_ELEM, attr, Attr.MapElem.SIZE);
-            if (r == -Errno.ENOENT.number()) {
-                return false;
-            }
-            if (r < 0) {
-                throw Bpf.errorOrUnsupported("lookup-and-delete failed", r, BpfCmd.MAP_LOOKUP_AND_DELETE_ELEM, what,
-                        "lookup-and-delete on " + type + " maps", "5.14");
-            }
-            if (v != value) {
-                MemorySegment.copy(v, 0, value, 0, valueBufferSize);
-            }
-            return true;
-        } finally {
-            fd.release();
-        }
+        return readElem(BpfCmd.MAP_LOOKUP_AND_DELETE_ELEM, key, value);
     }
 
     /** {@link #lookupAndDelete(MemorySegment, MemorySegment)} for arrays; empty when the key was missing. */
