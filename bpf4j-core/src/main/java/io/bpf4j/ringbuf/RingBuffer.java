@@ -152,21 +152,23 @@ public final class RingBuffer implements AutoCloseable {
                 if (cons >= prod) {
                     return n;
                 }
-                long at = cons & mask;
-                int header = (int) INT.getAcquire(data, at);
-                if ((header & BUSY) != 0) {
-                    return n;
-                }
-                int len = header & ~(BUSY | DISCARD);
-                long next = cons + ((len + HEADER + 7) & ~7L);
-                if ((header & DISCARD) == 0) {
-                    MemorySegment record = data.asSlice(at + HEADER, len);
+                // Everything up to this producer position is published: walk it without re-reading
+                // the producer page, and hand the space back once per walk (libbpf does it per record;
+                // a later release only frees the space a little later).
+                while (cons < prod) {
+                    long at = cons & mask;
+                    int header = (int) INT.getAcquire(data, at);
+                    if ((header & BUSY) != 0) {
+                        return n;
+                    }
+                    int len = header & ~(BUSY | DISCARD);
+                    long next = cons + ((len + HEADER + 7) & ~7L);
                     cons = next;
-                    processed++;
-                    n++;
-                    handler.accept(record);
-                } else {
-                    cons = next;
+                    if ((header & DISCARD) == 0) {
+                        processed++;
+                        n++;
+                        handler.accept(data.asSlice(at + HEADER, len));
+                    }
                 }
                 LONG.setRelease(consumer, 0L, cons);
             }
