@@ -14,10 +14,21 @@ if [ -z "$clang_bin" ]; then
   exit 1
 fi
 arch_inc="/usr/include/$(uname -m)-linux-gnu"
+# CO-RE programs include "vmlinux.h": the running kernel's types as C, generated at build time
+# from its BTF. Without bpftool or kernel BTF those programs are skipped with a warning.
+gen="$out/include"
+mkdir -p "$gen"
+if [ ! -s "$gen/vmlinux.h" ] && [ -r /sys/kernel/btf/vmlinux ] && command -v bpftool >/dev/null; then
+  bpftool btf dump file /sys/kernel/btf/vmlinux format c > "$gen/vmlinux.h.tmp" && mv "$gen/vmlinux.h.tmp" "$gen/vmlinux.h"
+fi
 shopt -s nullglob
 for f in "$src"/*.bpf.c; do
   name="$(basename "$f" .c)"
+  if grep -q '#include "vmlinux.h"' "$f" && [ ! -s "$gen/vmlinux.h" ]; then
+    echo "build.sh: skipping $name (needs vmlinux.h: install bpftool, kernel BTF)" >&2
+    continue
+  fi
   if [ ! "$out/$name.o" -nt "$f" ] || [ "$src/include" -nt "$out/$name.o" ] 2>/dev/null; then
-    "$clang_bin" -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$src/include" -I"$arch_inc" -c "$f" -o "$out/$name.o"
+    "$clang_bin" -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$src/include" -I"$gen" -I"$arch_inc" -c "$f" -o "$out/$name.o"
   fi
 done

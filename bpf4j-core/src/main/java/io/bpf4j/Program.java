@@ -99,8 +99,9 @@ public final class Program implements AutoCloseable {
                     logSize = Math.min(MAX_LOG, Math.max(logSize * 4, need + 1));
                     continue;
                 }
-                if (logSize == 0 && (errno == Errno.EACCES.number() || errno == Errno.EINVAL.number())) {
-                    // Loaded without a log for speed, as libbpf does; retry once to explain the failure.
+                if (logSize == 0 && errno != Errno.EPERM.number()) {
+                    // Loaded without a log for speed, as libbpf does; retry once to explain the failure
+                    // (not only EACCES/EINVAL: an unresolvable kernel symbol is ENOENT, with a log line).
                     logLevel = 1;
                     logSize = INITIAL_LOG;
                     continue;
@@ -112,6 +113,60 @@ public final class Program implements AutoCloseable {
                 throw new VerifierException(VerifierLogs.summary(spec, text), errno, spec.name(), text);
             }
         }
+    }
+
+    /**
+     * Opens the program pinned at {@code path} on a bpffs. The returned object owns a new fd;
+     * closing it leaves the pin in place.
+     *
+     * <pre>{@code
+     * try (Program p = Program.fromPin(Path.of("/sys/fs/bpf/my_prog"))) {
+     *     System.out.println(p.info().id());
+     * }
+     * }</pre>
+     */
+    public static Program fromPin(Path path) {
+        return fromOwnedFd(Bpf.getPinned(path, "program pinned at " + path));
+    }
+
+    /** Opens the loaded program with this kernel id (as {@code bpftool prog show} lists them). */
+    public static Program fromId(int id) {
+        return fromOwnedFd(Bpf.fdById(BpfCmd.PROG_GET_FD_BY_ID, id, "program id " + id));
+    }
+
+    private static Program fromOwnedFd(Fd fd) {
+        try {
+            ProgramInfo info = ProgramInfoLayout.read(fd);
+            ProgramType type = info.type().orElseThrow(() -> new BpfException(
+                    fd.what() + " has program type " + info.rawType() + ", unknown to bpf4j"));
+            return new Program(fd, info.name(), type, "");
+        } catch (RuntimeException e) {
+            fd.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The kernel's view of this program: id, tag, sizes, map ids, run statistics.
+     *
+     * <pre>{@code
+     * ProgramInfo info = program.info();
+     * }</pre>
+     */
+    public ProgramInfo info() {
+        return ProgramInfoLayout.read(fd);
+    }
+
+    /**
+     * The translated bytecode: the instructions as the kernel keeps them after verification
+     * (map fds replaced by map addresses, helper calls rewritten). Needs CAP_SYS_ADMIN.
+     *
+     * <pre>{@code
+     * List<Instruction> xlated = program.xlatedInstructions();
+     * }</pre>
+     */
+    public java.util.List<Instruction> xlatedInstructions() {
+        return Instruction.decodeAll(ProgramInfoLayout.xlated(fd));
     }
 
     /** The verifier's log of a successful load; empty unless {@link LoadOptions#logLevel()} was set. */

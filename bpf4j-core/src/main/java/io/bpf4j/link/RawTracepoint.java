@@ -5,62 +5,46 @@ import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
 import io.bpf4j.internal.sys.Fd;
 import io.bpf4j.internal.sys.LinkAttr;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * Attaches a {@code RAW_TRACEPOINT} program by tracepoint name, or a {@code TRACING} program of
- * attach type {@code TRACE_RAW_TP} ({@code tp_btf}) whose target was fixed at load by its BTF id
- * (pass no name), with BPF_RAW_TRACEPOINT_OPEN.
+ * Attaches a RAW_TRACEPOINT program (or a {@code tp_btf} TRACING program, with no name) through
+ * BPF_RAW_TRACEPOINT_OPEN.
  *
  * <pre>{@code
- * try (BpfLink l = RawTracepoint.attach(prog, "sys_enter")) { ... }
- * try (BpfLink l = RawTracepoint.attachBtf(tpBtfProg)) { ... }
+ * try (Link l = RawTracepoint.attach(prog, "sched_switch")) { ... }
  * }</pre>
  */
 public final class RawTracepoint {
     private RawTracepoint() {
     }
 
-    /** Attaches a raw tracepoint program to the tracepoint {@code name} (e.g. {@code sched_switch}). */
-    public static BpfLink attach(Program program, String name) {
-        if (name.isEmpty()) {
-            throw new IllegalArgumentException("raw tracepoint name is empty for program \"" + program.name() + "\"");
-        }
-        return open(program, name, 0);
+    /** Attaches to the raw tracepoint {@code name} (e.g. {@code sys_enter}). */
+    public static Link attach(Program program, String name) {
+        return open(program, Optional.of(name));
     }
 
-    /** Attaches with a BPF cookie ({@code bpf_get_attach_cookie()}, Linux 6.10+). */
-    public static BpfLink attach(Program program, String name, long cookie) {
-        return open(program, name, cookie);
+    /** Attaches a {@code tp_btf} program, whose target was fixed at load by its attach BTF id. */
+    public static Link attachBtf(Program program) {
+        return open(program, Optional.empty());
     }
 
-    /**
-     * Attaches a {@code tp_btf}/fentry/fexit/fmod_ret/lsm program, whose target was given at load
-     * ({@code ProgramSpec.attachBtfId}).
-     */
-    public static BpfLink attachBtf(Program program) {
-        return open(program, null, 0);
-    }
-
-    private static BpfLink open(Program program, String name, long cookie) {
+    private static Link open(Program program, Optional<String> name) {
+        String description = "raw tracepoint " + name.orElse("(BTF)") + " -> program \"" + program.name() + "\"";
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(LinkAttr.RawTracepointOpen.SIZE, 8);
-            attr.set(JAVA_LONG, LinkAttr.RawTracepointOpen.NAME,
-                    name == null ? 0 : arena.allocateFrom(name).address());
-            attr.set(JAVA_INT, LinkAttr.RawTracepointOpen.PROG_FD, program.fd());
-            attr.set(JAVA_LONG, LinkAttr.RawTracepointOpen.COOKIE, cookie);
-            long r = Bpf.call(BpfCmd.RAW_TRACEPOINT_OPEN, attr, LinkAttr.RawTracepointOpen.SIZE);
-            String target = name == null ? "its BTF target" : "raw tracepoint " + name;
+            MemorySegment attr = arena.allocate(LinkAttr.RAW_TP);
+            attr.set(JAVA_LONG, LinkAttr.RAW_TP_NAME, name.isPresent() ? arena.allocateFrom(name.get()).address() : 0L);
+            attr.set(JAVA_INT, LinkAttr.RAW_TP_PROG_FD, program.fd());
+            long r = Bpf.call(BpfCmd.RAW_TRACEPOINT_OPEN, attr, LinkAttr.RAW_TP_SIZE);
             if (r < 0) {
-                throw Bpf.error("cannot attach program \"" + program.name() + "\" to " + target, r,
-                        BpfCmd.RAW_TRACEPOINT_OPEN, "program \"" + program.name() + "\"");
+                throw Bpf.error("cannot attach " + description, r, BpfCmd.RAW_TRACEPOINT_OPEN, description);
             }
-            return BpfLink.adopt(new Fd((int) r, "link of \"" + program.name() + "\" to " + target));
+            return new Link(new Fd((int) r, "link " + description), Optional.empty(), description);
         }
     }
 }

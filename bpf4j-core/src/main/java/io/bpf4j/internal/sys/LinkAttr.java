@@ -1,106 +1,64 @@
 package io.bpf4j.internal.sys;
 
-/**
- * Offsets of the bpf_attr members for links and attachments (from libbpf's linux/bpf.h, which is
- * newer than the 6.1 UAPI headers on these machines). Kept apart from {@link Attr} so link work
- * does not collide with the rest of the layer.
- */
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
+
+/** bpf_attr members of the link commands: BPF_LINK_CREATE (base and perf_event), BPF_RAW_TRACEPOINT_OPEN, BPF_LINK_DETACH, BPF_ITER_CREATE. */
 public final class LinkAttr {
     private LinkAttr() {
     }
 
-    /** BPF_LINK_CREATE: prog_fd, target, attach_type, flags, then a per-kind union at 16. */
-    public static final class LinkCreate {
-        public static final long PROG_FD = 0;
-        public static final long TARGET_FD = 4; // also target_ifindex
-        public static final long ATTACH_TYPE = 8;
-        public static final long FLAGS = 12;
-        public static final long TARGET_BTF_ID = 16;
-        public static final long ITER_INFO = 16;
-        public static final long ITER_INFO_LEN = 24;
-        public static final long PERF_EVENT_BPF_COOKIE = 16;
-        public static final long KPROBE_MULTI_FLAGS = 16;
-        public static final long KPROBE_MULTI_CNT = 20;
-        public static final long KPROBE_MULTI_SYMS = 24;
-        public static final long KPROBE_MULTI_ADDRS = 32;
-        public static final long KPROBE_MULTI_COOKIES = 40;
-        public static final long TRACING_COOKIE = 24;
-        public static final long TCX_RELATIVE_FD = 16; // also relative_id
-        public static final long TCX_EXPECTED_REVISION = 24;
-        public static final long UPROBE_MULTI_PATH = 16;
-        public static final long UPROBE_MULTI_OFFSETS = 24;
-        public static final long UPROBE_MULTI_REF_CTR_OFFSETS = 32;
-        public static final long UPROBE_MULTI_COOKIES = 40;
-        public static final long UPROBE_MULTI_CNT = 48;
-        public static final long UPROBE_MULTI_FLAGS = 52;
-        public static final long UPROBE_MULTI_PID = 56;
-        public static final int SIZE = 64;
-    }
+    /** BPF_LINK_CREATE with the perf_event member of its union (bpf_cookie). */
+    public static final StructLayout CREATE = MemoryLayout.structLayout(
+            JAVA_INT.withName("prog_fd"), JAVA_INT.withName("target_fd"), JAVA_INT.withName("attach_type"),
+            JAVA_INT.withName("flags"), JAVA_LONG.withName("bpf_cookie"), MemoryLayout.paddingLayout(40));
+    public static final long CREATE_PROG_FD = CREATE.byteOffset(groupElement("prog_fd"));
+    public static final long CREATE_TARGET_FD = CREATE.byteOffset(groupElement("target_fd"));
+    public static final long CREATE_ATTACH_TYPE = CREATE.byteOffset(groupElement("attach_type"));
+    public static final long CREATE_FLAGS = CREATE.byteOffset(groupElement("flags"));
+    public static final long CREATE_PERF_COOKIE = CREATE.byteOffset(groupElement("bpf_cookie"));
+    public static final int CREATE_SIZE = (int) CREATE.byteSize();
 
     /** BPF_RAW_TRACEPOINT_OPEN. */
-    public static final class RawTracepointOpen {
-        public static final long NAME = 0;
-        public static final long PROG_FD = 8;
-        public static final long COOKIE = 16;
-        public static final int SIZE = 24;
-    }
+    public static final StructLayout RAW_TP = MemoryLayout.structLayout(
+            JAVA_LONG.withName("name"), JAVA_INT.withName("prog_fd"), MemoryLayout.paddingLayout(4),
+            JAVA_LONG.withName("cookie"));
+    public static final long RAW_TP_NAME = RAW_TP.byteOffset(groupElement("name"));
+    public static final long RAW_TP_PROG_FD = RAW_TP.byteOffset(groupElement("prog_fd"));
+    public static final int RAW_TP_SIZE = (int) RAW_TP.byteSize();
 
-    /** BPF_PROG_ATTACH / BPF_PROG_DETACH. */
-    public static final class ProgAttach {
-        public static final long TARGET_FD = 0;
-        public static final long ATTACH_BPF_FD = 4;
-        public static final long ATTACH_TYPE = 8;
-        public static final long ATTACH_FLAGS = 12;
-        public static final long REPLACE_BPF_FD = 16;
-        public static final long RELATIVE_FD = 20;
-        public static final long EXPECTED_REVISION = 24;
-        public static final int SIZE = 32;
-    }
+    /** BPF_LINK_DETACH and BPF_ITER_CREATE: the link fd first. */
+    public static final StructLayout LINK_FD = MemoryLayout.structLayout(JAVA_INT.withName("link_fd"),
+            JAVA_INT.withName("flags"));
+    public static final int LINK_FD_SIZE = (int) LINK_FD.byteSize();
 
-    /** BPF_PROG_QUERY. */
-    public static final class ProgQuery {
-        public static final long TARGET_FD = 0;
-        public static final long ATTACH_TYPE = 4;
-        public static final long QUERY_FLAGS = 8;
-        public static final long ATTACH_FLAGS = 12;
-        public static final long PROG_IDS = 16;
-        public static final long COUNT = 24;
-        public static final long PROG_ATTACH_FLAGS = 32;
-        public static final long LINK_IDS = 40;
-        public static final long LINK_ATTACH_FLAGS = 48;
-        public static final long REVISION = 56;
-        public static final int SIZE = 64;
-    }
+    /** BPF_LINK_UPDATE: link_fd, new_prog_fd, flags, old_prog_fd. */
+    public static final long UPDATE_LINK_FD = 0;
+    public static final long UPDATE_NEW_PROG_FD = 4;
+    public static final long UPDATE_FLAGS = 8;
+    public static final long UPDATE_OLD_PROG_FD = 12;
+    public static final int UPDATE_SIZE = 16;
 
-    /** BPF_ITER_CREATE. */
-    public static final class IterCreate {
-        public static final long LINK_FD = 0;
-        public static final long FLAGS = 4;
-        public static final int SIZE = 8;
-    }
+    /** The head of struct bpf_link_info (type, id, prog_id); each kind's union follows at 16. */
+    public static final long INFO_TYPE = 0;
+    public static final long INFO_ID = 4;
+    public static final long INFO_PROG_ID = 8;
+    /** Room for the head and every kind's union member. */
+    public static final int INFO_SIZE = 128;
 
-    /** BPF_LINK_UPDATE. */
-    public static final class LinkUpdate {
-        public static final long LINK_FD = 0;
-        public static final long NEW_PROG_FD = 4;
-        public static final long FLAGS = 8;
-        public static final long OLD_PROG_FD = 12;
-        public static final int SIZE = 16;
-    }
+    /** BPF_LINK_CREATE's tcx member: relative_fd/relative_id at 16, expected_revision at 24. */
+    public static final long CREATE_TCX_RELATIVE = 16;
+    public static final long CREATE_TCX_EXPECTED_REVISION = 24;
 
-    /** BPF_LINK_DETACH. */
-    public static final class LinkDetach {
-        public static final long LINK_FD = 0;
-        public static final int SIZE = 4;
-    }
-
-    /** The head of struct bpf_link_info (type, id, prog_id); the per-kind union starts at 16. */
-    public static final class LinkInfo {
-        public static final long TYPE = 0;
-        public static final long ID = 4;
-        public static final long PROG_ID = 8;
-        public static final long UNION = 16;
-        /** Room for every kind's union member. */
-        public static final int SIZE = 128;
-    }
+    /** BPF_PROG_ATTACH / BPF_PROG_DETACH (the pre-link cgroup, sockmap, lirc, flow dissector attach). */
+    public static final long PROG_ATTACH_TARGET_FD = 0;
+    public static final long PROG_ATTACH_BPF_FD = 4;
+    public static final long PROG_ATTACH_TYPE = 8;
+    public static final long PROG_ATTACH_FLAGS = 12;
+    public static final long PROG_ATTACH_REPLACE_FD = 16;
+    public static final int PROG_ATTACH_SIZE = 32;
 }

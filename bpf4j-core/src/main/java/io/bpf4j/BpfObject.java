@@ -1,0 +1,150 @@
+package io.bpf4j;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A loaded BPF object: every map and program made from one object file, and the links attached
+ * through it. Closing it closes them all (links first, then programs, then maps); pinned maps
+ * and programs stay in bpffs.
+ *
+ * <pre>{@code
+ * try (BpfObject obj = ObjectSpec.open(Path.of("counter.bpf.o")).load()) {
+ *     Program p = obj.program("count_packets");
+ *     BpfMap counts = obj.map("counts");
+ * }
+ * }</pre>
+ */
+public final class BpfObject implements AutoCloseable {
+    private final String name;
+    private final Map<String, BpfMap> maps;
+    private final Map<String, Program> programs;
+    private final List<AutoCloseable> links = new ArrayList<>();
+    private boolean closed;
+
+    /**
+     * Takes ownership of maps and programs (keyed by their names in the object file, in object
+     * order).
+     */
+    BpfObject(String name, Map<String, BpfMap> maps, Map<String, Program> programs) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
+        this.programs = Collections.unmodifiableMap(new LinkedHashMap<>(programs));
+    }
+
+    /** The object's name (the file name without {@code .bpf.o}/{@code .o}). */
+    public String name() {
+        return name;
+    }
+
+    /** Every map by its name in the object file, including global data maps ({@code .rodata} ...). */
+    public Map<String, BpfMap> maps() {
+        return maps;
+    }
+
+    /** Every loaded program by its function name (programs with autoload off are absent). */
+    public Map<String, Program> programs() {
+        return programs;
+    }
+
+    /** The map of this name, if the object has one. */
+    public Optional<BpfMap> findMap(String mapName) {
+        return Optional.ofNullable(maps.get(mapName));
+    }
+
+    /** The program of this name, if the object loaded one. */
+    public Optional<Program> findProgram(String programName) {
+        return Optional.ofNullable(programs.get(programName));
+    }
+
+    /**
+     * The map of this name.
+     *
+     * @throws NoSuchElementException naming the maps the object has
+     */
+    public BpfMap map(String mapName) {
+        BpfMap m = maps.get(mapName);
+        if (m == null) {
+            throw new NoSuchElementException("object \"" + name + "\" has no map \"" + mapName
+                    + "\"; its maps are " + maps.keySet());
+        }
+        return m;
+    }
+
+    /**
+     * The program of this name.
+     *
+     * @throws NoSuchElementException naming the programs the object loaded
+     */
+    public Program program(String programName) {
+        Program p = programs.get(programName);
+        if (p == null) {
+            throw new NoSuchElementException("object \"" + name + "\" has no loaded program \"" + programName
+                    + "\"; its programs are " + programs.keySet());
+        }
+        return p;
+    }
+
+    /**
+     * Hands a link (or any other resource tied to this object's programs) to the object, so
+     * that closing the object closes it first.
+     *
+     * @return {@code link}, for chaining
+     */
+    public synchronized <T extends AutoCloseable> T own(T link) {
+        if (closed) {
+            throw new IllegalStateException("object \"" + name + "\" is closed");
+        }
+        links.add(Objects.requireNonNull(link, "link"));
+        return link;
+    }
+
+    /** Closes links (newest first), programs and maps. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException first = null;
+        for (int i = links.size() - 1; i >= 0; i--) {
+            first = closeQuietly(links.get(i), first);
+        }
+        links.clear();
+        for (Program p : programs.values()) {
+            first = closeQuietly(p, first);
+        }
+        for (BpfMap m : maps.values()) {
+            first = closeQuietly(m, first);
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static RuntimeException closeQuietly(AutoCloseable c, RuntimeException first) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            RuntimeException r = e instanceof RuntimeException re ? re
+                    : new BpfException("cannot close " + c + ": " + e.getMessage(), e);
+            if (first == null) {
+                return r;
+            }
+            first.addSuppressed(r);
+        }
+        return first;
+    }
+
+    @Override
+    public String toString() {
+        return "BpfObject[" + name + " maps " + maps.keySet() + " programs " + programs.keySet()
+                + (closed ? " closed" : "") + "]";
+    }
+}

@@ -1,0 +1,290 @@
+package io.bpf4j;
+
+import io.bpf4j.asm.Instruction;
+import io.bpf4j.asm.Opcodes;
+import io.bpf4j.btf.CoreRelocation;
+import io.bpf4j.btf.CoreRelocator;
+import io.bpf4j.btf.CoreTypes;
+import io.bpf4j.internal.sys.Fd;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * Turns a {@link LoadPlan} into a {@link BpfObject}: loads the object's BTF, creates (or reuses
+ * pinned) maps and fills global data, rewrites instructions (map fds and values, kfuncs and
+ * kernel symbols, CO-RE), links each program with its subprograms, resolves BTF attach targets
+ * and loads the programs with func/line info. Any failure releases everything made so far.
+ *
+ * <pre>{@code
+ * try (BpfObject obj = ObjectLoader.load(plan, ObjectLoader.Options.DEFAULT)) { ... }
+ * }</pre>
+ */
+final class ObjectLoader {
+    private static final System.Logger LOG = System.getLogger(ObjectLoader.class.getName());
+
+    private ObjectLoader() {
+    }
+
+    /**
+     * How to load.
+     *
+     * @param pinDirectory where {@link Pinning#BY_NAME} maps live
+     * @param logLevel verifier log level kept on success (0: none)
+     */
+    record Options(Path pinDirectory, int logLevel) {
+        static final Options DEFAULT = new Options(Path.of("/sys/fs/bpf"), 0);
+    }
+
+    static BpfObject load(LoadPlan plan, Options options) {
+        Fd btf = loadBtf(plan);
+        // The object's BTF fd is only needed while loading: maps and programs hold their own references.
+        try (Rollback made = new Rollback()) {
+            OptionalInt btfFd = btf == null ? OptionalInt.empty() : OptionalInt.of(btf.raw());
+            Map<String, BpfMap> maps = createMaps(plan, options, btfFd, made);
+            Map<String, List<Instruction>> code = rewrite(plan, maps);
+            Map<String, Program> programs = loadPrograms(plan, options, code, btfFd, made);
+            fillSlots(plan, maps, programs);
+            made.commit();
+            return new BpfObject(plan.objectName(), maps, programs);
+        } finally {
+            if (btf != null) {
+                btf.close();
+            }
+        }
+    }
+
+    // ---- BTF ---------------------------------------------------------------------------------
+
+    /** The object's BTF in the kernel, or null when it has none or the kernel refuses it. */
+    private static Fd loadBtf(LoadPlan plan) {
+        if (plan.btf().length == 0) {
+            return null;
+        }
+        byte[] fixed = ProgramBtf.fixDataSections(plan.btf(), plan.btfLayout());
+        try {
+            return ProgramBtf.load(fixed, plan.objectName());
+        } catch (BpfException e) {
+            // As libbpf: an object whose BTF the kernel refuses still loads, without BTF-typed maps
+            // and without func/line info.
+            LOG.log(System.Logger.Level.WARNING, "loading " + plan.objectName() + " without BTF: " + e.getMessage());
+            return null;
+        }
+    }
+
+    // ---- maps --------------------------------------------------------------------------------
+
+    private static Map<String, BpfMap> createMaps(LoadPlan plan, Options options, OptionalInt btfFd, Rollback made) {
+        Map<String, BpfMap> maps = new LinkedHashMap<>();
+        byte[] kconfig = kconfigBytes(plan);
+        for (LoadPlan.MapPlan m : plan.maps()) {
+            BpfMap map;
+            if (m.reuseFd().isPresent()) {
+                map = made.add(BpfMap.fromFd(m.reuseFd().get()));
+                List<String> diffs = ObjectMaps.differences(m.spec(), map.info());
+                if (!diffs.isEmpty()) {
+                    throw new BpfException("the map fd given for \"" + m.name() + "\" does not match its definition: "
+                            + String.join(", ", diffs));
+                }
+            } else if (m.globalSection().isPresent()) {
+                byte[] init = m.name().equals(".kconfig") ? kconfig : m.globalSection().get();
+                map = made.add(GlobalData.create(m.spec(), m.name(), init, btfFd));
+            } else if (m.spec().pinning() == Pinning.BY_NAME) {
+                boolean[] reused = new boolean[1];
+                map = made.add(ObjectMaps.openOrCreatePinned(m.spec(), btfFd, options.pinDirectory(), reused));
+                if (!reused[0]) {
+                    // A pin this load made goes away with a failed load, as libbpf unpins on failure.
+                    Path pin = options.pinDirectory().resolve(m.spec().name());
+                    made.add(() -> java.nio.file.Files.deleteIfExists(pin));
+                }
+            } else {
+                map = made.add(ObjectMaps.create(m.spec(), btfFd));
+            }
+            maps.put(m.name(), map);
+        }
+        return maps;
+    }
+
+    private static byte[] kconfigBytes(LoadPlan plan) {
+        int size = 0;
+        for (LoadPlan.MapPlan m : plan.maps()) {
+            if (m.name().equals(".kconfig")) {
+                size = m.spec().valueSize();
+            }
+        }
+        byte[] out = new byte[size];
+        if (plan.kconfig().isEmpty()) {
+            return out;
+        }
+        Kconfig k = plan.kconfig().stream().allMatch(v -> v.extern().name().equals(Kconfig.LINUX_KERNEL_VERSION))
+                ? Kconfig.parse("", "(not needed)") : Kconfig.running();
+        for (LoadPlan.KconfigVar v : plan.kconfig()) {
+            byte[] val = k.encode(v.extern());
+            System.arraycopy(val, 0, out, v.offset(), val.length);
+        }
+        return out;
+    }
+
+    /** Puts inner maps into map-in-map slots and programs into program arrays. */
+    private static void fillSlots(LoadPlan plan, Map<String, BpfMap> maps, Map<String, Program> programs) {
+        for (LoadPlan.MapPlan m : plan.maps()) {
+            for (Map.Entry<Integer, String> slot : m.initialSlots().entrySet()) {
+                int fd;
+                if (m.spec().type() == MapType.PROG_ARRAY) {
+                    Program p = programs.get(slot.getValue());
+                    if (p == null) {
+                        continue; // autoload off: the slot stays empty, as in libbpf
+                    }
+                    fd = p.fd();
+                } else {
+                    BpfMap inner = maps.get(slot.getValue());
+                    if (inner == null) {
+                        throw new BpfException("map \"" + m.name() + "\" slot " + slot.getKey() + " names map \""
+                                + slot.getValue() + "\", which the object does not have");
+                    }
+                    fd = inner.fd();
+                }
+                byte[] key = intBytes(slot.getKey());
+                maps.get(m.name()).update(key, intBytes(fd), UpdateFlag.ANY);
+            }
+        }
+    }
+
+    private static byte[] intBytes(int v) {
+        return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
+    }
+
+    // ---- instructions ------------------------------------------------------------------------
+
+    private static Map<String, List<Instruction>> rewrite(LoadPlan plan, Map<String, BpfMap> maps) {
+        Map<String, Ksyms.Resolution> ksyms = plan.ksyms().isEmpty() ? Map.of()
+                : Ksyms.resolve(KernelTypes.vmlinux(), plan.ksyms());
+        Map<String, List<Instruction>> out = new LinkedHashMap<>();
+        Map<String, Map<Integer, Integer>> slotIndex = new HashMap<>();
+        plan.code().forEach((section, insns) -> {
+            out.put(section, new ArrayList<>(insns));
+            slotIndex.put(section, slotToIndex(insns));
+        });
+        for (LoadPlan.Reference ref : plan.references()) {
+            List<Instruction> insns = out.get(ref.section());
+            if (insns == null) {
+                throw new BpfException("object \"" + plan.objectName() + "\": a relocation points into section "
+                        + ref.section() + ", which has no code");
+            }
+            Integer index = slotIndex.get(ref.section()).get(ref.slot());
+            if (index == null) {
+                throw new BpfException("object \"" + plan.objectName() + "\": relocation at " + ref.section() + "+"
+                        + ref.slot() * 8 + " is not at an instruction start");
+            }
+            Instruction insn = insns.get(index);
+            Instruction patched = switch (ref) {
+                case LoadPlan.MapRef m -> {
+                    requireLdImm64(plan, ref, insn);
+                    yield new Instruction(insn.opcode(), insn.dst(), Opcodes.PSEUDO_MAP_FD, (short) 0,
+                            mapFd(plan, maps, m.map()) & 0xffff_ffffL);
+                }
+                case LoadPlan.MapValueRef m -> {
+                    requireLdImm64(plan, ref, insn);
+                    yield new Instruction(insn.opcode(), insn.dst(), Opcodes.PSEUDO_MAP_VALUE, (short) 0,
+                            (mapFd(plan, maps, m.map()) & 0xffff_ffffL) | ((long) m.offset() << 32));
+                }
+                case LoadPlan.CallRef c -> insn.withSrc(Opcodes.PSEUDO_CALL); // offset fixed by the linker
+                case LoadPlan.FuncRef f -> insn.withSrc(Opcodes.PSEUDO_FUNC);
+                case LoadPlan.KsymRef k -> Ksyms.patch(insn, k.name(), ksyms.get(k.name()));
+            };
+            insns.set(index, patched);
+        }
+        if (!plan.core().isEmpty()) {
+            CoreTypes local = io.bpf4j.btf.CoreRawBtf.parse(plan.btf());
+            CoreRelocator core = new CoreRelocator(local, KernelTypes.vmlinux());
+            for (Map.Entry<String, List<CoreRelocation>> e : plan.core().entrySet()) {
+                List<Instruction> insns = out.get(e.getKey());
+                if (insns != null) {
+                    out.put(e.getKey(), core.apply(e.getKey(), insns, e.getValue()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void requireLdImm64(LoadPlan plan, LoadPlan.Reference ref, Instruction insn) {
+        if (!insn.isLoadImm64()) {
+            throw new BpfException("object \"" + plan.objectName() + "\": the map reference at " + ref.section() + "+"
+                    + ref.slot() * 8 + " is on " + insn + ", not an lddw");
+        }
+    }
+
+    private static int mapFd(LoadPlan plan, Map<String, BpfMap> maps, String name) {
+        BpfMap m = maps.get(name);
+        if (m == null) {
+            throw new BpfException("object \"" + plan.objectName() + "\" refers to map \"" + name
+                    + "\", which it does not define; its maps are " + maps.keySet());
+        }
+        return m.fd();
+    }
+
+    private static Map<Integer, Integer> slotToIndex(List<Instruction> insns) {
+        Map<Integer, Integer> m = new HashMap<>();
+        int slot = 0;
+        for (int i = 0; i < insns.size(); i++) {
+            m.put(slot, i);
+            slot += insns.get(i).slots();
+        }
+        return m;
+    }
+
+    // ---- programs ----------------------------------------------------------------------------
+
+    private static Map<String, Program> loadPrograms(LoadPlan plan, Options options, Map<String, List<Instruction>> code,
+                                                     OptionalInt btfFd, Rollback made) {
+        List<Linker.CodeRef> calls = new ArrayList<>();
+        for (LoadPlan.Reference r : plan.references()) {
+            if (r instanceof LoadPlan.CallRef c) {
+                calls.add(new Linker.CodeRef(c.section(), c.slot(), c.targetSection(), c.targetSlot()));
+            } else if (r instanceof LoadPlan.FuncRef f) {
+                calls.add(new Linker.CodeRef(f.section(), f.slot(), f.targetSection(), f.targetSlot()));
+            }
+        }
+        Map<String, Program> programs = new LinkedHashMap<>();
+        for (LoadPlan.ProgramPlan pp : plan.programs()) {
+            if (!pp.autoload()) {
+                continue;
+            }
+            Linker.Linked<ProgramBtf.FuncInfo, ProgramBtf.LineInfo> linked = Linker.link(code, plan.functions(), calls,
+                    pp.entry(), btfFd.isPresent() ? plan.funcInfos() : List.of(),
+                    btfFd.isPresent() ? plan.lineInfos() : List.of());
+            ProgramSpec spec = pp.spec().toBuilder().instructions(linked.instructions()).build();
+            if (spec.attachType().isPresent() && AttachTargets.needsBtfId(spec.attachType().get())
+                    && spec.attachBtfId() == 0) {
+                spec = spec.toBuilder().attachBtfId(AttachTargets.resolve(KernelTypes.vmlinux(),
+                        spec.attachType().get(), spec.attachTo())).build();
+            }
+            LoadOptions lo = new LoadOptions(options.logLevel(), btfFd.isPresent()
+                    ? ProgramBtf.extInfo(btfFd.getAsInt(), linked.funcInfos(), linked.lineInfos())
+                    : (a, b) -> { });
+            try {
+                programs.put(pp.spec().name(), made.add(Program.load(spec, lo)));
+            } catch (VerifierException e) {
+                throw VerifierSource.withSource(e, pp.spec().name(), sourceLines(plan, linked.lineInfos()));
+            }
+        }
+        return programs;
+    }
+
+    private static List<SourceLine> sourceLines(LoadPlan plan, List<Linker.Placed<ProgramBtf.LineInfo>> lines) {
+        if (lines.isEmpty() || plan.btf().length == 0) {
+            return List.of();
+        }
+        io.bpf4j.btf.CoreRawBtf btf = io.bpf4j.btf.CoreRawBtf.parse(plan.btf());
+        List<SourceLine> out = new ArrayList<>();
+        for (Linker.Placed<ProgramBtf.LineInfo> l : lines) {
+            out.add(new SourceLine(l.slot(), btf.string(l.record().fileNameOff()), l.record().line(),
+                    l.record().column(), btf.string(l.record().lineOff())));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,17 @@
+// A CO-RE relocation no kernel type satisfies, on a reachable path: the loader poisons the
+// instruction (a call of helper 0xbad2310) and the verifier rejects the program naming it.
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+
+struct task_struct___old {
+	long state;
+} __attribute__((preserve_access_index));
+
+SEC("raw_tp/poisoned")
+int poisoned(void *ctx)
+{
+	return __builtin_preserve_field_info(((struct task_struct___old *)0)->state, BPF_FIELD_BYTE_OFFSET);
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,68 @@
+package io.bpf4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bpf4j.testing.Kernel;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Global data maps: names, flags, contents, and the frozen .rodata. */
+class GlobalDataLoadTest {
+    @BeforeAll
+    static void root() {
+        Kernel.assumeRoot();
+    }
+
+    @Test
+    void mapNamesFollowLibbpf() {
+        assertEquals("counter.rodata", GlobalData.mapName("counter", ".rodata"));
+        assertEquals("load_glo.rodata", GlobalData.mapName("load_globals", ".rodata"));
+        assertEquals("load_globa.data", GlobalData.mapName("load_globals", ".data"));
+        assertEquals(".data.very_long", GlobalData.mapName("x", ".data.very_long_name"));
+    }
+
+    @Test
+    void rodataIsFilledFrozenAndReadOnlyToPrograms() {
+        byte[] contents = {1, 2, 3, 4, 5};
+        MapSpec spec = GlobalData.spec("gdtest", ".rodata", contents.length, 0);
+        assertEquals(MapFlags.RDONLY_PROG, spec.flags());
+        try (BpfMap m = GlobalData.create(spec, ".rodata", contents, OptionalInt.empty())) {
+            assertArrayEquals(contents, GlobalData.read(m));
+            assertEquals(1, m.maxEntries());
+            // Frozen: user space can no longer write it.
+            BpfException e = assertThrows(BpfException.class, () -> m.update(new byte[4], new byte[5], UpdateFlag.ANY));
+            assertEquals(Errno.EPERM, e.errno().orElseThrow(), e.getMessage());
+        }
+    }
+
+    @Test
+    void mapsFallBackToNoBtfWhenTheKernelRefusesTheTypeIds() throws Exception {
+        LoadPlan plan = ElfLoadFixture.plan(Kernel.bpfObject("load_subprogs"));
+        try (io.bpf4j.internal.sys.Fd fd = ProgramBtf.load(ProgramBtf.fixDataSections(plan.btf(), plan.btfLayout()),
+                "load_subprogs")) {
+            MapSpec bogus = MapSpec.builder(MapType.HASH).name("btf_fallback").keySize(4).valueSize(8).maxEntries(4)
+                    .btfTypeIds(9999, 9998).build();
+            try (BpfMap m = ObjectMaps.create(bogus, OptionalInt.of(fd.raw()))) {
+                assertEquals(0, m.info().btfId());
+            }
+        }
+    }
+
+    @Test
+    void bssIsZeroedAndWritableAndMmapable() {
+        MapSpec spec = GlobalData.spec("gdtest", ".bss", 16, 0);
+        assertEquals(MapFlags.MMAPABLE, spec.flags());
+        try (BpfMap m = GlobalData.create(spec, ".bss", new byte[0], OptionalInt.empty())) {
+            assertArrayEquals(new byte[16], GlobalData.read(m));
+            byte[] v = new byte[16];
+            v[3] = 9;
+            m.update(new byte[4], v, UpdateFlag.ANY);
+            assertArrayEquals(v, GlobalData.read(m));
+            assertTrue((m.info().flags() & MapFlags.MMAPABLE) != 0);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.bpf4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bpf4j.asm.Instruction;
+import io.bpf4j.btf.CoreRawBtf;
+import io.bpf4j.btf.CoreRelocation;
+import io.bpf4j.btf.CoreRelocator;
+import io.bpf4j.internal.sys.Fd;
+import io.bpf4j.loader.ElfSections;
+import io.bpf4j.testing.Kernel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Programs loaded with their object's BTF, func_info and line_info: the kernel keeps the BTF,
+ * and a rejection points at the C source line.
+ */
+class ProgramBtfLoadTest {
+    static CoreRawBtf kernel;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        Kernel.assumeRoot();
+        kernel = CoreRawBtf.parse(Files.readAllBytes(Path.of("/sys/kernel/btf/vmlinux")));
+    }
+
+    record Loaded(ElfSections elf, CoreRawBtf btf, byte[] fixedBtf) {
+    }
+
+    static Loaded open(String name) throws Exception {
+        ElfSections elf = ElfSections.read(Kernel.bpfObject(name));
+        byte[] raw = elf.sections.get(".BTF");
+        byte[] fixed = ProgramBtf.fixDataSections(raw, new ProgramBtf.Layout() {
+            @Override
+            public OptionalInt sectionSize(String section) {
+                byte[] s = elf.sections.get(section);
+                return s == null ? OptionalInt.empty() : OptionalInt.of(s.length);
+            }
+
+            @Override
+            public OptionalInt variableOffset(String section, String variable) {
+                return elf.symbols.stream().filter(s -> s.name().equals(variable) && s.section().equals(section))
+                        .mapToInt(s -> (int) s.value()).findFirst();
+            }
+        });
+        return new Loaded(elf, CoreRawBtf.parse(raw), fixed);
+    }
+
+    static List<Linker.Placed<ProgramBtf.FuncInfo>> funcs(Loaded o, String section) {
+        List<Linker.Placed<ProgramBtf.FuncInfo>> out = new ArrayList<>();
+        for (ElfSections.ExtRecord r : o.elf().extInfo(o.btf(), 0)) {
+            if (r.section().equals(section)) {
+                out.add(new Linker.Placed<>(r.slot(), new ProgramBtf.FuncInfo(r.fields()[0])));
+            }
+        }
+        return out;
+    }
+
+    static List<Linker.Placed<ProgramBtf.LineInfo>> lines(Loaded o, String section) {
+        List<Linker.Placed<ProgramBtf.LineInfo>> out = new ArrayList<>();
+        for (ElfSections.ExtRecord r : o.elf().extInfo(o.btf(), 1)) {
+            if (r.section().equals(section)) {
+                out.add(new Linker.Placed<>(r.slot(), new ProgramBtf.LineInfo(r.fields()[0], r.fields()[1], r.fields()[2])));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void dataSectionsGetTheirSizesAndTheKernelTakesTheBtf() throws Exception {
+        Loaded o = open("load_globals");
+        CoreRawBtf fixed = CoreRawBtf.parse(o.fixedBtf());
+        int rodata = fixed.idsNamed(".rodata").get(0);
+        assertEquals(o.elf().sections.get(".rodata").length, fixed.size(rodata));
+        try (Fd fd = ProgramBtf.load(o.fixedBtf(), "load_globals.bpf.o")) {
+            assertTrue(fd.raw() > 0);
+        }
+        // Unfixed, the kernel refuses it and the error carries its log.
+        BpfException e = assertThrows(BpfException.class, () -> ProgramBtf.load(o.elf().sections.get(".BTF"), "raw"));
+        assertTrue(e.getMessage().contains("refused the BTF of raw"), e.getMessage());
+    }
+
+    @Test
+    void programsLoadWithBtfFuncAndLineInfo() throws Exception {
+        Loaded o = open("load_core_values");
+        Map<String, List<CoreRelocation>> relos = o.elf().coreRelocations(o.btf());
+        CoreRelocator core = new CoreRelocator(o.btf(), kernel);
+        String sec = "raw_tp/v_nested";
+        List<Instruction> insns = core.apply("v_nested", Instruction.decodeAll(o.elf().sections.get(sec)), relos.get(sec));
+        try (Fd btf = ProgramBtf.load(o.fixedBtf(), "load_core_values.bpf.o");
+             Program p = Program.load(ProgramSpec.builder("v_nested", ProgramType.RAW_TRACEPOINT).instructions(insns).build(),
+                     LoadOptions.DEFAULT.withLogLevel(2).withExtra(ProgramBtf.extInfo(btf.raw(), funcs(o, sec), lines(o, sec))))) {
+            assertTrue(p.info().btfId() > 0, p.info().toString());
+            // With line info the verifier's log quotes the C source.
+            assertTrue(p.verifierLog().contains("se.vruntime"), p.verifierLog());
+        }
+    }
+
+    @Test
+    void rejectionPointsAtTheSourceLine() throws Exception {
+        Loaded o = open("load_core_poison");
+        String sec = "raw_tp/poisoned";
+        List<Instruction> insns = new CoreRelocator(o.btf(), kernel).apply("poisoned",
+                Instruction.decodeAll(o.elf().sections.get(sec)), o.elf().coreRelocations(o.btf()).get(sec));
+        List<SourceLine> source = new ArrayList<>();
+        for (Linker.Placed<ProgramBtf.LineInfo> l : lines(o, sec)) {
+            source.add(new SourceLine(l.slot(), o.btf().string(l.record().fileNameOff()), l.record().line(),
+                    l.record().column(), o.btf().string(l.record().lineOff())));
+        }
+        try (Fd btf = ProgramBtf.load(o.fixedBtf(), "load_core_poison.bpf.o")) {
+            VerifierException raw = assertThrows(VerifierException.class, () -> Program.load(
+                    ProgramSpec.builder("poisoned", ProgramType.RAW_TRACEPOINT).instructions(insns).build(),
+                    LoadOptions.DEFAULT.withExtra(ProgramBtf.extInfo(btf.raw(), funcs(o, sec), lines(o, sec)))));
+            VerifierException e = VerifierSource.withSource(raw, "poisoned", source);
+            assertTrue(e.getMessage().contains("load_core_poison.bpf.c:14"), e.getMessage());
+            assertTrue(e.getMessage().contains("task_struct___old"), e.getMessage());
+            assertTrue(e.getMessage().contains("CO-RE relocation matched nothing"), e.getMessage());
+        }
+    }
+}
