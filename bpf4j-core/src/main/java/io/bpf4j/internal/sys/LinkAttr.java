@@ -61,4 +61,8 @@ public final class LinkAttr {
     public static final long PROG_ATTACH_FLAGS = 12;
     public static final long PROG_ATTACH_REPLACE_FD = 16;
     public static final int PROG_ATTACH_SIZE = 32;
+
+    /** BPF_LINK_CREATE's tracing member: target_btf_id at 16 (overlaying the base one), cookie at 24. */
+    public static final long CREATE_TARGET_BTF_ID = 16;
+    public static final long CREATE_TRACING_COOKIE = 24;
 }
