@@ -64,6 +64,35 @@ class ObjectFormsTest {
     }
 
     @Test
+    void btfMapFormsLoadWithTheirInitialSlots() throws Exception {
+        Kernel.assumeRoot();
+        // A pin directory of our own: other helpers pin under /sys/fs/bpf at the same time.
+        Path pins = Kernel.bpffs().resolve("bpf4j_elf_forms_" + ProcessHandle.current().pid());
+        Files.createDirectories(pins);
+        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("obj_forms")).load(pins, 0)) {
+            assertTrue(Files.exists(pins.resolve("obj_sized")), "pinned by name");
+            assertEquals(3, obj.map("obj_bloom").info().mapExtra());
+            byte[] zero = new byte[4];
+            byte[] one = {1, 0, 0, 0};
+            byte[] two = {2, 0, 0, 0};
+            // Program arrays and map-in-map answer lookups with the id of what sits in the slot.
+            assertTrue(obj.map("obj_jumps").lookup(zero).isEmpty(), "slot 0 left empty");
+            assertTrue(obj.map("obj_jumps").lookup(one).isPresent(), "slot 1 = obj_tail_a");
+            assertTrue(obj.map("obj_jumps").lookup(two).isPresent(), "slot 2 = obj_tail_b");
+            assertTrue(obj.map("obj_outer").lookup(zero).isPresent(), "slot 0 = obj_inner_a");
+            assertTrue(obj.map("obj_outer").lookup(one).isEmpty(), "slot 1 left empty");
+            assertTrue(obj.map("obj_outer").lookup(two).isPresent(), "slot 2 = obj_inner_b");
+        } finally {
+            try (var files = Files.list(pins)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(pins);
+        }
+    }
+
+    @Test
     void everyGlobalSectionBecomesAnArrayMap() {
         Map<String, MapSpec> maps = ObjectSpec.read(Kernel.bpfObject("obj_forms")).maps();
         for (String sec : new String[] {".data", ".rodata", ".bss", ".data.custom", ".rodata.custom", ".kconfig"}) {
