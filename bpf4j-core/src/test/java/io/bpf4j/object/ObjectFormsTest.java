@@ -190,6 +190,31 @@ class ObjectFormsTest {
         assertEquals(16, spec.maps().get("obj_legacy_hash").maxEntries(), spec.toString());
     }
 
+    /** Seeded and bounded, over the objects whose forms the other fuzzer's objects lack (legacy maps, every BTF map field). */
+    @Test
+    void mutatedFormObjectsFailOnlyWithObjectFormatException() throws Exception {
+        java.util.Random rnd = new java.util.Random(0x0b1ec7L);
+        int refused = 0;
+        for (String name : new String[] {"obj_legacy", "obj_forms", "obj_sections"}) {
+            byte[] real = Files.readAllBytes(Kernel.bpfObject(name));
+            for (int i = 0; i < 400; i++) {
+                byte[] m = real.clone();
+                for (int f = 1 + rnd.nextInt(6); f > 0; f--) {
+                    m[rnd.nextInt(m.length)] = (byte) rnd.nextInt(256);
+                }
+                try {
+                    ObjectSpec.read(m, name + "#" + i).toString();
+                } catch (ObjectFormatException expected) {
+                    refused++;
+                    assertTrue(expected.getMessage().contains(name + "#" + i), expected.getMessage());
+                } catch (Throwable t) {
+                    throw new AssertionError("mutant " + i + " of " + name + " failed with " + t, t);
+                }
+            }
+        }
+        assertTrue(refused > 0, "no mutant was refused: the fuzzer never reached a checked field");
+    }
+
     private static void check(ObjectSpec spec, String name, ProgramType type, Optional<AttachType> attach, String target,
             int flags) {
         ProgramSpec p = spec.program(name).orElseThrow(() -> new AssertionError(name + " missing from " + spec));
