@@ -32,6 +32,15 @@ struct {
     __uint(map_extra, 3);
 } obj_bloom SEC(".maps");
 
+/* libbpf's newer __ulong form (an anonymous one-value enum), spelled out: this libbpf-dev predates it. */
+#define obj_ulong(name, val) enum { name##_obj_value = val } name
+struct {
+    __uint(type, BPF_MAP_TYPE_BLOOM_FILTER);
+    __uint(max_entries, 64);
+    __type(value, __u32);
+    obj_ulong(map_extra, 5);
+} obj_bloom_ulong SEC(".maps");
+
 /* Map-in-map with the inner map's definition in `values`. */
 struct obj_inner {
     __uint(type, BPF_MAP_TYPE_ARRAY);
@@ -94,6 +103,7 @@ int obj_entry(struct xdp_md *ctx)
         obj_bss++;
     bpf_map_lookup_elem(&obj_sized, &key);
     bpf_map_push_elem(&obj_bloom, &obj_bss, 0);
+    bpf_map_push_elem(&obj_bloom_ulong, &key, 0);
     bpf_tail_call(ctx, &obj_jumps, 1);
     return XDP_PASS;
 }

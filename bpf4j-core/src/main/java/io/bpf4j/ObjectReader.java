@@ -326,6 +326,7 @@ final class ObjectReader {
     /** A BTF map definition: __uint fields are pointers to arrays whose length is the value. */
     private static MapSpec.Builder mapDef(String file, CoreTypes btf, int def, String name, Map<String, Integer> valuesOffset) {
         Map<String, Integer> ints = new HashMap<>();
+        Map<String, Long> longs = new HashMap<>();
         int keyType = 0;
         int valueType = 0;
         MapSpec inner = null;
@@ -347,6 +348,9 @@ final class ObjectReader {
                     if (btf.kind(t) == CoreTypes.PTR) {
                         int arr = btf.skipModsAndTypedefs(btf.ref(t));
                         ints.put(m, btf.arrayLength(arr));
+                    } else if (btf.isEnum(t) && btf.vlen(t) == 1) {
+                        // libbpf's __ulong(name, value): an anonymous one-value enum carries 64 bits.
+                        longs.put(m, btf.enumValue(t, 0));
                     }
                 }
             }
@@ -372,7 +376,9 @@ final class ObjectReader {
         if (ints.containsKey("numa_node")) {
             b.numaNode(ints.get("numa_node"));
         }
-        if (ints.containsKey("map_extra")) {
+        if (longs.containsKey("map_extra")) {
+            b.mapExtra(longs.get("map_extra"));
+        } else if (ints.containsKey("map_extra")) {
             b.mapExtra(Integer.toUnsignedLong(ints.get("map_extra")));
         }
         if (ints.getOrDefault("pinning", 0) == 1) {

@@ -49,6 +49,7 @@ class ObjectFormsTest {
         assertEquals(0, sized.btfValueTypeId(), "sizes only: no value type");
 
         assertEquals(3, maps.get("obj_bloom").mapExtra(), "bloom filter hash count from map_extra");
+        assertEquals(5, maps.get("obj_bloom_ulong").mapExtra(), "map_extra in the __ulong (enum) form");
 
         MapSpec outer = maps.get("obj_outer");
         assertEquals(MapType.ARRAY_OF_MAPS, outer.type());
