@@ -450,6 +450,35 @@ public final class Btf {
         }
     }
 
+    /**
+     * A copy with every DATASEC's size and its variables' offsets filled in from the ELF, as the
+     * kernel needs them (clang leaves them 0): {@code sectionSizes} by DATASEC name, and
+     * {@code varOffsets} by DATASEC name then VAR name. Entries are sorted by offset, as the
+     * kernel requires; DATASECs and variables not named keep their values.
+     *
+     * <pre>{@code
+     * Btf fixed = btf.withDataSecLayout(Map.of(".data", 16L), Map.of(".data", Map.of("counter", 8L)));
+     * }</pre>
+     */
+    public Btf withDataSecLayout(Map<String, Long> sectionSizes, Map<String, Map<String, Long>> varOffsets) {
+        Type[] out = types.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (!(out[i] instanceof Type.DataSec d)) {
+                continue;
+            }
+            Long size = sectionSizes.get(d.name());
+            Map<String, Long> offs = varOffsets.getOrDefault(d.name(), Map.of());
+            List<Type.VarSecInfo> vars = new ArrayList<>(d.vars().size());
+            for (Type.VarSecInfo v : d.vars()) {
+                Long off = offs.get(type(v.typeId()).name());
+                vars.add(off == null ? v : new Type.VarSecInfo(v.typeId(), Math.toIntExact(off), v.size()));
+            }
+            vars.sort(java.util.Comparator.comparingInt(Type.VarSecInfo::offset));
+            out[i] = new Type.DataSec(d.name(), size == null ? d.size() : Math.toIntExact(size), vars);
+        }
+        return of(base, out, strings);
+    }
+
     /** This blob's own types, index 0 being id {@link #firstOwnId()}. */
     List<Type> ownTypes() {
         return Arrays.asList(types).subList(0, types.length);
