@@ -231,6 +231,14 @@ public final class Btf {
      * @throws BtfException for a type without a size (void, FWD, FUNC, FUNC_PROTO, DECL_TAG)
      */
     public long sizeof(int id) {
+        try {
+            return sizeofChecked(id);
+        } catch (ArithmeticException e) {
+            throw new BtfException("type [" + id + "] " + describe(id) + " is larger than 2^63 bytes");
+        }
+    }
+
+    private long sizeofChecked(int id) {
         long mult = 1;
         int start = id;
         for (int i = 0; i < MAX_CHAIN; i++) {
@@ -262,10 +270,16 @@ public final class Btf {
 
     /** The alignment in bytes of a type, as clang lays it out for BPF (largest member for aggregates). */
     public int alignof(int id) {
-        return alignof(id, 0);
+        return alignof(id, 0, new int[] {WORK_BUDGET});
     }
 
-    private int alignof(int id, int depth) {
+    /** Members visited (alignof) or characters produced (cName) before a blob counts as hostile. */
+    private static final int WORK_BUDGET = 1 << 22;
+
+    private int alignof(int id, int depth, int[] budget) {
+        if (--budget[0] < 0) {
+            throw new BtfException("type [" + id + "] nests too many members to compute its alignment");
+        }
         if (depth > MAX_CHAIN) {
             throw new BtfException("type nesting from id " + id + " deeper than " + MAX_CHAIN);
         }
@@ -276,19 +290,19 @@ public final class Btf {
             case Type.Enum x -> Math.max(1, Math.min(x.size(), 8));
             case Type.Enum64 x -> Math.max(1, Math.min(x.size(), 8));
             case Type.Ptr x -> 8;
-            case Type.Array x -> alignof(x.elementId(), depth + 1);
-            case Type.Var x -> alignof(x.typeId(), depth + 1);
-            case Type.Struct x -> aggregateAlign(x.members(), x.size(), depth);
-            case Type.Union x -> aggregateAlign(x.members(), x.size(), depth);
+            case Type.Array x -> alignof(x.elementId(), depth + 1, budget);
+            case Type.Var x -> alignof(x.typeId(), depth + 1, budget);
+            case Type.Struct x -> aggregateAlign(x.members(), x.size(), depth, budget);
+            case Type.Union x -> aggregateAlign(x.members(), x.size(), depth, budget);
             default -> throw new BtfException("type [" + id + "] " + describe(id) + " has no alignment");
         };
     }
 
-    private int aggregateAlign(List<Type.Member> members, int size, int depth) {
+    private int aggregateAlign(List<Type.Member> members, int size, int depth, int[] budget) {
         int align = 1;
         boolean packed = false;
         for (Type.Member m : members) {
-            int a = alignof(m.typeId(), depth + 1);
+            int a = alignof(m.typeId(), depth + 1, budget);
             align = Math.max(align, a);
             // A member at an offset its own alignment forbids means __attribute__((packed)).
             if (m.bitfieldSize() == 0 && (m.bitOffset() % (8 * a)) != 0) {
@@ -303,10 +317,14 @@ public final class Btf {
 
     /** The type as C spells it: {@code "struct task_struct *"}, {@code "char[16]"}, {@code "void (*)(int)"}. */
     public String cName(int id) {
-        return declare(id, "", 0).strip();
+        return declare(id, "", 0, new int[] {WORK_BUDGET}).strip();
     }
 
-    private String declare(int id, String inner, int depth) {
+    private String declare(int id, String inner, int depth, int[] budget) {
+        budget[0] -= inner.length() + 1;
+        if (budget[0] < 0) {
+            throw new BtfException("the C name of type [" + id + "] is absurdly long");
+        }
         if (depth > MAX_CHAIN) {
             throw new BtfException("type nesting from id " + id + " deeper than " + MAX_CHAIN);
         }
@@ -315,13 +333,13 @@ public final class Btf {
             case Type.Ptr p -> {
                 Type target = type(p.targetId());
                 boolean paren = target instanceof Type.Array || target instanceof Type.FuncProto;
-                yield declare(p.targetId(), paren ? "(*" + inner + ")" : "*" + inner, depth + 1);
+                yield declare(p.targetId(), paren ? "(*" + inner + ")" : "*" + inner, depth + 1, budget);
             }
-            case Type.Array a -> declare(a.elementId(), inner + "[" + Integer.toUnsignedString(a.length()) + "]", depth + 1);
-            case Type.Const c -> qualified("const", c.targetId(), inner, depth);
-            case Type.Volatile v -> qualified("volatile", v.targetId(), inner, depth);
-            case Type.Restrict r -> qualified("restrict", r.targetId(), inner, depth);
-            case Type.TypeTag tt -> declare(tt.targetId(), inner, depth + 1);
+            case Type.Array a -> declare(a.elementId(), inner + "[" + Integer.toUnsignedString(a.length()) + "]", depth + 1, budget);
+            case Type.Const c -> qualified("const", c.targetId(), inner, depth, budget);
+            case Type.Volatile v -> qualified("volatile", v.targetId(), inner, depth, budget);
+            case Type.Restrict r -> qualified("restrict", r.targetId(), inner, depth, budget);
+            case Type.TypeTag tt -> declare(tt.targetId(), inner, depth + 1, budget);
             case Type.FuncProto fp -> {
                 StringBuilder args = new StringBuilder(inner).append('(');
                 List<Type.Param> ps = fp.params();
@@ -333,20 +351,20 @@ public final class Btf {
                         args.append(", ");
                     }
                     Type.Param p = ps.get(i);
-                    args.append(p.typeId() == 0 && i == ps.size() - 1 ? "..." : declare(p.typeId(), "", depth + 1).strip());
+                    args.append(p.typeId() == 0 && i == ps.size() - 1 ? "..." : declare(p.typeId(), "", depth + 1, budget).strip());
                 }
-                yield declare(fp.returnTypeId(), args.append(')').toString(), depth + 1);
+                yield declare(fp.returnTypeId(), args.append(')').toString(), depth + 1, budget);
             }
             default -> join(baseName(t), inner);
         };
     }
 
-    private String qualified(String q, int target, String inner, int depth) {
+    private String qualified(String q, int target, String inner, int depth, int[] budget) {
         Type tt = type(target);
         if (tt instanceof Type.Ptr) {
-            return declare(target, q + (inner.isEmpty() ? "" : " " + inner), depth + 1);
+            return declare(target, q + (inner.isEmpty() ? "" : " " + inner), depth + 1, budget);
         }
-        return q + " " + declare(target, inner, depth + 1);
+        return q + " " + declare(target, inner, depth + 1, budget);
     }
 
     private static String join(String base, String inner) {
