@@ -84,6 +84,14 @@ public final class BpfMap implements AutoCloseable {
      * need this. The fd stays the caller's.
      */
     public static BpfMap create(MapSpec spec, java.util.OptionalInt btfFd) {
+        if (spec.btfVmlinuxValueTypeId() != 0 && btfFd.isEmpty()) {
+            // The kernel reads btf_fd whenever btf_vmlinux_value_type_id is set, though the value
+            // type lives in vmlinux BTF, and answers a bare EINVAL without one. (Key/value ids
+            // without a fd are simply not sent: the object loader's plain retry relies on that.)
+            throw new IllegalArgumentException("map \"" + spec.name() + "\" (" + spec.type()
+                    + ") names vmlinux value type " + spec.btfVmlinuxValueTypeId()
+                    + " but no BTF fd was given: use create(spec, OptionalInt.of(btfFd)) with the object's BTF");
+        }
         BpfMap inner = null;
         try (Arena arena = Arena.ofConfined()) {
             if (spec.type().isMapInMap()) {
