@@ -546,7 +546,8 @@ public final class BpfMap implements AutoCloseable {
      * The map's keys, walked with BPF_MAP_GET_NEXT_KEY. Safe while entries are deleted: when
      * the current key vanishes, the kernel restarts hash maps from their first key, so keys
      * already seen may come again — as in cilium/ebpf, the walk gives up with a
-     * {@link BpfException} after {@code 4 × max_entries} keys rather than loop forever.
+     * {@link BpfException} ("iteration aborted") once it has returned more than max_entries keys
+     * rather than restart forever. Deleting each key as it is returned drains the map safely.
      */
     public Iterable<byte[]> keys() {
         return () -> new MapKeyIterator(this);

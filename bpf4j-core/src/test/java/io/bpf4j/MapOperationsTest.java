@@ -82,6 +82,27 @@ class MapOperationsTest {
     }
 
     @Test
+    void iterationAbortsInsteadOfRestartingForever() {
+        try (BpfMap raw = hash("iterchurn", 4)) {
+            TypedMap<Integer, Long> m = TypedMap.of(raw, Codecs.s32(), Codecs.s64());
+            for (int i = 0; i < 4; i++) {
+                m.put(i, (long) i);
+            }
+            int[] fresh = {100};
+            // Each visit deletes the current key and adds a new one: the map never empties and
+            // every next-key call restarts from the first key, so only the limit ends the walk.
+            BpfException e = assertThrows(BpfException.class, () -> {
+                for (byte[] k : raw.keys()) {
+                    raw.delete(k);
+                    m.put(fresh[0]++, 0L);
+                }
+            });
+            assertTrue(e.getMessage().contains("iteration aborted"), e.getMessage());
+            assertEquals(4, m.keys().count());
+        }
+    }
+
+    @Test
     void batchCursorResumesUntilDone() {
         try (BpfMap raw = hash("batch", 1024); Arena arena = Arena.ofConfined()) {
             int n = 1000;
