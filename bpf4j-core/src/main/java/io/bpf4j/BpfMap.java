@@ -593,7 +593,9 @@ public final class BpfMap implements AutoCloseable {
      * Reads up to {@code count} entries into {@code keys} ({@code count × keySize} bytes) and
      * {@code values} ({@code count × valueBufferSize} bytes), continuing where {@code cursor} left
      * off. Returns how many were read; {@link BatchCursor#isDone()} tells when the map is
-     * exhausted.
+     * exhausted (the kernel's ENOENT with a partial count is that end, not an error). Hash maps
+     * return whole buckets: when one bucket holds more than {@code count} entries a
+     * {@link BpfException} with ENOSPC says so and the cursor stays put for a retry with more room.
      *
      * <pre>{@code
      * BatchCursor c = new BatchCursor(map);
@@ -633,6 +635,11 @@ public final class BpfMap implements AutoCloseable {
             int n = attr.get(JAVA_INT, Attr.Batch.COUNT);
             if (r == -Errno.ENOENT.number()) {
                 cursor.finish();
+            } else if (r == -Errno.ENOSPC.number() && n == 0) {
+                // Hash maps hand out whole buckets: one bucket holds more entries than count.
+                // The cursor has not moved, so the caller can retry with bigger buffers.
+                throw new BpfException(what + ": a hash bucket holds more than " + count
+                        + " entries; retry the batch read with a larger count", Errno.ENOSPC.number(), cmd.kernelName(), what);
             } else if (r < 0) {
                 throw Bpf.errorOrUnsupported("batch read failed", r, cmd, what, "batch operations on " + type + " maps", "5.6");
             } else {

@@ -103,6 +103,67 @@ class MapOperationsTest {
     }
 
     @Test
+    void perCpuBatchesUseEightByteSlotsPerCpu() {
+        int cpus = Cpus.possibleCount();
+        int stride = 8 * cpus; // value_size 4 rounds up to an 8-byte slot per possible CPU
+        MapSpec spec = MapSpec.builder(MapType.PERCPU_HASH).name("pcpubatch").keySize(4).valueSize(4).maxEntries(16)
+                .flags(MapFlags.ZERO_SEED).build(); // fixed hash seed: no bucket outgrows the 3-entry batches by chance
+        try (BpfMap raw = BpfMap.create(spec); Arena arena = Arena.ofConfined()) {
+            assertEquals(stride, raw.valueBufferSize());
+            int n = 10;
+            MemorySegment keys = arena.allocate(4L * n);
+            MemorySegment values = arena.allocate((long) stride * n);
+            for (int i = 0; i < n; i++) {
+                keys.setAtIndex(ValueLayout.JAVA_INT, i, i);
+                for (int c = 0; c < cpus; c++) {
+                    values.set(ValueLayout.JAVA_INT, (long) i * stride + 8L * c, i * 1000 + c);
+                }
+            }
+            assertEquals(n, raw.updateBatch(keys, values, n, UpdateFlag.ANY));
+            assertThrows(IllegalArgumentException.class,
+                    () -> raw.updateBatch(keys, values.asSlice(0, (long) stride * n - 1), n, UpdateFlag.ANY));
+
+            MemorySegment outK = arena.allocate(4L * 3);
+            MemorySegment outV = arena.allocate((long) stride * 3);
+            BatchCursor cursor = new BatchCursor(raw);
+            Set<Integer> seen = new HashSet<>();
+            while (!cursor.isDone()) {
+                int got = raw.lookupBatch(cursor, outK, outV, 3);
+                for (int j = 0; j < got; j++) {
+                    int key = outK.getAtIndex(ValueLayout.JAVA_INT, j);
+                    assertTrue(seen.add(key), "key " + key + " came twice");
+                    for (int c = 0; c < cpus; c++) {
+                        assertEquals(key * 1000 + c, outV.get(ValueLayout.JAVA_INT, (long) j * stride + 8L * c),
+                                "key " + key + " cpu " + c);
+                    }
+                }
+            }
+            assertEquals(n, seen.size());
+        }
+    }
+
+    @Test
+    void batchReadTooSmallForABucketSaysSo() {
+        try (BpfMap raw = hash("bucket", 64); Arena arena = Arena.ofConfined()) {
+            for (int i = 0; i < 64; i++) {
+                raw.update(BpfMap.intKey(i), new byte[8], UpdateFlag.ANY);
+            }
+            // 64 keys in 64 buckets: some bucket holds two or more (all distinct has odds ~1e-27),
+            // and a one-entry batch cannot take it whole.
+            MemorySegment k = arena.allocate(4);
+            MemorySegment v = arena.allocate(8);
+            BatchCursor cursor = new BatchCursor(raw);
+            BpfException e = assertThrows(BpfException.class, () -> {
+                while (!cursor.isDone()) {
+                    raw.lookupBatch(cursor, k, v, 1);
+                }
+            });
+            assertTrue(e.getMessage().contains("larger count"), e.getMessage());
+            assertEquals(Errno.ENOSPC.number(), e.errnoNumber());
+        }
+    }
+
+    @Test
     void batchCursorResumesUntilDone() {
         try (BpfMap raw = hash("batch", 1024); Arena arena = Arena.ofConfined()) {
             int n = 1000;
