@@ -239,6 +239,10 @@ class MapOperationsTest {
                 }
                 assertEquals(t == MapType.QUEUE ? List.of(1, 2, 3) : List.of(3, 2, 1), out);
                 assertEquals(Optional.empty(), q.peek());
+                for (int i = 1; i <= 4; i++) { // full at 3: the fourth push drops the oldest (BPF_EXIST)
+                    q.push(MemorySegment.ofArray(Codecs.s32().toBytes(i)), true);
+                }
+                assertEquals(t == MapType.QUEUE ? 2 : 4, Codecs.s32().fromBytes(q.pop().orElseThrow()));
             }
         }
         try (BpfMap h = hash("notq", 1)) {
