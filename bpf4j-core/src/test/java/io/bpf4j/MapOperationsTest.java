@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bpf4j.asm.Instruction;
 import io.bpf4j.asm.Reg;
 import io.bpf4j.codec.Codecs;
+import io.bpf4j.internal.sys.BtfObjects;
 import io.bpf4j.internal.sys.Cpus;
+import io.bpf4j.internal.sys.Fd;
 import io.bpf4j.testing.Kernel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -160,6 +163,39 @@ class MapOperationsTest {
             });
             assertTrue(e.getMessage().contains("larger count"), e.getMessage());
             assertEquals(Errno.ENOSPC.number(), e.errnoNumber());
+        }
+    }
+
+    /** BTF for {@code struct val { struct bpf_spin_lock lock; int cnt; }}: [1] int, [2] lock, [3] val. */
+    private static byte[] spinLockValueBtf() {
+        byte[] strings = "\0int\0bpf_spin_lock\0val\0lock\0cnt\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer t = java.nio.ByteBuffer.allocate(16 + 24 + 36).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        t.putInt(1).putInt(1 << 24).putInt(4).putInt((1 << 24) | 32);            // INT int, signed 32 bits
+        t.putInt(5).putInt((4 << 24) | 1).putInt(4).putInt(19).putInt(1).putInt(0); // STRUCT bpf_spin_lock { int val; }
+        t.putInt(19).putInt((4 << 24) | 2).putInt(8);                             // STRUCT val, 8 bytes
+        t.putInt(23).putInt(2).putInt(0).putInt(28).putInt(1).putInt(32);          // lock @0, cnt @32 bits
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24 + t.capacity() + strings.length)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) 0xeB9F).put((byte) 1).put((byte) 0).putInt(24);
+        b.putInt(0).putInt(t.capacity()).putInt(t.capacity()).putInt(strings.length);
+        return b.put(t.array()).put(strings).array();
+    }
+
+    @Test
+    void lockFlagUpdatesValuesWithASpinLock() {
+        MapSpec spec = MapSpec.builder(MapType.HASH).name("locked").keySize(4).valueSize(8).maxEntries(4)
+                .btfTypeIds(1, 3).build();
+        try (Fd btf = BtfObjects.load(spinLockValueBtf(), "spin lock BTF");
+             BpfMap map = BpfMap.create(spec, OptionalInt.of(btf.raw()));
+             BpfMap plain = hash("unlocked", 4)) {
+            byte[] value = {0, 0, 0, 0, 42, 0, 0, 0};
+            map.update(BpfMap.intKey(7), value, UpdateFlag.LOCK);
+            value[4] = 43;
+            map.update(BpfMap.intKey(7), value, UpdateFlag.LOCK);
+            assertEquals(43, map.lookup(BpfMap.intKey(7)).orElseThrow()[4]);
+            // Without a bpf_spin_lock in the value the kernel refuses BPF_F_LOCK.
+            BpfException e = assertThrows(BpfException.class, () -> plain.update(BpfMap.intKey(1), new byte[8], UpdateFlag.LOCK));
+            assertEquals(Optional.of(Errno.EINVAL), e.errno());
         }
     }
 
