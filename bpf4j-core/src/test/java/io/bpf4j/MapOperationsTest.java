@@ -193,6 +193,10 @@ class MapOperationsTest {
             value[4] = 43;
             map.update(BpfMap.intKey(7), value, UpdateFlag.LOCK);
             assertEquals(43, map.lookup(BpfMap.intKey(7)).orElseThrow()[4]);
+            MemorySegment out = MemorySegment.ofArray(new byte[8]);
+            assertTrue(map.lookupLocked(MemorySegment.ofArray(BpfMap.intKey(7)), out));
+            assertEquals(43, out.get(ValueLayout.JAVA_BYTE, 4));
+            assertThrows(BpfException.class, () -> plain.lookupLocked(MemorySegment.ofArray(new byte[4]), MemorySegment.ofArray(new byte[8])));
             // Without a bpf_spin_lock in the value the kernel refuses BPF_F_LOCK.
             BpfException e = assertThrows(BpfException.class, () -> plain.update(BpfMap.intKey(1), new byte[8], UpdateFlag.LOCK));
             assertEquals(Optional.of(Errno.EINVAL), e.errno());
