@@ -10,6 +10,7 @@ module io.bpf4j {
 
     exports io.bpf4j;
     exports io.bpf4j.asm;
+    exports io.bpf4j.btf;
     exports io.bpf4j.codec;
     exports io.bpf4j.features;
     exports io.bpf4j.link;

@@ -42,18 +42,31 @@ public final class Link implements AutoCloseable {
         return link.raw();
     }
 
-    /** Pins the link on a bpffs: the attachment then outlives this process until the pin is removed. */
-    public void pin(Path path) {
-        Bpf.pin(link, path);
+    /** The kernel's view of this link: type, id, program id. */
+    public LinkInfo info() {
+        return LinkInfo.of(link);
     }
 
     /**
-     * Opens a link pinned at {@code path} (by this or another process). Closing the returned
-     * handle leaves the pin, and so the attachment, in place; remove it with {@link #unpin}.
+     * Swaps the program this link runs for {@code program}, atomically (BPF_LINK_UPDATE): no
+     * event is missed and none sees both.
      */
-    public static Link openPinned(Path path) {
-        Fd fd = Bpf.getPinned(path, "pinned link " + path);
-        return new Link(fd, Optional.empty(), "pinned link " + path);
+    public void update(io.bpf4j.Program program) {
+        int raw = link.acquire();
+        try {
+            MemorySegment attr = Scratch.get().attr(16);
+            attr.set(JAVA_INT, 0, raw);
+            attr.set(JAVA_INT, 4, program.fd());
+            long r = Bpf.call(BpfCmd.LINK_UPDATE, attr, 16);
+            if (r < 0) {
+                // EINVAL here means this kind of link cannot swap programs (perf event, raw
+                // tracepoint, tracing links), not an old kernel: name the link and the program.
+                String what = "BPF_LINK_UPDATE of " + description + " to program \"" + program.name() + "\"";
+                throw Bpf.errorOrUnsupported("cannot " + what, r, BpfCmd.LINK_UPDATE, description, what, "");
+            }
+        } finally {
+            link.release();
+        }
     }
 
     /** Removes a link pin; the attachment ends when the last handle on it is closed. */
@@ -65,50 +78,20 @@ public final class Link implements AutoCloseable {
         }
     }
 
-    /**
-     * What the kernel says about this link (BPF_OBJ_GET_INFO_BY_FD); empty for a program attached
-     * to a perf event by ioctl, which has no kernel link object.
-     */
-    public Optional<LinkInfo> info() {
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            MemorySegment info = arena.allocate(LinkAttr.INFO_SIZE, 8);
-            try {
-                Bpf.infoByFd(link, info);
-            } catch (io.bpf4j.BpfException e) {
-                if (e.errno().filter(n -> n == io.bpf4j.Errno.EINVAL).isPresent()) {
-                    return Optional.empty(); // a perf event fd: attached by ioctl, no bpf_link
-                }
-                throw e;
-            }
-            return Optional.of(new LinkInfo(LinkType.of(info.get(JAVA_INT, LinkAttr.INFO_TYPE)),
-                    info.get(JAVA_INT, LinkAttr.INFO_ID), info.get(JAVA_INT, LinkAttr.INFO_PROG_ID)));
-        }
-    }
-
-    /**
-     * Replaces the running program without a gap (BPF_LINK_UPDATE). The kernel allows it for
-     * XDP, TCX, cgroup, iterator, netns and netkit links; others fail with
-     * {@link io.bpf4j.NotSupportedException} naming the link and the new program.
-     */
-    public void update(io.bpf4j.Program newProgram) {
-        int raw = link.acquire();
-        try {
-            MemorySegment attr = Scratch.get().attr(LinkAttr.UPDATE_SIZE);
-            attr.set(JAVA_INT, LinkAttr.UPDATE_LINK_FD, raw);
-            attr.set(JAVA_INT, LinkAttr.UPDATE_NEW_PROG_FD, newProgram.fd());
-            long r = Bpf.call(BpfCmd.LINK_UPDATE, attr, LinkAttr.UPDATE_SIZE);
-            if (r < 0) {
-                String what = "replacing the program of " + description + " with \"" + newProgram.name() + "\"";
-                throw Bpf.errorOrUnsupported("cannot " + what, r, BpfCmd.LINK_UPDATE, description, what, "");
-            }
-        } finally {
-            link.release();
-        }
-    }
-
-    /** True once closed. */
+    /** True once {@link #close()} was called. */
     public boolean isClosed() {
         return link.isClosed();
+    }
+
+    /** Opens a link pinned at {@code path} (it stays attached; closing this object drops only our reference). */
+    public static Link fromPin(Path path) {
+        Fd fd = Bpf.getPinned(path, "link pinned at " + path);
+        return new Link(fd, Optional.empty(), "link pinned at " + path);
+    }
+
+    /** Pins the link on a bpffs: the attachment then outlives this process until the pin is removed. */
+    public void pin(Path path) {
+        Bpf.pin(link, path);
     }
 
     /**

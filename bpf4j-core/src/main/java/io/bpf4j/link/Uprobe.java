@@ -3,7 +3,7 @@ package io.bpf4j.link;
 import io.bpf4j.BpfException;
 import io.bpf4j.Errno;
 import io.bpf4j.Program;
-import io.bpf4j.internal.elf.ElfSymbols;
+import io.bpf4j.internal.elf.ElfBinary;
 import io.bpf4j.internal.elf.LibraryPaths;
 import io.bpf4j.internal.sys.Fd;
 import io.bpf4j.internal.sys.PerfEvents;
@@ -36,7 +36,7 @@ public final class Uprobe {
         Path path = LibraryPaths.resolve(binary).orElseThrow(() -> new BpfException("no library or binary \"" + binary
                 + "\" (looked in /etc/ld.so.cache and the standard library directories)", Errno.ENOENT.number(),
                 "uprobe", binary));
-        long at = ElfSymbols.fileOffsetOfSymbol(path, symbol).orElseThrow(() -> new BpfException(
+        long at = ElfBinary.open(path).fileOffsetOfSymbol(symbol).orElseThrow(() -> new BpfException(
                 path + " has no function symbol \"" + symbol + "\"", Errno.ENOENT.number(), "uprobe", path.toString()));
         return attachOffset(program, path, at + offset, ret, pid, symbol);
     }

@@ -26,13 +26,13 @@ class LinkLifecycleTest {
             TypedMap<Integer, Long> packets = TypedMap.of(obj.map("packets"), Codecs.s32(), Codecs.s64());
             NetworkNamespace nsB = NetworkNamespace.named(net.b);
             try (Link link = nsB.run(() -> Xdp.attach(obj.program("xdp_count"), "veth-b", Xdp.Mode.DEFAULT))) {
-                LinkInfo info = link.info().orElseThrow();
-                assertEquals(LinkType.XDP, info.type());
+                LinkInfo info = link.info();
+                assertEquals(LinkType.XDP, info.kind());
                 assertEquals(obj.program("xdp_count").info().id(), info.programId());
 
                 assertTrue(net.pingBFromA(2), "the counting program passes packets");
                 link.update(obj.program("xdp_drop"));
-                assertEquals(obj.program("xdp_drop").info().id(), link.info().orElseThrow().programId());
+                assertEquals(obj.program("xdp_drop").info().id(), link.info().programId());
                 assertFalse(net.pingBFromA(2), "after LINK_UPDATE the dropping program runs");
                 long dropped = packets.get(1).orElseThrow();
                 assertTrue(dropped >= 2, "xdp_drop saw " + dropped);

@@ -44,6 +44,11 @@ class NetworkLinksTest {
                 assertTrue(packets(obj).get(1).orElseThrow() >= 2);
             }
             assertTrue(net.pingBFromA(1), "closing the link detached the dropper");
+            try (Link swap = nsB.run(() -> Xdp.attach(obj.program("xdp_count"), "veth-b", Xdp.Mode.DEFAULT))) {
+                swap.update(obj.program("xdp_drop"));
+                assertFalse(net.pingBFromA(1), "the link now runs the dropper");
+                assertEquals(obj.program("xdp_drop").info().id(), swap.info().programId());
+            }
             BpfException e = assertThrows(BpfException.class,
                     () -> nsB.run(() -> Xdp.attach(obj.program("xdp_count"), "no-such-if", Xdp.Mode.DEFAULT)));
             assertTrue(e.getMessage().contains("no-such-if"), e.getMessage());

@@ -10,7 +10,7 @@ import io.bpf4j.NotSupportedException;
 import io.bpf4j.ObjectSpec;
 import io.bpf4j.TypedMap;
 import io.bpf4j.codec.Codecs;
-import io.bpf4j.internal.elf.ElfSymbols;
+import io.bpf4j.internal.elf.ElfBinary;
 import io.bpf4j.internal.elf.LibraryPaths;
 import io.bpf4j.testing.Kernel;
 import java.lang.foreign.FunctionDescriptor;
@@ -48,13 +48,13 @@ class ProbesTest {
     void symbolOffsetsMatchReadelf() throws Exception {
         Path libc = LibraryPaths.resolve("libc.so.6").orElseThrow();
         assertEquals(libc, LibraryPaths.resolve("c").orElseThrow());
-        long offset = ElfSymbols.fileOffsetOfSymbol(libc, "getpid").orElseThrow();
+        long offset = ElfBinary.open(libc).fileOffsetOfSymbol("getpid").orElseThrow();
         Process p = new ProcessBuilder("sh", "-c", "nm -D " + libc + " | grep -E ' getpid(@@.*)?$'").start();
         String line = new String(p.getInputStream().readAllBytes()).trim();
         Assumptions.assumeTrue(!line.isEmpty(), "nm (binutils) is needed for the comparison");
         // libc's text segment has virtual address == file offset on x86_64 Debian.
         assertEquals(Long.parseLong(line.split(" ")[0], 16), offset);
-        assertTrue(ElfSymbols.fileOffsetOfSymbol(libc, "no_such_function_here").isEmpty());
+        assertTrue(ElfBinary.open(libc).fileOffsetOfSymbol("no_such_function_here").isEmpty());
     }
 
     @Test

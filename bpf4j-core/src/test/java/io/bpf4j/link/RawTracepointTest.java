@@ -47,8 +47,8 @@ class RawTracepointTest {
             try (Link link = RawTracepoint.attach(prog, "sys_enter")) {
                 CounterPrograms.getppid(4);
                 assertEquals(4, CounterPrograms.read(counter));
-                LinkInfo info = link.info().orElseThrow();
-                assertEquals(LinkType.RAW_TRACEPOINT, info.type());
+                LinkInfo info = link.info();
+                assertEquals(LinkType.RAW_TRACEPOINT, info.kind());
                 assertTrue(info.id() > 0 && info.programId() > 0, info.toString());
             }
             CounterPrograms.getppid(2);
@@ -66,8 +66,8 @@ class RawTracepointTest {
             }
             CounterPrograms.getppid(2);
             assertEquals(2, CounterPrograms.read(counter), "a pinned link keeps running after close");
-            try (Link again = Link.openPinned(pin)) {
-                assertEquals(LinkType.RAW_TRACEPOINT, again.info().orElseThrow().type());
+            try (Link again = Link.fromPin(pin)) {
+                assertEquals(LinkType.RAW_TRACEPOINT, again.info().kind());
                 Link.unpin(pin);
                 assertFalse(Files.exists(pin));
                 CounterPrograms.getppid(1);

@@ -42,8 +42,8 @@ class SyscallCountTest {
             try (Link link = Tracepoint.attach(prog, "syscalls", "sys_enter_getppid")) {
                 CounterPrograms.getppid(5);
                 assertEquals(5, CounterPrograms.read(counter));
-                LinkInfo info = link.info().orElseThrow();
-                assertEquals(LinkType.PERF_EVENT, info.type());
+                LinkInfo info = link.info();
+                assertEquals(LinkType.PERF_EVENT, info.kind());
                 assertTrue(info.id() > 0 && info.programId() > 0, info.toString());
             }
             CounterPrograms.getppid(3);

@@ -44,12 +44,13 @@ class TracingTest {
 
     @Test
     void tpBtfCountsUntilClosed() {
-        try (BpfObject obj = spec().load()) {
-            try (Link link = Tracing.attach(obj.program("on_sys_enter"), AttachType.TRACE_RAW_TP)) {
+        ObjectSpec s = spec();
+        try (BpfObject obj = s.load()) {
+            try (Link link = Tracing.attach(obj.program("on_sys_enter"), s.program("on_sys_enter").orElseThrow())) {
                 CounterPrograms.getppid(4);
                 assertEquals(4, count(obj, 0));
-                LinkInfo info = link.info().orElseThrow();
-                assertTrue(info.type() == LinkType.RAW_TRACEPOINT || info.type() == LinkType.TRACING, info.toString());
+                LinkInfo info = link.info();
+                assertTrue(info.kind() == LinkType.RAW_TRACEPOINT || info.kind() == LinkType.TRACING, info.toString());
                 assertTrue(info.programId() > 0, info.toString());
             }
             CounterPrograms.getppid(2);
@@ -64,15 +65,17 @@ class TracingTest {
              Link link = AutoAttach.attach(obj.program("on_sys_enter"), s.program("on_sys_enter").orElseThrow())) {
             CounterPrograms.getppid(3);
             assertEquals(3, count(obj, 0));
-            assertTrue(link.info().isPresent());
+            assertTrue(link.info().programId() > 0);
         }
     }
 
     @Test
     void notATracingAttachTypeIsRejectedByName() {
-        try (BpfObject obj = spec().load()) {
+        ObjectSpec s = spec();
+        try (BpfObject obj = s.load()) {
+            var xdpSpec = s.program("on_sys_enter").orElseThrow().toBuilder().attachType(AttachType.XDP).build();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Tracing.attach(obj.program("on_sys_enter"), AttachType.XDP));
+                    () -> Tracing.attach(obj.program("on_sys_enter"), xdpSpec));
             assertTrue(e.getMessage().contains("on_sys_enter") && e.getMessage().contains("XDP"), e.getMessage());
         }
     }
@@ -80,15 +83,16 @@ class TracingTest {
     @Test
     void fentryAndFexitSeeAnUnlink() throws Exception {
         BpfObject obj;
+        ObjectSpec s = spec("on_unlink_entry", "on_unlink_exit");
         try {
-            obj = spec("on_unlink_entry", "on_unlink_exit").load();
+            obj = s.load();
         } catch (PermissionException e) {
             Assumptions.assumeTrue(false, "the kernel refuses fentry/fexit programs: " + e.getMessage());
             return;
         }
         try (obj;
-             Link in = Tracing.attach(obj.program("on_unlink_entry"), AttachType.TRACE_FENTRY);
-             Link out = Tracing.attach(obj.program("on_unlink_exit"), AttachType.TRACE_FEXIT)) {
+             Link in = Tracing.attach(obj.program("on_unlink_entry"), s.program("on_unlink_entry").orElseThrow());
+             Link out = Tracing.attach(obj.program("on_unlink_exit"), s.program("on_unlink_exit").orElseThrow())) {
             Path f = Files.createTempFile("bpf4j-attach", ".tmp");
             Files.delete(f);
             assertEquals(1, count(obj, 1));
@@ -99,13 +103,14 @@ class TracingTest {
     @Test
     void lsmSeesAnOpen() throws Exception {
         BpfObject obj;
+        ObjectSpec s = spec("on_file_open");
         try {
-            obj = spec("on_file_open").load();
+            obj = s.load();
         } catch (PermissionException e) {
             Assumptions.assumeTrue(false, "the kernel refuses lsm programs: " + e.getMessage());
             return;
         }
-        try (obj; Link l = Tracing.attach(obj.program("on_file_open"), AttachType.LSM_MAC)) {
+        try (obj; Link l = Tracing.attach(obj.program("on_file_open"), s.program("on_file_open").orElseThrow())) {
             Files.readString(Path.of("/proc/self/status"));
             assertTrue(count(obj, 3) >= 1);
         }
