@@ -65,4 +65,14 @@ public final class LinkAttr {
     /** BPF_LINK_CREATE's tracing member: target_btf_id at 16 (overlaying the base one), cookie at 24. */
     public static final long CREATE_TARGET_BTF_ID = 16;
     public static final long CREATE_TRACING_COOKIE = 24;
+
+    /** BPF_PROG_QUERY: target fd/ifindex, attach type, flags, prog_ids pointer, count (in/out). */
+    public static final long QUERY_TARGET = 0;
+    public static final long QUERY_ATTACH_TYPE = 4;
+    public static final long QUERY_FLAGS = 8;
+    public static final long QUERY_ATTACH_FLAGS = 12;
+    public static final long QUERY_PROG_IDS = 16;
+    public static final long QUERY_COUNT = 24;
+    public static final long QUERY_REVISION = 56;
+    public static final int QUERY_SIZE = 64;
 }
