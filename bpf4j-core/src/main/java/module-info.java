@@ -14,5 +14,6 @@ module io.bpf4j {
     exports io.bpf4j.codec;
     exports io.bpf4j.features;
     exports io.bpf4j.link;
+    exports io.bpf4j.perf;
     exports io.bpf4j.ringbuf;
 }

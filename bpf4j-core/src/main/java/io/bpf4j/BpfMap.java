@@ -84,6 +84,14 @@ public final class BpfMap implements AutoCloseable {
      * need this. The fd stays the caller's.
      */
     public static BpfMap create(MapSpec spec, java.util.OptionalInt btfFd) {
+        if (spec.btfVmlinuxValueTypeId() != 0 && btfFd.isEmpty()) {
+            // The kernel reads btf_fd whenever btf_vmlinux_value_type_id is set, though the value
+            // type lives in vmlinux BTF, and answers a bare EINVAL without one. (Key/value ids
+            // without a fd are simply not sent: the object loader's plain retry relies on that.)
+            throw new IllegalArgumentException("map \"" + spec.name() + "\" (" + spec.type()
+                    + ") names vmlinux value type " + spec.btfVmlinuxValueTypeId()
+                    + " but no BTF fd was given: use create(spec, OptionalInt.of(btfFd)) with the object's BTF");
+        }
         BpfMap inner = null;
         try (Arena arena = Arena.ofConfined()) {
             if (spec.type().isMapInMap()) {
@@ -244,18 +252,27 @@ public final class BpfMap implements AutoCloseable {
      * @return false when the key is not in the map ({@code value} is then untouched)
      */
     public boolean lookup(MemorySegment key, MemorySegment value) {
-        return readElem(BpfCmd.MAP_LOOKUP_ELEM, key, value);
+        return readElem(BpfCmd.MAP_LOOKUP_ELEM, key, value, 0);
+    }
+
+    /**
+     * {@link #lookup(MemorySegment, MemorySegment)} under the value's {@code bpf_spin_lock}
+     * (BPF_F_LOCK): the copy is consistent with programs that update the value under that lock.
+     * The map's value must hold a spin lock described by BTF, else the kernel answers EINVAL.
+     */
+    public boolean lookupLocked(MemorySegment key, MemorySegment value) {
+        return readElem(BpfCmd.MAP_LOOKUP_ELEM, key, value, UpdateFlag.LOCK.value());
     }
 
     /** Lookup or lookup-and-delete of {@code key} into {@code value}; false on ENOENT. */
-    private boolean readElem(BpfCmd cmd, MemorySegment key, MemorySegment value) {
+    private boolean readElem(BpfCmd cmd, MemorySegment key, MemorySegment value, long flags) {
         checkKey(key);
         checkValue(value);
         int raw = fd.acquire();
         try {
             Scratch s = Scratch.get();
             MemorySegment v = value.isNative() ? value : s.value(valueBufferSize);
-            MemorySegment attr = elemAttr(s, raw, nativeKey(s, key), v.address(), 0);
+            MemorySegment attr = elemAttr(s, raw, nativeKey(s, key), v.address(), flags);
             long r = cmd == BpfCmd.MAP_LOOKUP_ELEM ? elemCall(cmd, attr) : Bpf.call(cmd, attr, Attr.MapElem.SIZE);
             if (r == -Errno.ENOENT.number()) {
                 return false;
@@ -394,7 +411,7 @@ public final class BpfMap implements AutoCloseable {
      * @return false when the key was not in the map (or the queue/stack was empty)
      */
     public boolean lookupAndDelete(MemorySegment key, MemorySegment value) {
-        return readElem(BpfCmd.MAP_LOOKUP_AND_DELETE_ELEM, key, value);
+        return readElem(BpfCmd.MAP_LOOKUP_AND_DELETE_ELEM, key, value, 0);
     }
 
     /** {@link #lookupAndDelete(MemorySegment, MemorySegment)} for arrays; empty when the key was missing. */
@@ -538,7 +555,8 @@ public final class BpfMap implements AutoCloseable {
      * The map's keys, walked with BPF_MAP_GET_NEXT_KEY. Safe while entries are deleted: when
      * the current key vanishes, the kernel restarts hash maps from their first key, so keys
      * already seen may come again — as in cilium/ebpf, the walk gives up with a
-     * {@link BpfException} after {@code 4 × max_entries} keys rather than loop forever.
+     * {@link BpfException} ("iteration aborted") once it has returned more than max_entries keys
+     * rather than restart forever. Deleting each key as it is returned drains the map safely.
      */
     public Iterable<byte[]> keys() {
         return () -> new MapKeyIterator(this);
@@ -584,7 +602,9 @@ public final class BpfMap implements AutoCloseable {
      * Reads up to {@code count} entries into {@code keys} ({@code count × keySize} bytes) and
      * {@code values} ({@code count × valueBufferSize} bytes), continuing where {@code cursor} left
      * off. Returns how many were read; {@link BatchCursor#isDone()} tells when the map is
-     * exhausted.
+     * exhausted (the kernel's ENOENT with a partial count is that end, not an error). Hash maps
+     * return whole buckets: when one bucket holds more than {@code count} entries a
+     * {@link BpfException} with ENOSPC says so and the cursor stays put for a retry with more room.
      *
      * <pre>{@code
      * BatchCursor c = new BatchCursor(map);
@@ -624,6 +644,11 @@ public final class BpfMap implements AutoCloseable {
             int n = attr.get(JAVA_INT, Attr.Batch.COUNT);
             if (r == -Errno.ENOENT.number()) {
                 cursor.finish();
+            } else if (r == -Errno.ENOSPC.number() && n == 0) {
+                // Hash maps hand out whole buckets: one bucket holds more entries than count.
+                // The cursor has not moved, so the caller can retry with bigger buffers.
+                throw new BpfException(what + ": a hash bucket holds more than " + count
+                        + " entries; retry the batch read with a larger count", Errno.ENOSPC.number(), cmd.kernelName(), what);
             } else if (r < 0) {
                 throw Bpf.errorOrUnsupported("batch read failed", r, cmd, what, "batch operations on " + type + " maps", "5.6");
             } else {

@@ -6,9 +6,12 @@ import java.util.Optional;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Walks a map's keys with BPF_MAP_GET_NEXT_KEY. If the current key is deleted meanwhile, hash
- * maps restart from their first key; the walk then may repeat keys, and it stops with an error
- * after 4 × max_entries keys instead of looping forever (cilium/ebpf's MapIterator does the same).
+ * Walks a map's keys with BPF_MAP_GET_NEXT_KEY, as cilium/ebpf's MapIterator does. When the
+ * current key is deleted meanwhile, the kernel restarts a hash map from its first key, so keys may
+ * come again; a map holds at most max_entries keys, so a walk that has returned more than that
+ * is being outrun by deletes and inserts and stops with a {@link BpfException} ("iteration
+ * aborted") instead of restarting forever. Deleting the key just returned (drain-as-you-go) is
+ * safe: the restart lands on the next key still there.
  */
 final class MapKeyIterator implements Iterator<byte[]> {
     private final BpfMap map;
@@ -20,7 +23,7 @@ final class MapKeyIterator implements Iterator<byte[]> {
 
     MapKeyIterator(BpfMap map) {
         this.map = map;
-        this.limit = 4L * Math.max(1, map.maxEntries());
+        this.limit = Math.max(1, map.maxEntries());
     }
 
     @Override
@@ -40,8 +43,8 @@ final class MapKeyIterator implements Iterator<byte[]> {
             throw new NoSuchElementException();
         }
         if (++seen > limit) {
-            throw new BpfException(map.what() + ": iteration saw more than " + limit
-                    + " keys; entries are being deleted faster than it can walk");
+            throw new BpfException(map.what() + ": iteration aborted after " + limit
+                    + " keys (max_entries): keys are deleted and added faster than the walk advances");
         }
         current = next;
         fetched = false;

@@ -25,6 +25,8 @@ final class ObjectReader {
     private static final long SHF_EXECINSTR = ElfFile.SHF_EXECINSTR;
     private static final int STT_FUNC = ElfFile.STT_FUNC;
     private static final int STT_SECTION = ElfFile.STT_SECTION;
+    private static final String LEGACY_MAPS = "maps";
+    private static final int LEGACY_MAP_DEF_SIZE = 20;
     private static final int STB_GLOBAL = ElfFile.STB_GLOBAL;
 
     private ObjectReader() {
@@ -52,7 +54,9 @@ final class ObjectReader {
         ElfFile elf = ElfFile.readBpfObject(file, object);
         Map<Integer, byte[]> rodataEdits = Map.of();
         byte[] rawBtf = elf.data(".BTF") == null ? new byte[0] : elf.data(".BTF");
-        CoreRawBtf btf = CoreRawBtf.parse(rawBtf);
+        // Objects built without -g have no .BTF: read them against an empty type table, so
+        // programs, legacy maps and global data still come through (BTF-defined maps need -g).
+        CoreRawBtf btf = CoreRawBtf.parse(rawBtf.length > 0 ? rawBtf : emptyBtf());
         String license = "GPL";
         byte[] lic = elf.data("license");
         if (lic != null) {
@@ -108,6 +112,7 @@ final class ObjectReader {
                         .findFirst().ifPresent(sy -> mapVarOffset.put(name, (int) sy.value()));
             }
         }
+        legacyMaps(file, elf, maps);
         // Slots of map-in-map and program arrays from .rel.maps.
         for (ElfFile.Reloc r : elf.relocations().getOrDefault(".maps", List.of())) {
             for (int m = 0; m < maps.size(); m++) {
@@ -222,7 +227,7 @@ final class ObjectReader {
                     refs.add(new LoadPlan.MapValueRef(sec, at, ".kconfig", kconfigOffset.get(sym.name())));
                 } else if (sym.section().isEmpty()) {
                     refs.add(new LoadPlan.KsymRef(sec, at, sym.name()));
-                } else if (sym.section().equals(".maps")) {
+                } else if (sym.section().equals(".maps") || sym.section().equals(LEGACY_MAPS)) {
                     refs.add(new LoadPlan.MapRef(sec, at, sym.name()));
                 } else if (code.containsKey(sym.section())) {
                     if (call) {
@@ -282,9 +287,46 @@ final class ObjectReader {
                 programs, kconfig, ksyms);
     }
 
+    /** A BTF blob with no types and only the empty string: header (24 bytes) plus one NUL. */
+    private static byte[] emptyBtf() {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(25).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) 0xeb9f).put((byte) 1).put((byte) 0).putInt(24).putInt(0).putInt(0).putInt(0).putInt(1);
+        return b.array();
+    }
+
+    /**
+     * The pre-BTF form: a section named "maps" of struct bpf_map_def records (type, key_size,
+     * value_size, max_entries, map_flags; u32 each), one per object symbol defined in it.
+     */
+    private static void legacyMaps(String file, ElfFile elf, List<LoadPlan.MapPlan> maps) {
+        byte[] data = elf.data(LEGACY_MAPS);
+        if (data == null) {
+            return;
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (ElfFile.Symbol sym : elf.symbols()) {
+            if (!sym.section().equals(LEGACY_MAPS) || sym.type() == STT_SECTION || sym.name().isEmpty()) {
+                continue;
+            }
+            if (sym.value() < 0 || sym.value() > data.length - LEGACY_MAP_DEF_SIZE) {
+                throw new ObjectFormatException(file + ": section maps: map " + sym.name() + " at byte offset "
+                        + sym.value() + " needs " + LEGACY_MAP_DEF_SIZE + " bytes of the " + data.length + "-byte section");
+            }
+            int at = (int) sym.value();
+            int rawType = b.getInt(at);
+            MapType type = MapType.of(rawType).orElseThrow(() -> new ObjectFormatException(file
+                    + ": section maps: map " + sym.name() + " at byte offset " + at + " has map type " + rawType
+                    + ", unknown to bpf4j"));
+            MapSpec spec = MapSpec.builder(type).name(sym.name()).keySize(b.getInt(at + 4)).valueSize(b.getInt(at + 8))
+                    .maxEntries(b.getInt(at + 12)).flags(b.getInt(at + 16)).build();
+            maps.add(new LoadPlan.MapPlan(sym.name(), spec, Optional.empty(), Map.of(), Optional.empty()));
+        }
+    }
+
     /** A BTF map definition: __uint fields are pointers to arrays whose length is the value. */
     private static MapSpec.Builder mapDef(String file, CoreTypes btf, int def, String name, Map<String, Integer> valuesOffset) {
         Map<String, Integer> ints = new HashMap<>();
+        Map<String, Long> longs = new HashMap<>();
         int keyType = 0;
         int valueType = 0;
         MapSpec inner = null;
@@ -306,6 +348,9 @@ final class ObjectReader {
                     if (btf.kind(t) == CoreTypes.PTR) {
                         int arr = btf.skipModsAndTypedefs(btf.ref(t));
                         ints.put(m, btf.arrayLength(arr));
+                    } else if (btf.isEnum(t) && btf.vlen(t) == 1) {
+                        // libbpf's __ulong(name, value): an anonymous one-value enum carries 64 bits.
+                        longs.put(m, btf.enumValue(t, 0));
                     }
                 }
             }
@@ -328,6 +373,14 @@ final class ObjectReader {
         MapSpec.Builder b = MapSpec.builder(type).name(name).keySize(keySize).valueSize(valueSize)
                 .maxEntries(ints.getOrDefault("max_entries", 0)).flags(ints.getOrDefault("map_flags", 0))
                 .btfTypeIds(keyType, valueType);
+        if (ints.containsKey("numa_node")) {
+            b.numaNode(ints.get("numa_node"));
+        }
+        if (longs.containsKey("map_extra")) {
+            b.mapExtra(longs.get("map_extra"));
+        } else if (ints.containsKey("map_extra")) {
+            b.mapExtra(Integer.toUnsignedLong(ints.get("map_extra")));
+        }
         if (ints.getOrDefault("pinning", 0) == 1) {
             b.pinning(Pinning.BY_NAME);
         }

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bpf4j.asm.Instruction;
 import io.bpf4j.asm.Reg;
 import io.bpf4j.codec.Codecs;
+import io.bpf4j.internal.sys.BtfObjects;
 import io.bpf4j.internal.sys.Cpus;
+import io.bpf4j.internal.sys.Fd;
 import io.bpf4j.testing.Kernel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,6 +81,125 @@ class MapOperationsTest {
             }
             assertEquals(50, seen.size());
             assertEquals(0, m.keys().count());
+        }
+    }
+
+    @Test
+    void iterationAbortsInsteadOfRestartingForever() {
+        try (BpfMap raw = hash("iterchurn", 4)) {
+            TypedMap<Integer, Long> m = TypedMap.of(raw, Codecs.s32(), Codecs.s64());
+            for (int i = 0; i < 4; i++) {
+                m.put(i, (long) i);
+            }
+            int[] fresh = {100};
+            // Each visit deletes the current key and adds a new one: the map never empties and
+            // every next-key call restarts from the first key, so only the limit ends the walk.
+            BpfException e = assertThrows(BpfException.class, () -> {
+                for (byte[] k : raw.keys()) {
+                    raw.delete(k);
+                    m.put(fresh[0]++, 0L);
+                }
+            });
+            assertTrue(e.getMessage().contains("iteration aborted"), e.getMessage());
+            assertEquals(4, m.keys().count());
+        }
+    }
+
+    @Test
+    void perCpuBatchesUseEightByteSlotsPerCpu() {
+        int cpus = Cpus.possibleCount();
+        int stride = 8 * cpus; // value_size 4 rounds up to an 8-byte slot per possible CPU
+        MapSpec spec = MapSpec.builder(MapType.PERCPU_HASH).name("pcpubatch").keySize(4).valueSize(4).maxEntries(16)
+                .flags(MapFlags.ZERO_SEED).build(); // fixed hash seed: no bucket outgrows the 3-entry batches by chance
+        try (BpfMap raw = BpfMap.create(spec); Arena arena = Arena.ofConfined()) {
+            assertEquals(stride, raw.valueBufferSize());
+            int n = 10;
+            MemorySegment keys = arena.allocate(4L * n);
+            MemorySegment values = arena.allocate((long) stride * n);
+            for (int i = 0; i < n; i++) {
+                keys.setAtIndex(ValueLayout.JAVA_INT, i, i);
+                for (int c = 0; c < cpus; c++) {
+                    values.set(ValueLayout.JAVA_INT, (long) i * stride + 8L * c, i * 1000 + c);
+                }
+            }
+            assertEquals(n, raw.updateBatch(keys, values, n, UpdateFlag.ANY));
+            assertThrows(IllegalArgumentException.class,
+                    () -> raw.updateBatch(keys, values.asSlice(0, (long) stride * n - 1), n, UpdateFlag.ANY));
+
+            MemorySegment outK = arena.allocate(4L * 3);
+            MemorySegment outV = arena.allocate((long) stride * 3);
+            BatchCursor cursor = new BatchCursor(raw);
+            Set<Integer> seen = new HashSet<>();
+            while (!cursor.isDone()) {
+                int got = raw.lookupBatch(cursor, outK, outV, 3);
+                for (int j = 0; j < got; j++) {
+                    int key = outK.getAtIndex(ValueLayout.JAVA_INT, j);
+                    assertTrue(seen.add(key), "key " + key + " came twice");
+                    for (int c = 0; c < cpus; c++) {
+                        assertEquals(key * 1000 + c, outV.get(ValueLayout.JAVA_INT, (long) j * stride + 8L * c),
+                                "key " + key + " cpu " + c);
+                    }
+                }
+            }
+            assertEquals(n, seen.size());
+        }
+    }
+
+    @Test
+    void batchReadTooSmallForABucketSaysSo() {
+        try (BpfMap raw = hash("bucket", 64); Arena arena = Arena.ofConfined()) {
+            for (int i = 0; i < 64; i++) {
+                raw.update(BpfMap.intKey(i), new byte[8], UpdateFlag.ANY);
+            }
+            // 64 keys in 64 buckets: some bucket holds two or more (all distinct has odds ~1e-27),
+            // and a one-entry batch cannot take it whole.
+            MemorySegment k = arena.allocate(4);
+            MemorySegment v = arena.allocate(8);
+            BatchCursor cursor = new BatchCursor(raw);
+            BpfException e = assertThrows(BpfException.class, () -> {
+                while (!cursor.isDone()) {
+                    raw.lookupBatch(cursor, k, v, 1);
+                }
+            });
+            assertTrue(e.getMessage().contains("larger count"), e.getMessage());
+            assertEquals(Errno.ENOSPC.number(), e.errnoNumber());
+        }
+    }
+
+    /** BTF for {@code struct val { struct bpf_spin_lock lock; int cnt; }}: [1] int, [2] lock, [3] val. */
+    private static byte[] spinLockValueBtf() {
+        byte[] strings = "\0int\0bpf_spin_lock\0val\0lock\0cnt\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer t = java.nio.ByteBuffer.allocate(16 + 24 + 36).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        t.putInt(1).putInt(1 << 24).putInt(4).putInt((1 << 24) | 32);            // INT int, signed 32 bits
+        t.putInt(5).putInt((4 << 24) | 1).putInt(4).putInt(19).putInt(1).putInt(0); // STRUCT bpf_spin_lock { int val; }
+        t.putInt(19).putInt((4 << 24) | 2).putInt(8);                             // STRUCT val, 8 bytes
+        t.putInt(23).putInt(2).putInt(0).putInt(28).putInt(1).putInt(32);          // lock @0, cnt @32 bits
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24 + t.capacity() + strings.length)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) 0xeB9F).put((byte) 1).put((byte) 0).putInt(24);
+        b.putInt(0).putInt(t.capacity()).putInt(t.capacity()).putInt(strings.length);
+        return b.put(t.array()).put(strings).array();
+    }
+
+    @Test
+    void lockFlagUpdatesValuesWithASpinLock() {
+        MapSpec spec = MapSpec.builder(MapType.HASH).name("locked").keySize(4).valueSize(8).maxEntries(4)
+                .btfTypeIds(1, 3).build();
+        try (Fd btf = BtfObjects.load(spinLockValueBtf(), "spin lock BTF");
+             BpfMap map = BpfMap.create(spec, OptionalInt.of(btf.raw()));
+             BpfMap plain = hash("unlocked", 4)) {
+            byte[] value = {0, 0, 0, 0, 42, 0, 0, 0};
+            map.update(BpfMap.intKey(7), value, UpdateFlag.LOCK);
+            value[4] = 43;
+            map.update(BpfMap.intKey(7), value, UpdateFlag.LOCK);
+            assertEquals(43, map.lookup(BpfMap.intKey(7)).orElseThrow()[4]);
+            MemorySegment out = MemorySegment.ofArray(new byte[8]);
+            assertTrue(map.lookupLocked(MemorySegment.ofArray(BpfMap.intKey(7)), out));
+            assertEquals(43, out.get(ValueLayout.JAVA_BYTE, 4));
+            assertThrows(BpfException.class, () -> plain.lookupLocked(MemorySegment.ofArray(new byte[4]), MemorySegment.ofArray(new byte[8])));
+            // Without a bpf_spin_lock in the value the kernel refuses BPF_F_LOCK.
+            BpfException e = assertThrows(BpfException.class, () -> plain.update(BpfMap.intKey(1), new byte[8], UpdateFlag.LOCK));
+            assertEquals(Optional.of(Errno.EINVAL), e.errno());
         }
     }
 
@@ -157,6 +279,10 @@ class MapOperationsTest {
                 }
                 assertEquals(t == MapType.QUEUE ? List.of(1, 2, 3) : List.of(3, 2, 1), out);
                 assertEquals(Optional.empty(), q.peek());
+                for (int i = 1; i <= 4; i++) { // full at 3: the fourth push drops the oldest (BPF_EXIST)
+                    q.push(MemorySegment.ofArray(Codecs.s32().toBytes(i)), true);
+                }
+                assertEquals(t == MapType.QUEUE ? 2 : 4, Codecs.s32().fromBytes(q.pop().orElseThrow()));
             }
         }
         try (BpfMap h = hash("notq", 1)) {
@@ -298,20 +424,29 @@ class MapOperationsTest {
         try (BpfMap raw = hash("alloc", 16); Arena arena = Arena.ofConfined()) {
             MemorySegment k = arena.allocate(4);
             MemorySegment v = arena.allocate(8);
+            MemorySegment next = arena.allocate(4);
             raw.update(k, v, UpdateFlag.ANY);
             for (int i = 0; i < 300_000; i++) { // warm up until C2 compiles the path (escape analysis)
-                raw.lookup(k, v);
-                raw.update(k, v, UpdateFlag.ANY);
+                elementOps(raw, k, v, next);
             }
             long tid = Thread.currentThread().threadId();
             long before = bean.getThreadAllocatedBytes(tid);
             int n = 10_000;
             for (int i = 0; i < n; i++) {
-                raw.lookup(k, v);
-                raw.update(k, v, UpdateFlag.ANY);
+                elementOps(raw, k, v, next);
             }
-            long perOp = (bean.getThreadAllocatedBytes(tid) - before) / (2L * n);
+            long perOp = (bean.getThreadAllocatedBytes(tid) - before) / (6L * n);
             assertTrue(perOp < 8, perOp + " bytes allocated per map operation on the MemorySegment path");
         }
+    }
+
+    /** Six element commands on the segment path: lookup, next key, delete, update, lookup-and-delete, update. */
+    private static void elementOps(BpfMap raw, MemorySegment k, MemorySegment v, MemorySegment next) {
+        raw.lookup(k, v);
+        raw.nextKey(Optional.empty(), next);
+        raw.delete(k);
+        raw.update(k, v, UpdateFlag.ANY);
+        raw.lookupAndDelete(k, v);
+        raw.update(k, v, UpdateFlag.NOEXIST);
     }
 }

@@ -76,7 +76,7 @@ public final class RecordCodec<R extends Record> implements Codec<R> {
         for (Field f : fields) {
             Object v;
             try {
-                v = f.accessor.invoke(value);
+                v = (Object) f.accessor.invokeExact((Object) value);
             } catch (Throwable t) {
                 throw new IllegalStateException("cannot read component " + f.name + " of " + type.getName(), t);
             }
@@ -91,7 +91,7 @@ public final class RecordCodec<R extends Record> implements Codec<R> {
             args[f.argIndex] = f.codec.decode(in, offset + f.offset);
         }
         try {
-            return type.cast(constructor.invokeWithArguments(args));
+            return type.cast((Object) constructor.invokeExact(args));
         } catch (Throwable t) {
             throw new IllegalStateException("cannot construct " + type.getName(), t);
         }
@@ -175,13 +175,17 @@ public final class RecordCodec<R extends Record> implements Codec<R> {
             try {
                 for (Map.Entry<String, Object[]> e : bound.entrySet()) {
                     RecordComponent c = components.get(e.getKey());
-                    MethodHandle acc = lookup.unreflect(c.getAccessor());
+                    // Typed (Object)Object so that encode can use invokeExact, the fast call path.
+                    MethodHandle acc = lookup.unreflect(c.getAccessor())
+                            .asType(MethodType.methodType(Object.class, Object.class));
                     fields[i++] = new Field(e.getKey(), (Codec<Object>) e.getValue()[0], (long) e.getValue()[1],
                             acc, order.indexOf(e.getKey()));
                 }
                 Class<?>[] params = Arrays.stream(type.getRecordComponents()).map(RecordComponent::getType)
                         .toArray(Class<?>[]::new);
-                MethodHandle ctor = lookup.findConstructor(type, MethodType.methodType(void.class, params));
+                MethodHandle ctor = lookup.findConstructor(type, MethodType.methodType(void.class, params))
+                        .asSpreader(Object[].class, params.length)
+                        .asType(MethodType.methodType(Object.class, Object[].class));
                 return new RecordCodec<>(type, Math.toIntExact(size), fields, ctor);
             } catch (IllegalAccessException | NoSuchMethodException e) {
                 throw new IllegalArgumentException("cannot access record " + type.getName()

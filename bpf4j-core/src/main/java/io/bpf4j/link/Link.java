@@ -42,6 +42,37 @@ public final class Link implements AutoCloseable {
         return link.raw();
     }
 
+    /** The kernel's view of this link: type, id, program id. */
+    public LinkInfo info() {
+        return LinkInfo.of(link);
+    }
+
+    /**
+     * Swaps the program this link runs for {@code program}, atomically (BPF_LINK_UPDATE): no
+     * event is missed and none sees both.
+     */
+    public void update(io.bpf4j.Program program) {
+        int raw = link.acquire();
+        try {
+            MemorySegment attr = Scratch.get().attr(16);
+            attr.set(JAVA_INT, 0, raw);
+            attr.set(JAVA_INT, 4, program.fd());
+            long r = Bpf.call(BpfCmd.LINK_UPDATE, attr, 16);
+            if (r < 0) {
+                throw Bpf.errorOrUnsupported("cannot replace the program of " + description, r, BpfCmd.LINK_UPDATE,
+                        description, "BPF_LINK_UPDATE for this link type", "5.7");
+            }
+        } finally {
+            link.release();
+        }
+    }
+
+    /** Opens a link pinned at {@code path} (it stays attached; closing this object drops only our reference). */
+    public static Link fromPin(Path path) {
+        Fd fd = Bpf.getPinned(path, "link pinned at " + path);
+        return new Link(fd, Optional.empty(), "link pinned at " + path);
+    }
+
     /** Pins the link on a bpffs: the attachment then outlives this process until the pin is removed. */
     public void pin(Path path) {
         Bpf.pin(link, path);

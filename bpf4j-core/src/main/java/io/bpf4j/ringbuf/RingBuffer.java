@@ -152,27 +152,71 @@ public final class RingBuffer implements AutoCloseable {
                 if (cons >= prod) {
                     return n;
                 }
-                long at = cons & mask;
-                int header = (int) INT.getAcquire(data, at);
-                if ((header & BUSY) != 0) {
-                    return n;
-                }
-                int len = header & ~(BUSY | DISCARD);
-                long next = cons + ((len + HEADER + 7) & ~7L);
-                if ((header & DISCARD) == 0) {
-                    MemorySegment record = data.asSlice(at + HEADER, len);
+                // Everything up to this producer position is published: walk it without re-reading
+                // the producer page, and hand the space back once per walk (libbpf does it per record;
+                // a later release only frees the space a little later).
+                while (cons < prod) {
+                    long at = cons & mask;
+                    int header = (int) INT.getAcquire(data, at);
+                    if ((header & BUSY) != 0) {
+                        return n;
+                    }
+                    int len = header & ~(BUSY | DISCARD);
+                    long next = cons + ((len + HEADER + 7) & ~7L);
                     cons = next;
-                    processed++;
-                    n++;
-                    handler.accept(record);
-                } else {
-                    cons = next;
+                    if ((header & DISCARD) == 0) {
+                        processed++;
+                        n++;
+                        handler.accept(data.asSlice(at + HEADER, len));
+                    }
                 }
                 LONG.setRelease(consumer, 0L, cons);
             }
         } finally {
             LONG.setRelease(consumer, 0L, cons);
         }
+    }
+
+    /**
+     * Runs {@code handler} on a dedicated platform thread for every record until the returned
+     * subscription (or this buffer) is closed. A handler that throws does not stop the
+     * subscription: the exception goes to {@code onError} and reading goes on with the next record.
+     */
+    public Subscription subscribe(RecordHandler handler, java.util.function.Consumer<Throwable> onError) {
+        return new Subscription(this, handler, onError);
+    }
+
+    /**
+     * The records as an ordered, blocking stream of decoded values; it ends when this buffer is
+     * closed. Each element is decoded during its callback, so the stream holds no ring memory.
+     */
+    public <T> java.util.stream.Stream<T> stream(Codec<T> codec) {
+        java.util.ArrayDeque<T> ready = new java.util.ArrayDeque<>();
+        java.util.Spliterator<T> sp = new java.util.Spliterators.AbstractSpliterator<T>(Long.MAX_VALUE,
+                java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL) {
+            @Override
+            public boolean tryAdvance(Consumer<? super T> action) {
+                while (ready.isEmpty()) {
+                    if (closed) {
+                        return false;
+                    }
+                    poll(Duration.ofMillis(100), codec, ready::add);
+                }
+                action.accept(ready.poll());
+                return true;
+            }
+        };
+        return java.util.stream.StreamSupport.stream(sp, false);
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** The ring's fd, for a {@link RingBufferPoller} watching several buffers. */
+    Fd fd() {
+        return fd;
     }
 
     /** Records handed to handlers so far. */

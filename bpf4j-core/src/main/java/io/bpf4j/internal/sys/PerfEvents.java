@@ -97,6 +97,15 @@ public final class PerfEvents {
         ioctl(fd, IOC_DISABLE, 0, "PERF_EVENT_IOC_DISABLE");
     }
 
+    /** PERF_EVENT_IOC_DISABLE, ignoring errors (teardown). */
+    public static void disableQuietly(Fd fd) {
+        try {
+            disable(fd);
+        } catch (RuntimeException ignored) {
+            // closing the fd stops the event anyway
+        }
+    }
+
     /** PERF_EVENT_IOC_SET_BPF: the pre-BPF-link way to attach a program to a perf event. */
     public static void setBpf(Fd fd, int progFd) {
         ioctl(fd, IOC_SET_BPF, progFd, "PERF_EVENT_IOC_SET_BPF");
