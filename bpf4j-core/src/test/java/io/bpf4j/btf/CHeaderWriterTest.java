@@ -1,0 +1,70 @@
+package io.bpf4j.btf;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The generated vmlinux.h compiles with clang, and clang's layout of it equals BTF's. */
+class CHeaderWriterTest {
+    @TempDir
+    Path dir;
+
+    private static final String CORE_PROGRAM = """
+            #include "vmlinux.h"
+            #include <bpf/bpf_helpers.h>
+            #include <bpf/bpf_core_read.h>
+            char LICENSE[] SEC("license") = "GPL";
+            SEC("tracepoint/sched/sched_process_exec")
+            int on_exec(void *ctx)
+            {
+                struct task_struct *t = (void *)bpf_get_current_task();
+                int pid = BPF_CORE_READ(t, pid);
+                int ppid = BPF_CORE_READ(t, real_parent, tgid);
+                bpf_printk("%d %d", pid, ppid);
+                return 0;
+            }
+            """;
+
+    @Test
+    void vmlinuxHeaderCompilesACoreProgram() throws Exception {
+        Files.writeString(dir.resolve("vmlinux.h"), CHeaderWriter.write(KernelBtf.vmlinux()));
+        Files.writeString(dir.resolve("prog.bpf.c"), CORE_PROGRAM);
+        BtfTestFiles.run(List.of("clang-16", "-target", "bpf", "-O2", "-g", "-D__TARGET_ARCH_x86", "-I", dir.toString(),
+                "-c", dir.resolve("prog.bpf.c").toString(), "-o", dir.resolve("prog.bpf.o").toString()));
+        assertTrue(Files.size(dir.resolve("prog.bpf.o")) > 0);
+    }
+
+    @Test
+    void clangLaysOutEveryUniquelyNamedStructAsBtfSays() throws Exception {
+        Btf btf = KernelBtf.vmlinux();
+        Files.writeString(dir.resolve("vmlinux.h"), CHeaderWriter.write(btf));
+        StringBuilder c = new StringBuilder("#include \"vmlinux.h\"\n");
+        int asserts = 0;
+        for (int id = 1; id < btf.typeCount(); id++) {
+            // va_list is clang's own void * on BPF but x86's __va_list_tag[1] in the kernel (bpftool's vmlinux.h alike).
+            if (btf.type(id) instanceof Type.Struct s && !s.name().isEmpty() && btf.idsByName(s.name()).size() == 1
+                    && s.members().stream().noneMatch(m -> btf.cName(m.typeId()).contains("va_list"))) {
+                c.append("_Static_assert(sizeof(struct ").append(s.name()).append(") == ").append(s.size())
+                        .append(", \"size of ").append(s.name()).append("\");\n");
+                asserts++;
+            }
+        }
+        Type.Struct task = btf.find("task_struct", Type.Struct.class).orElseThrow();
+        for (Type.Member m : task.members()) {
+            if (!m.name().isEmpty() && m.bitfieldSize() == 0) {
+                c.append("_Static_assert(__builtin_offsetof(struct task_struct, ").append(m.name()).append(") == ")
+                        .append(m.bitOffset() / 8).append(", \"task_struct.").append(m.name()).append("\");\n");
+                asserts++;
+            }
+        }
+        Files.writeString(dir.resolve("layout.c"), c);
+        BtfTestFiles.run(List.of("clang-16", "-target", "bpf", "-fsyntax-only", "-ferror-limit=0", "-DBPF_NO_PRESERVE_ACCESS_INDEX", "-I", dir.toString(),
+                dir.resolve("layout.c").toString()));
+        assertTrue(asserts > 5000, asserts + " layout assertions");
+    }
+}
