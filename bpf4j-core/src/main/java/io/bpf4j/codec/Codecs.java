@@ -43,6 +43,31 @@ public final class Codecs {
         void write(MemorySegment s, long off, T v);
     }
 
+    /** A codec that can also give its decoder as a method handle {@code (MemorySegment, long) -> T}. */
+    interface Direct {
+        java.lang.invoke.MethodHandle decodeHandle();
+    }
+
+    private record Primitive<T>(int size, Reader<T> reader, Writer<T> writer, java.lang.invoke.MethodHandle decodeHandle)
+            implements Codec<T>, Direct {
+        @Override
+        public void encode(T value, MemorySegment out, long offset) {
+            writer.write(out, offset, value);
+        }
+
+        @Override
+        public T decode(MemorySegment in, long offset) {
+            return reader.read(in, offset);
+        }
+    }
+
+    /** A fixed-size primitive codec whose decoder is also the plain layout read {@code (segment, offset) -> primitive}. */
+    private static <T> Codec<T> primitive(ValueLayout layout, Reader<T> r, Writer<T> w) {
+        java.lang.invoke.MethodHandle get = layout.varHandle()
+                .toMethodHandle(java.lang.invoke.VarHandle.AccessMode.GET);
+        return new Primitive<>((int) layout.byteSize(), r, w, get);
+    }
+
     private static <T> Codec<T> fixed(int size, Reader<T> r, Writer<T> w) {
         return new Fixed<>(size, r, w);
     }
@@ -53,7 +78,7 @@ public final class Codecs {
 
     /** Signed 8-bit. */
     public static Codec<Byte> s8() {
-        return fixed(1, (s, o) -> s.get(ValueLayout.JAVA_BYTE, o), (s, o, v) -> s.set(ValueLayout.JAVA_BYTE, o, v));
+        return primitive(ValueLayout.JAVA_BYTE, (s, o) -> s.get(ValueLayout.JAVA_BYTE, o), (s, o, v) -> s.set(ValueLayout.JAVA_BYTE, o, v));
     }
 
     /** Unsigned 8-bit as 0..255; values outside are refused. */
@@ -64,7 +89,7 @@ public final class Codecs {
 
     /** Signed 16-bit. */
     public static Codec<Short> s16() {
-        return fixed(2, (s, o) -> s.get(S16, o), (s, o, v) -> s.set(S16, o, v));
+        return primitive(S16, (s, o) -> s.get(S16, o), (s, o, v) -> s.set(S16, o, v));
     }
 
     /** Unsigned 16-bit as 0..65535. */
@@ -75,7 +100,7 @@ public final class Codecs {
 
     /** Signed 32-bit. */
     public static Codec<Integer> s32() {
-        return fixed(4, (s, o) -> s.get(S32, o), (s, o, v) -> s.set(S32, o, v));
+        return primitive(S32, (s, o) -> s.get(S32, o), (s, o, v) -> s.set(S32, o, v));
     }
 
     /** Unsigned 32-bit as 0..2^32-1. */
@@ -86,7 +111,7 @@ public final class Codecs {
 
     /** Signed 64-bit. */
     public static Codec<Long> s64() {
-        return fixed(8, (s, o) -> s.get(S64, o), (s, o, v) -> s.set(S64, o, v));
+        return primitive(S64, (s, o) -> s.get(S64, o), (s, o, v) -> s.set(S64, o, v));
     }
 
     /** Unsigned 64-bit: the raw bits in a {@code long}. */

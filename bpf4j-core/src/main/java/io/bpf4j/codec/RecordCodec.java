@@ -37,11 +37,14 @@ public final class RecordCodec<R extends Record> implements Codec<R> {
     private final int size;
     private final Field[] fields;
     private final MethodHandle constructor;
+    /** (MemorySegment, long) -> Object: every field read and the constructor called, with no array or boxing for primitives. */
+    private final MethodHandle decoder;
 
     private record Field(String name, Codec<Object> codec, long offset, MethodHandle accessor, int argIndex) {
     }
 
-    private RecordCodec(Class<R> type, int size, Field[] fields, MethodHandle constructor) {
+    private RecordCodec(Class<R> type, int size, Field[] fields, MethodHandle constructor, MethodHandle decoder) {
+        this.decoder = decoder;
         this.type = type;
         this.size = size;
         this.fields = fields;
@@ -86,15 +89,57 @@ public final class RecordCodec<R extends Record> implements Codec<R> {
 
     @Override
     public R decode(MemorySegment in, long offset) {
-        Object[] args = new Object[fields.length];
-        for (Field f : fields) {
-            args[f.argIndex] = f.codec.decode(in, offset + f.offset);
-        }
         try {
-            return type.cast((Object) constructor.invokeExact(args));
+            return type.cast((Object) decoder.invokeExact(in, offset));
+        } catch (RuntimeException | Error e) {
+            throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("cannot construct " + type.getName(), t);
         }
+    }
+
+    private static final MethodHandle ADD;
+    private static final MethodHandle DECODE;
+
+    static {
+        try {
+            ADD = MethodHandles.lookup().findStatic(RecordCodec.class, "add",
+                    MethodType.methodType(long.class, long.class, long.class));
+            DECODE = MethodHandles.publicLookup().findVirtual(Codec.class, "decode",
+                    MethodType.methodType(Object.class, MemorySegment.class, long.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static long add(long base, long offset) {
+        return base + offset;
+    }
+
+    /**
+     * One method handle {@code (MemorySegment, long base) -> Object} that reads every component at
+     * base + its offset and calls the canonical constructor: primitive components go straight from
+     * the segment to the constructor (no boxing, no argument array).
+     */
+    private static MethodHandle decoder(MethodHandle ctor, Class<?>[] params, Field[] fields) {
+        MethodHandle[] readers = new MethodHandle[params.length];
+        for (Field f : fields) {
+            MethodHandle read = f.codec instanceof Codecs.Direct d ? d.decodeHandle() : DECODE.bindTo(f.codec);
+            read = MethodHandles.filterArguments(read, 1, MethodHandles.insertArguments(ADD, 1, f.offset));
+            readers[f.argIndex] = read.asType(MethodType.methodType(params[f.argIndex], MemorySegment.class, long.class));
+        }
+        MethodHandle mh = ctor;
+        for (int i = params.length - 1; i >= 0; i--) {
+            mh = MethodHandles.collectArguments(mh, i, readers[i]); // arg i becomes (segment, base)
+        }
+        int[] reorder = new int[2 * params.length];
+        for (int i = 0; i < params.length; i++) {
+            reorder[2 * i] = 0;
+            reorder[2 * i + 1] = 1;
+        }
+        mh = MethodHandles.permuteArguments(mh, MethodType.methodType(ctor.type().returnType(), MemorySegment.class, long.class),
+                reorder);
+        return mh.asType(MethodType.methodType(Object.class, MemorySegment.class, long.class));
     }
 
     /** Builder of a {@link RecordCodec}: fields in C order, padding, and the struct's total size. */
@@ -183,10 +228,10 @@ public final class RecordCodec<R extends Record> implements Codec<R> {
                 }
                 Class<?>[] params = Arrays.stream(type.getRecordComponents()).map(RecordComponent::getType)
                         .toArray(Class<?>[]::new);
-                MethodHandle ctor = lookup.findConstructor(type, MethodType.methodType(void.class, params))
-                        .asSpreader(Object[].class, params.length)
+                MethodHandle plain = lookup.findConstructor(type, MethodType.methodType(void.class, params));
+                MethodHandle ctor = plain.asSpreader(Object[].class, params.length)
                         .asType(MethodType.methodType(Object.class, Object[].class));
-                return new RecordCodec<>(type, Math.toIntExact(size), fields, ctor);
+                return new RecordCodec<>(type, Math.toIntExact(size), fields, ctor, decoder(plain, params, fields));
             } catch (IllegalAccessException | NoSuchMethodException e) {
                 throw new IllegalArgumentException("cannot access record " + type.getName()
                         + ": pass MethodHandles.lookup() from code that can see it", e);
