@@ -1,32 +1,16 @@
 package io.bpf4j;
 
-import io.bpf4j.asm.Instruction;
-import io.bpf4j.asm.Opcodes;
-import io.bpf4j.btf.CoreRawBtf;
-import io.bpf4j.btf.CoreRelocation;
-import io.bpf4j.btf.CoreTypes;
-import io.bpf4j.loader.ElfSections;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
- * A test-only front end from a .bpf.o to a {@link LoadPlan}, covering what the suite's objects
- * use: BTF-defined maps (with inner maps and program-array slots), global data, calls, callbacks,
- * CO-RE and BTF ext info. The library's own ELF reader and ObjectSpec come from another branch;
- * this exercises the loader pipeline end to end meanwhile.
+ * Test access to the {@link LoadPlan} of an object read through the library's front end
+ * ({@link ObjectSpec}), with raw {@code .rodata} byte edits for tests that bypass BTF checks.
  */
 final class ElfLoadFixture {
-    private static final long SHF_EXECINSTR = 0x4;
-    private static final int STT_FUNC = 2;
-    private static final int STT_SECTION = 3;
-    private static final int STB_GLOBAL = 1;
-
     private ElfLoadFixture() {
     }
 
@@ -36,268 +20,21 @@ final class ElfLoadFixture {
 
     /** The plan, with {@code rodata} bytes overriding the initial .rodata contents at their offsets. */
     static LoadPlan plan(Path file, Map<Integer, byte[]> rodataEdits) throws Exception {
-        ElfSections elf = ElfSections.read(file);
-        String objectName = file.getFileName().toString().replace(".bpf.o", "").replace(".o", "");
-        byte[] rawBtf = elf.sections.getOrDefault(".BTF", new byte[0]);
-        CoreRawBtf btf = CoreRawBtf.parse(rawBtf);
-        String license = "GPL";
-        byte[] lic = elf.sections.get("license");
-        if (lic != null) {
-            license = Program.cString(lic);
+        LoadPlan plan = ObjectSpec.read(file).plan();
+        if (rodataEdits.isEmpty()) {
+            return plan;
         }
-
-        Map<String, List<Instruction>> code = new LinkedHashMap<>();
-        elf.flags.forEach((name, fl) -> {
-            if ((fl & SHF_EXECINSTR) != 0 && elf.sections.get(name).length > 0) {
-                code.put(name, Instruction.decodeAll(elf.sections.get(name)));
-            }
-        });
-        List<Linker.Function> functions = new ArrayList<>();
-        List<LoadPlan.ProgramPlan> programs = new ArrayList<>();
-        for (ElfSections.Symbol s : elf.symbols) {
-            if (s.type() == STT_FUNC && code.containsKey(s.section())) {
-                Linker.Function f = new Linker.Function(s.name(), s.section(), (int) (s.value() / 8), (int) (s.size() / 8));
-                functions.add(f);
-                if (!s.section().equals(".text") && s.bind() == STB_GLOBAL) {
-                    programs.add(new LoadPlan.ProgramPlan(SectionLoadTable.spec(s.name(), s.section(), license), f, true));
-                }
-            }
-        }
-
-        // Maps from .maps, then global data sections.
-        List<LoadPlan.MapPlan> maps = new ArrayList<>();
-        Map<String, Integer> mapVarOffset = new HashMap<>();
-        Map<String, Integer> valuesMemberOffset = new HashMap<>();
-        for (int dsec : btf.idsNamed(".maps")) {
-            for (int i = 0; i < btf.vlen(dsec); i++) {
-                int var = btf.memberType(dsec, i);
-                String name = btf.name(var);
-                int def = btf.skipModsAndTypedefs(btf.ref(var));
-                MapSpec.Builder mb = mapDef(btf, def, name, valuesMemberOffset);
-                maps.add(new LoadPlan.MapPlan(name, mb.build(), Optional.empty(), Map.of(), Optional.empty()));
-                elf.symbols.stream().filter(sy -> sy.name().equals(name) && sy.section().equals(".maps"))
-                        .findFirst().ifPresent(sy -> mapVarOffset.put(name, (int) sy.value()));
-            }
-        }
-        // Slots of map-in-map and program arrays from .rel.maps.
-        for (ElfSections.Reloc r : elf.relocations.getOrDefault(".maps", List.of())) {
-            for (int m = 0; m < maps.size(); m++) {
-                LoadPlan.MapPlan mp = maps.get(m);
-                Integer at = mapVarOffset.get(mp.name());
-                Integer values = valuesMemberOffset.get(mp.name());
-                if (at == null || values == null || r.offset() < at + values) {
-                    continue;
-                }
-                int slot = (int) ((r.offset() - at - values) / 8);
-                if (slot >= mp.spec().maxEntries()) {
-                    continue;
-                }
-                Map<Integer, String> slots = new HashMap<>(mp.initialSlots());
-                slots.put(slot, r.symbol().name());
-                maps.set(m, new LoadPlan.MapPlan(mp.name(), mp.spec(), mp.globalSection(), slots, mp.reuseFd()));
-                break;
-            }
-        }
-        for (String sec : elf.sections.keySet()) {
-            boolean data = sec.equals(".data") || sec.startsWith(".data.") || sec.equals(".bss") || sec.startsWith(".bss.")
-                    || sec.equals(".rodata") || sec.startsWith(".rodata.");
-            if (!data || elf.sections.get(sec).length == 0) {
-                continue;
-            }
-            byte[] init = elf.sections.get(sec).clone();
-            if (sec.equals(".rodata")) {
+        List<LoadPlan.MapPlan> maps = new ArrayList<>(plan.maps());
+        for (int i = 0; i < maps.size(); i++) {
+            LoadPlan.MapPlan m = maps.get(i);
+            if (m.name().equals(".rodata")) {
+                byte[] init = m.globalSection().orElseThrow().clone();
                 rodataEdits.forEach((off, bytes) -> System.arraycopy(bytes, 0, init, off, bytes.length));
-            }
-            List<Integer> ids = btf.idsNamed(sec);
-            int valueType = ids.isEmpty() ? 0 : ids.get(0);
-            maps.add(new LoadPlan.MapPlan(sec, GlobalData.spec(objectName, sec, init.length, valueType),
-                    Optional.of(sec.startsWith(".bss") ? new byte[0] : init), Map.of(), Optional.empty()));
-        }
-
-        // Externs: .kconfig variables get offsets in a .kconfig map; .ksyms are resolved at load.
-        List<LoadPlan.KconfigVar> kconfig = new ArrayList<>();
-        Map<String, Integer> kconfigOffset = new HashMap<>();
-        List<Ksyms.Extern> ksyms = new ArrayList<>();
-        java.util.Set<String> weak = new java.util.HashSet<>();
-        for (ElfSections.Symbol sy : elf.symbols) {
-            if (sy.section().isEmpty() && sy.bind() == 2 /* STB_WEAK */) {
-                weak.add(sy.name());
+                maps.set(i, new LoadPlan.MapPlan(m.name(), m.spec(), Optional.of(init), m.initialSlots(), m.reuseFd()));
             }
         }
-        int kconfigSize = 0;
-        for (int dsec : btf.idsNamed(".kconfig")) {
-            for (int i = 0; i < btf.vlen(dsec); i++) {
-                int var = btf.memberType(dsec, i);
-                String name = btf.name(var);
-                int t = btf.skipModsAndTypedefs(btf.ref(var));
-                int size = (int) btf.resolveSize(t);
-                KconfigExtern.Kind kind;
-                boolean signed = false;
-                if (btf.kind(t) == CoreTypes.ARRAY) {
-                    kind = KconfigExtern.Kind.STRING;
-                } else if (btf.isEnum(t)) {
-                    kind = KconfigExtern.Kind.TRISTATE;
-                } else if (btf.name(t).equals("_Bool") || btf.name(t).equals("bool")) {
-                    kind = KconfigExtern.Kind.BOOL;
-                } else if (btf.name(t).equals("char")) {
-                    kind = KconfigExtern.Kind.CHAR;
-                } else {
-                    kind = KconfigExtern.Kind.INT;
-                    signed = btf.intSigned(t);
-                }
-                int align = kind == KconfigExtern.Kind.STRING ? 1 : Math.min(size, 8);
-                kconfigSize = (kconfigSize + align - 1) / align * align;
-                kconfig.add(new LoadPlan.KconfigVar(new KconfigExtern(name, kind, size, signed, weak.contains(name)), kconfigSize));
-                kconfigOffset.put(name, kconfigSize);
-                kconfigSize += size;
-            }
-        }
-        if (!kconfig.isEmpty()) {
-            maps.add(new LoadPlan.MapPlan(".kconfig", GlobalData.spec(objectName, ".kconfig", kconfigSize, 0),
-                    Optional.of(new byte[kconfigSize]), Map.of(), Optional.empty()));
-        }
-        for (int dsec : btf.idsNamed(".ksyms")) {
-            for (int i = 0; i < btf.vlen(dsec); i++) {
-                int e = btf.memberType(dsec, i);
-                String name = btf.name(e);
-                Ksyms.Kind kind = btf.kind(e) == CoreTypes.FUNC ? Ksyms.Kind.FUNCTION
-                        : btf.kind(btf.skipModsAndTypedefs(btf.ref(e))) == CoreTypes.VOID ? Ksyms.Kind.UNTYPED
-                        : Ksyms.Kind.TYPED_VARIABLE;
-                ksyms.add(new Ksyms.Extern(name, kind, weak.contains(name)));
-            }
-        }
-        final int kconfigTotal = kconfigSize;
-
-        // Instruction references.
-        List<LoadPlan.Reference> refs = new ArrayList<>();
-        for (String sec : code.keySet()) {
-            List<Instruction> insns = code.get(sec);
-            Map<Integer, Instruction> bySlot = new HashMap<>();
-            int slot = 0;
-            for (Instruction in : insns) {
-                bySlot.put(slot, in);
-                slot += in.slots();
-            }
-            java.util.Set<Integer> relocated = new java.util.HashSet<>();
-            for (ElfSections.Reloc r : elf.relocations.getOrDefault(sec, List.of())) {
-                int at = (int) (r.offset() / 8);
-                relocated.add(at);
-                Instruction in = bySlot.get(at);
-                ElfSections.Symbol sym = r.symbol();
-                boolean call = in.opcode() == (Opcodes.JMP | Opcodes.CALL);
-                if (sym.section().isEmpty() && kconfigOffset.containsKey(sym.name())) {
-                    refs.add(new LoadPlan.MapValueRef(sec, at, ".kconfig", kconfigOffset.get(sym.name())));
-                } else if (sym.section().isEmpty()) {
-                    refs.add(new LoadPlan.KsymRef(sec, at, sym.name()));
-                } else if (sym.section().equals(".maps")) {
-                    refs.add(new LoadPlan.MapRef(sec, at, sym.name()));
-                } else if (code.containsKey(sym.section())) {
-                    if (call) {
-                        refs.add(new LoadPlan.CallRef(sec, at, sym.section(), (int) (sym.value() / 8 + in.imm() + 1)));
-                    } else {
-                        refs.add(new LoadPlan.FuncRef(sec, at, sym.section(), (int) ((sym.value() + in.imm()) / 8)));
-                    }
-                } else if (!sym.section().isEmpty()) {
-                    int off = (int) (sym.value() + (sym.type() == STT_SECTION ? in.imm() : in.imm()));
-                    refs.add(new LoadPlan.MapValueRef(sec, at, sym.section(), off));
-                }
-            }
-            // Calls inside one section need no relocation: the offset is already relative.
-            for (Map.Entry<Integer, Instruction> e : bySlot.entrySet()) {
-                Instruction in = e.getValue();
-                if (!relocated.contains(e.getKey()) && in.opcode() == (Opcodes.JMP | Opcodes.CALL)
-                        && in.src() == Opcodes.PSEUDO_CALL) {
-                    refs.add(new LoadPlan.CallRef(sec, e.getKey(), sec, e.getKey() + in.imm() + 1));
-                }
-            }
-        }
-
-        Map<String, List<CoreRelocation>> core = rawBtf.length > 0 && elf.sections.containsKey(".BTF.ext")
-                ? elf.coreRelocations(btf) : Map.of();
-        List<Linker.Ext<ProgramBtf.FuncInfo>> funcInfos = new ArrayList<>();
-        List<Linker.Ext<ProgramBtf.LineInfo>> lineInfos = new ArrayList<>();
-        if (elf.sections.containsKey(".BTF.ext")) {
-            for (ElfSections.ExtRecord r : elf.extInfo(btf, 0)) {
-                funcInfos.add(new Linker.Ext<>(r.section(), r.slot(), new ProgramBtf.FuncInfo(r.fields()[0])));
-            }
-            for (ElfSections.ExtRecord r : elf.extInfo(btf, 1)) {
-                lineInfos.add(new Linker.Ext<>(r.section(), r.slot(),
-                        new ProgramBtf.LineInfo(r.fields()[0], r.fields()[1], r.fields()[2])));
-            }
-        }
-        ProgramBtf.Layout layout = new ProgramBtf.Layout() {
-            @Override
-            public OptionalInt sectionSize(String section) {
-                if (section.equals(".kconfig")) {
-                    return OptionalInt.of(kconfigTotal);
-                }
-                byte[] s = elf.sections.get(section);
-                return s == null ? OptionalInt.empty() : OptionalInt.of(s.length);
-            }
-
-            @Override
-            public OptionalInt variableOffset(String section, String variable) {
-                if (section.equals(".kconfig")) {
-                    return OptionalInt.of(kconfigOffset.get(variable));
-                }
-                return elf.symbols.stream().filter(s -> s.name().equals(variable) && s.section().equals(section))
-                        .mapToInt(s -> (int) s.value()).findFirst();
-            }
-        };
-        return new LoadPlan(objectName, rawBtf, layout, maps, code, functions, refs, core, funcInfos, lineInfos,
-                programs, kconfig, ksyms);
-    }
-
-    /** A BTF map definition: __uint fields are pointers to arrays whose length is the value. */
-    private static MapSpec.Builder mapDef(CoreTypes btf, int def, String name, Map<String, Integer> valuesOffset) {
-        Map<String, Integer> ints = new HashMap<>();
-        int keyType = 0;
-        int valueType = 0;
-        MapSpec inner = null;
-        for (int i = 0; i < btf.vlen(def); i++) {
-            String m = btf.memberName(def, i);
-            int t = btf.skipModsAndTypedefs(btf.memberType(def, i));
-            switch (m) {
-                case "key" -> keyType = btf.ref(t);
-                case "value" -> valueType = btf.ref(t);
-                case "values" -> {
-                    valuesOffset.put(name, btf.memberBitOffset(def, i) / 8);
-                    int elem = btf.skipModsAndTypedefs(btf.arrayElement(t));
-                    int target = btf.skipModsAndTypedefs(btf.ref(elem));
-                    if (btf.isComposite(target)) {
-                        inner = mapDef(btf, target, name + ".inner", new HashMap<>()).build();
-                    }
-                }
-                default -> {
-                    if (btf.kind(t) == CoreTypes.PTR) {
-                        int arr = btf.skipModsAndTypedefs(btf.ref(t));
-                        ints.put(m, btf.arrayLength(arr));
-                    }
-                }
-            }
-        }
-        MapType type = MapType.of(ints.getOrDefault("type", 0)).orElseThrow();
-        int keySize = keyType != 0 ? (int) btf.resolveSize(keyType) : ints.getOrDefault("key_size", 0);
-        int valueSize = valueType != 0 ? (int) btf.resolveSize(valueType) : ints.getOrDefault("value_size", 0);
-        if (type.isMapInMap() || type == MapType.PROG_ARRAY) {
-            valueSize = 4;
-        }
-        if (type == MapType.PERF_EVENT_ARRAY && ints.getOrDefault("max_entries", 0) == 0) {
-            ints.put("max_entries", io.bpf4j.internal.sys.Cpus.possibleCount());
-        }
-        if (keySize == 0 && (type == MapType.ARRAY || type == MapType.PERCPU_ARRAY || type == MapType.PROG_ARRAY
-                || type == MapType.PERF_EVENT_ARRAY || type.isMapInMap())) {
-            keySize = 4;
-        }
-        MapSpec.Builder b = MapSpec.builder(type).name(name).keySize(keySize).valueSize(valueSize)
-                .maxEntries(ints.getOrDefault("max_entries", 0)).flags(ints.getOrDefault("map_flags", 0))
-                .btfTypeIds(keyType, valueType);
-        if (ints.getOrDefault("pinning", 0) == 1) {
-            b.pinning(Pinning.BY_NAME);
-        }
-        if (inner != null) {
-            b.innerMap(inner);
-        }
-        return b;
+        return new LoadPlan(plan.objectName(), plan.btf(), plan.btfLayout(), maps, plan.code(), plan.functions(),
+                plan.references(), plan.core(), plan.funcInfos(), plan.lineInfos(), plan.programs(), plan.kconfig(),
+                plan.ksyms());
     }
 }
