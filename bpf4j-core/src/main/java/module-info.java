@@ -10,5 +10,6 @@ module io.bpf4j {
 
     exports io.bpf4j;
     exports io.bpf4j.asm;
+    exports io.bpf4j.btf;
     exports io.bpf4j.features;
 }
