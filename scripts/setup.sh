@@ -15,6 +15,8 @@ command -v llvm-objcopy-16 >/dev/null || command -v llvm-objcopy >/dev/null || m
 command -v bpftool >/dev/null || missing+=(bpftool)
 command -v gcc >/dev/null || missing+=(gcc)
 command -v ip >/dev/null || missing+=(iproute2)
+command -v nm >/dev/null || missing+=(binutils)
+command -v ping >/dev/null || missing+=(iputils-ping)
 [ -f /usr/include/gelf.h ] || missing+=(libelf-dev)
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 command -v curl >/dev/null || command -v wget >/dev/null || missing+=(curl)

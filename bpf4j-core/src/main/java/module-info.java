@@ -11,5 +11,9 @@ module io.bpf4j {
     exports io.bpf4j;
     exports io.bpf4j.asm;
     exports io.bpf4j.btf;
+    exports io.bpf4j.codec;
     exports io.bpf4j.features;
+    exports io.bpf4j.link;
+    exports io.bpf4j.perf;
+    exports io.bpf4j.ringbuf;
 }

@@ -42,6 +42,8 @@ public final class BpfMap implements AutoCloseable {
     private final int flags;
     private final int valueBufferSize;
     private final String what;
+    /** Element calls on these types are short and never sleep: they may use the critical gate. */
+    private final boolean criticalElemCalls;
 
     private BpfMap(Fd fd, String name, MapType type, int keySize, int valueSize, int maxEntries, int flags) {
         this.fd = fd;
@@ -53,6 +55,15 @@ public final class BpfMap implements AutoCloseable {
         this.flags = flags;
         this.valueBufferSize = type.isPerCpu() ? ((valueSize + 7) & ~7) * Cpus.possibleCount() : valueSize;
         this.what = "map \"" + name + "\"";
+        this.criticalElemCalls = switch (type) {
+            case HASH, ARRAY, PERCPU_HASH, PERCPU_ARRAY, LRU_HASH, LRU_PERCPU_HASH, LPM_TRIE, QUEUE, STACK,
+                 BLOOM_FILTER -> true;
+            default -> false;
+        };
+    }
+
+    private long elemCall(BpfCmd cmd, MemorySegment attr) {
+        return criticalElemCalls ? Bpf.callElem(cmd, attr, Attr.MapElem.SIZE) : Bpf.call(cmd, attr, Attr.MapElem.SIZE);
     }
 
     /**
@@ -63,6 +74,24 @@ public final class BpfMap implements AutoCloseable {
      * @throws BpfException for every other refusal, with the errno
      */
     public static BpfMap create(MapSpec spec) {
+        return create(spec, java.util.OptionalInt.empty());
+    }
+
+    /**
+     * Creates a map whose key and value are described by BTF: {@code btfFd} is a loaded BTF object
+     * (BPF_BTF_LOAD) holding {@link MapSpec#btfKeyTypeId()} and {@link MapSpec#btfValueTypeId()}.
+     * Local-storage maps (sk, inode, task, cgroup storage) and values with spin locks or timers
+     * need this. The fd stays the caller's.
+     */
+    public static BpfMap create(MapSpec spec, java.util.OptionalInt btfFd) {
+        if (spec.btfVmlinuxValueTypeId() != 0 && btfFd.isEmpty()) {
+            // The kernel reads btf_fd whenever btf_vmlinux_value_type_id is set, though the value
+            // type lives in vmlinux BTF, and answers a bare EINVAL without one. (Key/value ids
+            // without a fd are simply not sent: the object loader's plain retry relies on that.)
+            throw new IllegalArgumentException("map \"" + spec.name() + "\" (" + spec.type()
+                    + ") names vmlinux value type " + spec.btfVmlinuxValueTypeId()
+                    + " but no BTF fd was given: use create(spec, OptionalInt.of(btfFd)) with the object's BTF");
+        }
         BpfMap inner = null;
         try (Arena arena = Arena.ofConfined()) {
             if (spec.type().isMapInMap()) {
@@ -82,6 +111,12 @@ public final class BpfMap implements AutoCloseable {
             if (inner != null) {
                 attr.set(JAVA_INT, Attr.MapCreate.INNER_MAP_FD, inner.fd.raw());
             }
+            if (btfFd.isPresent()) {
+                attr.set(JAVA_INT, Attr.MapCreate.BTF_FD, btfFd.getAsInt());
+                attr.set(JAVA_INT, Attr.MapCreate.BTF_KEY_TYPE_ID, spec.btfKeyTypeId());
+                attr.set(JAVA_INT, Attr.MapCreate.BTF_VALUE_TYPE_ID, spec.btfValueTypeId());
+            }
+            attr.set(JAVA_INT, Attr.MapCreate.BTF_VMLINUX_VALUE_TYPE_ID, spec.btfVmlinuxValueTypeId());
             Bpf.putObjectName(attr, Attr.MapCreate.MAP_NAME, spec.name());
             long r = Bpf.call(BpfCmd.MAP_CREATE, attr, Attr.MapCreate.SIZE);
             String what = "map \"" + spec.name() + "\" (" + spec.type() + ", key " + spec.keySize()
@@ -217,22 +252,26 @@ public final class BpfMap implements AutoCloseable {
      * @return false when the key is not in the map ({@code value} is then untouched)
      */
     public boolean lookup(MemorySegment key, MemorySegment value) {
+        return readElem(BpfCmd.MAP_LOOKUP_ELEM, key, value);
+    }
+
+    /** Lookup or lookup-and-delete of {@code key} into {@code value}; false on ENOENT. */
+    private boolean readElem(BpfCmd cmd, MemorySegment key, MemorySegment value) {
         checkKey(key);
         checkValue(value);
         int raw = fd.acquire();
         try {
             Scratch s = Scratch.get();
             MemorySegment v = value.isNative() ? value : s.value(valueBufferSize);
-            MemorySegment attr = s.attr(Attr.MapElem.SIZE);
-            attr.set(JAVA_INT, Attr.MapElem.MAP_FD, raw);
-            attr.set(JAVA_LONG, Attr.MapElem.KEY, nativeKey(s, key));
-            attr.set(JAVA_LONG, Attr.MapElem.VALUE, v.address());
-            long r = Bpf.call(BpfCmd.MAP_LOOKUP_ELEM, attr, Attr.MapElem.SIZE);
+            MemorySegment attr = elemAttr(s, raw, nativeKey(s, key), v.address(), 0);
+            long r = cmd == BpfCmd.MAP_LOOKUP_ELEM ? elemCall(cmd, attr) : Bpf.call(cmd, attr, Attr.MapElem.SIZE);
             if (r == -Errno.ENOENT.number()) {
                 return false;
             }
             if (r < 0) {
-                throw Bpf.error("lookup failed", r, BpfCmd.MAP_LOOKUP_ELEM, what);
+                throw cmd == BpfCmd.MAP_LOOKUP_ELEM ? Bpf.error("lookup failed", r, cmd, what)
+                        : Bpf.errorOrUnsupported("lookup-and-delete failed", r, cmd, what,
+                                "lookup-and-delete on " + type + " maps", "5.14");
             }
             if (v != value) {
                 MemorySegment.copy(v, 0, value, 0, valueBufferSize);
@@ -262,12 +301,8 @@ public final class BpfMap implements AutoCloseable {
         int raw = fd.acquire();
         try {
             Scratch s = Scratch.get();
-            MemorySegment attr = s.attr(Attr.MapElem.SIZE);
-            attr.set(JAVA_INT, Attr.MapElem.MAP_FD, raw);
-            attr.set(JAVA_LONG, Attr.MapElem.KEY, nativeKey(s, key));
-            attr.set(JAVA_LONG, Attr.MapElem.VALUE, nativeValue(s, value));
-            attr.set(JAVA_LONG, Attr.MapElem.FLAGS, flag.value());
-            long r = Bpf.call(BpfCmd.MAP_UPDATE_ELEM, attr, Attr.MapElem.SIZE);
+            MemorySegment attr = elemAttr(s, raw, nativeKey(s, key), nativeValue(s, value), flag.value());
+            long r = elemCall(BpfCmd.MAP_UPDATE_ELEM, attr);
             if (r < 0) {
                 throw updateError(r, flag);
             }
@@ -360,7 +395,366 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
+    /**
+     * Looks {@code key} up into {@code value} and deletes it, atomically (hash maps, queues,
+     * stacks).
+     *
+     * @return false when the key was not in the map (or the queue/stack was empty)
+     */
+    public boolean lookupAndDelete(MemorySegment key, MemorySegment value) {
+        return readElem(BpfCmd.MAP_LOOKUP_AND_DELETE_ELEM, key, value);
+    }
+
+    /** {@link #lookupAndDelete(MemorySegment, MemorySegment)} for arrays; empty when the key was missing. */
+    public Optional<byte[]> lookupAndDelete(byte[] key) {
+        byte[] value = new byte[valueBufferSize];
+        return lookupAndDelete(MemorySegment.ofArray(key), MemorySegment.ofArray(value))
+                ? Optional.of(value) : Optional.empty();
+    }
+
+    /**
+     * Makes the map read-only for user space from now on (BPF_MAP_FREEZE); programs can still
+     * write it unless it was created with {@link MapFlags#RDONLY_PROG}.
+     */
+    public void freeze() {
+        int raw = fd.acquire();
+        try {
+            MemorySegment attr = Scratch.get().attr(Attr.MapElem.SIZE);
+            attr.set(JAVA_INT, Attr.MapElem.MAP_FD, raw);
+            long r = Bpf.call(BpfCmd.MAP_FREEZE, attr, Attr.MapElem.SIZE);
+            if (r < 0) {
+                throw Bpf.error("cannot freeze " + what, r, BpfCmd.MAP_FREEZE, what);
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    // ---- queue, stack, bloom filter ----------------------------------------------------------
+
+    /**
+     * Pushes a value onto a queue or stack, or inserts it into a bloom filter.
+     *
+     * @param overwriteOldest for queue/stack: when full, drop the oldest value (BPF_EXIST) instead
+     *        of failing with {@link MapFullException}
+     */
+    public void push(MemorySegment value, boolean overwriteOldest) {
+        requireKeyless("push");
+        update(MemorySegment.NULL, value, overwriteOldest ? UpdateFlag.EXIST : UpdateFlag.ANY);
+    }
+
+    /** {@link #push(MemorySegment, boolean)} for an array, failing when full. */
+    public void push(byte[] value) {
+        push(MemorySegment.ofArray(value), false);
+    }
+
+    /** Removes and returns the head of a queue (oldest) or stack (newest); empty when it is empty. */
+    public Optional<byte[]> pop() {
+        requireKeyless("pop");
+        return lookupAndDelete(new byte[0]);
+    }
+
+    /** Pops into {@code value}; false when the queue/stack is empty. */
+    public boolean pop(MemorySegment value) {
+        requireKeyless("pop");
+        return lookupAndDelete(MemorySegment.NULL, value);
+    }
+
+    /** Returns the head of a queue or stack without removing it; empty when it is empty. */
+    public Optional<byte[]> peek() {
+        requireKeyless("peek");
+        return lookup(new byte[0]);
+    }
+
+    /**
+     * Whether a bloom filter may contain {@code value}: false means certainly not, true means
+     * probably (the filter's false-positive rate).
+     */
+    public boolean mayContain(byte[] value) {
+        if (type != MapType.BLOOM_FILTER) {
+            throw new IllegalStateException(what + " is a " + type + " map, not a BLOOM_FILTER");
+        }
+        if (value.length < valueSize) {
+            throw new IllegalArgumentException(what + ": value of " + value.length + " bytes, the filter's values are "
+                    + valueSize + " bytes");
+        }
+        // The value is the lookup's input here, so it must reach the kernel as it is.
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(Math.max(1, valueSize), 8);
+            MemorySegment.copy(value, 0, v, JAVA_BYTE, 0, valueSize);
+            return lookup(MemorySegment.NULL, v);
+        }
+    }
+
+    private void requireKeyless(String op) {
+        if (type != MapType.QUEUE && type != MapType.STACK && type != MapType.BLOOM_FILTER) {
+            throw new IllegalStateException(op + " needs a QUEUE, STACK or BLOOM_FILTER map; " + what + " is " + type);
+        }
+    }
+
+    // ---- map-in-map and program arrays --------------------------------------------------------
+
+    /** Stores an inner map at {@code key} of an ARRAY_OF_MAPS / HASH_OF_MAPS map. */
+    public void setInner(byte[] key, BpfMap inner) {
+        if (!type.isMapInMap()) {
+            throw new IllegalStateException(what + " is " + type + ", not a map-in-map");
+        }
+        putFd(key, inner.fd, "inner map");
+    }
+
+    /** The kernel id of the inner map at {@code key}, if any (a lookup returns ids, not fds). */
+    public java.util.OptionalInt innerMapId(byte[] key) {
+        if (!type.isMapInMap()) {
+            throw new IllegalStateException(what + " is " + type + ", not a map-in-map");
+        }
+        return lookup(key).map(b -> java.util.OptionalInt.of(java.nio.ByteBuffer.wrap(b)
+                .order(java.nio.ByteOrder.nativeOrder()).getInt())).orElse(java.util.OptionalInt.empty());
+    }
+
+    /** Stores a program at {@code index} of a PROG_ARRAY, for tail calls. */
+    public void setProgram(int index, Program program) {
+        if (type != MapType.PROG_ARRAY) {
+            throw new IllegalStateException(what + " is " + type + ", not a PROG_ARRAY");
+        }
+        checkIndex(index);
+        putFd(intKey(index), program.ownedFd(), "program");
+    }
+
+    private void putFd(byte[] key, Fd other, String kind) {
+        int raw = other.acquire();
+        try {
+            byte[] v = intKey(raw);
+            update(key, v, UpdateFlag.ANY);
+        } finally {
+            other.release();
+        }
+    }
+
+    private void checkIndex(int index) {
+        if (index < 0 || index >= maxEntries) {
+            throw new IllegalArgumentException(what + ": index " + index + " outside 0.." + (maxEntries - 1));
+        }
+    }
+
+    static byte[] intKey(int v) {
+        return java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(v).array();
+    }
+
+    // ---- iteration --------------------------------------------------------------------------
+
+    /**
+     * The map's keys, walked with BPF_MAP_GET_NEXT_KEY. Safe while entries are deleted: when
+     * the current key vanishes, the kernel restarts hash maps from their first key, so keys
+     * already seen may come again — as in cilium/ebpf, the walk gives up with a
+     * {@link BpfException} ("iteration aborted") once it has returned more than max_entries keys
+     * rather than restart forever. Deleting each key as it is returned drains the map safely.
+     */
+    public Iterable<byte[]> keys() {
+        return () -> new MapKeyIterator(this);
+    }
+
+    /** Key/value pairs of the map (values as raw bytes, per-CPU values as the whole buffer). */
+    public Iterable<java.util.Map.Entry<byte[], byte[]>> entries() {
+        return () -> new java.util.Iterator<>() {
+            private final java.util.Iterator<byte[]> keys = keys().iterator();
+            private java.util.Map.Entry<byte[], byte[]> next = advance();
+
+            private java.util.Map.Entry<byte[], byte[]> advance() {
+                while (keys.hasNext()) {
+                    byte[] k = keys.next();
+                    Optional<byte[]> v = lookup(k);
+                    if (v.isPresent()) { // skip keys deleted between get_next_key and lookup
+                        return java.util.Map.entry(k, v.get());
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public java.util.Map.Entry<byte[], byte[]> next() {
+                if (next == null) {
+                    throw new java.util.NoSuchElementException();
+                }
+                var e = next;
+                next = advance();
+                return e;
+            }
+        };
+    }
+
+    // ---- batch operations -------------------------------------------------------------------
+
+    /**
+     * Reads up to {@code count} entries into {@code keys} ({@code count × keySize} bytes) and
+     * {@code values} ({@code count × valueBufferSize} bytes), continuing where {@code cursor} left
+     * off. Returns how many were read; {@link BatchCursor#isDone()} tells when the map is
+     * exhausted (the kernel's ENOENT with a partial count is that end, not an error). Hash maps
+     * return whole buckets: when one bucket holds more than {@code count} entries a
+     * {@link BpfException} with ENOSPC says so and the cursor stays put for a retry with more room.
+     *
+     * <pre>{@code
+     * BatchCursor c = new BatchCursor(map);
+     * while (!c.isDone()) { int n = map.lookupBatch(c, keys, values, 1000); ... }
+     * }</pre>
+     */
+    public int lookupBatch(BatchCursor cursor, MemorySegment keys, MemorySegment values, int count) {
+        return batchRead(BpfCmd.MAP_LOOKUP_BATCH, cursor, keys, values, count);
+    }
+
+    /** Like {@link #lookupBatch} but deletes what it read. */
+    public int lookupAndDeleteBatch(BatchCursor cursor, MemorySegment keys, MemorySegment values, int count) {
+        return batchRead(BpfCmd.MAP_LOOKUP_AND_DELETE_BATCH, cursor, keys, values, count);
+    }
+
+    private int batchRead(BpfCmd cmd, BatchCursor cursor, MemorySegment keys, MemorySegment values, int count) {
+        checkBatch(keys, values, count);
+        if (cursor.map() != this) {
+            throw new IllegalArgumentException("the batch cursor belongs to " + cursor.map().what);
+        }
+        if (cursor.isDone() || count == 0) {
+            return 0;
+        }
+        int raw = fd.acquire();
+        try {
+            Scratch s = Scratch.get();
+            MemorySegment k = keys.isNative() ? keys : s.key((long) count * keySize);
+            MemorySegment v = values.isNative() ? values : s.value((long) count * valueBufferSize);
+            MemorySegment attr = s.attr(Attr.Batch.SIZE);
+            attr.set(JAVA_LONG, Attr.Batch.IN_BATCH, cursor.started() ? cursor.token().address() : 0L);
+            attr.set(JAVA_LONG, Attr.Batch.OUT_BATCH, cursor.token().address());
+            attr.set(JAVA_LONG, Attr.Batch.KEYS, k.address());
+            attr.set(JAVA_LONG, Attr.Batch.VALUES, v.address());
+            attr.set(JAVA_INT, Attr.Batch.COUNT, count);
+            attr.set(JAVA_INT, Attr.Batch.MAP_FD, raw);
+            long r = Bpf.call(cmd, attr, Attr.Batch.SIZE);
+            int n = attr.get(JAVA_INT, Attr.Batch.COUNT);
+            if (r == -Errno.ENOENT.number()) {
+                cursor.finish();
+            } else if (r == -Errno.ENOSPC.number() && n == 0) {
+                // Hash maps hand out whole buckets: one bucket holds more entries than count.
+                // The cursor has not moved, so the caller can retry with bigger buffers.
+                throw new BpfException(what + ": a hash bucket holds more than " + count
+                        + " entries; retry the batch read with a larger count", Errno.ENOSPC.number(), cmd.kernelName(), what);
+            } else if (r < 0) {
+                throw Bpf.errorOrUnsupported("batch read failed", r, cmd, what, "batch operations on " + type + " maps", "5.6");
+            } else {
+                cursor.advance();
+            }
+            if (k != keys && n > 0) {
+                MemorySegment.copy(k, 0, keys, 0, (long) n * keySize);
+            }
+            if (v != values && n > 0) {
+                MemorySegment.copy(v, 0, values, 0, (long) n * valueBufferSize);
+            }
+            return n;
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Writes {@code count} entries in one call; returns how many the kernel wrote.
+     *
+     * @param flag {@link UpdateFlag#ANY} or {@link UpdateFlag#LOCK}: the kernel's batch update
+     *        takes no NOEXIST/EXIST
+     */
+    public int updateBatch(MemorySegment keys, MemorySegment values, int count, UpdateFlag flag) {
+        if (flag == UpdateFlag.NOEXIST || flag == UpdateFlag.EXIST) {
+            throw new IllegalArgumentException(what + ": batch updates take ANY or LOCK, not " + flag
+                    + " (the kernel refuses other element flags)");
+        }
+        checkBatch(keys, values, count);
+        return batchWrite(BpfCmd.MAP_UPDATE_BATCH, keys, values, count, flag.value());
+    }
+
+    /** Deletes {@code count} keys in one call; returns how many were deleted. */
+    public int deleteBatch(MemorySegment keys, int count) {
+        checkBatch(keys, MemorySegment.NULL, count);
+        return batchWrite(BpfCmd.MAP_DELETE_BATCH, keys, MemorySegment.NULL, count, 0);
+    }
+
+    private int batchWrite(BpfCmd cmd, MemorySegment keys, MemorySegment values, int count, long elemFlags) {
+        if (count == 0) {
+            return 0;
+        }
+        int raw = fd.acquire();
+        try {
+            Scratch s = Scratch.get();
+            MemorySegment k = keys;
+            if (!keys.isNative()) {
+                k = s.key((long) count * keySize);
+                MemorySegment.copy(keys, 0, k, 0, (long) count * keySize);
+            }
+            MemorySegment v = values;
+            if (values != MemorySegment.NULL && !values.isNative()) {
+                v = s.value((long) count * valueBufferSize);
+                MemorySegment.copy(values, 0, v, 0, (long) count * valueBufferSize);
+            }
+            MemorySegment attr = s.attr(Attr.Batch.SIZE);
+            attr.set(JAVA_LONG, Attr.Batch.KEYS, k.address());
+            attr.set(JAVA_LONG, Attr.Batch.VALUES, v.address());
+            attr.set(JAVA_INT, Attr.Batch.COUNT, count);
+            attr.set(JAVA_INT, Attr.Batch.MAP_FD, raw);
+            attr.set(JAVA_LONG, Attr.Batch.ELEM_FLAGS, elemFlags);
+            long r = Bpf.call(cmd, attr, Attr.Batch.SIZE);
+            int n = attr.get(JAVA_INT, Attr.Batch.COUNT);
+            if (r < 0) {
+                int errno = (int) -r;
+                if (cmd == BpfCmd.MAP_UPDATE_BATCH && (errno == Errno.E2BIG.number() || errno == Errno.ENOSPC.number())) {
+                    throw new MapFullException(what + " is full after " + n + " of " + count + " batch updates",
+                            errno, cmd.kernelName(), what);
+                }
+                if (errno == Errno.ENOENT.number()) {
+                    throw new KeyNotFoundException("key " + n + " of the batch is not in " + what,
+                            errno, cmd.kernelName(), what);
+                }
+                throw Bpf.errorOrUnsupported("batch write failed after " + n + " of " + count + " elements", r, cmd,
+                        what, "batch operations on " + type + " maps", "5.6");
+            }
+            return n;
+        } finally {
+            fd.release();
+        }
+    }
+
+    private void checkBatch(MemorySegment keys, MemorySegment values, int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException(what + ": negative batch count " + count);
+        }
+        if (keys.byteSize() < (long) count * keySize) {
+            throw new IllegalArgumentException(what + ": key buffer of " + keys.byteSize() + " bytes holds fewer than "
+                    + count + " keys of " + keySize + " bytes");
+        }
+        if (values != MemorySegment.NULL && values.byteSize() < (long) count * valueBufferSize) {
+            throw new IllegalArgumentException(what + ": value buffer of " + values.byteSize()
+                    + " bytes holds fewer than " + count + " values of " + valueBufferSize + " bytes");
+        }
+    }
+
+    /** "map \"name\"", for messages of the helpers in this package. */
+    String what() {
+        return what;
+    }
+
+    /** The element-command attr, every one of its 32 bytes written (no separate zeroing pass). */
+    private static MemorySegment elemAttr(Scratch s, int fd, long key, long value, long flags) {
+        MemorySegment attr = s.attrUnzeroed();
+        attr.set(JAVA_LONG, Attr.MapElem.MAP_FD, fd & 0xffff_ffffL); // map_fd and the padding after it
+        attr.set(JAVA_LONG, Attr.MapElem.KEY, key);
+        attr.set(JAVA_LONG, Attr.MapElem.VALUE, value);
+        attr.set(JAVA_LONG, Attr.MapElem.FLAGS, flags);
+        return attr;
+    }
+
     private long nativeKey(Scratch s, MemorySegment key) {
+        if (keySize == 0) {
+            return 0L; // queue, stack, bloom filter: the kernel wants no key at all
+        }
         if (key.isNative()) {
             return key.address();
         }

@@ -26,6 +26,7 @@ public final class BpfObject implements AutoCloseable {
     private final Map<String, BpfMap> maps;
     private final Map<String, Program> programs;
     private final List<AutoCloseable> links = new ArrayList<>();
+    private final List<ProgramSpec> specs;
     private boolean closed;
 
     /**
@@ -33,9 +34,31 @@ public final class BpfObject implements AutoCloseable {
      * order).
      */
     BpfObject(String name, Map<String, BpfMap> maps, Map<String, Program> programs) {
+        this(name, maps, programs, List.of());
+    }
+
+    /** As above, with the specs the programs were loaded from (for {@link #attachAll()}). */
+    BpfObject(String name, Map<String, BpfMap> maps, Map<String, Program> programs, List<ProgramSpec> specs) {
         this.name = Objects.requireNonNull(name, "name");
         this.maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
         this.programs = Collections.unmodifiableMap(new LinkedHashMap<>(programs));
+        this.specs = List.copyOf(specs);
+    }
+
+    /** The specs of the loaded programs: section names, attach types and targets. */
+    public List<ProgramSpec> programSpecs() {
+        return specs.stream().filter(s -> programs.containsKey(s.name())).toList();
+    }
+
+    /**
+     * Attaches every program whose section name says where (tracepoints, raw tracepoints,
+     * tp_btf, fentry/fexit/lsm, iterators, kprobes, {@code uprobe/BINARY:FUNCTION}); the links
+     * belong to this object and close with it. A program that needs a target its section does
+     * not name (XDP, tc, cgroup, perf event) fails with a message naming it, and nothing stays
+     * attached.
+     */
+    public List<io.bpf4j.link.Link> attachAll() {
+        return io.bpf4j.link.AutoAttach.attachAll(this, programSpecs());
     }
 
     /** The object's name (the file name without {@code .bpf.o}/{@code .o}). */

@@ -1,15 +1,7 @@
 package io.bpf4j;
 
-import io.bpf4j.internal.sys.Attr;
-import io.bpf4j.internal.sys.Bpf;
-import io.bpf4j.internal.sys.BpfCmd;
-import io.bpf4j.internal.sys.Fd;
 import io.bpf4j.internal.sys.ObjectNames;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.OptionalInt;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * Global variables of a BPF object live in one-element ARRAY maps, one per section
@@ -63,28 +55,12 @@ final class GlobalData {
             System.arraycopy(contents, 0, value, 0, contents.length);
             map.update(new byte[4], value, UpdateFlag.ANY);
             if (isReadOnly(section)) {
-                freeze(map.ownedFd());
+                map.freeze();
             }
             return map;
         } catch (RuntimeException e) {
             map.close();
             throw e;
-        }
-    }
-
-    /** BPF_MAP_FREEZE: no more writes from user space (programs read the value as constant). */
-    static void freeze(Fd fd) {
-        int raw = fd.acquire();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(Attr.MapElem.LAYOUT);
-            attr.set(JAVA_INT, Attr.MapElem.MAP_FD, raw);
-            long r = Bpf.call(BpfCmd.MAP_FREEZE, attr, Attr.MapElem.SIZE);
-            if (r < 0) {
-                throw Bpf.errorOrUnsupported("cannot freeze " + fd.what(), r, BpfCmd.MAP_FREEZE, fd.what(),
-                        "BPF_MAP_FREEZE", "5.2");
-            }
-        } finally {
-            fd.release();
         }
     }
 

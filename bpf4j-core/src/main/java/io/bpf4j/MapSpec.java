@@ -26,10 +26,11 @@ import java.util.OptionalInt;
  * @param pinning how an object loader pins the map
  * @param btfKeyTypeId BTF id of the key type in the object's BTF (0: none)
  * @param btfValueTypeId BTF id of the value type in the object's BTF (0: none)
+ * @param btfVmlinuxValueTypeId for STRUCT_OPS maps: the kernel BTF id of the struct_ops value type (0: none)
  */
 public record MapSpec(String name, MapType type, int keySize, int valueSize, int maxEntries, int flags,
                       OptionalInt numaNode, long mapExtra, Optional<MapSpec> innerMap, Pinning pinning,
-                      int btfKeyTypeId, int btfValueTypeId) {
+                      int btfKeyTypeId, int btfValueTypeId, int btfVmlinuxValueTypeId) {
 
     /** Checks sizes that are negative and nulls; the kernel checks the rest on create. */
     public MapSpec {
@@ -63,6 +64,7 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
         b.pinning = pinning;
         b.btfKeyTypeId = btfKeyTypeId;
         b.btfValueTypeId = btfValueTypeId;
+        b.btfVmlinuxValueTypeId = btfVmlinuxValueTypeId;
         return b;
     }
 
@@ -80,6 +82,7 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
         private Pinning pinning = Pinning.NONE;
         private int btfKeyTypeId;
         private int btfValueTypeId;
+        private int btfVmlinuxValueTypeId;
 
         private Builder(MapType type) {
             this.type = Objects.requireNonNull(type, "type");
@@ -136,9 +139,15 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
             return this;
         }
 
+        /** For STRUCT_OPS: the kernel BTF id of the value type (e.g. {@code bpf_struct_ops_tcp_congestion_ops}). */
+        public Builder btfVmlinuxValueTypeId(int id) {
+            this.btfVmlinuxValueTypeId = id;
+            return this;
+        }
+
         public MapSpec build() {
             return new MapSpec(name, type, keySize, valueSize, maxEntries, flags, numaNode, mapExtra,
-                    innerMap, pinning, btfKeyTypeId, btfValueTypeId);
+                    innerMap, pinning, btfKeyTypeId, btfValueTypeId, btfVmlinuxValueTypeId);
         }
     }
 }

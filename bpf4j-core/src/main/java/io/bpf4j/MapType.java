@@ -78,10 +78,10 @@ public enum MapType {
     CGRP_STORAGE(32, "6.2"),
     /** BPF_MAP_TYPE_ARENA (Linux 6.9). */
     ARENA(33, "6.9"),
-    /** BPF_MAP_TYPE_INSN_ARRAY (Linux 6.18). */
-    INSN_ARRAY(34, "6.18"),
-    /** BPF_MAP_TYPE_RHASH (Linux 6.19). */
-    RHASH(35, "6.19");
+    /** BPF_MAP_TYPE_INSN_ARRAY (Linux 6.19). */
+    INSN_ARRAY(34, "6.19"),
+    /** BPF_MAP_TYPE_RHASH (newer than Linux 6.19). */
+    RHASH(35, "");
 
     private final int value;
     private final String since;

@@ -1,27 +1,18 @@
 package io.bpf4j;
 
 /**
- * An object file (or a binary read for uprobes) is malformed, truncated, of the wrong kind
- * (big-endian, 32-bit, not BPF), or describes something bpf4j cannot make sense of. The message
- * names the file, the section and the byte offset where reading stopped.
- *
- * <pre>{@code
- * try {
- *     ObjectSpec spec = ObjectSpec.read(path);
- * } catch (ObjectFormatException e) {
- *     System.err.println("not a usable BPF object: " + e.getMessage());
- * }
- * }</pre>
+ * An object file (or a BTF blob) is malformed: truncated, corrupt, or not an object bpf4j can
+ * load. The message names the file, the section and the byte offset.
  */
 public class ObjectFormatException extends BpfException {
     private static final long serialVersionUID = 1L;
 
-    /** A format error; {@code message} names file, section and offset. */
+    /** A malformed object with a message naming where. */
     public ObjectFormatException(String message) {
         super(message);
     }
 
-    /** A format error found while decoding a part that threw on its own. */
+    /** A malformed object, found through another error. */
     public ObjectFormatException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -50,7 +50,8 @@ final class ObjectLoader {
             Map<String, Program> programs = loadPrograms(plan, options, code, btfFd, made);
             fillSlots(plan, maps, programs);
             made.commit();
-            return new BpfObject(plan.objectName(), maps, programs);
+            return new BpfObject(plan.objectName(), maps, programs,
+                    plan.programs().stream().map(LoadPlan.ProgramPlan::spec).toList());
         } finally {
             if (btf != null) {
                 btf.close();

@@ -1,18 +1,10 @@
 package io.bpf4j;
 
-import io.bpf4j.internal.sys.Attr;
-import io.bpf4j.internal.sys.Bpf;
-import io.bpf4j.internal.sys.BpfCmd;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * How the object loader makes a map: with the object's BTF (key/value type ids), falling back to
@@ -25,37 +17,18 @@ final class ObjectMaps {
 
     /**
      * Creates the map, with BTF when {@code btfFd} is present and the spec names type ids.
-     * A refusal with BTF is retried without it; the error of the plain create is the one thrown.
+     * A refusal with BTF is retried without it, as libbpf does; the error of the plain create is
+     * the one thrown.
      */
     static BpfMap create(MapSpec spec, OptionalInt btfFd) {
-        boolean withBtf = btfFd.isPresent() && spec.btfValueTypeId() != 0 && !spec.type().isMapInMap();
-        if (withBtf) {
-            int r = createWithBtf(spec, btfFd.getAsInt());
-            if (r >= 0) {
-                return BpfMap.adoptFd(r);
+        if (btfFd.isPresent() && spec.btfValueTypeId() != 0) {
+            try {
+                return BpfMap.create(spec, btfFd);
+            } catch (BpfException refusedWithBtf) {
+                // fall through: the same map without BTF
             }
         }
         return BpfMap.create(spec);
-    }
-
-    /** One MAP_CREATE with BTF; returns the fd or -errno. */
-    private static int createWithBtf(MapSpec spec, int btfFd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(Attr.MapCreate.LAYOUT);
-            attr.set(JAVA_INT, Attr.MapCreate.MAP_TYPE, spec.type().value());
-            attr.set(JAVA_INT, Attr.MapCreate.KEY_SIZE, spec.keySize());
-            attr.set(JAVA_INT, Attr.MapCreate.VALUE_SIZE, spec.valueSize());
-            attr.set(JAVA_INT, Attr.MapCreate.MAX_ENTRIES, spec.maxEntries());
-            int flags = spec.flags() | (spec.numaNode().isPresent() ? MapFlags.NUMA_NODE : 0);
-            attr.set(JAVA_INT, Attr.MapCreate.MAP_FLAGS, flags);
-            attr.set(JAVA_INT, Attr.MapCreate.NUMA_NODE, spec.numaNode().orElse(0));
-            attr.set(JAVA_LONG, Attr.MapCreate.MAP_EXTRA, spec.mapExtra());
-            attr.set(JAVA_INT, Attr.MapCreate.BTF_FD, btfFd);
-            attr.set(JAVA_INT, Attr.MapCreate.BTF_KEY_TYPE_ID, spec.btfKeyTypeId());
-            attr.set(JAVA_INT, Attr.MapCreate.BTF_VALUE_TYPE_ID, spec.btfValueTypeId());
-            Bpf.putObjectName(attr, Attr.MapCreate.MAP_NAME, spec.name());
-            return (int) Bpf.call(BpfCmd.MAP_CREATE, attr, Attr.MapCreate.SIZE);
-        }
     }
 
     /**

@@ -1,228 +1,185 @@
 package io.bpf4j;
 
-import io.bpf4j.internal.elf.ElfFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * A BPF object file read into plain data: its programs (typed by their section names), maps,
- * global data sections with their variables, license and version. Nothing touches the kernel
- * until {@link #load()}; edits ({@link #withConstant}, {@link #withMaxEntries}, ...) give a new
- * spec and leave this one as it was.
+ * A BPF object file as plain data: its maps, programs and globals, read from a clang-built
+ * {@code .bpf.o}, editable before {@link #load()}. Immutable: every edit returns a new spec. The
+ * same file gives the same spec on any machine; everything that depends on the running kernel
+ * (kernel BTF, CO-RE, fds) happens in {@code load}.
  *
  * <pre>{@code
- * ObjectSpec spec = ObjectSpec.read(Path.of("counter.bpf.o")).withConstant("target_pid", 42);
+ * ObjectSpec spec = ObjectSpec.read(Path.of("execsnoop.bpf.o"))
+ *         .withConstant("target_pid", 1234)          // a const volatile in .rodata
+ *         .withMaxEntries("events", 1 << 20);
  * try (BpfObject obj = spec.load()) {
- *     BpfMap counts = obj.map("counts");
+ *     BpfMap events = obj.map("events");
+ *     Program prog = obj.program("handle_exec");
  * }
  * }</pre>
  */
 public final class ObjectSpec {
-    /** The largest object file read (a BPF object is kilobytes to a few megabytes). */
-    private static final long MAX_FILE_SIZE = 256L << 20;
-
+    private final String file;
     private final LoadPlan plan;
-    private final String license;
-    private final int kernelVersion;
-    private final List<GlobalSection> globals;
 
-    /**
-     * A global data section ({@code .data}, {@code .rodata}, {@code .bss}, {@code .data.*},
-     * {@code .rodata.*}, or the {@code .kconfig} externs), loaded as a single-element array map.
-     *
-     * @param name the section name
-     * @param size its size in bytes
-     * @param readOnly true for {@code .rodata*} and {@code .kconfig} (frozen after load)
-     * @param variables its variables with their offsets, in symbol order
-     */
-    public record GlobalSection(String name, int size, boolean readOnly, List<Variable> variables) {
-        public GlobalSection {
-            Objects.requireNonNull(name, "name");
-            variables = List.copyOf(variables);
-        }
-    }
-
-    /** A global variable: its name, byte offset in its section and size. */
-    public record Variable(String name, long offset, long size) {
-    }
-
-    private ObjectSpec(LoadPlan plan, String license, int kernelVersion, List<GlobalSection> globals) {
+    private ObjectSpec(String file, LoadPlan plan) {
+        this.file = file;
         this.plan = plan;
-        this.license = license;
-        this.kernelVersion = kernelVersion;
-        this.globals = List.copyOf(globals);
     }
 
     /**
      * Reads an object file.
      *
-     * @throws ObjectFormatException when the file is not a usable little-endian BPF ELF object,
-     *         naming the file, section and offset
-     * @throws UncheckedIOException when the file cannot be read
+     * @throws ObjectFormatException when the file is not a BPF object bpf4j can read (naming the
+     *         section and offset)
+     * @throws UncheckedIOException when it cannot be read
      */
-    public static ObjectSpec read(Path file) {
+    public static ObjectSpec read(Path path) {
+        byte[] bytes;
         try {
-            long size = Files.size(file);
-            if (size > MAX_FILE_SIZE) {
-                throw new ObjectFormatException(file + ": " + size + " bytes is larger than any BPF object (" + MAX_FILE_SIZE + ")");
-            }
-            return read(objectName(file.getFileName().toString()), file.toString(), Files.readAllBytes(file));
+            bytes = Files.readAllBytes(path);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read BPF object " + file, e);
+            throw new UncheckedIOException("cannot read BPF object " + path, e);
         }
+        return read(bytes, path.toString());
     }
 
-    /** Reads an object from bytes; its name (prefix of global data map names) is "object". */
-    public static ObjectSpec read(byte[] object) {
-        return read("object", "<bytes>", object);
+    /** Reads an object from its bytes; {@code name} names it in messages and global data maps. */
+    public static ObjectSpec read(byte[] bytes, String name) {
+        Objects.requireNonNull(bytes, "bytes");
+        String base = Path.of(name).getFileName().toString().replace(".bpf.o", "").replace(".o", "");
+        return new ObjectSpec(name, ObjectReader.plan(name, base, bytes));
     }
 
-    /**
-     * Reads an object from the class path (e.g. {@code "/bpf/counter.bpf.o"}), through this
-     * class's loader.
-     *
-     * @throws ObjectFormatException naming the resource when it is absent or malformed
-     */
+    /** Reads an object from the class path (e.g. one packaged in the application's jar). */
     public static ObjectSpec readResource(String resource) {
-        String path = resource.startsWith("/") ? resource : "/" + resource;
-        try (InputStream in = ObjectSpec.class.getResourceAsStream(path)) {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        if (cl == null) {
+            cl = ObjectSpec.class.getClassLoader();
+        }
+        String r = resource.startsWith("/") ? resource.substring(1) : resource;
+        try (InputStream in = cl.getResourceAsStream(r)) {
             if (in == null) {
-                throw new ObjectFormatException("no class path resource " + path);
+                throw new UncheckedIOException(new IOException("no class path resource " + resource));
             }
-            byte[] bytes = in.readNBytes((int) MAX_FILE_SIZE + 1);
-            if (bytes.length > MAX_FILE_SIZE) {
-                throw new ObjectFormatException(path + ": larger than any BPF object (" + MAX_FILE_SIZE + ")");
-            }
-            return read(objectName(path.substring(path.lastIndexOf('/') + 1)), path, bytes);
+            return read(in.readAllBytes(), r);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read resource " + path, e);
+            throw new UncheckedIOException("cannot read class path resource " + resource, e);
         }
     }
 
-    private static ObjectSpec read(String name, String source, byte[] bytes) {
-        ElfObjectPlanner.Result r = ElfObjectPlanner.plan(ElfFile.parse(source, bytes), name);
-        return new ObjectSpec(r.plan(), r.license(), r.kernelVersion(), r.globals());
-    }
-
-    private static String objectName(String fileName) {
-        String n = fileName.endsWith(".bpf.o") ? fileName.substring(0, fileName.length() - 6)
-                : fileName.endsWith(".o") ? fileName.substring(0, fileName.length() - 2) : fileName;
-        return n.isEmpty() ? "object" : n;
-    }
-
-    /** The object's name: the file name without {@code .bpf.o}. */
+    /** The object's name (file name without {@code .bpf.o}). */
     public String name() {
         return plan.objectName();
     }
 
-    /** The {@code license} section's string, "" when the object has none. */
-    public String license() {
-        return license;
+    /** Every map, by name, in object order: the {@code .maps} maps, then global data (.data, .rodata, .bss, .kconfig). */
+    public Map<String, MapSpec> maps() {
+        Map<String, MapSpec> out = new LinkedHashMap<>();
+        for (LoadPlan.MapPlan m : plan.maps()) {
+            out.put(m.name(), m.spec());
+        }
+        return out;
     }
 
-    /** The {@code version} section's value (LINUX_VERSION_CODE for old kprobes), 0 when absent. */
-    public int kernelVersion() {
-        return kernelVersion;
-    }
-
-    /** Every program (every function of every program section), in object order; instructions are not included. */
+    /** Every program, in object order (subprograms of {@code .text} are not listed: they are linked in). */
     public List<ProgramSpec> programs() {
         return plan.programs().stream().map(LoadPlan.ProgramPlan::spec).toList();
     }
 
-    /** Every map, in object order, global data maps included (named by their sections). */
-    public List<MapSpec> maps() {
-        return plan.maps().stream().map(LoadPlan.MapPlan::spec).toList();
+    /** The program named {@code name}. */
+    public Optional<ProgramSpec> program(String name) {
+        return programs().stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
-    /** Names of every map in object order ({@code .rodata} etc. for global data). */
-    public List<String> mapNames() {
-        return plan.maps().stream().map(LoadPlan.MapPlan::name).toList();
-    }
-
-    /** The global data sections and their variables. */
-    public List<GlobalSection> globals() {
-        return globals;
-    }
-
-    /** The non-program functions ({@code .text} subprograms) linked into programs that call them. */
-    public List<String> subprograms() {
-        return plan.functions().stream().filter(f -> f.section().equals(".text")).map(Linker.Function::name).toList();
+    /** Names of the .kconfig and .ksyms externs the object needs resolved at load. */
+    public List<String> externs() {
+        List<String> out = new java.util.ArrayList<>();
+        plan.kconfig().forEach(k -> out.add(k.extern().name()));
+        plan.ksyms().forEach(k -> out.add(k.name()));
+        return out;
     }
 
     /**
-     * This spec with a global variable (usually a {@code const volatile} in {@code .rodata}) set
-     * before load, checked against its BTF type.
+     * Sets a global variable before load (typically a {@code const volatile} in {@code .rodata}),
+     * checked against its BTF type: integers, booleans, enums by name, char arrays from strings.
      *
-     * @throws IllegalArgumentException naming the globals that exist, or when the value does not fit
+     * @throws IllegalArgumentException when no data section has the variable or the value does not fit
      */
     public ObjectSpec withConstant(String variable, Object value) {
-        return new ObjectSpec(plan.withConstant(variable, value), license, kernelVersion, globals);
+        return new ObjectSpec(file, plan.withConstant(variable, value));
     }
 
-    /** This spec with a map's max_entries changed. */
+    /** Resizes a map (max_entries; for ring buffers the size in bytes). */
     public ObjectSpec withMaxEntries(String map, int maxEntries) {
-        return new ObjectSpec(plan.withMaxEntries(map, maxEntries), license, kernelVersion, globals);
+        return new ObjectSpec(file, plan.withMaxEntries(map, maxEntries));
     }
 
-    /** This spec with a program left out of (or back into) the load. */
-    public ObjectSpec withAutoload(String program, boolean autoload) {
-        return new ObjectSpec(plan.withAutoload(program, autoload), license, kernelVersion, globals);
-    }
-
-    /** This spec with a map's pinning changed (pinned under /sys/fs/bpf by its name). */
+    /** Pins a map by name in the pin directory on load (and reuses a compatible pinned map). */
     public ObjectSpec withPinning(String map, Pinning pinning) {
-        return new ObjectSpec(plan.withPinning(map, pinning), license, kernelVersion, globals);
+        return new ObjectSpec(file, plan.withPinning(map, pinning));
+    }
+
+    /** Uses an existing map (its fd, kept by the caller) instead of creating {@code map}. */
+    public ObjectSpec withMapFd(String map, int fd) {
+        return new ObjectSpec(file, plan.withMapFd(map, fd));
+    }
+
+    /** Turns loading of one program on or off. */
+    public ObjectSpec withAutoload(String program, boolean autoload) {
+        return new ObjectSpec(file, plan.withAutoload(program, autoload));
+    }
+
+    /** Overrides a program's type, expected attach type and attach target. */
+    public ObjectSpec withProgramType(String program, ProgramType type, Optional<AttachType> attachType, String target) {
+        return new ObjectSpec(file, plan.withProgramType(program, type, attachType, target));
     }
 
     /**
-     * Creates every map and loads every program into the kernel.
+     * Creates the maps and loads the programs: BTF, CO-RE against the kernel's BTF, externs,
+     * subprograms, global data. A failure at any step releases everything made so far.
      *
-     * @throws VerifierException when the verifier rejects a program (nothing is left behind)
-     * @throws BpfException for any other refusal, naming the map or program
+     * @throws VerifierException when a program is rejected, with the log and source lines
      */
     public BpfObject load() {
-        return ObjectLoader.load(plan, ObjectLoader.Options.DEFAULT);
+        return load(Path.of("/sys/fs/bpf"), 0);
     }
 
-    /** The loader's view of this spec. */
+    /**
+     * {@link #load()} with a pin directory for {@link Pinning#BY_NAME} maps and a verifier log
+     * level kept on success ({@link Program#verifierLog()}).
+     */
+    public BpfObject load(Path pinDirectory, int logLevel) {
+        return ObjectLoader.load(plan, new ObjectLoader.Options(pinDirectory, logLevel));
+    }
+
+    /** The plan behind this spec, for the loader's tests. */
     LoadPlan plan() {
         return plan;
     }
 
+    /** A readable summary: programs with their sections, maps with their shapes. */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("ObjectSpec ").append(name()).append(" (license \"").append(license)
-                .append("\"").append(kernelVersion != 0 ? ", version " + kernelVersion : "").append(")\n");
-        for (LoadPlan.ProgramPlan p : plan.programs()) {
-            ProgramSpec s = p.spec();
-            sb.append("  program ").append(s.name()).append(": ").append(s.type())
-                    .append(s.attachType().map(a -> "/" + a).orElse("")).append(" in \"").append(s.sectionName())
-                    .append("\"").append(s.attachTo().isEmpty() ? "" : " -> " + s.attachTo())
-                    .append(", ").append(p.entry().length()).append(" insns\n");
+        StringBuilder sb = new StringBuilder("ObjectSpec ").append(name()).append(" (").append(file).append(")\n");
+        sb.append("  programs:\n");
+        for (ProgramSpec p : programs()) {
+            sb.append("    ").append(p.name()).append("  ").append(p.type()).append("  SEC(\"").append(p.sectionName())
+                    .append("\")").append(p.attachType().map(a -> "  attach " + a).orElse("")).append('\n');
         }
-        for (LoadPlan.MapPlan m : plan.maps()) {
-            MapSpec s = m.spec();
-            sb.append("  map ").append(m.name()).append(": ").append(s.type()).append(" key ").append(s.keySize())
-                    .append(" value ").append(s.valueSize()).append(" max ").append(s.maxEntries())
-                    .append(s.flags() != 0 ? " flags 0x" + Integer.toHexString(s.flags()) : "")
-                    .append(s.pinning() != Pinning.NONE ? " pinned " + s.pinning() : "")
-                    .append(s.innerMap().map(i -> " inner " + i.type()).orElse(""))
-                    .append(m.initialSlots().isEmpty() ? "" : " slots " + m.initialSlots()).append('\n');
-        }
-        for (GlobalSection g : globals) {
-            sb.append("  global ").append(g.name()).append(" (").append(g.size()).append(" bytes")
-                    .append(g.readOnly() ? ", read-only" : "").append("):");
-            for (Variable v : g.variables()) {
-                sb.append(' ').append(v.name()).append('@').append(v.offset());
-            }
-            sb.append('\n');
-        }
+        sb.append("  maps:\n");
+        maps().forEach((n, m) -> sb.append("    ").append(n).append("  ").append(m.type()).append(" key ")
+                .append(m.keySize()).append(" value ").append(m.valueSize()).append(" max ").append(m.maxEntries())
+                .append(m.pinning() == Pinning.NONE ? "" : " pinned").append('\n'));
         return sb.toString();
     }
 }

@@ -34,9 +34,13 @@ public record TestRunOptions(byte[] data, int dataOutSize, byte[] context, boole
         return new TestRunOptions(data.clone(), 0, new byte[0], false, 1, 0, 0, 0);
     }
 
-    /** Run with this context and no data (raw tracepoints, syscall programs). */
+    /**
+     * Run once with this context and no data (raw tracepoints, syscall programs): no repeat and no
+     * context out, which the kernel refuses for those program types ({@link #withContext} asks for
+     * the context back).
+     */
     public static TestRunOptions context(byte[] ctx) {
-        return new TestRunOptions(new byte[0], 0, ctx.clone(), true, 1, 0, 0, 0);
+        return new TestRunOptions(new byte[0], 0, ctx.clone(), false, 0, 0, 0, 0);
     }
 
     /** The same run, repeated. */

@@ -6,35 +6,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/**
- * Test access to the {@link LoadPlan} of an object read through the library's front end
- * ({@link ObjectSpec}), with raw {@code .rodata} byte edits for tests that bypass BTF checks.
- */
+/** Test access to the load plan the library's ELF front end ({@link ObjectSpec}) makes of an object file. */
 final class ElfLoadFixture {
     private ElfLoadFixture() {
     }
 
-    static LoadPlan plan(Path file) throws Exception {
-        return plan(file, Map.of());
+    static LoadPlan plan(Path file) {
+        return ObjectSpec.read(file).plan();
     }
 
-    /** The plan, with {@code rodata} bytes overriding the initial .rodata contents at their offsets. */
-    static LoadPlan plan(Path file, Map<Integer, byte[]> rodataEdits) throws Exception {
-        LoadPlan plan = ObjectSpec.read(file).plan();
-        if (rodataEdits.isEmpty()) {
-            return plan;
-        }
-        List<LoadPlan.MapPlan> maps = new ArrayList<>(plan.maps());
-        for (int i = 0; i < maps.size(); i++) {
-            LoadPlan.MapPlan m = maps.get(i);
-            if (m.name().equals(".rodata")) {
-                byte[] init = m.globalSection().orElseThrow().clone();
+    /** The plan, with {@code rodataEdits} bytes overriding the initial .rodata contents at their offsets. */
+    static LoadPlan plan(Path file, Map<Integer, byte[]> rodataEdits) {
+        LoadPlan p = plan(file);
+        List<LoadPlan.MapPlan> maps = new ArrayList<>();
+        for (LoadPlan.MapPlan m : p.maps()) {
+            if (m.name().equals(".rodata") && m.globalSection().isPresent()) {
+                byte[] init = m.globalSection().get().clone();
                 rodataEdits.forEach((off, bytes) -> System.arraycopy(bytes, 0, init, off, bytes.length));
-                maps.set(i, new LoadPlan.MapPlan(m.name(), m.spec(), Optional.of(init), m.initialSlots(), m.reuseFd()));
+                m = new LoadPlan.MapPlan(m.name(), m.spec(), Optional.of(init), m.initialSlots(), m.reuseFd());
             }
+            maps.add(m);
         }
-        return new LoadPlan(plan.objectName(), plan.btf(), plan.btfLayout(), maps, plan.code(), plan.functions(),
-                plan.references(), plan.core(), plan.funcInfos(), plan.lineInfos(), plan.programs(), plan.kconfig(),
-                plan.ksyms());
+        return new LoadPlan(p.objectName(), p.btf(), p.btfLayout(), maps, p.code(), p.functions(), p.references(),
+                p.core(), p.funcInfos(), p.lineInfos(), p.programs(), p.kconfig(), p.ksyms());
     }
 }

@@ -9,6 +9,6 @@ public final class LoadTestBridge {
 
     /** Loads every program of the object. */
     public static BpfObject load(Path object) throws Exception {
-        return ObjectLoader.load(ElfLoadFixture.plan(object), ObjectLoader.Options.DEFAULT);
+        return ObjectSpec.read(object).load();
     }
 }

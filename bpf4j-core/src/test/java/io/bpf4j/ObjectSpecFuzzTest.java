@@ -39,7 +39,7 @@ class ObjectSpecFuzzTest {
 
     static void check(String what, byte[] mutant) {
         try {
-            ObjectSpec.read(mutant).toString();
+            ObjectSpec.read(mutant, "mutant.bpf.o").toString();
         } catch (ObjectFormatException e) {
             if (e.getMessage() == null || e.getMessage().isBlank()) {
                 fail(what + ": format error without a message", e);

@@ -24,11 +24,13 @@ class ObjectSpecTest {
     }
 
     private static Map<String, MapSpec> maps(ObjectSpec s) {
-        Map<String, MapSpec> out = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < s.mapNames().size(); i++) {
-            out.put(s.mapNames().get(i), s.maps().get(i));
-        }
-        return out;
+        return s.maps();
+    }
+
+    /** Global data sections (maps with initial section contents) by name. */
+    private static Map<String, LoadPlan.MapPlan> globals(ObjectSpec s) {
+        return s.plan().maps().stream().filter(m -> m.globalSection().isPresent())
+                .collect(Collectors.toMap(LoadPlan.MapPlan::name, m -> m, (a, b) -> a, java.util.LinkedHashMap::new));
     }
 
     @Test
@@ -42,8 +44,8 @@ class ObjectSpecTest {
         for (Path p : all) {
             ObjectSpec spec = ObjectSpec.read(p);
             assertFalse(spec.programs().isEmpty(), p + " has programs");
-            assertFalse(spec.license().isEmpty(), p + " has a license");
-            assertTrue(spec.toString().contains("program "), spec.toString());
+            assertFalse(spec.programs().get(0).license().isEmpty(), p + " has a license");
+            assertTrue(spec.toString().contains(spec.programs().get(0).name()), spec.toString());
         }
     }
 
@@ -71,9 +73,8 @@ class ObjectSpecTest {
         assertEquals(AttachType.SK_REUSEPORT_SELECT_OR_MIGRATE, p.get("spec_reuseport").attachType().orElseThrow());
         assertEquals("openat", p.get("spec_ksyscall").attachTo());
         assertEquals(14, p.size(), p.keySet().toString());
-        assertEquals(List.of("spec_helper"), spec.subprograms());
-        assertEquals("Dual BSD/GPL", spec.license());
-        assertEquals(0x060c00, spec.kernelVersion());
+        assertTrue(spec.plan().functions().stream().anyMatch(f -> f.name().equals("spec_helper") && f.section().equals(".text")));
+        assertEquals(0x060c00, p.get("spec_tc").kernelVersion());
         assertEquals("Dual BSD/GPL", p.get("spec_tc").license());
     }
 
@@ -112,20 +113,12 @@ class ObjectSpecTest {
     @Test
     void everyGlobalSectionAndExterns() {
         ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("spec_everything"));
-        Map<String, ObjectSpec.GlobalSection> g = spec.globals().stream()
-                .collect(Collectors.toMap(ObjectSpec.GlobalSection::name, x -> x));
+        Map<String, LoadPlan.MapPlan> g = globals(spec);
         assertEquals(java.util.Set.of(".rodata", ".rodata.names", ".data", ".data.custom", ".bss", ".kconfig"), g.keySet());
-        assertTrue(g.get(".rodata").readOnly());
-        assertFalse(g.get(".data").readOnly());
-        assertEquals("spec_rodata", g.get(".rodata").variables().get(0).name());
-        assertEquals(List.of("spec_name"), g.get(".rodata.names").variables().stream().map(ObjectSpec.Variable::name).toList());
-        assertEquals(8, g.get(".bss").size());
-        assertEquals(List.of("LINUX_KERNEL_VERSION", "CONFIG_HZ"),
-                g.get(".kconfig").variables().stream().map(ObjectSpec.Variable::name).toList());
+        assertEquals(8, g.get(".bss").spec().valueSize());
+        assertEquals(List.of("LINUX_KERNEL_VERSION", "CONFIG_HZ", "bpf_prog_fops"), spec.externs());
         assertTrue(spec.plan().kconfig().get(1).extern().weak(), "CONFIG_HZ is __weak");
-        assertEquals(List.of("bpf_prog_fops"), spec.plan().ksyms().stream().map(Ksyms.Extern::name).toList());
-        byte[] rodata = spec.withConstant("spec_rodata", 11).plan().maps().stream()
-                .filter(x -> x.name().equals(".rodata")).findFirst().orElseThrow().globalSection().orElseThrow();
+        byte[] rodata = globals(spec.withConstant("spec_rodata", 11)).get(".rodata").globalSection().orElseThrow();
         assertEquals(11, rodata[0]);
         assertThrows(IllegalArgumentException.class, () -> spec.withConstant("no_such", 1));
     }
@@ -137,7 +130,7 @@ class ObjectSpecTest {
         MapSpec legacy = maps(spec).get("nodebug_counts");
         assertEquals(List.of(4, 8, 4), List.of(legacy.keySize(), legacy.valueSize(), legacy.maxEntries()));
         assertEquals(MapType.ARRAY, legacy.type());
-        assertEquals(List.of(".bss"), spec.globals().stream().map(ObjectSpec.GlobalSection::name).toList());
+        assertEquals(List.of(".bss"), List.copyOf(globals(spec).keySet()));
         assertEquals(ProgramType.SOCKET_FILTER, spec.programs().get(0).type());
     }
 
@@ -158,9 +151,9 @@ class ObjectSpecTest {
     @Test
     void readsFromBytesAndResources() throws IOException {
         byte[] raw = Files.readAllBytes(Kernel.bpfObject("load_globals"));
-        assertEquals("object", ObjectSpec.read(raw).name());
+        assertEquals("mine", ObjectSpec.read(raw, "mine.bpf.o").name());
         assertEquals("load_globals", ObjectSpec.readResource("/bpf/load_globals.bpf.o").name());
-        ObjectFormatException e = assertThrows(ObjectFormatException.class, () -> ObjectSpec.readResource("/bpf/none.bpf.o"));
+        Exception e = assertThrows(java.io.UncheckedIOException.class, () -> ObjectSpec.readResource("/bpf/none.bpf.o"));
         assertTrue(e.getMessage().contains("none.bpf.o"), e.getMessage());
     }
 
@@ -169,18 +162,18 @@ class ObjectSpecTest {
         byte[] good = Files.readAllBytes(Kernel.bpfObject("load_globals"));
         byte[] big = good.clone();
         big[5] = 2;
-        assertTrue(assertThrows(ObjectFormatException.class, () -> ObjectSpec.read(big)).getMessage().contains("big-endian"));
+        assertTrue(assertThrows(ObjectFormatException.class, () -> ObjectSpec.read(big, "big")).getMessage().contains("big-endian"));
         byte[] elf32 = good.clone();
         elf32[4] = 1;
-        assertTrue(assertThrows(ObjectFormatException.class, () -> ObjectSpec.read(elf32)).getMessage().contains("32-bit"));
+        assertTrue(assertThrows(ObjectFormatException.class, () -> ObjectSpec.read(elf32, "elf32")).getMessage().contains("32-bit"));
         byte[] x86 = good.clone();
         x86[18] = 62;
         x86[19] = 0;
-        assertTrue(assertThrows(ObjectFormatException.class, () -> ObjectSpec.read(x86)).getMessage().contains("not BPF"));
+        assertTrue(assertThrows(ObjectFormatException.class, () -> ObjectSpec.read(x86, "x86")).getMessage().contains("not BPF"));
         byte[] truncated = java.util.Arrays.copyOf(good, good.length / 2);
-        ObjectFormatException t = assertThrows(ObjectFormatException.class, () -> ObjectSpec.read(truncated));
+        ObjectFormatException t = assertThrows(ObjectFormatException.class, () -> ObjectSpec.read(truncated, "truncated"));
         assertTrue(t.getMessage().contains("offset"), t.getMessage());
-        assertThrows(ObjectFormatException.class, () -> ObjectSpec.read(new byte[0]));
-        assertThrows(ObjectFormatException.class, () -> ObjectSpec.read(Files.readAllBytes(Path.of("/bin/true"))));
+        assertThrows(ObjectFormatException.class, () -> ObjectSpec.read(new byte[0], "empty"));
+        assertThrows(ObjectFormatException.class, () -> ObjectSpec.read(Files.readAllBytes(Path.of("/bin/true")), "/bin/true"));
     }
 }

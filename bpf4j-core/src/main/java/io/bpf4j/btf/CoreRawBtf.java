@@ -218,16 +218,6 @@ public final class CoreRawBtf implements CoreTypes {
         return (buf.getInt(at(id) + 12) >>> 16) & 0xff;
     }
 
-    /** The raw info word of a type (kind, kind_flag, vlen). */
-    int info0(int id) {
-        return info(id);
-    }
-
-    /** The 32-bit word {@code byteOffset} bytes after a type's 12-byte common header. */
-    int word(int id, int byteOffset) {
-        return buf.getInt(at(id) + 12 + byteOffset);
-    }
-
     @Override
     public List<Integer> idsNamed(String name) {
         return names(false).getOrDefault(name, List.of());

@@ -1,47 +1,71 @@
 package io.bpf4j.btf;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
- * The running kernel's BTF ({@code /sys/kernel/btf/vmlinux}), read once on first use and shared.
+ * The running kernel's BTF from {@code /sys/kernel/btf}: {@code vmlinux}, read and parsed once on
+ * first use and shared, and the split BTF of loaded modules on top of it.
  *
  * <pre>{@code
- * Type.Struct task = KernelBtf.vmlinux().find("task_struct", Type.Struct.class).orElseThrow();
+ * Btf kernel = KernelBtf.vmlinux();
+ * Optional<Btf> nf = KernelBtf.module("nf_conntrack");
  * }</pre>
  */
 public final class KernelBtf {
-    private static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
+    private static final Path DIR = Path.of("/sys/kernel/btf");
+    private static final ConcurrentMap<String, Optional<Btf>> MODULES = new ConcurrentHashMap<>();
 
-    private KernelBtf() {
-    }
+    private KernelBtf() {}
 
-    private static volatile Btf vmlinux;
+    private static final class Vmlinux {
+        static final Btf BTF = load();
 
-    /**
-     * The kernel's types.
-     *
-     * @throws UncheckedIOException when the kernel exposes no BTF
-     */
-    public static Btf vmlinux() {
-        Btf b = vmlinux;
-        if (b == null) {
-            synchronized (KernelBtf.class) {
-                b = vmlinux;
-                if (b == null) {
-                    try {
-                        b = Btf.parse(Files.readAllBytes(VMLINUX));
-                    } catch (IOException e) {
-                        // Not cached: a later call tries again.
-                        throw new UncheckedIOException("cannot read kernel BTF " + VMLINUX
-                                + " (kernel built without CONFIG_DEBUG_INFO_BTF?)", e);
-                    }
-                    vmlinux = b;
-                }
+        private static Btf load() {
+            try {
+                return Btf.parse(Files.readAllBytes(DIR.resolve("vmlinux")));
+            } catch (NoSuchFileException e) {
+                throw new BtfException("the kernel has no BTF: " + e.getFile() + " is missing (CONFIG_DEBUG_INFO_BTF=n)", e);
+            } catch (IOException e) {
+                throw new BtfException("cannot read " + DIR.resolve("vmlinux") + ": " + e.getMessage(), e);
             }
         }
-        return b;
+    }
+
+    /**
+     * The kernel's own BTF, parsed on the first call (thread-safe) and shared afterwards.
+     *
+     * @throws BtfException when the kernel has no BTF or it cannot be read or parsed
+     */
+    public static Btf vmlinux() {
+        return Vmlinux.BTF;
+    }
+
+    /**
+     * The split BTF of a loaded kernel module, whose ids continue {@link #vmlinux()}'s; empty when
+     * {@code /sys/kernel/btf/<name>} does not exist. Cached per module.
+     *
+     * @throws BtfException for a name with a path separator, or BTF that cannot be read or parsed
+     */
+    public static Optional<Btf> module(String name) {
+        if (name.isEmpty() || name.contains("/") || name.equals("..") || name.equals(".") || name.equals("vmlinux")) {
+            throw new BtfException("not a kernel module name: '" + name + "'");
+        }
+        return MODULES.computeIfAbsent(name, n -> readModule(DIR.resolve(n), vmlinux()));
+    }
+
+    static Optional<Btf> readModule(Path file, Btf base) {
+        try {
+            return Optional.of(Btf.parse(Files.readAllBytes(file), base));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new BtfException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.bpf4j.MapType;
 import io.bpf4j.internal.sys.Attr;
 import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
+import io.bpf4j.internal.sys.BtfObjects;
 import io.bpf4j.internal.sys.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -12,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Local-storage maps (sk, inode, task, cgroup storage) can only be created with BTF for their key
@@ -68,12 +68,6 @@ final class LocalStorageProbe {
     }
 
     static long loadBtf(Arena arena) {
-        byte[] blob = blob();
-        MemorySegment data = arena.allocate(blob.length, 8);
-        MemorySegment.copy(blob, 0, data, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, blob.length);
-        MemorySegment attr = arena.allocate(Attr.BtfLoad.LAYOUT);
-        attr.set(JAVA_LONG, Attr.BtfLoad.BTF, data.address());
-        attr.set(JAVA_INT, Attr.BtfLoad.BTF_SIZE, blob.length);
-        return Bpf.call(BpfCmd.BTF_LOAD, attr, Attr.BtfLoad.SIZE);
+        return BtfObjects.loadRaw(blob());
     }
 }

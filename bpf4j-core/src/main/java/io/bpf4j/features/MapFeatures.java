@@ -75,6 +75,9 @@ public final class MapFeatures {
             case SK_STORAGE, INODE_STORAGE, TASK_STORAGE, CGRP_STORAGE -> {
                 return LocalStorageProbe.probe(type);
             }
+            case STRUCT_OPS -> {
+                return probeStructOps();
+            }
             default -> {
             }
         }
@@ -97,6 +100,27 @@ public final class MapFeatures {
             if (innerFd >= 0) {
                 Libc.syscall(Libc.SYS_CLOSE, innerFd, 0, 0);
             }
+        }
+    }
+
+    /**
+     * As libbpf does: ask for a struct_ops map of kernel BTF type 1 (never a struct_ops value
+     * type). A kernel with struct_ops maps answers ENOTSUPP for the type; one without, EINVAL.
+     */
+    private static int probeStructOps() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(Attr.MapCreate.LAYOUT);
+            attr.set(JAVA_INT, Attr.MapCreate.MAP_TYPE, MapType.STRUCT_OPS.value());
+            attr.set(JAVA_INT, Attr.MapCreate.KEY_SIZE, 4);
+            attr.set(JAVA_INT, Attr.MapCreate.VALUE_SIZE, 4);
+            attr.set(JAVA_INT, Attr.MapCreate.MAX_ENTRIES, 1);
+            attr.set(JAVA_INT, Attr.MapCreate.BTF_VMLINUX_VALUE_TYPE_ID, 1);
+            long r = Bpf.call(BpfCmd.MAP_CREATE, attr, Attr.MapCreate.SIZE);
+            if (r >= 0) {
+                Libc.syscall(Libc.SYS_CLOSE, r, 0, 0);
+                return 0;
+            }
+            return r == -Errno.ENOTSUPP.number() ? 0 : (int) -r;
         }
     }
 

@@ -30,6 +30,18 @@ public final class Bpf {
     }
 
     /**
+     * bpf(cmd, attr, size) for the map element commands (lookup, update, delete, next key):
+     * short in-kernel work on memory bpf4j owns, so it goes through the cheaper critical gate.
+     */
+    public static long callElem(BpfCmd cmd, MemorySegment attr, int size) {
+        long r;
+        do {
+            r = Libc.syscallCritical(Libc.SYS_BPF, cmd.number(), attr.address(), size);
+        } while (r == -Errno.EINTR.number());
+        return r;
+    }
+
+    /**
      * The exception for a failed command when the caller has no more specific one: EPERM/EACCES
      * become {@link PermissionException}, the rest {@link BpfException}.
      */

@@ -37,6 +37,14 @@ public final class Scratch {
         return attr;
     }
 
+    /**
+     * The attr buffer as the last call left it, for callers that write every byte of the member
+     * they send (the hot map paths skip zeroing that way).
+     */
+    public MemorySegment attrUnzeroed() {
+        return attr;
+    }
+
     /** A key buffer of at least {@code size} bytes (contents undefined). */
     public MemorySegment key(long size) {
         if (key.byteSize() < size) {

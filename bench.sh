@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs the map benchmarks: JMH (Java, with -prof gc) and the C reference (gcc + libbpf) in one go,
+# and prints Java/C ratios. As root. Usage: ./bench.sh [quick]
+set -euo pipefail
+cd "$(dirname "$0")"
+quick="${1:-}"
+./mvnw -q -B -DskipTests package -pl bpf4j-bench -am >/dev/null
+jdk=""
+for c in "${JAVA_HOME:-}" /usr/lib/jvm/*25*; do
+  if [ -n "$c" ] && [ -x "$c/bin/java" ] && "$c/bin/java" -version 2>&1 | grep -q '"25'; then jdk="$c"; break; fi
+done
+[ -n "$jdk" ] || { echo "bench.sh: no JDK 25 (JAVA_HOME, /usr/lib/jvm/*25*)" >&2; exit 1; }
+out="bpf4j-bench/target/results"
+mkdir -p "$out"
+gcc -O2 -o "$out/map_bench" bpf4j-bench/c/map_bench.c -lbpf
+gcc -O2 -o "$out/ringbuf_bench" bpf4j-bench/c/ringbuf_bench.c -lbpf
+cp="bpf4j-bench/target/classes:$(cat bpf4j-bench/target/classpath.txt)"
+if [ "$quick" = quick ]; then jmh_opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s); else jmh_opts=(-f 2 -wi 3 -w 2s -i 5 -r 2s); fi
+"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main MapBench "${jmh_opts[@]}" \
+  -prof gc -rf json -rff "$out/jmh.json" > "$out/jmh.txt"
+"$out/map_bench" 2000000 > "$out/c.txt"
+# Ring buffer drain: single shots, each after a 1M-record fill.
+"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main RingBufBench -f 1 -wi 3 -i 8 \
+  -prof gc -rf json -rff "$out/jmh-ringbuf.json" > "$out/jmh-ringbuf.txt"
+"$out/ringbuf_bench" 8 > "$out/c-ringbuf.txt"
+python3 - "$out/jmh.json" "$out/c.txt" "$out/jmh-ringbuf.json" "$out/c-ringbuf.txt" <<'PY'
+import json, sys
+jmh = json.load(open(sys.argv[1])) + json.load(open(sys.argv[3]))
+c = dict((l.split()[0], float(l.split()[1])) for f in (sys.argv[2], sys.argv[4]) for l in open(f) if l.strip())
+c["drainDecoded"] = c["drainRaw"]  # both Java drains are compared with C's raw drain
+print(f"{'operation':<12} {'Java ns/op':>11} {'±':>6} {'C ns/op':>9} {'Java/C':>7} {'B/op':>6}")
+for r in jmh:
+    op = r["benchmark"].rsplit(".", 1)[1]
+    m = r["primaryMetric"]
+    alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score", float("nan"))
+    print(f"{op:<12} {m['score']:>11.1f} {m['scoreError']:>6.1f} {c[op]:>9.1f} {m['score']/c[op]:>7.2f} {alloc:>6.1f}")
+PY

@@ -1,0 +1,392 @@
+package io.bpf4j;
+
+import io.bpf4j.asm.Instruction;
+import io.bpf4j.asm.Opcodes;
+import io.bpf4j.btf.CoreRawBtf;
+import io.bpf4j.btf.CoreRelocation;
+import io.bpf4j.btf.CoreTypes;
+import io.bpf4j.internal.elf.ElfFile;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The ELF front end of the loader: turns a clang-built .bpf.o into a {@link LoadPlan}: programs
+ * typed by {@link ProgramSections}, BTF-defined maps from {@code .maps} (with inner maps and
+ * program-array / map-in-map slots from {@code .rel.maps}), global data sections, {@code .kconfig}
+ * and {@code .ksyms} externs, the instruction references that relocations name, and the
+ * {@code .BTF.ext} records. It follows libbpf's {@code bpf_object__open} semantics.
+ */
+final class ObjectReader {
+    private static final long SHF_EXECINSTR = ElfFile.SHF_EXECINSTR;
+    private static final int STT_FUNC = ElfFile.STT_FUNC;
+    private static final int STT_SECTION = ElfFile.STT_SECTION;
+    private static final String LEGACY_MAPS = "maps";
+    private static final int LEGACY_MAP_DEF_SIZE = 20;
+    private static final int STB_GLOBAL = ElfFile.STB_GLOBAL;
+
+    private ObjectReader() {
+    }
+
+    /**
+     * Decodes an object file into a load plan.
+     *
+     * @param file the name used in messages (the path, or a resource name)
+     * @param objectName the object's name: prefix of its global data maps
+     * @throws ObjectFormatException when the file is malformed or uses something bpf4j cannot read
+     */
+    static LoadPlan plan(String file, String objectName, byte[] object) {
+        try {
+            return read(file, objectName, object);
+        } catch (ObjectFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A malformed .BTF or instruction stream surfaces here; name the file, keep the cause.
+            throw new ObjectFormatException(file + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+        }
+    }
+
+    private static LoadPlan read(String file, String objectName, byte[] object) {
+        ElfFile elf = ElfFile.readBpfObject(file, object);
+        Map<Integer, byte[]> rodataEdits = Map.of();
+        byte[] rawBtf = elf.data(".BTF") == null ? new byte[0] : elf.data(".BTF");
+        // Objects built without -g have no .BTF: read them against an empty type table, so
+        // programs, legacy maps and global data still come through (BTF-defined maps need -g).
+        CoreRawBtf btf = CoreRawBtf.parse(rawBtf.length > 0 ? rawBtf : emptyBtf());
+        String license = "GPL";
+        byte[] lic = elf.data("license");
+        if (lic != null) {
+            license = Program.cString(lic);
+        }
+        int kernelVersion = 0;
+        byte[] version = elf.data("version");
+        if (version != null && version.length >= 4) {
+            kernelVersion = java.nio.ByteBuffer.wrap(version).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        }
+
+        Map<String, List<Instruction>> code = new LinkedHashMap<>();
+        for (ElfFile.Section s : elf.sections().values()) {
+            if ((s.flags() & SHF_EXECINSTR) != 0 && s.data().length > 0) {
+                try {
+                    code.put(s.name(), Instruction.decodeAll(s.data()));
+                } catch (IllegalArgumentException e) {
+                    throw new ObjectFormatException(file + ": section " + s.name() + ": " + e.getMessage());
+                }
+            }
+        }
+        List<Linker.Function> functions = new ArrayList<>();
+        List<LoadPlan.ProgramPlan> programs = new ArrayList<>();
+        for (ElfFile.Symbol s : elf.symbols()) {
+            if (s.type() == STT_FUNC && code.containsKey(s.section())) {
+                Linker.Function f = new Linker.Function(s.name(), s.section(), (int) (s.value() / 8), (int) (s.size() / 8));
+                functions.add(f);
+                if (!s.section().equals(".text") && s.bind() == STB_GLOBAL) {
+                    ProgramSpec spec = ProgramSections.spec(s.name(), s.section(), license, file);
+                    if (kernelVersion != 0) {
+                        spec = spec.toBuilder().kernelVersion(kernelVersion).build();
+                    }
+                    programs.add(new LoadPlan.ProgramPlan(spec, f, true));
+                }
+            }
+        }
+
+        // Maps from .maps, then global data sections.
+        List<LoadPlan.MapPlan> maps = new ArrayList<>();
+        Map<String, Integer> mapVarOffset = new HashMap<>();
+        Map<String, Integer> valuesMemberOffset = new HashMap<>();
+        for (int dsec : btf.idsNamed(".maps")) {
+            for (int i = 0; i < btf.vlen(dsec); i++) {
+                int var = btf.memberType(dsec, i);
+                String name = btf.name(var);
+                int def = btf.skipModsAndTypedefs(btf.ref(var));
+                if (!btf.isComposite(def)) {
+                    throw new ObjectFormatException(file + ": section .maps: map " + name + " is not a struct in BTF");
+                }
+                MapSpec.Builder mb = mapDef(file, btf, def, name, valuesMemberOffset);
+                maps.add(new LoadPlan.MapPlan(name, mb.build(), Optional.empty(), Map.of(), Optional.empty()));
+                elf.symbols().stream().filter(sy -> sy.name().equals(name) && sy.section().equals(".maps"))
+                        .findFirst().ifPresent(sy -> mapVarOffset.put(name, (int) sy.value()));
+            }
+        }
+        legacyMaps(file, elf, maps);
+        // Slots of map-in-map and program arrays from .rel.maps.
+        for (ElfFile.Reloc r : elf.relocations().getOrDefault(".maps", List.of())) {
+            for (int m = 0; m < maps.size(); m++) {
+                LoadPlan.MapPlan mp = maps.get(m);
+                Integer at = mapVarOffset.get(mp.name());
+                Integer values = valuesMemberOffset.get(mp.name());
+                if (at == null || values == null || r.offset() < at + values) {
+                    continue;
+                }
+                int slot = (int) ((r.offset() - at - values) / 8);
+                if (slot >= mp.spec().maxEntries()) {
+                    continue;
+                }
+                Map<Integer, String> slots = new HashMap<>(mp.initialSlots());
+                slots.put(slot, r.symbol().name());
+                maps.set(m, new LoadPlan.MapPlan(mp.name(), mp.spec(), mp.globalSection(), slots, mp.reuseFd()));
+                break;
+            }
+        }
+        for (String sec : elf.sections().keySet()) {
+            boolean data = sec.equals(".data") || sec.startsWith(".data.") || sec.equals(".bss") || sec.startsWith(".bss.")
+                    || sec.equals(".rodata") || sec.startsWith(".rodata.");
+            if (!data || elf.data(sec).length == 0) {
+                continue;
+            }
+            byte[] init = elf.data(sec).clone();
+            if (sec.equals(".rodata")) {
+                rodataEdits.forEach((off, bytes) -> System.arraycopy(bytes, 0, init, off, bytes.length));
+            }
+            List<Integer> ids = btf.idsNamed(sec);
+            int valueType = ids.isEmpty() ? 0 : ids.get(0);
+            maps.add(new LoadPlan.MapPlan(sec, GlobalData.spec(objectName, sec, init.length, valueType),
+                    Optional.of(sec.startsWith(".bss") ? new byte[0] : init), Map.of(), Optional.empty()));
+        }
+
+        // Externs: .kconfig variables get offsets in a .kconfig map; .ksyms are resolved at load.
+        List<LoadPlan.KconfigVar> kconfig = new ArrayList<>();
+        Map<String, Integer> kconfigOffset = new HashMap<>();
+        List<Ksyms.Extern> ksyms = new ArrayList<>();
+        java.util.Set<String> weak = new java.util.HashSet<>();
+        for (ElfFile.Symbol sy : elf.symbols()) {
+            if (sy.section().isEmpty() && sy.bind() == 2 /* STB_WEAK */) {
+                weak.add(sy.name());
+            }
+        }
+        int kconfigSize = 0;
+        for (int dsec : btf.idsNamed(".kconfig")) {
+            for (int i = 0; i < btf.vlen(dsec); i++) {
+                int var = btf.memberType(dsec, i);
+                String name = btf.name(var);
+                int t = btf.skipModsAndTypedefs(btf.ref(var));
+                int size = (int) btf.resolveSize(t);
+                KconfigExtern.Kind kind;
+                boolean signed = false;
+                if (btf.kind(t) == CoreTypes.ARRAY) {
+                    kind = KconfigExtern.Kind.STRING;
+                } else if (btf.isEnum(t)) {
+                    kind = KconfigExtern.Kind.TRISTATE;
+                } else if (btf.name(t).equals("_Bool") || btf.name(t).equals("bool")) {
+                    kind = KconfigExtern.Kind.BOOL;
+                } else if (btf.name(t).equals("char")) {
+                    kind = KconfigExtern.Kind.CHAR;
+                } else {
+                    kind = KconfigExtern.Kind.INT;
+                    signed = btf.intSigned(t);
+                }
+                int align = kind == KconfigExtern.Kind.STRING ? 1 : Math.min(size, 8);
+                kconfigSize = (kconfigSize + align - 1) / align * align;
+                kconfig.add(new LoadPlan.KconfigVar(new KconfigExtern(name, kind, size, signed, weak.contains(name)), kconfigSize));
+                kconfigOffset.put(name, kconfigSize);
+                kconfigSize += size;
+            }
+        }
+        if (!kconfig.isEmpty()) {
+            maps.add(new LoadPlan.MapPlan(".kconfig", GlobalData.spec(objectName, ".kconfig", kconfigSize, 0),
+                    Optional.of(new byte[kconfigSize]), Map.of(), Optional.empty()));
+        }
+        for (int dsec : btf.idsNamed(".ksyms")) {
+            for (int i = 0; i < btf.vlen(dsec); i++) {
+                int e = btf.memberType(dsec, i);
+                String name = btf.name(e);
+                Ksyms.Kind kind = btf.kind(e) == CoreTypes.FUNC ? Ksyms.Kind.FUNCTION
+                        : btf.kind(btf.skipModsAndTypedefs(btf.ref(e))) == CoreTypes.VOID ? Ksyms.Kind.UNTYPED
+                        : Ksyms.Kind.TYPED_VARIABLE;
+                ksyms.add(new Ksyms.Extern(name, kind, weak.contains(name)));
+            }
+        }
+        final int kconfigTotal = kconfigSize;
+
+        // Instruction references.
+        List<LoadPlan.Reference> refs = new ArrayList<>();
+        for (String sec : code.keySet()) {
+            List<Instruction> insns = code.get(sec);
+            Map<Integer, Instruction> bySlot = new HashMap<>();
+            int slot = 0;
+            for (Instruction in : insns) {
+                bySlot.put(slot, in);
+                slot += in.slots();
+            }
+            java.util.Set<Integer> relocated = new java.util.HashSet<>();
+            for (ElfFile.Reloc r : elf.relocations().getOrDefault(sec, List.of())) {
+                int at = (int) (r.offset() / 8);
+                relocated.add(at);
+                Instruction in = bySlot.get(at);
+                if (in == null || r.offset() % 8 != 0) {
+                    throw new ObjectFormatException(file + ": section " + sec + ": relocation at byte offset "
+                            + r.offset() + " is not at an instruction");
+                }
+                ElfFile.Symbol sym = r.symbol();
+                boolean call = in.opcode() == (Opcodes.JMP | Opcodes.CALL);
+                if (sym.section().isEmpty() && kconfigOffset.containsKey(sym.name())) {
+                    refs.add(new LoadPlan.MapValueRef(sec, at, ".kconfig", kconfigOffset.get(sym.name())));
+                } else if (sym.section().isEmpty()) {
+                    refs.add(new LoadPlan.KsymRef(sec, at, sym.name()));
+                } else if (sym.section().equals(".maps") || sym.section().equals(LEGACY_MAPS)) {
+                    refs.add(new LoadPlan.MapRef(sec, at, sym.name()));
+                } else if (code.containsKey(sym.section())) {
+                    if (call) {
+                        refs.add(new LoadPlan.CallRef(sec, at, sym.section(), (int) (sym.value() / 8 + in.imm() + 1)));
+                    } else {
+                        refs.add(new LoadPlan.FuncRef(sec, at, sym.section(), (int) ((sym.value() + in.imm()) / 8)));
+                    }
+                } else if (!sym.section().isEmpty()) {
+                    int off = (int) (sym.value() + (sym.type() == STT_SECTION ? in.imm() : in.imm()));
+                    refs.add(new LoadPlan.MapValueRef(sec, at, sym.section(), off));
+                }
+            }
+            // Calls inside one section need no relocation: the offset is already relative.
+            for (Map.Entry<Integer, Instruction> e : bySlot.entrySet()) {
+                Instruction in = e.getValue();
+                if (!relocated.contains(e.getKey()) && in.opcode() == (Opcodes.JMP | Opcodes.CALL)
+                        && in.src() == Opcodes.PSEUDO_CALL) {
+                    refs.add(new LoadPlan.CallRef(sec, e.getKey(), sec, e.getKey() + in.imm() + 1));
+                }
+            }
+        }
+
+        byte[] ext = elf.data(".BTF.ext");
+        Map<String, List<CoreRelocation>> core = rawBtf.length > 0 && ext != null
+                ? BtfExtInfo.coreRelocations(file, ext, btf) : Map.of();
+        List<Linker.Ext<ProgramBtf.FuncInfo>> funcInfos = new ArrayList<>();
+        List<Linker.Ext<ProgramBtf.LineInfo>> lineInfos = new ArrayList<>();
+        if (ext != null && rawBtf.length > 0) {
+            for (BtfExtInfo.Record r : BtfExtInfo.records(file, ext, btf, 0)) {
+                funcInfos.add(new Linker.Ext<>(r.section(), r.slot(), new ProgramBtf.FuncInfo(r.fields()[0])));
+            }
+            for (BtfExtInfo.Record r : BtfExtInfo.records(file, ext, btf, 1)) {
+                lineInfos.add(new Linker.Ext<>(r.section(), r.slot(),
+                        new ProgramBtf.LineInfo(r.fields()[0], r.fields()[1], r.fields()[2])));
+            }
+        }
+        ProgramBtf.Layout layout = new ProgramBtf.Layout() {
+            @Override
+            public OptionalInt sectionSize(String section) {
+                if (section.equals(".kconfig")) {
+                    return OptionalInt.of(kconfigTotal);
+                }
+                byte[] s = elf.data(section);
+                return s == null ? OptionalInt.empty() : OptionalInt.of(s.length);
+            }
+
+            @Override
+            public OptionalInt variableOffset(String section, String variable) {
+                if (section.equals(".kconfig")) {
+                    return OptionalInt.of(kconfigOffset.get(variable));
+                }
+                return elf.symbols().stream().filter(s -> s.name().equals(variable) && s.section().equals(section))
+                        .mapToInt(s -> (int) s.value()).findFirst();
+            }
+        };
+        return new LoadPlan(objectName, rawBtf, layout, maps, code, functions, refs, core, funcInfos, lineInfos,
+                programs, kconfig, ksyms);
+    }
+
+    /** A BTF blob with no types and only the empty string: header (24 bytes) plus one NUL. */
+    private static byte[] emptyBtf() {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(25).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) 0xeb9f).put((byte) 1).put((byte) 0).putInt(24).putInt(0).putInt(0).putInt(0).putInt(1);
+        return b.array();
+    }
+
+    /**
+     * The pre-BTF form: a section named "maps" of struct bpf_map_def records (type, key_size,
+     * value_size, max_entries, map_flags; u32 each), one per object symbol defined in it.
+     */
+    private static void legacyMaps(String file, ElfFile elf, List<LoadPlan.MapPlan> maps) {
+        byte[] data = elf.data(LEGACY_MAPS);
+        if (data == null) {
+            return;
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (ElfFile.Symbol sym : elf.symbols()) {
+            if (!sym.section().equals(LEGACY_MAPS) || sym.type() == STT_SECTION || sym.name().isEmpty()) {
+                continue;
+            }
+            if (sym.value() < 0 || sym.value() > data.length - LEGACY_MAP_DEF_SIZE) {
+                throw new ObjectFormatException(file + ": section maps: map " + sym.name() + " at byte offset "
+                        + sym.value() + " needs " + LEGACY_MAP_DEF_SIZE + " bytes of the " + data.length + "-byte section");
+            }
+            int at = (int) sym.value();
+            int rawType = b.getInt(at);
+            MapType type = MapType.of(rawType).orElseThrow(() -> new ObjectFormatException(file
+                    + ": section maps: map " + sym.name() + " at byte offset " + at + " has map type " + rawType
+                    + ", unknown to bpf4j"));
+            MapSpec spec = MapSpec.builder(type).name(sym.name()).keySize(b.getInt(at + 4)).valueSize(b.getInt(at + 8))
+                    .maxEntries(b.getInt(at + 12)).flags(b.getInt(at + 16)).build();
+            maps.add(new LoadPlan.MapPlan(sym.name(), spec, Optional.empty(), Map.of(), Optional.empty()));
+        }
+    }
+
+    /** A BTF map definition: __uint fields are pointers to arrays whose length is the value. */
+    private static MapSpec.Builder mapDef(String file, CoreTypes btf, int def, String name, Map<String, Integer> valuesOffset) {
+        Map<String, Integer> ints = new HashMap<>();
+        Map<String, Long> longs = new HashMap<>();
+        int keyType = 0;
+        int valueType = 0;
+        MapSpec inner = null;
+        for (int i = 0; i < btf.vlen(def); i++) {
+            String m = btf.memberName(def, i);
+            int t = btf.skipModsAndTypedefs(btf.memberType(def, i));
+            switch (m) {
+                case "key" -> keyType = btf.ref(t);
+                case "value" -> valueType = btf.ref(t);
+                case "values" -> {
+                    valuesOffset.put(name, btf.memberBitOffset(def, i) / 8);
+                    int elem = btf.skipModsAndTypedefs(btf.arrayElement(t));
+                    int target = btf.skipModsAndTypedefs(btf.ref(elem));
+                    if (btf.isComposite(target)) {
+                        inner = mapDef(file, btf, target, name + ".inner", new HashMap<>()).build();
+                    }
+                }
+                default -> {
+                    if (btf.kind(t) == CoreTypes.PTR) {
+                        int arr = btf.skipModsAndTypedefs(btf.ref(t));
+                        ints.put(m, btf.arrayLength(arr));
+                    } else if (btf.isEnum(t) && btf.vlen(t) == 1) {
+                        // libbpf's __ulong(name, value): an anonymous one-value enum carries 64 bits.
+                        longs.put(m, btf.enumValue(t, 0));
+                    }
+                }
+            }
+        }
+        int rawType = ints.getOrDefault("type", 0);
+        MapType type = MapType.of(rawType).orElseThrow(() -> new ObjectFormatException(file
+                + ": section .maps: map " + name + " has map type " + rawType + ", unknown to bpf4j"));
+        int keySize = keyType != 0 ? (int) btf.resolveSize(keyType) : ints.getOrDefault("key_size", 0);
+        int valueSize = valueType != 0 ? (int) btf.resolveSize(valueType) : ints.getOrDefault("value_size", 0);
+        if (type.isMapInMap() || type == MapType.PROG_ARRAY) {
+            valueSize = 4;
+        }
+        if (type == MapType.PERF_EVENT_ARRAY && ints.getOrDefault("max_entries", 0) == 0) {
+            ints.put("max_entries", io.bpf4j.internal.sys.Cpus.possibleCount());
+        }
+        if (keySize == 0 && (type == MapType.ARRAY || type == MapType.PERCPU_ARRAY || type == MapType.PROG_ARRAY
+                || type == MapType.PERF_EVENT_ARRAY || type.isMapInMap())) {
+            keySize = 4;
+        }
+        MapSpec.Builder b = MapSpec.builder(type).name(name).keySize(keySize).valueSize(valueSize)
+                .maxEntries(ints.getOrDefault("max_entries", 0)).flags(ints.getOrDefault("map_flags", 0))
+                .btfTypeIds(keyType, valueType);
+        if (ints.containsKey("numa_node")) {
+            b.numaNode(ints.get("numa_node"));
+        }
+        if (longs.containsKey("map_extra")) {
+            b.mapExtra(longs.get("map_extra"));
+        } else if (ints.containsKey("map_extra")) {
+            b.mapExtra(Integer.toUnsignedLong(ints.get("map_extra")));
+        }
+        if (ints.getOrDefault("pinning", 0) == 1) {
+            b.pinning(Pinning.BY_NAME);
+        }
+        if (inner != null) {
+            b.innerMap(inner);
+        }
+        return b;
+    }
+}

@@ -1,0 +1,196 @@
+package io.bpf4j.codec;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A codec for a Java record laid out like a C struct: each component is bound to a codec at an
+ * offset, declared in C order with explicit padding where the struct has it.
+ *
+ * <pre>{@code
+ * record Event(int pid, long ts, String comm) {}
+ * // struct event { u32 pid; u32 pad; u64 ts; char comm[16]; };
+ * Codec<Event> codec = RecordCodec.builder(MethodHandles.lookup(), Event.class)
+ *         .field("pid", Codecs.s32()).pad(4)
+ *         .field("ts", Codecs.s64())
+ *         .field("comm", Codecs.string(16))
+ *         .build();
+ * }</pre>
+ *
+ * <p>The {@link MethodHandles.Lookup} must see the record (pass {@code MethodHandles.lookup()} from
+ * the record's own code); a public record in an exported package also works with
+ * {@link #builder(Class)}.
+ *
+ * @param <R> the record type
+ */
+public final class RecordCodec<R extends Record> implements Codec<R> {
+    private final Class<R> type;
+    private final int size;
+    private final Field[] fields;
+    private final MethodHandle constructor;
+
+    private record Field(String name, Codec<Object> codec, long offset, MethodHandle accessor, int argIndex) {
+    }
+
+    private RecordCodec(Class<R> type, int size, Field[] fields, MethodHandle constructor) {
+        this.type = type;
+        this.size = size;
+        this.fields = fields;
+        this.constructor = constructor;
+    }
+
+    /** A builder for {@code type}, with public access only. */
+    public static <R extends Record> Builder<R> builder(Class<R> type) {
+        return new Builder<>(MethodHandles.publicLookup(), type);
+    }
+
+    /** A builder for {@code type} using the caller's access rights. */
+    public static <R extends Record> Builder<R> builder(MethodHandles.Lookup lookup, Class<R> type) {
+        return new Builder<>(lookup, type);
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    /** The record class this codec makes. */
+    public Class<R> type() {
+        return type;
+    }
+
+    @Override
+    public void encode(R value, MemorySegment out, long offset) {
+        Objects.requireNonNull(value, "value");
+        // Padding is zeroed so equal records give equal bytes (keys must compare equal in the kernel).
+        out.asSlice(offset, size).fill((byte) 0);
+        for (Field f : fields) {
+            Object v;
+            try {
+                v = (Object) f.accessor.invokeExact((Object) value);
+            } catch (Throwable t) {
+                throw new IllegalStateException("cannot read component " + f.name + " of " + type.getName(), t);
+            }
+            f.codec.encode(v, out, offset + f.offset);
+        }
+    }
+
+    @Override
+    public R decode(MemorySegment in, long offset) {
+        Object[] args = new Object[fields.length];
+        for (Field f : fields) {
+            args[f.argIndex] = f.codec.decode(in, offset + f.offset);
+        }
+        try {
+            return type.cast((Object) constructor.invokeExact(args));
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot construct " + type.getName(), t);
+        }
+    }
+
+    /** Builder of a {@link RecordCodec}: fields in C order, padding, and the struct's total size. */
+    public static final class Builder<R extends Record> {
+        private final MethodHandles.Lookup lookup;
+        private final Class<R> type;
+        private final Map<String, RecordComponent> components = new LinkedHashMap<>();
+        private final Map<String, Object[]> bound = new LinkedHashMap<>();
+        private long offset;
+        private long totalSize = -1;
+
+        private Builder(MethodHandles.Lookup lookup, Class<R> type) {
+            this.lookup = Objects.requireNonNull(lookup);
+            this.type = Objects.requireNonNull(type);
+            if (!type.isRecord()) {
+                throw new IllegalArgumentException(type.getName() + " is not a record");
+            }
+            for (RecordComponent c : type.getRecordComponents()) {
+                components.put(c.getName(), c);
+            }
+        }
+
+        /** The next field: record component {@code name}, encoded by {@code codec} at the current offset. */
+        public Builder<R> field(String name, Codec<?> codec) {
+            RecordComponent c = components.get(name);
+            if (c == null) {
+                throw new IllegalArgumentException(type.getSimpleName() + " has no component \"" + name
+                        + "\"; it has " + components.keySet());
+            }
+            if (bound.containsKey(name)) {
+                throw new IllegalArgumentException("component \"" + name + "\" is bound twice");
+            }
+            bound.put(name, new Object[] {codec, offset});
+            offset += codec.size();
+            return this;
+        }
+
+        /** {@code n} bytes of padding after the previous field. */
+        public Builder<R> pad(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("negative padding " + n);
+            }
+            offset += n;
+            return this;
+        }
+
+        /** Pads up to a multiple of {@code alignment} (as a C compiler does before an aligned field). */
+        public Builder<R> align(int alignment) {
+            if (Integer.bitCount(alignment) != 1) {
+                throw new IllegalArgumentException("alignment must be a power of two, got " + alignment);
+            }
+            offset = (offset + alignment - 1) & -alignment;
+            return this;
+        }
+
+        /** The struct's whole size (trailing padding); defaults to the end of the last field. */
+        public Builder<R> size(int bytes) {
+            totalSize = bytes;
+            return this;
+        }
+
+        /** The codec; every component must be bound. */
+        @SuppressWarnings("unchecked")
+        public RecordCodec<R> build() {
+            List<String> missing = new ArrayList<>(components.keySet());
+            missing.removeAll(bound.keySet());
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException(type.getSimpleName() + ": components without a field: " + missing);
+            }
+            long size = totalSize < 0 ? offset : totalSize;
+            if (size < offset) {
+                throw new IllegalArgumentException(type.getSimpleName() + ": size " + size
+                        + " is smaller than its fields (" + offset + " bytes)");
+            }
+            List<String> order = new ArrayList<>(components.keySet());
+            Field[] fields = new Field[bound.size()];
+            int i = 0;
+            try {
+                for (Map.Entry<String, Object[]> e : bound.entrySet()) {
+                    RecordComponent c = components.get(e.getKey());
+                    // Typed (Object)Object so that encode can use invokeExact, the fast call path.
+                    MethodHandle acc = lookup.unreflect(c.getAccessor())
+                            .asType(MethodType.methodType(Object.class, Object.class));
+                    fields[i++] = new Field(e.getKey(), (Codec<Object>) e.getValue()[0], (long) e.getValue()[1],
+                            acc, order.indexOf(e.getKey()));
+                }
+                Class<?>[] params = Arrays.stream(type.getRecordComponents()).map(RecordComponent::getType)
+                        .toArray(Class<?>[]::new);
+                MethodHandle ctor = lookup.findConstructor(type, MethodType.methodType(void.class, params))
+                        .asSpreader(Object[].class, params.length)
+                        .asType(MethodType.methodType(Object.class, Object[].class));
+                return new RecordCodec<>(type, Math.toIntExact(size), fields, ctor);
+            } catch (IllegalAccessException | NoSuchMethodException e) {
+                throw new IllegalArgumentException("cannot access record " + type.getName()
+                        + ": pass MethodHandles.lookup() from code that can see it", e);
+            }
+        }
+    }
+}

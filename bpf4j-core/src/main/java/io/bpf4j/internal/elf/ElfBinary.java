@@ -1,0 +1,434 @@
+package io.bpf4j.internal.elf;
+
+import io.bpf4j.ObjectFormatException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A user-space ELF64 little-endian file (executable, shared library or relocatable object) seen
+ * the way uprobes need it: symbols from {@code .symtab} and {@code .dynsym} by name, and the
+ * translation of a symbol's virtual address into the file offset the kernel's uprobe API wants.
+ *
+ * <p>Only the headers and the symbol and string tables are read; a 2 MB libc costs a few hundred
+ * kilobytes, not the whole file. Every offset and size the file declares is checked against the
+ * file's length before it is used, so a truncated or hostile file gives an
+ * {@link ObjectFormatException} naming the file and the byte offset.
+ *
+ * <pre>{@code
+ * ElfBinary libc = ElfBinary.open(Path.of("/lib/x86_64-linux-gnu/libc.so.6"));
+ * long offset = libc.fileOffsetOfSymbol("getpid").orElseThrow();
+ * }</pre>
+ */
+public final class ElfBinary {
+    public static final int ET_REL = 1;
+    public static final int ET_EXEC = 2;
+    public static final int ET_DYN = 3;
+    public static final int PT_LOAD = 1;
+    public static final int SHT_SYMTAB = 2;
+    public static final int SHT_DYNSYM = 11;
+    public static final int STT_OBJECT = 1;
+    public static final int STT_FUNC = 2;
+    /** Indirect functions (glibc's memcpy and friends): the symbol is the resolver, still probeable. */
+    public static final int STT_GNU_IFUNC = 10;
+    public static final int STB_LOCAL = 0;
+    public static final int STB_GLOBAL = 1;
+    public static final int STB_WEAK = 2;
+    private static final int SHN_UNDEF = 0;
+    private static final int SHN_LORESERVE = 0xff00;
+    private static final int SHN_XINDEX = 0xffff;
+    private static final int SYM_SIZE = 24;
+
+    /** One program header (segment). */
+    public record Segment(int type, int flags, long offset, long vaddr, long fileSize, long memSize) {
+        /** Whether {@code address} lies in the part of this segment backed by file bytes. */
+        public boolean coversInFile(long address) {
+            return address >= vaddr && address - vaddr < fileSize;
+        }
+    }
+
+    /**
+     * One defined symbol. {@code table} is ".symtab" or ".dynsym"; {@code sectionIndex} is the
+     * section it is defined in (or a reserved index such as SHN_ABS).
+     */
+    public record Symbol(String name, long value, long size, int type, int bind, int sectionIndex, String table) {
+    }
+
+    /** A symbol table's raw entries and its string table, kept for name lookups. */
+    private record SymbolTable(String name, byte[] entries, byte[] strings) {
+    }
+
+    /** A section header's fields that address translation and symbol reading need. */
+    private record SectionHeader(int type, long offset, long size, int link, long entrySize) {
+    }
+
+    private final String file;
+    private final int elfType;
+    private final int machine;
+    private final List<Segment> segments;
+    private final List<SectionHeader> sections;
+    private final List<SymbolTable> symbolTables;
+
+    private ElfBinary(String file, int elfType, int machine, List<Segment> segments, List<SectionHeader> sections,
+            List<SymbolTable> symbolTables) {
+        this.file = file;
+        this.elfType = elfType;
+        this.machine = machine;
+        this.segments = segments;
+        this.sections = sections;
+        this.symbolTables = symbolTables;
+    }
+
+    /**
+     * Reads the headers and symbol tables of the file at {@code path}.
+     *
+     * @throws ObjectFormatException when the file is not a well-formed ELF64 little-endian file,
+     *         or cannot be read
+     */
+    public static ElfBinary open(Path path) {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            return parse(new ChannelSource(path.toString(), ch, ch.size()));
+        } catch (IOException e) {
+            throw new ObjectFormatException(path + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads the headers and symbol tables from the bytes of a file.
+     *
+     * @param file a name for messages
+     */
+    public static ElfBinary read(String file, byte[] bytes) {
+        try {
+            return parse(new BytesSource(file, bytes));
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a byte array cannot fail", e);
+        }
+    }
+
+    /** The file name used in messages. */
+    public String file() {
+        return file;
+    }
+
+    /** e_type: {@link #ET_REL}, {@link #ET_EXEC}, {@link #ET_DYN} or another value. */
+    public int elfType() {
+        return elfType;
+    }
+
+    /** e_machine (62 for x86-64, 183 for AArch64, 247 for BPF). */
+    public int machine() {
+        return machine;
+    }
+
+    /** All program headers, in file order (empty for relocatable objects). */
+    public List<Segment> segments() {
+        return segments;
+    }
+
+    /**
+     * The defined symbol named {@code name}: from {@code .symtab} if the file has one, else
+     * {@code .dynsym}. A name without '@' also matches versioned names ({@code getpid@@GLIBC_2.2.5}).
+     * Among several, a global beats a weak beats a local one.
+     *
+     * @throws ObjectFormatException when the best candidates disagree on the address
+     */
+    public Optional<Symbol> symbol(String name) {
+        for (SymbolTable table : symbolTables) {
+            Optional<Symbol> found = best(table, name);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The file offset of function {@code name}'s first instruction — what a uprobe attaches to.
+     * Empty when the file defines no function (or ifunc) of that name.
+     */
+    public OptionalLong fileOffsetOfSymbol(String name) {
+        Optional<Symbol> sym = symbol(name);
+        if (sym.isEmpty() || !(sym.get().type() == STT_FUNC || sym.get().type() == STT_GNU_IFUNC)) {
+            return OptionalLong.empty();
+        }
+        Symbol s = sym.get();
+        if (elfType == ET_REL) {
+            // In relocatable objects a symbol's value is an offset inside its section.
+            if (s.sectionIndex() >= SHN_LORESERVE || s.sectionIndex() >= sections.size()) {
+                return OptionalLong.empty();
+            }
+            SectionHeader sec = sections.get(s.sectionIndex());
+            if (sec.offset() < 0 || s.value() < 0 || s.value() >= sec.size()) {
+                return OptionalLong.empty();
+            }
+            return OptionalLong.of(sec.offset() + s.value());
+        }
+        return fileOffsetOfAddress(s.value());
+    }
+
+    /** The file offset holding virtual address {@code address}, through the PT_LOAD segment that covers it. */
+    public OptionalLong fileOffsetOfAddress(long address) {
+        for (Segment seg : segments) {
+            if (seg.type() == PT_LOAD && seg.coversInFile(address)) {
+                return OptionalLong.of(address - seg.vaddr() + seg.offset());
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    @Override
+    public String toString() {
+        return "ElfBinary[" + file + ", type " + elfType + ", machine " + machine + ", " + segments.size()
+                + " segments, symbol tables " + symbolTables.stream().map(SymbolTable::name).toList() + "]";
+    }
+
+    private Optional<Symbol> best(SymbolTable table, String name) {
+        byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
+        boolean versioned = name.indexOf('@') >= 0;
+        ByteBuffer e = ByteBuffer.wrap(table.entries()).order(ByteOrder.LITTLE_ENDIAN);
+        List<Symbol> candidates = new ArrayList<>();
+        for (int at = SYM_SIZE; at + SYM_SIZE <= table.entries().length; at += SYM_SIZE) {
+            int shndx = e.getShort(at + 6) & 0xffff;
+            if (shndx == SHN_UNDEF) {
+                continue;
+            }
+            int nameOff = e.getInt(at);
+            if (!nameMatches(table, nameOff, wanted, versioned)) {
+                continue;
+            }
+            int info = table.entries()[at + 4] & 0xff;
+            candidates.add(new Symbol(string(table, nameOff), e.getLong(at + 8), e.getLong(at + 16), info & 0xf,
+                    info >>> 4, shndx, table.name()));
+        }
+        int bestRank = candidates.stream().mapToInt(ElfBinary::rank).max().orElse(-1);
+        List<Symbol> top = candidates.stream().filter(s -> rank(s) == bestRank).toList();
+        if (top.isEmpty()) {
+            return Optional.empty();
+        }
+        if (top.stream().mapToLong(Symbol::value).distinct().count() > 1) {
+            throw new ObjectFormatException(file + ": symbol " + name + " is defined " + top.size()
+                    + " times in " + table.name() + " at different addresses " + top.stream()
+                            .map(s -> "0x" + Long.toHexString(s.value())).toList());
+        }
+        return Optional.of(top.getFirst());
+    }
+
+    private static int rank(Symbol s) {
+        return switch (s.bind()) {
+            case STB_GLOBAL -> 2;
+            case STB_WEAK -> 1;
+            default -> 0;
+        };
+    }
+
+    /** Whether the string at {@code nameOff} is {@code wanted}, or {@code wanted@version} for an unversioned query. */
+    private static boolean nameMatches(SymbolTable table, int nameOff, byte[] wanted, boolean versioned) {
+        byte[] s = table.strings();
+        if (nameOff < 0 || nameOff >= s.length || s.length - nameOff < wanted.length) {
+            return false;
+        }
+        for (int i = 0; i < wanted.length; i++) {
+            if (s[nameOff + i] != wanted[i]) {
+                return false;
+            }
+        }
+        int end = nameOff + wanted.length;
+        if (end == s.length) {
+            return false; // not NUL-terminated inside the table: not a well-formed name
+        }
+        return s[end] == 0 || (!versioned && s[end] == '@');
+    }
+
+    private static String string(SymbolTable table, int nameOff) {
+        byte[] s = table.strings();
+        int end = nameOff;
+        while (end < s.length && s[end] != 0) {
+            end++;
+        }
+        return new String(s, nameOff, end - nameOff, StandardCharsets.UTF_8);
+    }
+
+    private static ElfBinary parse(Source src) throws IOException {
+        if (src.size() < 64) {
+            throw src.error("file of " + src.size() + " bytes is too short for an ELF64 header", 0);
+        }
+        ByteBuffer h = src.read(0, 64, "ELF header");
+        if (h.get(0) != 0x7f || h.get(1) != 'E' || h.get(2) != 'L' || h.get(3) != 'F') {
+            throw src.error("not an ELF file (no \\x7fELF magic)", 0);
+        }
+        if (h.get(4) != 2) {
+            throw src.error("32-bit ELF; bpf4j reads ELF64 files only", 4);
+        }
+        if (h.get(5) != 1) {
+            throw src.error("big-endian ELF; bpf4j reads little-endian files only", 5);
+        }
+        int type = h.getShort(0x10) & 0xffff;
+        int machine = h.getShort(0x12) & 0xffff;
+        long phoff = h.getLong(0x20);
+        long shoff = h.getLong(0x28);
+        int phentsize = h.getShort(0x36) & 0xffff;
+        int phnum = h.getShort(0x38) & 0xffff;
+        int shentsize = h.getShort(0x3a) & 0xffff;
+        int shnum = h.getShort(0x3c) & 0xffff;
+        int shstrndx = h.getShort(0x3e) & 0xffff;
+
+        List<Segment> segments = new ArrayList<>();
+        if (phnum > 0) {
+            if (phentsize < 56) {
+                throw src.error("program header size " + phentsize + " is smaller than ELF64's 56", 0x36);
+            }
+            ByteBuffer ph = src.read(phoff, (long) phnum * phentsize, "program headers");
+            for (int i = 0; i < phnum; i++) {
+                int at = i * phentsize;
+                segments.add(new Segment(ph.getInt(at), ph.getInt(at + 4), ph.getLong(at + 8), ph.getLong(at + 16),
+                        ph.getLong(at + 32), ph.getLong(at + 40)));
+            }
+        }
+
+        List<SectionHeader> sections = new ArrayList<>();
+        if (shoff != 0) {
+            if (shentsize < 64) {
+                throw src.error("section header size " + shentsize + " is smaller than ELF64's 64", 0x3a);
+            }
+            ByteBuffer first = src.read(shoff, 64, "section header 0");
+            if (shnum == 0) {
+                // More than 0xff00 sections: the real count lives in section 0's sh_size.
+                long real = first.getLong(0x20);
+                if (real <= 0 || real > src.size() / shentsize) {
+                    throw src.error("extended section count " + real + " cannot fit in the file", shoff + 0x20);
+                }
+                shnum = (int) real;
+            }
+            ByteBuffer sh = src.read(shoff, (long) shnum * shentsize, "section headers");
+            for (int i = 0; i < shnum; i++) {
+                int at = i * shentsize;
+                sections.add(new SectionHeader(sh.getInt(at + 4), sh.getLong(at + 0x18), sh.getLong(at + 0x20),
+                        sh.getInt(at + 0x28), sh.getLong(at + 0x38)));
+            }
+        }
+        // The section name table is not needed: symbol tables are found by type.
+        if (shstrndx == SHN_XINDEX && sections.isEmpty()) {
+            throw src.error("section name table index escapes to section 0, but the file has no sections", 0x3e);
+        }
+
+        List<SymbolTable> tables = new ArrayList<>();
+        for (int wantedType : new int[] {SHT_SYMTAB, SHT_DYNSYM}) {
+            for (int i = 0; i < sections.size(); i++) {
+                SectionHeader s = sections.get(i);
+                if (s.type() != wantedType) {
+                    continue;
+                }
+                String name = wantedType == SHT_SYMTAB ? ".symtab" : ".dynsym";
+                long headerAt = shoff + (long) i * shentsize;
+                if (s.entrySize() != SYM_SIZE) {
+                    throw src.error(name + " entry size " + s.entrySize() + " is not ELF64's " + SYM_SIZE, headerAt + 0x38);
+                }
+                if (s.link() <= 0 || s.link() >= sections.size()) {
+                    throw src.error(name + " links to string table " + Integer.toUnsignedString(s.link()) + " outside "
+                            + sections.size() + " sections", headerAt + 0x28);
+                }
+                SectionHeader str = sections.get(s.link());
+                byte[] entries = array(src.read(s.offset(), s.size(), "section " + name));
+                byte[] strings = array(src.read(str.offset(), str.size(), "string table of " + name));
+                tables.add(new SymbolTable(name, entries, strings));
+                break;
+            }
+        }
+        return new ElfBinary(src.file(), type, machine, List.copyOf(segments), List.copyOf(sections), List.copyOf(tables));
+    }
+
+    private static byte[] array(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    /** Bounds-checked reads from a file or a byte array. */
+    private abstract static class Source {
+        private final String file;
+
+        Source(String file) {
+            this.file = file;
+        }
+
+        String file() {
+            return file;
+        }
+
+        abstract long size();
+
+        /** {@code len} bytes at {@code off}, little-endian, after checking they lie inside the file. */
+        ByteBuffer read(long off, long len, String what) throws IOException {
+            if (off < 0 || len < 0 || off > size() || len > size() - off) {
+                throw error(what + " span bytes " + Long.toUnsignedString(off) + "+" + Long.toUnsignedString(len)
+                        + ", past the end of the " + size() + "-byte file", off);
+            }
+            if (len > Integer.MAX_VALUE - 8) {
+                throw error(what + " declare " + len + " bytes, more than bpf4j reads into memory", off);
+            }
+            return readChecked(off, (int) len).order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        abstract ByteBuffer readChecked(long off, int len) throws IOException;
+
+        ObjectFormatException error(String what, long offset) {
+            return new ObjectFormatException(file + ": " + what + " (at byte offset " + offset + ")");
+        }
+    }
+
+    private static final class BytesSource extends Source {
+        private final byte[] bytes;
+
+        BytesSource(String file, byte[] bytes) {
+            super(file);
+            this.bytes = bytes;
+        }
+
+        @Override
+        long size() {
+            return bytes.length;
+        }
+
+        @Override
+        ByteBuffer readChecked(long off, int len) {
+            return ByteBuffer.wrap(bytes, (int) off, len).slice();
+        }
+    }
+
+    private static final class ChannelSource extends Source {
+        private final FileChannel channel;
+        private final long size;
+
+        ChannelSource(String file, FileChannel channel, long size) {
+            super(file);
+            this.channel = channel;
+            this.size = size;
+        }
+
+        @Override
+        long size() {
+            return size;
+        }
+
+        @Override
+        ByteBuffer readChecked(long off, int len) throws IOException {
+            ByteBuffer b = ByteBuffer.allocate(len);
+            while (b.hasRemaining()) {
+                int n = channel.read(b, off + b.position());
+                if (n < 0) {
+                    throw error("file ended while reading " + len + " bytes", off + b.position());
+                }
+            }
+            return b.flip();
+        }
+    }
+}

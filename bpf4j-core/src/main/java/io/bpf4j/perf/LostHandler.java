@@ -1,0 +1,8 @@
+package io.bpf4j.perf;
+
+/** Told how many records a CPU's ring dropped because the reader was too slow (PERF_RECORD_LOST). */
+@FunctionalInterface
+public interface LostHandler {
+    /** {@code count} records were lost on {@code cpu}. */
+    void lost(int cpu, long count);
+}

@@ -1,0 +1,271 @@
+package io.bpf4j.ringbuf;
+
+import io.bpf4j.BpfMap;
+import io.bpf4j.MapType;
+import io.bpf4j.codec.Codec;
+import io.bpf4j.internal.sys.Epoll;
+import io.bpf4j.internal.sys.Fd;
+import io.bpf4j.internal.sys.Mmap;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * The consumer side of a BPF ring buffer (BPF_MAP_TYPE_RINGBUF): the consumer position page
+ * mapped read-write, the producer page and data mapped read-only (the data twice, so a record that
+ * wraps the end reads as one piece), and epoll to sleep until the kernel has records.
+ *
+ * <p>Records are read in order; discarded records are skipped; a record still being written (the
+ * busy bit) ends the drain until the next poll. The producer position is read with acquire and
+ * the consumer position written with release semantics, as libbpf does. One thread consumes at a
+ * time; {@link #close()} from another thread wakes a blocked {@link #poll} and returns cleanly.
+ *
+ * <pre>{@code
+ * try (RingBuffer rb = RingBuffer.open(obj.map("events"))) {
+ *     while (running) {
+ *         rb.poll(Duration.ofMillis(100), rec -> System.out.println(rec.get(JAVA_INT, 0)));
+ *     }
+ * }
+ * }</pre>
+ */
+public final class RingBuffer implements AutoCloseable {
+    private static final int BUSY = 1 << 31;
+    private static final int DISCARD = 1 << 30;
+    private static final int HEADER = 8;
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+    private final Fd fd;
+    private final String name;
+    private final MemorySegment consumer;
+    private final MemorySegment producer;
+    private final MemorySegment data;
+    private final long mask;
+    private final Epoll epoll;
+    private final ReentrantLock consuming = new ReentrantLock();
+    private volatile boolean closed;
+    private boolean released;
+    private long processed;
+
+    private RingBuffer(Fd fd, String name, long size) {
+        this.fd = fd;
+        this.name = name;
+        long page = Mmap.pageSize();
+        MemorySegment cons = null;
+        MemorySegment prod = null;
+        Epoll ep = null;
+        try {
+            cons = Mmap.map(fd, page, Mmap.PROT_READ | Mmap.PROT_WRITE, 0);
+            prod = Mmap.map(fd, page + 2 * size, Mmap.PROT_READ, page);
+            ep = new Epoll(1);
+            ep.add(fd, 0);
+        } catch (RuntimeException e) {
+            if (ep != null) {
+                ep.close();
+            }
+            if (prod != null) {
+                Mmap.unmap(prod);
+            }
+            if (cons != null) {
+                Mmap.unmap(cons);
+            }
+            fd.close();
+            throw e;
+        }
+        this.consumer = cons;
+        this.producer = prod;
+        this.data = prod.asSlice(page);
+        this.mask = size - 1;
+        this.epoll = ep;
+    }
+
+    /**
+     * A reader of {@code map}, which must be a RINGBUF map. The reader holds its own reference
+     * to the map (a dup of its fd), so closing either one first is fine.
+     */
+    public static RingBuffer open(BpfMap map) {
+        if (map.type() != MapType.RINGBUF) {
+            throw new IllegalArgumentException("map \"" + map.name() + "\" is " + map.type() + ", not a RINGBUF");
+        }
+        Fd own = Fd.dupOf(map.fd(), "ring buffer \"" + map.name() + "\"");
+        return new RingBuffer(own, map.name(), map.maxEntries());
+    }
+
+    /**
+     * Hands every record available now to {@code handler}; returns how many. A handler that
+     * throws stops the drain after advancing past its record (it is not delivered again).
+     */
+    public int consume(RecordHandler handler) {
+        consuming.lock();
+        try {
+            if (closed) {
+                return 0;
+            }
+            return drain(handler);
+        } finally {
+            consuming.unlock();
+            releaseIfClosed();
+        }
+    }
+
+    /**
+     * Waits up to {@code timeout} for records, then consumes them; returns how many (0 on
+     * timeout or when the buffer was closed meanwhile).
+     */
+    public int poll(Duration timeout, RecordHandler handler) {
+        consuming.lock();
+        try {
+            if (closed) {
+                return 0;
+            }
+            int n = drain(handler);
+            if (n > 0) {
+                return n;
+            }
+            int ready = epoll.await((int) Math.min(Integer.MAX_VALUE, Math.max(-1, timeout.toMillis())));
+            for (int i = 0; i < ready; i++) {
+                if (epoll.data(i) == Epoll.WAKE) {
+                    epoll.clearWakeUp();
+                }
+            }
+            return closed ? 0 : drain(handler);
+        } finally {
+            consuming.unlock();
+            releaseIfClosed();
+        }
+    }
+
+    /** {@link #poll(Duration, RecordHandler)} decoding each record with a codec. */
+    public <T> int poll(Duration timeout, Codec<T> codec, Consumer<? super T> sink) {
+        return poll(timeout, rec -> sink.accept(codec.decode(rec, 0)));
+    }
+
+    private int drain(RecordHandler handler) {
+        long cons = (long) LONG.getAcquire(consumer, 0L);
+        int n = 0;
+        try {
+            for (;;) {
+                long prod = (long) LONG.getAcquire(producer, 0L);
+                if (cons >= prod) {
+                    return n;
+                }
+                // Everything up to this producer position is published: walk it without re-reading
+                // the producer page, and hand the space back once per walk (libbpf does it per record;
+                // a later release only frees the space a little later).
+                while (cons < prod) {
+                    long at = cons & mask;
+                    int header = (int) INT.getAcquire(data, at);
+                    if ((header & BUSY) != 0) {
+                        return n;
+                    }
+                    int len = header & ~(BUSY | DISCARD);
+                    long next = cons + ((len + HEADER + 7) & ~7L);
+                    cons = next;
+                    if ((header & DISCARD) == 0) {
+                        processed++;
+                        n++;
+                        handler.accept(data.asSlice(at + HEADER, len));
+                    }
+                }
+                LONG.setRelease(consumer, 0L, cons);
+            }
+        } finally {
+            LONG.setRelease(consumer, 0L, cons);
+        }
+    }
+
+    /**
+     * Runs {@code handler} on a dedicated platform thread for every record until the returned
+     * subscription (or this buffer) is closed. A handler that throws does not stop the
+     * subscription: the exception goes to {@code onError} and reading goes on with the next record.
+     */
+    public Subscription subscribe(RecordHandler handler, java.util.function.Consumer<Throwable> onError) {
+        return new Subscription(this, handler, onError);
+    }
+
+    /**
+     * The records as an ordered, blocking stream of decoded values; it ends when this buffer is
+     * closed. Each element is decoded during its callback, so the stream holds no ring memory.
+     */
+    public <T> java.util.stream.Stream<T> stream(Codec<T> codec) {
+        java.util.ArrayDeque<T> ready = new java.util.ArrayDeque<>();
+        java.util.Spliterator<T> sp = new java.util.Spliterators.AbstractSpliterator<T>(Long.MAX_VALUE,
+                java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL) {
+            @Override
+            public boolean tryAdvance(Consumer<? super T> action) {
+                while (ready.isEmpty()) {
+                    if (closed) {
+                        return false;
+                    }
+                    poll(Duration.ofMillis(100), codec, ready::add);
+                }
+                action.accept(ready.poll());
+                return true;
+            }
+        };
+        return java.util.stream.StreamSupport.stream(sp, false);
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** The ring's fd, for a {@link RingBufferPoller} watching several buffers. */
+    Fd fd() {
+        return fd;
+    }
+
+    /** Records handed to handlers so far. */
+    public long processed() {
+        return processed;
+    }
+
+    /** Bytes written by the producer and not consumed yet. */
+    public long pending() {
+        return (long) LONG.getAcquire(producer, 0L) - (long) LONG.getAcquire(consumer, 0L);
+    }
+
+    /** The map's name. */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Stops the reader: a blocked {@link #poll} returns 0, then the mappings and fds are released.
+     * Idempotent; safe from any thread.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            epoll.wakeUp();
+        } catch (IllegalStateException alreadyReleased) {
+            // the consuming thread finished and released everything first
+        }
+        releaseIfClosed();
+    }
+
+    private void releaseIfClosed() {
+        if (!closed || !consuming.tryLock()) {
+            return; // the consuming thread releases on its way out
+        }
+        try {
+            if (!released) {
+                released = true;
+                epoll.close();
+                Mmap.unmap(producer);
+                Mmap.unmap(consumer);
+                fd.close();
+            }
+        } finally {
+            consuming.unlock();
+        }
+    }
+}

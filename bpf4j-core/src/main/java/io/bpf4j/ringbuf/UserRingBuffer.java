@@ -1,0 +1,140 @@
+package io.bpf4j.ringbuf;
+
+import io.bpf4j.BpfMap;
+import io.bpf4j.MapType;
+import io.bpf4j.internal.sys.Fd;
+import io.bpf4j.internal.sys.Mmap;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.Optional;
+
+/**
+ * The producer side of a user ring buffer (BPF_MAP_TYPE_USER_RINGBUF): Java writes records that a
+ * BPF program drains with {@code bpf_user_ringbuf_drain}. The consumer position is mapped
+ * read-only, the producer position and data read-write (data twice, for records that wrap).
+ * A record is reserved (marked busy), filled in place, then submitted or discarded; the kernel
+ * sees it only after submit. One producer at a time: the methods are synchronized.
+ *
+ * <pre>{@code
+ * try (UserRingBuffer urb = UserRingBuffer.open(obj.map("requests"))) {
+ *     urb.write(Codecs.s64().toBytes(42L));
+ * }
+ * }</pre>
+ */
+public final class UserRingBuffer implements AutoCloseable {
+    private static final int BUSY = 1 << 31;
+    private static final int DISCARD = 1 << 30;
+    private static final int HEADER = 8;
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+    private final Fd fd;
+    private final String name;
+    private final MemorySegment consumer;
+    private final MemorySegment producer;
+    private final MemorySegment data;
+    private final long size;
+    private boolean closed;
+
+    private UserRingBuffer(Fd fd, String name, long size) {
+        this.fd = fd;
+        this.name = name;
+        this.size = size;
+        long page = Mmap.pageSize();
+        MemorySegment cons = null;
+        try {
+            cons = Mmap.map(fd, page, Mmap.PROT_READ, 0);
+            this.producer = Mmap.map(fd, page + 2 * size, Mmap.PROT_READ | Mmap.PROT_WRITE, page);
+        } catch (RuntimeException e) {
+            if (cons != null) {
+                Mmap.unmap(cons);
+            }
+            fd.close();
+            throw e;
+        }
+        this.consumer = cons;
+        this.data = producer.asSlice(page);
+    }
+
+    /** A producer for {@code map}, a USER_RINGBUF map (the producer holds its own reference to it). */
+    public static UserRingBuffer open(BpfMap map) {
+        if (map.type() != MapType.USER_RINGBUF) {
+            throw new IllegalArgumentException("map \"" + map.name() + "\" is " + map.type() + ", not a USER_RINGBUF");
+        }
+        return new UserRingBuffer(Fd.dupOf(map.fd(), "user ring buffer \"" + map.name() + "\""), map.name(),
+                map.maxEntries());
+    }
+
+    /**
+     * Reserves room for a record of {@code length} bytes; empty when the ring has no room now
+     * (the BPF side has not drained enough).
+     *
+     * @throws IllegalArgumentException when a record of that size can never fit
+     */
+    public synchronized Optional<MemorySegment> reserve(int length) {
+        if (closed) {
+            throw new IllegalStateException("user ring buffer \"" + name + "\" is closed");
+        }
+        long total = (length + HEADER + 7) & ~7L;
+        if (length <= 0 || total > size) {
+            throw new IllegalArgumentException("a record of " + length + " bytes does not fit user ring buffer \""
+                    + name + "\" of " + size + " bytes");
+        }
+        long cons = (long) LONG.getAcquire(consumer, 0L);
+        long prod = (long) LONG.get(producer, 0L);
+        if (size - (prod - cons) < total) {
+            return Optional.empty();
+        }
+        long at = prod & (size - 1);
+        INT.set(data, at + 4, 0);
+        INT.set(data, at, length | BUSY);
+        LONG.setRelease(producer, 0L, prod + total);
+        return Optional.of(data.asSlice(at + HEADER, length));
+    }
+
+    /** Makes a reserved record visible to the BPF side. */
+    public synchronized void submit(MemorySegment record) {
+        finish(record, 0);
+    }
+
+    /** Gives a reserved record back: the BPF side skips it. */
+    public synchronized void discard(MemorySegment record) {
+        finish(record, DISCARD);
+    }
+
+    private void finish(MemorySegment record, int flag) {
+        long at = record.address() - HEADER - data.address();
+        if (at < 0 || at >= 2 * size) {
+            throw new IllegalArgumentException("the segment was not reserved from user ring buffer \"" + name + "\"");
+        }
+        int header = (int) INT.get(data, at);
+        if ((header & BUSY) == 0) {
+            throw new IllegalStateException("record already submitted or discarded");
+        }
+        INT.setRelease(data, at, (header & ~BUSY) | flag);
+    }
+
+    /** Reserves, copies and submits {@code bytes}; false when the ring has no room now. */
+    public boolean write(byte[] bytes) {
+        Optional<MemorySegment> r = reserve(bytes.length);
+        if (r.isEmpty()) {
+            return false;
+        }
+        MemorySegment.copy(bytes, 0, r.get(), ValueLayout.JAVA_BYTE, 0, bytes.length);
+        submit(r.get());
+        return true;
+    }
+
+    /** Unmaps the rings and closes the producer's fd. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Mmap.unmap(producer);
+        Mmap.unmap(consumer);
+        fd.close();
+    }
+}

@@ -1,0 +1,48 @@
+// Emits 48-byte records into a ring buffer on every run: a repeatable generator for the ring
+// buffer tests (BPF_PROG_TEST_RUN with repeat N gives N records).
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+struct event {
+    __u64 seq;
+    __u32 kind;
+    __u8 payload[36];
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_RINGBUF);
+    __uint(max_entries, 16384);
+} events SEC(".maps");
+
+__u64 next_seq = 0;
+
+SEC("xdp")
+int emit(struct xdp_md *ctx)
+{
+    struct event e = {};
+    e.seq = __sync_fetch_and_add(&next_seq, 1);
+    e.kind = 1;
+    for (int i = 0; i < 36; i++)
+        e.payload[i] = (__u8)(e.seq + i);
+    bpf_ringbuf_output(&events, &e, sizeof(e), 0);
+    return XDP_PASS;
+}
+
+/* Every other record is reserved and then discarded: the reader must skip those. */
+SEC("xdp")
+int emit_some_discarded(struct xdp_md *ctx)
+{
+    __u64 seq = __sync_fetch_and_add(&next_seq, 1);
+    struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+    if (!e)
+        return XDP_PASS;
+    e->seq = seq;
+    e->kind = 2;
+    if (seq & 1)
+        bpf_ringbuf_discard(e, 0);
+    else
+        bpf_ringbuf_submit(e, 0);
+    return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,60 @@
+package io.bpf4j.codec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.lang.invoke.MethodHandles;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Codecs round-trip values in the host's byte order and refuse what does not fit. */
+class CodecsTest {
+    record Event(int pid, long ts, String comm) {
+    }
+
+    @Test
+    void scalarsRoundTripLittleEndian() {
+        assertArrayEquals(new byte[] {1, 0, 0, 0}, Codecs.s32().toBytes(1));
+        assertEquals(-2, Codecs.s32().fromBytes(new byte[] {-2, -1, -1, -1}));
+        assertEquals(0xffff_fffeL, Codecs.u32().fromBytes(new byte[] {-2, -1, -1, -1}));
+        assertEquals(255, Codecs.u8().fromBytes(new byte[] {-1}));
+        assertEquals(65535, Codecs.u16().fromBytes(new byte[] {-1, -1}));
+        assertEquals(-1L, Codecs.u64().fromBytes(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1}));
+        assertEquals(1.5f, Codecs.f32().fromBytes(Codecs.f32().toBytes(1.5f)));
+        assertEquals(2.25, Codecs.f64().fromBytes(Codecs.f64().toBytes(2.25)));
+        assertThrows(IllegalArgumentException.class, () -> Codecs.u8().toBytes(256));
+        assertThrows(IllegalArgumentException.class, () -> Codecs.u32().toBytes(-1L));
+        assertThrows(IllegalArgumentException.class, () -> Codecs.s32().fromBytes(new byte[3]));
+    }
+
+    @Test
+    void stringsAreNulTerminatedAndBounded() {
+        Codec<String> s = Codecs.string(8);
+        assertArrayEquals(new byte[] {'b', 'a', 's', 'h', 0, 0, 0, 0}, s.toBytes("bash"));
+        assertEquals("bash", s.fromBytes(new byte[] {'b', 'a', 's', 'h', 0, 'x', 'y', 'z'}));
+        assertEquals("12345678", Codecs.string(9).fromBytes("12345678\0".getBytes()));
+        assertThrows(IllegalArgumentException.class, () -> s.toBytes("12345678"));
+        assertThrows(IllegalArgumentException.class, () -> Codecs.bytes(4).toBytes(new byte[3]));
+        assertEquals(List.of(1, 2, 3), Codecs.array(Codecs.s32(), 3).fromBytes(Codecs.array(Codecs.s32(), 3).toBytes(List.of(1, 2, 3))));
+    }
+
+    @Test
+    void recordsFollowTheDeclaredLayout() {
+        RecordCodec<Event> c = RecordCodec.builder(MethodHandles.lookup(), Event.class)
+                .field("pid", Codecs.s32()).align(8)
+                .field("ts", Codecs.s64())
+                .field("comm", Codecs.string(16))
+                .build();
+        assertEquals(32, c.size());
+        Event e = new Event(42, 1234567890123L, "java");
+        byte[] b = c.toBytes(e);
+        assertEquals(42, Codecs.s32().fromBytes(b));
+        assertEquals(0, b[4], "padding is zeroed");
+        assertEquals(e, c.fromBytes(b));
+        assertThrows(IllegalArgumentException.class,
+                () -> RecordCodec.builder(MethodHandles.lookup(), Event.class).field("pid", Codecs.s32()).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> RecordCodec.builder(MethodHandles.lookup(), Event.class).field("nope", Codecs.s32()));
+    }
+}

@@ -1,0 +1,92 @@
+package io.bpf4j.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bpf4j.BpfObject;
+import io.bpf4j.ObjectSpec;
+import io.bpf4j.TypedMap;
+import io.bpf4j.codec.Codecs;
+import io.bpf4j.testing.FdLeakCheck;
+import io.bpf4j.testing.Kernel;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** attachAll() by section names, link info, program replacement, pins; the object closes its links. */
+class AutoAttachTest {
+    private static final int PID = (int) ProcessHandle.current().pid();
+
+    @BeforeAll
+    static void root() {
+        Kernel.assumeRoot();
+    }
+
+    private static void exec() throws Exception {
+        assertEquals(0, new ProcessBuilder("/bin/true").start().waitFor());
+    }
+
+    private static void getpid() throws Throwable {
+        var h = Linker.nativeLinker().downcallHandle(Linker.nativeLinker().defaultLookup().find("getpid").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        int unused = (int) h.invokeExact();
+    }
+
+    @Test
+    void everyKindAttachesFromItsSection() throws Throwable {
+        ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("link_auto")).withConstant("target_tgid", PID)
+                .withAutoload("auto_tp_other", false);
+        long linksBefore = FdLeakCheck.kernelObjectFds().values().stream().filter(t -> t.contains("bpf_link")).count();
+        try (BpfObject obj = spec.load()) {
+            List<Link> links = obj.attachAll();
+            assertEquals(4, links.size(), links.toString());
+            exec();
+            getpid();
+            TypedMap<Integer, Long> hits = TypedMap.of(obj.map("hits"), Codecs.s32(), Codecs.s64());
+            assertTrue(hits.get(0).orElseThrow() >= 1, "tracepoint");
+            assertTrue(hits.get(1).orElseThrow() >= 1, "raw tracepoint");
+            assertTrue(hits.get(2).orElseThrow() >= 1, "tp_btf sched_process_exec");
+            assertTrue(hits.get(3).orElseThrow() >= 1, "uprobe libc.so.6:getpid");
+            LinkInfo info = links.get(0).info();
+            assertEquals(obj.program("auto_tp").info().id(), info.programId());
+            assertTrue(info.id() > 0);
+        }
+        long linksAfter = FdLeakCheck.kernelObjectFds().values().stream().filter(t -> t.contains("bpf_link")).count();
+        assertEquals(linksBefore, linksAfter, "closing the object closed its links");
+    }
+
+    @Test
+    void perfEventLinksCannotSwapProgramsButPinsOutliveTheObject() throws Exception {
+        Path pin = Kernel.bpffs().resolve("bpf4j_link_pin_" + PID);
+        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_auto")).load();
+             Link link = Tracepoint.attach(obj.program("auto_tp"), "syscalls/sys_enter_execve")) {
+            TypedMap<Integer, Long> hits = TypedMap.of(obj.map("hits"), Codecs.s32(), Codecs.s64());
+            // The kernel replaces programs of XDP, TCX, cgroup, iterator and netns links only
+            // (NetworkLinksTest swaps an XDP program); a perf event link says so.
+            io.bpf4j.NotSupportedException e = assertThrows(io.bpf4j.NotSupportedException.class,
+                    () -> link.update(obj.program("auto_tp_other")));
+            assertTrue(e.getMessage().contains("EINVAL"), e.getMessage());
+            exec();
+            assertTrue(hits.get(0).orElseThrow() >= 1, "the original program still runs");
+            link.pin(pin);
+            try (Link again = Link.fromPin(pin)) {
+                assertEquals(link.info().id(), again.info().id());
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(pin);
+        }
+    }
+
+    @Test
+    void programsWithoutATargetAreNamed() {
+        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_net")).load()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, obj::attachAll);
+            assertTrue(e.getMessage().contains("xdp_count") && e.getMessage().contains("SEC(\"xdp\")"), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.bpf4j.ringbuf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bpf4j.BpfMap;
+import io.bpf4j.BpfObject;
+import io.bpf4j.MapSpec;
+import io.bpf4j.MapType;
+import io.bpf4j.ObjectSpec;
+import io.bpf4j.TestRunOptions;
+import io.bpf4j.codec.Codecs;
+import io.bpf4j.testing.Kernel;
+import java.lang.foreign.ValueLayout;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Ring buffer reading with records made by a real BPF program (XDP run through BPF_PROG_TEST_RUN). */
+class RingBufferTest {
+    @BeforeAll
+    static void root() {
+        Kernel.assumeRoot();
+    }
+
+    private static void run(BpfObject obj, String program, int times) {
+        obj.program(program).testRun(TestRunOptions.data(new byte[64]).withRepeat(times));
+    }
+
+    @Test
+    void everyRecordOnceInOrderAcrossWrapAround() {
+        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
+             RingBuffer rb = RingBuffer.open(obj.map("events"))) {
+            List<Long> seqs = new ArrayList<>();
+            // 16 KiB ring, 56 bytes a record: 8 rounds of 200 go round the ring several times.
+            for (int round = 0; round < 8; round++) {
+                run(obj, "emit", 200);
+                int n = rb.consume(rec -> {
+                    assertEquals(48, rec.byteSize());
+                    long seq = rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                    assertEquals(1, rec.get(ValueLayout.JAVA_INT_UNALIGNED, 8));
+                    assertEquals((byte) (seq + 35), rec.get(ValueLayout.JAVA_BYTE, 12 + 35));
+                    seqs.add(seq);
+                });
+                assertEquals(200, n);
+            }
+            assertEquals(1600, seqs.size());
+            for (int i = 0; i < seqs.size(); i++) {
+                assertEquals(i, seqs.get(i));
+            }
+            assertEquals(1600, rb.processed());
+            assertEquals(0, rb.pending());
+        }
+    }
+
+    @Test
+    void discardedRecordsAreSkipped() {
+        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
+             RingBuffer rb = RingBuffer.open(obj.map("events"))) {
+            run(obj, "emit_some_discarded", 10);
+            List<Long> seqs = new ArrayList<>();
+            rb.poll(Duration.ofSeconds(1), Codecs.s64(), seqs::add);
+            assertEquals(List.of(0L, 2L, 4L, 6L, 8L), seqs);
+        }
+    }
+
+    @Test
+    void aThrowingHandlerDoesNotLoseOrRepeatRecords() {
+        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
+             RingBuffer rb = RingBuffer.open(obj.map("events"))) {
+            run(obj, "emit", 3);
+            List<Long> seen = new ArrayList<>();
+            assertThrows(IllegalStateException.class, () -> rb.consume(rec -> {
+                seen.add(rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0));
+                throw new IllegalStateException("handler failed");
+            }));
+            rb.consume(rec -> seen.add(rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0)));
+            assertEquals(List.of(0L, 1L, 2L), seen);
+        }
+    }
+
+    @Test
+    void closeWakesABlockedPoll() throws Exception {
+        try (BpfMap map = BpfMap.create(MapSpec.builder(MapType.RINGBUF).name("idle").maxEntries(4096).build())) {
+            RingBuffer rb = RingBuffer.open(map);
+            CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> rb.poll(Duration.ofSeconds(30), r -> { }));
+            Thread.sleep(200);
+            assertFalse(polled.isDone(), "the poll waits for records");
+            rb.close();
+            assertEquals(0, polled.get(5, TimeUnit.SECONDS));
+            rb.close();
+            assertEquals(0, rb.poll(Duration.ofMillis(1), r -> { }));
+        }
+    }
+
+    @Test
+    void onlyRingBufMaps() {
+        try (BpfMap map = BpfMap.create(MapSpec.builder(MapType.ARRAY).name("arr").keySize(4).valueSize(4).maxEntries(1).build())) {
+            assertThrows(IllegalArgumentException.class, () -> RingBuffer.open(map));
+        }
+    }
+}
