@@ -252,18 +252,27 @@ public final class BpfMap implements AutoCloseable {
      * @return false when the key is not in the map ({@code value} is then untouched)
      */
     public boolean lookup(MemorySegment key, MemorySegment value) {
-        return readElem(BpfCmd.MAP_LOOKUP_ELEM, key, value);
+        return readElem(BpfCmd.MAP_LOOKUP_ELEM, key, value, 0);
+    }
+
+    /**
+     * {@link #lookup(MemorySegment, MemorySegment)} under the value's {@code bpf_spin_lock}
+     * (BPF_F_LOCK): the copy is consistent with programs that update the value under that lock.
+     * The map's value must hold a spin lock described by BTF, else the kernel answers EINVAL.
+     */
+    public boolean lookupLocked(MemorySegment key, MemorySegment value) {
+        return readElem(BpfCmd.MAP_LOOKUP_ELEM, key, value, UpdateFlag.LOCK.value());
     }
 
     /** Lookup or lookup-and-delete of {@code key} into {@code value}; false on ENOENT. */
-    private boolean readElem(BpfCmd cmd, MemorySegment key, MemorySegment value) {
+    private boolean readElem(BpfCmd cmd, MemorySegment key, MemorySegment value, long flags) {
         checkKey(key);
         checkValue(value);
         int raw = fd.acquire();
         try {
             Scratch s = Scratch.get();
             MemorySegment v = value.isNative() ? value : s.value(valueBufferSize);
-            MemorySegment attr = elemAttr(s, raw, nativeKey(s, key), v.address(), 0);
+            MemorySegment attr = elemAttr(s, raw, nativeKey(s, key), v.address(), flags);
             long r = cmd == BpfCmd.MAP_LOOKUP_ELEM ? elemCall(cmd, attr) : Bpf.call(cmd, attr, Attr.MapElem.SIZE);
             if (r == -Errno.ENOENT.number()) {
                 return false;
@@ -402,7 +411,7 @@ public final class BpfMap implements AutoCloseable {
      * @return false when the key was not in the map (or the queue/stack was empty)
      */
     public boolean lookupAndDelete(MemorySegment key, MemorySegment value) {
-        return readElem(BpfCmd.MAP_LOOKUP_AND_DELETE_ELEM, key, value);
+        return readElem(BpfCmd.MAP_LOOKUP_AND_DELETE_ELEM, key, value, 0);
     }
 
     /** {@link #lookupAndDelete(MemorySegment, MemorySegment)} for arrays; empty when the key was missing. */

@@ -193,6 +193,10 @@ class MapOperationsTest {
             value[4] = 43;
             map.update(BpfMap.intKey(7), value, UpdateFlag.LOCK);
             assertEquals(43, map.lookup(BpfMap.intKey(7)).orElseThrow()[4]);
+            MemorySegment out = MemorySegment.ofArray(new byte[8]);
+            assertTrue(map.lookupLocked(MemorySegment.ofArray(BpfMap.intKey(7)), out));
+            assertEquals(43, out.get(ValueLayout.JAVA_BYTE, 4));
+            assertThrows(BpfException.class, () -> plain.lookupLocked(MemorySegment.ofArray(new byte[4]), MemorySegment.ofArray(new byte[8])));
             // Without a bpf_spin_lock in the value the kernel refuses BPF_F_LOCK.
             BpfException e = assertThrows(BpfException.class, () -> plain.update(BpfMap.intKey(1), new byte[8], UpdateFlag.LOCK));
             assertEquals(Optional.of(Errno.EINVAL), e.errno());
@@ -420,20 +424,29 @@ class MapOperationsTest {
         try (BpfMap raw = hash("alloc", 16); Arena arena = Arena.ofConfined()) {
             MemorySegment k = arena.allocate(4);
             MemorySegment v = arena.allocate(8);
+            MemorySegment next = arena.allocate(4);
             raw.update(k, v, UpdateFlag.ANY);
             for (int i = 0; i < 300_000; i++) { // warm up until C2 compiles the path (escape analysis)
-                raw.lookup(k, v);
-                raw.update(k, v, UpdateFlag.ANY);
+                elementOps(raw, k, v, next);
             }
             long tid = Thread.currentThread().threadId();
             long before = bean.getThreadAllocatedBytes(tid);
             int n = 10_000;
             for (int i = 0; i < n; i++) {
-                raw.lookup(k, v);
-                raw.update(k, v, UpdateFlag.ANY);
+                elementOps(raw, k, v, next);
             }
-            long perOp = (bean.getThreadAllocatedBytes(tid) - before) / (2L * n);
+            long perOp = (bean.getThreadAllocatedBytes(tid) - before) / (6L * n);
             assertTrue(perOp < 8, perOp + " bytes allocated per map operation on the MemorySegment path");
         }
+    }
+
+    /** Six element commands on the segment path: lookup, next key, delete, update, lookup-and-delete, update. */
+    private static void elementOps(BpfMap raw, MemorySegment k, MemorySegment v, MemorySegment next) {
+        raw.lookup(k, v);
+        raw.nextKey(Optional.empty(), next);
+        raw.delete(k);
+        raw.update(k, v, UpdateFlag.ANY);
+        raw.lookupAndDelete(k, v);
+        raw.update(k, v, UpdateFlag.NOEXIST);
     }
 }
