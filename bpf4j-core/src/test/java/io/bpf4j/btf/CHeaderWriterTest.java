@@ -102,6 +102,34 @@ class CHeaderWriterTest {
                 "structs whose C size differs from BTF: " + wrong);
     }
 
+    /** The suite's CO-RE programs, written against bpftool's vmlinux.h, compile against bpf4j's. */
+    @Test
+    void coreTestProgramsCompileAgainstTheGeneratedVmlinuxHeader(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")), "kernel without BTF");
+        Path src = Path.of("src/test/bpf");
+        Assumptions.assumeTrue(Files.isDirectory(src), "BPF sources not at " + src.toAbsolutePath());
+        Files.writeString(dir.resolve("vmlinux.h"), CHeaderWriter.write(KernelBtf.vmlinux()));
+        List<Path> core;
+        try (var files = Files.list(src)) {
+            core = files.filter(f -> f.toString().endsWith(".bpf.c")).filter(f -> {
+                try {
+                    return Files.readString(f).contains("#include \"vmlinux.h\"");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).sorted().toList();
+        }
+        assertTrue(core.size() >= 3, "CO-RE programs in " + src + ": " + core);
+        for (Path f : core) {
+            Process p = new ProcessBuilder(clang(), "-g", "-O2", "-target", "bpf", "-D__TARGET_ARCH_x86", "-I", dir.toString(),
+                    "-I", src.resolve("include").toString(), "-c", f.toString(), "-o", dir.resolve("out.o").toString())
+                    .redirectErrorStream(true).start();
+            String log = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor(), f + " against bpf4j's vmlinux.h:\n"
+                    + String.join("\n", log.lines().filter(l -> l.contains("error")).limit(10).toList()));
+        }
+    }
+
     @Test
     void objectHeaderCompiles(@TempDir Path dir) throws Exception {
         Path obj = Kernel.bpfObject("load_globals");
