@@ -14,6 +14,7 @@ out="bpf4j-bench/target/results"
 mkdir -p "$out"
 gcc -O2 -o "$out/map_bench" bpf4j-bench/c/map_bench.c -lbpf
 gcc -O2 -o "$out/ringbuf_bench" bpf4j-bench/c/ringbuf_bench.c -lbpf
+gcc -O2 -o "$out/load_bench" bpf4j-bench/c/load_bench.c -lbpf
 cp="bpf4j-bench/target/classes:$(cat bpf4j-bench/target/classpath.txt)"
 if [ "$quick" = quick ]; then jmh_opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s); else jmh_opts=(-f 2 -wi 3 -w 2s -i 5 -r 2s); fi
 "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main MapBench "${jmh_opts[@]}" \
@@ -23,15 +24,24 @@ if [ "$quick" = quick ]; then jmh_opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s); else jmh_o
 "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main RingBufBench -f 1 -wi 3 -i 8 \
   -prof gc -rf json -rff "$out/jmh-ringbuf.json" > "$out/jmh-ringbuf.txt"
 "$out/ringbuf_bench" 8 > "$out/c-ringbuf.txt"
-python3 - "$out/jmh.json" "$out/c.txt" "$out/jmh-ringbuf.json" "$out/c-ringbuf.txt" <<'PY'
+# Object open + load + close of the core tests' compiled objects (test-compile builds them).
+./mvnw -q -B -o -pl bpf4j-core test-compile >/dev/null
+bpfdir="bpf4j-core/target/test-classes/bpf"
+"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -Dbpf4j.bpf.dir="$bpfdir" -cp "$cp" org.openjdk.jmh.Main LoadBench \
+  -f 1 -wi 3 -w 2s -i 5 -r 2s -rf json -rff "$out/jmh-load.json" > "$out/jmh-load.txt"
+: > "$out/c-load.txt"
+for o in load_core_exec load_core_values load_probes; do "$out/load_bench" "$bpfdir/$o.bpf.o" "$o" 50 >> "$out/c-load.txt"; done
+python3 - "$out/jmh.json" "$out/c.txt" "$out/jmh-ringbuf.json" "$out/c-ringbuf.txt" "$out/jmh-load.json" "$out/c-load.txt" <<'PY'
 import json, sys
-jmh = json.load(open(sys.argv[1])) + json.load(open(sys.argv[3]))
-c = dict((l.split()[0], float(l.split()[1])) for f in (sys.argv[2], sys.argv[4]) for l in open(f) if l.strip())
+jmh = json.load(open(sys.argv[1])) + json.load(open(sys.argv[3])) + json.load(open(sys.argv[5]))
+c = dict((l.split()[0], float(l.split()[1])) for f in (sys.argv[2], sys.argv[4], sys.argv[6]) for l in open(f) if l.strip())
 c["drainDecoded"] = c["drainRaw"]  # both Java drains are compared with C's raw drain
-print(f"{'operation':<12} {'Java ns/op':>11} {'±':>6} {'C ns/op':>9} {'Java/C':>7} {'B/op':>6}")
+print(f"{'operation':<32} {'Java':>11} {'±':>6} {'C':>9} {'Java/C':>7} {'B/op':>6}   (ns/op; us/op for openLoadClose)")
 for r in jmh:
     op = r["benchmark"].rsplit(".", 1)[1]
+    if r.get("params", {}).get("object"):
+        op += ":" + r["params"]["object"]
     m = r["primaryMetric"]
     alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score", float("nan"))
-    print(f"{op:<12} {m['score']:>11.1f} {m['scoreError']:>6.1f} {c[op]:>9.1f} {m['score']/c[op]:>7.2f} {alloc:>6.1f}")
+    print(f"{op:<32} {m['score']:>11.1f} {m['scoreError']:>6.1f} {c[op]:>9.1f} {m['score']/c[op]:>7.2f} {alloc:>6.1f}")
 PY

@@ -426,16 +426,21 @@ class MapOperationsTest {
             MemorySegment v = arena.allocate(8);
             MemorySegment next = arena.allocate(4);
             raw.update(k, v, UpdateFlag.ANY);
-            for (int i = 0; i < 300_000; i++) { // warm up until C2 compiles the path (escape analysis)
-                elementOps(raw, k, v, next);
-            }
             long tid = Thread.currentThread().threadId();
-            long before = bean.getThreadAllocatedBytes(tid);
             int n = 10_000;
-            for (int i = 0; i < n; i++) {
-                elementOps(raw, k, v, next);
+            long perOp = Long.MAX_VALUE;
+            // The path allocates nothing once C2 has compiled it (escape analysis); on a busy machine
+            // that takes longer, so measure after each warm-up round and keep the best round.
+            for (int round = 0; round < 8 && perOp >= 8; round++) {
+                for (int i = 0; i < 200_000; i++) {
+                    elementOps(raw, k, v, next);
+                }
+                long before = bean.getThreadAllocatedBytes(tid);
+                for (int i = 0; i < n; i++) {
+                    elementOps(raw, k, v, next);
+                }
+                perOp = Math.min(perOp, (bean.getThreadAllocatedBytes(tid) - before) / (6L * n));
             }
-            long perOp = (bean.getThreadAllocatedBytes(tid) - before) / (6L * n);
             assertTrue(perOp < 8, perOp + " bytes allocated per map operation on the MemorySegment path");
         }
     }

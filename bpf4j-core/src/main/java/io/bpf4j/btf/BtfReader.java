@@ -192,10 +192,25 @@ final class BtfReader {
         return out.toArray(Type[]::new);
     }
 
+    /** Direct-mapped cache of decoded names by string offset: member names repeat a lot ("next", "flags"). */
+    private final int[] cachedOffsets = new int[1 << 15];
+    private final String[] cachedNames = new String[1 << 15];
+
     private String name(int off, int at) {
         if (off == 0) {
             return "";
         }
+        int slot = (off ^ (off >>> 15)) & (cachedNames.length - 1);
+        if (cachedOffsets[slot] == off && cachedNames[slot] != null) {
+            return cachedNames[slot];
+        }
+        String n = decode(off, at);
+        cachedOffsets[slot] = off;
+        cachedNames[slot] = n;
+        return n;
+    }
+
+    private String decode(int off, int at) {
         try {
             if (base != null && Integer.compareUnsigned(off, baseStrLen) < 0) {
                 return base.string(off);

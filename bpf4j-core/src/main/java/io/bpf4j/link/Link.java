@@ -59,12 +59,28 @@ public final class Link implements AutoCloseable {
             attr.set(JAVA_INT, 4, program.fd());
             long r = Bpf.call(BpfCmd.LINK_UPDATE, attr, 16);
             if (r < 0) {
-                throw Bpf.errorOrUnsupported("cannot replace the program of " + description, r, BpfCmd.LINK_UPDATE,
-                        description, "BPF_LINK_UPDATE for this link type", "5.7");
+                // EINVAL here means this kind of link cannot swap programs (perf event, raw
+                // tracepoint, tracing links), not an old kernel: name the link and the program.
+                String what = "BPF_LINK_UPDATE of " + description + " to program \"" + program.name() + "\"";
+                throw Bpf.errorOrUnsupported("cannot " + what, r, BpfCmd.LINK_UPDATE, description, what, "");
             }
         } finally {
             link.release();
         }
+    }
+
+    /** Removes a link pin; the attachment ends when the last handle on it is closed. */
+    public static void unpin(Path path) {
+        try {
+            java.nio.file.Files.delete(path);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot remove the link pin " + path, e);
+        }
+    }
+
+    /** True once {@link #close()} was called. */
+    public boolean isClosed() {
+        return link.isClosed();
     }
 
     /** Opens a link pinned at {@code path} (it stays attached; closing this object drops only our reference). */

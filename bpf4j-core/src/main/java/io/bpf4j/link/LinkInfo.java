@@ -17,6 +17,11 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * @param programId the kernel id of the attached program
  */
 public record LinkInfo(int type, int id, int programId) {
+    /** {@link #type()} as a constant ({@link LinkType#UNKNOWN} for a type newer than bpf4j). */
+    public LinkType kind() {
+        return LinkType.of(type);
+    }
+
     static LinkInfo of(Fd fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = arena.allocate(64, 8);

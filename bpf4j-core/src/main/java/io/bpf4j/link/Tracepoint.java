@@ -29,6 +29,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  */
 public final class Tracepoint {
     private static final List<Path> TRACEFS = List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
     private static final int BPF_PERF_EVENT = io.bpf4j.AttachType.PERF_EVENT.value();
 
     private Tracepoint() {
@@ -58,6 +59,10 @@ public final class Tracepoint {
 
     /** The tracepoint's id from tracefs {@code events/CATEGORY/NAME/id}. */
     public static int id(String category, String name) {
+        // Only names tracefs can hold: "..", "/" or an empty part would walk the file system.
+        if (!NAME.matcher(category).matches() || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("not a tracepoint name: \"" + category + "/" + name + "\"");
+        }
         for (Path root : TRACEFS) {
             Path p = root.resolve("events").resolve(category).resolve(name).resolve("id");
             if (Files.exists(p)) {

@@ -30,4 +30,23 @@ public final class Tracing {
                     + ", not through Tracing");
         };
     }
+
+    /**
+     * Attaches an EXT ({@code freplace}) program in place of the function with BTF id
+     * {@code targetBtfId} of {@code target} (0: the target given when the extension was loaded).
+     */
+    public static Link attachFreplace(Program extension, Program target, int targetBtfId) {
+        String what = "freplace of a function of program \"" + target.name() + "\" by \"" + extension.name() + "\"";
+        java.lang.foreign.MemorySegment attr = io.bpf4j.internal.sys.Scratch.get()
+                .attr(io.bpf4j.internal.sys.LinkAttr.CREATE_SIZE);
+        attr.set(java.lang.foreign.ValueLayout.JAVA_INT, io.bpf4j.internal.sys.LinkAttr.CREATE_PROG_FD, extension.fd());
+        attr.set(java.lang.foreign.ValueLayout.JAVA_INT, io.bpf4j.internal.sys.LinkAttr.CREATE_TARGET_FD, target.fd());
+        attr.set(java.lang.foreign.ValueLayout.JAVA_INT, io.bpf4j.internal.sys.LinkAttr.CREATE_TARGET_BTF_ID, targetBtfId);
+        long r = io.bpf4j.internal.sys.Bpf.call(io.bpf4j.internal.sys.BpfCmd.LINK_CREATE, attr,
+                io.bpf4j.internal.sys.LinkAttr.CREATE_SIZE);
+        if (r < 0) {
+            throw io.bpf4j.internal.sys.Bpf.error("cannot attach " + what, r, io.bpf4j.internal.sys.BpfCmd.LINK_CREATE, what);
+        }
+        return new Link(new io.bpf4j.internal.sys.Fd((int) r, "link " + what), java.util.Optional.empty(), what);
+    }
 }

@@ -114,14 +114,7 @@ public final class PerfBuffer implements AutoCloseable {
     public int consume(SampleHandler handler) {
         consuming.lock();
         try {
-            if (closed) {
-                return 0;
-            }
-            int n = 0;
-            for (Ring r : rings) {
-                n += drain(r, handler);
-            }
-            return n;
+            return closed ? 0 : drainAll(handler);
         } finally {
             consuming.unlock();
             releaseIfClosed();
@@ -136,24 +129,24 @@ public final class PerfBuffer implements AutoCloseable {
                 return 0;
             }
             int ready = epoll.await((int) Math.min(Integer.MAX_VALUE, Math.max(-1, timeout.toMillis())));
-            int n = 0;
             for (int i = 0; i < ready; i++) {
-                long d = epoll.data(i);
-                if (d == Epoll.WAKE) {
+                if (epoll.data(i) == Epoll.WAKE) {
                     epoll.clearWakeUp();
                 }
             }
-            if (closed) {
-                return 0;
-            }
-            for (Ring r : rings) {
-                n += drain(r, handler);
-            }
-            return n;
+            return closed ? 0 : drainAll(handler);
         } finally {
             consuming.unlock();
             releaseIfClosed();
         }
+    }
+
+    private int drainAll(SampleHandler handler) {
+        int n = 0;
+        for (Ring r : rings) {
+            n += drain(r, handler);
+        }
+        return n;
     }
 
     private int drain(Ring r, SampleHandler handler) {

@@ -23,6 +23,26 @@ import org.junit.jupiter.api.Test;
 
 /** Perf buffers fed by a real program (XDP through BPF_PROG_TEST_RUN). */
 class PerfBufferTest {
+    /** Keeps the test thread on one CPU (sched_setaffinity on the calling thread), so its test runs fill one ring. */
+    record CpuPin(java.lang.foreign.Arena arena, java.lang.foreign.MemorySegment old) implements AutoCloseable {
+        static CpuPin current(int cpu) {
+            var arena = java.lang.foreign.Arena.ofConfined();
+            var old = arena.allocate(128);
+            io.bpf4j.internal.sys.Libc.syscall(204 /* sched_getaffinity */, 0, 128, old.address());
+            var mask = arena.allocate(128);
+            mask.set(ValueLayout.JAVA_LONG, (cpu / 64) * 8L, 1L << (cpu % 64));
+            long r = io.bpf4j.internal.sys.Libc.syscall(203 /* sched_setaffinity */, 0, 128, mask.address());
+            assertEquals(0, r, "sched_setaffinity");
+            return new CpuPin(arena, old);
+        }
+
+        @Override
+        public void close() {
+            io.bpf4j.internal.sys.Libc.syscall(203, 0, 128, old.address());
+            arena.close();
+        }
+    }
+
     @BeforeAll
     static void root() {
         Kernel.assumeRoot();
@@ -67,8 +87,9 @@ class PerfBufferTest {
     void lostRecordsAreCountedWithATinyBuffer() {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("perf_emit")).load()) {
             AtomicLong reported = new AtomicLong();
-            try (PerfBuffer pb = PerfBuffer.open(obj.map("events"), 1, (cpu, n) -> reported.addAndGet(n))) {
-                run(obj, 500); // far more than one page holds
+            try (PerfBuffer pb = PerfBuffer.open(obj.map("events"), 1, (cpu, n) -> reported.addAndGet(n));
+                 CpuPin pin = CpuPin.current(pb.cpus().get(0))) {
+                run(obj, 500); // far more than one page holds, all on one CPU's ring
                 long samples = pb.consume((cpu, rec) -> { });
                 // With room again, the kernel writes the LOST record before the next sample on that
                 // CPU's ring; test runs may land on any CPU, so run until one lands there.

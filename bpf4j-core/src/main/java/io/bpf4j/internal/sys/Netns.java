@@ -19,6 +19,21 @@ public final class Netns {
     private Netns() {
     }
 
+    /**
+     * Opens a namespace file as an owned fd (the target of netns links: sk_lookup, flow
+     * dissector, netkit peers).
+     */
+    public static Fd open(Path nsPath) {
+        try (Arena arena = Arena.ofConfined()) {
+            long fd = Libc.syscall(Libc.SYS_OPENAT, -100, arena.allocateFrom(nsPath.toString()).address(),
+                    O_RDONLY_CLOEXEC, 0, 0, 0);
+            if (fd < 0) {
+                throw new BpfException("cannot open network namespace " + nsPath, (int) -fd, "open", nsPath.toString());
+            }
+            return new Fd((int) fd, "network namespace " + nsPath);
+        }
+    }
+
     /** Runs {@code task} in the network namespace of {@code nsPath} ({@code /proc/PID/ns/net}, {@code /var/run/netns/NAME}). */
     public static <T> T run(Path nsPath, Supplier<T> task) {
         CompletableFuture<T> result = new CompletableFuture<>();

@@ -1,0 +1,118 @@
+package io.bpf4j.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bpf4j.AttachType;
+import io.bpf4j.BpfObject;
+import io.bpf4j.ObjectSpec;
+import io.bpf4j.PermissionException;
+import io.bpf4j.TypedMap;
+import io.bpf4j.codec.Codecs;
+import io.bpf4j.testing.Kernel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** BTF-targeted links: tp_btf counts this thread's syscalls; fentry/fexit/lsm where the kernel loads them. */
+class TracingTest {
+    private static final List<String> REFUSED_HERE = List.of("on_unlink_entry", "on_unlink_exit", "on_file_open");
+
+    @BeforeAll
+    static void root() {
+        Kernel.assumeRoot();
+    }
+
+    private static ObjectSpec spec(String... keep) {
+        ObjectSpec s = ObjectSpec.read(Kernel.bpfObject("link_tracing"))
+                .withConstant("target_tid", CounterPrograms.gettid());
+        for (String p : REFUSED_HERE) {
+            if (!List.of(keep).contains(p)) {
+                s = s.withAutoload(p, false);
+            }
+        }
+        return s;
+    }
+
+    private static long count(BpfObject obj, int slot) {
+        return TypedMap.of(obj.map("counts"), Codecs.s32(), Codecs.s64()).get(slot).orElseThrow();
+    }
+
+    @Test
+    void tpBtfCountsUntilClosed() {
+        ObjectSpec s = spec();
+        try (BpfObject obj = s.load()) {
+            try (Link link = Tracing.attach(obj.program("on_sys_enter"), s.program("on_sys_enter").orElseThrow())) {
+                CounterPrograms.getppid(4);
+                assertEquals(4, count(obj, 0));
+                LinkInfo info = link.info();
+                assertTrue(info.kind() == LinkType.RAW_TRACEPOINT || info.kind() == LinkType.TRACING, info.toString());
+                assertTrue(info.programId() > 0, info.toString());
+            }
+            CounterPrograms.getppid(2);
+            assertEquals(4, count(obj, 0), "the program fired after its link was closed");
+        }
+    }
+
+    @Test
+    void autoAttachReadsTheSectionName() {
+        ObjectSpec s = spec();
+        try (BpfObject obj = s.load();
+             Link link = AutoAttach.attach(obj.program("on_sys_enter"), s.program("on_sys_enter").orElseThrow())) {
+            CounterPrograms.getppid(3);
+            assertEquals(3, count(obj, 0));
+            assertTrue(link.info().programId() > 0);
+        }
+    }
+
+    @Test
+    void notATracingAttachTypeIsRejectedByName() {
+        ObjectSpec s = spec();
+        try (BpfObject obj = s.load()) {
+            var xdpSpec = s.program("on_sys_enter").orElseThrow().toBuilder().attachType(AttachType.XDP).build();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Tracing.attach(obj.program("on_sys_enter"), xdpSpec));
+            assertTrue(e.getMessage().contains("on_sys_enter") && e.getMessage().contains("XDP"), e.getMessage());
+        }
+    }
+
+    @Test
+    void fentryAndFexitSeeAnUnlink() throws Exception {
+        BpfObject obj;
+        ObjectSpec s = spec("on_unlink_entry", "on_unlink_exit");
+        try {
+            obj = s.load();
+        } catch (PermissionException e) {
+            Assumptions.assumeTrue(false, "the kernel refuses fentry/fexit programs: " + e.getMessage());
+            return;
+        }
+        try (obj;
+             Link in = Tracing.attach(obj.program("on_unlink_entry"), s.program("on_unlink_entry").orElseThrow());
+             Link out = Tracing.attach(obj.program("on_unlink_exit"), s.program("on_unlink_exit").orElseThrow())) {
+            Path f = Files.createTempFile("bpf4j-attach", ".tmp");
+            Files.delete(f);
+            assertEquals(1, count(obj, 1));
+            assertEquals(1, count(obj, 2));
+        }
+    }
+
+    @Test
+    void lsmSeesAnOpen() throws Exception {
+        BpfObject obj;
+        ObjectSpec s = spec("on_file_open");
+        try {
+            obj = s.load();
+        } catch (PermissionException e) {
+            Assumptions.assumeTrue(false, "the kernel refuses lsm programs: " + e.getMessage());
+            return;
+        }
+        try (obj; Link l = Tracing.attach(obj.program("on_file_open"), s.program("on_file_open").orElseThrow())) {
+            Files.readString(Path.of("/proc/self/status"));
+            assertTrue(count(obj, 3) >= 1);
+        }
+    }
+}
