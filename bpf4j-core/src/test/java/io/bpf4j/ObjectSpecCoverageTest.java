@@ -16,8 +16,12 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** ObjectSpec read from real clang objects: programs, maps, globals, externs, and loading through it. */
-class ObjectSpecTest {
+/**
+ * ObjectSpec over objects made to cover the front end: programs across libbpf's section names
+ * (spec_everything), every BTF map form, every global section and extern kind, an object without
+ * debug info with a legacy maps section (spec_nodebug), and every compiled test object.
+ */
+class ObjectSpecCoverageTest {
 
     private static Map<String, ProgramSpec> programs(ObjectSpec s) {
         return s.programs().stream().collect(Collectors.toMap(ProgramSpec::name, Function.identity()));
