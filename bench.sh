@@ -15,15 +15,17 @@ mkdir -p "$out"
 gcc -O2 -o "$out/map_bench" bpf4j-bench/c/map_bench.c -lbpf
 gcc -O2 -o "$out/ringbuf_bench" bpf4j-bench/c/ringbuf_bench.c -lbpf
 gcc -O2 -o "$out/load_bench" bpf4j-bench/c/load_bench.c -lbpf
+gcc -O2 -o "$out/perfbuf_bench" bpf4j-bench/c/perfbuf_bench.c -lbpf
 cp="bpf4j-bench/target/classes:$(cat bpf4j-bench/target/classpath.txt)"
 if [ "$quick" = quick ]; then jmh_opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s); else jmh_opts=(-f 2 -wi 3 -w 2s -i 5 -r 2s); fi
 "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main MapBench "${jmh_opts[@]}" \
   -prof gc -rf json -rff "$out/jmh.json" > "$out/jmh.txt"
 "$out/map_bench" 2000000 > "$out/c.txt"
 # Ring buffer drain: single shots, each after a 1M-record fill.
-"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main RingBufBench -f 1 -wi 3 -i 8 \
+"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main 'RingBufBench|PerfBufBench' -f 1 -wi 3 -i 8 \
   -prof gc -rf json -rff "$out/jmh-ringbuf.json" > "$out/jmh-ringbuf.txt"
 "$out/ringbuf_bench" 8 > "$out/c-ringbuf.txt"
+"$out/perfbuf_bench" 8 >> "$out/c-ringbuf.txt"
 # Object open + load + close of the core tests' compiled objects (test-compile builds them).
 ./mvnw -q -B -o -pl bpf4j-core test-compile >/dev/null
 bpfdir="bpf4j-core/target/test-classes/bpf"

@@ -4,7 +4,7 @@
 
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
-    __uint(max_entries, 4);
+    __uint(max_entries, 5);
     __type(key, __u32);
     __type(value, __u64);
 } packets SEC(".maps");
@@ -35,6 +35,13 @@ int tcx_count(struct __sk_buff *skb)
 {
     count(2);
     return -1; /* TCX_NEXT: let the rest of the chain decide */
+}
+
+SEC("tc")
+int tc_legacy_count(struct __sk_buff *skb)
+{
+    count(4);
+    return 0; /* TC_ACT_OK */
 }
 
 SEC("cgroup_skb/egress")

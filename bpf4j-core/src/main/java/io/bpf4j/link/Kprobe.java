@@ -23,9 +23,16 @@ public final class Kprobe {
     private Kprobe() {
     }
 
-    /** Attaches to {@code function} + {@code offset}; {@code ret} for a kretprobe. */
+    /**
+     * Attaches to {@code function} + {@code offset}; {@code ret} for a kretprobe. Without the
+     * kprobe PMU (kernels before 4.17) it falls back to a legacy probe written to tracefs's
+     * {@code kprobe_events}, removed again when the link closes, as libbpf does.
+     */
     public static Link attach(Program program, String function, long offset, boolean ret) {
         String what = (ret ? "kretprobe " : "kprobe ") + function + (offset != 0 ? "+" + offset : "");
+        if (!supported() && LegacyKprobe.available()) {
+            return LegacyKprobe.attach(program, function, offset, ret, what);
+        }
         int type = ProbePmu.type(PMU, "kprobes", "CONFIG_KPROBES");
         int retBit = ret ? ProbePmu.retprobeBit(PMU) : -1;
         try (Arena arena = Arena.ofConfined()) {
@@ -41,9 +48,52 @@ public final class Kprobe {
         }
     }
 
-    /** Whether this kernel can attach kprobes (has the kprobe PMU). */
+    /** Whether this kernel has the kprobe PMU (the legacy tracefs interface is tried as well on attach). */
     public static boolean supported() {
         return Files.exists(PMU.resolve("type"));
+    }
+
+    /** Legacy kprobes through tracefs {@code kprobe_events}: a named event, then a tracepoint-style perf event on it. */
+    static final class LegacyKprobe {
+        private static final Path EVENTS = Path.of("/sys/kernel/tracing/kprobe_events");
+
+        private LegacyKprobe() {
+        }
+
+        static boolean available() {
+            return Files.isWritable(EVENTS);
+        }
+
+        static Link attach(Program program, String function, long offset, boolean ret, String what) {
+            String event = "bpf4j_" + ProcessHandle.current().pid() + "_" + function.replaceAll("[^A-Za-z0-9_]", "_")
+                    + "_" + System.nanoTime() % 100000;
+            String def = (ret ? "r" : "p") + ":bpf4j/" + event + " " + function + (offset != 0 ? "+" + offset : "") + "\n";
+            try {
+                Files.writeString(EVENTS, def, java.nio.file.StandardOpenOption.APPEND);
+            } catch (java.io.IOException e) {
+                throw new io.bpf4j.BpfException("cannot add legacy " + what + " to " + EVENTS + ": " + e.getMessage(), e);
+            }
+            Runnable remove = () -> {
+                try {
+                    Files.writeString(EVENTS, "-:bpf4j/" + event + "\n", java.nio.file.StandardOpenOption.APPEND);
+                } catch (java.io.IOException ignored) {
+                    // the event stays until the next reboot; nothing else to do
+                }
+            };
+            try {
+                int id = Tracepoint.id("bpf4j", event);
+                Fd fd = PerfEvents.open(PerfEvents.Attr.of(PerfEvents.TYPE_TRACEPOINT, id), -1, 0, what);
+                try {
+                    return Tracepoint.attachPerfEvent(program, fd, what).onClose(remove);
+                } catch (RuntimeException e) {
+                    fd.close();
+                    throw e;
+                }
+            } catch (RuntimeException e) {
+                remove.run();
+                throw e;
+            }
+        }
     }
 
     /** The PMU of kprobes and uprobes: its type number and the config bit of return probes. */

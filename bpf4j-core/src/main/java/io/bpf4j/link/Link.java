@@ -25,6 +25,8 @@ public final class Link implements AutoCloseable {
     private final Fd link;
     private final Optional<Fd> perfEvent;
     private final String description;
+    /** Extra teardown after the fds are closed (e.g. removing a legacy kprobe event), run once. */
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> afterClose = new java.util.concurrent.atomic.AtomicReference<>();
 
     Link(Fd link, Optional<Fd> perfEvent, String description) {
         this.link = link;
@@ -118,6 +120,16 @@ public final class Link implements AutoCloseable {
     public void close() {
         link.close();
         perfEvent.ifPresent(Fd::close);
+        Runnable after = afterClose.getAndSet(null);
+        if (after != null) {
+            after.run();
+        }
+    }
+
+    /** Registers teardown to run once after the link's fds are closed. */
+    Link onClose(Runnable teardown) {
+        afterClose.set(teardown);
+        return this;
     }
 
     @Override

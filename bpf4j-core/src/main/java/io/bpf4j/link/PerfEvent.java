@@ -42,7 +42,18 @@ public final class PerfEvent {
      * @param pid the process to watch, -1 for all
      * @param cpus the CPUs, empty for every online CPU
      */
-    public record Spec(String event, long period, boolean frequency, int pid, List<Integer> cpus) {
+    public record Spec(String event, long period, boolean frequency, int pid, List<Integer> cpus,
+                       java.util.Optional<java.nio.file.Path> cgroup) {
+        /** A spec for every process ({@code pid} -1) or one, with no cgroup target. */
+        public Spec(String event, long period, boolean frequency, int pid, List<Integer> cpus) {
+            this(event, period, frequency, pid, cpus, java.util.Optional.empty());
+        }
+
+        /** The same, counting only tasks of the cgroup v2 directory {@code dir} (on every CPU). */
+        public Spec forCgroup(java.nio.file.Path dir) {
+            return new Spec(event, period, frequency, -1, cpus, java.util.Optional.of(dir));
+        }
+
         /** Samples {@code hz} times a second on every online CPU, for all processes. */
         public static Spec frequency(String event, long hz) {
             return new Spec(event, hz, true, -1, List.of());
@@ -75,6 +86,7 @@ public final class PerfEvent {
         }
         List<Integer> cpus = spec.cpus().isEmpty() ? Cpus.online() : spec.cpus();
         List<Link> links = new ArrayList<>();
+        Fd cgroupFd = spec.cgroup().map(PerfEvent::openCgroup).orElse(null);
         try {
             for (int cpu : cpus) {
                 PerfEvents.Attr attr = new PerfEvents.Attr(ev[0], ev[1], spec.period(), 0,
@@ -82,7 +94,9 @@ public final class PerfEvent {
                 String what = "perf event " + spec.event() + " on cpu " + cpu;
                 Fd fd;
                 try {
-                    fd = PerfEvents.open(attr, spec.pid(), cpu, what);
+                    fd = cgroupFd == null ? PerfEvents.open(attr, spec.pid(), cpu, what)
+                            : PerfEvents.open(attr, cgroupFd.raw(), cpu, PerfEvents.FLAG_PID_CGROUP,
+                                    what + " for cgroup " + spec.cgroup().get());
                 } catch (io.bpf4j.BpfException e) {
                     if (ev[0] == PerfEvents.TYPE_HARDWARE && e.errno().orElse(null) == io.bpf4j.Errno.ENOENT) {
                         throw new io.bpf4j.NotSupportedException("hardware perf event " + spec.event()
@@ -101,6 +115,21 @@ public final class PerfEvent {
         } catch (RuntimeException e) {
             links.forEach(Link::close);
             throw e;
+        } finally {
+            if (cgroupFd != null) {
+                cgroupFd.close(); // the perf events hold the cgroup themselves
+            }
+        }
+    }
+
+    private static Fd openCgroup(java.nio.file.Path dir) {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            long fd = io.bpf4j.internal.sys.Libc.syscall(io.bpf4j.internal.sys.Libc.SYS_OPENAT, -100,
+                    arena.allocateFrom(dir.toString()).address(), 0x10000 | 0x80000 /* O_DIRECTORY|O_CLOEXEC */, 0, 0, 0);
+            if (fd < 0) {
+                throw new io.bpf4j.BpfException("cannot open cgroup " + dir, (int) -fd, "open", dir.toString());
+            }
+            return new Fd((int) fd, "cgroup " + dir);
         }
     }
 }

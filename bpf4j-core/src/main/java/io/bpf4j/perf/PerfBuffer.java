@@ -153,36 +153,38 @@ public final class PerfBuffer implements AutoCloseable {
         MemorySegment meta = r.mapping();
         MemorySegment data = r.data();
         long size = data.byteSize();
+        long mask = size - 1;
         long head = (long) LONG.getAcquire(meta, DATA_HEAD);
         long tail = (long) LONG.get(meta, DATA_TAIL);
         int n = 0;
         try {
             while (tail < head) {
-                long at = tail & (size - 1);
-                MemorySegment rec = contiguous(data, at, 8);
-                int type = rec.get(ValueLayout.JAVA_INT_UNALIGNED, 0);
-                int recSize = rec.get(ValueLayout.JAVA_SHORT_UNALIGNED, 6) & 0xffff;
+                long at = tail & mask;
+                // The 8-byte header never wraps (records are 8-byte aligned); the body may.
+                int type = data.get(ValueLayout.JAVA_INT_UNALIGNED, at);
+                int recSize = data.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + 6) & 0xffff;
                 if (recSize < 8) {
                     tail = head; // corrupt ring: skip what is there rather than loop
                     break;
                 }
-                MemorySegment whole = contiguous(data, at, recSize);
+                MemorySegment rec = at + recSize <= size ? data : contiguous(data, at, recSize);
+                long base = rec == data ? at : 0;
                 tail += recSize;
                 if (type == RECORD_SAMPLE) {
-                    int rawSize = whole.get(ValueLayout.JAVA_INT_UNALIGNED, 8);
+                    int rawSize = rec.get(ValueLayout.JAVA_INT_UNALIGNED, base + 8);
                     processed++;
                     n++;
-                    handler.accept(r.cpu(), whole.asSlice(12, Math.min(rawSize, recSize - 12)));
+                    handler.accept(r.cpu(), rec.asSlice(base + 12, Math.min(rawSize, recSize - 12)));
                 } else if (type == RECORD_LOST) {
-                    long count = whole.get(ValueLayout.JAVA_LONG_UNALIGNED, 16);
+                    long count = rec.get(ValueLayout.JAVA_LONG_UNALIGNED, base + 16);
                     lost += count;
                     if (lostHandler != null) {
                         lostHandler.lost(r.cpu(), count);
                     }
                 }
-                LONG.setRelease(meta, DATA_TAIL, tail);
             }
         } finally {
+            // One release store per drain: the kernel may reuse the space from here on.
             LONG.setRelease(meta, DATA_TAIL, tail);
         }
         return n;

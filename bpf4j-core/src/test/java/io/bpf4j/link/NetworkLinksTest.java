@@ -67,6 +67,30 @@ class NetworkLinksTest {
     }
 
     @Test
+    void legacyTcFilterCountsAndCleansUp() {
+        try (TestNet net = new TestNet(); BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_net")).load()) {
+            NetworkNamespace nsB = NetworkNamespace.named(net.b);
+            TcFilter f = nsB.run(() -> TcFilter.attach(obj.program("tc_legacy_count"), "veth-b", Tcx.Direction.INGRESS, 1));
+            try {
+                assertTrue(net.pingBFromA(3));
+                assertTrue(packets(obj).get(4).orElseThrow() >= 3, "tc saw " + packets(obj).get(4));
+                assertEquals(0, TestNet.run("ip netns exec " + net.b + " tc filter show dev veth-b ingress | grep -q tc_legacy_count"),
+                        "tc itself lists the filter");
+            } finally {
+                f.close();
+                f.close();
+            }
+            long after = packets(obj).get(4).orElseThrow();
+            assertTrue(net.pingBFromA(2));
+            assertEquals(after, packets(obj).get(4).orElseThrow(), "the filter is gone");
+            assertTrue(TestNet.run("ip netns exec " + net.b + " tc qdisc show dev veth-b | grep -q clsact") != 0,
+                    "the clsact qdisc this attachment made is gone");
+            assertThrows(IllegalArgumentException.class,
+                    () -> nsB.run(() -> TcFilter.attach(obj.program("tc_legacy_count"), "veth-b", Tcx.Direction.INGRESS, 0)));
+        }
+    }
+
+    @Test
     void cgroupEgressCountsPacketsOfAChildCgroup() throws Exception {
         Path root = Path.of("/sys/fs/cgroup/unified");
         Assumptions.assumeTrue(Files.isDirectory(root), "no cgroup v2 at " + root);

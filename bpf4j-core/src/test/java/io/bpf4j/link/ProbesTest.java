@@ -99,6 +99,32 @@ class ProbesTest {
     }
 
     @Test
+    void perfEventsOfOneCgroupOnly() throws Exception {
+        Path root = Path.of("/sys/fs/cgroup/unified");
+        Assumptions.assumeTrue(java.nio.file.Files.isDirectory(root), "no cgroup v2 at " + root);
+        Path cg = root.resolve("bpf4j_perf_" + PID);
+        java.nio.file.Files.createDirectories(cg);
+        try (BpfObject obj = load()) {
+            TypedMap<Integer, Long> counts = TypedMap.of(obj.map("counts"), Codecs.s32(), Codecs.s64());
+            List<Link> links = PerfEvent.attach(obj.program("on_sample"), PerfEvent.Spec.frequency("cpu-clock", 1000).forCgroup(cg));
+            try {
+                Thread.sleep(200);
+                long idle = counts.get(1).orElseThrow();
+                // A shell that joins the cgroup and burns CPU for a while: now samples come.
+                Process p = new ProcessBuilder("sh", "-c", "echo $$ > " + cg.resolve("cgroup.procs")
+                        + "; i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done").start();
+                assertEquals(0, p.waitFor());
+                long busy = counts.get(1).orElseThrow();
+                assertTrue(busy - idle > 10, "samples while the cgroup ran: " + (busy - idle) + " (idle: " + idle + ")");
+            } finally {
+                links.forEach(Link::close);
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(cg);
+        }
+    }
+
+    @Test
     void hardwareEventsWorkOrAreRefusedClearly() {
         try (BpfObject obj = load()) {
             try {

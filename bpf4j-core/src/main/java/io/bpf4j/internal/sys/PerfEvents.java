@@ -68,6 +68,14 @@ public final class PerfEvents {
      * @param what names the event in errors
      */
     public static Fd open(Attr a, int pid, int cpu, String what) {
+        return open(a, pid, cpu, 0, what);
+    }
+
+    /** PERF_FLAG_PID_CGROUP: {@code pid} is the fd of a cgroup v2 directory, {@code cpu} must be a CPU. */
+    public static final long FLAG_PID_CGROUP = 4;
+
+    /** {@link #open(Attr, int, int, String)} with extra PERF_FLAG_* bits (e.g. {@link #FLAG_PID_CGROUP}). */
+    public static Fd open(Attr a, int pid, int cpu, long extraFlags, String what) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = arena.allocate(ATTR);
             attr.set(JAVA_INT, 0, a.type());
@@ -79,7 +87,7 @@ public final class PerfEvents {
             attr.set(JAVA_INT, 48, a.wakeupEvents());
             attr.set(JAVA_LONG, 56, a.config1());
             attr.set(JAVA_LONG, 64, a.config2());
-            long r = Libc.syscall(Libc.SYS_PERF_EVENT_OPEN, attr.address(), pid, cpu, -1, PERF_FLAG_FD_CLOEXEC, 0);
+            long r = Libc.syscall(Libc.SYS_PERF_EVENT_OPEN, attr.address(), pid, cpu, -1, PERF_FLAG_FD_CLOEXEC | extraFlags, 0);
             if (r < 0) {
                 throw new BpfException("cannot open perf event " + what, (int) -r, "perf_event_open", what);
             }
