@@ -29,6 +29,8 @@ for f in "$src"/*.bpf.c; do
     continue
   fi
   if [ ! "$out/$name.o" -nt "$f" ] || [ "$src/include" -nt "$out/$name.o" ] 2>/dev/null; then
-    "$clang_bin" -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$src/include" -I"$gen" -I"$arch_inc" -c "$f" -o "$out/$name.o"
+    # A source marked "bpf4j-build: no -g" is compiled without debug info (no .BTF/.BTF.ext).
+    dbg="-g"; if grep -q 'bpf4j-build: no -g' "$f"; then dbg=""; fi
+    "$clang_bin" $dbg -O2 -target bpf -D__TARGET_ARCH_x86 -I"$src/include" -I"$gen" -I"$arch_inc" -c "$f" -o "$out/$name.o"
   fi
 done

@@ -48,7 +48,8 @@ public final class CHeaderWriter {
         out.append('\n');
         for (int id = 1; id < btf.typeCount(); id++) {
             Type t = btf.type(id);
-            if ((t instanceof Type.Enum || t instanceof Type.Enum64) && !t.name().isEmpty()) {
+            // Anonymous enums too: they carry constants programs use by name (BPF_ANY, BPF_F_*).
+            if (t instanceof Type.Enum || t instanceof Type.Enum64) {
                 out.append(enumBody(id, "")).append(";\n\n");
             }
         }
