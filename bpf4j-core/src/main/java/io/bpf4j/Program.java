@@ -62,8 +62,7 @@ public final class Program implements AutoCloseable {
         }
         try (Arena arena = Arena.ofConfined()) {
             byte[] code = Instruction.encodeAll(spec.instructions());
-            MemorySegment insns = arena.allocate(code.length, 8);
-            MemorySegment.copy(code, 0, insns, JAVA_BYTE, 0, code.length);
+            MemorySegment insns = nativeCopy(arena, code);
             MemorySegment license = arena.allocateFrom(spec.license());
             MemorySegment attr = arena.allocate(Attr.ProgLoad.LAYOUT);
             int logLevel = options.logLevel();
@@ -209,9 +208,7 @@ public final class Program implements AutoCloseable {
             byte[] data = options.data();
             MemorySegment dataOut = MemorySegment.NULL;
             if (data.length > 0) {
-                MemorySegment in = arena.allocate(data.length);
-                MemorySegment.copy(data, 0, in, JAVA_BYTE, 0, data.length);
-                attr.set(JAVA_LONG, Attr.TestRun.DATA_IN, in.address());
+                attr.set(JAVA_LONG, Attr.TestRun.DATA_IN, nativeCopy(arena, data).address());
                 attr.set(JAVA_INT, Attr.TestRun.DATA_SIZE_IN, data.length);
                 int outSize = options.dataOutSize() > 0 ? options.dataOutSize() : data.length + 256;
                 dataOut = arena.allocate(outSize);
@@ -221,9 +218,7 @@ public final class Program implements AutoCloseable {
             byte[] ctx = options.context();
             MemorySegment ctxOut = MemorySegment.NULL;
             if (ctx.length > 0) {
-                MemorySegment in = arena.allocate(ctx.length);
-                MemorySegment.copy(ctx, 0, in, JAVA_BYTE, 0, ctx.length);
-                attr.set(JAVA_LONG, Attr.TestRun.CTX_IN, in.address());
+                attr.set(JAVA_LONG, Attr.TestRun.CTX_IN, nativeCopy(arena, ctx).address());
                 attr.set(JAVA_INT, Attr.TestRun.CTX_SIZE_IN, ctx.length);
                 if (options.contextOut()) {
                     ctxOut = arena.allocate(ctx.length);
@@ -240,21 +235,25 @@ public final class Program implements AutoCloseable {
                 throw Bpf.errorOrUnsupported("test run of program \"" + name + "\" failed", r,
                         BpfCmd.PROG_TEST_RUN, "program \"" + name + "\"", "BPF_PROG_TEST_RUN for " + type, "");
             }
-            byte[] outData = new byte[0];
-            if (dataOut != MemorySegment.NULL) {
-                int n = attr.get(JAVA_INT, Attr.TestRun.DATA_SIZE_OUT);
-                outData = dataOut.asSlice(0, Math.min(n, dataOut.byteSize())).toArray(JAVA_BYTE);
-            }
-            byte[] outCtx = new byte[0];
-            if (ctxOut != MemorySegment.NULL) {
-                int n = attr.get(JAVA_INT, Attr.TestRun.CTX_SIZE_OUT);
-                outCtx = ctxOut.asSlice(0, Math.min(n, ctxOut.byteSize())).toArray(JAVA_BYTE);
-            }
+            byte[] outData = written(dataOut, attr.get(JAVA_INT, Attr.TestRun.DATA_SIZE_OUT));
+            byte[] outCtx = written(ctxOut, attr.get(JAVA_INT, Attr.TestRun.CTX_SIZE_OUT));
             return new TestRunResult(attr.get(JAVA_INT, Attr.TestRun.RETVAL), outData, outCtx,
                     Duration.ofNanos(Integer.toUnsignedLong(attr.get(JAVA_INT, Attr.TestRun.DURATION))));
         } finally {
             fd.release();
         }
+    }
+
+    /** {@code bytes} in native memory of {@code arena}. */
+    private static MemorySegment nativeCopy(Arena arena, byte[] bytes) {
+        MemorySegment m = arena.allocate(bytes.length, 8);
+        MemorySegment.copy(bytes, 0, m, JAVA_BYTE, 0, bytes.length);
+        return m;
+    }
+
+    /** The first {@code n} bytes the kernel wrote to an output buffer (none when there was no buffer). */
+    private static byte[] written(MemorySegment out, int n) {
+        return out == MemorySegment.NULL ? new byte[0] : out.asSlice(0, Math.min(n, out.byteSize())).toArray(JAVA_BYTE);
     }
 
     /** Closes the program's fd; attached links keep the program alive in the kernel. */
