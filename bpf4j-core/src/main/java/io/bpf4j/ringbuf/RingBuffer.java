@@ -5,7 +5,6 @@ import io.bpf4j.MapType;
 import io.bpf4j.codec.Codec;
 import io.bpf4j.internal.sys.Epoll;
 import io.bpf4j.internal.sys.Fd;
-import io.bpf4j.internal.sys.Mmap;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -40,6 +39,7 @@ public final class RingBuffer implements AutoCloseable {
 
     private final Fd fd;
     private final String name;
+    private final RingMapping mapping;
     private final MemorySegment consumer;
     private final MemorySegment producer;
     private final MemorySegment data;
@@ -53,31 +53,26 @@ public final class RingBuffer implements AutoCloseable {
     private RingBuffer(Fd fd, String name, long size) {
         this.fd = fd;
         this.name = name;
-        long page = Mmap.pageSize();
-        MemorySegment cons = null;
-        MemorySegment prod = null;
+        RingMapping m = null;
         Epoll ep = null;
         try {
-            cons = Mmap.map(fd, page, Mmap.PROT_READ | Mmap.PROT_WRITE, 0);
-            prod = Mmap.map(fd, page + 2 * size, Mmap.PROT_READ, page);
+            m = RingMapping.map(fd, size, false);
             ep = new Epoll(1);
             ep.add(fd, 0);
         } catch (RuntimeException e) {
             if (ep != null) {
                 ep.close();
             }
-            if (prod != null) {
-                Mmap.unmap(prod);
-            }
-            if (cons != null) {
-                Mmap.unmap(cons);
+            if (m != null) {
+                m.unmap();
             }
             fd.close();
             throw e;
         }
-        this.consumer = cons;
-        this.producer = prod;
-        this.data = prod.asSlice(page);
+        this.mapping = m;
+        this.consumer = m.consumer();
+        this.producer = m.producer();
+        this.data = m.data();
         this.mask = size - 1;
         this.epoll = ep;
     }
@@ -260,8 +255,7 @@ public final class RingBuffer implements AutoCloseable {
             if (!released) {
                 released = true;
                 epoll.close();
-                Mmap.unmap(producer);
-                Mmap.unmap(consumer);
+                mapping.unmap();
                 fd.close();
             }
         } finally {

@@ -3,7 +3,6 @@ package io.bpf4j.ringbuf;
 import io.bpf4j.BpfMap;
 import io.bpf4j.MapType;
 import io.bpf4j.internal.sys.Fd;
-import io.bpf4j.internal.sys.Mmap;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -31,6 +30,7 @@ public final class UserRingBuffer implements AutoCloseable {
 
     private final Fd fd;
     private final String name;
+    private final RingMapping mapping;
     private final MemorySegment consumer;
     private final MemorySegment producer;
     private final MemorySegment data;
@@ -41,20 +41,15 @@ public final class UserRingBuffer implements AutoCloseable {
         this.fd = fd;
         this.name = name;
         this.size = size;
-        long page = Mmap.pageSize();
-        MemorySegment cons = null;
         try {
-            cons = Mmap.map(fd, page, Mmap.PROT_READ, 0);
-            this.producer = Mmap.map(fd, page + 2 * size, Mmap.PROT_READ | Mmap.PROT_WRITE, page);
+            this.mapping = RingMapping.map(fd, size, true);
         } catch (RuntimeException e) {
-            if (cons != null) {
-                Mmap.unmap(cons);
-            }
             fd.close();
             throw e;
         }
-        this.consumer = cons;
-        this.data = producer.asSlice(page);
+        this.consumer = mapping.consumer();
+        this.producer = mapping.producer();
+        this.data = mapping.data();
     }
 
     /** A producer for {@code map}, a USER_RINGBUF map (the producer holds its own reference to it). */
@@ -133,8 +128,7 @@ public final class UserRingBuffer implements AutoCloseable {
             return;
         }
         closed = true;
-        Mmap.unmap(producer);
-        Mmap.unmap(consumer);
+        mapping.unmap();
         fd.close();
     }
 }
