@@ -30,9 +30,14 @@ import java.util.Objects;
  * the record's own code); a public record in an exported package also works with
  * {@link #builder(Class)}.
  *
+ * <p>{@link #build()} returns an instance of a hidden class spun for this one record layout, whose
+ * {@code decode} holds the combined decoding method handle as a class constant: the JIT then
+ * inlines the whole decode (field reads and constructor) into the caller, and each caller's call
+ * site sees one class. The class cannot be subclassed outside this package.
+ *
  * @param <R> the record type
  */
-public final class RecordCodec<R extends Record> implements Codec<R> {
+public class RecordCodec<R extends Record> implements Codec<R> {
     private final Class<R> type;
     private final int size;
     private final Field[] fields;
@@ -43,12 +48,18 @@ public final class RecordCodec<R extends Record> implements Codec<R> {
     private record Field(String name, Codec<Object> codec, long offset, MethodHandle accessor, int argIndex) {
     }
 
-    private RecordCodec(Class<R> type, int size, Field[] fields, MethodHandle constructor, MethodHandle decoder) {
-        this.decoder = decoder;
-        this.type = type;
-        this.size = size;
-        this.fields = fields;
-        this.constructor = constructor;
+    /** What a codec is made of; handed to the spun subclass's constructor. */
+    record Parts(Class<? extends Record> type, int size, Object fields, MethodHandle constructor, MethodHandle decoder) {
+    }
+
+    /** Only this package makes codecs (the spun subclass calls this). */
+    @SuppressWarnings("unchecked")
+    RecordCodec(Parts parts) {
+        this.decoder = parts.decoder();
+        this.type = (Class<R>) parts.type();
+        this.size = parts.size();
+        this.fields = (Field[]) parts.fields();
+        this.constructor = parts.constructor();
     }
 
     /** A builder for {@code type}, with public access only. */
@@ -87,6 +98,7 @@ public final class RecordCodec<R extends Record> implements Codec<R> {
         }
     }
 
+    /** Decodes through the combined handle held in a field (the spun subclass overrides this with a constant one). */
     @Override
     public R decode(MemorySegment in, long offset) {
         try {
@@ -231,7 +243,8 @@ public final class RecordCodec<R extends Record> implements Codec<R> {
                 MethodHandle plain = lookup.findConstructor(type, MethodType.methodType(void.class, params));
                 MethodHandle ctor = plain.asSpreader(Object[].class, params.length)
                         .asType(MethodType.methodType(Object.class, Object[].class));
-                return new RecordCodec<>(type, Math.toIntExact(size), fields, ctor, decoder(plain, params, fields));
+                MethodHandle decoder = decoder(plain, params, fields);
+                return RecordCodecClass.instantiate(new Parts(type, Math.toIntExact(size), fields, ctor, decoder));
             } catch (IllegalAccessException | NoSuchMethodException e) {
                 throw new IllegalArgumentException("cannot access record " + type.getName()
                         + ": pass MethodHandles.lookup() from code that can see it", e);

@@ -3,6 +3,8 @@ package io.bpf4j.codec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.invoke.MethodHandles;
 import java.util.List;
@@ -56,5 +58,30 @@ class CodecsTest {
                 () -> RecordCodec.builder(MethodHandles.lookup(), Event.class).field("pid", Codecs.s32()).build());
         assertThrows(IllegalArgumentException.class,
                 () -> RecordCodec.builder(MethodHandles.lookup(), Event.class).field("nope", Codecs.s32()));
+    }
+
+    /** Two codecs of different record types, decoded through the same {@code Codec} call site. */
+    record Pair(short a, byte[] b) {
+    }
+
+    @Test
+    void recordDecodersAreSpunPerLayoutAndDecodeThroughEveryEntryPoint() {
+        RecordCodec<Event> events = RecordCodec.builder(MethodHandles.lookup(), Event.class)
+                .field("pid", Codecs.s32()).pad(4).field("ts", Codecs.s64()).field("comm", Codecs.string(16)).build();
+        RecordCodec<Pair> pairs = RecordCodec.builder(MethodHandles.lookup(), Pair.class)
+                .field("a", Codecs.s16()).field("b", Codecs.bytes(3)).build();
+        // The fast path is a hidden class per layout; if spinning fell back silently, decoding would
+        // still work but at a third of the speed, so the fallback is a defect this test catches.
+        assertTrue(events.getClass().isHidden(), events.getClass().getName());
+        assertTrue(pairs.getClass().isHidden());
+        assertNotEquals(events.getClass(), pairs.getClass());
+        Event e = new Event(-7, Long.MIN_VALUE, "abc");
+        List<Codec<?>> codecs = List.of(events, pairs);
+        Object viaInterface = codecs.get(0).fromBytes(events.toBytes(e));
+        assertEquals(e, viaInterface);
+        Pair p = pairs.decode(java.lang.foreign.MemorySegment.ofArray(new byte[] {1, 2, 9, 8, 7}), 0);
+        assertEquals(0x0201, p.a());
+        assertArrayEquals(new byte[] {9, 8, 7}, p.b());
+        assertEquals(5, pairs.size());
     }
 }
