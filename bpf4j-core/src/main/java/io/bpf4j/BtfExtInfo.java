@@ -1,6 +1,6 @@
 package io.bpf4j;
 
-import io.bpf4j.btf.CoreRawBtf;
+import io.bpf4j.btf.Btf;
 import io.bpf4j.btf.CoreRelocation;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,7 +24,7 @@ final class BtfExtInfo {
     }
 
     /** func_info ({@code which} 0) or line_info ({@code which} 1) records. */
-    static List<Record> records(String file, byte[] ext, CoreRawBtf btf, int which) {
+    static List<Record> records(String file, byte[] ext, Btf btf, int which) {
         Cursor c = new Cursor(file, ext);
         int hdrLen = c.u32(4);
         int off = c.u32(8 + which * 8);
@@ -61,7 +61,7 @@ final class BtfExtInfo {
     }
 
     /** CO-RE relocation records by section name. */
-    static Map<String, List<CoreRelocation>> coreRelocations(String file, byte[] ext, CoreRawBtf btf) {
+    static Map<String, List<CoreRelocation>> coreRelocations(String file, byte[] ext, Btf btf) {
         Cursor c = new Cursor(file, ext);
         int hdrLen = c.u32(4);
         Map<String, List<CoreRelocation>> out = new LinkedHashMap<>();
@@ -127,7 +127,7 @@ final class BtfExtInfo {
             return b.getInt((int) at);
         }
 
-        String string(CoreRawBtf btf, int off, long at) {
+        String string(Btf btf, int off, long at) {
             try {
                 return btf.string(off);
             } catch (RuntimeException e) {

@@ -1,14 +1,13 @@
 package io.bpf4j;
 
-import io.bpf4j.btf.CoreRawBtf;
 import io.bpf4j.btf.CoreTypes;
-import java.io.IOException;
+import io.bpf4j.btf.KernelBtf;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * The running kernel's BTF for the loader (CO-RE, attach targets, ksyms), read once per JVM on
- * first need. Until the btf package's {@code KernelBtf} is wired in, it is the raw-bytes view.
+ * first need: {@link KernelBtf#vmlinux()}, shared with every other user of the kernel's types.
  */
 final class KernelTypes {
     private static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
@@ -31,11 +30,7 @@ final class KernelTypes {
                     if (!Files.isReadable(VMLINUX)) {
                         throw new NotSupportedException("kernel BTF (" + VMLINUX + ")", "5.4", 0, "", "");
                     }
-                    try {
-                        t = CoreRawBtf.parse(Files.readAllBytes(VMLINUX));
-                    } catch (IOException e) {
-                        throw new BpfException("cannot read " + VMLINUX + ": " + e.getMessage(), e);
-                    }
+                    t = KernelBtf.vmlinux();
                     vmlinux = t;
                 }
             }

@@ -41,7 +41,7 @@ record LoadPlan(String objectName, byte[] btf, ProgramBtf.Layout btfLayout, List
      *         ones that exist) or the value does not fit its type
      */
     LoadPlan withConstant(String variable, Object value) {
-        io.bpf4j.btf.CoreRawBtf types = io.bpf4j.btf.CoreRawBtf.parse(btf);
+        io.bpf4j.btf.Btf types = io.bpf4j.btf.Btf.parse(btf);
         java.util.List<String> known = new java.util.ArrayList<>();
         for (int i = 0; i < maps.size(); i++) {
             MapPlan m = maps.get(i);

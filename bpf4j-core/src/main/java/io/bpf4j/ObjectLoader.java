@@ -200,7 +200,7 @@ final class ObjectLoader {
             insns.set(index, patched);
         }
         if (!plan.core().isEmpty()) {
-            CoreTypes local = io.bpf4j.btf.CoreRawBtf.parse(plan.btf());
+            CoreTypes local = io.bpf4j.btf.Btf.parse(plan.btf());
             CoreRelocator core = new CoreRelocator(local, KernelTypes.vmlinux());
             for (Map.Entry<String, List<CoreRelocation>> e : plan.core().entrySet()) {
                 List<Instruction> insns = out.get(e.getKey());
@@ -280,7 +280,7 @@ final class ObjectLoader {
         if (lines.isEmpty() || plan.btf().length == 0) {
             return List.of();
         }
-        io.bpf4j.btf.CoreRawBtf btf = io.bpf4j.btf.CoreRawBtf.parse(plan.btf());
+        io.bpf4j.btf.Btf btf = io.bpf4j.btf.Btf.parse(plan.btf());
         List<SourceLine> out = new ArrayList<>();
         for (Linker.Placed<ProgramBtf.LineInfo> l : lines) {
             out.add(new SourceLine(l.slot(), btf.string(l.record().fileNameOff()), l.record().line(),

@@ -2,7 +2,8 @@ package io.bpf4j;
 
 import io.bpf4j.asm.Instruction;
 import io.bpf4j.asm.Opcodes;
-import io.bpf4j.btf.CoreRawBtf;
+import io.bpf4j.btf.Btf;
+import io.bpf4j.btf.BtfException;
 import io.bpf4j.btf.CoreRelocation;
 import io.bpf4j.btf.CoreTypes;
 import io.bpf4j.internal.elf.ElfFile;
@@ -56,7 +57,12 @@ final class ObjectReader {
         byte[] rawBtf = elf.data(".BTF") == null ? new byte[0] : elf.data(".BTF");
         // Objects built without -g have no .BTF: read them against an empty type table, so
         // programs, legacy maps and global data still come through (BTF-defined maps need -g).
-        CoreRawBtf btf = CoreRawBtf.parse(rawBtf.length > 0 ? rawBtf : emptyBtf());
+        Btf btf;
+        try {
+            btf = Btf.parse(rawBtf.length > 0 ? rawBtf : emptyBtf());
+        } catch (BtfException e) {
+            throw new ObjectFormatException(file + ": section .BTF: " + e.getMessage());
+        }
         String license = "GPL";
         byte[] lic = elf.data("license");
         if (lic != null) {

@@ -105,7 +105,7 @@ final class ProgramBtf {
      */
     static byte[] fixExterns(byte[] raw) {
         byte[] out = raw.clone();
-        io.bpf4j.btf.CoreRawBtf btf = io.bpf4j.btf.CoreRawBtf.parse(raw);
+        io.bpf4j.btf.Btf btf = io.bpf4j.btf.Btf.parse(raw);
         ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
         int hdrLen = b.getInt(4);
         int typeStart = hdrLen + b.getInt(8);

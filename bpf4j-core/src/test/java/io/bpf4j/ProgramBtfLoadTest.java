@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bpf4j.asm.Instruction;
-import io.bpf4j.btf.CoreRawBtf;
+import io.bpf4j.btf.Btf;
 import io.bpf4j.btf.CoreRelocation;
 import io.bpf4j.btf.CoreRelocator;
 import io.bpf4j.internal.sys.Fd;
@@ -25,15 +25,15 @@ import org.junit.jupiter.api.Test;
  * and a rejection points at the C source line.
  */
 class ProgramBtfLoadTest {
-    static CoreRawBtf kernel;
+    static Btf kernel;
 
     @BeforeAll
     static void setUp() throws Exception {
         Kernel.assumeRoot();
-        kernel = CoreRawBtf.parse(Files.readAllBytes(Path.of("/sys/kernel/btf/vmlinux")));
+        kernel = Btf.parse(Files.readAllBytes(Path.of("/sys/kernel/btf/vmlinux")));
     }
 
-    record Loaded(ElfSections elf, CoreRawBtf btf, byte[] fixedBtf) {
+    record Loaded(ElfSections elf, Btf btf, byte[] fixedBtf) {
     }
 
     static Loaded open(String name) throws Exception {
@@ -52,7 +52,7 @@ class ProgramBtfLoadTest {
                         .mapToInt(s -> (int) s.value()).findFirst();
             }
         });
-        return new Loaded(elf, CoreRawBtf.parse(raw), fixed);
+        return new Loaded(elf, Btf.parse(raw), fixed);
     }
 
     static List<Linker.Placed<ProgramBtf.FuncInfo>> funcs(Loaded o, String section) {
@@ -78,7 +78,7 @@ class ProgramBtfLoadTest {
     @Test
     void dataSectionsGetTheirSizesAndTheKernelTakesTheBtf() throws Exception {
         Loaded o = open("load_globals");
-        CoreRawBtf fixed = CoreRawBtf.parse(o.fixedBtf());
+        Btf fixed = Btf.parse(o.fixedBtf());
         int rodata = fixed.idsNamed(".rodata").get(0);
         assertEquals(o.elf().sections.get(".rodata").length, fixed.size(rodata));
         try (Fd fd = ProgramBtf.load(o.fixedBtf(), "load_globals.bpf.o")) {

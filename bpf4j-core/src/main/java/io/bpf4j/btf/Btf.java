@@ -1,50 +1,65 @@
 package io.bpf4j.btf;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A parsed {@code .BTF} blob: every type by id, a name index, and the sizes, alignments and C
- * names of types. Immutable and thread-safe; the name index is built once, on first lookup.
+ * A parsed {@code .BTF} blob: types by id, lookups by name, and the sizes, alignments and C names
+ * of types. Immutable and thread-safe.
+ *
+ * <p>Parsing checks the whole blob and indexes where each record starts, but decodes nothing:
+ * {@link #type(int)} decodes a record into a {@link Type} on first use (and keeps it), while the
+ * {@link CoreTypes} queries ({@link #kind(int)}, {@link #memberType(int, int)}, ...) read the
+ * record's bytes directly. Name lookups scan the records' name offsets at first and build a hash
+ * index once a blob is asked often. So parsing the kernel's ~130,000 types costs about what
+ * libbpf's {@code btf__parse} does, and a blob holds little more than its own bytes.
  *
  * <p>Split BTF (kernel modules) continues the ids and the string offsets of a base BTF;
- * {@link #parse(byte[], Btf)} reads it and {@link #type(int)} answers for base ids too.
+ * {@link #parse(byte[], Btf)} reads it and every query answers for base ids too.
  *
  * <pre>{@code
  * Btf btf = Btf.parse(Files.readAllBytes(Path.of("/sys/kernel/btf/vmlinux")));
- * int task = btf.idsByName("task_struct").getFirst();
+ * int task = btf.findId("task_struct", Type.Struct.class).orElseThrow();
  * long size = btf.sizeof(task);
  * }</pre>
  */
-public final class Btf {
+public final class Btf implements CoreTypes {
     static final int MAGIC = 0xeB9F;
     static final int HEADER_MIN = 24;
     /** The deepest typedef/modifier/array chain followed before calling it hostile. */
     private static final int MAX_CHAIN = 1024;
+    private static final Type.Void VOID_TYPE = new Type.Void();
 
     private final Btf base;
     private final int firstId;
-    private final Type[] types;
+    /** This blob's type section; {@code offsets[i]} is where the record of id {@code firstId + i} starts. */
+    private final byte[] records;
+    private final int[] offsets;
     /** The string section (for split BTF: only this blob's part, offsets continue the base's). */
     private final byte[] strings;
-    private volatile Map<String, int[]> byName;
+    private final int baseStrLen;
+    /** Records decoded so far, made on the first decode. Racy on purpose: Types are immutable, a lost race decodes twice. */
+    private volatile Type[] decoded;
+    private final BtfNames names;
 
-    private Btf(Btf base, int firstId, Type[] types, byte[] strings) {
+    Btf(Btf base, int firstId, byte[] records, int[] offsets, byte[] strings) {
         this.base = base;
         this.firstId = firstId;
-        this.types = types;
+        this.records = records;
+        this.offsets = offsets;
         this.strings = strings;
+        this.baseStrLen = base == null ? 0 : base.stringsLength();
+        this.names = new BtfNames(this);
     }
 
     /**
      * Parses a standalone {@code .BTF} blob (an object's section or {@code /sys/kernel/btf/vmlinux}).
+     * The bytes are copied; the array may be reused afterwards.
      *
      * @throws BtfException when the blob is not little-endian BTF or anything in it is out of
      *         bounds, unknown, dangling or cyclic; the message names the offset or type id
@@ -63,11 +78,9 @@ public final class Btf {
         return new BtfReader(btf, base).read();
     }
 
-    static Btf of(Btf base, Type[] ownTypes, byte[] strings) {
-        int first = base == null ? 1 : base.typeCount();
-        Btf b = new Btf(base, first, ownTypes, strings);
-        b.checkReferences();
-        return b;
+    /** A blob of these types (ids from the base's count, or 1), written and parsed back, so it is checked like any other. */
+    static Btf of(Btf base, List<Type> ownTypes) {
+        return parse(BtfWriter.write(base, ownTypes, java.util.Set.of()), base);
     }
 
     /** The base BTF of split BTF. */
@@ -76,8 +89,9 @@ public final class Btf {
     }
 
     /** One past the largest type id (id 0, void, counts): ids {@code 0 .. typeCount()-1} are valid. */
+    @Override
     public int typeCount() {
-        return firstId + types.length;
+        return firstId + offsets.length;
     }
 
     /** The first id this blob defines (1, or the base's type count for split BTF). */
@@ -85,30 +99,50 @@ public final class Btf {
         return firstId;
     }
 
-    /** The type with this id; 0 is {@link Type.Void}. */
+    /** The type with this id, decoded on first use; 0 is {@link Type.Void}. */
     public Type type(int id) {
-        if (id >= firstId && id < firstId + types.length) {
-            return types[id - firstId];
+        int i = id - firstId;
+        if (i >= 0 && i < offsets.length) {
+            Type[] cache = decoded;
+            if (cache == null) {
+                cache = decodedCache();
+            }
+            Type t = cache[i];
+            if (t == null) {
+                t = TypeDecoder.decode(this, offsets[i]);
+                cache[i] = t;
+            }
+            return t;
         }
         if (id == 0) {
-            return VOID;
+            return VOID_TYPE;
         }
         if (base != null && id > 0 && id < firstId) {
             return base.type(id);
         }
-        throw new BtfException("type id " + id + " out of range (BTF has ids 0.." + (typeCount() - 1) + ")");
+        throw outOfRange(id);
     }
 
-    private static final Type.Void VOID = new Type.Void();
+    private synchronized Type[] decodedCache() {
+        Type[] cache = decoded;
+        if (cache == null) {
+            cache = new Type[offsets.length];
+            decoded = cache;
+        }
+        return cache;
+    }
+
+    private BtfException outOfRange(int id) {
+        return new BtfException("type id " + id + " out of range (BTF has ids 0.." + (typeCount() - 1) + ")");
+    }
 
     /** The string at {@code offset} of the string section (split BTF: continuing the base's). */
     public String string(int offset) {
         if (base != null) {
-            int baseLen = base.stringsLength();
-            if (offset >= 0 && offset < baseLen) {
+            if (offset >= 0 && offset < baseStrLen) {
                 return base.string(offset);
             }
-            offset -= baseLen;
+            offset -= baseStrLen;
             if (offset == 0 && strings.length == 0) {
                 return "";
             }
@@ -117,12 +151,7 @@ public final class Btf {
     }
 
     int stringsLength() {
-        return (base == null ? 0 : base.stringsLength()) + strings.length;
-    }
-
-    /** This blob's own string section. */
-    byte[] rawStrings() {
-        return strings;
+        return baseStrLen + strings.length;
     }
 
     static String cString(byte[] s, int offset) {
@@ -139,17 +168,72 @@ public final class Btf {
         return new String(s, offset, end - offset, StandardCharsets.UTF_8);
     }
 
+    /** Whether the string at {@code offset} is exactly {@code utf8}: compared in place, no String made. */
+    boolean stringEquals(int offset, byte[] utf8) {
+        if (base != null && offset >= 0 && offset < baseStrLen) {
+            return base.stringEquals(offset, utf8);
+        }
+        int local = offset - baseStrLen;
+        int end = local + utf8.length;
+        return local >= 0 && end < strings.length && strings[end] == 0
+                && Arrays.equals(strings, local, end, utf8, 0, utf8.length);
+    }
+
+    /** The hash of the string at {@code offset} up to {@code stop} bytes or its NUL (for {@link BtfNames}). */
+    int stringHash(int offset, int stop) {
+        if (base != null && offset >= 0 && offset < baseStrLen) {
+            return base.stringHash(offset, stop);
+        }
+        int local = offset - baseStrLen;
+        int h = 0;
+        for (int i = local, end = (int) Math.min(strings.length, (long) local + stop); i < end && strings[i] != 0; i++) {
+            h = 31 * h + strings[i];
+        }
+        return h;
+    }
+
+    /** The length of the string at {@code offset} without a {@code ___flavor} suffix ({@link CoreTypes#essentialName}). */
+    int essentialLength(int offset) {
+        if (base != null && offset >= 0 && offset < baseStrLen) {
+            return base.essentialLength(offset);
+        }
+        int local = offset - baseStrLen;
+        int end = local;
+        while (strings[end] != 0) {
+            end++;
+        }
+        for (int i = end - 3; i > local; i--) {
+            if (strings[i] == '_' && strings[i + 1] == '_' && strings[i + 2] == '_') {
+                return i - local;
+            }
+        }
+        return end - local;
+    }
+
+    /** The name offset of own type {@code i} (index from {@link #firstOwnId()}). */
+    int nameOffsetOfOwn(int i) {
+        return word(offsets[i]);
+    }
+
+    /** The BTF kind of own type {@code i}. */
+    int kindOfOwn(int i) {
+        return (word(offsets[i] + 4) >>> 24) & 0x1f;
+    }
+
+    int ownCount() {
+        return offsets.length;
+    }
+
+    /** A little-endian word of the type section. */
+    int word(int off) {
+        return (int) BtfReader.I32.get(records, off);
+    }
+
     /** Every type id with exactly this name, in id order (base ids first), empty when none. */
     public List<Integer> idsByName(String name) {
-        List<Integer> out = new ArrayList<>();
-        if (base != null) {
-            out.addAll(base.idsByName(name));
-        }
-        int[] own = nameIndex().get(name);
-        if (own != null) {
-            for (int id : own) {
-                out.add(id);
-            }
+        List<Integer> out = base == null ? new ArrayList<>() : new ArrayList<>(base.idsByName(name));
+        for (int id : names.named(name)) {
+            out.add(id);
         }
         return out;
     }
@@ -167,47 +251,240 @@ public final class Btf {
 
     /** The id of the first type of this record class named {@code name}. */
     public Optional<Integer> findId(String name, Class<? extends Type> kind) {
-        for (int id : idsByName(name)) {
-            if (kind.isInstance(type(id))) {
+        if (base != null) {
+            Optional<Integer> inBase = base.findId(name, kind);
+            if (inBase.isPresent()) {
+                return inBase;
+            }
+        }
+        int k = kindNumber(kind);
+        for (int id : names.named(name, k)) {
+            // A concrete record class is one kind, already matched: no need to decode the type.
+            if (k >= 0 || kind.isInstance(type(id))) {
                 return Optional.of(id);
             }
         }
         return Optional.empty();
     }
 
-    private Map<String, int[]> nameIndex() {
-        Map<String, int[]> idx = byName;
-        if (idx == null) {
-            synchronized (this) {
-                idx = byName;
-                if (idx == null) {
-                    idx = buildIndex();
-                    byName = idx;
-                }
+    /** The BTF kind a record class stands for, or -1 (the {@code Type} interface itself, {@code Void}). */
+    private static int kindNumber(Class<? extends Type> c) {
+        for (int k = 1; k < RECORD_CLASSES.length; k++) {
+            if (RECORD_CLASSES[k] == c) {
+                return k;
             }
         }
-        return idx;
+        return -1;
     }
 
-    private Map<String, int[]> buildIndex() {
-        Map<String, int[]> idx = new HashMap<>(types.length * 2);
-        for (int i = 0; i < types.length; i++) {
-            String n = types[i].name();
-            if (n.isEmpty()) {
-                continue;
-            }
-            int id = firstId + i;
-            idx.merge(n, new int[] {id}, (a, b) -> {
-                int[] c = Arrays.copyOf(a, a.length + 1);
-                c[a.length] = b[0];
-                return c;
-            });
+    private static final Class<?>[] RECORD_CLASSES = {Type.Void.class, Type.Int.class, Type.Ptr.class,
+        Type.Array.class, Type.Struct.class, Type.Union.class, Type.Enum.class, Type.Fwd.class, Type.Typedef.class,
+        Type.Volatile.class, Type.Const.class, Type.Restrict.class, Type.Func.class, Type.FuncProto.class,
+        Type.Var.class, Type.DataSec.class, Type.Float.class, Type.DeclTag.class, Type.TypeTag.class,
+        Type.Enum64.class};
+
+    // ---- CoreTypes: answers read from the record bytes, nothing decoded ----
+
+    /** Where the record of own id {@code id} starts; the id must be this blob's. */
+    private int at(int id) {
+        int i = id - firstId;
+        if (i < 0 || i >= offsets.length) {
+            throw outOfRange(id);
         }
-        return idx;
+        return offsets[i];
+    }
+
+    private boolean inBase(int id) {
+        return id < firstId && base != null && id > 0;
+    }
+
+    @Override
+    public int kind(int id) {
+        if (id == 0) {
+            return VOID;
+        }
+        return inBase(id) ? base.kind(id) : (word(at(id) + 4) >>> 24) & 0x1f;
+    }
+
+    /** The type's name, "" for void and anonymous types. */
+    @Override
+    public String name(int id) {
+        if (id == 0) {
+            return "";
+        }
+        return inBase(id) ? base.name(id) : string(word(at(id)));
+    }
+
+    @Override
+    public int size(int id) {
+        return inBase(id) ? base.size(id) : word(at(id) + 8);
+    }
+
+    @Override
+    public int ref(int id) {
+        return inBase(id) ? base.ref(id) : word(at(id) + 8);
+    }
+
+    @Override
+    public int arrayElement(int id) {
+        return inBase(id) ? base.arrayElement(id) : word(at(id) + 12);
+    }
+
+    @Override
+    public int arrayLength(int id) {
+        return inBase(id) ? base.arrayLength(id) : word(at(id) + 20);
+    }
+
+    @Override
+    public int vlen(int id) {
+        if (id == 0) {
+            return 0;
+        }
+        return inBase(id) ? base.vlen(id) : word(at(id) + 4) & 0xffff;
+    }
+
+    private boolean kindFlag(int id) {
+        return word(at(id) + 4) < 0;
+    }
+
+    /** Where entry {@code i} (member, enumerator, parameter, DATASEC variable) of own type {@code id} starts. */
+    private int entry(int id, int i) {
+        int rec = at(id);
+        int info = word(rec + 4);
+        if (i < 0 || i >= (info & 0xffff)) {
+            throw new BtfException("entry " + i + " of type [" + id + "] out of range (it has " + (info & 0xffff) + ")");
+        }
+        int kind = (info >>> 24) & 0x1f;
+        int entrySize = kind == STRUCT || kind == UNION || kind == ENUM64 || kind == DATASEC ? 12 : 8;
+        return rec + 12 + i * entrySize;
+    }
+
+    @Override
+    public String memberName(int id, int i) {
+        return inBase(id) ? base.memberName(id, i) : string(word(entry(id, i)));
+    }
+
+    @Override
+    public int memberType(int id, int i) {
+        if (inBase(id)) {
+            return base.memberType(id, i);
+        }
+        // A DATASEC entry is (type, offset, size); members and parameters are (name, type, ...).
+        return kind(id) == DATASEC ? word(entry(id, i)) : word(entry(id, i) + 4);
+    }
+
+    @Override
+    public int memberBitOffset(int id, int i) {
+        if (inBase(id)) {
+            return base.memberBitOffset(id, i);
+        }
+        int off = word(entry(id, i) + 8);
+        return kindFlag(id) ? off & 0xffffff : off;
+    }
+
+    @Override
+    public int memberBitfieldSize(int id, int i) {
+        if (inBase(id)) {
+            return base.memberBitfieldSize(id, i);
+        }
+        return kindFlag(id) ? word(entry(id, i) + 8) >>> 24 : 0;
+    }
+
+    @Override
+    public long enumValue(int id, int i) {
+        if (inBase(id)) {
+            return base.enumValue(id, i);
+        }
+        int e = entry(id, i);
+        if (kind(id) == ENUM64) {
+            return Integer.toUnsignedLong(word(e + 4)) | ((long) word(e + 8) << 32);
+        }
+        int v = word(e + 4);
+        return enumSigned(id) ? v : Integer.toUnsignedLong(v);
+    }
+
+    @Override
+    public boolean enumSigned(int id) {
+        return inBase(id) ? base.enumSigned(id) : kindFlag(id);
+    }
+
+    @Override
+    public boolean intSigned(int id) {
+        return inBase(id) ? base.intSigned(id) : (word(at(id) + 12) >>> 24 & 1) != 0;
+    }
+
+    @Override
+    public int intBitOffset(int id) {
+        return inBase(id) ? base.intBitOffset(id) : (word(at(id) + 12) >>> 16) & 0xff;
+    }
+
+    @Override
+    public List<Integer> idsNamed(String name) {
+        return idsByName(name);
+    }
+
+    @Override
+    public List<Integer> idsWithEssentialName(String essentialName) {
+        List<Integer> out = base == null ? new ArrayList<>() : new ArrayList<>(base.idsWithEssentialName(essentialName));
+        for (int id : names.withEssentialName(essentialName)) {
+            out.add(id);
+        }
+        return out;
+    }
+
+    /** Parsing does not look for cycles (as libbpf's does not); every chain walk stops here instead. */
+    private BtfException chainTooLong(int start) {
+        return new BtfException("type [" + start + "] " + kindName(start) + ": its typedef/modifier/array chain does not end"
+                + " within " + MAX_CHAIN + " steps: a reference cycle");
+    }
+
+    /** The kind's name for messages ("STRUCT"). */
+    String kindName(int id) {
+        int k = kind(id);
+        return k < KIND_NAMES.length ? KIND_NAMES[k] : "KIND " + k;
+    }
+
+    private static final String[] KIND_NAMES = {"VOID", "INT", "PTR", "ARRAY", "STRUCT", "UNION", "ENUM", "FWD",
+        "TYPEDEF", "VOLATILE", "CONST", "RESTRICT", "FUNC", "FUNC_PROTO", "VAR", "DATASEC", "FLOAT", "DECL_TAG",
+        "TYPE_TAG", "ENUM64"};
+
+    /** Every type id the record of {@code id} refers to, read from its bytes (for validation messages). */
+    int[] references(int id) {
+        int rec = at(id);
+        int k = kind(id);
+        int n = vlen(id);
+        return switch (k) {
+            case PTR, TYPEDEF, VOLATILE, CONST, RESTRICT, TYPE_TAG, FUNC, VAR, DECL_TAG -> new int[] {word(rec + 8)};
+            case ARRAY -> new int[] {word(rec + 12), word(rec + 16)};
+            case STRUCT, UNION -> {
+                int[] r = new int[n];
+                for (int i = 0; i < n; i++) {
+                    r[i] = word(rec + 12 + 12 * i + 4);
+                }
+                yield r;
+            }
+            case FUNC_PROTO -> {
+                int[] r = new int[n + 1];
+                r[0] = word(rec + 8);
+                for (int i = 0; i < n; i++) {
+                    r[i + 1] = word(rec + 12 + 8 * i + 4);
+                }
+                yield r;
+            }
+            case DATASEC -> {
+                int[] r = new int[n];
+                for (int i = 0; i < n; i++) {
+                    r[i] = word(rec + 12 + 12 * i);
+                }
+                yield r;
+            }
+            default -> new int[0];
+        };
     }
 
     /** The type after skipping typedef, const, volatile, restrict and type tags. */
     public int resolve(int id) {
+        int start = id;
         for (int i = 0; i < MAX_CHAIN; i++) {
             Type t = type(id);
             switch (t) {
@@ -221,7 +498,7 @@ public final class Btf {
                 }
             }
         }
-        throw new BtfException("type chain from id " + id + " longer than " + MAX_CHAIN);
+        throw chainTooLong(start);
     }
 
     /**
@@ -265,7 +542,7 @@ public final class Btf {
                 default -> throw new BtfException("type [" + id + "] " + describe(id) + " has no size");
             }
         }
-        throw new BtfException("type chain from id " + start + " longer than " + MAX_CHAIN);
+        throw chainTooLong(start);
     }
 
     /** The alignment in bytes of a type, as clang lays it out for BPF (largest member for aggregates). */
@@ -281,7 +558,8 @@ public final class Btf {
             throw new BtfException("type [" + id + "] nests too many members to compute its alignment");
         }
         if (depth > MAX_CHAIN) {
-            throw new BtfException("type nesting from id " + id + " deeper than " + MAX_CHAIN);
+            throw new BtfException("type nesting from id " + id + " deeper than " + MAX_CHAIN
+                    + " levels: a reference cycle through pointer/array/modifier types, or hostile BTF");
         }
         Type t = type(resolve(id));
         return switch (t) {
@@ -326,7 +604,8 @@ public final class Btf {
             throw new BtfException("the C name of type [" + id + "] is absurdly long");
         }
         if (depth > MAX_CHAIN) {
-            throw new BtfException("type nesting from id " + id + " deeper than " + MAX_CHAIN);
+            throw new BtfException("type nesting from id " + id + " deeper than " + MAX_CHAIN
+                    + " levels: a reference cycle through pointer/array/modifier types, or hostile BTF");
         }
         Type t = type(id);
         return switch (t) {
@@ -393,81 +672,6 @@ public final class Btf {
         return t.name().isEmpty() ? kind : kind + " '" + t.name() + "'";
     }
 
-    /** Every type id a record refers to (for validation and the writer). */
-    static int[] references(Type t) {
-        return switch (t) {
-            case Type.Ptr x -> new int[] {x.targetId()};
-            case Type.Array x -> new int[] {x.elementId(), x.indexId()};
-            case Type.Struct x -> x.members().stream().mapToInt(Type.Member::typeId).toArray();
-            case Type.Union x -> x.members().stream().mapToInt(Type.Member::typeId).toArray();
-            case Type.Typedef x -> new int[] {x.targetId()};
-            case Type.Volatile x -> new int[] {x.targetId()};
-            case Type.Const x -> new int[] {x.targetId()};
-            case Type.Restrict x -> new int[] {x.targetId()};
-            case Type.Func x -> new int[] {x.protoId()};
-            case Type.FuncProto x -> {
-                int[] r = new int[x.params().size() + 1];
-                r[0] = x.returnTypeId();
-                for (int i = 0; i < x.params().size(); i++) {
-                    r[i + 1] = x.params().get(i).typeId();
-                }
-                yield r;
-            }
-            case Type.Var x -> new int[] {x.typeId()};
-            case Type.DataSec x -> x.vars().stream().mapToInt(Type.VarSecInfo::typeId).toArray();
-            case Type.DeclTag x -> new int[] {x.targetId()};
-            case Type.TypeTag x -> new int[] {x.targetId()};
-            default -> new int[0];
-        };
-    }
-
-    /** The single successor of a chain type (typedef, modifier, tag, var, array element, pointer), or -1. */
-    private static int chainNext(Type t) {
-        return switch (t) {
-            case Type.Ptr x -> x.targetId();
-            case Type.Array x -> x.elementId();
-            case Type.Typedef x -> x.targetId();
-            case Type.Volatile x -> x.targetId();
-            case Type.Const x -> x.targetId();
-            case Type.Restrict x -> x.targetId();
-            case Type.TypeTag x -> x.targetId();
-            case Type.Var x -> x.typeId();
-            default -> -1;
-        };
-    }
-
-    /** Refuses dangling ids and cycles that never pass through a struct, union or function. */
-    private void checkReferences() {
-        int count = typeCount();
-        for (int i = 0; i < types.length; i++) {
-            for (int ref : references(types[i])) {
-                if (ref < 0 || ref >= count) {
-                    throw new BtfException("type [" + (firstId + i) + "] " + types[i].getClass().getSimpleName()
-                            + " refers to type id " + Integer.toUnsignedString(ref) + ", past the last id " + (count - 1));
-                }
-            }
-        }
-        byte[] state = new byte[types.length]; // 0 new, 1 on the current path, 2 known acyclic
-        int[] path = new int[types.length];
-        for (int start = 0; start < types.length; start++) {
-            int len = 0;
-            int cur = start;
-            while (cur >= 0 && state[cur] == 0) {
-                state[cur] = 1;
-                path[len++] = cur;
-                int next = chainNext(types[cur]);
-                cur = next >= firstId ? next - firstId : -1;
-            }
-            if (cur >= 0 && state[cur] == 1) {
-                throw new BtfException("type [" + (firstId + cur) + "] " + types[cur].getClass().getSimpleName()
-                        + " is part of a reference cycle through typedef/modifier/pointer/array types");
-            }
-            for (int i = 0; i < len; i++) {
-                state[path[i]] = 2;
-            }
-        }
-    }
-
     /**
      * A copy with every DATASEC's size and its variables' offsets filled in from the ELF, as the
      * kernel needs them (clang leaves them 0): {@code sectionSizes} by DATASEC name, and
@@ -479,9 +683,9 @@ public final class Btf {
      * }</pre>
      */
     public Btf withDataSecLayout(Map<String, Long> sectionSizes, Map<String, Map<String, Long>> varOffsets) {
-        Type[] out = types.clone();
-        for (int i = 0; i < out.length; i++) {
-            if (!(out[i] instanceof Type.DataSec d)) {
+        List<Type> out = new ArrayList<>(ownTypes());
+        for (int i = 0; i < out.size(); i++) {
+            if (!(out.get(i) instanceof Type.DataSec d)) {
                 continue;
             }
             Long size = sectionSizes.get(d.name());
@@ -492,13 +696,29 @@ public final class Btf {
                 vars.add(off == null ? v : new Type.VarSecInfo(v.typeId(), Math.toIntExact(off), v.size()));
             }
             vars.sort(java.util.Comparator.comparingInt(Type.VarSecInfo::offset));
-            out[i] = new Type.DataSec(d.name(), size == null ? d.size() : Math.toIntExact(size), vars);
+            out.set(i, new Type.DataSec(d.name(), size == null ? d.size() : Math.toIntExact(size), vars));
         }
-        return of(base, out, strings);
+        return of(base, out);
     }
 
-    /** This blob's own types, index 0 being id {@link #firstOwnId()}. */
+    /** This blob's own types, index 0 being id {@link #firstOwnId()}; decoded as they are read. */
     List<Type> ownTypes() {
-        return Arrays.asList(types).subList(0, types.length);
+        return new AbstractList<>() {
+            @Override
+            public Type get(int index) {
+                return type(firstId + index);
+            }
+
+            @Override
+            public int size() {
+                return offsets.length;
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "Btf[" + offsets.length + " types from id " + firstId + ", " + records.length + " + " + strings.length
+                + " bytes]";
     }
 }

@@ -1,32 +1,45 @@
 package io.bpf4j.btf;
 
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
-/** Decodes the header, string section and type records of a {@code .BTF} blob, checking every bound. */
+/**
+ * Checks a {@code .BTF} blob and indexes where each type record starts, in one pass over the
+ * type section and without decoding anything: the {@link Btf} it makes decodes records only when
+ * asked. Everything a later decode relies on is checked here — the header and section bounds,
+ * every record inside the type section, known kinds, every name offset inside the string
+ * section, every referenced type id in range, INT sizes and linkages — so decoding never meets
+ * a bad offset.
+ *
+ * <p>libbpf's {@code btf__parse} does the same indexing pass (sizes by kind and vlen); its newer
+ * versions validate names and ids the same way ({@code btf_validate_type}). Like libbpf, parsing
+ * does not look for reference cycles (a typedef of a const of itself): every walk along a chain
+ * ({@link Btf#resolve}, {@link Btf#sizeof}, the C writer, CO-RE) is bounded and names the cycle
+ * when it meets one, so a hostile blob costs its user an exception, never a hang.
+ */
 final class BtfReader {
     private static final int BTF_MAGIC_SWAPPED = 0x9FEB;
+    static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final byte[] raw;
     private final Btf base;
-    private final ByteBuffer buf;
-    private byte[] strings;
-    private int baseStrLen;
 
     BtfReader(byte[] raw, Btf base) {
         this.raw = raw;
         this.base = base;
-        this.buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private int header(int off) {
+        return (int) I32.get(raw, off);
     }
 
     Btf read() {
         if (raw.length < Btf.HEADER_MIN) {
             throw new BtfException("BTF blob of " + raw.length + " bytes is shorter than the 24-byte header");
         }
-        int magic = buf.getShort(0) & 0xffff;
+        int magic = (raw[0] & 0xff) | (raw[1] & 0xff) << 8;
         if (magic == BTF_MAGIC_SWAPPED) {
             throw new BtfException("big-endian BTF (magic 0xEB9F byte-swapped at offset 0) is not supported");
         }
@@ -37,7 +50,7 @@ final class BtfReader {
         if (version != 1) {
             throw new BtfException("unsupported BTF version " + version + " at offset 2");
         }
-        long hdrLen = u32(4);
+        long hdrLen = Integer.toUnsignedLong(header(4));
         if (hdrLen < Btf.HEADER_MIN || hdrLen > raw.length) {
             throw new BtfException("BTF header length " + hdrLen + " at offset 4 is invalid for a " + raw.length + "-byte blob");
         }
@@ -47,10 +60,10 @@ final class BtfReader {
                 throw new BtfException("unknown non-zero BTF header byte at offset " + i);
             }
         }
-        long typeOff = hdrLen + u32(8);
-        long typeLen = u32(12);
-        long strOff = hdrLen + u32(16);
-        long strLen = u32(20);
+        long typeOff = hdrLen + Integer.toUnsignedLong(header(8));
+        long typeLen = Integer.toUnsignedLong(header(12));
+        long strOff = hdrLen + Integer.toUnsignedLong(header(16));
+        long strLen = Integer.toUnsignedLong(header(20));
         if (typeOff + typeLen > raw.length) {
             throw new BtfException("BTF type section [" + typeOff + ", " + (typeOff + typeLen) + ") runs past the end ("
                     + raw.length + " bytes)");
@@ -65,177 +78,194 @@ final class BtfReader {
         if (typeOff < strOff + strLen && strOff < typeOff + typeLen && typeLen > 0 && strLen > 0) {
             throw new BtfException("BTF type section and string section overlap");
         }
-        strings = Arrays.copyOfRange(raw, (int) strOff, (int) (strOff + strLen));
-        baseStrLen = base == null ? 0 : base.stringsLength();
+        // Our own copies, as libbpf keeps: the caller's array may change after parse returns.
+        byte[] strings = Arrays.copyOfRange(raw, (int) strOff, (int) (strOff + strLen));
         if (base == null && (strLen == 0 || strings[0] != 0)) {
             throw new BtfException("BTF string section at offset " + strOff + " does not start with the empty string");
         }
         if (strLen > 0 && strings[strings.length - 1] != 0) {
             throw new BtfException("BTF string section at offset " + strOff + " is not NUL-terminated");
         }
-        Type[] types = readTypes((int) typeOff, (int) (typeOff + typeLen));
-        return Btf.of(base, types, strings);
+        byte[] types = Arrays.copyOfRange(raw, (int) typeOff, (int) (typeOff + typeLen));
+        return new Index(types, (int) typeOff, base, strings.length).build(strings);
     }
 
-    private Type[] readTypes(int start, int end) {
-        // Each record is at least 12 bytes: that bounds the array before any allocation.
-        List<Type> out = new ArrayList<>(Math.min((end - start) / 12 + 1, 1 << 20));
-        int p = start;
-        while (p < end) {
-            need(p, 12, end, "type header");
-            int nameOff = buf.getInt(p);
-            int info = buf.getInt(p + 4);
-            int sizeOrType = buf.getInt(p + 8);
-            int vlen = info & 0xffff;
-            int kind = (info >>> 24) & 0x1f;
-            boolean kflag = info < 0;
-            int recStart = p;
-            p += 12;
-            String name = name(nameOff, recStart);
-            Type t;
-            switch (kind) {
-                case 1 -> {
-                    need(p, 4, end, "INT encoding");
-                    int enc = buf.getInt(p);
-                    p += 4;
-                    int e = (enc >>> 24) & 0xf;
-                    t = new Type.Int(name, sizeOrType, (e & 1) != 0, (e & 2) != 0, (e & 4) != 0, (enc >>> 16) & 0xff, enc & 0xff);
-                    if (sizeOrType <= 0 || sizeOrType > 16) {
-                        throw bad(recStart, "INT '" + name + "' has size " + sizeOrType);
-                    }
-                }
-                case 2 -> t = new Type.Ptr(sizeOrType);
-                case 3 -> {
-                    need(p, 12, end, "ARRAY info");
-                    t = new Type.Array(buf.getInt(p), buf.getInt(p + 4), buf.getInt(p + 8));
-                    p += 12;
-                }
-                case 4, 5 -> {
-                    need(p, (long) vlen * 12, end, vlen + " members");
-                    List<Type.Member> ms = new ArrayList<>(vlen);
-                    for (int i = 0; i < vlen; i++, p += 12) {
-                        int off = buf.getInt(p + 8);
-                        ms.add(new Type.Member(name(buf.getInt(p), p), buf.getInt(p + 4),
-                                kflag ? off & 0xffffff : off, kflag ? off >>> 24 : 0));
-                    }
-                    t = kind == 4 ? new Type.Struct(name, sizeOrType, ms, kflag) : new Type.Union(name, sizeOrType, ms, kflag);
-                }
-                case 6 -> {
-                    need(p, (long) vlen * 8, end, vlen + " enumerators");
-                    List<Type.Enumerator> vs = new ArrayList<>(vlen);
-                    for (int i = 0; i < vlen; i++, p += 8) {
-                        int v = buf.getInt(p + 4);
-                        vs.add(new Type.Enumerator(name(buf.getInt(p), p), kflag ? v : Integer.toUnsignedLong(v)));
-                    }
-                    t = new Type.Enum(name, sizeOrType, kflag, vs);
-                }
-                case 7 -> t = new Type.Fwd(name, kflag);
-                case 8 -> t = new Type.Typedef(name, sizeOrType);
-                case 9 -> t = new Type.Volatile(sizeOrType);
-                case 10 -> t = new Type.Const(sizeOrType);
-                case 11 -> t = new Type.Restrict(sizeOrType);
-                case 12 -> {
-                    if (vlen > 2) {
-                        throw bad(recStart, "FUNC '" + name + "' has unknown linkage " + vlen);
-                    }
-                    t = new Type.Func(name, sizeOrType, Type.Linkage.values()[vlen]);
-                }
-                case 13 -> {
-                    need(p, (long) vlen * 8, end, vlen + " parameters");
-                    List<Type.Param> ps = new ArrayList<>(vlen);
-                    for (int i = 0; i < vlen; i++, p += 8) {
-                        ps.add(new Type.Param(name(buf.getInt(p), p), buf.getInt(p + 4)));
-                    }
-                    t = new Type.FuncProto(sizeOrType, ps);
-                }
-                case 14 -> {
-                    need(p, 4, end, "VAR linkage");
-                    int linkage = buf.getInt(p);
-                    p += 4;
-                    if (linkage < 0 || linkage > 2) {
-                        throw bad(recStart, "VAR '" + name + "' has unknown linkage " + Integer.toUnsignedString(linkage));
-                    }
-                    t = new Type.Var(name, sizeOrType, Type.VarLinkage.values()[linkage]);
-                }
-                case 15 -> {
-                    need(p, (long) vlen * 12, end, vlen + " DATASEC entries");
-                    List<Type.VarSecInfo> vs = new ArrayList<>(vlen);
-                    for (int i = 0; i < vlen; i++, p += 12) {
-                        vs.add(new Type.VarSecInfo(buf.getInt(p), buf.getInt(p + 4), buf.getInt(p + 8)));
-                    }
-                    t = new Type.DataSec(name, sizeOrType, vs);
-                }
-                case 16 -> t = new Type.Float(name, sizeOrType);
-                case 17 -> {
-                    need(p, 4, end, "DECL_TAG component index");
-                    int idx = buf.getInt(p);
-                    p += 4;
-                    if (idx < -1) {
-                        throw bad(recStart, "DECL_TAG '" + name + "' has component index " + idx);
-                    }
-                    t = new Type.DeclTag(name, sizeOrType, idx);
-                }
-                case 18 -> t = new Type.TypeTag(name, sizeOrType);
-                case 19 -> {
-                    need(p, (long) vlen * 12, end, vlen + " enumerators");
-                    List<Type.Enumerator> vs = new ArrayList<>(vlen);
-                    for (int i = 0; i < vlen; i++, p += 12) {
-                        long v = Integer.toUnsignedLong(buf.getInt(p + 4)) | ((long) buf.getInt(p + 8) << 32);
-                        vs.add(new Type.Enumerator(name(buf.getInt(p), p), v));
-                    }
-                    t = new Type.Enum64(name, sizeOrType, kflag, vs);
-                }
-                default -> throw bad(recStart, "unknown BTF kind " + kind);
+    /** The one pass over the type section; offsets in messages are offsets in the blob. */
+    private static final class Index {
+        private final byte[] t;
+        private final int blobOffset;
+        private final Btf base;
+        private final int firstId;
+        /** One past the largest valid string offset (split BTF continues the base's offsets). */
+        private final long strLimit;
+        private int[] offsets;
+        private int count;
+        /** The largest type id referenced anywhere, compared unsigned; checked once against the final count. */
+        private int maxRef;
+
+        Index(byte[] types, int blobOffset, Btf base, int strLen) {
+            this.t = types;
+            this.blobOffset = blobOffset;
+            this.base = base;
+            this.firstId = base == null ? 1 : base.typeCount();
+            this.strLimit = (base == null ? 0L : base.stringsLength()) + strLen;
+            // Records average about 35 bytes in the kernel's BTF; the array grows if a blob packs
+            // them tighter (never past length / 12, the smallest record, so the file cannot size it).
+            this.offsets = new int[Math.max(16, types.length / 32)];
+        }
+
+        private int word(int off) {
+            return (int) I32.get(t, off);
+        }
+
+        private void ref(int id) {
+            if (Integer.compareUnsigned(id, maxRef) > 0) {
+                maxRef = id;
             }
-            out.add(t);
         }
-        return out.toArray(Type[]::new);
-    }
 
-    /** Direct-mapped cache of decoded names by string offset: member names repeat a lot ("next", "flags"). */
-    private final int[] cachedOffsets = new int[1 << 15];
-    private final String[] cachedNames = new String[1 << 15];
-
-    private String name(int off, int at) {
-        if (off == 0) {
-            return "";
-        }
-        int slot = (off ^ (off >>> 15)) & (cachedNames.length - 1);
-        if (cachedOffsets[slot] == off && cachedNames[slot] != null) {
-            return cachedNames[slot];
-        }
-        String n = decode(off, at);
-        cachedOffsets[slot] = off;
-        cachedNames[slot] = n;
-        return n;
-    }
-
-    private String decode(int off, int at) {
-        try {
-            if (base != null && Integer.compareUnsigned(off, baseStrLen) < 0) {
-                return base.string(off);
+        private void name(int off, int at) {
+            if (Integer.toUnsignedLong(off) >= strLimit) {
+                throw bad(at, "name offset " + Integer.toUnsignedString(off) + " is invalid: past the string section ("
+                        + strLimit + " bytes)");
             }
-            long local = Integer.toUnsignedLong(off) - baseStrLen;
-            if (local >= strings.length) {
-                throw new BtfException("past the string section");
+        }
+
+        /** {@code count} entries of {@code entrySize} bytes named {@code what} must fit; the message is built only on failure. */
+        private void need(int p, int count, int entrySize, String what) {
+            long n = (long) count * entrySize;
+            if (p + n > t.length) {
+                throw bad(p, (count == 1 ? "" : count + " ") + what + " (" + n
+                        + " bytes) run past the end of the type section at offset " + (blobOffset + t.length));
             }
-            return Btf.cString(strings, (int) local);
-        } catch (BtfException e) {
-            throw bad(at, "name offset " + Integer.toUnsignedString(off) + " is invalid: " + e.getMessage());
         }
-    }
 
-    private void need(int p, long n, int end, String what) {
-        if (p + n > end) {
-            throw bad(p, what + " (" + n + " bytes) run past the end of the type section at offset " + end);
+        private BtfException bad(int p, String what) {
+            return new BtfException("BTF type record at offset " + (blobOffset + p) + ": " + what);
         }
-    }
 
-    private long u32(int off) {
-        return Integer.toUnsignedLong(buf.getInt(off));
-    }
+        Btf build(byte[] strings) {
+            int end = t.length;
+            int p = 0;
+            int n = 0;
+            while (p < end) {
+                need(p, 1, 12, "type header");
+                int nameOff = word(p);
+                int info = word(p + 4);
+                int sizeOrType = word(p + 8);
+                int vlen = info & 0xffff;
+                int kind = (info >>> 24) & 0x1f;
+                int rec = p;
+                if (n == offsets.length) {
+                    offsets = Arrays.copyOf(offsets, Math.min(t.length / 12 + 1, n + (n >> 1) + 16));
+                }
+                offsets[n] = p;
+                name(nameOff, rec);
+                p += 12;
+                switch (kind) {
+                    case CoreTypes.INT -> {
+                        need(p, 1, 4, "INT encoding");
+                        if (sizeOrType <= 0 || sizeOrType > 16) {
+                            throw bad(rec, "INT has size " + sizeOrType);
+                        }
+                        p += 4;
+                    }
+                    case CoreTypes.PTR, CoreTypes.TYPEDEF, CoreTypes.VOLATILE, CoreTypes.CONST, CoreTypes.RESTRICT,
+                            CoreTypes.TYPE_TAG -> {
+                        ref(sizeOrType);
+                    }
+                    case CoreTypes.ARRAY -> {
+                        need(p, 1, 12, "ARRAY info");
+                        ref(word(p));
+                        ref(word(p + 4));
+                        p += 12;
+                    }
+                    case CoreTypes.STRUCT, CoreTypes.UNION -> {
+                        need(p, vlen, 12, "members");
+                        for (int stop = p + vlen * 12; p < stop; p += 12) {
+                            name(word(p), p);
+                            ref(word(p + 4));
+                        }
+                    }
+                    case CoreTypes.ENUM -> {
+                        need(p, vlen, 8, "enumerators");
+                        for (int stop = p + vlen * 8; p < stop; p += 8) {
+                            name(word(p), p);
+                        }
+                    }
+                    case CoreTypes.FWD, CoreTypes.FLOAT -> {
+                    }
+                    case CoreTypes.FUNC -> {
+                        if (vlen > 2) {
+                            throw bad(rec, "FUNC has unknown linkage " + vlen);
+                        }
+                        ref(sizeOrType);
+                    }
+                    case CoreTypes.FUNC_PROTO -> {
+                        need(p, vlen, 8, "parameters");
+                        ref(sizeOrType);
+                        for (int stop = p + vlen * 8; p < stop; p += 8) {
+                            name(word(p), p);
+                            ref(word(p + 4));
+                        }
+                    }
+                    case CoreTypes.VAR -> {
+                        need(p, 1, 4, "VAR linkage");
+                        int linkage = word(p);
+                        if (linkage < 0 || linkage > 2) {
+                            throw bad(rec, "VAR has unknown linkage " + Integer.toUnsignedString(linkage));
+                        }
+                        ref(sizeOrType);
+                        p += 4;
+                    }
+                    case CoreTypes.DATASEC -> {
+                        need(p, vlen, 12, "DATASEC entries");
+                        for (int stop = p + vlen * 12; p < stop; p += 12) {
+                            ref(word(p));
+                        }
+                    }
+                    case CoreTypes.DECL_TAG -> {
+                        need(p, 1, 4, "DECL_TAG component index");
+                        int idx = word(p);
+                        if (idx < -1) {
+                            throw bad(rec, "DECL_TAG has component index " + idx);
+                        }
+                        ref(sizeOrType);
+                        p += 4;
+                    }
+                    case CoreTypes.ENUM64 -> {
+                        need(p, vlen, 12, "enumerators");
+                        for (int stop = p + vlen * 12; p < stop; p += 12) {
+                            name(word(p), p);
+                        }
+                    }
+                    default -> throw bad(rec, "unknown BTF kind " + kind);
+                }
+                n++;
+            }
+            count = n;
+            int typeCount = firstId + n;
+            if (Integer.compareUnsigned(maxRef, typeCount) >= 0) {
+                throw danglingReference(typeCount);
+            }
+            return new Btf(base, firstId, t, Arrays.copyOf(offsets, n), strings);
+        }
 
-    private static BtfException bad(int offset, String what) {
-        return new BtfException("BTF type record at offset " + offset + ": " + what);
+        /** The slow path for the message: find the first record that refers past the last id. */
+        private BtfException danglingReference(int typeCount) {
+            Btf partial = new Btf(base, firstId, t, Arrays.copyOf(offsets, count), null);
+            for (int i = 0; i < count; i++) {
+                int id = firstId + i;
+                for (int r : partial.references(id)) {
+                    if (Integer.compareUnsigned(r, typeCount) >= 0) {
+                        return new BtfException("type [" + id + "] " + partial.kindName(id) + " at offset "
+                                + (blobOffset + offsets[i]) + " refers to type id " + Integer.toUnsignedString(r)
+                                + ", past the last id " + (typeCount - 1));
+                    }
+                }
+            }
+            return new BtfException("a BTF type refers to type id " + Integer.toUnsignedString(maxRef)
+                    + ", past the last id " + (typeCount - 1));
+        }
     }
 }

@@ -39,19 +39,30 @@ public final class BtfWriter {
 
     /** The bytes of {@code btf} with the features in {@code sanitize} rewritten for an older kernel. */
     public static byte[] write(Btf btf, Set<Sanitize> sanitize) {
-        int strBase = btf.base().map(Btf::stringsLength).orElse(0);
+        return write(btf.base().orElse(null), btf.ownTypes(), sanitize, btf::type);
+    }
+
+    /** The bytes of a blob holding {@code own} (ids continuing {@code base}'s, or from 1). */
+    static byte[] write(Btf base, List<Type> own, Set<Sanitize> sanitize) {
+        return write(base, own, sanitize, id -> {
+            throw new IllegalStateException("no type lookup while writing unsanitized types");
+        });
+    }
+
+    private static byte[] write(Btf base, List<Type> own, Set<Sanitize> sanitize, java.util.function.IntFunction<Type> types) {
+        int strBase = base == null ? 0 : base.stringsLength();
         BtfWriter w = new BtfWriter(strBase);
-        List<Type> own = btf.ownTypes();
-        ByteBuffer types = ByteBuffer.allocate(sizeEstimate(own)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out0 = ByteBuffer.allocate(sizeEstimate(own)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer typeBuf = out0;
         for (Type t : own) {
-            types = w.encode(sanitize.isEmpty() ? t : sanitized(btf, t, sanitize), types);
+            typeBuf = w.encode(sanitize.isEmpty() ? t : sanitized(types, t, sanitize), typeBuf);
         }
         byte[] str = w.strings.toByteArray();
-        int typeLen = types.position();
+        int typeLen = typeBuf.position();
         ByteBuffer out = ByteBuffer.allocate(Btf.HEADER_MIN + typeLen + str.length).order(ByteOrder.LITTLE_ENDIAN);
         out.putShort((short) Btf.MAGIC).put((byte) 1).put((byte) 0).putInt(Btf.HEADER_MIN)
                 .putInt(0).putInt(typeLen).putInt(typeLen).putInt(str.length);
-        out.put(types.array(), 0, typeLen).put(str);
+        out.put(typeBuf.array(), 0, typeLen).put(str);
         return out.array();
     }
 
@@ -71,7 +82,7 @@ public final class BtfWriter {
         return (int) Math.min(n, Integer.MAX_VALUE - 64);
     }
 
-    static Type sanitized(Btf btf, Type t, Set<Sanitize> s) {
+    static Type sanitized(java.util.function.IntFunction<Type> types, Type t, Set<Sanitize> s) {
         return switch (t) {
             case Type.DeclTag d when s.contains(Sanitize.DECL_TAG) -> new Type.Int("", 1, false, false, false, 0, 8);
             case Type.TypeTag tt when s.contains(Sanitize.TYPE_TAG) -> new Type.Const(tt.targetId());
@@ -82,7 +93,7 @@ public final class BtfWriter {
                 List<Type.Member> ms = new ArrayList<>(d.vars().size());
                 for (Type.VarSecInfo v : d.vars()) {
                     // The kernel wants C identifiers: ".data" is not one.
-                    ms.add(new Type.Member(btf.type(v.typeId()).name().replace('.', '_'), v.typeId(), v.offset() * 8, 0));
+                    ms.add(new Type.Member(types.apply(v.typeId()).name().replace('.', '_'), v.typeId(), v.offset() * 8, 0));
                 }
                 yield new Type.Struct(d.name().replace('.', '_'), d.size(), ms, false);
             }

@@ -3,10 +3,10 @@ package io.bpf4j.btf;
 /**
  * The view of a BTF type graph that the CO-RE relocator needs: kinds, names, sizes, members,
  * enumerators, array and pointer targets, by type id. Kept this narrow so that any BTF model
- * (bpf4j's own {@code Btf}, or {@link CoreRawBtf} over raw bytes) can back it.
+ * ({@link Btf} reads it straight from the record bytes) can back it.
  *
  * <pre>{@code
- * CoreTypes kernel = CoreRawBtf.parse(Files.readAllBytes(Path.of("/sys/kernel/btf/vmlinux")));
+ * CoreTypes kernel = KernelBtf.vmlinux();
  * int id = kernel.idsNamed("task_struct").get(0);
  * }</pre>
  */
@@ -96,7 +96,7 @@ public interface CoreTypes {
             }
             id = ref(id);
         }
-        throw new IllegalStateException("type chain too long at id " + id);
+        throw new BtfException("type chain too long at id " + id + ": a reference cycle through typedefs/modifiers");
     }
 
     /** True for STRUCT and UNION. */
@@ -136,7 +136,7 @@ public interface CoreTypes {
                         + kind(id) + " has no size");
             }
         }
-        throw new IllegalArgumentException("type chain too long at id " + id);
+        throw new BtfException("type chain too long at id " + id + ": a reference cycle through typedefs/modifiers/arrays");
     }
 
     /** A name without its {@code ___flavor} suffix (libbpf's essential name). */

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class ValuePrinterTest {
     // [1] int, [2] char, [3] char[4], [4] enum e {A=1,B=2}, [5] unsigned int, [6] struct s, [7] int *, [8] int[2]
-    private static final Btf BTF = Btf.of(null, new Type[] {
+    private static final Btf BTF = Btf.of(null, List.of(
         new Type.Int("int", 4, true, false, false, 0, 32),
         new Type.Int("char", 1, true, true, false, 0, 8),
         new Type.Array(2, 1, 4),
@@ -23,8 +23,7 @@ class ValuePrinterTest {
                 new Type.Member("p", 7, 128, 0),
                 new Type.Member("pair", 8, 192, 0)), true),
         new Type.Ptr(1),
-        new Type.Array(1, 1, 2),
-    }, new byte[] {0});
+        new Type.Array(1, 1, 2)));
 
     @Test
     void printsStructsStringsEnumsBitfieldsArraysAndPointers() {

@@ -11,7 +11,7 @@ import io.bpf4j.ProgramType;
 import io.bpf4j.TestRunOptions;
 import io.bpf4j.VerifierException;
 import io.bpf4j.asm.Instruction;
-import io.bpf4j.btf.CoreRawBtf;
+import io.bpf4j.btf.Btf;
 import io.bpf4j.btf.CoreRelocation;
 import io.bpf4j.btf.CoreRelocator;
 import io.bpf4j.testing.Kernel;
@@ -30,14 +30,14 @@ import org.junit.jupiter.api.Test;
  * (bpftool prog loadall) and run the same way.
  */
 class CoreRelocatorTest {
-    static CoreRawBtf kernel;
+    static Btf kernel;
 
     @BeforeAll
     static void kernelBtf() throws Exception {
         Kernel.assumeRoot();
         Path vmlinux = Path.of("/sys/kernel/btf/vmlinux");
         Assumptions.assumeTrue(Files.isReadable(vmlinux), "the kernel has no BTF at /sys/kernel/btf/vmlinux");
-        kernel = CoreRawBtf.parse(Files.readAllBytes(vmlinux));
+        kernel = Btf.parse(Files.readAllBytes(vmlinux));
     }
 
     private static int run(Program p) {
@@ -50,7 +50,7 @@ class CoreRelocatorTest {
     void everyKindAgreesWithLibbpf() throws Exception {
         Path obj = Kernel.bpfObject("load_core_values");
         ElfSections elf = ElfSections.read(obj);
-        CoreRawBtf local = CoreRawBtf.parse(elf.sections.get(".BTF"));
+        Btf local = Btf.parse(elf.sections.get(".BTF"));
         Map<String, List<CoreRelocation>> relos = elf.coreRelocations(local);
         CoreRelocator core = new CoreRelocator(local, kernel);
 
@@ -102,7 +102,7 @@ class CoreRelocatorTest {
     @Test
     void unresolvableReachableRelocationIsPoisonedAndTheVerifierSaysSo() throws Exception {
         ElfSections elf = ElfSections.read(Kernel.bpfObject("load_core_poison"));
-        CoreRawBtf local = CoreRawBtf.parse(elf.sections.get(".BTF"));
+        Btf local = Btf.parse(elf.sections.get(".BTF"));
         List<CoreRelocation> relos = elf.coreRelocations(local).get("raw_tp/poisoned");
         CoreRelocator core = new CoreRelocator(local, kernel);
         assertTrue(core.compute("poisoned", relos.get(0)).poison());
@@ -117,7 +117,7 @@ class CoreRelocatorTest {
     @Test
     void malformedAndMismatchedRelocationsAreNamed() throws Exception {
         ElfSections elf = ElfSections.read(Kernel.bpfObject("load_core_values"));
-        CoreRawBtf local = CoreRawBtf.parse(elf.sections.get(".BTF"));
+        Btf local = Btf.parse(elf.sections.get(".BTF"));
         int task = local.idsNamed("task_struct").get(0);
         int pid = -1;
         for (int i = 0; i < local.vlen(task); i++) {

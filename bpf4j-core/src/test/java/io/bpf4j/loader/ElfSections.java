@@ -1,6 +1,6 @@
 package io.bpf4j.loader;
 
-import io.bpf4j.btf.CoreRawBtf;
+import io.bpf4j.btf.Btf;
 import io.bpf4j.btf.CoreRelocation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -110,7 +110,7 @@ public final class ElfSections {
     }
 
     /** func_info (which = 0, fields: type id) or line_info (which = 1, fields: file, line, line_col) records. */
-    public List<ExtRecord> extInfo(CoreRawBtf btf, int which) {
+    public List<ExtRecord> extInfo(Btf btf, int which) {
         ByteBuffer b = ByteBuffer.wrap(sections.get(".BTF.ext")).order(ByteOrder.LITTLE_ENDIAN);
         int hdrLen = b.getInt(4);
         int off = b.getInt(8 + which * 8);
@@ -139,7 +139,7 @@ public final class ElfSections {
     }
 
     /** CO-RE relocation records of .BTF.ext, by section name. */
-    public Map<String, List<CoreRelocation>> coreRelocations(CoreRawBtf btf) {
+    public Map<String, List<CoreRelocation>> coreRelocations(Btf btf) {
         byte[] ext = sections.get(".BTF.ext");
         ByteBuffer b = ByteBuffer.wrap(ext).order(ByteOrder.LITTLE_ENDIAN);
         int hdrLen = b.getInt(4);
