@@ -4,6 +4,7 @@ import io.bpf4j.asm.Instruction;
 import io.bpf4j.asm.Opcodes;
 import io.bpf4j.btf.Btf;
 import io.bpf4j.btf.BtfException;
+import io.bpf4j.btf.BtfExt;
 import io.bpf4j.btf.CoreRelocation;
 import io.bpf4j.btf.CoreTypes;
 import io.bpf4j.internal.elf.ElfFile;
@@ -257,18 +258,22 @@ final class ObjectReader {
         }
 
         byte[] ext = elf.data(".BTF.ext");
-        Map<String, List<CoreRelocation>> core = rawBtf.length > 0 && ext != null
-                ? BtfExtInfo.coreRelocations(file, ext, btf) : Map.of();
+        Map<String, List<CoreRelocation>> core = Map.of();
         List<Linker.Ext<ProgramBtf.FuncInfo>> funcInfos = new ArrayList<>();
         List<Linker.Ext<ProgramBtf.LineInfo>> lineInfos = new ArrayList<>();
         if (ext != null && rawBtf.length > 0) {
-            for (BtfExtInfo.Record r : BtfExtInfo.records(file, ext, btf, 0)) {
-                funcInfos.add(new Linker.Ext<>(r.section(), r.slot(), new ProgramBtf.FuncInfo(r.fields()[0])));
+            BtfExt info;
+            try {
+                info = BtfExt.parse(ext, btf);
+            } catch (BtfException e) {
+                throw new ObjectFormatException(file + ": section .BTF.ext: " + e.getMessage());
             }
-            for (BtfExtInfo.Record r : BtfExtInfo.records(file, ext, btf, 1)) {
-                lineInfos.add(new Linker.Ext<>(r.section(), r.slot(),
-                        new ProgramBtf.LineInfo(r.fields()[0], r.fields()[1], r.fields()[2])));
-            }
+            core = info.coreRelocations();
+            info.funcInfos().forEach((sec, list) -> list.forEach(f ->
+                    funcInfos.add(new Linker.Ext<>(sec, f.insnOffset(), new ProgramBtf.FuncInfo(f.typeId())))));
+            info.lineInfos().forEach((sec, list) -> list.forEach(l ->
+                    lineInfos.add(new Linker.Ext<>(sec, l.insnOffset(),
+                            new ProgramBtf.LineInfo(l.fileNameOffset(), l.lineOffset(), l.lineNum() << 10 | l.col())))));
         }
         ProgramBtf.Layout layout = new ProgramBtf.Layout() {
             @Override

@@ -33,8 +33,13 @@ public record BtfExt(Map<String, List<FuncInfo>> funcInfos, Map<String, List<Lin
     /** {@code struct bpf_func_info}: the FUNC type id of the function starting at {@code insnOffset} (instructions). */
     public record FuncInfo(int insnOffset, int typeId) {}
 
-    /** {@code struct bpf_line_info}: the source line of the instruction at {@code insnOffset} (instructions). */
-    public record LineInfo(int insnOffset, String file, String line, int lineNum, int col) {}
+    /**
+     * {@code struct bpf_line_info}: the source line of the instruction at {@code insnOffset}
+     * (instructions). {@code fileNameOffset} and {@code lineOffset} are the string offsets of
+     * {@code file} and {@code line} in the object's BTF, which is what the kernel is given.
+     */
+    public record LineInfo(int insnOffset, String file, String line, int lineNum, int col, int fileNameOffset,
+            int lineOffset) {}
 
     /** Copies the maps. */
     public BtfExt {
@@ -93,7 +98,7 @@ public record BtfExt(Map<String, List<FuncInfo>> funcInfos, Map<String, List<Lin
         r.section("line_info", 16, 16, 16, (sec, p) -> {
             int lineCol = b.getInt(p + 12);
             lines.computeIfAbsent(sec, k -> new ArrayList<>()).add(new LineInfo(r.insn(p), r.string(p + 4),
-                    r.string(p + 8), lineCol >>> 10, lineCol & 0x3ff));
+                    r.string(p + 8), lineCol >>> 10, lineCol & 0x3ff, b.getInt(p + 4), b.getInt(p + 8)));
         });
         if (hdrLen >= 32) {
             r.section("core_relo", 24, 16, 16, (sec, p) -> {
