@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the map benchmarks: JMH (Java, with -prof gc) and the C reference (gcc + libbpf) in one go,
+# Runs the benchmarks (maps, event streams, object load, kernel BTF): JMH (Java, with -prof gc) and the C reference (gcc + libbpf) in one go,
 # and prints Java/C ratios. As root. Usage: ./bench.sh [quick]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -16,6 +16,7 @@ gcc -O2 -o "$out/map_bench" bpf4j-bench/c/map_bench.c -lbpf
 gcc -O2 -o "$out/ringbuf_bench" bpf4j-bench/c/ringbuf_bench.c -lbpf
 gcc -O2 -o "$out/load_bench" bpf4j-bench/c/load_bench.c -lbpf
 gcc -O2 -o "$out/perfbuf_bench" bpf4j-bench/c/perfbuf_bench.c -lbpf
+gcc -O2 -o "$out/btf_parse" bpf4j-bench/c/btf_parse.c -lbpf
 cp="bpf4j-bench/target/classes:$(cat bpf4j-bench/target/classpath.txt)"
 if [ "$quick" = quick ]; then jmh_opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s); else jmh_opts=(-f 2 -wi 3 -w 2s -i 5 -r 2s); fi
 "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main MapBench "${jmh_opts[@]}" \
@@ -33,12 +34,23 @@ bpfdir="bpf4j-core/target/test-classes/bpf"
   -f 1 -wi 3 -w 2s -i 5 -r 2s -rf json -rff "$out/jmh-load.json" > "$out/jmh-load.txt"
 : > "$out/c-load.txt"
 for o in load_core_exec load_core_values load_probes; do "$out/load_bench" "$bpfdir/$o.bpf.o" "$o" 50 >> "$out/c-load.txt"; done
-python3 - "$out/jmh.json" "$out/c.txt" "$out/jmh-ringbuf.json" "$out/c-ringbuf.txt" "$out/jmh-load.json" "$out/c-load.txt" <<'PY'
+# Kernel BTF: parse + find task_struct (libbpf btf__new), and the whole C header (bpftool's process, median of 11).
+"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main 'BtfParseBench.(parseAndFind|dump)' \
+  "${jmh_opts[@]}" -prof gc -rf json -rff "$out/jmh-btf.json" > "$out/jmh-btf.txt"
+"$out/btf_parse" 300 > "$out/c-btf.txt"
+ms_of() { local s e; s=$(date +%s%N); "$@" > /dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000 )); }
+median_ms() { for _ in $(seq 11); do ms_of "$@"; done | sort -n | sed -n 6p | awk '{printf "%.1f", $1 / 1000}'; }
+echo "dumpCHeader $(median_ms bpftool btf dump file /sys/kernel/btf/vmlinux format c)" >> "$out/c-btf.txt"
+echo "bpf4j whole process (JVM start + parse + write, median of 11): $(median_ms "$jdk/bin/java" -cp "$cp" io.bpf4j.bench.VmlinuxHeader) ms" > "$out/btf-process.txt"
+"$jdk/bin/java" -XX:+UseSerialGC -cp "$cp" io.bpf4j.bench.BtfRetainedHeap >> "$out/btf-process.txt"
+python3 - "$out/jmh.json" "$out/c.txt" "$out/jmh-ringbuf.json" "$out/c-ringbuf.txt" "$out/jmh-load.json" "$out/c-load.txt" \
+  "$out/jmh-btf.json" "$out/c-btf.txt" <<'PY'
 import json, sys
-jmh = json.load(open(sys.argv[1])) + json.load(open(sys.argv[3])) + json.load(open(sys.argv[5]))
-c = dict((l.split()[0], float(l.split()[1])) for f in (sys.argv[2], sys.argv[4], sys.argv[6]) for l in open(f) if l.strip())
-c["drainDecoded"] = c["drainRaw"]  # both Java drains are compared with C's raw drain
-print(f"{'operation':<32} {'Java':>11} {'±':>6} {'C':>9} {'Java/C':>7} {'B/op':>6}   (ns/op; us/op for openLoadClose)")
+jmh = json.load(open(sys.argv[1])) + json.load(open(sys.argv[3])) + json.load(open(sys.argv[5])) + json.load(open(sys.argv[7]))
+c = dict((l.split()[0], float(l.split()[1])) for f in (sys.argv[2], sys.argv[4], sys.argv[6], sys.argv[8]) for l in open(f) if l.strip())
+for java_only in ("drainDecoded", "drainHandwritten", "drainDecodedScalars"):
+    c[java_only] = c["drainRaw"]  # every Java drain is compared with C's raw drain
+print(f"{'operation':<32} {'Java':>11} {'±':>6} {'C':>9} {'Java/C':>7} {'B/op':>6}   (ns/op; us/op for openLoadClose; ms/op for BTF)")
 for r in jmh:
     op = r["benchmark"].rsplit(".", 1)[1]
     if r.get("params", {}).get("object"):
@@ -47,3 +59,4 @@ for r in jmh:
     alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score", float("nan"))
     print(f"{op:<32} {m['score']:>11.1f} {m['scoreError']:>6.1f} {c[op]:>9.1f} {m['score']/c[op]:>7.2f} {alloc:>6.1f}")
 PY
+cat "$out/btf-process.txt"

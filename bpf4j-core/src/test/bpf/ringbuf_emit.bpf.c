@@ -14,6 +14,14 @@ struct {
     __uint(max_entries, 16384);
 } events SEC(".maps");
 
+/* Records the ring had no room for, counted per CPU by emit_counting_drops. */
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, __u64);
+} drops SEC(".maps");
+
 __u64 next_seq = 0;
 
 SEC("xdp")
@@ -42,6 +50,22 @@ int emit_some_discarded(struct xdp_md *ctx)
         bpf_ringbuf_discard(e, 0);
     else
         bpf_ringbuf_submit(e, 0);
+    return XDP_PASS;
+}
+
+/* As emit, but a full ring is counted in drops instead of passing unseen. */
+SEC("xdp")
+int emit_counting_drops(struct xdp_md *ctx)
+{
+    struct event e = {};
+    __u32 zero = 0;
+    e.seq = __sync_fetch_and_add(&next_seq, 1);
+    e.kind = 3;
+    if (bpf_ringbuf_output(&events, &e, sizeof(e), 0)) {
+        __u64 *n = bpf_map_lookup_elem(&drops, &zero);
+        if (n)
+            (*n)++;
+    }
     return XDP_PASS;
 }
 

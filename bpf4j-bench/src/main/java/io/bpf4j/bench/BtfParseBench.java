@@ -1,6 +1,7 @@
 package io.bpf4j.bench;
 
 import io.bpf4j.btf.Btf;
+import io.bpf4j.btf.CHeaderWriter;
 import io.bpf4j.btf.Type;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Parsing the kernel's BTF ({@code /sys/kernel/btf/vmlinux}, read once into memory) and finding
  * {@code task_struct} in it; the C reference is {@code c/btf_parse.c} (libbpf's btf__new + btf__find_by_name_kind).
+ * And writing the whole kernel BTF as a C header (vmlinux.h), against {@code bpftool btf dump file
+ * /sys/kernel/btf/vmlinux format c} (bench.sh times that process).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,5 +52,11 @@ public class BtfParseBench {
     @Benchmark
     public int findTaskStruct() {
         return parsed.findId("task_struct", Type.Struct.class).orElseThrow();
+    }
+
+    /** The kernel's whole BTF written as a C header (parsing included, as bpftool's process does). */
+    @Benchmark
+    public int dumpCHeader() {
+        return CHeaderWriter.write(Btf.parse(vmlinux)).length();
     }
 }

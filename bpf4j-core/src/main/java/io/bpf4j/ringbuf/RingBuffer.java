@@ -49,10 +49,12 @@ public final class RingBuffer implements AutoCloseable {
     private volatile boolean closed;
     private boolean released;
     private long processed;
+    private final DropCounter drops;
 
-    private RingBuffer(Fd fd, String name, long size) {
+    private RingBuffer(Fd fd, String name, long size, DropCounter drops) {
         this.fd = fd;
         this.name = name;
+        this.drops = drops;
         RingMapping m = null;
         Epoll ep = null;
         try {
@@ -82,11 +84,19 @@ public final class RingBuffer implements AutoCloseable {
      * to the map (a dup of its fd), so closing either one first is fine.
      */
     public static RingBuffer open(BpfMap map) {
+        return open(map, null);
+    }
+
+    /**
+     * A reader of {@code map} that also reports the producer-side drops the BPF program counts in
+     * {@code drops} ({@link #dropped()}).
+     */
+    public static RingBuffer open(BpfMap map, DropCounter drops) {
         if (map.type() != MapType.RINGBUF) {
             throw new IllegalArgumentException("map \"" + map.name() + "\" is " + map.type() + ", not a RINGBUF");
         }
         Fd own = Fd.dupOf(map.fd(), "ring buffer \"" + map.name() + "\"");
-        return new RingBuffer(own, map.name(), map.maxEntries());
+        return new RingBuffer(own, map.name(), map.maxEntries(), drops);
     }
 
     /**
@@ -217,6 +227,14 @@ public final class RingBuffer implements AutoCloseable {
     /** Records handed to handlers so far. */
     public long processed() {
         return processed;
+    }
+
+    /**
+     * Records the BPF program could not write because the ring was full, as it counts them in
+     * the {@link DropCounter} given to {@link #open(BpfMap, DropCounter)}; empty without one.
+     */
+    public java.util.OptionalLong dropped() {
+        return drops == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(drops.read());
     }
 
     /** Bytes written by the producer and not consumed yet. */

@@ -59,6 +59,39 @@ class RingBufferTest {
         }
     }
 
+    /** A consumer that falls behind: what it processed plus what the producer counted as dropped is everything sent. */
+    @Test
+    void aSlowConsumerSeesTheProducersDropCount() {
+        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
+             RingBuffer rb = RingBuffer.open(obj.map("events"), new DropCounter(obj.map("drops"), 0))) {
+            assertEquals(0, rb.dropped().orElseThrow());
+            // 16 KiB ring, 56 bytes a record: about 292 fit, so 1000 without reading must drop some.
+            run(obj, "emit_counting_drops", 1000);
+            long dropped = rb.dropped().orElseThrow();
+            List<Long> seqs = new ArrayList<>();
+            rb.consume(rec -> seqs.add(rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0)));
+            assertTrue(dropped > 0 && dropped < 1000, "dropped " + dropped);
+            assertEquals(1000, rb.processed() + dropped);
+            assertEquals(seqs.size(), rb.processed());
+            // The records that made it are the first ones, in order: the ring filled and then refused.
+            for (int i = 0; i < seqs.size(); i++) {
+                assertEquals(i, seqs.get(i));
+            }
+            // Once drained there is room again: nothing more is dropped.
+            run(obj, "emit_counting_drops", 10);
+            assertEquals(10, rb.consume(rec -> { }));
+            assertEquals(dropped, rb.dropped().orElseThrow());
+        }
+        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
+             RingBuffer rb = RingBuffer.open(obj.map("events"))) {
+            assertTrue(rb.dropped().isEmpty());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new DropCounter(obj.map("events"), 0));
+            assertTrue(e.getMessage().contains("\"events\" is RINGBUF"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> new DropCounter(obj.map("drops"), 1));
+        }
+    }
+
     @Test
     void discardedRecordsAreSkipped() {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
