@@ -8,6 +8,7 @@ import io.bpf4j.internal.sys.Epoll;
 import io.bpf4j.internal.sys.Fd;
 import io.bpf4j.internal.sys.Mmap;
 import io.bpf4j.internal.sys.PerfEvents;
+import io.bpf4j.internal.sys.PollGate;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -17,7 +18,6 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A reader of a PERF_EVENT_ARRAY map: one perf event (PERF_COUNT_SW_BPF_OUTPUT) and one mmapped
@@ -45,11 +45,9 @@ public final class PerfBuffer implements AutoCloseable {
     private final List<Ring> rings = new ArrayList<>();
     private final Epoll epoll;
     private final LostHandler lostHandler;
-    private final ReentrantLock consuming = new ReentrantLock();
+    private final PollGate gate;
     private final Arena scratch = Arena.ofAuto();
     private MemorySegment wrapBuffer;
-    private volatile boolean closed;
-    private boolean released;
     private long lost;
     private long processed;
 
@@ -61,6 +59,7 @@ public final class PerfBuffer implements AutoCloseable {
         this.lostHandler = lostHandler;
         this.epoll = new Epoll(Math.max(1, Cpus.online().size()));
         this.wrapBuffer = scratch.allocate(4096, 8);
+        this.gate = new PollGate(epoll, this::releaseRings);
     }
 
     /**
@@ -112,33 +111,12 @@ public final class PerfBuffer implements AutoCloseable {
 
     /** Reads every record available now on every CPU; returns how many samples. */
     public int consume(SampleHandler handler) {
-        consuming.lock();
-        try {
-            return closed ? 0 : drainAll(handler);
-        } finally {
-            consuming.unlock();
-            releaseIfClosed();
-        }
+        return gate.consume(() -> drainAll(handler));
     }
 
     /** Waits up to {@code timeout} for records on any CPU, then reads them; returns how many samples. */
     public int poll(Duration timeout, SampleHandler handler) {
-        consuming.lock();
-        try {
-            if (closed) {
-                return 0;
-            }
-            int ready = epoll.await((int) Math.min(Integer.MAX_VALUE, Math.max(-1, timeout.toMillis())));
-            for (int i = 0; i < ready; i++) {
-                if (epoll.data(i) == Epoll.WAKE) {
-                    epoll.clearWakeUp();
-                }
-            }
-            return closed ? 0 : drainAll(handler);
-        } finally {
-            consuming.unlock();
-            releaseIfClosed();
-        }
+        return gate.poll(timeout, false, () -> drainAll(handler));
     }
 
     private int drainAll(SampleHandler handler) {
@@ -223,39 +201,20 @@ public final class PerfBuffer implements AutoCloseable {
     /** Stops the reader (a blocked poll returns 0), then releases rings and events. Idempotent. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            epoll.wakeUp();
-        } catch (IllegalStateException alreadyReleased) {
-            // released by the consuming thread
-        }
-        releaseIfClosed();
+        gate.close();
     }
 
-    private void releaseIfClosed() {
-        if (!closed || !consuming.tryLock()) {
-            return;
-        }
-        try {
-            if (!released) {
-                released = true;
-                for (Ring r : rings) {
-                    try {
-                        map.delete(intBytes(r.cpu()));
-                    } catch (RuntimeException ignored) {
-                        // the map may be closed already; its slots go with it
-                    }
-                    PerfEvents.disableQuietly(r.event());
-                    Mmap.unmap(r.mapping());
-                    r.event().close();
-                }
-                epoll.close();
+    /** Frees the rings and events (the gate runs this once, with no consumer inside). */
+    private void releaseRings() {
+        for (Ring r : rings) {
+            try {
+                map.delete(intBytes(r.cpu()));
+            } catch (RuntimeException ignored) {
+                // the map may be closed already; its slots go with it
             }
-        } finally {
-            consuming.unlock();
+            PerfEvents.disableQuietly(r.event());
+            Mmap.unmap(r.mapping());
+            r.event().close();
         }
     }
 }

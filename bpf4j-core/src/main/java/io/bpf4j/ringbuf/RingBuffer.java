@@ -5,11 +5,11 @@ import io.bpf4j.MapType;
 import io.bpf4j.codec.Codec;
 import io.bpf4j.internal.sys.Epoll;
 import io.bpf4j.internal.sys.Fd;
+import io.bpf4j.internal.sys.PollGate;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -44,10 +44,7 @@ public final class RingBuffer implements AutoCloseable {
     private final MemorySegment producer;
     private final MemorySegment data;
     private final long mask;
-    private final Epoll epoll;
-    private final ReentrantLock consuming = new ReentrantLock();
-    private volatile boolean closed;
-    private boolean released;
+    private final PollGate gate;
     private long processed;
     private final DropCounter drops;
 
@@ -76,7 +73,10 @@ public final class RingBuffer implements AutoCloseable {
         this.producer = m.producer();
         this.data = m.data();
         this.mask = size - 1;
-        this.epoll = ep;
+        this.gate = new PollGate(ep, () -> {
+            mapping.unmap();
+            fd.close();
+        });
     }
 
     /**
@@ -104,16 +104,7 @@ public final class RingBuffer implements AutoCloseable {
      * throws stops the drain after advancing past its record (it is not delivered again).
      */
     public int consume(RecordHandler handler) {
-        consuming.lock();
-        try {
-            if (closed) {
-                return 0;
-            }
-            return drain(handler);
-        } finally {
-            consuming.unlock();
-            releaseIfClosed();
-        }
+        return gate.consume(() -> drain(handler));
     }
 
     /**
@@ -121,26 +112,7 @@ public final class RingBuffer implements AutoCloseable {
      * timeout or when the buffer was closed meanwhile).
      */
     public int poll(Duration timeout, RecordHandler handler) {
-        consuming.lock();
-        try {
-            if (closed) {
-                return 0;
-            }
-            int n = drain(handler);
-            if (n > 0) {
-                return n;
-            }
-            int ready = epoll.await((int) Math.min(Integer.MAX_VALUE, Math.max(-1, timeout.toMillis())));
-            for (int i = 0; i < ready; i++) {
-                if (epoll.data(i) == Epoll.WAKE) {
-                    epoll.clearWakeUp();
-                }
-            }
-            return closed ? 0 : drain(handler);
-        } finally {
-            consuming.unlock();
-            releaseIfClosed();
-        }
+        return gate.poll(timeout, true, () -> drain(handler));
     }
 
     /** {@link #poll(Duration, RecordHandler)} decoding each record with a codec. */
@@ -202,7 +174,7 @@ public final class RingBuffer implements AutoCloseable {
             @Override
             public boolean tryAdvance(Consumer<? super T> action) {
                 while (ready.isEmpty()) {
-                    if (closed) {
+                    if (gate.isClosed()) {
                         return false;
                     }
                     poll(Duration.ofMillis(100), codec, ready::add);
@@ -216,7 +188,7 @@ public final class RingBuffer implements AutoCloseable {
 
     /** Whether {@link #close()} was called. */
     public boolean isClosed() {
-        return closed;
+        return gate.isClosed();
     }
 
     /** The ring's fd, for a {@link RingBufferPoller} watching several buffers. */
@@ -253,31 +225,6 @@ public final class RingBuffer implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            epoll.wakeUp();
-        } catch (IllegalStateException alreadyReleased) {
-            // the consuming thread finished and released everything first
-        }
-        releaseIfClosed();
-    }
-
-    private void releaseIfClosed() {
-        if (!closed || !consuming.tryLock()) {
-            return; // the consuming thread releases on its way out
-        }
-        try {
-            if (!released) {
-                released = true;
-                epoll.close();
-                mapping.unmap();
-                fd.close();
-            }
-        } finally {
-            consuming.unlock();
-        }
+        gate.close();
     }
 }
