@@ -37,22 +37,24 @@ public final class Btf implements CoreTypes {
 
     private final Btf base;
     private final int firstId;
-    /** This blob's type section; {@code offsets[i]} is where the record of id {@code firstId + i} starts. */
-    private final byte[] records;
+    /** The blob (our copy); {@code offsets[i]} is where the record of id {@code firstId + i} starts in it. */
+    private final byte[] data;
     private final int[] offsets;
-    /** The string section (for split BTF: only this blob's part, offsets continue the base's). */
-    private final byte[] strings;
+    /** Where the string section starts in {@code data}, and its length (split BTF: offsets continue the base's). */
+    private final int strStart;
+    private final int strLen;
     private final int baseStrLen;
     /** Records decoded so far, made on the first decode. Racy on purpose: Types are immutable, a lost race decodes twice. */
     private volatile Type[] decoded;
     private final BtfNames names;
 
-    Btf(Btf base, int firstId, byte[] records, int[] offsets, byte[] strings) {
+    Btf(Btf base, int firstId, byte[] data, int[] offsets, int strStart, int strLen) {
         this.base = base;
         this.firstId = firstId;
-        this.records = records;
+        this.data = data;
         this.offsets = offsets;
-        this.strings = strings;
+        this.strStart = strStart;
+        this.strLen = strLen;
         this.baseStrLen = base == null ? 0 : base.stringsLength();
         this.names = new BtfNames(this);
     }
@@ -143,29 +145,32 @@ public final class Btf implements CoreTypes {
                 return base.string(offset);
             }
             offset -= baseStrLen;
-            if (offset == 0 && strings.length == 0) {
+            if (offset == 0 && strLen == 0) {
                 return "";
             }
         }
-        return cString(strings, offset);
+        return ownString(offset);
     }
 
     int stringsLength() {
-        return baseStrLen + strings.length;
+        return baseStrLen + strLen;
     }
 
-    static String cString(byte[] s, int offset) {
-        if (offset < 0 || offset >= s.length) {
-            throw new BtfException("string offset " + offset + " past the string section (" + s.length + " bytes)");
+    /** The string at {@code local}, an offset in this blob's own string section. */
+    private String ownString(int local) {
+        if (local < 0 || local >= strLen) {
+            throw new BtfException("string offset " + local + " past the string section (" + strLen + " bytes)");
         }
-        int end = offset;
-        while (end < s.length && s[end] != 0) {
+        int start = strStart + local;
+        int limit = strStart + strLen;
+        int end = start;
+        while (end < limit && data[end] != 0) {
             end++;
         }
-        if (end == s.length) {
-            throw new BtfException("string at offset " + offset + " is not NUL-terminated");
+        if (end == limit) {
+            throw new BtfException("string at offset " + local + " is not NUL-terminated");
         }
-        return new String(s, offset, end - offset, StandardCharsets.UTF_8);
+        return new String(data, start, end - start, StandardCharsets.UTF_8);
     }
 
     /** Whether the string at {@code offset} is exactly {@code utf8}: compared in place, no String made. */
@@ -175,8 +180,8 @@ public final class Btf implements CoreTypes {
         }
         int local = offset - baseStrLen;
         int end = local + utf8.length;
-        return local >= 0 && end < strings.length && strings[end] == 0
-                && Arrays.equals(strings, local, end, utf8, 0, utf8.length);
+        return local >= 0 && end < strLen && data[strStart + end] == 0
+                && Arrays.equals(data, strStart + local, strStart + end, utf8, 0, utf8.length);
     }
 
     /** The hash of the string at {@code offset} up to {@code stop} bytes or its NUL (for {@link BtfNames}). */
@@ -186,8 +191,9 @@ public final class Btf implements CoreTypes {
         }
         int local = offset - baseStrLen;
         int h = 0;
-        for (int i = local, end = (int) Math.min(strings.length, (long) local + stop); i < end && strings[i] != 0; i++) {
-            h = 31 * h + strings[i];
+        for (int i = strStart + local, end = (int) Math.min(strStart + strLen, (long) strStart + local + stop);
+                i < end && data[i] != 0; i++) {
+            h = 31 * h + data[i];
         }
         return h;
     }
@@ -197,17 +203,17 @@ public final class Btf implements CoreTypes {
         if (base != null && offset >= 0 && offset < baseStrLen) {
             return base.essentialLength(offset);
         }
-        int local = offset - baseStrLen;
-        int end = local;
-        while (strings[end] != 0) {
+        int start = strStart + offset - baseStrLen;
+        int end = start;
+        while (data[end] != 0) {
             end++;
         }
-        for (int i = end - 3; i > local; i--) {
-            if (strings[i] == '_' && strings[i + 1] == '_' && strings[i + 2] == '_') {
-                return i - local;
+        for (int i = end - 3; i > start; i--) {
+            if (data[i] == '_' && data[i + 1] == '_' && data[i + 2] == '_') {
+                return i - start;
             }
         }
-        return end - local;
+        return end - start;
     }
 
     /** The name offset of own type {@code i} (index from {@link #firstOwnId()}). */
@@ -226,7 +232,7 @@ public final class Btf implements CoreTypes {
 
     /** A little-endian word of the type section. */
     int word(int off) {
-        return (int) BtfReader.I32.get(records, off);
+        return (int) BtfReader.I32.get(data, off);
     }
 
     /** Every type id with exactly this name, in id order (base ids first), empty when none. */
@@ -718,7 +724,7 @@ public final class Btf implements CoreTypes {
 
     @Override
     public String toString() {
-        return "Btf[" + offsets.length + " types from id " + firstId + ", " + records.length + " + " + strings.length
+        return "Btf[" + offsets.length + " types from id " + firstId + ", " + data.length
                 + " bytes]";
     }
 }

@@ -78,22 +78,25 @@ final class BtfReader {
         if (typeOff < strOff + strLen && strOff < typeOff + typeLen && typeLen > 0 && strLen > 0) {
             throw new BtfException("BTF type section and string section overlap");
         }
-        // Our own copies, as libbpf keeps: the caller's array may change after parse returns.
-        byte[] strings = Arrays.copyOfRange(raw, (int) strOff, (int) (strOff + strLen));
-        if (base == null && (strLen == 0 || strings[0] != 0)) {
+        if (base == null && (strLen == 0 || raw[(int) strOff] != 0)) {
             throw new BtfException("BTF string section at offset " + strOff + " does not start with the empty string");
         }
-        if (strLen > 0 && strings[strings.length - 1] != 0) {
+        if (strLen > 0 && raw[(int) (strOff + strLen - 1)] != 0) {
             throw new BtfException("BTF string section at offset " + strOff + " is not NUL-terminated");
         }
-        byte[] types = Arrays.copyOfRange(raw, (int) typeOff, (int) (typeOff + typeLen));
-        return new Index(types, (int) typeOff, base, strings.length).build(strings);
+        // Our own copy, as libbpf keeps one: the caller's array may change after parse returns.
+        // One copy of the whole blob costs less than one per section (a single large allocation).
+        byte[] data = Arrays.copyOf(raw, raw.length);
+        return new Index(data, (int) typeOff, (int) (typeOff + typeLen), base, (int) strOff, (int) strLen).build();
     }
 
-    /** The one pass over the type section; offsets in messages are offsets in the blob. */
+    /** The one pass over the type section; offsets (kept and in messages) are offsets in the blob. */
     private static final class Index {
         private final byte[] t;
-        private final int blobOffset;
+        private final int typeStart;
+        private final int typeEnd;
+        private final int strStart;
+        private final int strLen;
         private final Btf base;
         private final int firstId;
         /** One past the largest valid string offset (split BTF continues the base's offsets). */
@@ -103,15 +106,18 @@ final class BtfReader {
         /** The largest type id referenced anywhere, compared unsigned; checked once against the final count. */
         private int maxRef;
 
-        Index(byte[] types, int blobOffset, Btf base, int strLen) {
-            this.t = types;
-            this.blobOffset = blobOffset;
+        Index(byte[] data, int typeStart, int typeEnd, Btf base, int strStart, int strLen) {
+            this.t = data;
+            this.typeStart = typeStart;
+            this.typeEnd = typeEnd;
+            this.strStart = strStart;
+            this.strLen = strLen;
             this.base = base;
             this.firstId = base == null ? 1 : base.typeCount();
             this.strLimit = (base == null ? 0L : base.stringsLength()) + strLen;
             // Records average about 35 bytes in the kernel's BTF; the array grows if a blob packs
             // them tighter (never past length / 12, the smallest record, so the file cannot size it).
-            this.offsets = new int[Math.max(16, types.length / 32)];
+            this.offsets = new int[Math.max(16, (typeEnd - typeStart) / 32)];
         }
 
         private int word(int off) {
@@ -134,19 +140,19 @@ final class BtfReader {
         /** {@code count} entries of {@code entrySize} bytes named {@code what} must fit; the message is built only on failure. */
         private void need(int p, int count, int entrySize, String what) {
             long n = (long) count * entrySize;
-            if (p + n > t.length) {
+            if (p + n > typeEnd) {
                 throw bad(p, (count == 1 ? "" : count + " ") + what + " (" + n
-                        + " bytes) run past the end of the type section at offset " + (blobOffset + t.length));
+                        + " bytes) run past the end of the type section at offset " + typeEnd);
             }
         }
 
         private BtfException bad(int p, String what) {
-            return new BtfException("BTF type record at offset " + (blobOffset + p) + ": " + what);
+            return new BtfException("BTF type record at offset " + p + ": " + what);
         }
 
-        Btf build(byte[] strings) {
-            int end = t.length;
-            int p = 0;
+        Btf build() {
+            int end = typeEnd;
+            int p = typeStart;
             int n = 0;
             while (p < end) {
                 need(p, 1, 12, "type header");
@@ -157,7 +163,7 @@ final class BtfReader {
                 int kind = (info >>> 24) & 0x1f;
                 int rec = p;
                 if (n == offsets.length) {
-                    offsets = Arrays.copyOf(offsets, Math.min(t.length / 12 + 1, n + (n >> 1) + 16));
+                    offsets = Arrays.copyOf(offsets, Math.min((typeEnd - typeStart) / 12 + 1, n + (n >> 1) + 16));
                 }
                 offsets[n] = p;
                 name(nameOff, rec);
@@ -248,18 +254,18 @@ final class BtfReader {
             if (Integer.compareUnsigned(maxRef, typeCount) >= 0) {
                 throw danglingReference(typeCount);
             }
-            return new Btf(base, firstId, t, Arrays.copyOf(offsets, n), strings);
+            return new Btf(base, firstId, t, Arrays.copyOf(offsets, n), strStart, strLen);
         }
 
         /** The slow path for the message: find the first record that refers past the last id. */
         private BtfException danglingReference(int typeCount) {
-            Btf partial = new Btf(base, firstId, t, Arrays.copyOf(offsets, count), null);
+            Btf partial = new Btf(base, firstId, t, Arrays.copyOf(offsets, count), strStart, strLen);
             for (int i = 0; i < count; i++) {
                 int id = firstId + i;
                 for (int r : partial.references(id)) {
                     if (Integer.compareUnsigned(r, typeCount) >= 0) {
                         return new BtfException("type [" + id + "] " + partial.kindName(id) + " at offset "
-                                + (blobOffset + offsets[i]) + " refers to type id " + Integer.toUnsignedString(r)
+                                + offsets[i] + " refers to type id " + Integer.toUnsignedString(r)
                                 + ", past the last id " + (typeCount - 1));
                     }
                 }
