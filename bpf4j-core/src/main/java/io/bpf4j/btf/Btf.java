@@ -333,12 +333,22 @@ public final class Btf implements CoreTypes {
 
     @Override
     public int arrayElement(int id) {
-        return inBase(id) ? base.arrayElement(id) : word(at(id) + 12);
+        return inBase(id) ? base.arrayElement(id) : word(extra(id, ARRAY) + 12);
     }
 
     @Override
     public int arrayLength(int id) {
-        return inBase(id) ? base.arrayLength(id) : word(at(id) + 20);
+        return inBase(id) ? base.arrayLength(id) : word(extra(id, ARRAY) + 20);
+    }
+
+    /** Where the record of own type {@code id} starts, after checking it is of {@code kind} (whose extra words are read). */
+    private int extra(int id, int kind) {
+        int rec = at(id);
+        int k = (word(rec + 4) >>> 24) & 0x1f;
+        if (k != kind) {
+            throw new BtfException("type [" + id + "] is " + KIND_NAMES[k] + ", not " + KIND_NAMES[kind]);
+        }
+        return rec;
     }
 
     @Override
@@ -361,7 +371,12 @@ public final class Btf implements CoreTypes {
             throw new BtfException("entry " + i + " of type [" + id + "] out of range (it has " + (info & 0xffff) + ")");
         }
         int kind = (info >>> 24) & 0x1f;
-        int entrySize = kind == STRUCT || kind == UNION || kind == ENUM64 || kind == DATASEC ? 12 : 8;
+        int entrySize = switch (kind) {
+            case STRUCT, UNION, ENUM64, DATASEC -> 12;
+            case ENUM, FUNC_PROTO -> 8;
+            // vlen means something else here (a FUNC's linkage): there are no entries to read
+            default -> throw new BtfException("type [" + id + "] is " + KIND_NAMES[kind] + ", which has no members");
+        };
         return rec + 12 + i * entrySize;
     }
 
@@ -416,12 +431,12 @@ public final class Btf implements CoreTypes {
 
     @Override
     public boolean intSigned(int id) {
-        return inBase(id) ? base.intSigned(id) : (word(at(id) + 12) >>> 24 & 1) != 0;
+        return inBase(id) ? base.intSigned(id) : (word(extra(id, INT) + 12) >>> 24 & 1) != 0;
     }
 
     @Override
     public int intBitOffset(int id) {
-        return inBase(id) ? base.intBitOffset(id) : (word(at(id) + 12) >>> 16) & 0xff;
+        return inBase(id) ? base.intBitOffset(id) : (word(extra(id, INT) + 12) >>> 16) & 0xff;
     }
 
     @Override

@@ -190,6 +190,21 @@ class BtfBadInputTest {
 
     private static void exercise(Btf btf) {
         for (int id = 0; id < btf.typeCount(); id++) {
+            // The in-place CoreTypes reads, on every kind: answers or BtfExceptions, nothing else.
+            btf.kind(id);
+            btf.name(id);
+            for (int i = 0; i < btf.vlen(id); i++) {
+                int entry = i;
+                int typeId = id;
+                quietly(() -> btf.memberName(typeId, entry));
+                quietly(() -> btf.memberType(typeId, entry));
+                quietly(() -> btf.memberBitOffset(typeId, entry));
+                quietly(() -> btf.enumValue(typeId, entry));
+            }
+            int typeId = id;
+            quietly(() -> btf.arrayElement(typeId));
+            quietly(() -> btf.intSigned(typeId));
+            quietly(() -> btf.skipModsAndTypedefs(typeId));
             try {
                 btf.cName(id);
                 btf.resolve(id);
@@ -220,5 +235,13 @@ class BtfBadInputTest {
             }
         }
         return m;
+    }
+
+    private static void quietly(Runnable query) {
+        try {
+            query.run();
+        } catch (BtfException expected) {
+            // refused by name
+        }
     }
 }
