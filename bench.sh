@@ -19,23 +19,23 @@ gcc -O2 -o "$out/perfbuf_bench" bpf4j-bench/c/perfbuf_bench.c -lbpf
 gcc -O2 -o "$out/btf_parse" bpf4j-bench/c/btf_parse.c -lbpf
 cp="bpf4j-bench/target/classes:$(cat bpf4j-bench/target/classpath.txt)"
 if [ "$quick" = quick ]; then jmh_opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s); else jmh_opts=(-f 2 -wi 3 -w 2s -i 5 -r 2s); fi
-"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main MapBench "${jmh_opts[@]}" \
+"$jdk/bin/java" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main MapBench "${jmh_opts[@]}" \
   -prof gc -rf json -rff "$out/jmh.json" > "$out/jmh.txt"
 "$out/map_bench" 2000000 > "$out/c.txt"
 # Ring buffer drain: single shots, each after a 1M-record fill.
-"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main 'RingBufBench|PerfBufBench' -f 1 -wi 3 -i 8 \
+"$jdk/bin/java" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main 'RingBufBench|PerfBufBench' -f 1 -wi 3 -i 8 \
   -prof gc -rf json -rff "$out/jmh-ringbuf.json" > "$out/jmh-ringbuf.txt"
 "$out/ringbuf_bench" 8 > "$out/c-ringbuf.txt"
 "$out/perfbuf_bench" 8 >> "$out/c-ringbuf.txt"
 # Object open + load + close of the core tests' compiled objects (test-compile builds them).
 ./mvnw -q -B -o -pl bpf4j-core test-compile >/dev/null
 bpfdir="bpf4j-core/target/test-classes/bpf"
-"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -Dbpf4j.bpf.dir="$bpfdir" -cp "$cp" org.openjdk.jmh.Main LoadBench \
+"$jdk/bin/java" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -Dbpf4j.bpf.dir="$bpfdir" -cp "$cp" org.openjdk.jmh.Main LoadBench \
   -f 1 -wi 3 -w 2s -i 5 -r 2s -rf json -rff "$out/jmh-load.json" > "$out/jmh-load.txt"
 : > "$out/c-load.txt"
 for o in load_core_exec load_core_values load_probes; do "$out/load_bench" "$bpfdir/$o.bpf.o" "$o" 50 >> "$out/c-load.txt"; done
 # Kernel BTF: parse + find task_struct (libbpf btf__new), and the whole C header (bpftool's process, median of 11).
-"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main 'BtfParseBench.(parseAndFind|dump)' \
+"$jdk/bin/java" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main 'BtfParseBench.(parseAndFind|dump)' \
   "${jmh_opts[@]}" -prof gc -rf json -rff "$out/jmh-btf.json" > "$out/jmh-btf.txt"
 "$out/btf_parse" 300 > "$out/c-btf.txt"
 ms_of() { local s e; s=$(date +%s%N); "$@" > /dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000 )); }
