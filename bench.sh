@@ -23,7 +23,7 @@ if [ "$quick" = quick ]; then jmh_opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s); else jmh_o
   -prof gc -rf json -rff "$out/jmh.json" > "$out/jmh.txt"
 "$out/map_bench" 2000000 > "$out/c.txt"
 # Ring buffer drain: single shots, each after a 1M-record fill.
-"$jdk/bin/java" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main 'RingBufBench|PerfBufBench' -f 1 -wi 3 -i 8 \
+"$jdk/bin/java" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main 'RingBufBench|PerfBufBench' -f 2 -wi 20 -i 10 \
   -prof gc -rf json -rff "$out/jmh-ringbuf.json" > "$out/jmh-ringbuf.txt"
 "$out/ringbuf_bench" 8 > "$out/c-ringbuf.txt"
 "$out/perfbuf_bench" 8 >> "$out/c-ringbuf.txt"

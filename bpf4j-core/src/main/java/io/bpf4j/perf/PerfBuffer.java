@@ -139,8 +139,10 @@ public final class PerfBuffer implements AutoCloseable {
             while (tail < head) {
                 long at = tail & mask;
                 // The 8-byte header never wraps (records are 8-byte aligned); the body may.
-                int type = data.get(ValueLayout.JAVA_INT_UNALIGNED, at);
-                int recSize = data.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + 6) & 0xffff;
+                // struct perf_event_header {u32 type; u16 misc; u16 size}, read as one word.
+                long header = data.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
+                int type = (int) header;
+                int recSize = (int) (header >>> 48);
                 if (recSize < 8) {
                     tail = head; // corrupt ring: skip what is there rather than loop
                     break;
@@ -150,7 +152,6 @@ public final class PerfBuffer implements AutoCloseable {
                 tail += recSize;
                 if (type == RECORD_SAMPLE) {
                     int rawSize = rec.get(ValueLayout.JAVA_INT_UNALIGNED, base + 8);
-                    processed++;
                     n++;
                     handler.accept(r.cpu(), rec.asSlice(base + 12, Math.min(rawSize, recSize - 12)));
                 } else if (type == RECORD_LOST) {
@@ -162,6 +163,7 @@ public final class PerfBuffer implements AutoCloseable {
                 }
             }
         } finally {
+            processed += n; // once per drain: a field store per record costs in the hot loop
             // One release store per drain: the kernel may reuse the space from here on.
             LONG.setRelease(meta, DATA_TAIL, tail);
         }
