@@ -49,7 +49,7 @@ final class BtfNames {
                 scans++; // racy on purpose: a lost increment only delays the index
                 return scan(q, kind);
             }
-            t = exactTable();
+            t = table(false);
         }
         return lookup(t, hash(q, q.length), q, false, null, kind);
     }
@@ -61,27 +61,21 @@ final class BtfNames {
         }
         Table t = essential;
         if (t == null) {
-            synchronized (this) {
-                t = essential;
-                if (t == null) {
-                    t = build(true);
-                    essential = t;
-                }
-            }
+            t = table(true);
         }
         byte[] q = essentialName.getBytes(StandardCharsets.UTF_8);
         return lookup(t, hash(q, q.length), q, true, essentialName, -1);
     }
 
-    private Table exactTable() {
-        Table t = exact;
+    /** The exact-name or essential-name table, built once under the lock. */
+    private synchronized Table table(boolean essentialNames) {
+        Table t = essentialNames ? essential : exact;
         if (t == null) {
-            synchronized (this) {
-                t = exact;
-                if (t == null) {
-                    t = build(false);
-                    exact = t;
-                }
+            t = build(essentialNames);
+            if (essentialNames) {
+                essential = t;
+            } else {
+                exact = t;
             }
         }
         return t;
