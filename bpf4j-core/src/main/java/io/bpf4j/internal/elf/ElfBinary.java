@@ -33,8 +33,8 @@ public final class ElfBinary {
     public static final int ET_EXEC = 2;
     public static final int ET_DYN = 3;
     public static final int PT_LOAD = 1;
-    public static final int SHT_SYMTAB = 2;
-    public static final int SHT_DYNSYM = 11;
+    public static final int SHT_SYMTAB = ElfReader.SHT_SYMTAB;
+    public static final int SHT_DYNSYM = ElfReader.SHT_DYNSYM;
     public static final int STT_OBJECT = 1;
     public static final int STT_FUNC = 2;
     /** Indirect functions (glibc's memcpy and friends): the symbol is the resolver, still probeable. */
@@ -42,10 +42,9 @@ public final class ElfBinary {
     public static final int STB_LOCAL = 0;
     public static final int STB_GLOBAL = 1;
     public static final int STB_WEAK = 2;
-    private static final int SHN_UNDEF = 0;
-    private static final int SHN_LORESERVE = 0xff00;
-    private static final int SHN_XINDEX = 0xffff;
-    private static final int SYM_SIZE = 24;
+    private static final int SHN_UNDEF = ElfReader.SHN_UNDEF;
+    private static final int SHN_LORESERVE = ElfReader.SHN_LORESERVE;
+    private static final int SYM_SIZE = ElfReader.SYM_SIZE;
 
     /** One program header (segment). */
     public record Segment(int type, int flags, long offset, long vaddr, long fileSize, long memSize) {
@@ -66,18 +65,14 @@ public final class ElfBinary {
     private record SymbolTable(String name, byte[] entries, byte[] strings) {
     }
 
-    /** A section header's fields that address translation and symbol reading need. */
-    private record SectionHeader(int type, long offset, long size, int link, long entrySize) {
-    }
-
     private final String file;
     private final int elfType;
     private final int machine;
     private final List<Segment> segments;
-    private final List<SectionHeader> sections;
+    private final List<ElfReader.SectionHeader> sections;
     private final List<SymbolTable> symbolTables;
 
-    private ElfBinary(String file, int elfType, int machine, List<Segment> segments, List<SectionHeader> sections,
+    private ElfBinary(String file, int elfType, int machine, List<Segment> segments, List<ElfReader.SectionHeader> sections,
             List<SymbolTable> symbolTables) {
         this.file = file;
         this.elfType = elfType;
@@ -95,7 +90,7 @@ public final class ElfBinary {
      */
     public static ElfBinary open(Path path) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            return parse(new ChannelSource(path.toString(), ch, ch.size()));
+            return parse(ElfSource.of(path.toString(), ch));
         } catch (IOException e) {
             throw new ObjectFormatException(path + ": cannot read: " + e.getMessage(), e);
         }
@@ -107,11 +102,7 @@ public final class ElfBinary {
      * @param file a name for messages
      */
     public static ElfBinary read(String file, byte[] bytes) {
-        try {
-            return parse(new BytesSource(file, bytes));
-        } catch (IOException e) {
-            throw new IllegalStateException("reading a byte array cannot fail", e);
-        }
+        return parse(ElfSource.of(file, bytes));
     }
 
     /** The file name used in messages. */
@@ -166,7 +157,7 @@ public final class ElfBinary {
             if (s.sectionIndex() >= SHN_LORESERVE || s.sectionIndex() >= sections.size()) {
                 return OptionalLong.empty();
             }
-            SectionHeader sec = sections.get(s.sectionIndex());
+            ElfReader.SectionHeader sec = sections.get(s.sectionIndex());
             if (sec.offset() < 0 || s.value() < 0 || s.value() >= sec.size()) {
                 return OptionalLong.empty();
             }
@@ -257,178 +248,25 @@ public final class ElfBinary {
         return new String(s, nameOff, end - nameOff, StandardCharsets.UTF_8);
     }
 
-    private static ElfBinary parse(Source src) throws IOException {
-        if (src.size() < 64) {
-            throw src.error("file of " + src.size() + " bytes is too short for an ELF64 header", 0);
-        }
-        ByteBuffer h = src.read(0, 64, "ELF header");
-        if (h.get(0) != 0x7f || h.get(1) != 'E' || h.get(2) != 'L' || h.get(3) != 'F') {
-            throw src.error("not an ELF file (no \\x7fELF magic)", 0);
-        }
-        if (h.get(4) != 2) {
-            throw src.error("32-bit ELF; bpf4j reads ELF64 files only", 4);
-        }
-        if (h.get(5) != 1) {
-            throw src.error("big-endian ELF; bpf4j reads little-endian files only", 5);
-        }
-        int type = h.getShort(0x10) & 0xffff;
-        int machine = h.getShort(0x12) & 0xffff;
-        long phoff = h.getLong(0x20);
-        long shoff = h.getLong(0x28);
-        int phentsize = h.getShort(0x36) & 0xffff;
-        int phnum = h.getShort(0x38) & 0xffff;
-        int shentsize = h.getShort(0x3a) & 0xffff;
-        int shnum = h.getShort(0x3c) & 0xffff;
-        int shstrndx = h.getShort(0x3e) & 0xffff;
-
-        List<Segment> segments = new ArrayList<>();
-        if (phnum > 0) {
-            if (phentsize < 56) {
-                throw src.error("program header size " + phentsize + " is smaller than ELF64's 56", 0x36);
-            }
-            ByteBuffer ph = src.read(phoff, (long) phnum * phentsize, "program headers");
-            for (int i = 0; i < phnum; i++) {
-                int at = i * phentsize;
-                segments.add(new Segment(ph.getInt(at), ph.getInt(at + 4), ph.getLong(at + 8), ph.getLong(at + 16),
-                        ph.getLong(at + 32), ph.getLong(at + 40)));
-            }
-        }
-
-        List<SectionHeader> sections = new ArrayList<>();
-        if (shoff != 0) {
-            if (shentsize < 64) {
-                throw src.error("section header size " + shentsize + " is smaller than ELF64's 64", 0x3a);
-            }
-            ByteBuffer first = src.read(shoff, 64, "section header 0");
-            if (shnum == 0) {
-                // More than 0xff00 sections: the real count lives in section 0's sh_size.
-                long real = first.getLong(0x20);
-                if (real <= 0 || real > src.size() / shentsize) {
-                    throw src.error("extended section count " + real + " cannot fit in the file", shoff + 0x20);
-                }
-                shnum = (int) real;
-            }
-            ByteBuffer sh = src.read(shoff, (long) shnum * shentsize, "section headers");
-            for (int i = 0; i < shnum; i++) {
-                int at = i * shentsize;
-                sections.add(new SectionHeader(sh.getInt(at + 4), sh.getLong(at + 0x18), sh.getLong(at + 0x20),
-                        sh.getInt(at + 0x28), sh.getLong(at + 0x38)));
-            }
-        }
-        // The section name table is not needed: symbol tables are found by type.
-        if (shstrndx == SHN_XINDEX && sections.isEmpty()) {
-            throw src.error("section name table index escapes to section 0, but the file has no sections", 0x3e);
-        }
-
+    private static ElfBinary parse(ElfSource src) {
+        ElfReader r = ElfReader.open(src, "bpf4j reads ELF64 files only", "bpf4j reads little-endian files only");
+        List<ElfReader.SectionHeader> sections = r.sections();
         List<SymbolTable> tables = new ArrayList<>();
-        for (int wantedType : new int[] {SHT_SYMTAB, SHT_DYNSYM}) {
-            for (int i = 0; i < sections.size(); i++) {
-                SectionHeader s = sections.get(i);
+        for (int wantedType : new int[] {ElfReader.SHT_SYMTAB, ElfReader.SHT_DYNSYM}) {
+            for (ElfReader.SectionHeader s : sections) {
                 if (s.type() != wantedType) {
                     continue;
                 }
-                String name = wantedType == SHT_SYMTAB ? ".symtab" : ".dynsym";
-                long headerAt = shoff + (long) i * shentsize;
+                String name = wantedType == ElfReader.SHT_SYMTAB ? ".symtab" : ".dynsym";
                 if (s.entrySize() != SYM_SIZE) {
-                    throw src.error(name + " entry size " + s.entrySize() + " is not ELF64's " + SYM_SIZE, headerAt + 0x38);
+                    throw src.error(name + " entry size " + s.entrySize() + " is not ELF64's " + SYM_SIZE, s.at() + 0x38);
                 }
-                if (s.link() <= 0 || s.link() >= sections.size()) {
-                    throw src.error(name + " links to string table " + Integer.toUnsignedString(s.link()) + " outside "
-                            + sections.size() + " sections", headerAt + 0x28);
-                }
-                SectionHeader str = sections.get(s.link());
-                byte[] entries = array(src.read(s.offset(), s.size(), "section " + name));
-                byte[] strings = array(src.read(str.offset(), str.size(), "string table of " + name));
-                tables.add(new SymbolTable(name, entries, strings));
+                // Kept as bytes: lookups scan the entries in place, decoding only the names that match.
+                tables.add(new SymbolTable(name, r.contents(s, "section " + name), r.linkedStrings(s, name).bytes()));
                 break;
             }
         }
-        return new ElfBinary(src.file(), type, machine, List.copyOf(segments), List.copyOf(sections), List.copyOf(tables));
-    }
-
-    private static byte[] array(ByteBuffer b) {
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
-    }
-
-    /** Bounds-checked reads from a file or a byte array. */
-    private abstract static class Source {
-        private final String file;
-
-        Source(String file) {
-            this.file = file;
-        }
-
-        String file() {
-            return file;
-        }
-
-        abstract long size();
-
-        /** {@code len} bytes at {@code off}, little-endian, after checking they lie inside the file. */
-        ByteBuffer read(long off, long len, String what) throws IOException {
-            if (off < 0 || len < 0 || off > size() || len > size() - off) {
-                throw error(what + " span bytes " + Long.toUnsignedString(off) + "+" + Long.toUnsignedString(len)
-                        + ", past the end of the " + size() + "-byte file", off);
-            }
-            if (len > Integer.MAX_VALUE - 8) {
-                throw error(what + " declare " + len + " bytes, more than bpf4j reads into memory", off);
-            }
-            return readChecked(off, (int) len).order(ByteOrder.LITTLE_ENDIAN);
-        }
-
-        abstract ByteBuffer readChecked(long off, int len) throws IOException;
-
-        ObjectFormatException error(String what, long offset) {
-            return new ObjectFormatException(file + ": " + what + " (at byte offset " + offset + ")");
-        }
-    }
-
-    private static final class BytesSource extends Source {
-        private final byte[] bytes;
-
-        BytesSource(String file, byte[] bytes) {
-            super(file);
-            this.bytes = bytes;
-        }
-
-        @Override
-        long size() {
-            return bytes.length;
-        }
-
-        @Override
-        ByteBuffer readChecked(long off, int len) {
-            return ByteBuffer.wrap(bytes, (int) off, len).slice();
-        }
-    }
-
-    private static final class ChannelSource extends Source {
-        private final FileChannel channel;
-        private final long size;
-
-        ChannelSource(String file, FileChannel channel, long size) {
-            super(file);
-            this.channel = channel;
-            this.size = size;
-        }
-
-        @Override
-        long size() {
-            return size;
-        }
-
-        @Override
-        ByteBuffer readChecked(long off, int len) throws IOException {
-            ByteBuffer b = ByteBuffer.allocate(len);
-            while (b.hasRemaining()) {
-                int n = channel.read(b, off + b.position());
-                if (n < 0) {
-                    throw error("file ended while reading " + len + " bytes", off + b.position());
-                }
-            }
-            return b.flip();
-        }
+        return new ElfBinary(src.file(), r.header().type(), r.header().machine(), List.copyOf(r.segments()), sections,
+                List.copyOf(tables));
     }
 }

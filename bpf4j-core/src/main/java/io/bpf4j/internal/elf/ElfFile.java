@@ -3,9 +3,7 @@ package io.bpf4j.internal.elf;
 import io.bpf4j.ObjectFormatException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,171 +85,68 @@ public final class ElfFile {
      * @throws ObjectFormatException when the bytes are not a well-formed little-endian ELF64 BPF object
      */
     public static ElfFile readBpfObject(String file, byte[] raw) {
-        Reader r = new Reader(file, raw);
-        if (raw.length < 64 || raw[0] != 0x7f || raw[1] != 'E' || raw[2] != 'L' || raw[3] != 'F') {
-            throw r.error("not an ELF file (no \\x7fELF magic)", 0);
-        }
-        if (raw[4] != 2) {
-            throw r.error("32-bit ELF; BPF objects are ELF64", 4);
-        }
-        if (raw[5] != 1) {
-            throw r.error("big-endian ELF; bpf4j loads little-endian BPF objects (clang -target bpfel or bpf on x86)", 5);
-        }
-        int machine = r.u16(0x12);
+        ElfSource src = ElfSource.of(file, raw);
+        ElfReader r = ElfReader.open(src, "BPF objects are ELF64",
+                "bpf4j loads little-endian BPF objects (clang -target bpfel or bpf on x86)");
+        int machine = r.header().machine();
         if (machine != EM_BPF) {
-            throw r.error("e_machine " + machine + " is not BPF (" + EM_BPF + "): compile with clang -target bpf", 0x12);
+            throw src.error("e_machine " + machine + " is not BPF (" + EM_BPF + "): compile with clang -target bpf", 0x12);
         }
-        long shoff = r.u64(0x28);
-        int shentsize = r.u16(0x3a);
-        int shnum = r.u16(0x3c);
-        int shstrndx = r.u16(0x3e);
-        if (shentsize < 64) {
-            throw r.error("section header size " + shentsize + " is smaller than ELF64's 64", 0x3a);
-        }
-        if (shstrndx >= shnum) {
-            throw r.error("section name table index " + shstrndx + " outside " + shnum + " sections", 0x3e);
-        }
-        r.range(shoff, (long) shnum * shentsize, "section headers");
-        long[] hdr = new long[shnum];
-        for (int i = 0; i < shnum; i++) {
-            hdr[i] = shoff + (long) i * shentsize;
-        }
-        long strOff = r.u64(hdr[shstrndx] + 0x18);
-        long strSize = r.u64(hdr[shstrndx] + 0x20);
-        r.range(strOff, strSize, "section name table");
-        String[] names = new String[shnum];
+        List<ElfReader.SectionHeader> headers = r.sections();
+        String[] names = new String[headers.size()];
+        byte[][] contents = new byte[headers.size()][];
         Map<String, Section> sections = new LinkedHashMap<>();
-        int symtab = -1;
-        for (int i = 1; i < shnum; i++) {
-            long h = hdr[i];
-            String name = r.string(strOff, strSize, r.u32(h), "section name of section " + i);
-            int type = r.u32(h + 4);
-            long flags = r.u64(h + 8);
-            long off = r.u64(h + 0x18);
-            long size = r.u64(h + 0x20);
+        ElfReader.SectionHeader symtab = null;
+        for (ElfReader.SectionHeader h : headers.subList(Math.min(1, headers.size()), headers.size())) {
+            String name = r.name(h);
             byte[] data;
-            if (type == SHT_NOBITS) {
-                if (size > Integer.MAX_VALUE - 8 || size > 1L << 30) {
-                    throw r.error("section " + name + " declares " + size + " bytes of zeros", h + 0x20);
+            if (h.type() == SHT_NOBITS) {
+                if (h.size() < 0 || h.size() > 1L << 30) {
+                    throw src.error("section " + name + " declares " + Long.toUnsignedString(h.size()) + " bytes of zeros",
+                            h.at() + 0x20);
                 }
-                data = new byte[(int) size];
+                data = new byte[(int) h.size()];
             } else {
-                r.range(off, size, "section " + name);
-                data = Arrays.copyOfRange(raw, (int) off, (int) (off + size));
+                data = r.contents(h, "section " + name);
             }
-            names[i] = name;
-            sections.putIfAbsent(name, new Section(name, type, flags, data));
-            if (type == SHT_SYMTAB) {
-                symtab = i;
+            names[h.index()] = name;
+            contents[h.index()] = data;
+            sections.putIfAbsent(name, new Section(name, h.type(), h.flags(), data));
+            if (h.type() == SHT_SYMTAB) {
+                symtab = h;
             }
         }
         List<Symbol> symbols = new ArrayList<>();
         Map<String, List<Reloc>> relocations = new LinkedHashMap<>();
-        if (symtab > 0) {
-            long h = hdr[symtab];
-            int link = r.u32(h + 0x28);
-            if (link <= 0 || link >= shnum) {
-                throw r.error("symbol table links to string table " + link + " outside " + shnum + " sections", h + 0x28);
+        if (symtab != null) {
+            ElfReader.StringTable strs = r.linkedStrings(symtab, ".symtab");
+            int at = ElfReader.SYM_SIZE;
+            for (ElfReader.RawSymbol s : r.symbols(symtab, ".symtab", contents[symtab.index()])) {
+                String name = strs.string(s.nameOff(), "symbol name at .symtab offset " + at);
+                String sec = s.shndx() > 0 && s.shndx() < names.length && names[s.shndx()] != null ? names[s.shndx()] : "";
+                symbols.add(new Symbol(name, sec, s.value(), s.size(), s.type(), s.bind()));
+                at += ElfReader.SYM_SIZE;
             }
-            long symOff = r.u64(h + 0x18);
-            long symSize = r.u64(h + 0x20);
-            r.range(symOff, symSize, "section .symtab");
-            long strs = r.u64(hdr[link] + 0x18);
-            long strsSize = r.u64(hdr[link] + 0x20);
-            r.range(strs, strsSize, "symbol string table");
-            for (long at = symOff + 24; at + 24 <= symOff + symSize; at += 24) {
-                String name = r.string(strs, strsSize, r.u32(at), "symbol name at .symtab offset " + (at - symOff));
-                int shndx = r.u16(at + 6);
-                String sec = shndx > 0 && shndx < shnum ? names[shndx] : "";
-                int info = raw[(int) at + 4] & 0xff;
-                symbols.add(new Symbol(name, sec, r.u64(at + 8), r.u64(at + 16), info & 0xf, info >>> 4));
-            }
-            for (int i = 1; i < shnum; i++) {
-                long rh = hdr[i];
-                if (r.u32(rh + 4) != SHT_REL) {
+            for (ElfReader.SectionHeader h : headers) {
+                if (h.type() != SHT_REL) {
                     continue;
                 }
-                int target = r.u32(rh + 0x2c);
-                if (target <= 0 || target >= shnum) {
-                    throw r.error("relocation section " + names[i] + " applies to section " + target
-                            + " outside " + shnum + " sections", rh + 0x2c);
-                }
-                long off = r.u64(rh + 0x18);
-                long size = r.u64(rh + 0x20);
-                r.range(off, size, "section " + names[i]);
-                List<Reloc> list = relocations.computeIfAbsent(names[target], k -> new ArrayList<>());
-                for (long at = off; at + 16 <= off + size; at += 16) {
-                    long info = r.u64(at + 8);
+                ElfReader.SectionHeader target = r.section(Integer.toUnsignedLong(h.info()),
+                        "relocation section " + names[h.index()] + " applies to section", h.at() + 0x2c);
+                List<Reloc> list = relocations.computeIfAbsent(names[target.index()], k -> new ArrayList<>());
+                ByteBuffer b = ByteBuffer.wrap(contents[h.index()]).order(ByteOrder.LITTLE_ENDIAN);
+                for (int off = 0; off + 16 <= b.capacity(); off += 16) {
+                    long info = b.getLong(off + 8);
                     long sym = info >>> 32;
                     if (sym < 1 || sym > symbols.size()) {
-                        throw r.error("relocation in " + names[i] + " names symbol " + sym + " outside "
-                                + symbols.size() + " symbols", at + 8);
+                        throw src.error("relocation in " + names[h.index()] + " names symbol " + sym + " outside "
+                                + symbols.size() + " symbols", h.offset() + off + 8);
                     }
-                    list.add(new Reloc(r.u64(at), symbols.get((int) sym - 1), (int) info));
+                    list.add(new Reloc(b.getLong(off), symbols.get((int) sym - 1), (int) info));
                 }
             }
         }
         return new ElfFile(file, Collections.unmodifiableMap(sections), List.copyOf(symbols),
                 Collections.unmodifiableMap(relocations));
-    }
-
-    /** Bounds-checked little-endian reads that fail with the file and offset. */
-    static final class Reader {
-        private final String file;
-        private final byte[] raw;
-        private final ByteBuffer b;
-
-        Reader(String file, byte[] raw) {
-            this.file = file;
-            this.raw = raw;
-            this.b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-        }
-
-        ObjectFormatException error(String what, long offset) {
-            return new ObjectFormatException(file + ": " + what + " (at byte offset " + offset + ")");
-        }
-
-        void range(long off, long len, String what) {
-            if (off < 0 || len < 0 || off > raw.length || len > raw.length - off) {
-                throw error(what + " spans bytes " + off + ".." + (off + len) + ", past the end of the "
-                        + raw.length + "-byte file", off);
-            }
-        }
-
-        int u16(long at) {
-            range(at, 2, "a 16-bit field");
-            return b.getShort((int) at) & 0xffff;
-        }
-
-        int u32(long at) {
-            range(at, 4, "a 32-bit field");
-            return b.getInt((int) at);
-        }
-
-        long u64(long at) {
-            range(at, 8, "a 64-bit field");
-            long v = b.getLong((int) at);
-            if (v < 0) {
-                throw error("64-bit field holds " + Long.toUnsignedString(v) + ", too large for any file", at);
-            }
-            return v;
-        }
-
-        String string(long tableOff, long tableSize, int nameOff, String what) {
-            if (nameOff < 0 || nameOff >= tableSize) {
-                throw error(what + ": name offset " + Integer.toUnsignedString(nameOff) + " outside the "
-                        + tableSize + "-byte string table", tableOff);
-            }
-            long start = tableOff + nameOff;
-            long end = start;
-            long limit = tableOff + tableSize;
-            while (end < limit && raw[(int) end] != 0) {
-                end++;
-            }
-            if (end == limit) {
-                throw error(what + ": string is not NUL-terminated inside its table", start);
-            }
-            return new String(raw, (int) start, (int) (end - start), StandardCharsets.UTF_8);
-        }
     }
 }
