@@ -23,7 +23,7 @@ if [ "$quick" = quick ]; then jmh_opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s); else jmh_o
   -prof gc -rf json -rff "$out/jmh.json" > "$out/jmh.txt"
 "$out/map_bench" 2000000 > "$out/c.txt"
 # Ring buffer drain: single shots, each after a 1M-record fill.
-"$jdk/bin/java" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main 'RingBufBench|PerfBufBench' -f 2 -wi 20 -i 10 \
+"$jdk/bin/java" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main 'RingBufBench|PerfBufBench' -f 3 -wi 20 -i 10 \
   -prof gc -rf json -rff "$out/jmh-ringbuf.json" > "$out/jmh-ringbuf.txt"
 "$out/ringbuf_bench" 8 > "$out/c-ringbuf.txt"
 "$out/perfbuf_bench" 8 >> "$out/c-ringbuf.txt"
@@ -48,8 +48,10 @@ python3 - "$out/jmh.json" "$out/c.txt" "$out/jmh-ringbuf.json" "$out/c-ringbuf.t
 import json, sys
 jmh = json.load(open(sys.argv[1])) + json.load(open(sys.argv[3])) + json.load(open(sys.argv[5])) + json.load(open(sys.argv[7]))
 c = dict((l.split()[0], float(l.split()[1])) for f in (sys.argv[2], sys.argv[4], sys.argv[6], sys.argv[8]) for l in open(f) if l.strip())
-for java_only in ("drainDecoded", "drainHandwritten", "drainDecodedScalars"):
-    c[java_only] = c["drainRaw"]  # every Java drain is compared with C's raw drain
+for java_only in ("drainDecoded", "drainHandwritten", "drainDecodedKept", "drainDecodedArrayKept", "drainHandwrittenArrayKept"):
+    c[java_only] = c["drainRaw"]  # every Java ring drain is compared with C's raw drain
+for java_only in ("drainPerfDecoded", "drainPerfDecodedKept"):
+    c[java_only] = c["drain"]  # and every perf drain with C's perf drain
 print(f"{'operation':<32} {'Java':>11} {'±':>6} {'C':>9} {'Java/C':>7} {'B/op':>6}   (ns/op; us/op for openLoadClose; ms/op for BTF)")
 for r in jmh:
     op = r["benchmark"].rsplit(".", 1)[1]

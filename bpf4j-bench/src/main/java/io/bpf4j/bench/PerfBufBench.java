@@ -11,6 +11,7 @@ import io.bpf4j.asm.Helpers;
 import io.bpf4j.asm.Instruction;
 import io.bpf4j.asm.Opcodes;
 import io.bpf4j.asm.Reg;
+import io.bpf4j.codec.RecordCodec;
 import io.bpf4j.internal.sys.Cpus;
 import io.bpf4j.perf.PerfBuffer;
 import java.lang.foreign.ValueLayout;
@@ -44,12 +45,14 @@ public class PerfBufBench {
     private BpfMap map;
     private Program program;
     private PerfBuffer buffer;
+    private RecordCodec<RingBufBench.Sample> scalars;
 
     @Setup(Level.Trial)
     public void setup() {
         map = BpfMap.create(MapSpec.builder(MapType.PERF_EVENT_ARRAY).name("bench_pb").keySize(4).valueSize(4)
                 .maxEntries(Cpus.possibleCount()).build());
         program = Program.load(ProgramSpec.builder("bench_perf", ProgramType.XDP).instructions(emitter(map.fd())).build());
+        scalars = RingBufBench.sampleCodec();
         buffer = PerfBuffer.open(map, 8192, (cpu, n) -> {
             throw new IllegalStateException(n + " samples lost: the ring is too small for the benchmark");
         });
@@ -92,5 +95,22 @@ public class PerfBufBench {
     @OperationsPerInvocation(N)
     public int drain(Blackhole bh) {
         return buffer.consume((cpu, rec) -> bh.consume(rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0)));
+    }
+
+    /** Decoded into {@link RingBufBench.Sample}, fields used by the handler (see RingBufBench.drainDecoded). */
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public int drainPerfDecoded(Blackhole bh) {
+        return buffer.consume((cpu, rec) -> {
+            RingBufBench.Sample s = scalars.decode(rec, 0);
+            bh.consume(s.seq() + s.kind() + s.cpu() + s.a() + s.b() + s.c() + s.d() + s.e());
+        });
+    }
+
+    /** Decoded, each record object kept: one 64-byte allocation per sample. */
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public int drainPerfDecodedKept(Blackhole bh) {
+        return buffer.consume((cpu, rec) -> bh.consume(scalars.decode(rec, 0)));
     }
 }

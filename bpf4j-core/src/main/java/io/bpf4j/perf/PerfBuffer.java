@@ -134,6 +134,7 @@ public final class PerfBuffer implements AutoCloseable {
         long mask = size - 1;
         long head = (long) LONG.getAcquire(meta, DATA_HEAD);
         long tail = (long) LONG.get(meta, DATA_TAIL);
+        int cpu = r.cpu();
         int n = 0;
         try {
             while (tail < head) {
@@ -147,19 +148,17 @@ public final class PerfBuffer implements AutoCloseable {
                     tail = head; // corrupt ring: skip what is there rather than loop
                     break;
                 }
-                MemorySegment rec = at + recSize <= size ? data : contiguous(data, at, recSize);
-                long base = rec == data ? at : 0;
                 tail += recSize;
-                if (type == RECORD_SAMPLE) {
-                    int rawSize = rec.get(ValueLayout.JAVA_INT_UNALIGNED, base + 8);
+                if (at + recSize > size) {
+                    n += type == RECORD_SAMPLE ? 1 : 0;
+                    deliverWrapped(cpu, contiguous(data, at, recSize), type, recSize, handler);
+                } else if (type == RECORD_SAMPLE) {
+                    // The common case, kept apart from the wrapped one so the JIT sees one segment here.
+                    int rawSize = data.get(ValueLayout.JAVA_INT_UNALIGNED, at + 8);
                     n++;
-                    handler.accept(r.cpu(), rec.asSlice(base + 12, Math.min(rawSize, recSize - 12)));
+                    handler.accept(cpu, data.asSlice(at + 12, Math.min(rawSize, recSize - 12)));
                 } else if (type == RECORD_LOST) {
-                    long count = rec.get(ValueLayout.JAVA_LONG_UNALIGNED, base + 16);
-                    lost += count;
-                    if (lostHandler != null) {
-                        lostHandler.lost(r.cpu(), count);
-                    }
+                    lost(cpu, data.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 16));
                 }
             }
         } finally {
@@ -168,6 +167,23 @@ public final class PerfBuffer implements AutoCloseable {
             LONG.setRelease(meta, DATA_TAIL, tail);
         }
         return n;
+    }
+
+    /** A record that wrapped the ring's end, already copied into one piece. */
+    private void deliverWrapped(int cpu, MemorySegment rec, int type, int recSize, SampleHandler handler) {
+        if (type == RECORD_SAMPLE) {
+            int rawSize = rec.get(ValueLayout.JAVA_INT_UNALIGNED, 8);
+            handler.accept(cpu, rec.asSlice(12, Math.min(rawSize, recSize - 12)));
+        } else if (type == RECORD_LOST) {
+            lost(cpu, rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 16));
+        }
+    }
+
+    private void lost(int cpu, long count) {
+        lost += count;
+        if (lostHandler != null) {
+            lostHandler.lost(cpu, count);
+        }
     }
 
     /** {@code len} bytes at {@code at} of the ring, copied into one piece when they wrap the end. */

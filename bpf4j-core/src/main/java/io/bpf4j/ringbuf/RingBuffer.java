@@ -35,7 +35,8 @@ public final class RingBuffer implements AutoCloseable {
     private static final int DISCARD = 1 << 30;
     private static final int HEADER = 8;
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
-    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    // Unaligned layout: records are 8-aligned by the kernel, so the per-record alignment check is dead weight.
+    private static final ValueLayout.OfInt HEADER_WORD = ValueLayout.JAVA_INT_UNALIGNED;
 
     private final Fd fd;
     private final String name;
@@ -121,6 +122,12 @@ public final class RingBuffer implements AutoCloseable {
     }
 
     private int drain(RecordHandler handler) {
+        // Locals, not fields, in the loop: the JIT does not trust final instance fields, so it would
+        // reload them (and re-check the segment's class) after every inlined handler.
+        MemorySegment data = this.data;
+        MemorySegment producer = this.producer;
+        MemorySegment consumer = this.consumer;
+        long mask = this.mask;
         long cons = (long) LONG.getAcquire(consumer, 0L);
         int n = 0;
         try {
@@ -134,7 +141,8 @@ public final class RingBuffer implements AutoCloseable {
                 // a later release only frees the space a little later).
                 while (cons < prod) {
                     long at = cons & mask;
-                    int header = (int) INT.getAcquire(data, at);
+                    int header = data.get(HEADER_WORD, at);
+                    VarHandle.acquireFence(); // the header load is the acquire (libbpf: smp_load_acquire)
                     if ((header & BUSY) != 0) {
                         return n;
                     }

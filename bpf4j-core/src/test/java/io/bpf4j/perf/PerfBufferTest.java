@@ -49,21 +49,37 @@ class PerfBufferTest {
     }
 
     private static void run(BpfObject obj, int times) {
-        obj.program("emit").testRun(TestRunOptions.data(new byte[64]).withRepeat(times));
+        run(obj, "emit", times);
+    }
+
+    private static void run(BpfObject obj, String program, int times) {
+        obj.program(program).testRun(TestRunOptions.data(new byte[64]).withRepeat(times));
     }
 
     @Test
     void recordsArriveOnceInOrderPerCpuAcrossWrapAround() {
+        // One 4 KiB page per CPU and 64-byte samples: 10 rounds of 40 wrap the ring several times.
+        assertOnceInOrder("emit", 35);
+    }
+
+    @Test
+    void recordsThatStraddleTheRingEndArriveWhole() {
+        // 56-byte samples in a 4 KiB ring: every few rounds one sample's body crosses the end.
+        assertOnceInOrder("emit_short", 27);
+    }
+
+    /** 10 rounds of 40 samples from {@code program}; checks each sample's CPU and its payload byte at {@code lastPayload}. */
+    private static void assertOnceInOrder(String program, int lastPayload) {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("perf_emit")).load();
              PerfBuffer pb = PerfBuffer.open(obj.map("events"), 1, (cpu, n) -> { throw new AssertionError(n + " lost"); })) {
             Map<Integer, List<Long>> byCpu = new HashMap<>();
-            // One 4 KiB page per CPU and 64-byte samples: 10 rounds of 40 wrap the ring several times.
             for (int round = 0; round < 10; round++) {
-                run(obj, 40);
+                run(obj, program, 40);
                 int n = pb.poll(Duration.ofSeconds(1), (cpu, rec) -> {
+                    assertTrue(rec.byteSize() >= 12 + lastPayload + 1, "sample of " + rec.byteSize() + " bytes");
                     long seq = rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
                     assertEquals(cpu, rec.get(ValueLayout.JAVA_INT_UNALIGNED, 8));
-                    assertEquals((byte) (seq * 3 + 35), rec.get(ValueLayout.JAVA_BYTE, 12 + 35));
+                    assertEquals((byte) (seq * 3 + lastPayload), rec.get(ValueLayout.JAVA_BYTE, 12 + lastPayload));
                     byCpu.computeIfAbsent(cpu, c -> new ArrayList<>()).add(seq);
                 });
                 assertEquals(40, n);
