@@ -8,7 +8,10 @@ import io.bpf4j.internal.sys.Epoll;
 import io.bpf4j.internal.sys.Fd;
 import io.bpf4j.internal.sys.Mmap;
 import io.bpf4j.internal.sys.PerfEvents;
+import io.bpf4j.codec.Codec;
 import io.bpf4j.internal.sys.PollGate;
+import io.bpf4j.internal.sys.PolledStream;
+import io.bpf4j.internal.sys.PollingThread;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -18,6 +21,8 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * A reader of a PERF_EVENT_ARRAY map: one perf event (PERF_COUNT_SW_BPF_OUTPUT) and one mmapped
@@ -31,6 +36,11 @@ import java.util.List;
  * <pre>{@code
  * try (PerfBuffer pb = PerfBuffer.open(obj.map("events"), 8, (cpu, n) -> System.err.println(n + " lost"))) {
  *     pb.poll(Duration.ofMillis(100), (cpu, rec) -> handle(rec));
+ * }
+ * // Or: 64 pages per CPU, woken once 16 KiB are waiting, decoded into records on a thread of its own.
+ * try (PerfBuffer pb = PerfBuffer.builder(obj.map("events")).pagesPerCpu(64).wakeupWatermark(16384).open();
+ *      Subscription s = pb.subscribe(codec, event -> System.out.println(event), Throwable::printStackTrace)) {
+ *     Thread.sleep(10_000);
  * }
  * }</pre>
  */
@@ -63,19 +73,97 @@ public final class PerfBuffer implements AutoCloseable {
     }
 
     /**
-     * Opens a reader with {@code pagesPerCpu} data pages per CPU (a power of two).
+     * Opens a reader with {@code pagesPerCpu} data pages per CPU (a power of two), woken for every
+     * sample. {@code lostHandler} may be null.
      *
      * @throws IllegalArgumentException when the map is not a PERF_EVENT_ARRAY or the page count is
      *         not a power of two
      */
     public static PerfBuffer open(BpfMap map, int pagesPerCpu, LostHandler lostHandler) {
-        if (map.type() != MapType.PERF_EVENT_ARRAY) {
-            throw new IllegalArgumentException("map \"" + map.name() + "\" is " + map.type() + ", not a PERF_EVENT_ARRAY");
+        return builder(map).pagesPerCpu(pagesPerCpu).onLost(lostHandler).open();
+    }
+
+    /** Options for a reader of {@code map}: pages per CPU, when to wake, what to tell of lost records. */
+    public static Builder builder(BpfMap map) {
+        return new Builder(map);
+    }
+
+    /**
+     * How a {@link PerfBuffer} is opened. Defaults: 8 pages per CPU, woken for every sample, lost
+     * records only counted ({@link PerfBuffer#lost()}).
+     */
+    public static final class Builder {
+        private final BpfMap map;
+        private int pagesPerCpu = 8;
+        private int wakeup = 1;
+        private boolean watermark;
+        private LostHandler lostHandler;
+
+        private Builder(BpfMap map) {
+            this.map = map;
         }
-        if (pagesPerCpu <= 0 || Integer.bitCount(pagesPerCpu) != 1) {
-            throw new IllegalArgumentException("pages per CPU must be a power of two, got " + pagesPerCpu);
+
+        /** Data pages in each CPU's ring, a power of two. */
+        public Builder pagesPerCpu(int pages) {
+            this.pagesPerCpu = pages;
+            return this;
         }
-        PerfBuffer pb = new PerfBuffer(map, pagesPerCpu, lostHandler);
+
+        /** Wake a waiting poll once every {@code samples} samples (perf's wakeup_events; 1 is every sample). */
+        public Builder wakeupEvents(int samples) {
+            if (samples < 1) {
+                throw new IllegalArgumentException("wakeup events must be at least 1, got " + samples);
+            }
+            this.wakeup = samples;
+            this.watermark = false;
+            return this;
+        }
+
+        /**
+         * Wake a waiting poll once {@code bytes} bytes are waiting in a CPU's ring (perf's
+         * wakeup_watermark): fewer wake-ups under load, at the price of latency when events are rare.
+         * It must be smaller than the ring.
+         */
+        public Builder wakeupWatermark(int bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("wakeup watermark must be at least 1 byte, got " + bytes);
+            }
+            this.wakeup = bytes;
+            this.watermark = true;
+            return this;
+        }
+
+        /** Told of every PERF_RECORD_LOST (null: only counted). */
+        public Builder onLost(LostHandler handler) {
+            this.lostHandler = handler;
+            return this;
+        }
+
+        /**
+         * Opens the reader: one perf event and ring per online CPU, stored in the map.
+         *
+         * @throws IllegalArgumentException when the map is not a PERF_EVENT_ARRAY, the page count is
+         *         not a power of two, or the watermark does not fit in a ring
+         */
+        public PerfBuffer open() {
+            if (map.type() != MapType.PERF_EVENT_ARRAY) {
+                throw new IllegalArgumentException("map \"" + map.name() + "\" is " + map.type() + ", not a PERF_EVENT_ARRAY");
+            }
+            if (pagesPerCpu <= 0 || Integer.bitCount(pagesPerCpu) != 1) {
+                throw new IllegalArgumentException("pages per CPU must be a power of two, got " + pagesPerCpu);
+            }
+            long ringBytes = Mmap.pageSize() * pagesPerCpu;
+            if (watermark && wakeup >= ringBytes) {
+                throw new IllegalArgumentException("wakeup watermark of " + wakeup + " bytes does not fit in a ring of "
+                        + ringBytes + " bytes (" + pagesPerCpu + " pages)");
+            }
+            return PerfBuffer.open(this);
+        }
+    }
+
+    private static PerfBuffer open(Builder options) {
+        BpfMap map = options.map;
+        PerfBuffer pb = new PerfBuffer(map, options.pagesPerCpu, options.lostHandler);
         try {
             long page = Mmap.pageSize();
             for (int cpu : Cpus.online()) {
@@ -83,16 +171,16 @@ public final class PerfBuffer implements AutoCloseable {
                     continue; // the map has no slot for this CPU, as libbpf skips it
                 }
                 PerfEvents.Attr attr = new PerfEvents.Attr(PerfEvents.TYPE_SOFTWARE, PerfEvents.SW_BPF_OUTPUT, 0,
-                        PerfEvents.SAMPLE_RAW, 0, 1, 0, 0);
+                        PerfEvents.SAMPLE_RAW, options.watermark ? PerfEvents.FLAG_WATERMARK : 0, options.wakeup, 0, 0);
                 Fd ev = PerfEvents.open(attr, -1, cpu, "bpf output on cpu " + cpu);
                 MemorySegment mapping;
                 try {
-                    mapping = Mmap.map(ev, page * (1 + pagesPerCpu), Mmap.PROT_READ | Mmap.PROT_WRITE, 0);
+                    mapping = Mmap.map(ev, page * (1 + options.pagesPerCpu), Mmap.PROT_READ | Mmap.PROT_WRITE, 0);
                 } catch (RuntimeException e) {
                     ev.close();
                     throw e;
                 }
-                Ring ring = new Ring(cpu, ev, mapping, mapping.asSlice(page, page * pagesPerCpu));
+                Ring ring = new Ring(cpu, ev, mapping, mapping.asSlice(page, page * options.pagesPerCpu));
                 pb.rings.add(ring);
                 pb.epoll.add(ev, pb.rings.size() - 1);
                 map.update(intBytes(cpu), intBytes(ev.raw()), UpdateFlag.ANY);
@@ -117,6 +205,40 @@ public final class PerfBuffer implements AutoCloseable {
     /** Waits up to {@code timeout} for records on any CPU, then reads them; returns how many samples. */
     public int poll(Duration timeout, SampleHandler handler) {
         return gate.poll(timeout, false, () -> drainAll(handler));
+    }
+
+    /** {@link #poll(Duration, SampleHandler)} decoding each sample with a codec. */
+    public <T> int poll(Duration timeout, Codec<T> codec, Consumer<? super T> sink) {
+        return poll(timeout, (cpu, rec) -> sink.accept(codec.decode(rec, 0)));
+    }
+
+    /**
+     * Runs {@code handler} on a dedicated platform thread for every sample until the returned
+     * subscription (or this reader) is closed. A handler that throws does not stop the
+     * subscription: the exception goes to {@code onError} and reading goes on.
+     */
+    public Subscription subscribe(SampleHandler handler, Consumer<Throwable> onError) {
+        return new Subscription(new PollingThread("bpf4j-perf-" + map.name(),
+                () -> poll(Duration.ofMillis(100), handler), gate::isClosed, onError));
+    }
+
+    /** {@link #subscribe(SampleHandler, Consumer)} decoding each sample with a codec. */
+    public <T> Subscription subscribe(Codec<T> codec, Consumer<? super T> sink, Consumer<Throwable> onError) {
+        return subscribe((cpu, rec) -> sink.accept(codec.decode(rec, 0)), onError);
+    }
+
+    /**
+     * The samples of all CPUs as a blocking stream of decoded values (in order per CPU); it ends
+     * when this reader is closed. Each element is decoded during its callback, so the stream holds
+     * no ring memory.
+     */
+    public <T> Stream<T> stream(Codec<T> codec) {
+        return PolledStream.of(gate::isClosed, sink -> poll(Duration.ofMillis(100), codec, sink));
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return gate.isClosed();
     }
 
     private int drainAll(SampleHandler handler) {

@@ -6,6 +6,7 @@ import io.bpf4j.codec.Codec;
 import io.bpf4j.internal.sys.Epoll;
 import io.bpf4j.internal.sys.Fd;
 import io.bpf4j.internal.sys.PollGate;
+import io.bpf4j.internal.sys.PolledStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -177,22 +178,7 @@ public final class RingBuffer implements AutoCloseable {
      * closed. Each element is decoded during its callback, so the stream holds no ring memory.
      */
     public <T> java.util.stream.Stream<T> stream(Codec<T> codec) {
-        java.util.ArrayDeque<T> ready = new java.util.ArrayDeque<>();
-        java.util.Spliterator<T> sp = new java.util.Spliterators.AbstractSpliterator<T>(Long.MAX_VALUE,
-                java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL) {
-            @Override
-            public boolean tryAdvance(Consumer<? super T> action) {
-                while (ready.isEmpty()) {
-                    if (gate.isClosed()) {
-                        return false;
-                    }
-                    poll(Duration.ofMillis(100), codec, ready::add);
-                }
-                action.accept(ready.poll());
-                return true;
-            }
-        };
-        return java.util.stream.StreamSupport.stream(sp, false);
+        return PolledStream.of(gate::isClosed, sink -> poll(Duration.ofMillis(100), codec, sink));
     }
 
     /** Whether {@link #close()} was called. */

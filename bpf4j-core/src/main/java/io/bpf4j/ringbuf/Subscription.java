@@ -1,5 +1,6 @@
 package io.bpf4j.ringbuf;
 
+import io.bpf4j.internal.sys.PollingThread;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -15,40 +16,21 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class Subscription implements AutoCloseable {
-    private final RingBuffer ring;
-    private final Thread thread;
-    private volatile boolean stopped;
+    private final PollingThread thread;
 
     Subscription(RingBuffer ring, RecordHandler handler, Consumer<Throwable> onError) {
-        this.ring = ring;
-        this.thread = Thread.ofPlatform().daemon().name("bpf4j-ringbuf-" + ring.name()).start(() -> {
-            while (!stopped && !ring.isClosed()) {
-                try {
-                    ring.poll(Duration.ofMillis(100), handler);
-                } catch (RuntimeException | Error e) {
-                    try {
-                        onError.accept(e);
-                    } catch (RuntimeException ignored) {
-                        // an error handler that throws must not end the subscription
-                    }
-                }
-            }
-        });
+        this.thread = new PollingThread("bpf4j-ringbuf-" + ring.name(), () -> ring.poll(Duration.ofMillis(100), handler),
+                ring::isClosed, onError);
     }
 
     /** True while the reading thread runs. */
     public boolean isRunning() {
-        return thread.isAlive();
+        return thread.isRunning();
     }
 
     /** Stops the reading thread and waits for it. */
     @Override
     public void close() {
-        stopped = true;
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        thread.stop();
     }
 }

@@ -137,4 +137,77 @@ class PerfBufferTest {
             assertThrows(IllegalArgumentException.class, () -> PerfBuffer.open(hash, 1, null));
         }
     }
+
+    /** struct event of perf_emit.bpf.c. */
+    record Event(long seq, int cpu, byte[] payload) {
+    }
+
+    private static final io.bpf4j.codec.RecordCodec<Event> EVENT = io.bpf4j.codec.RecordCodec
+            .builder(java.lang.invoke.MethodHandles.lookup(), Event.class)
+            .field("seq", io.bpf4j.codec.Codecs.s64()).field("cpu", io.bpf4j.codec.Codecs.s32())
+            .field("payload", io.bpf4j.codec.Codecs.bytes(36)).build();
+
+    @Test
+    void aWatermarkHoldsBackThePollUntilEnoughBytesWait() throws Exception {
+        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("perf_emit")).load()) {
+            // Control: woken for every sample, a poll returns the 10 samples already there at once.
+            try (PerfBuffer pb = PerfBuffer.builder(obj.map("events")).pagesPerCpu(1).open();
+                 CpuPin pin = CpuPin.current(pb.cpus().get(0))) {
+                run(obj, 10);
+                var polled = java.util.concurrent.CompletableFuture.supplyAsync(() -> pb.poll(Duration.ofSeconds(10), (c, r) -> { }));
+                assertEquals(10, polled.get(5, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            // 2 KiB watermark: 10 samples (640 bytes) do not wake the poll; 40 more (3200 in all) do.
+            try (PerfBuffer pb = PerfBuffer.builder(obj.map("events")).pagesPerCpu(1).wakeupWatermark(2048).open();
+                 CpuPin pin = CpuPin.current(pb.cpus().get(0))) {
+                run(obj, 10);
+                var polled = java.util.concurrent.CompletableFuture.supplyAsync(() -> pb.poll(Duration.ofSeconds(10), (c, r) -> { }));
+                Thread.sleep(300);
+                assertTrue(!polled.isDone(), "a poll below the watermark keeps waiting");
+                run(obj, 40);
+                assertEquals(50, polled.get(5, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            var events = obj.map("events");
+            var tooBig = assertThrows(IllegalArgumentException.class,
+                    () -> PerfBuffer.builder(events).pagesPerCpu(1).wakeupWatermark(1 << 20).open());
+            assertTrue(tooBig.getMessage().contains("does not fit"), tooBig.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> PerfBuffer.builder(events).wakeupEvents(0));
+        }
+    }
+
+    @Test
+    void aSubscriptionAndAStreamDeliverDecodedSamples() throws Exception {
+        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("perf_emit")).load();
+             PerfBuffer pb = PerfBuffer.builder(obj.map("events")).pagesPerCpu(4).open()) {
+            var got = new java.util.concurrent.ConcurrentLinkedQueue<Event>();
+            var errors = new java.util.concurrent.ConcurrentLinkedQueue<Throwable>();
+            Subscription sub = pb.subscribe(EVENT, e -> {
+                if (e.seq() == 5) {
+                    throw new IllegalStateException("handler refuses 5");
+                }
+                got.add(e);
+            }, errors::add);
+            try (sub) {
+                run(obj, 20);
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (got.size() < 19 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertTrue(sub.isRunning(), "a throwing handler does not end the subscription");
+            }
+            assertTrue(!sub.isRunning());
+            assertEquals(19, got.size(), "every sample but the refused one");
+            assertEquals(1, errors.size());
+            assertEquals("handler refuses 5", errors.peek().getMessage());
+            for (Event e : got) {
+                assertEquals((byte) (e.seq() * 3 + 35), e.payload()[35]);
+            }
+            assertEquals(java.util.stream.LongStream.range(0, 20).filter(i -> i != 5).boxed().toList(),
+                    got.stream().map(Event::seq).sorted().toList());
+
+            run(obj, 10);
+            List<Long> streamed = pb.stream(EVENT).limit(10).map(Event::seq).sorted().toList();
+            assertEquals(java.util.stream.LongStream.range(20, 30).boxed().toList(), streamed);
+        }
+    }
 }
