@@ -32,8 +32,9 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class RingBuffer implements AutoCloseable {
-    private static final int BUSY = 1 << 31;
-    private static final int DISCARD = 1 << 30;
+    private static final long BUSY = 1L << 31;
+    private static final long DISCARD = 1L << 30;
+    private static final long LENGTH = DISCARD - 1;
     private static final int HEADER = 8;
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     // Unaligned layout: records are 8-aligned by the kernel, so the per-record alignment check is dead weight.
@@ -140,19 +141,27 @@ public final class RingBuffer implements AutoCloseable {
                 // Everything up to this producer position is published: walk it without re-reading
                 // the producer page, and hand the space back once per walk (libbpf does it per record;
                 // a later release only frees the space a little later).
+                // The walk is a dependency chain (each header gives the next one's place), so the
+                // step from one header to the next is kept short: the place runs on into the second
+                // mapping and is wrapped by a predictable branch instead of masking every position.
+                long at = cons & mask;
                 while (cons < prod) {
-                    long at = cons & mask;
-                    int header = data.get(HEADER_WORD, at);
+                    long header = Integer.toUnsignedLong(data.get(HEADER_WORD, at));
                     VarHandle.acquireFence(); // the header load is the acquire (libbpf: smp_load_acquire)
                     if ((header & BUSY) != 0) {
                         return n;
                     }
-                    int len = header & ~(BUSY | DISCARD);
-                    long next = cons + ((len + HEADER + 7) & ~7L);
-                    cons = next;
+                    long len = header & LENGTH;
+                    long step = (len + HEADER + 7) & ~7L;
+                    long record = at + HEADER;
+                    cons += step;
+                    at += step;
+                    if (at > mask) {
+                        at -= mask + 1;
+                    }
                     if ((header & DISCARD) == 0) {
                         n++;
-                        handler.accept(data.asSlice(at + HEADER, len));
+                        handler.accept(data.asSlice(record, len));
                     }
                 }
                 LONG.setRelease(consumer, 0L, cons);

@@ -84,4 +84,21 @@ class CodecsTest {
         assertArrayEquals(new byte[] {9, 8, 7}, p.b());
         assertEquals(5, pairs.size());
     }
+
+    @Test
+    void aRecordIsReadFromTheFieldsItCoversAtTheGivenOffset() {
+        // 12 bytes of fields, 16 with the trailing padding the struct declares.
+        RecordCodec<Pair> pairs = RecordCodec.builder(MethodHandles.lookup(), Pair.class)
+                .field("a", Codecs.s16()).field("b", Codecs.bytes(10)).size(16).build();
+        byte[] bytes = new byte[3 + 12];
+        bytes[3] = 5;
+        bytes[14] = 9;
+        var seg = java.lang.foreign.MemorySegment.ofArray(bytes);
+        Pair p = pairs.decode(seg, 3);
+        assertEquals(5, p.a());
+        assertEquals(9, p.b()[9]);
+        // The trailing padding need not be there; a field past the end must.
+        assertThrows(IndexOutOfBoundsException.class, () -> pairs.decode(seg, 4));
+        assertThrows(IndexOutOfBoundsException.class, () -> pairs.decode(seg.asSlice(0, 14), 3));
+    }
 }
