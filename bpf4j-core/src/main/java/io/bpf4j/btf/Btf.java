@@ -264,9 +264,13 @@ public final class Btf implements CoreTypes {
             }
         }
         int k = kindNumber(kind);
+        if (k >= 0) {
+            // A concrete record class is one kind, matched in the record: no need to decode the type.
+            int id = names.first(name, k);
+            return id < 0 ? Optional.empty() : Optional.of(id);
+        }
         for (int id : names.named(name, k)) {
-            // A concrete record class is one kind, already matched: no need to decode the type.
-            if (k >= 0 || kind.isInstance(type(id))) {
+            if (kind.isInstance(type(id))) {
                 return Optional.of(id);
             }
         }

@@ -54,6 +54,33 @@ final class BtfNames {
         return lookup(t, hash(q, q.length), q, false, null, kind);
     }
 
+    /**
+     * The lowest own id of BTF kind {@code kind} named exactly {@code name}, or -1. Scanning stops
+     * at the first match, as libbpf's {@code btf__find_by_name_kind} does.
+     */
+    int first(String name, int kind) {
+        if (name.isEmpty()) {
+            return -1;
+        }
+        byte[] q = name.getBytes(StandardCharsets.UTF_8);
+        Table t = exact;
+        if (t == null && scans < SCANS_BEFORE_INDEX) {
+            scans++; // racy on purpose: a lost increment only delays the index
+            int n = btf.ownCount();
+            for (int i = 0; i < n; i++) {
+                if (btf.kindOfOwn(i) == kind) {
+                    int off = btf.nameOffsetOfOwn(i);
+                    if (off != 0 && btf.stringEquals(off, q)) {
+                        return btf.firstOwnId() + i;
+                    }
+                }
+            }
+            return -1;
+        }
+        int[] ids = lookup(t == null ? table(false) : t, hash(q, q.length), q, false, null, kind);
+        return ids.length == 0 ? -1 : ids[0];
+    }
+
     /** Own ids whose name without a {@code ___flavor} suffix is {@code essentialName}, ascending. */
     int[] withEssentialName(String essentialName) {
         if (essentialName.isEmpty()) {

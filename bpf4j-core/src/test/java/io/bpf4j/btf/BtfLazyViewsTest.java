@@ -113,4 +113,32 @@ class BtfLazyViewsTest {
         }
         assertEquals(want, essential);
     }
+
+    @Test
+    void findIdGivesTheFirstOfItsKindScanningAndIndexed() throws Exception {
+        byte[] blob = BtfTestFiles.vmlinux();
+        // Names that several kinds share (a struct and its typedef, a FWD and its STRUCT) and one absent.
+        List<String> probes = List.of("task_struct", "int", "u32", "pid_t", "sk_buff", "no_such_type_x");
+        List<Class<? extends Type>> kinds = List.of(Type.Struct.class, Type.Int.class, Type.Typedef.class, Type.Fwd.class);
+        Btf walked = Btf.parse(blob);
+        for (Class<? extends Type> kind : kinds) {
+            Btf scanning = Btf.parse(blob); // its first two lookups scan and stop at the first match
+            Btf indexed = Btf.parse(blob);
+            for (int i = 0; i < 3; i++) {
+                indexed.findId("warm_up_the_index", kind);
+            }
+            for (String n : probes) {
+                java.util.Optional<Integer> want = java.util.Optional.empty();
+                for (int id = 1; id < walked.typeCount() && want.isEmpty(); id++) {
+                    if (walked.name(id).equals(n) && kind.isInstance(walked.type(id))) {
+                        want = java.util.Optional.of(id);
+                    }
+                }
+                Btf fresh = Btf.parse(blob);
+                assertEquals(want, fresh.findId(n, kind), n + " as " + kind.getSimpleName() + ", scanned");
+                assertEquals(want, indexed.findId(n, kind), n + " as " + kind.getSimpleName() + ", indexed");
+                assertEquals(want, scanning.findId(n, kind), n + " as " + kind.getSimpleName());
+            }
+        }
+    }
 }
