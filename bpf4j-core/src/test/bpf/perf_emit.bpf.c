@@ -17,17 +17,23 @@ struct {
 __u64 next_seq = 0;
 __u64 failed = 0;
 
-SEC("xdp")
-int emit(struct xdp_md *ctx)
+/* One record of the first `size` bytes of struct event, on the current CPU's ring. */
+static __always_inline int emit_bytes(struct xdp_md *ctx, __u32 size)
 {
     struct event e = {};
     e.seq = __sync_fetch_and_add(&next_seq, 1);
     e.cpu = bpf_get_smp_processor_id();
     for (int i = 0; i < 36; i++)
         e.payload[i] = (__u8)(e.seq * 3 + i);
-    if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &e, sizeof(e)))
+    if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &e, size))
         __sync_fetch_and_add(&failed, 1);
     return XDP_PASS;
+}
+
+SEC("xdp")
+int emit(struct xdp_md *ctx)
+{
+    return emit_bytes(ctx, sizeof(struct event));
 }
 
 // The first 40 bytes only: 8 + 4 + 40 = 52-byte records, padded to 56, which does not divide the
@@ -35,14 +41,7 @@ int emit(struct xdp_md *ctx)
 SEC("xdp")
 int emit_short(struct xdp_md *ctx)
 {
-    struct event e = {};
-    e.seq = __sync_fetch_and_add(&next_seq, 1);
-    e.cpu = bpf_get_smp_processor_id();
-    for (int i = 0; i < 36; i++)
-        e.payload[i] = (__u8)(e.seq * 3 + i);
-    if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &e, 40))
-        __sync_fetch_and_add(&failed, 1);
-    return XDP_PASS;
+    return emit_bytes(ctx, 40);
 }
 
 char LICENSE[] SEC("license") = "GPL";
