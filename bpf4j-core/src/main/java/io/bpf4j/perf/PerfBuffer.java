@@ -3,12 +3,12 @@ package io.bpf4j.perf;
 import io.bpf4j.BpfMap;
 import io.bpf4j.MapType;
 import io.bpf4j.UpdateFlag;
+import io.bpf4j.codec.Codec;
 import io.bpf4j.internal.sys.Cpus;
 import io.bpf4j.internal.sys.Epoll;
 import io.bpf4j.internal.sys.Fd;
 import io.bpf4j.internal.sys.Mmap;
 import io.bpf4j.internal.sys.PerfEvents;
-import io.bpf4j.codec.Codec;
 import io.bpf4j.internal.sys.PollGate;
 import io.bpf4j.internal.sys.PolledStream;
 import io.bpf4j.internal.sys.PollingThread;
@@ -64,7 +64,7 @@ public final class PerfBuffer implements AutoCloseable {
     private record Ring(int cpu, Fd event, MemorySegment mapping, MemorySegment data) {
     }
 
-    private PerfBuffer(BpfMap map, int pagesPerCpu, LostHandler lostHandler) {
+    private PerfBuffer(BpfMap map, LostHandler lostHandler) {
         this.map = map;
         this.lostHandler = lostHandler;
         this.epoll = new Epoll(Math.max(1, Cpus.online().size()));
@@ -163,7 +163,7 @@ public final class PerfBuffer implements AutoCloseable {
 
     private static PerfBuffer open(Builder options) {
         BpfMap map = options.map;
-        PerfBuffer pb = new PerfBuffer(map, options.pagesPerCpu, options.lostHandler);
+        PerfBuffer pb = new PerfBuffer(map, options.lostHandler);
         try {
             long page = Mmap.pageSize();
             for (int cpu : Cpus.online()) {
@@ -315,12 +315,9 @@ public final class PerfBuffer implements AutoCloseable {
         }
     }
 
-    /** {@code len} bytes at {@code at} of the ring, copied into one piece when they wrap the end. */
+    /** The {@code len} bytes at {@code at} of a record that wraps the ring's end, copied into one piece. */
     private MemorySegment contiguous(MemorySegment data, long at, int len) {
         long size = data.byteSize();
-        if (at + len <= size) {
-            return data.asSlice(at, len);
-        }
         if (wrapBuffer.byteSize() < len) {
             wrapBuffer = scratch.allocate(Math.max(len, wrapBuffer.byteSize() * 2), 8);
         }

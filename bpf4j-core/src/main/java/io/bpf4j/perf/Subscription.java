@@ -4,8 +4,8 @@ import io.bpf4j.internal.sys.PollingThread;
 
 /**
  * A perf buffer read by a dedicated platform thread ({@link PerfBuffer#subscribe}). Closing it
- * stops the thread after its current poll and waits for it; the perf buffer stays open and owned
- * by its creator.
+ * stops the thread after its current poll (which waits at most 100 ms) and waits for it; the perf
+ * buffer itself stays open and owned by its creator.
  *
  * <pre>{@code
  * try (Subscription s = pb.subscribe((cpu, rec) -> count.incrementAndGet(), Throwable::printStackTrace)) {

@@ -6,8 +6,8 @@ import java.util.function.Consumer;
 
 /**
  * A ring buffer read by a dedicated platform thread ({@link RingBuffer#subscribe}). Closing it
- * stops the thread (waking it if it sleeps) and waits for it to finish; the ring buffer itself
- * stays open and owned by its creator.
+ * stops the thread after its current poll (which waits at most 100 ms) and waits for it; the ring
+ * buffer itself stays open and owned by its creator.
  *
  * <pre>{@code
  * try (Subscription s = rb.subscribe(rec -> count.incrementAndGet(), Throwable::printStackTrace)) {
