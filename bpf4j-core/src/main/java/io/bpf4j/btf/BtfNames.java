@@ -47,7 +47,7 @@ final class BtfNames {
         if (t == null) {
             if (scans < SCANS_BEFORE_INDEX) {
                 scans++; // racy on purpose: a lost increment only delays the index
-                return scan(q, kind);
+                return scan(q, kind, false);
             }
             t = table(false);
         }
@@ -64,20 +64,13 @@ final class BtfNames {
         }
         byte[] q = name.getBytes(StandardCharsets.UTF_8);
         Table t = exact;
+        int[] ids;
         if (t == null && scans < SCANS_BEFORE_INDEX) {
             scans++; // racy on purpose: a lost increment only delays the index
-            int n = btf.ownCount();
-            for (int i = 0; i < n; i++) {
-                if (btf.kindOfOwn(i) == kind) {
-                    int off = btf.nameOffsetOfOwn(i);
-                    if (off != 0 && btf.stringEquals(off, q)) {
-                        return btf.firstOwnId() + i;
-                    }
-                }
-            }
-            return -1;
+            ids = scan(q, kind, true);
+        } else {
+            ids = lookup(t == null ? table(false) : t, hash(q, q.length), q, false, null, kind);
         }
-        int[] ids = lookup(t == null ? table(false) : t, hash(q, q.length), q, false, null, kind);
         return ids.length == 0 ? -1 : ids[0];
     }
 
@@ -108,7 +101,8 @@ final class BtfNames {
         return t;
     }
 
-    private int[] scan(byte[] q, int kind) {
+    /** Own ids of {@code kind} (-1: any) named {@code q}, ascending; only the first when {@code firstOnly}. */
+    private int[] scan(byte[] q, int kind, boolean firstOnly) {
         int n = btf.ownCount();
         int[] hits = NONE;
         for (int i = 0; i < n; i++) {
@@ -119,6 +113,9 @@ final class BtfNames {
             if (off != 0 && btf.stringEquals(off, q)) {
                 hits = Arrays.copyOf(hits, hits.length + 1);
                 hits[hits.length - 1] = btf.firstOwnId() + i;
+                if (firstOnly) {
+                    break;
+                }
             }
         }
         return hits;
