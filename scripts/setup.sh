@@ -9,8 +9,10 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 missing=()
-command -v clang-16 >/dev/null || command -v clang >/dev/null || missing+=(clang-16)
-command -v llvm-objcopy-16 >/dev/null || command -v llvm-objcopy >/dev/null || missing+=(llvm-16)
+# The tests call these exact names (clang-16, llvm-objcopy-16, llvm-readelf-16): an unsuffixed or other
+# llvm (some images carry llvm-14 tools next to clang-16) does not stand in for them.
+command -v clang-16 >/dev/null || missing+=(clang-16)
+command -v llvm-objcopy-16 >/dev/null && command -v llvm-readelf-16 >/dev/null || missing+=(llvm-16)
 [ -f /usr/include/bpf/bpf_helpers.h ] || missing+=(libbpf-dev)
 command -v bpftool >/dev/null || missing+=(bpftool)
 command -v gcc >/dev/null || missing+=(gcc)
