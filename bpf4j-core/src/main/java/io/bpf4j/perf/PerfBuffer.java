@@ -258,39 +258,61 @@ public final class PerfBuffer implements AutoCloseable {
         long tail = (long) LONG.get(meta, DATA_TAIL);
         int cpu = r.cpu();
         int n = 0;
+        long at = tail & mask;
+        long step = size;  // the record size of the run being read; the ring's size before the first, so that no run starts
+        long runStart = -1; // where the run being read started, -1 outside a run
         try {
-            // Each header gives the next one's place: the place is stepped directly and wrapped by a
-            // predictable branch, which keeps that dependency chain one operation shorter than masking.
-            long at = tail & mask;
+            long expected = 0; // the header of the run being read
             while (tail < head) {
+                // A run: samples with the same header as the run's first (a stream's records
+                // mostly are) that lie wholly inside the ring before its end. Each record costs
+                // one bound and one compare, nothing calls out but the handler, and the place
+                // steps by a constant, so the loads of successive records do not wait for one
+                // another the way a walk from each header's size to the next header does.
+                runStart = at;
+                long limit = Math.min(at + (head - tail), size - step);
+                while (at < limit && data.get(ValueLayout.JAVA_LONG_UNALIGNED, at) == expected) {
+                    // Events of this reader carry only PERF_SAMPLE_RAW, whose size the kernel pads
+                    // so that header (8), size (4) and data fill the record (perf_prepare_sample):
+                    // the data is the record's rest, padding included, as libbpf hands it over.
+                    handler.accept(cpu, data.asSlice(at + 12, step - 12));
+                    at += step;
+                }
+                long read = at - runStart;
+                runStart = -1;
+                if (read != 0) {
+                    n += (int) (read / step);
+                    tail += read;
+                    continue;
+                }
+                // One record that ends the run: the first of a new run, or one to treat alone.
                 // The 8-byte header never wraps (records are 8-byte aligned); the body may.
                 // struct perf_event_header {u32 type; u16 misc; u16 size}, read as one word.
                 long header = data.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
                 int type = (int) header;
                 int recSize = (int) (header >>> 48);
-                if (recSize < 8) {
+                if (recSize < 8 || type == RECORD_SAMPLE && recSize < 12) {
                     tail = head; // corrupt ring: skip what is there rather than loop
                     break;
                 }
-                tail += recSize;
-                long next = at + recSize;
-                if (next >= size) {
-                    next -= size;
+                if (type == RECORD_SAMPLE && at + recSize < size) {
+                    expected = header;
+                    step = recSize;
+                    continue; // the run loop reads it
                 }
-                if (at + recSize > size) {
-                    n += type == RECORD_SAMPLE ? 1 : 0;
-                    deliverWrapped(cpu, contiguous(data, at, recSize), type, recSize, handler);
-                } else if (type == RECORD_SAMPLE) {
-                    // The common case, kept apart from the wrapped one so the JIT sees one segment here.
-                    int rawSize = data.get(ValueLayout.JAVA_INT_UNALIGNED, at + 8);
-                    n++;
-                    handler.accept(cpu, data.asSlice(at + 12, Math.min(rawSize, recSize - 12)));
-                } else if (type == RECORD_LOST) {
-                    lost(cpu, data.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 16));
-                }
-                at = next;
+                long recAt = at;
+                tail += recSize; // before the handler: a record whose handler throws is not read again
+                at = at + recSize >= size ? at + recSize - size : at + recSize;
+                n += type == RECORD_SAMPLE ? 1 : 0;
+                deliverAlone(cpu, data, recAt, recSize, type, handler);
             }
         } finally {
+            if (runStart >= 0) {
+                // A handler threw inside a run: the records before it and its own count as read.
+                long read = at - runStart + step;
+                n += (int) (read / step);
+                tail += read;
+            }
             processed += n; // once per drain: a field store per record costs in the hot loop
             // One release store per drain: the kernel may reuse the space from here on.
             LONG.setRelease(meta, DATA_TAIL, tail);
@@ -298,11 +320,14 @@ public final class PerfBuffer implements AutoCloseable {
         return n;
     }
 
-    /** A record that wrapped the ring's end, already copied into one piece. */
-    private void deliverWrapped(int cpu, MemorySegment rec, int type, int recSize, SampleHandler handler) {
+    /**
+     * A record outside the runs: a sample that ends at the ring's end or wraps it (copied into one
+     * piece first), a PERF_RECORD_LOST, or another kind (skipped).
+     */
+    private void deliverAlone(int cpu, MemorySegment data, long at, int recSize, int type, SampleHandler handler) {
+        MemorySegment rec = at + recSize > data.byteSize() ? contiguous(data, at, recSize) : data.asSlice(at, recSize);
         if (type == RECORD_SAMPLE) {
-            int rawSize = rec.get(ValueLayout.JAVA_INT_UNALIGNED, 8);
-            handler.accept(cpu, rec.asSlice(12, Math.min(rawSize, recSize - 12)));
+            handler.accept(cpu, rec.asSlice(12, recSize - 12));
         } else if (type == RECORD_LOST) {
             lost(cpu, rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 16));
         }

@@ -100,6 +100,40 @@ class PerfBufferTest {
     }
 
     @Test
+    void samplesWhoseSizeChangesArriveOnceInOrderWithTheirOwnSizes() {
+        // 64- and 56-byte records alternate in short runs on one CPU's 4 KiB ring, for several laps:
+        // the reader reads runs of equal headers, and each change of size must end a run.
+        int[] runs = {5, 1, 7, 3, 1, 1, 4};
+        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("perf_emit")).load();
+             PerfBuffer pb = PerfBuffer.open(obj.map("events"), 1, (cpu, n) -> { throw new AssertionError(n + " lost"); });
+             CpuPin pin = CpuPin.current(pb.cpus().get(0))) {
+            List<Long> expectedSizes = new ArrayList<>();
+            List<Long> seqs = new ArrayList<>();
+            List<Long> sizes = new ArrayList<>();
+            for (int round = 0; round < 12; round++) {
+                for (int i = 0; i < runs.length; i++) {
+                    boolean full = (i + round) % 2 == 0;
+                    run(obj, full ? "emit" : "emit_short", runs[i]);
+                    // The sample's data is the raw record as the kernel pads it (libbpf's size too):
+                    // 48 bytes + 4 of size = 52 -> 56, so 52; 40 + 4 = 44 -> 48, so 44.
+                    expectedSizes.addAll(java.util.Collections.nCopies(runs[i], full ? 52L : 44L));
+                }
+                pb.consume((cpu, rec) -> {
+                    long seq = rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                    assertEquals((byte) (seq * 3 + 27), rec.get(ValueLayout.JAVA_BYTE, 12 + 27), "payload of " + seq);
+                    seqs.add(seq);
+                    sizes.add(rec.byteSize());
+                });
+            }
+            assertEquals(expectedSizes.size(), seqs.size(), "every sample once");
+            for (int i = 0; i < seqs.size(); i++) {
+                assertEquals(i, seqs.get(i), "in order");
+            }
+            assertEquals(expectedSizes, sizes);
+        }
+    }
+
+    @Test
     void lostRecordsAreCountedWithATinyBuffer() {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("perf_emit")).load()) {
             AtomicLong reported = new AtomicLong();
