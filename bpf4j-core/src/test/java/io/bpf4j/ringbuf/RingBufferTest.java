@@ -59,6 +59,37 @@ class RingBufferTest {
         }
     }
 
+    @Test
+    void recordsWhoseLengthChangesArriveOnceInOrderWithTheirOwnLengths() {
+        // 56- and 48-byte records alternate in short runs, for several laps of the 16 KiB ring: the
+        // reader reads runs of equal headers, and each change of length must end a run.
+        int[] runs = {5, 1, 7, 3, 1, 1, 4};
+        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
+             RingBuffer rb = RingBuffer.open(obj.map("events"))) {
+            List<Long> expectedLengths = new ArrayList<>();
+            List<Long> seqs = new ArrayList<>();
+            List<Long> lengths = new ArrayList<>();
+            for (int round = 0; round < 40; round++) {
+                for (int i = 0; i < runs.length; i++) {
+                    boolean full = (i + round) % 2 == 0;
+                    run(obj, full ? "emit" : "emit_short", runs[i]);
+                    expectedLengths.addAll(java.util.Collections.nCopies(runs[i], full ? 48L : 40L));
+                }
+                rb.consume(rec -> {
+                    long seq = rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                    assertEquals((byte) (seq + 27), rec.get(ValueLayout.JAVA_BYTE, 12 + 27), "payload of " + seq);
+                    seqs.add(seq);
+                    lengths.add(rec.byteSize());
+                });
+            }
+            assertEquals(expectedLengths.size(), seqs.size(), "every record once");
+            for (int i = 0; i < seqs.size(); i++) {
+                assertEquals(i, seqs.get(i), "in order");
+            }
+            assertEquals(expectedLengths, lengths);
+        }
+    }
+
     /** A consumer that falls behind: what it processed plus what the producer counted as dropped is everything sent. */
     @Test
     void aSlowConsumerSeesTheProducersDropCount() {
