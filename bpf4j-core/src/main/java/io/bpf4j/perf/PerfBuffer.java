@@ -242,16 +242,20 @@ public final class PerfBuffer implements AutoCloseable {
     }
 
     private int drainAll(SampleHandler handler) {
-        int n = 0;
-        for (Ring r : rings) {
-            n += drain(r, handler);
+        // The views handed to the handler belong to an arena of this drain: one kept past it throws
+        // IllegalStateException when used, instead of reading space the kernel has been given back
+        // (or, after close, memory no longer mapped).
+        try (Arena views = Arena.ofConfined()) {
+            int n = 0;
+            for (Ring r : rings) {
+                n += drain(r, r.data().reinterpret(views, null), views, handler);
+            }
+            return n;
         }
-        return n;
     }
 
-    private int drain(Ring r, SampleHandler handler) {
+    private int drain(Ring r, MemorySegment data, Arena views, SampleHandler handler) {
         MemorySegment meta = r.mapping();
-        MemorySegment data = r.data();
         long size = data.byteSize();
         long mask = size - 1;
         long head = (long) LONG.getAcquire(meta, DATA_HEAD);
@@ -304,7 +308,7 @@ public final class PerfBuffer implements AutoCloseable {
                 tail += recSize; // before the handler: a record whose handler throws is not read again
                 at = at + recSize >= size ? at + recSize - size : at + recSize;
                 n += type == RECORD_SAMPLE ? 1 : 0;
-                deliverAlone(cpu, data, recAt, recSize, type, handler);
+                deliverAlone(cpu, data, recAt, recSize, type, views, handler);
             }
         } finally {
             if (runStart >= 0) {
@@ -324,8 +328,11 @@ public final class PerfBuffer implements AutoCloseable {
      * A record outside the runs: a sample that ends at the ring's end or wraps it (copied into one
      * piece first), a PERF_RECORD_LOST, or another kind (skipped).
      */
-    private void deliverAlone(int cpu, MemorySegment data, long at, int recSize, int type, SampleHandler handler) {
-        MemorySegment rec = at + recSize > data.byteSize() ? contiguous(data, at, recSize) : data.asSlice(at, recSize);
+    private void deliverAlone(int cpu, MemorySegment data, long at, int recSize, int type, Arena views,
+            SampleHandler handler) {
+        MemorySegment rec = at + recSize > data.byteSize()
+                ? contiguous(data, at, recSize).reinterpret(views, null)
+                : data.asSlice(at, recSize);
         if (type == RECORD_SAMPLE) {
             handler.accept(cpu, rec.asSlice(12, recSize - 12));
         } else if (type == RECORD_LOST) {

@@ -7,6 +7,7 @@ import io.bpf4j.internal.sys.Epoll;
 import io.bpf4j.internal.sys.Fd;
 import io.bpf4j.internal.sys.PollGate;
 import io.bpf4j.internal.sys.PolledStream;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -124,9 +125,17 @@ public final class RingBuffer implements AutoCloseable {
     }
 
     private int drain(RecordHandler handler) {
+        // The views handed to the handler belong to an arena of this drain: one kept past it throws
+        // IllegalStateException when used, instead of reading space the kernel has been given back
+        // (or, after close, memory no longer mapped).
+        try (Arena views = Arena.ofConfined()) {
+            return drain(handler, data.reinterpret(views, null));
+        }
+    }
+
+    private int drain(RecordHandler handler, MemorySegment data) {
         // Locals, not fields, in the loop: the JIT does not trust final instance fields, so it would
         // reload them (and re-check the segment's class) after every inlined handler.
-        MemorySegment data = this.data;
         MemorySegment producer = this.producer;
         MemorySegment consumer = this.consumer;
         long mask = this.mask;

@@ -134,6 +134,24 @@ class PerfBufferTest {
     }
 
     @Test
+    void aViewKeptPastItsDrainThrowsInsteadOfReadingTheRing() {
+        // emit_short's 56-byte records in a 4 KiB ring: among 200 some straddle the end and arrive
+        // as copies, which must not outlive the drain either.
+        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("perf_emit")).load();
+             PerfBuffer pb = PerfBuffer.open(obj.map("events"), 1, (cpu, n) -> { throw new AssertionError(n + " lost"); });
+             CpuPin pin = CpuPin.current(pb.cpus().get(0))) {
+            List<java.lang.foreign.MemorySegment> kept = new ArrayList<>();
+            for (int round = 0; round < 5; round++) {
+                run(obj, "emit_short", 40);
+                assertEquals(40, pb.consume((cpu, rec) -> kept.add(rec)));
+            }
+            for (var view : kept) {
+                assertThrows(IllegalStateException.class, () -> view.get(ValueLayout.JAVA_LONG_UNALIGNED, 0));
+            }
+        }
+    }
+
+    @Test
     void lostRecordsAreCountedWithATinyBuffer() {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("perf_emit")).load()) {
             AtomicLong reported = new AtomicLong();

@@ -90,6 +90,22 @@ class RingBufferTest {
         }
     }
 
+    @Test
+    void aViewKeptPastItsDrainThrowsInsteadOfReadingTheRing() {
+        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
+             RingBuffer rb = RingBuffer.open(obj.map("events"))) {
+            run(obj, "emit", 3);
+            List<java.lang.foreign.MemorySegment> kept = new ArrayList<>();
+            assertEquals(3, rb.consume(rec -> {
+                assertEquals(0, rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0) - kept.size(), "readable during the call");
+                kept.add(rec);
+            }));
+            for (var view : kept) {
+                assertThrows(IllegalStateException.class, () -> view.get(ValueLayout.JAVA_LONG_UNALIGNED, 0));
+            }
+        }
+    }
+
     /** A consumer that falls behind: what it processed plus what the producer counted as dropped is everything sent. */
     @Test
     void aSlowConsumerSeesTheProducersDropCount() {
