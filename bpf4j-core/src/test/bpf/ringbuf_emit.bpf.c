@@ -24,29 +24,29 @@ struct {
 
 __u64 next_seq = 0;
 
-SEC("xdp")
-int emit(struct xdp_md *ctx)
+/* One record of the first `size` bytes of an event of `kind`, its payload counting up from seq. */
+static __always_inline int emit_bytes(__u32 kind, __u32 size)
 {
     struct event e = {};
     e.seq = __sync_fetch_and_add(&next_seq, 1);
-    e.kind = 1;
+    e.kind = kind;
     for (int i = 0; i < 36; i++)
         e.payload[i] = (__u8)(e.seq + i);
-    bpf_ringbuf_output(&events, &e, sizeof(e), 0);
+    bpf_ringbuf_output(&events, &e, size, 0);
     return XDP_PASS;
+}
+
+SEC("xdp")
+int emit(struct xdp_md *ctx)
+{
+    return emit_bytes(1, sizeof(struct event));
 }
 
 /* The first 40 bytes of an event only: 48-byte records among emit's 56-byte ones. */
 SEC("xdp")
 int emit_short(struct xdp_md *ctx)
 {
-    struct event e = {};
-    e.seq = __sync_fetch_and_add(&next_seq, 1);
-    e.kind = 4;
-    for (int i = 0; i < 28; i++)
-        e.payload[i] = (__u8)(e.seq + i);
-    bpf_ringbuf_output(&events, &e, 40, 0);
-    return XDP_PASS;
+    return emit_bytes(4, 40);
 }
 
 /* Every other record is reserved and then discarded: the reader must skip those. */

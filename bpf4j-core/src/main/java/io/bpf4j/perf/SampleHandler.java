@@ -7,7 +7,8 @@ import java.lang.foreign.MemorySegment;
  * its bytes, a view valid only during the call (a copy when the record wrapped the ring's end).
  * The view is the kernel's raw sample, as libbpf's callback gets it: the bytes the program wrote,
  * then the kernel's padding to 8 bytes, which it skips rather than clears (a 48-byte write gives a
- * 52-byte view, a 40-byte one 44).
+ * 52-byte view, a 40-byte one 44). A view kept longer than the call throws
+ * {@link IllegalStateException} once the drain that delivered it has ended.
  */
 @FunctionalInterface
 public interface SampleHandler {
