@@ -4,7 +4,7 @@
 set -euo pipefail
 
 if [ "$(id -u)" != 0 ]; then
-  echo "setup.sh: run as root (sudo): it installs packages and mounts bpffs/tracefs" >&2
+  echo "setup.sh: run as root: it installs packages and mounts bpffs/tracefs" >&2
   exit 1
 fi
 
