@@ -256,13 +256,12 @@ public final class PerfBuffer implements AutoCloseable {
 
     private int drain(Ring r, MemorySegment data, Arena views, SampleHandler handler) {
         MemorySegment meta = r.mapping();
-        long size = data.byteSize();
-        long mask = size - 1;
+        long size = data.byteSize(); // a power of two
         long head = (long) LONG.getAcquire(meta, DATA_HEAD);
         long tail = (long) LONG.get(meta, DATA_TAIL);
         int cpu = r.cpu();
         int n = 0;
-        long at = tail & mask;
+        long at = tail & (size - 1);
         long step = size;  // the record size of the run being read; the ring's size before the first, so that no run starts
         long runStart = -1; // where the run being read started, -1 outside a run
         try {
