@@ -1,5 +1,6 @@
 // USDT handlers written for libbpf (usdt.bpf.h, BPF_USDT), unchanged: each copies its probe's
-// arguments, its argument count and its USDT cookie into one ring-buffer event per firing.
+// arguments (as BPF_USDT's typed parameters, and as bpf_usdt_arg()'s raw 64-bit values, which show
+// the spec's own sign extension), its argument count and its USDT cookie into one ring-buffer event.
 // The probes live in src/test/usdt (usdt_target.c, usdt_sema.c, usdt_lib.c).
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -12,7 +13,8 @@ struct usdt_event {
 	s32 argc;
 	u32 pad;
 	u64 cookie;
-	s64 args[9];
+	s64 args[9];	/* BPF_USDT's typed parameters */
+	s64 raw[9];	/* bpf_usdt_arg() */
 };
 
 struct {
@@ -31,6 +33,12 @@ static __always_inline struct usdt_event *start(struct pt_regs *ctx, u32 probe)
 	e->tgid = bpf_get_current_pid_tgid() >> 32;
 	e->argc = bpf_usdt_arg_cnt(ctx);
 	e->cookie = bpf_usdt_cookie(ctx);
+	for (int i = 0; i < 9; i++) {
+		long v;
+
+		bpf_usdt_arg(ctx, i, &v);
+		e->raw[i] = v;
+	}
 	return e;
 }
 
