@@ -193,6 +193,18 @@ public final class Usdt {
         return new UsdtLink(description, links, specs, ids, ipMap, ips);
     }
 
+    /**
+     * Auto-attach of {@code SEC("usdt/PATH:PROVIDER:NAME")} for {@link AutoAttach#attachAll}: the
+     * object owns the attachment (closing it frees the spec ids); the site links are returned.
+     */
+    static List<Link> attachFromSection(BpfObject object, Program program, io.bpf4j.ProgramSpec spec) {
+        if (spec.attachTo().isEmpty()) {
+            throw new IllegalArgumentException("program \"" + spec.name() + "\" in SEC(\"" + spec.sectionName()
+                    + "\") names no target; write SEC(\"usdt/PATH:PROVIDER:NAME\") or attach it with Usdt.attach");
+        }
+        return object.own(attach(object, program, Spec.parse(spec.attachTo()))).siteLinks();
+    }
+
     /** One uprobe at a site, with its spec id as BPF cookie and its semaphore as ref_ctr_offset. */
     private static Link attachSite(Program program, Path path, UsdtProbe site, OptionalInt pid, boolean cookies, long id,
             String what) {

@@ -156,6 +156,31 @@ class UsdtTest {
     }
 
     @Test
+    void autoAttachFromTheSectionName() throws Exception {
+        // SEC("usdt/usdt_target:bpf4j_test:gated"), its path pointed at the binary this test built.
+        ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("usdt_auto"));
+        assertEquals("usdt_target:bpf4j_test:gated", spec.programs().stream().filter(p -> p.name().equals("on_gated_auto"))
+                .findFirst().orElseThrow().attachTo());
+        spec = spec.withProgramType("on_gated_auto", io.bpf4j.ProgramType.KPROBE, java.util.Optional.empty(),
+                target.binary + ":bpf4j_test:gated");
+        try (BpfObject obj = spec.load()) {
+            List<Link> links = obj.attachAll();
+            assertEquals(1, links.size(), "one site");
+            io.bpf4j.TypedMap<Integer, Long> seen = io.bpf4j.TypedMap.of(obj.map("usdt_seen"),
+                    io.bpf4j.codec.Codecs.s32(), io.bpf4j.codec.Codecs.s64());
+            try (UsdtTarget.Run run = target.start()) {
+                assertEquals(1, run.readySemaphore);
+                assertEquals(1, run.go()[1]);
+            }
+            assertEquals(-77L, seen.get(0).orElseThrow());
+            assertEquals(-231L, seen.get(1).orElseThrow());
+        }
+        try (UsdtTarget.Run run = target.start()) {
+            assertEquals(0, run.readySemaphore, "closing the object detached the auto-attached probe");
+        }
+    }
+
+    @Test
     void specIdsAreReusedAfterClose() {
         try (BpfObject obj = load()) {
             Usdt.Spec spec = Usdt.Spec.of(target.binary.toString(), "bpf4j_test", "sizes");
