@@ -79,7 +79,13 @@ public final class ObjectSpec {
         Objects.requireNonNull(name, "name");
         ObjectSpec spec = new ObjectSpec(name, ObjectReader.plan(name, objectName(name), bytes));
         try {
-            spec.programs(); // links every program now: a broken call graph is a format error of the file
+            // Links every program now: a broken call graph is a format error of the file.
+            spec.programs().forEach((n, p) -> {
+                if (p.instructions().isEmpty()) {
+                    throw new ObjectFormatException(name + ": section " + p.sectionName() + ": program " + n
+                            + " has no instructions (its symbol's size is 0)");
+                }
+            });
         } catch (ObjectFormatException e) {
             throw e;
         } catch (RuntimeException e) {
