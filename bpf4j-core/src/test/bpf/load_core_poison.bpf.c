@@ -4,14 +4,15 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 
+/* A field no kernel has (not task_struct's "state": kernels before 5.14 have that one). */
 struct task_struct___old {
-	long state;
+	long bpf4j_absent_field;
 } __attribute__((preserve_access_index));
 
 SEC("raw_tp/poisoned")
 int poisoned(void *ctx)
 {
-	return __builtin_preserve_field_info(((struct task_struct___old *)0)->state, BPF_FIELD_BYTE_OFFSET);
+	return __builtin_preserve_field_info(((struct task_struct___old *)0)->bpf4j_absent_field, BPF_FIELD_BYTE_OFFSET);
 }
 
 char LICENSE[] SEC("license") = "GPL";
