@@ -1,10 +1,9 @@
-// A CO-RE relocation no kernel type satisfies, on a reachable path: the loader poisons the
-// instruction (a call of helper 0xbad2310) and the verifier rejects the program naming it.
+// A CO-RE relocation no kernel satisfies (not task_struct's state: before 5.14 it exists), on a
+// reachable path: the loader poisons the instruction (a call of helper 0xbad2310), the verifier refuses it.
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 
-/* A field no kernel has (not task_struct's "state": kernels before 5.14 have that one). */
 struct task_struct___old {
 	long bpf4j_absent_field;
 } __attribute__((preserve_access_index));
