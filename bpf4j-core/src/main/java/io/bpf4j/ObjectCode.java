@@ -49,10 +49,12 @@ public record ObjectCode(String file, Map<String, Listing> sections, Map<String,
      * @param section the data section
      * @param name the variable's name
      * @param offset its byte offset in the section
+     * @param size its size in bytes
      * @param typeId its type in {@link #btf()} (0 without BTF)
-     * @param initial its bytes as the file holds them
+     * @param initial its bytes as the file holds them; empty for a {@code .bss} variable (all zeros,
+     *        which the file does not hold)
      */
-    public record Global(String section, String name, int offset, int typeId, byte[] initial) {
+    public record Global(String section, String name, int offset, long size, int typeId, byte[] initial) {
     }
 
     /**
@@ -224,12 +226,13 @@ public record ObjectCode(String file, Map<String, Listing> sections, Map<String,
                 }
                 long from = sy.value();
                 long to = from + sy.size();
-                if (from < 0 || to > sec.data().length || to < from) {
+                boolean nobits = sec.type() == ElfFile.SHT_NOBITS;
+                if (from < 0 || to > sec.size() || to < from) {
                     throw new ObjectFormatException(elf.file() + ": section " + n + ": variable " + sy.name() + " at "
-                            + from + " (" + sy.size() + " bytes) is outside the " + sec.data().length + "-byte section");
+                            + from + " (" + sy.size() + " bytes) is outside the " + sec.size() + "-byte section");
                 }
-                out.add(new Global(n, sy.name(), (int) from, types.get(sy.name()),
-                        java.util.Arrays.copyOfRange(sec.data(), (int) from, (int) to)));
+                out.add(new Global(n, sy.name(), (int) from, sy.size(), types.get(sy.name()),
+                        nobits ? new byte[0] : java.util.Arrays.copyOfRange(sec.data(), (int) from, (int) to)));
             }
         }
         return out;

@@ -103,17 +103,20 @@ final class ObjectCommand {
                 j.put("offset", g.offset());
                 String type = typeName(btf, g.typeId());
                 j.put("type", type);
+                // .bss holds no bytes in the file: its variables start as zeros (shown up to 1 MiB).
+                byte[] initial = g.initial().length == 0 && g.size() > 0 && g.size() <= 1 << 20
+                        ? new byte[(int) g.size()] : g.initial();
                 String value = btf.map(b -> {
                     try {
-                        return BtfCodec.of(b, g.typeId()).toJson(g.initial());
+                        return BtfCodec.of(b, g.typeId()).toJson(initial);
                     } catch (RuntimeException e) {
                         return null; // a type without a value layout: shown as bytes
                     }
                 }).orElse(null);
-                j.put("value", value == null ? Json.hexBytes(g.initial()) : new Json.Raw(value));
+                j.put("value", value == null ? Json.hexBytes(initial) : new Json.Raw(value));
                 globals.add(j);
                 h.append("  ").append(g.section()).append("  ").append(type).append(' ').append(g.name()).append(" = ")
-                        .append(value == null ? Json.of(Json.hexBytes(g.initial())) : value).append('\n');
+                        .append(value == null ? Json.of(Json.hexBytes(initial)) : value).append('\n');
             }
             top.put("globals", globals);
 
