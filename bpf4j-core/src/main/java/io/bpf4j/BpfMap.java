@@ -246,18 +246,22 @@ public final class BpfMap implements AutoCloseable {
 
     private static BpfMap fromOwnedFd(Fd fd) {
         try {
-            MapInfo info = readInfo(fd);
-            MapType type = info.type().orElseThrow(() -> new BpfException(
-                    fd.what() + " has map type " + info.rawType() + ", unknown to bpf4j"));
-            return new BpfMap(fd, info.name(), type, info.keySize(), info.valueSize(), info.maxEntries(),
-                    info.flags());
+            return opened(fd, readInfo(fd));
         } catch (RuntimeException e) {
             fd.close();
             throw e;
         }
     }
 
-    private static MapInfo readInfo(Fd fd) {
+    /** A map over an fd whose info the caller has read already (KernelObjects lists them). */
+    static BpfMap opened(Fd fd, MapInfo info) {
+        MapType type = info.type().orElseThrow(() -> new BpfException(
+                fd.what() + " has map type " + info.rawType() + ", unknown to bpf4j"));
+        return new BpfMap(fd, info.name(), type, info.keySize(), info.valueSize(), info.maxEntries(),
+                info.flags());
+    }
+
+    static MapInfo readInfo(Fd fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = arena.allocate(MapInfoLayout.SIZE, 8);
             Bpf.infoByFd(fd, info);
@@ -879,6 +883,16 @@ public final class BpfMap implements AutoCloseable {
             throw new IllegalArgumentException(what + ": value buffer of " + values.byteSize()
                     + " bytes holds fewer than " + count + " values of " + valueBufferSize + " bytes");
         }
+    }
+
+    /** A view typed from this map's BTF: {@link TypedMap#of(BpfMap)} (per-CPU maps: {@link PerCpuMap#of(BpfMap)}). */
+    public TypedMap<Object, Object> typed() {
+        return TypedMap.of(this);
+    }
+
+    /** A view of Java key and value types checked against this map's BTF: {@link TypedMap#of(BpfMap, Class, Class)}. */
+    public <K, V> TypedMap<K, V> as(Class<K> keyType, Class<V> valueType) {
+        return TypedMap.of(this, keyType, valueType);
     }
 
     /** "map \"name\"", for messages of the helpers in this package. */

@@ -140,14 +140,18 @@ public final class Program implements AutoCloseable {
 
     private static Program fromOwnedFd(Fd fd) {
         try {
-            ProgramInfo info = ProgramInfoLayout.read(fd);
-            ProgramType type = info.type().orElseThrow(() -> new BpfException(
-                    fd.what() + " has program type " + info.rawType() + ", unknown to bpf4j"));
-            return new Program(fd, info.name(), type, "");
+            return opened(fd, ProgramInfoLayout.read(fd));
         } catch (RuntimeException e) {
             fd.close();
             throw e;
         }
+    }
+
+    /** A program over an fd whose info the caller has read already (KernelObjects lists them). */
+    static Program opened(Fd fd, ProgramInfo info) {
+        ProgramType type = info.type().orElseThrow(() -> new BpfException(
+                fd.what() + " has program type " + info.rawType() + ", unknown to bpf4j"));
+        return new Program(fd, info.name(), type, "");
     }
 
     /**
