@@ -161,4 +161,13 @@ class CHeaderWriterBadInputTest {
         BtfTestFiles.run(List.of("clang-16", "-target", "bpf", "-fsyntax-only", "-Werror", "-Wno-pedantic",
                 "-I", dir.toString(), dir.resolve("check.c").toString()));
     }
+
+    @Test
+    void aValueOfEmptyStructsClaimingBillionsOfElementsIsRefused() {
+        // [1] struct e {} (size 0), [2] int index, [3] struct e[0xffffffff]: 0 bytes that claim 4 billion elements
+        Btf btf = Btf.of(null, List.of(new Type.Struct("e", 0, List.of(), false), INT, new Type.Array(1, 2, -1)));
+        BtfException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> assertThrows(BtfException.class, () -> new ValuePrinter(btf).toJson(3, new byte[0])));
+        assertTrue(e.getMessage().contains("would exceed"), e.getMessage());
+    }
 }
