@@ -46,6 +46,9 @@ public final class BpfMap implements AutoCloseable {
     private final int flags;
     private final int valueBufferSize;
     private final String what;
+    // From the spec the map was created from (an object's BTF); empty for maps opened by fd, id or pin.
+    private java.util.Optional<io.bpf4j.btf.TypeRef> keyType = java.util.Optional.empty();
+    private java.util.Optional<io.bpf4j.btf.TypeRef> valueType = java.util.Optional.empty();
     /** Element calls on these types are short and never sleep: they may use the critical gate. */
     private final boolean criticalElemCalls;
 
@@ -82,19 +85,30 @@ public final class BpfMap implements AutoCloseable {
     }
 
     /**
+     * Creates a map whose key and value are described by BTF: {@code btf} holds
+     * {@link MapSpec#btfKeyTypeId()} and {@link MapSpec#btfValueTypeId()} (load it with
+     * {@link io.bpf4j.btf.BtfHandle#load}). Local-storage maps (sk, inode, task, cgroup storage) and
+     * values with spin locks or timers need this. The handle stays the caller's; the map keeps its
+     * own reference to the BTF.
+     */
+    public static BpfMap create(MapSpec spec, io.bpf4j.btf.BtfHandle btf) {
+        return create(spec, java.util.OptionalInt.of(btf.fd()));
+    }
+
+    /**
      * Creates a map whose key and value are described by BTF: {@code btfFd} is a loaded BTF object
      * (BPF_BTF_LOAD) holding {@link MapSpec#btfKeyTypeId()} and {@link MapSpec#btfValueTypeId()}.
      * Local-storage maps (sk, inode, task, cgroup storage) and values with spin locks or timers
      * need this. The fd stays the caller's.
      */
-    public static BpfMap create(MapSpec spec, java.util.OptionalInt btfFd) {
+    static BpfMap create(MapSpec spec, java.util.OptionalInt btfFd) {
         if (spec.btfVmlinuxValueTypeId() != 0 && btfFd.isEmpty()) {
             // The kernel reads btf_fd whenever btf_vmlinux_value_type_id is set, though the value
             // type lives in vmlinux BTF, and answers a bare EINVAL without one. (Key/value ids
             // without a fd are simply not sent: the object loader's plain retry relies on that.)
             throw new IllegalArgumentException("map \"" + spec.name() + "\" (" + spec.type()
                     + ") names vmlinux value type " + spec.btfVmlinuxValueTypeId()
-                    + " but no BTF fd was given: use create(spec, OptionalInt.of(btfFd)) with the object's BTF");
+                    + " but no BTF was given: use create(spec, BtfHandle) with the object's BTF");
         }
         checkSpec(spec);
         BpfMap inner = null;
@@ -129,8 +143,11 @@ public final class BpfMap implements AutoCloseable {
             if (r < 0) {
                 throw createError(spec, r, what);
             }
-            return new BpfMap(new Fd((int) r, "map \"" + spec.name() + "\""), spec.name(), spec.type(),
+            BpfMap made = new BpfMap(new Fd((int) r, "map \"" + spec.name() + "\""), spec.name(), spec.type(),
                     spec.keySize(), spec.valueSize(), spec.maxEntries(), flags);
+            made.keyType = spec.keyType();
+            made.valueType = spec.valueType();
+            return made;
         } finally {
             if (inner != null) {
                 inner.close();
@@ -272,6 +289,19 @@ public final class BpfMap implements AutoCloseable {
     /** The kernel's view of this map. */
     public MapInfo info() {
         return readInfo(fd);
+    }
+
+    /**
+     * The key's BTF type, for a map created from a spec with BTF (every map of an object built
+     * with {@code -g}); empty for maps opened by fd, id or pin.
+     */
+    public java.util.Optional<io.bpf4j.btf.TypeRef> keyType() {
+        return keyType;
+    }
+
+    /** The value's BTF type, as {@link #keyType()}; a global data map's is its section's DATASEC. */
+    public java.util.Optional<io.bpf4j.btf.TypeRef> valueType() {
+        return valueType;
     }
 
     /**

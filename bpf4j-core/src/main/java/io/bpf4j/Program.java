@@ -57,6 +57,15 @@ public final class Program implements AutoCloseable {
      * @throws VerifierException when the verifier rejects it, with the log
      */
     public static Program load(ProgramSpec spec, LoadOptions options) {
+        return load(spec, options, (attr, arena) -> { });
+    }
+
+    /**
+     * {@link #load(ProgramSpec, LoadOptions)} with {@code extra} filling more bpf_attr fields (the
+     * object's BTF fd, func and line info) before the call; the object loader's door.
+     */
+    static Program load(ProgramSpec spec, LoadOptions options,
+                        java.util.function.BiConsumer<MemorySegment, Arena> extra) {
         if (spec.instructions().isEmpty()) {
             throw new IllegalArgumentException("program \"" + spec.name() + "\" has no instructions");
         }
@@ -83,7 +92,7 @@ public final class Program implements AutoCloseable {
                 spec.attachType().ifPresent(t -> attr.set(JAVA_INT, Attr.ProgLoad.EXPECTED_ATTACH_TYPE, t.value()));
                 attr.set(JAVA_INT, Attr.ProgLoad.ATTACH_BTF_ID, spec.attachBtfId());
                 Bpf.putObjectName(attr, Attr.ProgLoad.PROG_NAME, spec.name());
-                options.extra().accept(attr, arena);
+                extra.accept(attr, arena);
                 MemorySegment log = MemorySegment.NULL;
                 if (logSize > 0) {
                     log = arena.allocate(logSize);

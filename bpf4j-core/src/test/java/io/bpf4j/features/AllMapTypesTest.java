@@ -94,19 +94,17 @@ class AllMapTypesTest {
             assertEquals(Optional.of(type.since()).filter(v -> !v.isEmpty()), e.since());
             KernelFeature.assumeMapType(type);
         }
-        Fd btf = null;
+        io.bpf4j.btf.BtfHandle btf = null;
         try {
-            OptionalInt btfFd = OptionalInt.empty();
             if (spec.btfKeyTypeId() != 0 || spec.btfVmlinuxValueTypeId() != 0) {
                 // struct_ops: the kernel wants any loaded BTF in btf_fd beside the vmlinux type id.
-                btf = BtfObjects.load(LocalStorageProbe.blob(), "local storage BTF");
-                btfFd = OptionalInt.of(btf.raw());
+                btf = io.bpf4j.btf.BtfHandle.loadRaw(LocalStorageProbe.blob(), "local storage BTF");
             }
             if (type == MapType.STRUCT_OPS) {
                 // Without a BTF fd the kernel gives a bare EINVAL; bpf4j says so before the syscall.
                 assertThrows(IllegalArgumentException.class, () -> BpfMap.create(spec));
             }
-            try (BpfMap map = BpfMap.create(spec, btfFd)) {
+            try (BpfMap map = btf == null ? BpfMap.create(spec) : BpfMap.create(spec, btf)) {
                 MapInfo info = map.info();
                 assertEquals(Optional.of(type), info.type());
                 assertEquals(spec.name().substring(0, Math.min(15, spec.name().length())), info.name());
