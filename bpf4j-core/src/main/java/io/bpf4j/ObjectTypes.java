@@ -5,6 +5,7 @@ import io.bpf4j.codec.BtfCodec;
 import io.bpf4j.codec.RecordCodec;
 import java.lang.invoke.MethodHandles;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 
 /**
  * The BTF types of a loaded object, by name: the codec of an event struct for a ring or perf
@@ -20,13 +21,16 @@ public final class ObjectTypes {
     }
 
     /**
-     * The object's BTF as the kernel holds it (offsets of data sections fixed up), read back
-     * through one of its maps that has BTF.
+     * The object's own BTF ({@link ObjectSpec#btf()}, data sections laid out); for an object
+     * without its spec, the BTF the kernel holds, read back through one of its maps.
      *
      * @throws NoSuchElementException when none of the object's maps was created with BTF
      */
     public static Btf btf(BpfObject object) {
-        // TODO(typed): use the object's spec BTF (ObjectSpec.btf()) once BpfObject.spec() is on main.
+        Optional<Btf> own = object.spec().flatMap(ObjectSpec::btf);
+        if (own.isPresent()) {
+            return own.get();
+        }
         for (BpfMap m : object.maps().values()) {
             MapInfo info = m.info();
             if (info.btfId() != 0) {
