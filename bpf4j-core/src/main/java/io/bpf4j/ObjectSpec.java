@@ -357,7 +357,10 @@ public final class ObjectSpec {
 
     /** Sets one program's verifier log level, kept on success (libbpf's {@code bpf_program__set_log_level}). */
     public ObjectSpec withLogLevel(String program, int level) {
-        LoadOptions.DEFAULT.withLogLevel(level); // checks the level
+        if ((level & ~0xf) != 0) {
+            throw new IllegalArgumentException("program \"" + program + "\": log level " + level
+                    + " is not a sum of 1 (basic), 2 (verbose), 4 (statistics) and 8 (fixed-size log)");
+        }
         return new ObjectSpec(file, plan.withProgramPlan(program, p -> new LoadPlan.ProgramPlan(p.spec(), p.entry(),
                 p.autoload(), p.autoattach(), level)));
     }
