@@ -69,6 +69,11 @@ public final class Program implements AutoCloseable {
         if (spec.instructions().isEmpty()) {
             throw new IllegalArgumentException("program \"" + spec.name() + "\" has no instructions");
         }
+        if ((options.logLevel() & ~0xf) != 0) {
+            // The kernel answers EINVAL, which would read as a verifier rejection of the program.
+            throw new IllegalArgumentException("program \"" + spec.name() + "\": log level " + options.logLevel()
+                    + " holds bits the kernel does not take: 1 (log), 2 (verbose), 4 (statistics), 8 (fixed-size log)");
+        }
         try (Arena arena = Arena.ofConfined()) {
             byte[] code = Instruction.encodeAll(spec.instructions());
             MemorySegment insns = nativeCopy(arena, code);
@@ -219,6 +224,12 @@ public final class Program implements AutoCloseable {
             MemorySegment attr = arena.allocate(Attr.TestRun.LAYOUT);
             attr.set(JAVA_INT, Attr.TestRun.PROG_FD, raw);
             byte[] data = options.data();
+            if ((type == ProgramType.XDP || type == ProgramType.SCHED_CLS || type == ProgramType.SCHED_ACT)
+                    && data.length < ETH_HLEN) {
+                // The kernel answers EINVAL: a test packet must hold at least an Ethernet header.
+                throw new IllegalArgumentException("test run of program \"" + name + "\" (" + type + "): a packet of "
+                        + data.length + " bytes; it needs at least an Ethernet header, " + ETH_HLEN + " bytes");
+            }
             MemorySegment dataOut = MemorySegment.NULL;
             if (data.length > 0) {
                 attr.set(JAVA_LONG, Attr.TestRun.DATA_IN, nativeCopy(arena, data).address());
@@ -256,6 +267,9 @@ public final class Program implements AutoCloseable {
             fd.release();
         }
     }
+
+    /** The Ethernet header's length: the shortest packet a test run of a network program takes. */
+    private static final int ETH_HLEN = 14;
 
     /** {@code bytes} in native memory of {@code arena}. */
     private static MemorySegment nativeCopy(Arena arena, byte[] bytes) {

@@ -67,8 +67,8 @@ class AutoAttachTest {
              Link link = Tracepoint.attach(obj.program("auto_tp"), "syscalls/sys_enter_execve")) {
             TypedMap<Integer, Long> hits = TypedMap.of(obj.map("hits"), Codecs.s32(), Codecs.s64());
             // The kernel replaces programs of XDP, TCX, cgroup, iterator and netns links only
-            // (NetworkLinksTest swaps an XDP program); a perf event link says so.
-            io.bpf4j.NotSupportedException e = assertThrows(io.bpf4j.NotSupportedException.class,
+            // (NetworkLinksTest swaps an XDP program); a perf event link answers EINVAL, in its words.
+            io.bpf4j.BpfException e = assertThrows(io.bpf4j.BpfException.class,
                     () -> link.update(obj.program("auto_tp_other")));
             assertTrue(e.getMessage().contains("EINVAL"), e.getMessage());
             exec();

@@ -36,7 +36,8 @@ class CoreRelocatorTest {
     static void kernelBtf() throws Exception {
         Kernel.assumeRoot();
         Path vmlinux = Path.of("/sys/kernel/btf/vmlinux");
-        Assumptions.assumeTrue(Files.isReadable(vmlinux), "the kernel has no BTF at /sys/kernel/btf/vmlinux");
+        io.bpf4j.testing.KernelFeature.assume(Files.isReadable(vmlinux), "kernel BTF",
+                "/sys/kernel/btf/vmlinux is not readable (CONFIG_DEBUG_INFO_BTF=n)");
         kernel = Btf.parse(Files.readAllBytes(vmlinux));
     }
 
