@@ -41,7 +41,7 @@ final class ObjectCommand {
 
             List<Object> progs = new ArrayList<>();
             h.append("programs:\n");
-            for (ProgramSpec p : spec.programs()) {
+            for (ProgramSpec p : spec.programs().values()) {
                 Map<String, Object> j = new LinkedHashMap<>();
                 j.put("name", p.name());
                 j.put("section", p.sectionName());
@@ -120,12 +120,20 @@ final class ObjectCommand {
             }
             top.put("globals", globals);
 
-            List<String> externs = spec.externs();
-            top.put("externs", externs);
-            if (!externs.isEmpty()) {
+            List<Object> externs = new ArrayList<>();
+            if (!spec.externs().isEmpty()) {
                 h.append("externs:\n");
-                externs.forEach(e -> h.append("  ").append(e).append('\n'));
             }
+            for (io.bpf4j.ExternSpec e : spec.externs()) {
+                String kind = e instanceof io.bpf4j.KconfigExtern ? "kconfig" : "ksym";
+                Map<String, Object> j = new LinkedHashMap<>();
+                j.put("name", e.name());
+                j.put("kind", kind);
+                j.put("weak", e.weak());
+                externs.add(j);
+                h.append("  ").append(kind).append(' ').append(e.name()).append(e.weak() ? " (weak)" : "").append('\n');
+            }
+            top.put("externs", externs);
             int core = code.coreRelocations().values().stream().mapToInt(Integer::intValue).sum();
             top.put("core_relocations", code.coreRelocations());
             h.append("CO-RE relocations: ").append(core).append('\n');
