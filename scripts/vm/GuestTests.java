@@ -35,7 +35,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * or starting with Test), minus the lines of EXCLUDES_FILE (a simple class name, or
  * Class#method); or, when given, only the named classes or methods (excluded or not). Prints each class's
  * counts, each failure with its stack trace, and writes one line per test to REPORT_FILE:
- * {@code PASSED|FAILED|SKIPPED <tab> Class.method <tab> reason}. Exits 0 when tests ran and none
+ * {@code PASSED|FAILED|SKIPPED <tab> Class.method <tab> reason <tab> seconds}. Exits 0 when tests ran and none
  * failed.
  */
 public final class GuestTests {
@@ -101,8 +101,11 @@ public final class GuestTests {
             plan = testPlan;
         }
 
+        private final Map<String, Long> startedAt = new java.util.HashMap<>();
+
         @Override
         public void executionStarted(TestIdentifier id) {
+            startedAt.put(id.getUniqueId(), System.nanoTime());
             if (isClass(id)) {
                 classes.put(id.getUniqueId(), new long[] {System.nanoTime(), lines.size()});
                 out.println("[guest] Running " + className(id));
@@ -142,7 +145,10 @@ public final class GuestTests {
 
         /** A test's outcome; a container's passes on to the tests in it that did not run. */
         private void record(TestIdentifier id, String status, String reason) {
-            String line = status + "\t" + name(id) + "\t" + NEWLINES.matcher(reason == null ? "" : reason).replaceAll(" ");
+            Long t0 = startedAt.get(id.getUniqueId());
+            String secs = t0 == null ? "0" : String.format("%.1f", (System.nanoTime() - t0) / 1e9);
+            String line = status + "\t" + name(id) + "\t" + NEWLINES.matcher(reason == null ? "" : reason).replaceAll(" ")
+                    + "\t" + secs;
             if (id.isTest()) {
                 lines.add(line);
             } else if (!status.equals("PASSED")) {
@@ -151,7 +157,8 @@ public final class GuestTests {
                 if (status.equals("FAILED") || tests.isEmpty() || ran) {
                     lines.add(line);   // a class-level failure counts once, as itself
                 } else {
-                    tests.forEach(t -> lines.add(status + "\t" + name(t) + "\t" + line.split("\t", 3)[2]));
+                    String why = line.split("\t")[2];
+                    tests.forEach(t -> lines.add(status + "\t" + name(t) + "\t" + why + "\t0"));
                 }
             }
         }

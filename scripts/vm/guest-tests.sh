@@ -9,6 +9,9 @@ env=bpf4j-core/target/vm/env
 [ -f $env ] || { echo "guest-tests: no $env: run scripts/vm/prepare-tests.sh on the host first" >&2; exit 2; }
 . $env
 echo "guest-tests: kernel $(uname -r)"
+# Before 5.11 the kernel charges BPF memory to RLIMIT_MEMLOCK (64 KiB in a bare guest; systemd
+# raises it on a normal boot). libbpf raises it itself on such kernels, bpf4j does not (yet).
+ulimit -l unlimited
 report=${VM_OUT:-/tmp}/guest-tests.txt
 cd bpf4j-core
 # as surefire runs them (bpf4j-core/pom.xml: argLine, systemPropertyVariables), from the module

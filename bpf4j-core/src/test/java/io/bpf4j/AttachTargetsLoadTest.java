@@ -11,6 +11,7 @@ import io.bpf4j.btf.CoreTypes;
 import io.bpf4j.testing.Kernel;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,9 @@ class AttachTargetsLoadTest {
 
     @Test
     void ksymsResolveAndPatch() {
+        // a kfunc since 6.2 (kfunc calls themselves since 5.13): probed in this kernel's BTF
+        Assumptions.assumeTrue(kernel.idsNamed("bpf_task_release").stream().anyMatch(id -> kernel.kind(id) == CoreTypes.FUNC),
+                "this kernel's BTF has no kfunc bpf_task_release (Linux 6.2+)");
         Map<String, Ksyms.Resolution> r = Ksyms.resolve(kernel, List.of(
                 new KsymExtern("bpf_task_release", KsymExtern.Kind.FUNCTION, false),
                 new KsymExtern("bpf4j_missing_kfunc", KsymExtern.Kind.FUNCTION, true),
