@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +84,7 @@ class LibbpfParityTest {
             assertTrue(!progs.isEmpty(), "bpftool loaded nothing: " + out);
             return new Loaded(progs, maps);
         } finally {
-            removeTree(dir);
+            BpfTool.removeTree(dir);
         }
     }
 
@@ -95,17 +94,6 @@ class LibbpfParityTest {
         }
         try (Stream<Path> s = Files.list(dir)) {
             return s.sorted().toList();
-        }
-    }
-
-    private static void removeTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
         }
     }
 
