@@ -11,7 +11,6 @@ import io.bpf4j.btf.CoreTypes;
 import io.bpf4j.testing.Kernel;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -41,8 +40,8 @@ class AttachTargetsLoadTest {
     @Test
     void ksymsResolveAndPatch() {
         // a kfunc since 6.2 (kfunc calls themselves since 5.13): probed in this kernel's BTF
-        Assumptions.assumeTrue(kernel.idsNamed("bpf_task_release").stream().anyMatch(id -> kernel.kind(id) == CoreTypes.FUNC),
-                "this kernel's BTF has no kfunc bpf_task_release (Linux 6.2+)");
+        io.bpf4j.testing.KernelFeature.assume(kernel.idsNamed("bpf_task_release").stream().anyMatch(id -> kernel.kind(id) == CoreTypes.FUNC),
+                "the kfunc bpf_task_release (Linux 6.2+)", "kernel BTF has no FUNC bpf_task_release");
         Map<String, Ksyms.Resolution> r = Ksyms.resolve(kernel, List.of(
                 new KsymExtern("bpf_task_release", KsymExtern.Kind.FUNCTION, false),
                 new KsymExtern("bpf4j_missing_kfunc", KsymExtern.Kind.FUNCTION, true),
