@@ -15,6 +15,7 @@ import io.bpf4j.internal.sys.BtfObjects;
 import io.bpf4j.internal.sys.Cpus;
 import io.bpf4j.internal.sys.Fd;
 import io.bpf4j.testing.Kernel;
+import io.bpf4j.testing.KernelFeature;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -299,7 +300,7 @@ class MapOperationsTest {
 
     @Test
     void bloomFilterHasNoFalseNegatives() {
-        io.bpf4j.testing.KernelFeature.assumeMapType(MapType.BLOOM_FILTER);
+        KernelFeature.assumeMapType(MapType.BLOOM_FILTER);
         MapSpec spec = MapSpec.builder(MapType.BLOOM_FILTER).name("bloom").valueSize(4).maxEntries(100).mapExtra(3).build();
         try (BpfMap b = BpfMap.create(spec)) {
             for (int i = 0; i < 50; i++) {
