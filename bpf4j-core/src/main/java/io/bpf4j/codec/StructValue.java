@@ -209,7 +209,9 @@ public final class StructValue {
     }
 
     /**
-     * A copy with the value at {@code path} replaced (checked against the type when encoded).
+     * A copy with the value at {@code path} replaced (checked against the type when encoded). In a
+     * union, the copy holds only the member set (the others share its bytes and would overwrite
+     * it when encoded).
      *
      * @throws NoSuchElementException when the path names no member
      */
@@ -218,14 +220,21 @@ public final class StructValue {
         String head = dot < 0 ? path : path.substring(0, dot);
         for (int k = 0; k < names.length; k++) {
             if (names[k].equals(head)) {
-                Object[] copy = values.clone();
+                Object v;
                 if (dot < 0) {
-                    copy[k] = value;
+                    v = value;
                 } else if (values[k] instanceof StructValue inner) {
-                    copy[k] = inner.with(path.substring(dot + 1), value);
+                    v = inner.with(path.substring(dot + 1), value);
                 } else {
                     throw new NoSuchElementException("\"" + path + "\": " + head + " is not a struct");
                 }
+                if (node.union()) {
+                    // The other members share these bytes: keeping them would write their old
+                    // values over the new one. The copy holds the member set, alone.
+                    return new StructValue(node, new String[] {head}, new Object[] {v});
+                }
+                Object[] copy = values.clone();
+                copy[k] = v;
                 return new StructValue(node, names, copy);
             }
         }
