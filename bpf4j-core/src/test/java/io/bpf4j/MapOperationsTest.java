@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bpf4j.asm.Instruction;
+import io.bpf4j.btf.KernelBtf;
+import io.bpf4j.btf.Type;
 import io.bpf4j.asm.Reg;
 import io.bpf4j.codec.Codecs;
 import io.bpf4j.internal.sys.BtfObjects;
 import io.bpf4j.internal.sys.Cpus;
 import io.bpf4j.internal.sys.Fd;
 import io.bpf4j.testing.Kernel;
+import io.bpf4j.testing.KernelFeature;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -58,7 +61,12 @@ class MapOperationsTest {
                 sum += e.getValue();
             }
             assertEquals(60L, sum);
-            assertEquals(Optional.of(20L), m.take(2));
+            // lookup-and-delete on a hash map came in 5.14 (probed: the kernel's BTF has its function)
+            if (KernelBtf.vmlinux().find("htab_map_lookup_and_delete_elem", Type.Func.class).isPresent()) {
+                assertEquals(Optional.of(20L), m.take(2));
+            } else {
+                assertTrue(m.remove(2));
+            }
             assertFalse(m.containsKey(2));
             assertTrue(m.remove(1));
             assertFalse(m.remove(1));
@@ -292,6 +300,7 @@ class MapOperationsTest {
 
     @Test
     void bloomFilterHasNoFalseNegatives() {
+        KernelFeature.assumeMapType(MapType.BLOOM_FILTER);
         MapSpec spec = MapSpec.builder(MapType.BLOOM_FILTER).name("bloom").valueSize(4).maxEntries(100).mapExtra(3).build();
         try (BpfMap b = BpfMap.create(spec)) {
             for (int i = 0; i < 50; i++) {

@@ -79,13 +79,15 @@ class TypedValuesLoadTest {
             assertArrayEquals(raw, codec.toBytes(v.members()), "and through a Map");
 
             // A changed copy writes back and is read by the kernel's map as given.
-            StructValue changed = v.with("in.port", 9090).with("name", "again").with("anon_y", 5);
+            StructValue changed = v.with("in.port", 9090).with("name", "again").with("anon_y", 5)
+                    .with("either.as_u32", 0x0a0b0c0dL);
             values.update(new byte[4], codec.toBytes(changed), UpdateFlag.ANY);
             StructValue back = (StructValue) codec.fromBytes(values.lookup(new byte[4]).orElseThrow());
             assertEquals(9090, back.get("in.port"));
             assertEquals("again", back.get("name"));
             assertEquals(5, back.get("anon_y"));
             assertEquals(77L, back.get("anon_x"));
+            assertEquals(List.of(0x0d, 0x0c, 0x0b, 0x0a), back.get("either.as_bytes"), "the union's other member, rewritten");
         }
     }
 
@@ -108,8 +110,33 @@ class TypedValuesLoadTest {
                 ours.append(']');
                 String bpftool = bpftoolFormatted(map.info().id());
                 assertEquals(bpftool, ours.toString(), name);
+                // And bpftool's JSON encodes back to the map's bytes (its "0x.." bitfields, "" members too).
+                for (Map.Entry<byte[], byte[]> e : map.entries()) {
+                    String json = vals.toJson(e.getValue());
+                    assertArrayEquals(e.getValue(), vals.toBytes(vals.fromJson(json)), name);
+                }
+                String bpftoolValue = objectAt(bpftool, bpftool.indexOf("\"value\":") + "\"value\":".length());
+                byte[] fromBpftool = vals.toBytes(vals.fromJson(bpftoolValue));
+                assertEquals(bpftoolValue, vals.toJson(fromBpftool), name);
             }
         }
+    }
+
+    /** The JSON object starting at {@code at}. */
+    private static String objectAt(String s, int at) {
+        int depth = 0;
+        boolean inString = false;
+        for (int end = at; end < s.length(); end++) {
+            char c = s.charAt(end);
+            if (c == '"' && s.charAt(end - 1) != '\\') {
+                inString = !inString;
+            } else if (!inString && c == '{') {
+                depth++;
+            } else if (!inString && c == '}' && --depth == 0) {
+                return s.substring(at, end + 1);
+            }
+        }
+        throw new AssertionError("no object at " + at + " of " + s);
     }
 
     /** The "formatted" parts of {@code bpftool -j map dump id N}, as one array. */

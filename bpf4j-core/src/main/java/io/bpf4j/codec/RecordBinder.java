@@ -114,7 +114,7 @@ final class RecordBinder {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Codec<?> codec(MethodHandles.Lookup lookup, Class<?> c, TypeRef member, String where, int depth) {
+    static Codec<?> codec(MethodHandles.Lookup lookup, Class<?> c, TypeRef member, String where, int depth) {
         Btf btf = member.btf();
         int id = btf.resolve(member.id());
         Type t = btf.type(id);
@@ -136,6 +136,7 @@ final class RecordBinder {
         };
     }
 
+    @SuppressWarnings("unchecked")
     private static Codec<?> enumCodec(Class<?> c, TypeRef member, int size, boolean signed, List<Type.Enumerator> values,
                                       String where) {
         if (c == EnumValue.class) {
@@ -167,6 +168,7 @@ final class RecordBinder {
         return integer(c, size, signed, where);
     }
 
+    @SuppressWarnings("unchecked")
     private static Codec<?> array(Class<?> c, Btf btf, Type.Array a, String where) {
         int n = a.length();
         if (n < 0) {

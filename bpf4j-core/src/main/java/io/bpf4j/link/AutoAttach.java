@@ -10,7 +10,8 @@ import java.util.OptionalInt;
 /**
  * Attaches every program of an object whose section name says where, as libbpf's skeleton
  * {@code attach()} does: tracepoints, raw tracepoints, tp_btf, fentry/fexit/fmod_ret/lsm,
- * iterators, kprobes with a function, uprobes written {@code uprobe/BINARY:FUNCTION[+OFFSET]}.
+ * iterators, kprobes with a function, uprobes written {@code uprobe/BINARY:FUNCTION[+OFFSET]},
+ * USDT probes written {@code usdt/BINARY:PROVIDER:NAME}.
  * Programs that need a target the section does not name (XDP, tc, cgroup, perf events, sockets,
  * uprobes without a target) fail with a message naming them. The links are owned by the object.
  *
@@ -32,6 +33,10 @@ public final class AutoAttach {
                 var prog = object.findProgram(spec.name());
                 if (prog.isEmpty()) {
                     continue; // autoload was off
+                }
+                if (spec.sectionName().startsWith("usdt")) {
+                    made.addAll(Usdt.attachFromSection(object, prog.get(), spec)); // needs the object's spec maps
+                    continue;
                 }
                 made.add(attach(prog.get(), spec));
             }

@@ -91,6 +91,12 @@ public final class Link implements AutoCloseable {
         return new Link(fd, Optional.empty(), "link pinned at " + path);
     }
 
+    /** Opens the link with this kernel id (it stays attached; closing this object drops only our reference). */
+    public static Link fromId(int id) {
+        Fd fd = io.bpf4j.internal.sys.KernelIds.open(io.bpf4j.internal.sys.KernelIds.Kind.LINK, id);
+        return new Link(fd, Optional.empty(), "link id " + id);
+    }
+
     /** Pins the link on a bpffs: the attachment then outlives this process until the pin is removed. */
     public void pin(Path path) {
         Bpf.pin(link, path);

@@ -31,7 +31,8 @@ class VmlinuxHeaderSuiteTest {
     /** The suite's CO-RE programs, written against bpftool's vmlinux.h, compile against bpf4j's. */
     @Test
     void coreTestProgramsCompileAgainstTheGeneratedVmlinuxHeader(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")), "kernel without BTF");
+        io.bpf4j.testing.KernelFeature.assume(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")), "kernel BTF",
+                "/sys/kernel/btf/vmlinux is not readable (CONFIG_DEBUG_INFO_BTF=n)");
         Path src = Path.of("src/test/bpf");
         Assumptions.assumeTrue(Files.isDirectory(src), "BPF sources not at " + src.toAbsolutePath());
         Files.writeString(dir.resolve("vmlinux.h"), CHeaderWriter.write(KernelBtf.vmlinux()));
@@ -48,7 +49,9 @@ class VmlinuxHeaderSuiteTest {
         assertTrue(core.size() >= 3, "CO-RE programs in " + src + ": " + core);
         for (Path f : core) {
             Process p = new ProcessBuilder(clang(), "-g", "-O2", "-target", "bpf", "-D__TARGET_ARCH_x86", "-I", dir.toString(),
-                    "-I", src.resolve("include").toString(), "-c", f.toString(), "-o", dir.resolve("out.o").toString())
+                    "-I", src.resolve("include").toString(),
+                    "-I", "/usr/include/" + ("amd64".equals(System.getProperty("os.arch")) ? "x86_64" : System.getProperty("os.arch"))
+                            + "-linux-gnu", "-c", f.toString(), "-o", dir.resolve("out.o").toString())
                     .redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes());
             assertEquals(0, p.waitFor(), f + " against bpf4j's vmlinux.h:\n"

@@ -3,12 +3,14 @@ package io.bpf4j.link;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.bpf4j.AttachType;
+import io.bpf4j.NotSupportedException;
 import io.bpf4j.Program;
 import io.bpf4j.ProgramSpec;
 import io.bpf4j.ProgramType;
 import io.bpf4j.asm.Instruction;
 import io.bpf4j.asm.Reg;
 import io.bpf4j.testing.Kernel;
+import io.bpf4j.testing.KernelFeature;
 import io.bpf4j.testing.TestNet;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +38,14 @@ class TcxOrderTest {
             NetworkNamespace ns = NetworkNamespace.named(net.b);
             int ifindex = ns.run(() -> Xdp.ifindex("veth-b"));
             var in = Tcx.Direction.INGRESS;
-            try (Link la = ns.run(() -> Tcx.attach(a, ifindex, in, Tcx.Position.LAST));
+            Link first;
+            try {
+                first = ns.run(() -> Tcx.attach(a, ifindex, in, Tcx.Position.LAST));
+            } catch (NotSupportedException e) {
+                KernelFeature.assume(false, "TCX links (Linux 6.6)", e.getMessage());
+                return;
+            }
+            try (Link la = first;
                  Link lb = ns.run(() -> Tcx.attach(b, ifindex, in, Tcx.Relation.BEFORE, la));
                  Link lc = ns.run(() -> Tcx.attach(c, ifindex, in, Tcx.Relation.AFTER, b));
                  Link ld = ns.run(() -> Tcx.attach(d, ifindex, in, Tcx.Position.FIRST))) {
