@@ -224,6 +224,33 @@ class CliTest {
                 out.toString());
     }
 
+    /** Program and map types: bpf4j's answer equals bpftool's for every type both know (tracing kinds aside). */
+    @Test
+    void featureProbeAgreesWithBpftool() throws Exception {
+        assumeRoot();
+        Result r = bpf4j("-j", "feature", "probe", "--no-helpers");
+        assertEquals(0, r.code(), r.err());
+        String theirs = bpftool("-j", "feature", "probe", "kernel");
+        Pattern have = Pattern.compile("\"(have_[a-z0-9_]+_(?:prog|map)_type)\":(true|false)");
+        Map<String, String> mine = new LinkedHashMap<>();
+        Matcher m = have.matcher(r.out());
+        while (m.find()) {
+            mine.put(m.group(1), m.group(2));
+        }
+        int compared = 0;
+        m = have.matcher(theirs);
+        while (m.find()) {
+            String k = m.group(1);
+            // libbpf probes tracing, ext, lsm and struct_ops with a BTF target; bpf4j does not.
+            if (k.matches("have_(tracing|ext|lsm|struct_ops)_prog_type") || !mine.containsKey(k)) {
+                continue;
+            }
+            assertEquals(m.group(2), mine.get(k), k);
+            compared++;
+        }
+        assertTrue(compared > 40, "compared " + compared + " types");
+    }
+
     @Test
     void completionAndHelp() {
         Result help = bpf4j("--help");
