@@ -189,6 +189,42 @@ class UsdtTest {
         }
     }
 
+    /** The JDK's own libjvm.so: hotspot:thread__start fires in this JVM when a thread starts. */
+    @Test
+    void thisJvmsThreadStartProbe() throws Exception {
+        Path libjvm = Path.of(System.getProperty("java.home"), "lib", "server", "libjvm.so");
+        List<UsdtProbe> starts = Usdt.probes(libjvm).stream().filter(p -> p.id().equals("hotspot:thread__start")).toList();
+        org.junit.jupiter.api.Assumptions.assumeFalse(starts.isEmpty(), "this JDK's libjvm.so has no hotspot probes");
+        int self = (int) ProcessHandle.current().pid();
+        String name = "bpf4j-usdt-" + Long.toHexString(System.nanoTime());
+        try (BpfObject obj = load(); RingBuffer rb = RingBuffer.open(obj.map("jvm_threads"));
+             UsdtLink l = Usdt.attach(obj, obj.program("on_thread_start"),
+                     Usdt.Spec.of(libjvm.toString(), "hotspot", "thread__start").forPid(self))) {
+            assertEquals(starts.size(), l.sites());
+            Thread t = Thread.ofPlatform().name(name).daemon(true).start(() -> { });
+            t.join();
+            List<String> seen = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            boolean found = false;
+            while (!found && System.nanoTime() < deadline) {
+                List<MemorySegment> recs = new ArrayList<>();
+                rb.poll(Duration.ofMillis(100), rec -> recs.add(MemorySegment.ofArray(rec.toArray(ValueLayout.JAVA_BYTE))));
+                for (MemorySegment rec : recs) {
+                    String n = rec.asSlice(24, 64).getString(0);
+                    seen.add(n);
+                    if (n.equals(name)) {
+                        found = true;
+                        assertEquals(t.threadId(), rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0), "java tid");
+                        assertTrue(rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 8) > 0, "native tid");
+                        assertEquals(name.length(), rec.get(ValueLayout.JAVA_INT_UNALIGNED, 16), "name length");
+                        assertEquals(1, rec.get(ValueLayout.JAVA_INT_UNALIGNED, 20) & 0xff, "daemon");
+                    }
+                }
+            }
+            assertTrue(found, "thread " + name + " among " + seen);
+        }
+    }
+
     @Test
     void specIdsAreReusedAfterClose() throws Exception {
         try (BpfObject obj = load(); UsdtTarget.Run run = target.start()) {
