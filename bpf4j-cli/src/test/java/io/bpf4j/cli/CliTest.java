@@ -252,6 +252,25 @@ class CliTest {
     }
 
     @Test
+    void btfListAndDump() throws Exception {
+        assumeRoot();
+        Result list = bpf4j("-j", "btf", "list");
+        assertEquals(0, list.code(), list.err());
+        Matcher m = Pattern.compile("\\{\"id\":(\\d+),\"size\":(\\d+),\"name\":\"vmlinux\",\"kernel\":true\\}").matcher(list.out());
+        assertTrue(m.find(), list.out());
+        assertEquals(Files.size(Path.of("/sys/kernel/btf/vmlinux")), Long.parseLong(m.group(2)));
+        Result raw = bpf4j("btf", "dump", "id", m.group(1));
+        assertEquals(0, raw.code(), raw.err());
+        assertTrue(raw.out().contains("STRUCT 'task_struct'"), raw.out().substring(0, 200));
+        Result c = bpf4j("btf", "dump", "file", object("cli_hash").toString(), "format", "c");
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.out().contains("struct cli_value {") && c.out().contains("enum cli_state {"), c.out());
+        Result bad = bpf4j("btf", "dump", "id", "abc");
+        assertEquals(1, bad.code());
+        assertEquals("bpf4j: BTF id abc is not a number\n", bad.err());
+    }
+
+    @Test
     void completionAndHelp() {
         Result help = bpf4j("--help");
         assertEquals(0, help.code());
