@@ -50,7 +50,11 @@ class LibbpfParityTest {
     static Loaded bpf4j(Path object) {
         Map<String, String> progs = new TreeMap<>();
         Map<String, String> maps = new TreeMap<>();
-        try (BpfObject o = ObjectSpec.read(object).load()) {
+        ObjectSpec spec = ObjectSpec.read(object);
+        try (BpfObject o = spec.load()) {
+            // The kernel took the object's BTF (a refused BTF would load silently without it).
+            o.programs().forEach((n, p) -> assertTrue(spec.btf().isEmpty() || p.info().btfId() > 0,
+                    n + " of " + object + " loaded without its BTF"));
             o.programs().forEach((n, p) -> progs.put(p.info().name(), describe(p.info())));
             o.maps().forEach((n, m) -> maps.put(m.info().name(), describe(m.info())));
         }
