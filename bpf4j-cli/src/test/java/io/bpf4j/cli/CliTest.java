@@ -224,6 +224,52 @@ class CliTest {
                 out.toString());
     }
 
+    /** Program and map types: bpf4j's answer equals bpftool's for every type both know (tracing kinds aside). */
+    @Test
+    void featureProbeAgreesWithBpftool() throws Exception {
+        assumeRoot();
+        Result r = bpf4j("-j", "feature", "probe", "--no-helpers");
+        assertEquals(0, r.code(), r.err());
+        String theirs = bpftool("-j", "feature", "probe", "kernel");
+        Pattern have = Pattern.compile("\"(have_[a-z0-9_]+_(?:prog|map)_type)\":(true|false)");
+        Map<String, String> mine = new LinkedHashMap<>();
+        Matcher m = have.matcher(r.out());
+        while (m.find()) {
+            mine.put(m.group(1), m.group(2));
+        }
+        int compared = 0;
+        m = have.matcher(theirs);
+        while (m.find()) {
+            String k = m.group(1);
+            // libbpf probes tracing, ext, lsm and struct_ops with a BTF target; bpf4j does not.
+            if (k.matches("have_(tracing|ext|lsm|struct_ops)_prog_type") || !mine.containsKey(k)) {
+                continue;
+            }
+            assertEquals(m.group(2), mine.get(k), k);
+            compared++;
+        }
+        assertTrue(compared > 40, "compared " + compared + " types");
+    }
+
+    @Test
+    void btfListAndDump() throws Exception {
+        assumeRoot();
+        Result list = bpf4j("-j", "btf", "list");
+        assertEquals(0, list.code(), list.err());
+        Matcher m = Pattern.compile("\\{\"id\":(\\d+),\"size\":(\\d+),\"name\":\"vmlinux\",\"kernel\":true\\}").matcher(list.out());
+        assertTrue(m.find(), list.out());
+        assertEquals(Files.size(Path.of("/sys/kernel/btf/vmlinux")), Long.parseLong(m.group(2)));
+        Result raw = bpf4j("btf", "dump", "id", m.group(1));
+        assertEquals(0, raw.code(), raw.err());
+        assertTrue(raw.out().contains("STRUCT 'task_struct'"), raw.out().substring(0, 200));
+        Result c = bpf4j("btf", "dump", "file", object("cli_hash").toString(), "format", "c");
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.out().contains("struct cli_value {") && c.out().contains("enum cli_state {"), c.out());
+        Result bad = bpf4j("btf", "dump", "id", "abc");
+        assertEquals(1, bad.code());
+        assertEquals("bpf4j: BTF id abc is not a number\n", bad.err());
+    }
+
     @Test
     void completionAndHelp() {
         Result help = bpf4j("--help");

@@ -238,8 +238,11 @@ public final class StructValue {
                 return new StructValue(node, names, copy);
             }
         }
+        if (dot < 0 && node.union() && node.members().stream().anyMatch(m -> m.name().equals(head))) {
+            return new StructValue(node, new String[] {head}, new Object[] {value}); // a member set before
+        }
         for (int k = 0; k < names.length; k++) {
-            if (names[k].isEmpty() && values[k] instanceof StructValue inner && inner.find(head).isPresent()) {
+            if (names[k].isEmpty() && values[k] instanceof StructValue inner && inner.node.locate(head, 0) != null) {
                 Object[] copy = values.clone();
                 copy[k] = inner.with(path, value);
                 return new StructValue(node, names, copy);
