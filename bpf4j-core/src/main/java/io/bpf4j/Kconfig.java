@@ -162,10 +162,17 @@ public final class Kconfig {
      */
     public byte[] encode(KconfigExtern ext) {
         ByteBuffer out = ByteBuffer.allocate(ext.size()).order(ByteOrder.LITTLE_ENDIAN);
-        if (ext.name().equals(LINUX_KERNEL_VERSION)) {
-            return encodeInt(ext, Integer.toString(linuxKernelVersion()), out);
+        String v;
+        if (VirtualExterns.isVirtual(ext.name())) {
+            v = VirtualExterns.value(ext.name()).orElseThrow(() -> new BpfException("kconfig extern "
+                    + ext.name() + " is not one of libbpf's virtual externs " + VirtualExterns.NAMES
+                    + " (names starting with LINUX_ are reserved for them)"));
+            if (ext.name().equals(LINUX_KERNEL_VERSION)) {
+                return encodeInt(ext, v, out);
+            }
+        } else {
+            v = values.get(ext.name());
         }
-        String v = values.get(ext.name());
         if (v == null) {
             if (ext.weak()) {
                 return out.array();

@@ -121,7 +121,7 @@ final class ObjectLoader {
         if (plan.kconfig().isEmpty()) {
             return out;
         }
-        Kconfig k = plan.kconfig().stream().allMatch(v -> v.extern().name().equals(Kconfig.LINUX_KERNEL_VERSION))
+        Kconfig k = plan.kconfig().stream().allMatch(v -> VirtualExterns.isVirtual(v.extern().name()))
                 ? Kconfig.parse("", "(not needed)") : Kconfig.running();
         for (LoadPlan.KconfigVar v : plan.kconfig()) {
             byte[] val = k.encode(v.extern());

@@ -275,6 +275,12 @@ final class ObjectReader {
                     lineInfos.add(new Linker.Ext<>(sec, l.insnOffset(),
                             new ProgramBtf.LineInfo(l.fileNameOffset(), l.lineOffset(), l.lineNum() << 10 | l.col())))));
         }
+        java.util.Set<String> hidden = new java.util.HashSet<>();
+        for (ElfFile.Symbol sy : elf.symbols()) {
+            if (sy.type() == 2 /* STT_FUNC */ && sy.hidden()) {
+                hidden.add(sy.name());
+            }
+        }
         ProgramBtf.Layout layout = new ProgramBtf.Layout() {
             @Override
             public OptionalInt sectionSize(String section) {
@@ -292,6 +298,11 @@ final class ObjectReader {
                 }
                 return elf.symbols().stream().filter(s -> s.name().equals(variable) && s.section().equals(section))
                         .mapToInt(s -> (int) s.value()).findFirst();
+            }
+
+            @Override
+            public java.util.Set<String> hiddenFunctions() {
+                return hidden;
             }
         };
         return new LoadPlan(objectName, rawBtf, layout, maps, code, functions, refs, core, funcInfos, lineInfos,

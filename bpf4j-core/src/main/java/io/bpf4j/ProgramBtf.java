@@ -37,6 +37,15 @@ final class ProgramBtf {
 
         /** The offset of a global variable in its section, when it has a symbol. */
         OptionalInt variableOffset(String section, String variable);
+
+        /**
+         * Global functions of hidden visibility ({@code __hidden}, as in libbpf's {@code usdt.bpf.h}):
+         * their BTF FUNCs are made static, as libbpf does, so the verifier checks them in their
+         * callers' context instead of alone.
+         */
+        default java.util.Set<String> hiddenFunctions() {
+            return java.util.Set.of();
+        }
     }
 
     /**
@@ -45,7 +54,7 @@ final class ProgramBtf {
      * @throws BpfException naming a DATASEC whose section or a VAR whose symbol is missing
      */
     static byte[] fixDataSections(byte[] raw, Layout layout) {
-        byte[] out = fixExterns(raw);
+        byte[] out = fixExterns(raw, layout.hiddenFunctions());
         ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
         int hdrLen = b.getInt(4);
         int typeStart = hdrLen + b.getInt(8);
@@ -103,7 +112,7 @@ final class ProgramBtf {
      * VARs and FUNCs get global linkage, and the {@code .ksyms} DATASEC — whose entries may be
      * kfunc FUNCs, which a DATASEC cannot hold — becomes a run of 4-byte int VARs.
      */
-    static byte[] fixExterns(byte[] raw) {
+    static byte[] fixExterns(byte[] raw, java.util.Set<String> hiddenFunctions) {
         byte[] out = raw.clone();
         io.bpf4j.btf.Btf btf = io.bpf4j.btf.Btf.parse(raw);
         ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
@@ -127,6 +136,9 @@ final class ProgramBtf {
             }
             if ((k == KIND_VAR || k == io.bpf4j.btf.CoreTypes.FUNC) && extern(b, offs[id], k)) {
                 setLinkage(b, offs[id], k, 1);
+            } else if (k == io.bpf4j.btf.CoreTypes.FUNC && (b.getInt(offs[id] + 4) & 0xffff) == 1
+                    && hiddenFunctions.contains(btf.name(id))) {
+                setLinkage(b, offs[id], k, 0);
             }
         }
         for (int id : btf.idsNamed(".ksyms")) {

@@ -63,6 +63,7 @@ public final class ValuePrinter {
             }
             case Type.Var v -> value(sb, v.typeId(), b, off, depth + 1);
             case Type.DataSec d -> {
+                checkLaidOut(d);
                 sb.append('{');
                 boolean first = true;
                 for (Type.VarSecInfo v : d.vars()) {
@@ -77,6 +78,25 @@ public final class ValuePrinter {
                 sb.append('}');
             }
             default -> throw new BtfException("cannot print a value of type [" + id + "] " + btf.describe(id));
+        }
+    }
+
+    /**
+     * A DATASEC read from a {@code .o} has every offset (and often its size) 0 until the loader
+     * fixes them up: printing it would show every variable at offset 0. Refuse instead.
+     */
+    private void checkLaidOut(Type.DataSec d) {
+        long end = 0;
+        java.util.List<Type.VarSecInfo> vars = new java.util.ArrayList<>(d.vars());
+        vars.sort((a, b) -> Integer.compareUnsigned(a.offset(), b.offset()));
+        for (Type.VarSecInfo v : vars) {
+            long off = Integer.toUnsignedLong(v.offset());
+            if (off < end || off + Integer.toUnsignedLong(v.size()) > Integer.toUnsignedLong(d.size())) {
+                throw new BtfException("DATASEC " + d.name() + " is not laid out: " + btf.name(v.typeId()) + " at offset "
+                        + off + " overlaps another variable or ends past the " + Integer.toUnsignedLong(d.size())
+                        + "-byte section (offsets are fixed up at load): print with the loaded map's BTF");
+            }
+            end = off + Integer.toUnsignedLong(v.size());
         }
     }
 

@@ -177,10 +177,21 @@ public final class Codecs {
         });
     }
 
-    /** A fixed array of {@code count} elements of another codec, as a list. */
+    /**
+     * A fixed array of {@code count} elements of another codec, as a list.
+     *
+     * @throws IllegalArgumentException when {@code count} is not positive or the array's size in
+     *         bytes does not fit an {@code int}
+     */
     public static <T> Codec<java.util.List<T>> array(Codec<T> element, int count) {
         positive(count, "array");
-        int size = element.size() * count;
+        int size;
+        try {
+            size = Math.multiplyExact(element.size(), count);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("array of " + count + " elements of " + element.size()
+                    + " bytes is larger than 2 GiB (" + (long) element.size() * count + " bytes)");
+        }
         return fixed(size, (s, o) -> {
             java.util.List<T> out = new java.util.ArrayList<>(count);
             for (int i = 0; i < count; i++) {

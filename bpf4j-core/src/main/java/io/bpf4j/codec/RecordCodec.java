@@ -72,6 +72,50 @@ public class RecordCodec<R extends Record> implements Codec<R> {
         return new Builder<>(lookup, type);
     }
 
+    /**
+     * A codec for {@code type} laid out as the BTF struct {@code struct}: each component is matched
+     * to the member of the same name ({@code srcPort} matches {@code srcPort} or {@code src_port});
+     * offsets and the size come from BTF; widths, signedness and array lengths are checked. Members
+     * the record leaves out are read past and written as zeros.
+     *
+     * <pre>{@code
+     * record Event(int pid, long ts, String comm) {}
+     * RecordCodec<Event> codec = RecordCodec.bind(MethodHandles.lookup(), Event.class, btf, "event");
+     * }</pre>
+     *
+     * <p>Components by C type: {@code byte/short/int/long} for integers at least as wide (an
+     * unsigned member needs a wider Java type, except u64 which {@code long} holds as raw bits,
+     * or {@link U64}); {@code boolean} for {@code bool}; {@code float/double}; {@code long} for
+     * pointers; {@code String} or {@code byte[]} for {@code char[N]}; {@code byte[]},
+     * {@code short[]}, {@code int[]}, {@code long[]} for integer arrays of that length; a Java
+     * {@code enum} (constants by enumerator name), {@code int}/{@code long} or {@link EnumValue}
+     * for enums; a nested record for a nested struct; {@link StructValue} or {@code Object} for
+     * any member (decoded as {@link BtfCodec} does).
+     *
+     * @throws IllegalArgumentException naming the record's component and the struct's member
+     *         when they do not match (no such member, a width or signedness that does not fit, an
+     *         array length, a bitfield, a nested type)
+     * @throws java.util.NoSuchElementException when {@code btf} has no struct {@code struct}
+     */
+    public static <R extends Record> RecordCodec<R> bind(MethodHandles.Lookup lookup, Class<R> type, io.bpf4j.btf.Btf btf,
+                                                         String struct) {
+        int id = btf.findId(struct, io.bpf4j.btf.Type.Struct.class)
+                .or(() -> btf.findId(struct, io.bpf4j.btf.Type.Union.class))
+                .orElseThrow(() -> new java.util.NoSuchElementException("cannot bind " + type.getSimpleName()
+                        + ": the BTF has no struct \"" + struct + "\""));
+        return bind(lookup, type, new io.bpf4j.btf.TypeRef(btf, id));
+    }
+
+    /** {@link #bind(MethodHandles.Lookup, Class, io.bpf4j.btf.Btf, String)} to a struct type given by reference. */
+    public static <R extends Record> RecordCodec<R> bind(MethodHandles.Lookup lookup, Class<R> type, io.bpf4j.btf.TypeRef struct) {
+        return RecordBinder.bind(lookup, type, struct, 0);
+    }
+
+    /** {@link #bind(MethodHandles.Lookup, Class, io.bpf4j.btf.TypeRef)} for a public record of an exported package. */
+    public static <R extends Record> RecordCodec<R> bind(Class<R> type, io.bpf4j.btf.TypeRef struct) {
+        return bind(MethodHandles.publicLookup(), type, struct);
+    }
+
     @Override
     public int size() {
         return size;
@@ -198,6 +242,12 @@ public class RecordCodec<R extends Record> implements Codec<R> {
             bound.put(name, new Object[] {codec, offset});
             offset += codec.size();
             return this;
+        }
+
+        /** The next field at an absolute offset (bound from BTF, where offsets are given). */
+        Builder<R> fieldAt(String name, Codec<?> codec, long at) {
+            offset = at;
+            return field(name, codec);
         }
 
         /** {@code n} bytes of padding after the previous field. */

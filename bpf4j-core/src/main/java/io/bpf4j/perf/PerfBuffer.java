@@ -7,6 +7,7 @@ import io.bpf4j.codec.Codec;
 import io.bpf4j.internal.sys.Cpus;
 import io.bpf4j.internal.sys.Epoll;
 import io.bpf4j.internal.sys.Fd;
+import io.bpf4j.internal.sys.Mappings;
 import io.bpf4j.internal.sys.Mmap;
 import io.bpf4j.internal.sys.PerfEvents;
 import io.bpf4j.internal.sys.PollGate;
@@ -16,11 +17,13 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -56,6 +59,8 @@ public final class PerfBuffer implements AutoCloseable {
     private final Epoll epoll;
     private final LostHandler lostHandler;
     private final PollGate gate;
+    // Every ring's pages: closed once no drain is inside (the gate's release), or by a Cleaner.
+    private final Mappings mappings = new Mappings(this);
     private final Arena scratch = Arena.ofAuto();
     private MemorySegment wrapBuffer;
     private long lost;
@@ -175,7 +180,7 @@ public final class PerfBuffer implements AutoCloseable {
                 Fd ev = PerfEvents.open(attr, -1, cpu, "bpf output on cpu " + cpu);
                 MemorySegment mapping;
                 try {
-                    mapping = Mmap.map(ev, page * (1 + options.pagesPerCpu), Mmap.PROT_READ | Mmap.PROT_WRITE, 0);
+                    mapping = pb.mappings.map(ev, page * (1 + options.pagesPerCpu), Mmap.PROT_READ | Mmap.PROT_WRITE, 0);
                 } catch (RuntimeException e) {
                     ev.close();
                     throw e;
@@ -197,18 +202,41 @@ public final class PerfBuffer implements AutoCloseable {
         return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(v).array();
     }
 
-    /** Reads every record available now on every CPU; returns how many samples. */
+    /**
+     * Reads every record available now on every CPU; returns how many samples (0 once closed).
+     *
+     * @throws NullPointerException when {@code handler} is null
+     */
     public int consume(SampleHandler handler) {
-        return gate.consume(() -> drainAll(handler));
+        Objects.requireNonNull(handler, "handler");
+        try {
+            return gate.consume(() -> drainAll(handler));
+        } finally {
+            Reference.reachabilityFence(this); // the Cleaner must not unmap under a drain
+        }
     }
 
-    /** Waits up to {@code timeout} for records on any CPU, then reads them; returns how many samples. */
+    /**
+     * Waits up to {@code timeout} for records on any CPU, then reads them; returns how many samples
+     * (0 on timeout or when the reader was closed meanwhile). A zero timeout does not wait.
+     *
+     * @throws NullPointerException when {@code timeout} or {@code handler} is null
+     * @throws IllegalArgumentException when {@code timeout} is negative
+     */
     public int poll(Duration timeout, SampleHandler handler) {
-        return gate.poll(timeout, false, () -> drainAll(handler));
+        PollGate.checkTimeout(timeout);
+        Objects.requireNonNull(handler, "handler");
+        try {
+            return gate.poll(timeout, false, () -> drainAll(handler));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** {@link #poll(Duration, SampleHandler)} decoding each sample with a codec. */
     public <T> int poll(Duration timeout, Codec<T> codec, Consumer<? super T> sink) {
+        Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(sink, "sink");
         return poll(timeout, (cpu, rec) -> sink.accept(codec.decode(rec, 0)));
     }
 
@@ -218,12 +246,16 @@ public final class PerfBuffer implements AutoCloseable {
      * subscription: the exception goes to {@code onError} and reading goes on.
      */
     public Subscription subscribe(SampleHandler handler, Consumer<Throwable> onError) {
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(onError, "onError");
         return new Subscription(new PollingThread("bpf4j-perf-" + map.name(),
                 () -> poll(Duration.ofMillis(100), handler), gate::isClosed, onError));
     }
 
     /** {@link #subscribe(SampleHandler, Consumer)} decoding each sample with a codec. */
     public <T> Subscription subscribe(Codec<T> codec, Consumer<? super T> sink, Consumer<Throwable> onError) {
+        Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(sink, "sink");
         return subscribe((cpu, rec) -> sink.accept(codec.decode(rec, 0)), onError);
     }
 
@@ -388,7 +420,9 @@ public final class PerfBuffer implements AutoCloseable {
                 // the map may be closed already; its slots go with it
             }
             PerfEvents.disableQuietly(r.event());
-            Mmap.unmap(r.mapping());
+        }
+        mappings.close();
+        for (Ring r : rings) {
             r.event().close();
         }
     }

@@ -5,13 +5,16 @@ import io.bpf4j.MapType;
 import io.bpf4j.codec.Codec;
 import io.bpf4j.internal.sys.Epoll;
 import io.bpf4j.internal.sys.Fd;
+import io.bpf4j.internal.sys.Mappings;
 import io.bpf4j.internal.sys.PollGate;
 import io.bpf4j.internal.sys.PolledStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -43,7 +46,6 @@ public final class RingBuffer implements AutoCloseable {
 
     private final Fd fd;
     private final String name;
-    private final RingMapping mapping;
     private final MemorySegment consumer;
     private final MemorySegment producer;
     private final MemorySegment data;
@@ -56,29 +58,27 @@ public final class RingBuffer implements AutoCloseable {
         this.fd = fd;
         this.name = name;
         this.drops = drops;
-        RingMapping m = null;
+        Mappings ms = new Mappings(this);
+        RingMapping m;
         Epoll ep = null;
         try {
-            m = RingMapping.map(fd, size, false);
+            m = RingMapping.map(fd, size, false, ms);
             ep = new Epoll(1);
             ep.add(fd, 0);
         } catch (RuntimeException e) {
             if (ep != null) {
                 ep.close();
             }
-            if (m != null) {
-                m.unmap();
-            }
+            ms.close();
             fd.close();
             throw e;
         }
-        this.mapping = m;
         this.consumer = m.consumer();
         this.producer = m.producer();
         this.data = m.data();
         this.mask = size - 1;
         this.gate = new PollGate(ep, () -> {
-            mapping.unmap();
+            ms.close();
             fd.close();
         });
     }
@@ -104,23 +104,41 @@ public final class RingBuffer implements AutoCloseable {
     }
 
     /**
-     * Hands every record available now to {@code handler}; returns how many. A handler that
-     * throws stops the drain after advancing past its record (it is not delivered again).
+     * Hands every record available now to {@code handler}; returns how many (0 once closed). A
+     * handler that throws stops the drain after advancing past its record (it is not delivered again).
+     *
+     * @throws NullPointerException when {@code handler} is null
      */
     public int consume(RecordHandler handler) {
-        return gate.consume(() -> drain(handler));
+        Objects.requireNonNull(handler, "handler");
+        try {
+            return gate.consume(() -> drain(handler));
+        } finally {
+            Reference.reachabilityFence(this); // the Cleaner must not unmap under a drain
+        }
     }
 
     /**
      * Waits up to {@code timeout} for records, then consumes them; returns how many (0 on
-     * timeout or when the buffer was closed meanwhile).
+     * timeout or when the buffer was closed meanwhile). A zero timeout does not wait.
+     *
+     * @throws NullPointerException when {@code timeout} or {@code handler} is null
+     * @throws IllegalArgumentException when {@code timeout} is negative
      */
     public int poll(Duration timeout, RecordHandler handler) {
-        return gate.poll(timeout, true, () -> drain(handler));
+        PollGate.checkTimeout(timeout);
+        Objects.requireNonNull(handler, "handler");
+        try {
+            return gate.poll(timeout, true, () -> drain(handler));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** {@link #poll(Duration, RecordHandler)} decoding each record with a codec. */
     public <T> int poll(Duration timeout, Codec<T> codec, Consumer<? super T> sink) {
+        Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(sink, "sink");
         return poll(timeout, rec -> sink.accept(codec.decode(rec, 0)));
     }
 
@@ -218,8 +236,27 @@ public final class RingBuffer implements AutoCloseable {
      * subscription (or this buffer) is closed. A handler that throws does not stop the
      * subscription: the exception goes to {@code onError} and reading goes on with the next record.
      */
-    public Subscription subscribe(RecordHandler handler, java.util.function.Consumer<Throwable> onError) {
+    public Subscription subscribe(RecordHandler handler, Consumer<Throwable> onError) {
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(onError, "onError");
         return new Subscription(this, handler, onError);
+    }
+
+    /**
+     * {@link #subscribe(RecordHandler, Consumer)} decoding each record with a codec: {@code sink}
+     * gets the decoded values in order on the subscription's thread; what the codec or the sink
+     * throws goes to {@code onError} and reading goes on.
+     *
+     * <pre>{@code
+     * try (Subscription s = rb.subscribe(Codecs.s64(), seq -> System.out.println(seq), Throwable::printStackTrace)) {
+     *     Thread.sleep(10_000);
+     * }
+     * }</pre>
+     */
+    public <T> Subscription subscribe(Codec<T> codec, Consumer<? super T> sink, Consumer<Throwable> onError) {
+        Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(sink, "sink");
+        return subscribe(rec -> sink.accept(codec.decode(rec, 0)), onError);
     }
 
     /**
@@ -253,9 +290,24 @@ public final class RingBuffer implements AutoCloseable {
         return drops == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(drops.read());
     }
 
-    /** Bytes written by the producer and not consumed yet. */
+    /**
+     * Bytes written by the producer and not consumed yet.
+     *
+     * @throws IllegalStateException when this buffer is closed (or is closed while reading)
+     */
     public long pending() {
-        return (long) LONG.getAcquire(producer, 0L) - (long) LONG.getAcquire(consumer, 0L);
+        if (gate.isClosed()) {
+            throw closed();
+        }
+        try {
+            return (long) LONG.getAcquire(producer, 0L) - (long) LONG.getAcquire(consumer, 0L);
+        } catch (IllegalStateException unmapped) { // closed meanwhile: the pages' arena is closed
+            throw closed();
+        }
+    }
+
+    private IllegalStateException closed() {
+        return new IllegalStateException("ring buffer \"" + name + "\" is closed");
     }
 
     /** The map's name. */

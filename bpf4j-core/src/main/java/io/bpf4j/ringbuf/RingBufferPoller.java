@@ -1,6 +1,7 @@
 package io.bpf4j.ringbuf;
 
 import io.bpf4j.internal.sys.Epoll;
+import io.bpf4j.internal.sys.PollGate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,13 +27,19 @@ public final class RingBufferPoller implements AutoCloseable {
 
     /** Watches {@code ring}, handing its records to {@code handler}. */
     public synchronized RingBufferPoller add(RingBuffer ring, RecordHandler handler) {
+        java.util.Objects.requireNonNull(handler, "handler");
         epoll.add(ring.fd(), entries.size());
         entries.add(new Entry(ring, handler));
         return this;
     }
 
-    /** Waits up to {@code timeout} for any buffer, then drains the ready ones; returns the records read. */
+    /**
+     * Waits up to {@code timeout} for any buffer, then drains the ready ones; returns the records read.
+     *
+     * @throws IllegalArgumentException when {@code timeout} is negative
+     */
     public synchronized int poll(Duration timeout) {
+        PollGate.checkTimeout(timeout);
         int n = 0;
         for (Entry e : entries) { // records already there need no wait
             n += e.ring().consume(e.handler());
@@ -40,7 +47,7 @@ public final class RingBufferPoller implements AutoCloseable {
         if (n > 0) {
             return n;
         }
-        int ready = epoll.await((int) Math.min(Integer.MAX_VALUE, Math.max(-1, timeout.toMillis())));
+        int ready = epoll.await(PollGate.millis(timeout));
         for (int i = 0; i < ready; i++) {
             long d = epoll.data(i);
             if (d == Epoll.WAKE) {

@@ -3,6 +3,7 @@ package io.bpf4j.ringbuf;
 import io.bpf4j.BpfMap;
 import io.bpf4j.MapType;
 import io.bpf4j.internal.sys.Fd;
+import io.bpf4j.internal.sys.Mappings;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -13,7 +14,9 @@ import java.util.Optional;
  * BPF program drains with {@code bpf_user_ringbuf_drain}. The consumer position is mapped
  * read-only, the producer position and data read-write (data twice, for records that wrap).
  * A record is reserved (marked busy), filled in place, then submitted or discarded; the kernel
- * sees it only after submit. One producer at a time: the methods are synchronized.
+ * sees it only after submit. One producer at a time: the methods are synchronized. A reserved
+ * segment dies with the buffer: after {@link #close()} (or while it closes) writing to it throws
+ * {@link IllegalStateException}, as does every method but close.
  *
  * <pre>{@code
  * try (UserRingBuffer urb = UserRingBuffer.open(obj.map("requests"))) {
@@ -30,7 +33,7 @@ public final class UserRingBuffer implements AutoCloseable {
 
     private final Fd fd;
     private final String name;
-    private final RingMapping mapping;
+    private final Mappings mappings;
     private final MemorySegment consumer;
     private final MemorySegment producer;
     private final MemorySegment data;
@@ -41,9 +44,12 @@ public final class UserRingBuffer implements AutoCloseable {
         this.fd = fd;
         this.name = name;
         this.size = size;
+        this.mappings = new Mappings(this);
+        RingMapping mapping;
         try {
-            this.mapping = RingMapping.map(fd, size, true);
+            mapping = RingMapping.map(fd, size, true, mappings);
         } catch (RuntimeException e) {
+            mappings.close();
             fd.close();
             throw e;
         }
@@ -65,13 +71,13 @@ public final class UserRingBuffer implements AutoCloseable {
      * Reserves room for a record of {@code length} bytes; empty when the ring has no room now
      * (the BPF side has not drained enough).
      *
-     * @throws IllegalArgumentException when a record of that size can never fit
+     * @throws IllegalArgumentException when a record of that size can never fit (the ring is
+     *         left as it was)
+     * @throws IllegalStateException when this buffer is closed
      */
     public synchronized Optional<MemorySegment> reserve(int length) {
-        if (closed) {
-            throw new IllegalStateException("user ring buffer \"" + name + "\" is closed");
-        }
-        long total = (length + HEADER + 7) & ~7L;
+        checkOpen();
+        long total = ((long) length + HEADER + 7) & ~7L; // in long: near Integer.MAX_VALUE an int sum wraps
         if (length <= 0 || total > size) {
             throw new IllegalArgumentException("a record of " + length + " bytes does not fit user ring buffer \""
                     + name + "\" of " + size + " bytes");
@@ -88,29 +94,55 @@ public final class UserRingBuffer implements AutoCloseable {
         return Optional.of(data.asSlice(at + HEADER, length));
     }
 
-    /** Makes a reserved record visible to the BPF side. */
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("user ring buffer \"" + name + "\" is closed");
+        }
+    }
+
+    /**
+     * Makes a reserved record visible to the BPF side.
+     *
+     * @throws IllegalStateException when this buffer is closed, or the record was submitted or discarded already
+     * @throws IllegalArgumentException when {@code record} was not reserved from this buffer
+     */
     public synchronized void submit(MemorySegment record) {
         finish(record, 0);
     }
 
-    /** Gives a reserved record back: the BPF side skips it. */
+    /**
+     * Gives a reserved record back: the BPF side skips it.
+     *
+     * @throws IllegalStateException when this buffer is closed, or the record was submitted or discarded already
+     * @throws IllegalArgumentException when {@code record} was not reserved from this buffer
+     */
     public synchronized void discard(MemorySegment record) {
         finish(record, DISCARD);
     }
 
     private void finish(MemorySegment record, int flag) {
+        checkOpen();
         long at = record.address() - HEADER - data.address();
-        if (at < 0 || at >= 2 * size) {
+        if (at < 0 || at >= size || (at & 7) != 0) {
             throw new IllegalArgumentException("the segment was not reserved from user ring buffer \"" + name + "\"");
         }
         int header = (int) INT.get(data, at);
+        if ((header & ~(BUSY | DISCARD)) != record.byteSize()) {
+            throw new IllegalArgumentException("the segment was not reserved from user ring buffer \"" + name
+                    + "\" (its length " + record.byteSize() + " is not the reserved record's)");
+        }
         if ((header & BUSY) == 0) {
             throw new IllegalStateException("record already submitted or discarded");
         }
         INT.setRelease(data, at, (header & ~BUSY) | flag);
     }
 
-    /** Reserves, copies and submits {@code bytes}; false when the ring has no room now. */
+    /**
+     * Reserves, copies and submits {@code bytes}; false when the ring has no room now.
+     *
+     * @throws IllegalArgumentException when a record of that size can never fit
+     * @throws IllegalStateException when this buffer is closed
+     */
     public boolean write(byte[] bytes) {
         Optional<MemorySegment> r = reserve(bytes.length);
         if (r.isEmpty()) {
@@ -121,6 +153,11 @@ public final class UserRingBuffer implements AutoCloseable {
         return true;
     }
 
+    /** Whether {@link #close()} was called. */
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
     /** Unmaps the rings and closes the producer's fd. Idempotent. */
     @Override
     public synchronized void close() {
@@ -128,7 +165,7 @@ public final class UserRingBuffer implements AutoCloseable {
             return;
         }
         closed = true;
-        mapping.unmap();
+        mappings.close(); // a thread still writing a reserved segment now gets IllegalStateException
         fd.close();
     }
 }

@@ -43,4 +43,23 @@ class ValuePrinterTest {
         BtfException e = assertThrows(BtfException.class, () -> new ValuePrinter(BTF).toJson(6, new byte[3]));
         assertEquals("value of struct s needs 32 bytes, got 3", e.getMessage());
     }
+
+    @Test
+    void dataSecWithoutOffsetsIsRefused() {
+        // As clang leaves .data in a .o: both variables at offset 0, section size 0.
+        Btf btf = Btf.of(null, List.of(
+                new Type.Int("int", 4, true, false, false, 0, 32),
+                new Type.Var("a", 1, Type.VarLinkage.GLOBAL),
+                new Type.Var("b", 1, Type.VarLinkage.GLOBAL),
+                new Type.DataSec(".data", 0, List.of(new Type.VarSecInfo(2, 0, 4), new Type.VarSecInfo(3, 0, 4)))));
+        BtfException e = assertThrows(BtfException.class, () -> new ValuePrinter(btf).toJson(4, new byte[8]));
+        assertEquals("DATASEC .data is not laid out: a at offset 0 overlaps another variable or ends past the 0-byte"
+                + " section (offsets are fixed up at load): print with the loaded map's BTF", e.getMessage());
+        Btf fixed = Btf.of(null, List.of(
+                new Type.Int("int", 4, true, false, false, 0, 32),
+                new Type.Var("a", 1, Type.VarLinkage.GLOBAL),
+                new Type.Var("b", 1, Type.VarLinkage.GLOBAL),
+                new Type.DataSec(".data", 8, List.of(new Type.VarSecInfo(2, 0, 4), new Type.VarSecInfo(3, 4, 4)))));
+        assertEquals("{\"a\":1,\"b\":2}", new ValuePrinter(fixed).toJson(4, new byte[] {1, 0, 0, 0, 2, 0, 0, 0}));
+    }
 }

@@ -42,6 +42,15 @@ class CodecsTest {
     }
 
     @Test
+    void arraysLargerThanAnIntAreRefused() {
+        // Before: 8 × 2^29 wrapped to a size of 0, and 8 × (2^28 + 1) to a negative size.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Codecs.array(Codecs.s64(), 1 << 29));
+        assertEquals("array of 536870912 elements of 8 bytes is larger than 2 GiB (4294967296 bytes)", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Codecs.array(Codecs.s64(), (1 << 28) + 1));
+        assertEquals(8 * ((1 << 28) - 1), Codecs.array(Codecs.s64(), (1 << 28) - 1).size());
+    }
+
+    @Test
     void recordsFollowTheDeclaredLayout() {
         RecordCodec<Event> c = RecordCodec.builder(MethodHandles.lookup(), Event.class)
                 .field("pid", Codecs.s32()).align(8)

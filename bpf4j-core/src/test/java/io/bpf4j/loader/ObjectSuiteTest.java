@@ -73,6 +73,7 @@ class ObjectSuiteTest {
             Map.entry("load_globals", new Loads(Set.of("xdp_globals"))),
             Map.entry("load_iter", new Loads(Set.of("dump_tasks"))),
             Map.entry("load_kconfig", new Loads(Set.of("xdp_kconfig"))),
+            Map.entry("load_ksyscall", new Loads(Set.of("ksys_kill", "kret_kill"))),
             Map.entry("load_ksym_var", new LoadsUnlessRefused(Set.of("ksym_var_switch"),
                     "failed to find the address for kernel symbol 'runqueues'")),
             Map.entry("load_ksyms", new Loads(Set.of("ksym_switch"))),
@@ -90,6 +91,7 @@ class ObjectSuiteTest {
             Map.entry("load_tc", new Loads(Set.of("tc_classify"))),
             Map.entry("load_tcx", new TooNewForLibbpf("tcx/ingress", Set.of("tcx_egress_count", "tcx_ingress_count"))),
             Map.entry("load_tracepoint", new Loads(Set.of("trace_openat"))),
+            Map.entry("load_usdt_header", new Loads(Set.of("on_probe"))),
             Map.entry("load_xdp_parse", new Loads(Set.of("xdp_udp_count"))));
 
     static List<Path> compiledObjects() throws IOException {

@@ -57,6 +57,30 @@ class RingBufferApiTest {
     }
 
     @Test
+    void decodedSubscriptionHandsValuesInOrderAndCodecErrorsToOnError() throws Exception {
+        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
+             RingBuffer rb = RingBuffer.open(obj.map("events"))) {
+            List<Long> seen = new CopyOnWriteArrayList<>();
+            List<Throwable> errors = new CopyOnWriteArrayList<>();
+            try (Subscription s = rb.subscribe(Codecs.s64(), seq -> {
+                if (seq == 2) {
+                    throw new IllegalStateException("sink refuses 2");
+                }
+                seen.add(seq);
+            }, errors::add)) {
+                emit(obj, 6);
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (seen.size() < 5 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+            }
+            assertEquals(List.of(0L, 1L, 3L, 4L, 5L), seen);
+            assertEquals(1, errors.size());
+            assertThrows(NullPointerException.class, () -> rb.subscribe(null, v -> { }, errors::add));
+        }
+    }
+
+    @Test
     void streamDecodesInOrderAndEndsOnClose() {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load()) {
             RingBuffer rb = RingBuffer.open(obj.map("events"));

@@ -33,7 +33,17 @@ public final class ElfFile {
     }
 
     /** One symbol; {@code section} is "" when undefined (an extern). */
-    public record Symbol(String name, String section, long value, long size, int type, int bind) {
+    public record Symbol(String name, String section, long value, long size, int type, int bind, int visibility) {
+        /** {@code STV_HIDDEN}: a global symbol not visible outside its object (libbpf's {@code __hidden}). */
+        public static final int STV_HIDDEN = 2;
+
+        /** {@code STV_INTERNAL}. */
+        public static final int STV_INTERNAL = 1;
+
+        /** A global or weak symbol whose visibility keeps it inside the object. */
+        public boolean hidden() {
+            return bind != 0 && (visibility == STV_HIDDEN || visibility == STV_INTERNAL);
+        }
     }
 
     /** One SHT_REL entry: where, against which symbol, of which R_BPF_* type. */
@@ -124,7 +134,7 @@ public final class ElfFile {
             for (ElfReader.RawSymbol s : r.symbols(symtab, ".symtab", contents[symtab.index()])) {
                 String name = strs.string(s.nameOff(), "symbol name at .symtab offset " + at);
                 String sec = s.shndx() > 0 && s.shndx() < names.length && names[s.shndx()] != null ? names[s.shndx()] : "";
-                symbols.add(new Symbol(name, sec, s.value(), s.size(), s.type(), s.bind()));
+                symbols.add(new Symbol(name, sec, s.value(), s.size(), s.type(), s.bind(), s.other() & 0x3));
                 at += ElfReader.SYM_SIZE;
             }
             for (ElfReader.SectionHeader h : headers) {

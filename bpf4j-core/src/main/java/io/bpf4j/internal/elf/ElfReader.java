@@ -33,8 +33,8 @@ final class ElfReader {
             long entrySize, long at) {
     }
 
-    /** One symbol table entry, undecoded: name offset, st_info, section index, value and size. */
-    record RawSymbol(int nameOff, int info, int shndx, long value, long size) {
+    /** One symbol table entry, undecoded: name offset, st_info, st_other, section index, value and size. */
+    record RawSymbol(int nameOff, int info, int other, int shndx, long value, long size) {
         int type() {
             return info & 0xf;
         }
@@ -172,7 +172,7 @@ final class ElfReader {
         ByteBuffer e = ByteBuffer.wrap(entries).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         List<RawSymbol> out = new ArrayList<>(Math.max(0, entries.length / SYM_SIZE - 1));
         for (int at = SYM_SIZE; at + SYM_SIZE <= entries.length; at += SYM_SIZE) {
-            out.add(new RawSymbol(e.getInt(at), entries[at + 4] & 0xff, e.getShort(at + 6) & 0xffff, e.getLong(at + 8),
+            out.add(new RawSymbol(e.getInt(at), entries[at + 4] & 0xff, entries[at + 5] & 0xff, e.getShort(at + 6) & 0xffff, e.getLong(at + 8),
                     e.getLong(at + 16)));
         }
         return out;

@@ -55,7 +55,7 @@ public final class PollGate {
                     return n;
                 }
             }
-            int ready = epoll.await((int) Math.min(Integer.MAX_VALUE, Math.max(-1, timeout.toMillis())));
+            int ready = epoll.await(millis(timeout));
             for (int i = 0; i < ready; i++) {
                 if (epoll.data(i) == Epoll.WAKE) {
                     epoll.clearWakeUp();
@@ -66,6 +66,26 @@ public final class PollGate {
             consuming.unlock();
             releaseIfClosed();
         }
+    }
+
+    /**
+     * Checks a reader's poll timeout: not null, not negative (a wait "up to" a negative time has
+     * no meaning, and epoll would read it as forever).
+     */
+    public static void checkTimeout(Duration timeout) {
+        java.util.Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("poll timeout must not be negative, got " + timeout);
+        }
+    }
+
+    /** The timeout as epoll_wait's milliseconds, rounded up (a 0.5 ms wait waits), capped at Integer.MAX_VALUE. */
+    public static int millis(Duration timeout) {
+        if (timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) >= 0) {
+            return Integer.MAX_VALUE;
+        }
+        long ms = timeout.toMillis();
+        return (int) (timeout.equals(Duration.ofMillis(ms)) ? ms : ms + 1);
     }
 
     /** Whether {@link #close()} was called. */
