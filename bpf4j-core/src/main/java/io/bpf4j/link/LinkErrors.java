@@ -34,9 +34,13 @@ final class LinkErrors {
     static BpfException refused(String description, long negErrno, BpfCmd cmd, AttachType type, String feature,
                                 String since) {
         int errno = (int) -negErrno;
-        if (isUnsupportedErrno(errno) && knowsEnumerator("bpf_attach_type", type.kernelName()).equals(Optional.of(false))) {
-            return new NotSupportedException(feature + " (the kernel has no " + type.kernelName() + ")", since, errno,
-                    cmd.kernelName(), description);
+        if (isUnsupportedErrno(errno)) {
+            for (String[] probe : new String[][] {{"bpf_cmd", cmd.kernelName()}, {"bpf_attach_type", type.kernelName()}}) {
+                if (knowsEnumerator(probe[0], probe[1]).equals(Optional.of(false))) {
+                    return new NotSupportedException(feature + " (the kernel has no " + probe[1] + ")", since, errno,
+                            cmd.kernelName(), description);
+                }
+            }
         }
         return Bpf.error("the kernel refused to attach " + description + hint(errno, "attach"), negErrno, cmd, description);
     }

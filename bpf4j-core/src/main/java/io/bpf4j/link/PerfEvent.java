@@ -316,7 +316,7 @@ public final class PerfEvent implements Link {
                         armCpus(program, spec, period, flags, cpus, cg.raw(), PerfEvents.FLAG_PID_CGROUP, made);
                     }
                 }
-                case Target.Pids p -> armTasks(program, spec, period, flags | INHERIT, p.pids(), made);
+                case Target.Pids p -> armTasks(program, spec, period, flags | INHERIT, p.pids(), false, made);
                 case Target.PidNamespace n -> {
                     Optional<List<Integer>> members = namespaceMembers(n.nsFile());
                     if (members.isEmpty()) {
@@ -325,7 +325,7 @@ public final class PerfEvent implements Link {
                         throw new BpfException("no process in pid namespace " + n.nsFile() + " to observe with "
                                 + spec.describe());
                     } else {
-                        armTasks(program, spec, period, flags | INHERIT, members.get(), made);
+                        armTasks(program, spec, period, flags | INHERIT, members.get(), true, made);
                     }
                 }
             }
@@ -335,6 +335,9 @@ public final class PerfEvent implements Link {
             throw e;
         }
     }
+
+    /** The inode of the initial pid namespace, 0xEFFFFFFC. */
+    private static final long PROC_PID_INIT_INO = 0xEFFFFFFCL;
 
     /** perf_event_attr.inherit: children (threads and processes) started later are counted too. */
     private static final long INHERIT = 1L << 1;
@@ -347,18 +350,28 @@ public final class PerfEvent implements Link {
         }
     }
 
+    /** One event per thread of each process (and CPU, if given); {@code lenient}: skip processes that ended. */
     private static void armTasks(Program program, Spec spec, long period, long flags, List<Integer> pids,
-                                 List<PerfLinks.Attached> made) {
+                                 boolean lenient, List<PerfLinks.Attached> made) {
         for (int pid : pids) {
-            for (int tid : threads(pid)) {
+            List<Integer> tids;
+            try {
+                tids = threads(pid);
+            } catch (BpfException e) {
+                if (lenient) {
+                    continue; // a process of the namespace that ended since /proc was read
+                }
+                throw e;
+            }
+            for (int tid : tids) {
                 for (int cpu : spec.cpus().isEmpty() ? List.of(-1) : spec.cpus()) {
                     String what = spec.describe() + " (task " + tid + (cpu >= 0 ? ", cpu " + cpu : "") + ")";
                     Fd fd;
                     try {
                         fd = open(spec, period, flags, tid, cpu, 0, what);
                     } catch (BpfException e) {
-                        if (e.errno().orElse(null) == Errno.ESRCH && tid != pid) {
-                            continue; // a thread that ended since /proc was read
+                        if (e.errno().orElse(null) == Errno.ESRCH && (tid != pid || lenient)) {
+                            continue; // a thread (or a namespace's process) that ended since /proc was read
                         }
                         throw e;
                     }
@@ -441,7 +454,9 @@ public final class PerfEvent implements Link {
         if (!ns.startsWith("pid:[")) {
             throw new IllegalArgumentException(nsFile + " is not a pid namespace (it is " + ns + ")");
         }
-        if (readLink(Path.of("/proc/1/ns/pid")).map(ns::equals).orElse(false)) {
+        // The initial pid namespace has a fixed inode (PROC_PID_INIT_INO); pid 1's own link may
+        // be unreadable (a sandboxed init), so it is not asked.
+        if (ns.equals("pid:[" + PROC_PID_INIT_INO + "]")) {
             return Optional.empty();
         }
         try (Stream<Path> s = Files.list(Path.of("/proc"))) {
