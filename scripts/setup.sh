@@ -21,6 +21,7 @@ command -v nm >/dev/null || missing+=(binutils)
 command -v ping >/dev/null || missing+=(iputils-ping)
 [ -f /usr/include/gelf.h ] || missing+=(libelf-dev)
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+[ -f /usr/include/x86_64-linux-gnu/sys/sdt.h ] || [ -f /usr/include/sys/sdt.h ] || missing+=(systemtap-sdt-dev)
 command -v curl >/dev/null || command -v wget >/dev/null || missing+=(curl)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup.sh: installing ${missing[*]}"

@@ -745,6 +745,16 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
+    /** A view typed from this map's BTF: {@link TypedMap#of(BpfMap)} (per-CPU maps: {@link PerCpuMap#of(BpfMap)}). */
+    public TypedMap<Object, Object> typed() {
+        return TypedMap.of(this);
+    }
+
+    /** A view of Java key and value types checked against this map's BTF: {@link TypedMap#of(BpfMap, Class, Class)}. */
+    public <K, V> TypedMap<K, V> as(Class<K> keyType, Class<V> valueType) {
+        return TypedMap.of(this, keyType, valueType);
+    }
+
     /** "map \"name\"", for messages of the helpers in this package. */
     String what() {
         return what;

@@ -49,6 +49,21 @@ public final class PerCpuMap<K, V> {
         return new PerCpuMap<>(map, keys, values);
     }
 
+    /** Values typed dynamically from the map's BTF (keys too; an array's key is its __u32 index). */
+    public static PerCpuMap<Object, Object> of(BpfMap map) {
+        MapBtf.Types t = MapBtf.of(map);
+        return of(map, io.bpf4j.codec.BtfCodec.of(TypedMap.requireKey(map, t)),
+                io.bpf4j.codec.BtfCodec.of(MapBtf.requireValue(map, t)));
+    }
+
+    /** Keys and per-CPU values of Java types checked against the map's BTF. */
+    public static <K, V> PerCpuMap<K, V> of(BpfMap map, java.lang.invoke.MethodHandles.Lookup lookup, Class<K> key,
+                                            Class<V> value) {
+        MapBtf.Types t = MapBtf.of(map);
+        return of(map, io.bpf4j.codec.BtfCodecs.of(lookup, key, TypedMap.requireKey(map, t)),
+                io.bpf4j.codec.BtfCodecs.of(lookup, value, MapBtf.requireValue(map, t)));
+    }
+
     /** Number of values per key: the possible CPUs. */
     public int cpuCount() {
         return cpus;
@@ -85,6 +100,41 @@ public final class PerCpuMap<K, V> {
             values.encode(perCpu.get(c), b[1], (long) c * slot);
         }
         map.update(b[0], b[1], flag);
+    }
+
+    /** Writes one value per possible CPU (BPF_ANY). */
+    public void put(K key, List<V> perCpu) {
+        put(key, perCpu, UpdateFlag.ANY);
+    }
+
+    /** Deletes {@code key} (hash maps; arrays cannot delete); false when it was absent. */
+    public boolean remove(K key) {
+        if (map.type() == MapType.PERCPU_ARRAY) {
+            throw new UnsupportedOperationException(map.what() + " is a PERCPU_ARRAY: slots cannot be deleted, write zeros");
+        }
+        MemorySegment[] b = buffers.get();
+        keys.encode(key, b[0], 0);
+        return map.delete(b[0]);
+    }
+
+    /** Every key with its per-CPU values, walked key by key. */
+    public java.util.stream.Stream<java.util.Map.Entry<K, List<V>>> entries() {
+        return java.util.stream.StreamSupport.stream(map.entries().spliterator(), false).map(e -> {
+            MemorySegment v = MemorySegment.ofArray(e.getValue());
+            List<V> out = new ArrayList<>(cpus);
+            for (int c = 0; c < cpus; c++) {
+                out.add(values.decode(v, (long) c * slot));
+            }
+            return java.util.Map.entry(keys.fromBytes(e.getKey()), List.copyOf(out));
+        });
+    }
+
+    /**
+     * The sum over CPUs of {@code key}'s values as {@code toLong} reads them (0 when absent):
+     * {@code hits.sum(k, Number::longValue)} for a counter.
+     */
+    public long sum(K key, java.util.function.ToLongFunction<? super V> toLong) {
+        return get(key).map(l -> l.stream().mapToLong(toLong).sum()).orElse(0L);
     }
 
     /** Writes the same value on every CPU. */

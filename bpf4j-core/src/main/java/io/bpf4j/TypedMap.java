@@ -1,6 +1,9 @@
 package io.bpf4j;
 
+import io.bpf4j.codec.BtfCodec;
+import io.bpf4j.codec.BtfCodecs;
 import io.bpf4j.codec.Codec;
+import java.lang.invoke.MethodHandles;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Iterator;
@@ -55,6 +58,157 @@ public final class TypedMap<K, V> implements Iterable<Map.Entry<K, V>> {
         }
         checkSizes(map, keys, values.size());
         return new TypedMap<>(map, keys, values);
+    }
+
+    /**
+     * A dynamic view typed from the map's BTF (the {@code __type(key, ...)} and
+     * {@code __type(value, ...)} of its definition): keys and values decode as {@link BtfCodec}
+     * says ({@link io.bpf4j.codec.StructValue} for structs, boxed integers, ...) and encode from
+     * the same values or {@code Map}s.
+     *
+     * <pre>{@code
+     * TypedMap<Object, Object> flows = TypedMap.of(obj.map("flows"));
+     * flows.entries().forEach(e -> System.out.println(e.getKey() + " -> " + e.getValue()));
+     * }</pre>
+     *
+     * @throws IllegalStateException when the map has no BTF key or value type
+     */
+    public static TypedMap<Object, Object> of(BpfMap map) {
+        MapBtf.Types t = MapBtf.of(map);
+        return of(map, BtfCodec.of(requireKey(map, t)), BtfCodec.of(MapBtf.requireValue(map, t)));
+    }
+
+    /**
+     * A view with keys and values of the given Java types, checked against the map's BTF
+     * ({@link BtfCodecs#of}: records bound by member name, boxed integers of a width that fits...).
+     *
+     * @throws IllegalArgumentException naming both sides when a type does not fit
+     */
+    public static <K, V> TypedMap<K, V> of(BpfMap map, MethodHandles.Lookup lookup, Class<K> keyType, Class<V> valueType) {
+        MapBtf.Types t = MapBtf.of(map);
+        return of(map, BtfCodecs.of(lookup, keyType, requireKey(map, t)),
+                BtfCodecs.of(lookup, valueType, MapBtf.requireValue(map, t)));
+    }
+
+    /** {@link #of(BpfMap, MethodHandles.Lookup, Class, Class)} for public types. */
+    public static <K, V> TypedMap<K, V> of(BpfMap map, Class<K> keyType, Class<V> valueType) {
+        return of(map, MethodHandles.publicLookup(), keyType, valueType);
+    }
+
+    static io.bpf4j.btf.TypeRef requireKey(BpfMap map, MapBtf.Types t) {
+        return t.key().orElseThrow(() -> new IllegalStateException(map.what()
+                + " has no BTF key type (created without BTF, or from an object compiled without -g): give codecs instead"));
+    }
+
+    /** The key codec. */
+    public Codec<K> keyCodec() {
+        return keys;
+    }
+
+    /** The value codec. */
+    public Codec<V> valueCodec() {
+        return values;
+    }
+
+    // ---- batches ---------------------------------------------------------------------------------
+
+    /**
+     * Every entry, read {@code batchSize} at a time with the kernel's batch lookup (Linux 5.6),
+     * or by key iteration where the map type has no batch operations. The list is a snapshot.
+     */
+    public java.util.List<Map.Entry<K, V>> entries(int batchSize) {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+        }
+        java.util.List<Map.Entry<K, V>> out = new java.util.ArrayList<>();
+        BatchCursor cursor = new BatchCursor(map);
+        int count = batchSize;
+        try (Arena arena = Arena.ofConfined()) {
+            while (!cursor.isDone()) {
+                MemorySegment k = arena.allocate((long) count * map.keySize(), 8);
+                MemorySegment v = arena.allocate((long) count * map.valueBufferSize(), 8);
+                int n;
+                try {
+                    n = map.lookupBatch(cursor, k, v, count);
+                } catch (NotSupportedException e) {
+                    return entries().toList();
+                } catch (BpfException e) {
+                    if (e.errno().orElse(null) == Errno.ENOSPC && count < map.maxEntries()) {
+                        count = Math.min(map.maxEntries(), count * 2); // one hash bucket holds more than count
+                        continue;
+                    }
+                    throw e;
+                }
+                addAll(out, k, v, n);
+            }
+        }
+        return out;
+    }
+
+    /** Up to {@code count} entries from the start of the map in one call (not resumable). */
+    public java.util.List<Map.Entry<K, V>> lookupBatch(int count) {
+        return readBatch(count, false);
+    }
+
+    /** Reads and deletes up to {@code count} entries atomically per batch (hash maps). */
+    public java.util.List<Map.Entry<K, V>> drainBatch(int count) {
+        return readBatch(count, true);
+    }
+
+    private java.util.List<Map.Entry<K, V>> readBatch(int count, boolean delete) {
+        if (count <= 0) {
+            throw new IllegalArgumentException("batch count must be positive, got " + count);
+        }
+        java.util.List<Map.Entry<K, V>> out = new java.util.ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment k = arena.allocate((long) count * map.keySize(), 8);
+            MemorySegment v = arena.allocate((long) count * map.valueBufferSize(), 8);
+            BatchCursor cursor = new BatchCursor(map);
+            int n = delete ? map.lookupAndDeleteBatch(cursor, k, v, count) : map.lookupBatch(cursor, k, v, count);
+            addAll(out, k, v, n);
+        }
+        return out;
+    }
+
+    private void addAll(java.util.List<Map.Entry<K, V>> out, MemorySegment k, MemorySegment v, int n) {
+        for (int i = 0; i < n; i++) {
+            out.add(Map.entry(keys.decode(k, (long) i * map.keySize()), values.decode(v, (long) i * map.valueBufferSize())));
+        }
+    }
+
+    /** Writes every entry in one call (atomic per batch on hash maps); returns how many were written. */
+    public int updateBatch(Map<K, V> entries) {
+        int n = entries.size();
+        if (n == 0) {
+            return 0;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment k = arena.allocate((long) n * map.keySize(), 8);
+            MemorySegment v = arena.allocate((long) n * map.valueBufferSize(), 8);
+            int i = 0;
+            for (Map.Entry<K, V> e : entries.entrySet()) {
+                keys.encode(e.getKey(), k, (long) i * map.keySize());
+                values.encode(e.getValue(), v, (long) i * map.valueBufferSize());
+                i++;
+            }
+            return map.updateBatch(k, v, n, UpdateFlag.ANY);
+        }
+    }
+
+    /** Deletes every key in one call; returns how many were deleted. */
+    public int deleteBatch(java.util.Collection<K> toDelete) {
+        int n = toDelete.size();
+        if (n == 0) {
+            return 0;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment k = arena.allocate((long) n * map.keySize(), 8);
+            int i = 0;
+            for (K key : toDelete) {
+                keys.encode(key, k, (long) i++ * map.keySize());
+            }
+            return map.deleteBatch(k, n);
+        }
     }
 
     static void checkSizes(BpfMap map, Codec<?> keys, int valueSize) {

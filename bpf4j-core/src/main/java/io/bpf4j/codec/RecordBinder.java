@@ -114,7 +114,7 @@ final class RecordBinder {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Codec<?> codec(MethodHandles.Lookup lookup, Class<?> c, TypeRef member, String where, int depth) {
+    static Codec<?> codec(MethodHandles.Lookup lookup, Class<?> c, TypeRef member, String where, int depth) {
         Btf btf = member.btf();
         int id = btf.resolve(member.id());
         Type t = btf.type(id);

@@ -52,6 +52,9 @@ public final class Attach {
             case Netfilter.Spec s -> Netfilter.attach(program, s);
             case BpfIterator.Spec s -> BpfIterator.attach(program);
             case SocketFilter.Spec s -> SocketFilter.attach(program, s);
+            case Usdt.Spec s -> throw new IllegalArgumentException("USDT probe " + s.describe() + " for program \""
+                    + program.name() + "\" needs the object's usdt.bpf.h maps: use Usdt.attach(object, program, spec)"
+                    + " or BpfObject.attachAll");
         };
     }
 }

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * {@code BpfObject.attachAll} with libbpf's skeleton semantics: every loaded program whose
  * section names its target attaches (tracepoints, raw tracepoints, tp_btf, fentry/fexit/fmod_ret,
  * lsm, iterators, kprobes, ksyscalls, kprobe.multi and uprobe.multi patterns, uprobes written
- * {@code uprobe/BINARY:FUNCTION[+OFFSET]}, sk_lookup in the calling thread's namespace, cgroup
+ * {@code uprobe/BINARY:FUNCTION[+OFFSET]}, USDT probes written {@code usdt/BINARY:PROVIDER:NAME}, sk_lookup in the calling thread's namespace, cgroup
  * hooks when {@link AttachOptions#cgroup} gives a cgroup); a program given a spec attaches as
  * the spec says; every other program (XDP, tc, perf events, sockets, a bare {@code SEC("uprobe")})
  * is skipped, with the reason in the result, as is a program with autoattach off. On a failure
@@ -103,7 +103,9 @@ public final class AttachAll {
                 }
                 AttachSpec as = plan.spec().get();
                 try {
-                    made.add(new Attached(spec.name(), spec.sectionName(), Attach.attach(prog.get(), as)));
+                    Link link = as instanceof Usdt.Spec u ? Usdt.attach(object, prog.get(), u) // needs the object's maps
+                            : Attach.attach(prog.get(), as);
+                    made.add(new Attached(spec.name(), spec.sectionName(), link));
                 } catch (RuntimeException e) {
                     throw new AttachException(spec.name(), spec.sectionName(), as.describe(), e);
                 }
@@ -172,7 +174,7 @@ public final class AttachAll {
         if (match.isEmpty()) {
             return Plan.skip("section \"" + section + "\" is not one libbpf knows; give it a spec");
         }
-        String target = match.get().target();
+        String target = spec.attachTo(); // the section's target, or what the spec was edited to
         String name = match.get().def().name();
         String kind = name.endsWith("+") ? name.substring(0, name.length() - 1) : kind(name);
         ProgramType type = match.get().def().type();
@@ -233,6 +235,9 @@ public final class AttachAll {
                 }
                 return Plan.attach(new UprobeMulti.Spec(target.substring(0, colon), List.of(target.substring(colon + 1)),
                         Optional.of(point), OptionalInt.empty()));
+            }
+            case "usdt", "usdt.s" -> {
+                return target.isEmpty() ? Plan.skip(noTarget + " (Usdt.Spec)") : Plan.attach(Usdt.Spec.parse(target));
             }
             case "sk_lookup" -> {
                 return Plan.attach(NetnsLink.Spec.current());

@@ -15,7 +15,7 @@ package io.bpf4j.link;
  */
 public sealed interface AttachSpec permits Tracepoint.Spec, RawTracepoint.Spec, Tracing.Spec, Kprobe.Spec,
         Kprobe.Syscall, KprobeMulti.Spec, Uprobe.Spec, UprobeMulti.Spec, PerfEvent.Spec, Xdp.Spec, Tcx.Spec,
-        TcFilter.Spec, Cgroup.Spec, NetnsLink.Spec, Netfilter.Spec, BpfIterator.Spec, SocketFilter.Spec {
+        TcFilter.Spec, Cgroup.Spec, NetnsLink.Spec, Netfilter.Spec, BpfIterator.Spec, SocketFilter.Spec, Usdt.Spec {
     /** The target in words, for messages (e.g. {@code tracepoint syscalls/sys_enter_execve}). */
     String describe();
 }

@@ -7,7 +7,8 @@ import java.nio.file.Path;
  * link is closed by the GC's cleaner), unless it was pinned. One type per kind of attachment:
  * the kernel's BPF links ({@link KernelLink}: {@link Tracepoint}, {@link Uprobe}, {@link Xdp},
  * {@link Tcx}, ...), the per-CPU perf events of a {@link PerfEvent}, and the attachments the
- * kernel has no link object for ({@link SocketFilter}, {@link TcFilter}); several links made by
+ * kernel has no link object for ({@link SocketFilter}, {@link TcFilter}), the uprobes of a USDT
+ * probe ({@link UsdtLink}); several links made by
  * one attach (XDP on every interface) come as a {@link LinkGroup}.
  *
  * <pre>{@code
@@ -16,7 +17,7 @@ import java.nio.file.Path;
  * }
  * }</pre>
  */
-public sealed interface Link extends AutoCloseable permits KernelLink, PerfEvent, SocketFilter, TcFilter, LinkGroup {
+public sealed interface Link extends AutoCloseable permits KernelLink, PerfEvent, SocketFilter, TcFilter, UsdtLink, LinkGroup {
     /** What the link attaches, e.g. {@code tracepoint syscalls/sys_enter_execve -> program "count"}. */
     String description();
 

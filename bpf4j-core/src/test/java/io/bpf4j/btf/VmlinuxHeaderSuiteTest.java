@@ -48,7 +48,9 @@ class VmlinuxHeaderSuiteTest {
         assertTrue(core.size() >= 3, "CO-RE programs in " + src + ": " + core);
         for (Path f : core) {
             Process p = new ProcessBuilder(clang(), "-g", "-O2", "-target", "bpf", "-D__TARGET_ARCH_x86", "-I", dir.toString(),
-                    "-I", src.resolve("include").toString(), "-c", f.toString(), "-o", dir.resolve("out.o").toString())
+                    "-I", src.resolve("include").toString(),
+                    "-I", "/usr/include/" + ("amd64".equals(System.getProperty("os.arch")) ? "x86_64" : System.getProperty("os.arch"))
+                            + "-linux-gnu", "-c", f.toString(), "-o", dir.resolve("out.o").toString())
                     .redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes());
             assertEquals(0, p.waitFor(), f + " against bpf4j's vmlinux.h:\n"
