@@ -23,11 +23,21 @@ command -v ping >/dev/null || missing+=(iputils-ping)
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 [ -f /usr/include/x86_64-linux-gnu/sys/sdt.h ] || [ -f /usr/include/sys/sdt.h ] || missing+=(systemtap-sdt-dev)
 command -v curl >/dev/null || command -v wget >/dev/null || missing+=(curl)
+# The kernel matrix (scripts/vm-test.sh boots other kernels in qemu): in CI, or when asked.
+if [ "${CI:-}" = true ] || [ "${BPF4J_VM:-}" = 1 ]; then
+  command -v qemu-system-x86_64 >/dev/null || missing+=(qemu-system-x86)
+  # the guest's initramfs has no libc: the static busybox
+  { command -v busybox >/dev/null && ! ldd "$(command -v busybox)" >/dev/null 2>&1; } || missing+=(busybox-static)
+  command -v depmod >/dev/null || missing+=(kmod)
+  command -v zstd >/dev/null || missing+=(zstd)
+  command -v xz >/dev/null || missing+=(xz-utils)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup.sh: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # wait for another apt (unattended upgrades, a parallel job) rather than fail on its lock
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 # JDK 25: ./mvnw looks in JAVA_HOME, then /usr/lib/jvm/*25*. Say plainly when there is none.

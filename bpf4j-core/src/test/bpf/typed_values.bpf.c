@@ -181,6 +181,9 @@ struct {
 const volatile __u32 filter_pid = 0;
 const volatile char banner[8] = "typed";
 __u64 runs = 0;				/* .bss */
+/* Also what puts struct exec_like into the BTF: clang describes only types that a global, a map
+ * or a function signature uses, never those of locals alone. */
+struct exec_like last_event;		/* .bss */
 __u32 limit = 7;			/* .data */
 struct flow_stats last = { .packets = 3, .tag = "init" };	/* .data */
 __u64 custom_hits SEC(".data.custom") = 11;
@@ -243,6 +246,7 @@ int emit(struct xdp_md *ctx)
 	e.uid = limit;
 	__builtin_memcpy(e.comm, "typed", 6);
 	e.seq = n;
+	last_event = e;
 	bpf_ringbuf_output(&events, &e, sizeof(e), 0);
 	bpf_perf_event_output(ctx, &perf_events, BPF_F_CURRENT_CPU, &e, sizeof(e));
 	__sync_fetch_and_add(&custom_hits, 1);

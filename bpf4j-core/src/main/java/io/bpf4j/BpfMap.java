@@ -31,6 +31,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>Per-CPU maps hold one value per possible CPU, each rounded up to 8 bytes: the raw value
  * buffer is {@link #valueBufferSize()} bytes.
+ *
+ * <p>Keys and values must have exactly the map's sizes: a key of 8 bytes on a map of 4-byte keys
+ * is an {@link IllegalArgumentException} naming the map and both sizes, never a lookup of its
+ * first 4 bytes. (Batch buffers may be larger than {@code count} elements need.)
  */
 public final class BpfMap implements AutoCloseable {
     private final Fd fd;
@@ -42,6 +46,9 @@ public final class BpfMap implements AutoCloseable {
     private final int flags;
     private final int valueBufferSize;
     private final String what;
+    // From the spec the map was created from (an object's BTF); empty for maps opened by fd, id or pin.
+    private java.util.Optional<io.bpf4j.btf.TypeRef> keyType = java.util.Optional.empty();
+    private java.util.Optional<io.bpf4j.btf.TypeRef> valueType = java.util.Optional.empty();
     /** Element calls on these types are short and never sleep: they may use the critical gate. */
     private final boolean criticalElemCalls;
 
@@ -78,20 +85,32 @@ public final class BpfMap implements AutoCloseable {
     }
 
     /**
+     * Creates a map whose key and value are described by BTF: {@code btf} holds
+     * {@link MapSpec#btfKeyTypeId()} and {@link MapSpec#btfValueTypeId()} (load it with
+     * {@link io.bpf4j.btf.BtfHandle#load}). Local-storage maps (sk, inode, task, cgroup storage) and
+     * values with spin locks or timers need this. The handle stays the caller's; the map keeps its
+     * own reference to the BTF.
+     */
+    public static BpfMap create(MapSpec spec, io.bpf4j.btf.BtfHandle btf) {
+        return create(spec, java.util.OptionalInt.of(btf.fd()));
+    }
+
+    /**
      * Creates a map whose key and value are described by BTF: {@code btfFd} is a loaded BTF object
      * (BPF_BTF_LOAD) holding {@link MapSpec#btfKeyTypeId()} and {@link MapSpec#btfValueTypeId()}.
      * Local-storage maps (sk, inode, task, cgroup storage) and values with spin locks or timers
      * need this. The fd stays the caller's.
      */
-    public static BpfMap create(MapSpec spec, java.util.OptionalInt btfFd) {
+    static BpfMap create(MapSpec spec, java.util.OptionalInt btfFd) {
         if (spec.btfVmlinuxValueTypeId() != 0 && btfFd.isEmpty()) {
             // The kernel reads btf_fd whenever btf_vmlinux_value_type_id is set, though the value
             // type lives in vmlinux BTF, and answers a bare EINVAL without one. (Key/value ids
             // without a fd are simply not sent: the object loader's plain retry relies on that.)
             throw new IllegalArgumentException("map \"" + spec.name() + "\" (" + spec.type()
                     + ") names vmlinux value type " + spec.btfVmlinuxValueTypeId()
-                    + " but no BTF fd was given: use create(spec, OptionalInt.of(btfFd)) with the object's BTF");
+                    + " but no BTF was given: use create(spec, BtfHandle) with the object's BTF");
         }
+        checkSpec(spec);
         BpfMap inner = null;
         try (Arena arena = Arena.ofConfined()) {
             if (spec.type().isMapInMap()) {
@@ -124,12 +143,88 @@ public final class BpfMap implements AutoCloseable {
             if (r < 0) {
                 throw createError(spec, r, what);
             }
-            return new BpfMap(new Fd((int) r, "map \"" + spec.name() + "\""), spec.name(), spec.type(),
+            BpfMap made = new BpfMap(new Fd((int) r, "map \"" + spec.name() + "\""), spec.name(), spec.type(),
                     spec.keySize(), spec.valueSize(), spec.maxEntries(), flags);
+            made.keyType = spec.keyType();
+            made.valueType = spec.valueType();
+            return made;
         } finally {
             if (inner != null) {
                 inner.close();
             }
+        }
+    }
+
+    /** Every map flag this version of bpf4j knows (BPF_F_NO_PREALLOC .. BPF_F_NO_USER_CONV). */
+    private static final int KNOWN_FLAGS = (MapFlags.NO_USER_CONV << 1) - 1;
+
+    /**
+     * What the kernel would answer with a bare EINVAL, checked here so that the message can say
+     * which field is wrong: the name, sizes the type requires, unknown flags, a ring buffer's size.
+     */
+    static void checkSpec(MapSpec spec) {
+        String what = "map \"" + spec.name() + "\" (" + spec.type() + ")";
+        String name = spec.name();
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c < 128 && Character.isLetterOrDigit(c) || c == '_' || c == '.')) {
+                throw new IllegalArgumentException(what + ": the name holds '" + c + "' at " + i
+                        + "; the kernel takes only letters, digits, '_' and '.' in map names");
+            }
+        }
+        int unknown = spec.flags() & ~KNOWN_FLAGS;
+        if (unknown != 0) {
+            throw new IllegalArgumentException(what + ": flags 0x" + Integer.toHexString(spec.flags())
+                    + " hold bits unknown to the kernel's BPF_F_* map flags: 0x" + Integer.toHexString(unknown));
+        }
+        switch (spec.type()) {
+            case RINGBUF, USER_RINGBUF -> {
+                requireZero(what, "key size", spec.keySize());
+                requireZero(what, "value size", spec.valueSize());
+                long page = io.bpf4j.internal.sys.Mmap.pageSize();
+                int size = spec.maxEntries();
+                if (size <= 0 || Integer.bitCount(size) != 1 || size % page != 0) {
+                    long fit = page;
+                    while (fit < size) {
+                        fit <<= 1;
+                    }
+                    throw new IllegalArgumentException(what + ": max_entries " + size + " is the ring's size in bytes"
+                            + " and must be a power of 2 and a multiple of the page size (" + page + "), e.g. " + fit);
+                }
+            }
+            case QUEUE, STACK, BLOOM_FILTER -> {
+                requireZero(what, "key size", spec.keySize());
+                requirePositive(what, "value size", spec.valueSize());
+                requirePositive(what, "max_entries", spec.maxEntries());
+            }
+            case ARRAY, PERCPU_ARRAY -> {
+                if (spec.keySize() != 4) {
+                    throw new IllegalArgumentException(what + ": key size " + spec.keySize()
+                            + ", array keys are 4-byte indexes");
+                }
+                requirePositive(what, "value size", spec.valueSize());
+                requirePositive(what, "max_entries", spec.maxEntries());
+            }
+            case HASH, PERCPU_HASH, LRU_HASH, LRU_PERCPU_HASH, LPM_TRIE -> {
+                requirePositive(what, "key size", spec.keySize());
+                requirePositive(what, "value size", spec.valueSize());
+                requirePositive(what, "max_entries", spec.maxEntries());
+            }
+            default -> {
+                // the kernel's own checks, in its words
+            }
+        }
+    }
+
+    private static void requireZero(String what, String field, int v) {
+        if (v != 0) {
+            throw new IllegalArgumentException(what + ": " + field + " " + v + ", this type takes 0");
+        }
+    }
+
+    private static void requirePositive(String what, String field, int v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(what + ": " + field + " " + v + ", this type needs more than 0");
         }
     }
 
@@ -158,25 +253,32 @@ public final class BpfMap implements AutoCloseable {
         return fromOwnedFd(Bpf.fdById(BpfCmd.MAP_GET_FD_BY_ID, id, "map id " + id));
     }
 
-    /** Opens the map pinned at {@code path} (on a bpffs). */
+    /**
+     * Opens the map pinned at {@code path} (on a bpffs). A symbolic link there is refused, not
+     * followed, and so is a file that is not a pin; the exception says which.
+     */
     public static BpfMap fromPin(Path path) {
         return fromOwnedFd(Bpf.getPinned(path, "map pinned at " + path));
     }
 
     private static BpfMap fromOwnedFd(Fd fd) {
         try {
-            MapInfo info = readInfo(fd);
-            MapType type = info.type().orElseThrow(() -> new BpfException(
-                    fd.what() + " has map type " + info.rawType() + ", unknown to bpf4j"));
-            return new BpfMap(fd, info.name(), type, info.keySize(), info.valueSize(), info.maxEntries(),
-                    info.flags());
+            return opened(fd, readInfo(fd));
         } catch (RuntimeException e) {
             fd.close();
             throw e;
         }
     }
 
-    private static MapInfo readInfo(Fd fd) {
+    /** A map over an fd whose info the caller has read already (KernelObjects lists them). */
+    static BpfMap opened(Fd fd, MapInfo info) {
+        MapType type = info.type().orElseThrow(() -> new BpfException(
+                fd.what() + " has map type " + info.rawType() + ", unknown to bpf4j"));
+        return new BpfMap(fd, info.name(), type, info.keySize(), info.valueSize(), info.maxEntries(),
+                info.flags());
+    }
+
+    static MapInfo readInfo(Fd fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = arena.allocate(MapInfoLayout.SIZE, 8);
             Bpf.infoByFd(fd, info);
@@ -189,7 +291,24 @@ public final class BpfMap implements AutoCloseable {
         return readInfo(fd);
     }
 
-    /** The map's name as given at creation (or as the kernel kept it, for opened maps). */
+    /**
+     * The key's BTF type, for a map created from a spec with BTF (every map of an object built
+     * with {@code -g}); empty for maps opened by fd, id or pin.
+     */
+    public java.util.Optional<io.bpf4j.btf.TypeRef> keyType() {
+        return keyType;
+    }
+
+    /** The value's BTF type, as {@link #keyType()}; a global data map's is its section's DATASEC. */
+    public java.util.Optional<io.bpf4j.btf.TypeRef> valueType() {
+        return valueType;
+    }
+
+    /**
+     * The map's name as given at creation (or as the kernel kept it, for opened maps). The kernel
+     * keeps the first 15 characters ({@link #info()}{@code .name()}), as libbpf's maps do; names
+     * with characters the kernel refuses are refused at {@link #create}.
+     */
     public String name() {
         return name;
     }
@@ -239,8 +358,15 @@ public final class BpfMap implements AutoCloseable {
     public static void unpin(Path path) {
         try {
             java.nio.file.Files.delete(path);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new BpfException("cannot unpin " + path + ": nothing is pinned there (no such file)", e);
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            throw new BpfException("cannot unpin " + path + ": it is a directory with pins in it, not a pin", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new BpfException("cannot unpin " + path + ": this process may not remove files in "
+                    + path.toAbsolutePath().getParent() + " (permission denied)", e);
         } catch (java.io.IOException e) {
-            throw new BpfException("cannot unpin " + path + ": " + e.getMessage(), e);
+            throw new BpfException("cannot unpin " + path + ": " + e, e);
         }
     }
 
@@ -334,10 +460,53 @@ public final class BpfMap implements AutoCloseable {
         if (errno == Errno.ENOENT.number()) {
             return new KeyNotFoundException("key not in " + what + " (update with " + flag + ")", errno, cmd, what);
         }
+        if (errno == Errno.E2BIG.number() && isArray()) {
+            return new BpfException("update failed: the index is outside 0.." + (maxEntries - 1) + " of " + what
+                    + " (arrays have max_entries slots and never fill up)", errno, cmd, what);
+        }
         if (errno == Errno.E2BIG.number() || errno == Errno.ENOSPC.number()) {
             return new MapFullException(what + " is full (max_entries " + maxEntries + ")", errno, cmd, what);
         }
-        return Bpf.error("update failed", r, BpfCmd.MAP_UPDATE_ELEM, what);
+        return writeError("update failed", r, BpfCmd.MAP_UPDATE_ELEM);
+    }
+
+    /** Arrays of every kind: E2BIG from them means an index past the end, not a full map. */
+    private boolean isArray() {
+        return switch (type) {
+            case ARRAY, PERCPU_ARRAY, PROG_ARRAY, PERF_EVENT_ARRAY, CGROUP_ARRAY, ARRAY_OF_MAPS, DEVMAP, CPUMAP, XSKMAP,
+                 REUSEPORT_SOCKARRAY, SOCKMAP -> true;
+            default -> false;
+        };
+    }
+
+    /** EPERM from a write: say why when the map is frozen or read-only for user space. */
+    private BpfException writeError(String message, long r, BpfCmd cmd) {
+        int errno = (int) -r;
+        if (errno == Errno.EPERM.number() || errno == Errno.EACCES.number()) {
+            if ((flags & MapFlags.RDONLY) != 0) {
+                return new PermissionException(message, what + " is read-only for user space (BPF_F_RDONLY)",
+                        errno, cmd.kernelName(), what);
+            }
+            if (isFrozen()) {
+                return new PermissionException(message, what + " is frozen (BPF_MAP_FREEZE): user space can no longer"
+                        + " write it", errno, cmd.kernelName(), what);
+            }
+        }
+        return Bpf.error(message, r, cmd, what);
+    }
+
+    /** Whether the kernel lists this map as frozen ({@code /proc/self/fdinfo}, Linux 5.2+). */
+    private boolean isFrozen() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd.raw()))) {
+                if (line.startsWith("frozen:")) {
+                    return line.substring(7).strip().equals("1");
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // unknown: the generic message
+        }
+        return false;
     }
 
     /**
@@ -358,7 +527,7 @@ public final class BpfMap implements AutoCloseable {
                 return false;
             }
             if (r < 0) {
-                throw Bpf.error("delete failed", r, BpfCmd.MAP_DELETE_ELEM, what);
+                throw writeError("delete failed", r, BpfCmd.MAP_DELETE_ELEM);
             }
             return true;
         } finally {
@@ -483,8 +652,8 @@ public final class BpfMap implements AutoCloseable {
         if (type != MapType.BLOOM_FILTER) {
             throw new IllegalStateException(what + " is a " + type + " map, not a BLOOM_FILTER");
         }
-        if (value.length < valueSize) {
-            throw new IllegalArgumentException(what + ": value of " + value.length + " bytes, the filter's values are "
+        if (value.length != valueSize) {
+            throw new IllegalArgumentException(what + ": value of " + value.length + " bytes given, the filter's values are "
                     + valueSize + " bytes");
         }
         // The value is the lookup's input here, so it must reach the kernel as it is.
@@ -650,7 +819,8 @@ public final class BpfMap implements AutoCloseable {
                 throw new BpfException(what + ": a hash bucket holds more than " + count
                         + " entries; retry the batch read with a larger count", Errno.ENOSPC.number(), cmd.kernelName(), what);
             } else if (r < 0) {
-                throw Bpf.errorOrUnsupported("batch read failed", r, cmd, what, "batch operations on " + type + " maps", "5.6");
+                throw Bpf.errorOrUnsupported("batch read failed", r, cmd, what, "batch operations on " + type + " maps", "5.6",
+                        io.bpf4j.features.MapFeatures::supportsBatch);
             } else {
                 cursor.advance();
             }
@@ -723,7 +893,7 @@ public final class BpfMap implements AutoCloseable {
                             errno, cmd.kernelName(), what);
                 }
                 throw Bpf.errorOrUnsupported("batch write failed after " + n + " of " + count + " elements", r, cmd,
-                        what, "batch operations on " + type + " maps", "5.6");
+                        what, "batch operations on " + type + " maps", "5.6", io.bpf4j.features.MapFeatures::supportsBatch);
             }
             return n;
         } finally {
@@ -791,16 +961,18 @@ public final class BpfMap implements AutoCloseable {
         return v.address();
     }
 
+    /** A key must be exactly the map's key size: a longer one would be cut, a shorter one read past. */
     private void checkKey(MemorySegment key) {
-        if (key.byteSize() < keySize) {
-            throw new IllegalArgumentException(what + ": key of " + key.byteSize() + " bytes, the map's keys are "
+        if (key.byteSize() != keySize) {
+            throw new IllegalArgumentException(what + ": key of " + key.byteSize() + " bytes given, the map's keys are "
                     + keySize + " bytes");
         }
     }
 
+    /** A value buffer must be exactly {@link #valueBufferSize()} bytes: nothing silently cut or left over. */
     private void checkValue(MemorySegment value) {
-        if (value.byteSize() < valueBufferSize) {
-            throw new IllegalArgumentException(what + ": value of " + value.byteSize() + " bytes, the map needs "
+        if (value.byteSize() != valueBufferSize) {
+            throw new IllegalArgumentException(what + ": value of " + value.byteSize() + " bytes given, the map needs "
                     + valueBufferSize + " bytes" + (type.isPerCpu() ? " (" + Cpus.possibleCount()
                     + " possible CPUs × " + ((valueSize + 7) & ~7) + " B)" : ""));
         }

@@ -28,6 +28,7 @@ public final class BpfObject implements AutoCloseable {
     private final List<AutoCloseable> links = new ArrayList<>();
     private final List<ProgramSpec> specs;
     private boolean closed;
+    private volatile ObjectSpec spec;
 
     /**
      * Takes ownership of maps and programs (keyed by their names in the object file, in object
@@ -43,6 +44,28 @@ public final class BpfObject implements AutoCloseable {
         this.maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
         this.programs = Collections.unmodifiableMap(new LinkedHashMap<>(programs));
         this.specs = List.copyOf(specs);
+    }
+
+    /** Records the spec this object was loaded from (once, by {@link ObjectSpec#load}). */
+    void setSpec(ObjectSpec from) {
+        this.spec = from;
+    }
+
+    /**
+     * The spec this object was loaded from, with the user's edits: its BTF, map key and value
+     * types, variables and externs. Empty for an object not made by {@link ObjectSpec#load}.
+     */
+    public Optional<ObjectSpec> spec() {
+        return Optional.ofNullable(spec);
+    }
+
+    /**
+     * Whether {@code program} takes part in {@code attachAll} (libbpf's autoattach; see
+     * {@link ObjectSpec#withAutoattach}); true for programs of an object without a spec.
+     */
+    public boolean autoattach(String program) {
+        ObjectSpec s = spec;
+        return s == null || s.autoattach(program);
     }
 
     /** The specs of the loaded programs: section names, attach types and targets. */

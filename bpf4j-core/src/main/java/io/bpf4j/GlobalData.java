@@ -22,22 +22,43 @@ final class GlobalData {
     }
 
     /**
-     * The kernel name of a section's map: as much of the object name as fits before the section
-     * name in 15 characters (libbpf's {@code internal_map_name}), e.g. {@code counter.rodata}.
+     * The kernel name of a section's map, as libbpf 1.x's {@code internal_map_name}: a section
+     * with a second dot ({@code .rodata.str1.1}, {@code .data.custom}) keeps its own name; the
+     * others get as much of the object name as leaves room for at least 7 suffix characters
+     * ({@code execsnoop.bss} → {@code execsnoo.bss}), all cut to 15 characters and cleaned.
      */
     static String mapName(String objectName, String section) {
-        String obj = ObjectNames.sanitize(objectName);
-        int prefix = Math.max(0, Math.min(BPF_OBJ_NAME_LEN - 1 - section.length(), obj.length()));
-        String name = obj.substring(0, prefix) + section;
-        return name.length() > BPF_OBJ_NAME_LEN - 1 ? name.substring(0, BPF_OBJ_NAME_LEN - 1) : name;
+        int suffix = Math.max(7, section.length());
+        int prefix = section.indexOf('.', 1) >= 0 ? 0
+                : Math.max(0, Math.min(BPF_OBJ_NAME_LEN - suffix - 1, objectName.length()));
+        return ObjectNames.sanitize(objectName.substring(0, prefix) + section);
     }
 
-    /** The map spec for a global-data section of {@code size} bytes. */
-    static MapSpec spec(String objectName, String section, int size, int btfValueTypeId) {
-        int flags = isReadOnly(section) ? MapFlags.RDONLY_PROG : MapFlags.MMAPABLE;
-        return MapSpec.builder(MapType.ARRAY).name(mapName(objectName, section)).keySize(4)
-                .valueSize(Math.max(size, 1)).maxEntries(1).flags(flags)
-                .btfTypeIds(0, btfValueTypeId).build();
+    /**
+     * The map spec for a global-data section of {@code size} bytes, flagged as libbpf flags it:
+     * read-only to programs for {@code .rodata*} and {@code .kconfig}, mmap-able when its BTF
+     * DATASEC holds a variable that is not static (libbpf's {@code map_is_mmapable}).
+     *
+     * @param btf the object's types with DATASECs laid out (empty without BTF)
+     */
+    static MapSpec spec(String objectName, String section, int size, java.util.Optional<io.bpf4j.btf.Btf> btf) {
+        int valueType = 0;
+        boolean mmapable = false;
+        if (btf.isPresent()) {
+            for (int id : btf.get().idsNamed(section)) {
+                if (btf.get().type(id) instanceof io.bpf4j.btf.Type.DataSec d) {
+                    valueType = id;
+                    mmapable = d.vars().stream().anyMatch(v -> btf.get().type(v.typeId())
+                            instanceof io.bpf4j.btf.Type.Var var && var.linkage() != io.bpf4j.btf.Type.VarLinkage.STATIC);
+                    break;
+                }
+            }
+        }
+        int flags = (isReadOnly(section) ? MapFlags.RDONLY_PROG : 0) | (mmapable ? MapFlags.MMAPABLE : 0);
+        MapSpec.Builder b = MapSpec.builder(MapType.ARRAY).name(mapName(objectName, section)).keySize(4)
+                .valueSize(Math.max(size, 1)).maxEntries(1).flags(flags).btfTypeIds(0, valueType);
+        btf.ifPresent(b::btf);
+        return b.build();
     }
 
     /**
@@ -51,9 +72,12 @@ final class GlobalData {
                 throw new IllegalArgumentException("section " + section + " has " + contents.length
                         + " bytes, its map value only " + spec.valueSize());
             }
-            byte[] value = new byte[spec.valueSize()];
-            System.arraycopy(contents, 0, value, 0, contents.length);
-            map.update(new byte[4], value, UpdateFlag.ANY);
+            if (contents.length > 0 || isReadOnly(section)) {
+                // A new array element is zeros already: a section without bytes (.bss) needs no write.
+                byte[] value = new byte[spec.valueSize()];
+                System.arraycopy(contents, 0, value, 0, contents.length);
+                map.update(new byte[4], value, UpdateFlag.ANY);
+            }
             if (isReadOnly(section)) {
                 map.freeze();
             }

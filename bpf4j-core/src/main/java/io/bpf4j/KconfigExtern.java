@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param signed for {@link Kind#INT}: whether the C type is signed
  * @param weak declared {@code __weak}: a missing value reads as zero instead of failing the load
  */
-public record KconfigExtern(String name, Kind kind, int size, boolean signed, boolean weak) {
+public record KconfigExtern(String name, Kind kind, int size, boolean signed, boolean weak) implements ExternSpec {
 
     /** The C types libbpf allows for a Kconfig extern. */
     public enum Kind {

@@ -20,25 +20,7 @@ final class Ksyms {
     private Ksyms() {
     }
 
-    /**
-     * A {@code __ksym} extern of the object.
-     *
-     * @param name the kernel symbol
-     * @param kind what the extern is declared as
-     * @param weak declared {@code __weak}
-     */
-    record Extern(String name, Kind kind, boolean weak) {
-    }
 
-    /** How an extern was declared. */
-    enum Kind {
-        /** {@code extern T f(...) __ksym;}: a kfunc. */
-        FUNCTION,
-        /** {@code extern const struct X v __ksym;}: a variable with a BTF type. */
-        TYPED_VARIABLE,
-        /** {@code extern const void v __ksym;}: only an address. */
-        UNTYPED
-    }
 
     /** What an extern resolved to. */
     sealed interface Resolution permits KfuncId, VariableId, Address, Absent {
@@ -65,13 +47,13 @@ final class Ksyms {
      *
      * @throws BpfException naming the first strong extern the kernel lacks
      */
-    static Map<String, Resolution> resolve(CoreTypes kernel, List<Extern> externs) {
+    static Map<String, Resolution> resolve(CoreTypes kernel, List<KsymExtern> externs) {
         Map<String, Resolution> out = new HashMap<>();
         List<String> untyped = new ArrayList<>();
-        for (Extern e : externs) {
+        for (KsymExtern e : externs) {
             switch (e.kind()) {
                 case FUNCTION, TYPED_VARIABLE -> {
-                    int want = e.kind() == Kind.FUNCTION ? CoreTypes.FUNC : CoreTypes.VAR;
+                    int want = e.kind() == KsymExtern.Kind.FUNCTION ? CoreTypes.FUNC : CoreTypes.VAR;
                     int found = 0;
                     for (int id : kernel.idsNamed(e.name())) {
                         if (kernel.kind(id) == want) {
@@ -83,7 +65,7 @@ final class Ksyms {
                         out.put(e.name(), missing(e, "the kernel's BTF has no " + (want == CoreTypes.FUNC
                                 ? "kfunc" : "variable") + " " + e.name()));
                     } else {
-                        out.put(e.name(), e.kind() == Kind.FUNCTION ? new KfuncId(found) : new VariableId(found));
+                        out.put(e.name(), e.kind() == KsymExtern.Kind.FUNCTION ? new KfuncId(found) : new VariableId(found));
                     }
                 }
                 case UNTYPED -> untyped.add(e.name());
@@ -91,8 +73,8 @@ final class Ksyms {
         }
         if (!untyped.isEmpty()) {
             Map<String, Long> addrs = Kallsyms.addresses(untyped);
-            for (Extern e : externs) {
-                if (e.kind() == Kind.UNTYPED) {
+            for (KsymExtern e : externs) {
+                if (e.kind() == KsymExtern.Kind.UNTYPED) {
                     Long a = addrs.get(e.name());
                     out.put(e.name(), a != null ? new Address(a) : missing(e, "/proc/kallsyms has no symbol " + e.name()));
                 }
@@ -101,7 +83,7 @@ final class Ksyms {
         return out;
     }
 
-    private static Resolution missing(Extern e, String why) {
+    private static Resolution missing(KsymExtern e, String why) {
         if (e.weak()) {
             return new Absent();
         }

@@ -1,10 +1,5 @@
 package io.bpf4j;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.util.Objects;
-import java.util.function.BiConsumer;
-
 /**
  * Options of {@link Program#load(ProgramSpec, LoadOptions)}.
  *
@@ -14,30 +9,23 @@ import java.util.function.BiConsumer;
  * }</pre>
  *
  * @param logLevel verifier log level for a successful load (0: no log; a failed load always
- *                 retries with level 1 to explain itself); 1 basic, 2 verbose, 4 statistics
- * @param extra a hook that fills more bpf_attr fields (BTF, func/line info, fd array) before the
- *              call; the object loader uses it. It receives the attr and an arena that lives
- *              for the duration of the load.
+ *                 retries with level 1 to explain itself): a sum of 1 (basic), 2 (verbose) and
+ *                 4 (statistics), so 0 to 7
  */
-public record LoadOptions(int logLevel, BiConsumer<MemorySegment, Arena> extra) {
-    /** No log on success, nothing extra. */
-    public static final LoadOptions DEFAULT = new LoadOptions(0, (a, b) -> { });
+public record LoadOptions(int logLevel) {
+    /** No log on success. */
+    public static final LoadOptions DEFAULT = new LoadOptions(0);
 
-    /** Checks the arguments. */
+    /** Checks the level is one the kernel takes (BPF_LOG_LEVEL1 | LEVEL2 | STATS). */
     public LoadOptions {
-        Objects.requireNonNull(extra, "extra");
-        if (logLevel < 0) {
-            throw new IllegalArgumentException("negative log level " + logLevel);
+        if (logLevel < 0 || logLevel > 7) {
+            throw new IllegalArgumentException("log level " + logLevel + " is not 0..7 (1 basic, 2 verbose, 4 statistics,"
+                    + " or a sum of them)");
         }
     }
 
     /** These options with another log level. */
     public LoadOptions withLogLevel(int level) {
-        return new LoadOptions(level, extra);
-    }
-
-    /** These options with another attr hook. */
-    public LoadOptions withExtra(BiConsumer<MemorySegment, Arena> hook) {
-        return new LoadOptions(logLevel, hook);
+        return new LoadOptions(level);
     }
 }

@@ -15,6 +15,7 @@ import java.util.Optional;
  *
  * @param objectName the object's name (file name without {@code .bpf.o}), prefix of global data map names
  * @param btf the object's raw {@code .BTF} section, empty when it has none
+ * @param types the object's types, DATASECs laid out (empty without BTF)
  * @param btfLayout section sizes and symbol offsets for the DATASEC fixups of {@code btf}
  * @param maps every map, in object order (global data maps included)
  * @param code every code section's instructions
@@ -27,11 +28,11 @@ import java.util.Optional;
  * @param kconfig the .kconfig externs and their offsets in the .kconfig map
  * @param ksyms the .ksyms externs
  */
-record LoadPlan(String objectName, byte[] btf, ProgramBtf.Layout btfLayout, List<MapPlan> maps,
+record LoadPlan(String objectName, byte[] btf, Optional<io.bpf4j.btf.Btf> types, ProgramBtf.Layout btfLayout, List<MapPlan> maps,
                 Map<String, List<Instruction>> code, List<Linker.Function> functions, List<Reference> references,
                 Map<String, List<CoreRelocation>> core, List<Linker.Ext<ProgramBtf.FuncInfo>> funcInfos,
                 List<Linker.Ext<ProgramBtf.LineInfo>> lineInfos, List<ProgramPlan> programs,
-                List<KconfigVar> kconfig, List<Ksyms.Extern> ksyms) {
+                List<KconfigVar> kconfig, List<KsymExtern> ksyms) {
 
     /**
      * This plan with a {@code .rodata} (or other global data) variable set, checked against its
@@ -41,35 +42,103 @@ record LoadPlan(String objectName, byte[] btf, ProgramBtf.Layout btfLayout, List
      *         ones that exist) or the value does not fit its type
      */
     LoadPlan withConstant(String variable, Object value) {
-        io.bpf4j.btf.Btf types = io.bpf4j.btf.Btf.parse(btf);
-        java.util.List<String> known = new java.util.ArrayList<>();
+        java.util.Map<String, VariableSpec> vars = variables();
+        VariableSpec v = vars.get(variable);
+        if (v == null) {
+            throw new IllegalArgumentException("object \"" + objectName + "\" has no global variable " + variable
+                    + "; its globals are " + vars.keySet());
+        }
+        byte[] bytes = Constants.encode(types.orElseThrow(), varId(v), value);
         for (int i = 0; i < maps.size(); i++) {
             MapPlan m = maps.get(i);
+            if (!m.name().equals(v.section())) {
+                continue;
+            }
+            byte[] init = java.util.Arrays.copyOf(m.globalSection().orElseThrow(), m.spec().valueSize());
+            System.arraycopy(bytes, 0, init, v.offset(), bytes.length);
+            java.util.List<MapPlan> edited = new java.util.ArrayList<>(maps);
+            edited.set(i, new MapPlan(m.name(), m.spec(), Optional.of(init), m.initialSlots(), m.reuseFd()));
+            return new LoadPlan(objectName, btf, types, btfLayout, edited, code, functions, references, core,
+                    funcInfos, lineInfos, programs, kconfig, ksyms);
+        }
+        throw new IllegalArgumentException("object \"" + objectName + "\": variable " + variable + " is in section "
+                + v.section() + ", which has no map");
+    }
+
+    private int varId(VariableSpec v) {
+        io.bpf4j.btf.Btf b = types.orElseThrow();
+        for (int id : b.idsNamed(v.name())) {
+            if (b.type(id) instanceof io.bpf4j.btf.Type.Var && b.ref(id) == v.type().id()) {
+                return id;
+            }
+        }
+        throw new IllegalStateException("variable " + v.name() + " has no BTF VAR");
+    }
+
+    /**
+     * Every global variable of the data sections (not .maps, .kconfig or .ksyms), by name, in
+     * section and offset order, with its initial bytes from the section map's contents.
+     */
+    java.util.Map<String, VariableSpec> variables() {
+        java.util.Map<String, VariableSpec> out = new java.util.LinkedHashMap<>();
+        if (types.isEmpty()) {
+            return out;
+        }
+        io.bpf4j.btf.Btf b = types.get();
+        for (MapPlan m : maps) {
             if (m.globalSection().isEmpty() || m.name().equals(".kconfig")) {
                 continue;
             }
-            for (int dsec : types.idsNamed(m.name())) {
-                for (int e = 0; e < types.vlen(dsec); e++) {
-                    int var = types.memberType(dsec, e);
-                    known.add(types.name(var));
-                    if (!types.name(var).equals(variable)) {
+            byte[] init = m.globalSection().get();
+            for (int id : b.idsNamed(m.name())) {
+                if (!(b.type(id) instanceof io.bpf4j.btf.Type.DataSec d)) {
+                    continue;
+                }
+                for (io.bpf4j.btf.Type.VarSecInfo vs : d.vars()) {
+                    if (!(b.type(vs.typeId()) instanceof io.bpf4j.btf.Type.Var var)) {
                         continue;
                     }
-                    byte[] bytes = Constants.encode(types, var, value);
-                    int offset = btfLayout.variableOffset(m.name(), variable).orElseThrow(() ->
-                            new IllegalArgumentException("constant " + variable + " has no symbol in " + m.name()));
-                    byte[] init = m.globalSection().get().length == 0 ? new byte[m.spec().valueSize()]
-                            : m.globalSection().get().clone();
-                    System.arraycopy(bytes, 0, init, offset, bytes.length);
-                    java.util.List<MapPlan> edited = new java.util.ArrayList<>(maps);
-                    edited.set(i, new MapPlan(m.name(), m.spec(), Optional.of(init), m.initialSlots(), m.reuseFd()));
-                    return new LoadPlan(objectName, btf, btfLayout, edited, code, functions, references, core,
-                            funcInfos, lineInfos, programs, kconfig, ksyms);
+                    byte[] value = new byte[vs.size()];
+                    if (vs.offset() >= 0 && vs.offset() < init.length) {
+                        System.arraycopy(init, vs.offset(), value, 0, Math.min(vs.size(), init.length - vs.offset()));
+                    }
+                    out.putIfAbsent(var.name(), new VariableSpec(var.name(), m.name(), vs.offset(), vs.size(),
+                            new io.bpf4j.btf.TypeRef(b, var.typeId()), GlobalData.isReadOnly(m.name()),
+                            var.linkage() == io.bpf4j.btf.Type.VarLinkage.STATIC, value));
                 }
             }
         }
-        throw new IllegalArgumentException("object \"" + objectName + "\" has no global variable " + variable
-                + "; its globals are " + known);
+        return out;
+    }
+
+    /** The bpf-to-bpf calls and function references, for the linker. */
+    List<Linker.CodeRef> codeRefs() {
+        List<Linker.CodeRef> calls = new java.util.ArrayList<>();
+        for (Reference r : references) {
+            if (r instanceof CallRef c) {
+                calls.add(new Linker.CodeRef(c.section(), c.slot(), c.targetSection(), c.targetSlot()));
+            } else if (r instanceof FuncRef f) {
+                calls.add(new Linker.CodeRef(f.section(), f.slot(), f.targetSection(), f.targetSlot()));
+            }
+        }
+        return calls;
+    }
+
+    /** This plan with one map's spec edited; the edit may not rename the map. */
+    LoadPlan withMapSpec(String map, java.util.function.UnaryOperator<MapSpec> edit) {
+        return withMap(map, m -> {
+            MapSpec changed = java.util.Objects.requireNonNull(edit.apply(m.spec()), "edited spec");
+            if (!changed.name().equals(m.spec().name())) {
+                throw new IllegalArgumentException("map \"" + map + "\": an edit may not rename it (to \""
+                        + changed.name() + "\")");
+            }
+            return new MapPlan(m.name(), changed, m.globalSection(), m.initialSlots(), m.reuseFd());
+        });
+    }
+
+    /** This plan with one program's plan edited. */
+    LoadPlan withProgramPlan(String program, java.util.function.UnaryOperator<ProgramPlan> edit) {
+        return withProgram(program, edit);
     }
 
     /** This plan with a map resized (max_entries). */
@@ -91,7 +160,7 @@ record LoadPlan(String objectName, byte[] btf, ProgramBtf.Layout btfLayout, List
 
     /** This plan with a program's autoload switched. */
     LoadPlan withAutoload(String program, boolean autoload) {
-        return withProgram(program, p -> new ProgramPlan(p.spec(), p.entry(), autoload));
+        return withProgram(program, p -> new ProgramPlan(p.spec(), p.entry(), autoload, p.autoattach(), p.logLevel()));
     }
 
     /** This plan with a program's type, attach type and target replaced. */
@@ -101,7 +170,7 @@ record LoadPlan(String objectName, byte[] btf, ProgramBtf.Layout btfLayout, List
                     .attachTo(target).license(p.spec().license()).flags(p.spec().flags())
                     .kernelVersion(p.spec().kernelVersion());
             attach.ifPresent(b::attachType);
-            return new ProgramPlan(b.build(), p.entry(), p.autoload());
+            return new ProgramPlan(b.build(), p.entry(), p.autoload(), p.autoattach(), p.logLevel());
         });
     }
 
@@ -110,7 +179,7 @@ record LoadPlan(String objectName, byte[] btf, ProgramBtf.Layout btfLayout, List
         for (int i = 0; i < edited.size(); i++) {
             if (edited.get(i).name().equals(map)) {
                 edited.set(i, edit.apply(edited.get(i)));
-                return new LoadPlan(objectName, btf, btfLayout, edited, code, functions, references, core,
+                return new LoadPlan(objectName, btf, types, btfLayout, edited, code, functions, references, core,
                         funcInfos, lineInfos, programs, kconfig, ksyms);
             }
         }
@@ -123,7 +192,7 @@ record LoadPlan(String objectName, byte[] btf, ProgramBtf.Layout btfLayout, List
         for (int i = 0; i < edited.size(); i++) {
             if (edited.get(i).spec().name().equals(program)) {
                 edited.set(i, edit.apply(edited.get(i)));
-                return new LoadPlan(objectName, btf, btfLayout, maps, code, functions, references, core,
+                return new LoadPlan(objectName, btf, types, btfLayout, maps, code, functions, references, core,
                         funcInfos, lineInfos, edited, kconfig, ksyms);
             }
         }
@@ -155,8 +224,13 @@ record LoadPlan(String objectName, byte[] btf, ProgramBtf.Layout btfLayout, List
      * @param spec its type, attach type, section, attach target, flags, license (instructions are ignored)
      * @param entry where its code starts
      * @param autoload false to skip it
+     * @param autoattach false to leave it out of {@code attachAll}
+     * @param logLevel its verifier log level (-1: the object's)
      */
-    record ProgramPlan(ProgramSpec spec, Linker.Function entry, boolean autoload) {
+    record ProgramPlan(ProgramSpec spec, Linker.Function entry, boolean autoload, boolean autoattach, int logLevel) {
+        ProgramPlan(ProgramSpec spec, Linker.Function entry, boolean autoload) {
+            this(spec, entry, autoload, true, -1);
+        }
     }
 
     /** A .kconfig extern at {@code offset} in the .kconfig map. */

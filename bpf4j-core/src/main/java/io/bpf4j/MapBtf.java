@@ -6,9 +6,9 @@ import io.bpf4j.internal.sys.BtfById;
 import java.util.Optional;
 
 /**
- * A live map's key and value types, read back from the BTF the kernel keeps with the map (as
- * bpftool does): works for maps of loaded objects, pinned maps and maps opened by id alike. A
- * map created without BTF has none.
+ * A live map's key and value types: those of its spec for a map made from an object, else read
+ * back from the BTF the kernel keeps with the map (as bpftool does), for pinned maps and maps
+ * opened by id. A map created without BTF has none.
  */
 final class MapBtf {
     private MapBtf() {
@@ -19,6 +19,21 @@ final class MapBtf {
     }
 
     static Types of(BpfMap map) {
+        // A map made from an object knows its types from the spec, also those the kernel was not
+        // given (queues and stacks take no BTF); others are read back from the kernel.
+        if (map.keyType().isPresent() || map.valueType().isPresent()) {
+            return new Types(map.keyType(), map.valueType());
+        }
+        MapInfo info = map.info();
+        if (info.btfId() == 0) {
+            return new Types(Optional.empty(), Optional.empty());
+        }
+        Btf btf = Btf.parse(BtfById.read(info.btfId()));
+        return new Types(ref(btf, info.btfKeyTypeId()), ref(btf, info.btfValueTypeId()));
+    }
+
+    /** The types the kernel keeps with the map (what bpftool prints from), ignoring the spec's. */
+    static Types ofKernel(BpfMap map) {
         MapInfo info = map.info();
         if (info.btfId() == 0) {
             return new Types(Optional.empty(), Optional.empty());

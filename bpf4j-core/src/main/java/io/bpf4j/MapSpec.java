@@ -1,5 +1,7 @@
 package io.bpf4j;
 
+import io.bpf4j.btf.Btf;
+import io.bpf4j.btf.TypeRef;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -27,10 +29,11 @@ import java.util.OptionalInt;
  * @param btfKeyTypeId BTF id of the key type in the object's BTF (0: none)
  * @param btfValueTypeId BTF id of the value type in the object's BTF (0: none)
  * @param btfVmlinuxValueTypeId for STRUCT_OPS maps: the kernel BTF id of the struct_ops value type (0: none)
+ * @param btf the BTF that {@code btfKeyTypeId} and {@code btfValueTypeId} name (an object's own types)
  */
 public record MapSpec(String name, MapType type, int keySize, int valueSize, int maxEntries, int flags,
                       OptionalInt numaNode, long mapExtra, Optional<MapSpec> innerMap, Pinning pinning,
-                      int btfKeyTypeId, int btfValueTypeId, int btfVmlinuxValueTypeId) {
+                      int btfKeyTypeId, int btfValueTypeId, int btfVmlinuxValueTypeId, Optional<Btf> btf) {
 
     /** Checks sizes that are negative and nulls; the kernel checks the rest on create. */
     public MapSpec {
@@ -39,10 +42,24 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
         Objects.requireNonNull(numaNode, "numaNode");
         Objects.requireNonNull(innerMap, "innerMap");
         Objects.requireNonNull(pinning, "pinning");
+        Objects.requireNonNull(btf, "btf");
         if (keySize < 0 || valueSize < 0 || maxEntries < 0) {
             throw new IllegalArgumentException("map \"" + name + "\": negative size (key " + keySize
                     + ", value " + valueSize + ", max_entries " + maxEntries + ")");
         }
+    }
+
+    /** The key's BTF type, when the spec has BTF and names a key type. */
+    public Optional<TypeRef> keyType() {
+        return btfKeyTypeId == 0 ? Optional.empty() : btf.map(b -> new TypeRef(b, btfKeyTypeId));
+    }
+
+    /**
+     * The value's BTF type, when the spec has BTF and names a value type; for a global data map
+     * ({@code .data}, {@code .rodata}, ...) the section's DATASEC with its variables at their offsets.
+     */
+    public Optional<TypeRef> valueType() {
+        return btfValueTypeId == 0 ? Optional.empty() : btf.map(b -> new TypeRef(b, btfValueTypeId));
     }
 
     /** A builder for a map of this type, every other field at its default (0, none). */
@@ -65,6 +82,7 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
         b.btfKeyTypeId = btfKeyTypeId;
         b.btfValueTypeId = btfValueTypeId;
         b.btfVmlinuxValueTypeId = btfVmlinuxValueTypeId;
+        b.btf = btf;
         return b;
     }
 
@@ -83,6 +101,7 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
         private int btfKeyTypeId;
         private int btfValueTypeId;
         private int btfVmlinuxValueTypeId;
+        private Optional<Btf> btf = Optional.empty();
 
         private Builder(MapType type) {
             this.type = Objects.requireNonNull(type, "type");
@@ -145,9 +164,29 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
             return this;
         }
 
+        /** The BTF the key and value type ids name. */
+        public Builder btf(Btf types) {
+            this.btf = Optional.of(types);
+            return this;
+        }
+
+        /** Sets the key and value types by reference: their blob and ids. */
+        public Builder btfTypes(Optional<TypeRef> key, TypeRef value) {
+            key.ifPresent(k -> {
+                if (k.btf() != value.btf()) {
+                    throw new IllegalArgumentException("key type " + k + " and value type " + value
+                            + " come from different BTF");
+                }
+            });
+            this.btf = Optional.of(value.btf());
+            this.btfKeyTypeId = key.map(TypeRef::id).orElse(0);
+            this.btfValueTypeId = value.id();
+            return this;
+        }
+
         public MapSpec build() {
             return new MapSpec(name, type, keySize, valueSize, maxEntries, flags, numaNode, mapExtra,
-                    innerMap, pinning, btfKeyTypeId, btfValueTypeId, btfVmlinuxValueTypeId);
+                    innerMap, pinning, btfKeyTypeId, btfValueTypeId, btfVmlinuxValueTypeId, btf);
         }
     }
 }

@@ -41,10 +41,10 @@ final class ObjectLoader {
     }
 
     static BpfObject load(LoadPlan plan, Options options) {
-        Fd btf = loadBtf(plan);
+        io.bpf4j.btf.BtfHandle btf = loadBtf(plan);
         // The object's BTF fd is only needed while loading: maps and programs hold their own references.
         try (Rollback made = new Rollback()) {
-            OptionalInt btfFd = btf == null ? OptionalInt.empty() : OptionalInt.of(btf.raw());
+            OptionalInt btfFd = btf == null ? OptionalInt.empty() : OptionalInt.of(btf.fd());
             Map<String, BpfMap> maps = createMaps(plan, options, btfFd, made);
             Map<String, List<Instruction>> code = rewrite(plan, maps);
             Map<String, Program> programs = loadPrograms(plan, options, code, btfFd, made);
@@ -61,20 +61,49 @@ final class ObjectLoader {
 
     // ---- BTF ---------------------------------------------------------------------------------
 
-    /** The object's BTF in the kernel, or null when it has none or the kernel refuses it. */
-    private static Fd loadBtf(LoadPlan plan) {
+    /**
+     * Sanitizations in the order the kernel gained the features (newest first): each retry adds
+     * the next older one, so the first set the kernel accepts rewrites just what it lacks, as
+     * libbpf's per-feature probes would.
+     */
+    private static final List<io.bpf4j.btf.Sanitize> SANITIZE_ORDER = List.of(io.bpf4j.btf.Sanitize.ENUM64,
+            io.bpf4j.btf.Sanitize.TYPE_TAG, io.bpf4j.btf.Sanitize.DECL_TAG, io.bpf4j.btf.Sanitize.FLOAT,
+            io.bpf4j.btf.Sanitize.FUNC_LINKAGE, io.bpf4j.btf.Sanitize.DATASEC_VAR);
+
+    /**
+     * The object's BTF in the kernel, or null when it has none. BTF the kernel refuses is
+     * sanitized for older kernels and retried; only when no sanitized form loads either does the
+     * object load without BTF, as libbpf does (with a warning).
+     */
+    private static io.bpf4j.btf.BtfHandle loadBtf(LoadPlan plan) {
         if (plan.btf().length == 0) {
             return null;
         }
         byte[] fixed = ProgramBtf.fixDataSections(plan.btf(), plan.btfLayout());
+        String what = "BTF of object " + plan.objectName();
+        BpfException first;
         try {
-            return ProgramBtf.load(fixed, plan.objectName());
+            return io.bpf4j.btf.BtfHandle.loadRaw(fixed, what);
         } catch (BpfException e) {
-            // As libbpf: an object whose BTF the kernel refuses still loads, without BTF-typed maps
-            // and without func/line info.
-            LOG.log(System.Logger.Level.WARNING, "loading " + plan.objectName() + " without BTF: " + e.getMessage());
-            return null;
+            first = e;
         }
+        io.bpf4j.btf.Btf parsed = io.bpf4j.btf.Btf.parse(fixed);
+        java.util.EnumSet<io.bpf4j.btf.Sanitize> sanitize = java.util.EnumSet.noneOf(io.bpf4j.btf.Sanitize.class);
+        for (io.bpf4j.btf.Sanitize s : SANITIZE_ORDER) {
+            sanitize.add(s);
+            try {
+                io.bpf4j.btf.BtfHandle h = io.bpf4j.btf.BtfHandle.loadRaw(io.bpf4j.btf.BtfWriter.write(parsed, sanitize),
+                        what + " (sanitized: " + sanitize + ")");
+                LOG.log(System.Logger.Level.DEBUG, () -> what + " loaded with " + sanitize + " rewritten for this kernel");
+                return h;
+            } catch (BpfException e) {
+                // the kernel lacks an older feature too: sanitize one more
+            }
+        }
+        // As libbpf: an object whose BTF the kernel refuses even sanitized still loads, without
+        // BTF-typed maps and without func/line info.
+        LOG.log(System.Logger.Level.WARNING, "loading " + plan.objectName() + " without BTF: " + first.getMessage());
+        return null;
     }
 
     // ---- maps --------------------------------------------------------------------------------
@@ -242,14 +271,7 @@ final class ObjectLoader {
 
     private static Map<String, Program> loadPrograms(LoadPlan plan, Options options, Map<String, List<Instruction>> code,
                                                      OptionalInt btfFd, Rollback made) {
-        List<Linker.CodeRef> calls = new ArrayList<>();
-        for (LoadPlan.Reference r : plan.references()) {
-            if (r instanceof LoadPlan.CallRef c) {
-                calls.add(new Linker.CodeRef(c.section(), c.slot(), c.targetSection(), c.targetSlot()));
-            } else if (r instanceof LoadPlan.FuncRef f) {
-                calls.add(new Linker.CodeRef(f.section(), f.slot(), f.targetSection(), f.targetSlot()));
-            }
-        }
+        List<Linker.CodeRef> calls = plan.codeRefs();
         Map<String, Program> programs = new LinkedHashMap<>();
         for (LoadPlan.ProgramPlan pp : plan.programs()) {
             if (!pp.autoload()) {
@@ -264,11 +286,12 @@ final class ObjectLoader {
                 spec = spec.toBuilder().attachBtfId(AttachTargets.resolve(KernelTypes.vmlinux(),
                         spec.attachType().get(), spec.attachTo())).build();
             }
-            LoadOptions lo = new LoadOptions(options.logLevel(), btfFd.isPresent()
-                    ? ProgramBtf.extInfo(btfFd.getAsInt(), linked.funcInfos(), linked.lineInfos())
-                    : (a, b) -> { });
+            LoadOptions lo = new LoadOptions(pp.logLevel() >= 0 ? pp.logLevel() : options.logLevel());
+            java.util.function.BiConsumer<java.lang.foreign.MemorySegment, java.lang.foreign.Arena> ext =
+                    btfFd.isPresent() ? ProgramBtf.extInfo(btfFd.getAsInt(), linked.funcInfos(), linked.lineInfos())
+                            : (a, b) -> { };
             try {
-                programs.put(pp.spec().name(), made.add(Program.load(spec, lo)));
+                programs.put(pp.spec().name(), made.add(Program.load(spec, lo, ext)));
             } catch (VerifierException e) {
                 throw VerifierSource.withSource(e, pp.spec().name(), sourceLines(plan, linked.lineInfos()));
             }

@@ -30,6 +30,8 @@ final class ObjectReader {
     private static final String LEGACY_MAPS = "maps";
     private static final int LEGACY_MAP_DEF_SIZE = 20;
     private static final int STB_GLOBAL = ElfFile.STB_GLOBAL;
+    /** The most the .kconfig externs of one object may take: far above any real config string. */
+    static final int MAX_KCONFIG_BYTES = 64 * 1024;
 
     private ObjectReader() {
     }
@@ -139,26 +141,20 @@ final class ObjectReader {
                 break;
             }
         }
+        List<String> dataSections = new ArrayList<>();
         for (String sec : elf.sections().keySet()) {
             boolean data = sec.equals(".data") || sec.startsWith(".data.") || sec.equals(".bss") || sec.startsWith(".bss.")
                     || sec.equals(".rodata") || sec.startsWith(".rodata.");
-            if (!data || elf.data(sec).length == 0) {
+            if (!data || elf.size(sec) <= 0) {
                 continue;
             }
-            byte[] init = elf.data(sec).clone();
-            if (sec.equals(".rodata")) {
-                rodataEdits.forEach((off, bytes) -> System.arraycopy(bytes, 0, init, off, bytes.length));
-            }
-            List<Integer> ids = btf.idsNamed(sec);
-            int valueType = ids.isEmpty() ? 0 : ids.get(0);
-            maps.add(new LoadPlan.MapPlan(sec, GlobalData.spec(objectName, sec, init.length, valueType),
-                    Optional.of(sec.startsWith(".bss") ? new byte[0] : init), Map.of(), Optional.empty()));
+            dataSections.add(sec);
         }
 
         // Externs: .kconfig variables get offsets in a .kconfig map; .ksyms are resolved at load.
         List<LoadPlan.KconfigVar> kconfig = new ArrayList<>();
         Map<String, Integer> kconfigOffset = new HashMap<>();
-        List<Ksyms.Extern> ksyms = new ArrayList<>();
+        List<KsymExtern> ksyms = new ArrayList<>();
         java.util.Set<String> weak = new java.util.HashSet<>();
         for (ElfFile.Symbol sy : elf.symbols()) {
             if (sy.section().isEmpty() && sy.bind() == 2 /* STB_WEAK */) {
@@ -193,18 +189,19 @@ final class ObjectReader {
                 kconfigSize += size;
             }
         }
-        if (!kconfig.isEmpty()) {
-            maps.add(new LoadPlan.MapPlan(".kconfig", GlobalData.spec(objectName, ".kconfig", kconfigSize, 0),
-                    Optional.of(new byte[kconfigSize]), Map.of(), Optional.empty()));
+        if (kconfigSize > MAX_KCONFIG_BYTES) {
+            throw new ObjectFormatException(file + ": section .kconfig: its externs take " + kconfigSize
+                    + " bytes, more than the " + MAX_KCONFIG_BYTES + " bpf4j allows (a kconfig value is a"
+                    + " number or a short string)");
         }
         for (int dsec : btf.idsNamed(".ksyms")) {
             for (int i = 0; i < btf.vlen(dsec); i++) {
                 int e = btf.memberType(dsec, i);
                 String name = btf.name(e);
-                Ksyms.Kind kind = btf.kind(e) == CoreTypes.FUNC ? Ksyms.Kind.FUNCTION
-                        : btf.kind(btf.skipModsAndTypedefs(btf.ref(e))) == CoreTypes.VOID ? Ksyms.Kind.UNTYPED
-                        : Ksyms.Kind.TYPED_VARIABLE;
-                ksyms.add(new Ksyms.Extern(name, kind, weak.contains(name)));
+                KsymExtern.Kind kind = btf.kind(e) == CoreTypes.FUNC ? KsymExtern.Kind.FUNCTION
+                        : btf.kind(btf.skipModsAndTypedefs(btf.ref(e))) == CoreTypes.VOID ? KsymExtern.Kind.UNTYPED
+                        : KsymExtern.Kind.TYPED_VARIABLE;
+                ksyms.add(new KsymExtern(name, kind, weak.contains(name)));
             }
         }
         final int kconfigTotal = kconfigSize;
@@ -275,6 +272,7 @@ final class ObjectReader {
                     lineInfos.add(new Linker.Ext<>(sec, l.insnOffset(),
                             new ProgramBtf.LineInfo(l.fileNameOffset(), l.lineOffset(), l.lineNum() << 10 | l.col())))));
         }
+        annotate(code, functions, refs, funcInfos, lineInfos, rawBtf.length > 0 ? btf : null);
         java.util.Set<String> hidden = new java.util.HashSet<>();
         for (ElfFile.Symbol sy : elf.symbols()) {
             if (sy.type() == 2 /* STT_FUNC */ && sy.hidden()) {
@@ -287,8 +285,8 @@ final class ObjectReader {
                 if (section.equals(".kconfig")) {
                     return OptionalInt.of(kconfigTotal);
                 }
-                byte[] s = elf.data(section);
-                return s == null ? OptionalInt.empty() : OptionalInt.of(s.length);
+                long size = elf.size(section);
+                return size < 0 ? OptionalInt.empty() : OptionalInt.of((int) size);
             }
 
             @Override
@@ -305,7 +303,25 @@ final class ObjectReader {
                 return hidden;
             }
         };
-        return new LoadPlan(objectName, rawBtf, layout, maps, code, functions, refs, core, funcInfos, lineInfos,
+        Optional<Btf> types = rawBtf.length == 0 ? Optional.empty() : Optional.of(laidOut(btf, layout));
+        for (int i = 0; i < maps.size(); i++) {
+            LoadPlan.MapPlan m = maps.get(i);
+            MapSpec.Builder b = m.spec().toBuilder();
+            types.ifPresent(b::btf);
+            maps.set(i, new LoadPlan.MapPlan(m.name(), b.build(), m.globalSection(), m.initialSlots(), m.reuseFd()));
+        }
+        // Global data maps, one per section, as libbpf names, flags and types them; .bss has no
+        // bytes in the file (the kernel zeroes a new array), so none are kept for it.
+        for (String sec : dataSections) {
+            byte[] init = sec.startsWith(".bss") ? new byte[0] : elf.data(sec).clone();
+            maps.add(new LoadPlan.MapPlan(sec, GlobalData.spec(objectName, sec, (int) elf.size(sec), types),
+                    Optional.of(init), Map.of(), Optional.empty()));
+        }
+        if (!kconfig.isEmpty()) {
+            maps.add(new LoadPlan.MapPlan(".kconfig", GlobalData.spec(objectName, ".kconfig", kconfigTotal, types),
+                    Optional.of(new byte[0]), Map.of(), Optional.empty()));
+        }
+        return new LoadPlan(objectName, rawBtf, types, layout, maps, code, functions, refs, core, funcInfos, lineInfos,
                 programs, kconfig, ksyms);
     }
 
@@ -346,6 +362,97 @@ final class ObjectReader {
     }
 
     /** A BTF map definition: __uint fields are pointers to arrays whose length is the value. */
+    /**
+     * Puts each instruction's meaning into its metadata: the function starting at it, what its
+     * relocation names (map, global, function, kernel symbol) and its source line.
+     */
+    private static void annotate(Map<String, List<Instruction>> code, List<Linker.Function> functions,
+                                 List<LoadPlan.Reference> refs, List<Linker.Ext<ProgramBtf.FuncInfo>> funcInfos,
+                                 List<Linker.Ext<ProgramBtf.LineInfo>> lineInfos, Btf btf) {
+        Map<String, Map<Integer, io.bpf4j.asm.Metadata>> meta = new HashMap<>();
+        java.util.function.BiFunction<String, Integer, io.bpf4j.asm.Metadata> at = (sec, slot) ->
+                meta.computeIfAbsent(sec, k -> new HashMap<>()).getOrDefault(slot, io.bpf4j.asm.Metadata.NONE);
+        java.util.function.BiConsumer<Linker.Ext<?>, io.bpf4j.asm.Metadata> put = (e, m) ->
+                meta.get(e.section()).put(e.slot(), m);
+        for (Linker.Function f : functions) {
+            io.bpf4j.asm.Metadata m = at.apply(f.section(), f.start()).withSymbol(f.name());
+            meta.get(f.section()).put(f.start(), m);
+        }
+        for (LoadPlan.Reference r : refs) {
+            String target = switch (r) {
+                case LoadPlan.CallRef c -> functionName(functions, c.targetSection(), c.targetSlot());
+                case LoadPlan.FuncRef c -> functionName(functions, c.targetSection(), c.targetSlot());
+                default -> "";
+            };
+            io.bpf4j.asm.Metadata.Reference ref = switch (r) {
+                case LoadPlan.MapRef m -> new io.bpf4j.asm.Metadata.MapReference(m.map());
+                case LoadPlan.MapValueRef m -> new io.bpf4j.asm.Metadata.MapValueReference(m.map(), m.offset());
+                case LoadPlan.CallRef c -> new io.bpf4j.asm.Metadata.FunctionReference(target);
+                case LoadPlan.FuncRef c -> new io.bpf4j.asm.Metadata.FunctionReference(target);
+                case LoadPlan.KsymRef k -> new io.bpf4j.asm.Metadata.KernelSymbolReference(k.name());
+            };
+            io.bpf4j.asm.Metadata m = at.apply(r.section(), r.slot()).withReference(ref);
+            meta.get(r.section()).put(r.slot(), m);
+        }
+        for (Linker.Ext<ProgramBtf.FuncInfo> f : funcInfos) {
+            put.accept(f, at.apply(f.section(), f.slot()).withFuncTypeId(f.record().typeId()));
+        }
+        if (btf != null) {
+            for (Linker.Ext<ProgramBtf.LineInfo> l : lineInfos) {
+                ProgramBtf.LineInfo li = l.record();
+                io.bpf4j.asm.Metadata.SourceLine line = new io.bpf4j.asm.Metadata.SourceLine(
+                        btf.string(li.fileNameOff()), li.line(), li.column(), btf.string(li.lineOff()));
+                put.accept(l, at.apply(l.section(), l.slot()).withLine(line));
+            }
+        }
+        meta.forEach((sec, bySlot) -> {
+            List<Instruction> insns = code.get(sec);
+            if (insns == null) {
+                return;
+            }
+            List<Instruction> out = new ArrayList<>(insns.size());
+            int slot = 0;
+            for (Instruction in : insns) {
+                io.bpf4j.asm.Metadata m = bySlot.get(slot);
+                if (m != null && m.reference().orElse(null) instanceof io.bpf4j.asm.Metadata.FunctionReference) {
+                    // What clang means by the relocation, set in the bits as the loader sends them.
+                    in = in.isLoadImm64() ? in.withSrc(Opcodes.PSEUDO_FUNC) : in.withSrc(Opcodes.PSEUDO_CALL);
+                }
+                out.add(m == null ? in : in.withMetadata(m));
+                slot += in.slots();
+            }
+            code.put(sec, out);
+        });
+    }
+
+    /** The object's types with every DATASEC sized and its variables placed, as libbpf fixes them at open. */
+    private static Btf laidOut(Btf btf, ProgramBtf.Layout layout) {
+        Map<String, Long> sizes = new HashMap<>();
+        Map<String, Map<String, Long>> offsets = new HashMap<>();
+        for (int id = btf.firstOwnId(); id < btf.typeCount(); id++) {
+            if (!(btf.type(id) instanceof io.bpf4j.btf.Type.DataSec d) || d.name().equals(".ksyms")) {
+                continue;
+            }
+            layout.sectionSize(d.name()).ifPresent(n -> sizes.put(d.name(), (long) n));
+            Map<String, Long> vars = new HashMap<>();
+            for (io.bpf4j.btf.Type.VarSecInfo v : d.vars()) {
+                String var = btf.name(v.typeId());
+                layout.variableOffset(d.name(), var).ifPresent(o -> vars.put(var, (long) o));
+            }
+            offsets.put(d.name(), vars);
+        }
+        return btf.withDataSecLayout(sizes, offsets);
+    }
+
+    private static String functionName(List<Linker.Function> functions, String section, int slot) {
+        for (Linker.Function f : functions) {
+            if (f.contains(section, slot)) {
+                return f.name();
+            }
+        }
+        return section + "+" + slot * 8;
+    }
+
     private static MapSpec.Builder mapDef(String file, CoreTypes btf, int def, String name, Map<String, Integer> valuesOffset) {
         Map<String, Integer> ints = new HashMap<>();
         Map<String, Long> longs = new HashMap<>();

@@ -36,7 +36,7 @@ public final class PerCpuMap<K, V> {
         this.cpus = Cpus.possibleCount();
         this.buffers = ThreadLocal.withInitial(() -> {
             Arena a = Arena.ofAuto();
-            return new MemorySegment[] {a.allocate(Math.max(1, map.keySize()), 8), a.allocate(map.valueBufferSize(), 8)};
+            return new MemorySegment[] {a.allocate(Math.max(1, map.keySize()), 8).asSlice(0, map.keySize()), a.allocate(map.valueBufferSize(), 8)};
         });
     }
 

@@ -57,8 +57,22 @@ public final class Program implements AutoCloseable {
      * @throws VerifierException when the verifier rejects it, with the log
      */
     public static Program load(ProgramSpec spec, LoadOptions options) {
+        return load(spec, options, (attr, arena) -> { });
+    }
+
+    /**
+     * {@link #load(ProgramSpec, LoadOptions)} with {@code extra} filling more bpf_attr fields (the
+     * object's BTF fd, func and line info) before the call; the object loader's door.
+     */
+    static Program load(ProgramSpec spec, LoadOptions options,
+                        java.util.function.BiConsumer<MemorySegment, Arena> extra) {
         if (spec.instructions().isEmpty()) {
             throw new IllegalArgumentException("program \"" + spec.name() + "\" has no instructions");
+        }
+        if ((options.logLevel() & ~0xf) != 0) {
+            // The kernel answers EINVAL, which would read as a verifier rejection of the program.
+            throw new IllegalArgumentException("program \"" + spec.name() + "\": log level " + options.logLevel()
+                    + " holds bits the kernel does not take: 1 (log), 2 (verbose), 4 (statistics), 8 (fixed-size log)");
         }
         try (Arena arena = Arena.ofConfined()) {
             byte[] code = Instruction.encodeAll(spec.instructions());
@@ -78,7 +92,7 @@ public final class Program implements AutoCloseable {
                 spec.attachType().ifPresent(t -> attr.set(JAVA_INT, Attr.ProgLoad.EXPECTED_ATTACH_TYPE, t.value()));
                 attr.set(JAVA_INT, Attr.ProgLoad.ATTACH_BTF_ID, spec.attachBtfId());
                 Bpf.putObjectName(attr, Attr.ProgLoad.PROG_NAME, spec.name());
-                options.extra().accept(attr, arena);
+                extra.accept(attr, arena);
                 MemorySegment log = MemorySegment.NULL;
                 if (logSize > 0) {
                     log = arena.allocate(logSize);
@@ -135,14 +149,18 @@ public final class Program implements AutoCloseable {
 
     private static Program fromOwnedFd(Fd fd) {
         try {
-            ProgramInfo info = ProgramInfoLayout.read(fd);
-            ProgramType type = info.type().orElseThrow(() -> new BpfException(
-                    fd.what() + " has program type " + info.rawType() + ", unknown to bpf4j"));
-            return new Program(fd, info.name(), type, "");
+            return opened(fd, ProgramInfoLayout.read(fd));
         } catch (RuntimeException e) {
             fd.close();
             throw e;
         }
+    }
+
+    /** A program over an fd whose info the caller has read already (KernelObjects lists them). */
+    static Program opened(Fd fd, ProgramInfo info) {
+        ProgramType type = info.type().orElseThrow(() -> new BpfException(
+                fd.what() + " has program type " + info.rawType() + ", unknown to bpf4j"));
+        return new Program(fd, info.name(), type, "");
     }
 
     /**
@@ -206,6 +224,12 @@ public final class Program implements AutoCloseable {
             MemorySegment attr = arena.allocate(Attr.TestRun.LAYOUT);
             attr.set(JAVA_INT, Attr.TestRun.PROG_FD, raw);
             byte[] data = options.data();
+            if ((type == ProgramType.XDP || type == ProgramType.SCHED_CLS || type == ProgramType.SCHED_ACT)
+                    && data.length < ETH_HLEN) {
+                // The kernel answers EINVAL: a test packet must hold at least an Ethernet header.
+                throw new IllegalArgumentException("test run of program \"" + name + "\" (" + type + "): a packet of "
+                        + data.length + " bytes; it needs at least an Ethernet header, " + ETH_HLEN + " bytes");
+            }
             MemorySegment dataOut = MemorySegment.NULL;
             if (data.length > 0) {
                 attr.set(JAVA_LONG, Attr.TestRun.DATA_IN, nativeCopy(arena, data).address());
@@ -243,6 +267,9 @@ public final class Program implements AutoCloseable {
             fd.release();
         }
     }
+
+    /** The Ethernet header's length: the shortest packet a test run of a network program takes. */
+    private static final int ETH_HLEN = 14;
 
     /** {@code bytes} in native memory of {@code arena}. */
     private static MemorySegment nativeCopy(Arena arena, byte[] bytes) {

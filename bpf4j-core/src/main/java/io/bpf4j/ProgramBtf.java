@@ -208,40 +208,6 @@ final class ProgramBtf {
         return new String(raw, start, end - start, StandardCharsets.UTF_8);
     }
 
-    /**
-     * Loads BTF into the kernel.
-     *
-     * @param what names the BTF in errors (the object file)
-     * @throws BpfException with the kernel's BTF log when it refuses the BTF
-     */
-    static Fd load(byte[] btf, String what) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment data = arena.allocate(btf.length, 8);
-            MemorySegment.copy(btf, 0, data, JAVA_BYTE, 0, btf.length);
-            MemorySegment attr = arena.allocate(Attr.BtfLoad.LAYOUT);
-            attr.set(JAVA_LONG, Attr.BtfLoad.BTF, data.address());
-            attr.set(JAVA_INT, Attr.BtfLoad.BTF_SIZE, btf.length);
-            long r = Bpf.call(BpfCmd.BTF_LOAD, attr, Attr.BtfLoad.SIZE);
-            if (r >= 0) {
-                return new Fd((int) r, "BTF of " + what);
-            }
-            // Ask again with a log to say why.
-            MemorySegment log = arena.allocate(INITIAL_LOG);
-            attr.set(JAVA_LONG, Attr.BtfLoad.BTF_LOG_BUF, log.address());
-            attr.set(JAVA_INT, Attr.BtfLoad.BTF_LOG_SIZE, INITIAL_LOG);
-            attr.set(JAVA_INT, Attr.BtfLoad.BTF_LOG_LEVEL, 1);
-            long again = Bpf.call(BpfCmd.BTF_LOAD, attr, Attr.BtfLoad.SIZE);
-            if (again >= 0) {
-                return new Fd((int) again, "BTF of " + what);
-            }
-            String text = log.getString(0).strip();
-            String[] lines = text.split("\n");
-            String tail = String.join("\n  ", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 8), lines.length));
-            throw Bpf.error("the kernel refused the BTF of " + what + (tail.isEmpty() ? "" : ":\n  " + tail), again,
-                    BpfCmd.BTF_LOAD, "BTF of " + what);
-        }
-    }
-
     /** A func_info record: the first slot of a function and its BTF FUNC id. */
     record FuncInfo(int typeId) {
     }

@@ -42,7 +42,7 @@ public final class TypedMap<K, V> implements Iterable<Map.Entry<K, V>> {
         this.values = values;
         this.buffers = ThreadLocal.withInitial(() -> {
             Arena a = Arena.ofAuto();
-            return new MemorySegment[] {a.allocate(Math.max(1, map.keySize()), 8), a.allocate(Math.max(1, map.valueBufferSize()), 8)};
+            return new MemorySegment[] {a.allocate(Math.max(1, map.keySize()), 8).asSlice(0, map.keySize()), a.allocate(Math.max(1, map.valueBufferSize()), 8).asSlice(0, map.valueBufferSize())};
         });
     }
 

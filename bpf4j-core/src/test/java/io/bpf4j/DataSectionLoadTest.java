@@ -29,6 +29,7 @@ class DataSectionLoadTest {
             DataSection custom = DataSection.open(obj, ".data.custom");
             assertTrue(data.isMapped());
             assertEquals(List.of("limit", "last"), data.symbols());
+            assertEquals(List.of("runs", "last_event"), bss.symbols());
             assertEquals(7L, data.read("limit"));
             assertEquals("init", ((StructValue) data.read("last")).get("tag"));
             assertEquals(U64.of(0), bss.read("runs"));

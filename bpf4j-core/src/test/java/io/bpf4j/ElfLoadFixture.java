@@ -27,7 +27,7 @@ final class ElfLoadFixture {
             }
             maps.add(m);
         }
-        return new LoadPlan(p.objectName(), p.btf(), p.btfLayout(), maps, p.code(), p.functions(), p.references(),
+        return new LoadPlan(p.objectName(), p.btf(), p.types(), p.btfLayout(), maps, p.code(), p.functions(), p.references(),
                 p.core(), p.funcInfos(), p.lineInfos(), p.programs(), p.kconfig(), p.ksyms());
     }
 }

@@ -2,17 +2,17 @@ package io.bpf4j;
 
 import io.bpf4j.testing.Kernel;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * A measurement, not a test: open + load + close of suite objects, warm, printed for comparison
  * with libbpf in the same run. Runs only with -Dbpf4j.measure=true; asserts nothing about time.
  */
+@EnabledIfSystemProperty(named = "bpf4j.measure", matches = "true", disabledReason = "a measurement: run with -Dbpf4j.measure=true")
 class LoaderTimingLoadTest {
     @Test
     void openLoadClose() throws Exception {
-        Assumptions.assumeTrue(Boolean.getBoolean("bpf4j.measure"), "a measurement: run with -Dbpf4j.measure=true");
         Kernel.assumeRoot();
         for (String name : new String[] {"load_core_exec", "load_probes", "load_core_values"}) {
             Path obj = Kernel.bpfObject(name);

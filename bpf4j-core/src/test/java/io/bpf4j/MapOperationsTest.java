@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bpf4j.asm.Instruction;
+import io.bpf4j.btf.KernelBtf;
+import io.bpf4j.btf.Type;
+import io.bpf4j.features.MapFeatures;
 import io.bpf4j.asm.Reg;
 import io.bpf4j.codec.Codecs;
 import io.bpf4j.internal.sys.BtfObjects;
@@ -28,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +62,12 @@ class MapOperationsTest {
                 sum += e.getValue();
             }
             assertEquals(60L, sum);
-            assertEquals(Optional.of(20L), m.take(2));
+            // lookup-and-delete on a hash map came in 5.14 (probed: the kernel's BTF has its function)
+            if (KernelBtf.vmlinux().find("htab_map_lookup_and_delete_elem", Type.Func.class).isPresent()) {
+                assertEquals(Optional.of(20L), m.take(2));
+            } else {
+                assertTrue(m.remove(2));
+            }
             assertFalse(m.containsKey(2));
             assertTrue(m.remove(1));
             assertFalse(m.remove(1));
@@ -292,6 +301,7 @@ class MapOperationsTest {
 
     @Test
     void bloomFilterHasNoFalseNegatives() {
+        Assumptions.assumeTrue(MapFeatures.supports(MapType.BLOOM_FILTER), MapFeatures.reason(MapType.BLOOM_FILTER));
         MapSpec spec = MapSpec.builder(MapType.BLOOM_FILTER).name("bloom").valueSize(4).maxEntries(100).mapExtra(3).build();
         try (BpfMap b = BpfMap.create(spec)) {
             for (int i = 0; i < 50; i++) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ObjectSpecCoverageTest {
 
     private static Map<String, ProgramSpec> programs(ObjectSpec s) {
-        return s.programs().stream().collect(Collectors.toMap(ProgramSpec::name, Function.identity()));
+        return s.programs();
     }
 
     private static Map<String, MapSpec> maps(ObjectSpec s) {
@@ -48,8 +48,8 @@ class ObjectSpecCoverageTest {
         for (Path p : all) {
             ObjectSpec spec = ObjectSpec.read(p);
             assertFalse(spec.programs().isEmpty(), p + " has programs");
-            assertFalse(spec.programs().get(0).license().isEmpty(), p + " has a license");
-            assertTrue(spec.toString().contains(spec.programs().get(0).name()), spec.toString());
+            assertFalse(spec.programs().values().iterator().next().license().isEmpty(), p + " has a license");
+            assertTrue(spec.toString().contains(spec.programs().values().iterator().next().name()), spec.toString());
         }
     }
 
@@ -120,7 +120,8 @@ class ObjectSpecCoverageTest {
         Map<String, LoadPlan.MapPlan> g = globals(spec);
         assertEquals(java.util.Set.of(".rodata", ".rodata.names", ".data", ".data.custom", ".bss", ".kconfig"), g.keySet());
         assertEquals(8, g.get(".bss").spec().valueSize());
-        assertEquals(List.of("LINUX_KERNEL_VERSION", "CONFIG_HZ", "bpf_prog_fops"), spec.externs());
+        assertEquals(List.of("LINUX_KERNEL_VERSION", "CONFIG_HZ", "bpf_prog_fops"),
+                spec.externs().stream().map(ExternSpec::name).toList());
         assertTrue(spec.plan().kconfig().get(1).extern().weak(), "CONFIG_HZ is __weak");
         byte[] rodata = globals(spec.withConstant("spec_rodata", 11)).get(".rodata").globalSection().orElseThrow();
         assertEquals(11, rodata[0]);
@@ -135,7 +136,7 @@ class ObjectSpecCoverageTest {
         assertEquals(List.of(4, 8, 4), List.of(legacy.keySize(), legacy.valueSize(), legacy.maxEntries()));
         assertEquals(MapType.ARRAY, legacy.type());
         assertEquals(List.of(".bss"), List.copyOf(globals(spec).keySet()));
-        assertEquals(ProgramType.SOCKET_FILTER, spec.programs().get(0).type());
+        assertEquals(ProgramType.SOCKET_FILTER, spec.programs().values().iterator().next().type());
     }
 
     @Test

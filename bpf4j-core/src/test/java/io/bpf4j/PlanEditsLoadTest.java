@@ -37,7 +37,7 @@ class PlanEditsLoadTest {
             assertEquals(1, stats[8]); // short_packets
         }
         IllegalArgumentException type = assertThrows(IllegalArgumentException.class, () -> plan.withConstant("verdict", "x"));
-        assertTrue(type.getMessage().contains("verdict") && type.getMessage().contains("4-byte"), type.getMessage());
+        assertTrue(type.getMessage().contains("verdict") && type.getMessage().contains("__u32"), type.getMessage());
         IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
                 () -> plan.withConstant("verdict", 1L << 40));
         assertTrue(range.getMessage().contains("out of range"), range.getMessage());

@@ -42,8 +42,8 @@ class ProgramBtfLoadTest {
         byte[] fixed = ProgramBtf.fixDataSections(raw, new ProgramBtf.Layout() {
             @Override
             public OptionalInt sectionSize(String section) {
-                byte[] s = elf.sections.get(section);
-                return s == null ? OptionalInt.empty() : OptionalInt.of(s.length);
+                Long s = elf.sizes.get(section);
+                return s == null ? OptionalInt.empty() : OptionalInt.of(s.intValue());
             }
 
             @Override
@@ -81,12 +81,13 @@ class ProgramBtfLoadTest {
         Btf fixed = Btf.parse(o.fixedBtf());
         int rodata = fixed.idsNamed(".rodata").get(0);
         assertEquals(o.elf().sections.get(".rodata").length, fixed.size(rodata));
-        try (Fd fd = ProgramBtf.load(o.fixedBtf(), "load_globals.bpf.o")) {
-            assertTrue(fd.raw() > 0);
+        try (io.bpf4j.btf.BtfHandle fd = io.bpf4j.btf.BtfHandle.loadRaw(o.fixedBtf(), "BTF of load_globals.bpf.o")) {
+            assertTrue(fd.fd() > 0);
         }
         // Unfixed, the kernel refuses it and the error carries its log.
-        BpfException e = assertThrows(BpfException.class, () -> ProgramBtf.load(o.elf().sections.get(".BTF"), "raw"));
-        assertTrue(e.getMessage().contains("refused the BTF of raw"), e.getMessage());
+        BpfException e = assertThrows(BpfException.class,
+                () -> io.bpf4j.btf.BtfHandle.loadRaw(o.elf().sections.get(".BTF"), "BTF of raw"));
+        assertTrue(e.getMessage().contains("refused BTF of raw"), e.getMessage());
     }
 
     @Test
@@ -96,9 +97,9 @@ class ProgramBtfLoadTest {
         CoreRelocator core = new CoreRelocator(o.btf(), kernel);
         String sec = "raw_tp/v_nested";
         List<Instruction> insns = core.apply("v_nested", Instruction.decodeAll(o.elf().sections.get(sec)), relos.get(sec));
-        try (Fd btf = ProgramBtf.load(o.fixedBtf(), "load_core_values.bpf.o");
+        try (io.bpf4j.btf.BtfHandle btf = io.bpf4j.btf.BtfHandle.loadRaw(o.fixedBtf(), "load_core_values.bpf.o");
              Program p = Program.load(ProgramSpec.builder("v_nested", ProgramType.RAW_TRACEPOINT).instructions(insns).build(),
-                     LoadOptions.DEFAULT.withLogLevel(2).withExtra(ProgramBtf.extInfo(btf.raw(), funcs(o, sec), lines(o, sec))))) {
+                     LoadOptions.DEFAULT.withLogLevel(2), ProgramBtf.extInfo(btf.fd(), funcs(o, sec), lines(o, sec)))) {
             assertTrue(p.info().btfId() > 0, p.info().toString());
             // With line info the verifier's log quotes the C source.
             assertTrue(p.verifierLog().contains("se.vruntime"), p.verifierLog());
@@ -116,10 +117,10 @@ class ProgramBtfLoadTest {
             source.add(new SourceLine(l.slot(), o.btf().string(l.record().fileNameOff()), l.record().line(),
                     l.record().column(), o.btf().string(l.record().lineOff())));
         }
-        try (Fd btf = ProgramBtf.load(o.fixedBtf(), "load_core_poison.bpf.o")) {
+        try (io.bpf4j.btf.BtfHandle btf = io.bpf4j.btf.BtfHandle.loadRaw(o.fixedBtf(), "load_core_poison.bpf.o")) {
             VerifierException raw = assertThrows(VerifierException.class, () -> Program.load(
                     ProgramSpec.builder("poisoned", ProgramType.RAW_TRACEPOINT).instructions(insns).build(),
-                    LoadOptions.DEFAULT.withExtra(ProgramBtf.extInfo(btf.raw(), funcs(o, sec), lines(o, sec)))));
+                    LoadOptions.DEFAULT, ProgramBtf.extInfo(btf.fd(), funcs(o, sec), lines(o, sec))));
             VerifierException e = VerifierSource.withSource(raw, "poisoned", source);
             assertTrue(e.getMessage().contains("load_core_poison.bpf.c:14"), e.getMessage());
             assertTrue(e.getMessage().contains("task_struct___old"), e.getMessage());

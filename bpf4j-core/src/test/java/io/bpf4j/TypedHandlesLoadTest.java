@@ -62,6 +62,11 @@ class TypedHandlesLoadTest {
             assertEquals(U64.of(3), v.get("packets"));
             assertEquals("ssh", v.get("tag"));
             assertEquals(1, obj.map("flows").typed().entries().count());
+            // A map opened by id has no spec: its types are read back from the kernel's BTF.
+            try (BpfMap again = BpfMap.fromId(obj.map("flows").info().id())) {
+                assertTrue(again.keyType().isEmpty());
+                assertEquals("ssh", ((StructValue) again.typed().entries().findFirst().orElseThrow().getValue()).get("tag"));
+            }
 
             TypedHashMap<Object, Object> lru = TypedHashMap.of(obj.map("recent"));
             for (int i = 0; i < 40; i++) {
@@ -117,16 +122,14 @@ class TypedHandlesLoadTest {
             assertTrue(seen.contains(new FlowKey(1, 2, 3, 4, 5)));
             assertFalse(seen.contains(new FlowKey(9, 9, 9, 9, 9)));
 
-            // The loader creates queues and stacks without BTF (the kernel takes no key type for
-            // them): bind the record to the object's struct through another map's BTF.
-            io.bpf4j.btf.Btf btf = MapBtf.of(obj.map("flows")).value().orElseThrow().btf();
-            TypedQueue<FlowStats> work = TypedQueue.of(obj.map("work"),
-                    io.bpf4j.codec.RecordCodec.bind(MethodHandles.lookup(), FlowStats.class, btf, "flow_stats"));
+            // The kernel takes no BTF for queues and stacks: their types come from the object's spec.
+            assertEquals(0, obj.map("work").info().btfValueTypeId());
+            TypedQueue<FlowStats> work = TypedQueue.of(obj.map("work"), MethodHandles.lookup(), FlowStats.class);
             work.push(new FlowStats(1, 1, "a"));
             work.push(new FlowStats(2, 2, "b"));
             assertEquals("a", work.peek().orElseThrow().tag());
             assertEquals("a", work.pop().orElseThrow().tag());
-            TypedQueue<Long> undo = TypedQueue.of(obj.map("undo"), io.bpf4j.codec.Codecs.u32());
+            TypedQueue<Object> undo = TypedQueue.of(obj.map("undo"));
             undo.push(1L);
             undo.push(2L);
             assertEquals(Optional.of(2L), undo.pop());

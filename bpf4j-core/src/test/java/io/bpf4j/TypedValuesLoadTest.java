@@ -108,8 +108,33 @@ class TypedValuesLoadTest {
                 ours.append(']');
                 String bpftool = bpftoolFormatted(map.info().id());
                 assertEquals(bpftool, ours.toString(), name);
+                // And bpftool's JSON encodes back to the map's bytes (its "0x.." bitfields, "" members too).
+                for (Map.Entry<byte[], byte[]> e : map.entries()) {
+                    String json = vals.toJson(e.getValue());
+                    assertArrayEquals(e.getValue(), vals.toBytes(vals.fromJson(json)), name);
+                }
+                String bpftoolValue = objectAt(bpftool, bpftool.indexOf("\"value\":") + "\"value\":".length());
+                byte[] fromBpftool = vals.toBytes(vals.fromJson(bpftoolValue));
+                assertEquals(bpftoolValue, vals.toJson(fromBpftool), name);
             }
         }
+    }
+
+    /** The JSON object starting at {@code at}. */
+    private static String objectAt(String s, int at) {
+        int depth = 0;
+        boolean inString = false;
+        for (int end = at; end < s.length(); end++) {
+            char c = s.charAt(end);
+            if (c == '"' && s.charAt(end - 1) != '\\') {
+                inString = !inString;
+            } else if (!inString && c == '{') {
+                depth++;
+            } else if (!inString && c == '}' && --depth == 0) {
+                return s.substring(at, end + 1);
+            }
+        }
+        throw new AssertionError("no object at " + at + " of " + s);
     }
 
     /** The "formatted" parts of {@code bpftool -j map dump id N}, as one array. */

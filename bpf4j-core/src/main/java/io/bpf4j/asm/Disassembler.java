@@ -97,7 +97,7 @@ public final class Disassembler {
                 sb.append(label).append(":\n");
             }
             Listing.Line line = listing.lines().get(slot);
-            if (line != null && options.contains(Option.SOURCE)
+            if (line != null && line.line() > 0 && options.contains(Option.SOURCE)
                     && (shown == null || shown.line() != line.line() || !shown.file().equals(line.file()))) {
                 // One comment per source line, as llvm-objdump -S prints it, with the file's base name.
                 String file = line.file().substring(line.file().lastIndexOf('/') + 1);

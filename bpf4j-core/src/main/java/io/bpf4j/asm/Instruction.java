@@ -25,12 +25,18 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  * @param offset the signed 16-bit offset
  * @param constant the immediate: 32-bit signed for ordinary instructions, 64-bit for {@code lddw}
  */
-public record Instruction(int opcode, int dst, int src, short offset, long constant) {
+public record Instruction(int opcode, int dst, int src, short offset, long constant, Metadata metadata) {
     /** Size of one instruction slot in bytes. */
     public static final int SLOT_SIZE = 8;
 
+    /** An instruction without metadata. */
+    public Instruction(int opcode, int dst, int src, short offset, long constant) {
+        this(opcode, dst, src, offset, constant, Metadata.NONE);
+    }
+
     /** Checks the fields fit their bit widths. */
     public Instruction {
+        java.util.Objects.requireNonNull(metadata, "metadata");
         if ((opcode & ~0xff) != 0 || (dst & ~0xf) != 0 || (src & ~0xf) != 0) {
             throw new IllegalArgumentException(String.format(
                     "instruction field out of range: opcode 0x%x dst %d src %d", opcode, dst, src));
@@ -58,17 +64,22 @@ public record Instruction(int opcode, int dst, int src, short offset, long const
 
     /** This instruction with another constant (e.g. a map fd patched in by a loader). */
     public Instruction withConstant(long c) {
-        return new Instruction(opcode, dst, src, offset, c);
+        return new Instruction(opcode, dst, src, offset, c, metadata);
+    }
+
+    /** This instruction with other metadata (the bits stay). */
+    public Instruction withMetadata(Metadata m) {
+        return new Instruction(opcode, dst, src, offset, constant, m);
     }
 
     /** This instruction with another source field (e.g. a pseudo-instruction marker). */
     public Instruction withSrc(int s) {
-        return new Instruction(opcode, dst, s, offset, constant);
+        return new Instruction(opcode, dst, s, offset, constant, metadata);
     }
 
     /** This instruction with another offset (e.g. a resolved jump). */
     public Instruction withOffset(int off) {
-        return new Instruction(opcode, dst, src, (short) off, constant);
+        return new Instruction(opcode, dst, src, (short) off, constant, metadata);
     }
 
     /** Writes this instruction's slot(s) at {@code at} (little-endian) and returns the bytes written. */

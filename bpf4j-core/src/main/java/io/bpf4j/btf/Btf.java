@@ -577,35 +577,46 @@ public final class Btf implements CoreTypes {
 
     /** Members visited (alignof) or characters produced (cName) before a blob counts as hostile. */
     private static final int WORK_BUDGET = 1 << 22;
+    /**
+     * The deepest nesting followed by recursion (a struct held by value in a struct, a function
+     * pointer among a function pointer's parameters): a few frames each, so that a hostile blob
+     * meets this limit long before the JVM's default 1 MB thread stack runs out. Kernel types nest
+     * a few dozen levels at most. Chains (pointers, arrays, modifiers) are walked in loops instead.
+     */
+    static final int MAX_NESTING = 256;
 
-    private int alignof(int id, int depth, int[] budget) {
-        if (--budget[0] < 0) {
-            throw new BtfException("type [" + id + "] nests too many members to compute its alignment");
+    private int alignof(int id, int nesting, int[] budget) {
+        if (nesting > MAX_NESTING) {
+            throw new BtfException("type nesting from id " + id + " deeper than " + MAX_NESTING
+                    + " levels: a struct that holds itself by value (a reference cycle), or hostile BTF");
         }
-        if (depth > MAX_CHAIN) {
-            throw new BtfException("type nesting from id " + id + " deeper than " + MAX_CHAIN
-                    + " levels: a reference cycle through pointer/array/modifier types, or hostile BTF");
+        int start = id;
+        for (int i = 0; i <= MAX_CHAIN; i++) {
+            if (--budget[0] < 0) {
+                throw new BtfException("type [" + start + "] nests too many members to compute its alignment");
+            }
+            Type t = type(resolve(id));
+            switch (t) {
+                case Type.Int x -> { return Math.max(1, Math.min(x.size(), 8)); }
+                case Type.Float x -> { return Math.max(1, Math.min(x.size(), 8)); }
+                case Type.Enum x -> { return Math.max(1, Math.min(x.size(), 8)); }
+                case Type.Enum64 x -> { return Math.max(1, Math.min(x.size(), 8)); }
+                case Type.Ptr x -> { return 8; }
+                case Type.Array x -> id = x.elementId();
+                case Type.Var x -> id = x.typeId();
+                case Type.Struct x -> { return aggregateAlign(x.members(), x.size(), nesting, budget); }
+                case Type.Union x -> { return aggregateAlign(x.members(), x.size(), nesting, budget); }
+                default -> throw new BtfException("type [" + id + "] " + describe(id) + " has no alignment");
+            }
         }
-        Type t = type(resolve(id));
-        return switch (t) {
-            case Type.Int x -> Math.max(1, Math.min(x.size(), 8));
-            case Type.Float x -> Math.max(1, Math.min(x.size(), 8));
-            case Type.Enum x -> Math.max(1, Math.min(x.size(), 8));
-            case Type.Enum64 x -> Math.max(1, Math.min(x.size(), 8));
-            case Type.Ptr x -> 8;
-            case Type.Array x -> alignof(x.elementId(), depth + 1, budget);
-            case Type.Var x -> alignof(x.typeId(), depth + 1, budget);
-            case Type.Struct x -> aggregateAlign(x.members(), x.size(), depth, budget);
-            case Type.Union x -> aggregateAlign(x.members(), x.size(), depth, budget);
-            default -> throw new BtfException("type [" + id + "] " + describe(id) + " has no alignment");
-        };
+        throw chainTooLong(start);
     }
 
-    private int aggregateAlign(List<Type.Member> members, int size, int depth, int[] budget) {
+    private int aggregateAlign(List<Type.Member> members, int size, int nesting, int[] budget) {
         int align = 1;
         boolean packed = false;
         for (Type.Member m : members) {
-            int a = alignof(m.typeId(), depth + 1, budget);
+            int a = alignof(m.typeId(), nesting + 1, budget);
             align = Math.max(align, a);
             // A member at an offset its own alignment forbids means __attribute__((packed)).
             if (m.bitfieldSize() == 0 && (m.bitOffset() % (8 * a)) != 0) {
@@ -623,52 +634,80 @@ public final class Btf implements CoreTypes {
         return declare(id, "", 0, new int[] {WORK_BUDGET}).strip();
     }
 
-    private String declare(int id, String inner, int depth, int[] budget) {
-        budget[0] -= inner.length() + 1;
-        if (budget[0] < 0) {
-            throw new BtfException("the C name of type [" + id + "] is absurdly long");
+    /**
+     * The declaration of {@code inner} as type {@code id}. Pointers, arrays, modifiers and
+     * return types are a chain walked in a loop (qualifiers of a non-pointer collect in a prefix
+     * that wraps the rest); only parameters of function prototypes recurse, {@code nesting} deep.
+     */
+    private String declare(int id, String inner, int nesting, int[] budget) {
+        if (nesting > MAX_NESTING) {
+            throw new BtfException("type nesting from id " + id + " deeper than " + MAX_NESTING
+                    + " levels of function prototypes: a reference cycle, or hostile BTF");
         }
-        if (depth > MAX_CHAIN) {
-            throw new BtfException("type nesting from id " + id + " deeper than " + MAX_CHAIN
-                    + " levels: a reference cycle through pointer/array/modifier types, or hostile BTF");
-        }
-        Type t = type(id);
-        return switch (t) {
-            case Type.Ptr p -> {
-                Type target = type(p.targetId());
-                boolean paren = target instanceof Type.Array || target instanceof Type.FuncProto;
-                yield declare(p.targetId(), paren ? "(*" + inner + ")" : "*" + inner, depth + 1, budget);
+        StringBuilder prefix = new StringBuilder();
+        int start = id;
+        for (int steps = 0; steps <= MAX_CHAIN; steps++) {
+            budget[0] -= inner.length() + 1;
+            if (budget[0] < 0) {
+                throw new BtfException("the C name of type [" + start + "] is absurdly long");
             }
-            case Type.Array a -> declare(a.elementId(), inner + "[" + Integer.toUnsignedString(a.length()) + "]", depth + 1, budget);
-            case Type.Const c -> qualified("const", c.targetId(), inner, depth, budget);
-            case Type.Volatile v -> qualified("volatile", v.targetId(), inner, depth, budget);
-            case Type.Restrict r -> qualified("restrict", r.targetId(), inner, depth, budget);
-            case Type.TypeTag tt -> declare(tt.targetId(), inner, depth + 1, budget);
-            case Type.FuncProto fp -> {
-                StringBuilder args = new StringBuilder(inner).append('(');
-                List<Type.Param> ps = fp.params();
-                if (ps.isEmpty()) {
-                    args.append("void");
+            Type t = type(id);
+            switch (t) {
+                case Type.Ptr p -> {
+                    Type target = type(p.targetId());
+                    boolean paren = target instanceof Type.Array || target instanceof Type.FuncProto;
+                    inner = paren ? "(*" + inner + ")" : "*" + inner;
+                    id = p.targetId();
                 }
-                for (int i = 0; i < ps.size(); i++) {
-                    if (i > 0) {
-                        args.append(", ");
+                case Type.Array a -> {
+                    inner = inner + "[" + Integer.toUnsignedString(a.length()) + "]";
+                    id = a.elementId();
+                }
+                case Type.Const c -> {
+                    inner = qualify("const", c.targetId(), inner, prefix);
+                    id = c.targetId();
+                }
+                case Type.Volatile v -> {
+                    inner = qualify("volatile", v.targetId(), inner, prefix);
+                    id = v.targetId();
+                }
+                case Type.Restrict r -> {
+                    inner = qualify("restrict", r.targetId(), inner, prefix);
+                    id = r.targetId();
+                }
+                case Type.TypeTag tt -> id = tt.targetId();
+                case Type.FuncProto fp -> {
+                    StringBuilder args = new StringBuilder(inner).append('(');
+                    List<Type.Param> ps = fp.params();
+                    if (ps.isEmpty()) {
+                        args.append("void");
                     }
-                    Type.Param p = ps.get(i);
-                    args.append(p.typeId() == 0 && i == ps.size() - 1 ? "..." : declare(p.typeId(), "", depth + 1, budget).strip());
+                    for (int i = 0; i < ps.size(); i++) {
+                        if (i > 0) {
+                            args.append(", ");
+                        }
+                        Type.Param p = ps.get(i);
+                        args.append(p.typeId() == 0 && i == ps.size() - 1 ? "..." : declare(p.typeId(), "", nesting + 1, budget).strip());
+                    }
+                    inner = args.append(')').toString();
+                    id = fp.returnTypeId();
                 }
-                yield declare(fp.returnTypeId(), args.append(')').toString(), depth + 1, budget);
+                default -> {
+                    return prefix + join(baseName(t), inner);
+                }
             }
-            default -> join(baseName(t), inner);
-        };
+        }
+        throw new BtfException("type nesting from id " + start + " deeper than " + MAX_CHAIN
+                + " levels: a reference cycle through pointer/array/modifier types, or hostile BTF");
     }
 
-    private String qualified(String q, int target, String inner, int depth, int[] budget) {
-        Type tt = type(target);
-        if (tt instanceof Type.Ptr) {
-            return declare(target, q + (inner.isEmpty() ? "" : " " + inner), depth + 1, budget);
+    /** A qualifier of a pointer goes after its star ({@code int *const}); any other one before the whole declaration. */
+    private String qualify(String q, int target, String inner, StringBuilder prefix) {
+        if (type(target) instanceof Type.Ptr) {
+            return q + (inner.isEmpty() ? "" : " " + inner);
         }
-        return q + " " + declare(target, inner, depth + 1, budget);
+        prefix.append(q).append(' ');
+        return inner;
     }
 
     private static String join(String base, String inner) {
@@ -739,6 +778,11 @@ public final class Btf implements CoreTypes {
                 return offsets.length;
             }
         };
+    }
+
+    /** The bytes of this blob and its base: what limits the work of walking it (the C header writer's output). */
+    long byteSize() {
+        return data.length + (base == null ? 0 : base.byteSize());
     }
 
     @Override

@@ -87,6 +87,8 @@ public final class BtfWriter {
             case Type.DeclTag d when s.contains(Sanitize.DECL_TAG) -> new Type.Int("", 1, false, false, false, 0, 8);
             case Type.TypeTag tt when s.contains(Sanitize.TYPE_TAG) -> new Type.Const(tt.targetId());
             case Type.Enum64 e when s.contains(Sanitize.ENUM64) -> new Type.Union("", e.size(), List.of(), false);
+            // signedness (kind_flag) came with ENUM64: an older kernel refuses an ENUM with it (libbpf clears it too)
+            case Type.Enum e when s.contains(Sanitize.ENUM64) && e.signed() -> new Type.Enum(e.name(), e.size(), false, e.values());
             case Type.Float f when s.contains(Sanitize.FLOAT) -> new Type.Struct("", f.size(), List.of(), false);
             case Type.Var v when s.contains(Sanitize.DATASEC_VAR) -> new Type.Int("", 1, false, false, false, 0, 8);
             case Type.DataSec d when s.contains(Sanitize.DATASEC_VAR) -> {

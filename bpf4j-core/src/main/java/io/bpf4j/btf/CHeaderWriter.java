@@ -1,5 +1,6 @@
 package io.bpf4j.btf;
 
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -12,6 +13,13 @@ import java.util.Set;
  * (a type used by value is defined before its user), anonymous members inline, bitfields,
  * function pointers, explicit padding where BTF offsets are not C's natural ones, and records
  * marked {@code preserve_access_index} for CO-RE. Names that occur twice get a {@code ___N} suffix.
+ * An enum without values (BTF's enum forward declaration) is written as {@code enum name;}, as
+ * libbpf's {@code btf_dump} does; an anonymous one as the integer of its size.
+ *
+ * <p>Hostile or corrupt BTF cannot make the writer run out of stack or memory: padding of any
+ * size is one line, walks along type chains are loops, nesting is bounded, and the header is
+ * refused with a {@link BtfException} once it would exceed 16 MiB plus 16 characters per byte
+ * of BTF (the kernel's ~5 MB BTF gives about 4 MB of header).
  *
  * <pre>{@code
  * Files.writeString(dir.resolve("vmlinux.h"), CHeaderWriter.write(KernelBtf.vmlinux()));
@@ -23,13 +31,43 @@ public final class CHeaderWriter {
     private final Map<Integer, String> names = new HashMap<>();
     private final byte[] state; // 0 untouched, 1 in progress, 2 emitted/defined
     private final Set<String> enumerators = new HashSet<>();
+    /** The next ___N suffix to try per enumerator name, so many equal names cost linear time. */
+    private final Map<String, Integer> enumeratorSuffix = new HashMap<>();
+    /** Per type id: 1 when visit(id, false) finished, 2 when visit(id, true) did (which covers false). */
+    private final byte[] visited;
+    /** Per type id: the strongest visit of it on the work stack (1 not by value, 2 by value). */
+    private final byte[] onStack;
+    private final long maxChars;
+    /** Steps walked along declarator chains, against {@link #maxSteps}. */
+    private long steps;
+    private final long maxSteps;
+
+    /** The longest chain of pointers, arrays, modifiers and typedefs followed in one declaration. */
+    private static final int MAX_CHAIN = 4096;
+    /** How deep anonymous structs, unions and function-pointer parameters nest in one declaration (recursion). */
+    private static final int MAX_NESTING = Btf.MAX_NESTING;
+    /**
+     * From this many bytes on, a gap is one {@code char} array instead of {@code long: 64} lines
+     * (libbpf's form, kept for the kernel's page-sized gaps).
+     */
+    private static final long ARRAY_PAD_BYTES = 8192;
 
     private CHeaderWriter(Btf btf) {
         this.btf = btf;
         this.state = new byte[btf.typeCount()];
+        this.visited = new byte[btf.typeCount()];
+        this.onStack = new byte[btf.typeCount()];
+        this.maxChars = (16L << 20) + 16 * btf.byteSize();
+        this.maxSteps = (16L << 20) + 64 * btf.byteSize();
     }
 
-    /** The header text for every type of {@code btf} (base types included for split BTF). */
+    /**
+     * The header text for every type of {@code btf} (base types included for split BTF).
+     *
+     * @throws BtfException when a type cannot be written as C (a typedef without a name, a
+     *         reference cycle, nesting deeper than 256 levels) or the header would exceed the
+     *         size limit of this class
+     */
     public static String write(Btf btf) {
         return new CHeaderWriter(btf).dump();
     }
@@ -50,15 +88,23 @@ public final class CHeaderWriter {
             Type t = btf.type(id);
             // Anonymous enums too: they carry constants programs use by name (BPF_ANY, BPF_F_*).
             if (t instanceof Type.Enum || t instanceof Type.Enum64) {
-                out.append(enumBody(id, "")).append(";\n\n");
+                if (enumValues(t).isEmpty()) {
+                    // BTF's enum forward declaration: "enum {}" is an error in C ("use of empty enum").
+                    if (!t.name().isEmpty()) {
+                        out.append("enum ").append(names.get(id)).append(";\n\n");
+                    }
+                } else {
+                    out.append(enumBody(id, "", 0)).append(";\n\n");
+                }
+                checkSize(0);
             }
         }
         for (int id = 1; id < btf.typeCount(); id++) {
             Type t = btf.type(id);
             if ((t instanceof Type.Struct || t instanceof Type.Union) && !t.name().isEmpty()) {
-                visit(id, true, 0);
+                visit(id, true);
             } else if (t instanceof Type.Typedef && !t.name().startsWith("__builtin_")) {
-                visit(id, false, 0);
+                visit(id, false);
             }
         }
         out.append("#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute pop\n#endif\n\n#endif /* __VMLINUX_H__ */\n");
@@ -97,68 +143,196 @@ public final class CHeaderWriter {
         }
     }
 
-    /** Makes sure everything {@code id} needs is emitted; {@code byValue} when its size matters. */
-    private void visit(int id, boolean byValue, int depth) {
-        if (depth > 4096) {
-            throw new BtfException("type [" + id + "] nests too deeply to write as C");
+    /** A type on the work stack of {@link #visit}: what it needs first, then what it writes. */
+    private static final class Frame {
+        final int id;
+        final boolean byValue;
+        final byte wasOnStack;
+        int[] needs;
+        boolean[] needsByValue;
+        Runnable then;
+        /** A typedef decides whether it writes itself only after its target is complete (when by value). */
+        boolean typedefPending;
+        int next;
+
+        Frame(int id, boolean byValue, int[] needs, boolean[] needsByValue, Runnable then, byte wasOnStack) {
+            this.id = id;
+            this.byValue = byValue;
+            this.needs = needs;
+            this.needsByValue = needsByValue;
+            this.then = then;
+            this.wasOnStack = wasOnStack;
         }
+    }
+
+    /**
+     * Makes sure everything {@code root} needs is emitted; {@code byValue} when its size matters.
+     * A depth-first walk on an explicit stack (kernel types nest deep, hostile ones without end);
+     * a type already visited, or being visited further up, is not walked again.
+     */
+    private void visit(int root, boolean byValue) {
+        ArrayDeque<Frame> stack = new ArrayDeque<>();
+        enter(root, byValue, stack);
+        while (!stack.isEmpty()) {
+            Frame f = stack.peek();
+            if (f.next == f.needs.length && f.typedefPending) {
+                f.typedefPending = false;
+                startTypedef(f, (Type.Typedef) btf.type(f.id));
+            }
+            if (f.next < f.needs.length) {
+                int i = f.next++;
+                enter(f.needs[i], f.needsByValue[i], stack);
+                continue;
+            }
+            stack.pop();
+            if (f.then != null) {
+                f.then.run();
+            }
+            onStack[f.id] = f.wasOnStack;
+            visited[f.id] = (byte) Math.max(visited[f.id], f.byValue ? 2 : 1);
+        }
+    }
+
+    private void enter(int id, boolean byValue, ArrayDeque<Frame> stack) {
+        int level = byValue ? 2 : 1;
         Type t = btf.type(id);
+        // A type being visited further up is not walked again (that ends cycles), except that a
+        // typedef used by name while its target is being completed still gets written (its state
+        // says whether it is): "struct s { const s_t *self; }" needs "typedef struct s s_t" first.
+        boolean busy = t instanceof Type.Typedef ? byValue && onStack[id] == 2 : onStack[id] >= level;
+        if (visited[id] >= level || busy) {
+            return;
+        }
+        int[] needs;
+        boolean[] needsByValue;
+        Runnable then = null;
         switch (t) {
-            case Type.Ptr p -> visit(p.targetId(), false, depth + 1);
-            case Type.Array a -> visit(a.elementId(), true, depth + 1); // C needs complete element types
-            case Type.Const c -> visit(c.targetId(), byValue, depth + 1);
-            case Type.Volatile v -> visit(v.targetId(), byValue, depth + 1);
-            case Type.Restrict r -> visit(r.targetId(), byValue, depth + 1);
-            case Type.TypeTag tt -> visit(tt.targetId(), byValue, depth + 1);
+            case Type.Ptr p -> {
+                needs = new int[] {p.targetId()};
+                needsByValue = new boolean[] {false};
+            }
+            case Type.Array a -> {
+                needs = new int[] {a.elementId()};
+                needsByValue = new boolean[] {true}; // C needs complete element types
+            }
+            case Type.Const c -> {
+                needs = new int[] {c.targetId()};
+                needsByValue = new boolean[] {byValue};
+            }
+            case Type.Volatile v -> {
+                needs = new int[] {v.targetId()};
+                needsByValue = new boolean[] {byValue};
+            }
+            case Type.Restrict r -> {
+                needs = new int[] {r.targetId()};
+                needsByValue = new boolean[] {byValue};
+            }
+            case Type.TypeTag tt -> {
+                needs = new int[] {tt.targetId()};
+                needsByValue = new boolean[] {byValue};
+            }
             case Type.FuncProto fp -> {
-                visit(fp.returnTypeId(), false, depth + 1);
-                for (Type.Param p : fp.params()) {
-                    visit(p.typeId(), false, depth + 1);
+                needs = new int[fp.params().size() + 1];
+                needsByValue = new boolean[needs.length];
+                needs[0] = fp.returnTypeId();
+                for (int i = 0; i < fp.params().size(); i++) {
+                    needs[i + 1] = fp.params().get(i).typeId();
                 }
             }
             case Type.Typedef d -> {
-                if (byValue) {
-                    visit(d.targetId(), true, depth + 1);
-                }
-                if (state[id] == 0 && d.name().startsWith("__builtin_")) {
-                    state[id] = 2; // clang's own (__builtin_va_list): redefining it is an error
-                } else if (state[id] == 0) {
-                    state[id] = 1;
-                    visit(d.targetId(), false, depth + 1);
-                    out.append("typedef ").append(declare(d.targetId(), names.get(id), 0)).append(";\n\n");
-                    state[id] = 2;
-                }
+                // As a by-value use needs: the target complete first, then the typedef (see startTypedef).
+                needs = byValue ? new int[] {d.targetId()} : new int[0];
+                needsByValue = byValue ? new boolean[] {true} : new boolean[0];
+                Frame f = new Frame(id, byValue, needs, needsByValue, null, onStack[id]);
+                f.typedefPending = true;
+                stack.push(f);
+                onStack[id] = (byte) Math.max(onStack[id], level);
+                return;
             }
-            case Type.Struct s -> composite(id, s.name(), s.members(), byValue, depth);
-            case Type.Union u -> composite(id, u.name(), u.members(), byValue, depth);
-            default -> { }
+            case Type.Struct s -> {
+                List<Type.Member> ms = s.members();
+                if (!s.name().isEmpty() && (!byValue || state[id] != 0)) {
+                    return;
+                }
+                needs = new int[ms.size()];
+                needsByValue = new boolean[ms.size()];
+                for (int i = 0; i < ms.size(); i++) {
+                    needs[i] = ms.get(i).typeId();
+                    needsByValue[i] = true; // anonymous ones are defined inline: their members are ours
+                }
+                then = compositeThen(id, s.name());
+            }
+            case Type.Union u -> {
+                List<Type.Member> ms = u.members();
+                if (!u.name().isEmpty() && (!byValue || state[id] != 0)) {
+                    return;
+                }
+                needs = new int[ms.size()];
+                needsByValue = new boolean[ms.size()];
+                for (int i = 0; i < ms.size(); i++) {
+                    needs[i] = ms.get(i).typeId();
+                    needsByValue[i] = true;
+                }
+                then = compositeThen(id, u.name());
+            }
+            default -> {
+                visited[id] = 2;
+                return;
+            }
+        }
+        stack.push(new Frame(id, byValue, needs, needsByValue, then, onStack[id]));
+        onStack[id] = (byte) Math.max(onStack[id], level);
+    }
+
+    /** The typedef's own part of its visit: written once, after what its target needs by name. */
+    private void startTypedef(Frame f, Type.Typedef d) {
+        int id = f.id;
+        if (state[id] == 0 && d.name().startsWith("__builtin_")) {
+            state[id] = 2; // clang's own (__builtin_va_list): redefining it is an error
+        } else if (state[id] == 0) {
+            if (names.get(id) == null) {
+                throw new BtfException("type [" + id + "] is a TYPEDEF without a name: not valid C"
+                        + " (the kernel refuses such BTF too)");
+            }
+            state[id] = 1;
+            f.needs = new int[] {d.targetId()};
+            f.needsByValue = new boolean[] {false};
+            f.next = 0;
+            f.then = () -> {
+                out.append("typedef ").append(declare(d.targetId(), names.get(id), 0)).append(";\n\n");
+                checkSize(0);
+                state[id] = 2;
+            };
         }
     }
 
-    private void composite(int id, String name, List<Type.Member> members, boolean byValue, int depth) {
+    /** For a named struct or union: marks it in progress now, and returns what writes its definition. */
+    private Runnable compositeThen(int id, String name) {
         if (name.isEmpty()) {
-            for (Type.Member m : members) {
-                visit(m.typeId(), true, depth + 1); // defined inline: its members are ours
-            }
-            return;
-        }
-        if (!byValue || state[id] != 0) {
-            return;
+            return null;
         }
         state[id] = 1;
-        for (Type.Member m : members) {
-            visit(m.typeId(), true, depth + 1);
-        }
-        out.append(compositeBody(id, 0)).append(";\n\n");
-        state[id] = 2;
+        return () -> {
+            out.append(compositeBody(id, 0, 0)).append(";\n\n");
+            checkSize(0);
+            state[id] = 2;
+        };
     }
 
-    private String compositeBody(int id, int indent) {
+    /** Refuses a header grown past {@link #maxChars}; {@code pending} is what is built but not yet in {@code out}. */
+    private void checkSize(long pending) {
+        if (out.length() + pending > maxChars) {
+            throw new BtfException("the C header of this BTF (" + btf.byteSize() + " bytes) would exceed " + maxChars
+                    + " characters: hostile or corrupt BTF (huge padding, or anonymous types repeated without end)");
+        }
+    }
+
+    private String compositeBody(int id, int indent, int nesting) {
         Type t = btf.type(id);
         boolean union = t instanceof Type.Union;
         List<Type.Member> ms = union ? ((Type.Union) t).members() : ((Type.Struct) t).members();
         int size = union ? ((Type.Union) t).size() : ((Type.Struct) t).size();
-        String pad = "\t".repeat(indent + 1);
+        String pad = "\t".repeat(Math.min(indent + 1, MAX_NESTING));
         StringBuilder sb = new StringBuilder(union ? "union" : "struct");
         if (!t.name().isEmpty()) {
             sb.append(' ').append(names.get(id));
@@ -166,29 +340,34 @@ public final class CHeaderWriter {
         sb.append(" {\n");
         boolean packed = !union && btf.alignof(id) == 1 && naturalAlign(ms) > 1;
         long bit = 0; // end of the previous member, in bits
+        int pads = 0;
         for (Type.Member m : ms) {
             if (!union) {
-                bit = padTo(sb, pad, bit, m, m.bitfieldSize() == 0 && !packed ? btf.alignof(m.typeId()) : 1);
+                long before = bit;
+                bit = padTo(sb, pad, bit, m, m.bitfieldSize() == 0 && !packed ? btf.alignof(m.typeId()) : 1, pads);
+                pads += bit != before ? 1 : 0;
             }
-            sb.append(pad).append(declare(m.typeId(), m.name(), indent + 1));
+            sb.append(pad).append(decl(m.typeId(), m.name(), indent + 1, nesting).strip());
             if (m.bitfieldSize() != 0) {
                 sb.append(": ").append(m.bitfieldSize());
             }
             sb.append(";\n");
+            checkSize(sb.length());
             long end = m.bitOffset() + (m.bitfieldSize() != 0 ? m.bitfieldSize() : 8 * btf.sizeof(m.typeId()));
             bit = Math.max(bit, end);
         }
         if (!union) {
             long natural = packed ? bit : alignUp(bit, 8L * btf.alignof(id));
-            long target = 8L * size;
+            long target = 8L * Integer.toUnsignedLong(size);
             if (target > natural) {
-                padBits(sb, pad, bit, target);
+                padBits(sb, pad, bit, target, pads);
             }
         }
-        sb.append("\t".repeat(indent)).append('}');
+        sb.append("\t".repeat(Math.min(indent, MAX_NESTING))).append('}');
         if (packed) {
             sb.append(" __attribute__((packed))");
         }
+        checkSize(sb.length());
         return sb.toString();
     }
 
@@ -200,22 +379,40 @@ public final class CHeaderWriter {
         return a;
     }
 
-    /** Adds unnamed bitfields so that a member lands at its BTF offset where C would place it earlier. */
-    private long padTo(StringBuilder sb, String pad, long bit, Type.Member m, int align) {
+    /** Adds padding so that a member lands at its BTF offset where C would place it earlier. */
+    private long padTo(StringBuilder sb, String pad, long bit, Type.Member m, int align, int pads) {
         long natural = m.bitfieldSize() != 0 ? bit : alignUp(bit, 8L * align);
         if (m.bitOffset() > natural && m.bitfieldSize() == 0) {
-            padBits(sb, pad, bit, m.bitOffset());
+            padBits(sb, pad, bit, m.bitOffset(), pads);
             return m.bitOffset();
         }
         if (m.bitfieldSize() != 0 && m.bitOffset() > bit) {
             // A bitfield after a gap: pad up to the byte, then with whole bytes.
-            padBits(sb, pad, bit, m.bitOffset());
+            padBits(sb, pad, bit, m.bitOffset(), pads);
             return m.bitOffset();
         }
         return bit;
     }
 
-    private static void padBits(StringBuilder sb, String pad, long from, long to) {
+    /**
+     * Padding from bit {@code from} to bit {@code to}: unnamed {@code long} bitfields, as libbpf
+     * writes it, while that is at most {@link #ARRAY_PAD_BYTES} bytes; a larger gap is one
+     * {@code char __pad_N[bytes]} (bitfields for the bits around it), so that the header's size
+     * follows the BTF's size, not the sizes it claims. Neither changes the struct's alignment.
+     */
+    private static void padBits(StringBuilder sb, String pad, long from, long to, int pads) {
+        long firstByte = alignUp(from, 8);
+        long lastByte = to / 8 * 8;
+        if (lastByte - firstByte >= 8 * ARRAY_PAD_BYTES) {
+            bitfieldPad(sb, pad, from, firstByte);
+            sb.append(pad).append("char __pad_").append(pads).append('[').append((lastByte - firstByte) / 8).append("];\n");
+            bitfieldPad(sb, pad, lastByte, to);
+        } else {
+            bitfieldPad(sb, pad, from, to);
+        }
+    }
+
+    private static void bitfieldPad(StringBuilder sb, String pad, long from, long to) {
         long bit = from;
         while (bit < to) {
             long inUnit = bit % 64;
@@ -229,9 +426,13 @@ public final class CHeaderWriter {
         return (v + a - 1) / a * a;
     }
 
-    private String enumBody(int id, String indent) {
+    private static List<Type.Enumerator> enumValues(Type t) {
+        return t instanceof Type.Enum e ? e.values() : ((Type.Enum64) t).values();
+    }
+
+    private String enumBody(int id, String indent, int nesting) {
         Type t = btf.type(id);
-        List<Type.Enumerator> values = t instanceof Type.Enum e ? e.values() : ((Type.Enum64) t).values();
+        List<Type.Enumerator> values = enumValues(t);
         boolean signed = t instanceof Type.Enum e ? e.signed() : ((Type.Enum64) t).signed();
         StringBuilder sb = new StringBuilder("enum");
         if (!t.name().isEmpty()) {
@@ -240,9 +441,12 @@ public final class CHeaderWriter {
         sb.append(" {\n");
         for (Type.Enumerator v : values) {
             String n = v.name();
-            int k = 2;
-            while (!enumerators.add(n)) {
-                n = v.name() + "___" + k++;
+            if (!enumerators.add(n)) {
+                int k = enumeratorSuffix.getOrDefault(v.name(), 2);
+                do {
+                    n = v.name() + "___" + k++;
+                } while (!enumerators.add(n));
+                enumeratorSuffix.put(v.name(), k);
             }
             String num = signed ? Long.toString(v.value()) : Long.toUnsignedString(v.value());
             if (t instanceof Type.Enum64) {
@@ -251,20 +455,25 @@ public final class CHeaderWriter {
                 num += "U";
             }
             sb.append(indent).append('\t').append(n).append(" = ").append(num).append(",\n");
+            checkSize(sb.length());
         }
         sb.append(indent).append('}');
         int size = t instanceof Type.Enum e ? e.size() : ((Type.Enum64) t).size();
-        // C enums are int-sized; BTF keeps the kernel's packed and 64-bit ones.
-        String mode = switch (size) {
+        String mode = modeOfSize(size);
+        if (!mode.isEmpty()) {
+            sb.append(" __attribute__((mode(").append(mode).append(")))");
+        }
+        return sb.toString();
+    }
+
+    /** C enums are int-sized; BTF keeps the kernel's packed and 64-bit ones, which GCC's mode attribute spells. */
+    private static String modeOfSize(int size) {
+        return switch (size) {
             case 1 -> "QI";
             case 2 -> "HI";
             case 8 -> "DI";
             default -> "";
         };
-        if (!mode.isEmpty()) {
-            sb.append(" __attribute__((mode(").append(mode).append(")))");
-        }
-        return sb.toString();
     }
 
     /** A C declaration of {@code name} with type {@code id}; anonymous structs, unions and enums inline. */
@@ -272,62 +481,121 @@ public final class CHeaderWriter {
         return decl(id, name, indent, 0).strip();
     }
 
-    private String decl(int id, String inner, int indent, int depth) {
-        if (depth > 4096) {
-            throw new BtfException("type [" + id + "] nests too deeply to write as C");
+    /**
+     * The declaration of {@code inner} as type {@code id}: pointers, arrays, modifiers and return
+     * types are a chain walked in a loop (a qualifier of a non-pointer goes into a prefix that
+     * wraps the rest); anonymous bodies and function parameters recurse, {@code nesting} deep.
+     */
+    private String decl(int id, String inner, int indent, int nesting) {
+        if (nesting > MAX_NESTING) {
+            throw new BtfException("type [" + id + "] nests anonymous types or function prototypes deeper than "
+                    + MAX_NESTING + " levels: a reference cycle, or hostile BTF");
         }
-        Type t = btf.type(id);
-        return switch (t) {
-            case Type.Ptr p -> {
-                Type target = btf.type(p.targetId());
-                boolean paren = target instanceof Type.Array || target instanceof Type.FuncProto;
-                yield decl(p.targetId(), paren ? "(*" + inner + ")" : "*" + inner, indent, depth + 1);
+        StringBuilder prefix = new StringBuilder();
+        int start = id;
+        for (int chain = 0; chain <= MAX_CHAIN; chain++) {
+            if (++steps > maxSteps) {
+                throw new BtfException("writing type [" + start + "] as C takes more than " + maxSteps
+                        + " steps: hostile or corrupt BTF");
             }
-            case Type.Array a -> decl(a.elementId(), inner + "[" + Integer.toUnsignedString(a.length()) + "]", indent, depth + 1);
-            case Type.Const c -> qualified("const", c.targetId(), inner, indent, depth);
-            case Type.Volatile v -> qualified("volatile", v.targetId(), inner, indent, depth);
-            case Type.Restrict r -> qualified("restrict", r.targetId(), inner, indent, depth);
-            case Type.TypeTag tt -> decl(tt.targetId(), inner, indent, depth + 1);
-            case Type.FuncProto fp -> {
-                StringBuilder args = new StringBuilder(inner).append('(');
-                if (fp.params().isEmpty()) {
-                    args.append("void");
+            checkSize(inner.length() + prefix.length());
+            Type t = btf.type(id);
+            switch (t) {
+                case Type.Ptr p -> {
+                    Type target = btf.type(p.targetId());
+                    boolean paren = target instanceof Type.Array || target instanceof Type.FuncProto;
+                    inner = paren ? "(*" + inner + ")" : "*" + inner;
+                    id = p.targetId();
                 }
-                for (int i = 0; i < fp.params().size(); i++) {
-                    Type.Param p = fp.params().get(i);
-                    if (i > 0) {
-                        args.append(", ");
+                case Type.Array a -> {
+                    inner = inner + "[" + Integer.toUnsignedString(a.length()) + "]";
+                    id = a.elementId();
+                }
+                case Type.Const c -> {
+                    inner = qualify("const", c.targetId(), inner, prefix);
+                    id = c.targetId();
+                }
+                case Type.Volatile v -> {
+                    inner = qualify("volatile", v.targetId(), inner, prefix);
+                    id = v.targetId();
+                }
+                case Type.Restrict r -> {
+                    inner = qualify("restrict", r.targetId(), inner, prefix);
+                    id = r.targetId();
+                }
+                case Type.TypeTag tt -> id = tt.targetId();
+                case Type.FuncProto fp -> {
+                    StringBuilder args = new StringBuilder(inner).append('(');
+                    if (fp.params().isEmpty()) {
+                        args.append("void");
                     }
-                    args.append(p.typeId() == 0 && i == fp.params().size() - 1 ? "..." : decl(p.typeId(), "", indent, depth + 1).strip());
+                    for (int i = 0; i < fp.params().size(); i++) {
+                        Type.Param p = fp.params().get(i);
+                        if (i > 0) {
+                            args.append(", ");
+                        }
+                        args.append(p.typeId() == 0 && i == fp.params().size() - 1 ? "..."
+                                : decl(p.typeId(), "", indent, nesting + 1).strip());
+                        checkSize(args.length());
+                    }
+                    inner = args.append(')').toString();
+                    id = fp.returnTypeId();
                 }
-                yield decl(fp.returnTypeId(), args.append(')').toString(), indent, depth + 1);
+                default -> {
+                    String base = baseName(id, t, indent, nesting);
+                    return prefix + (inner.isEmpty() ? base : base + " " + inner);
+                }
             }
-            default -> {
-                String base = baseName(id, t, indent);
-                yield inner.isEmpty() ? base : inner.startsWith("[") ? base + " " + inner : base + " " + inner;
-            }
-        };
-    }
-
-    private String qualified(String q, int target, String inner, int indent, int depth) {
-        if (btf.type(target) instanceof Type.Ptr) {
-            return decl(target, q + " " + inner, indent, depth + 1);
         }
-        return q + " " + decl(target, inner, indent, depth + 1);
+        throw new BtfException("type [" + start + "] nests too deeply to write as C: its pointer/array/modifier chain"
+                + " does not end within " + MAX_CHAIN + " steps (a reference cycle)");
     }
 
-    private String baseName(int id, Type t, int indent) {
+    /** A qualifier of a pointer goes after its star ({@code int *const p}); any other one before the whole declaration. */
+    private String qualify(String q, int target, String inner, StringBuilder prefix) {
+        if (btf.type(target) instanceof Type.Ptr) {
+            return q + " " + inner;
+        }
+        prefix.append(q).append(' ');
+        return inner;
+    }
+
+    private String baseName(int id, Type t, int indent, int nesting) {
         return switch (t) {
             case Type.Void v -> "void";
-            case Type.Struct s -> s.name().isEmpty() ? compositeBody(id, indent) : "struct " + names.get(id);
-            case Type.Union u -> u.name().isEmpty() ? compositeBody(id, indent) : "union " + names.get(id);
-            case Type.Enum e -> e.name().isEmpty() ? enumBody(id, "\t".repeat(indent)) : "enum " + names.get(id);
-            case Type.Enum64 e -> e.name().isEmpty() ? enumBody(id, "\t".repeat(indent)) : "enum " + names.get(id);
+            case Type.Struct s -> s.name().isEmpty() ? compositeBody(id, indent, nesting + 1) : "struct " + names.get(id);
+            case Type.Union u -> u.name().isEmpty() ? compositeBody(id, indent, nesting + 1) : "union " + names.get(id);
+            case Type.Enum e -> enumName(id, e.name(), e.values().isEmpty(), e.size(), e.signed(), indent, nesting);
+            case Type.Enum64 e -> enumName(id, e.name(), e.values().isEmpty(), e.size(), e.signed(), indent, nesting);
             case Type.Fwd f -> (f.union() ? "union " : "struct ") + f.name();
-            case Type.Typedef d -> names.get(id);
+            case Type.Typedef d -> {
+                String n = names.get(id);
+                if (n == null) {
+                    throw new BtfException("type [" + id + "] is a TYPEDEF without a name: not valid C"
+                            + " (the kernel refuses such BTF too)");
+                }
+                yield n;
+            }
             case Type.Int i -> i.name();
             case Type.Float f -> f.name();
             default -> throw new BtfException("type [" + id + "] " + btf.describe(id) + " cannot appear in a C declaration");
         };
+    }
+
+    /** A named enum by its tag; an anonymous one inline, or when it has no values the integer of its size. */
+    private String enumName(int id, String name, boolean empty, int size, boolean signed, int indent, int nesting) {
+        if (!name.isEmpty()) {
+            return "enum " + names.get(id);
+        }
+        if (empty) {
+            String u = signed ? "" : "unsigned ";
+            return switch (size) {
+                case 1 -> signed ? "signed char" : "unsigned char";
+                case 2 -> u + "short";
+                case 8 -> u + "long long";
+                default -> u + "int";
+            };
+        }
+        return enumBody(id, "\t".repeat(Math.min(indent, MAX_NESTING)), nesting + 1);
     }
 }

@@ -23,27 +23,54 @@ public final class KernelBtf {
 
     private KernelBtf() {}
 
-    private static final class Vmlinux {
-        static final Btf BTF = load();
+    private static final Parsed VMLINUX = new Parsed(DIR.resolve("vmlinux"));
 
-        private static Btf load() {
-            try {
-                return Btf.parse(Files.readAllBytes(DIR.resolve("vmlinux")));
-            } catch (NoSuchFileException e) {
-                throw new BtfException("the kernel has no BTF: " + e.getFile() + " is missing (CONFIG_DEBUG_INFO_BTF=n)", e);
-            } catch (IOException e) {
-                throw new BtfException("cannot read " + DIR.resolve("vmlinux") + ": " + e.getMessage(), e);
+    /**
+     * A BTF file parsed once, on first use, and shared; a failure is remembered too and thrown as
+     * a fresh {@link BtfException} to every caller (a class-initializer holder would throw
+     * ExceptionInInitializerError once and NoClassDefFoundError after).
+     */
+    static final class Parsed {
+        private final Path file;
+        private volatile Btf btf;
+        private BtfException failure;
+
+        Parsed(Path file) {
+            this.file = file;
+        }
+
+        Btf get() {
+            Btf parsed = btf;
+            return parsed != null ? parsed : parse();
+        }
+
+        private synchronized Btf parse() {
+            if (btf == null && failure == null) {
+                try {
+                    btf = Btf.parse(Files.readAllBytes(file));
+                } catch (NoSuchFileException e) {
+                    failure = new BtfException("the kernel has no BTF: " + e.getFile() + " is missing (CONFIG_DEBUG_INFO_BTF=n)", e);
+                } catch (IOException e) {
+                    failure = new BtfException("cannot read " + file + ": " + e.getMessage(), e);
+                } catch (BtfException e) {
+                    failure = e;
+                }
             }
+            if (failure != null) {
+                throw new BtfException(failure.getMessage(), failure);
+            }
+            return btf;
         }
     }
 
     /**
      * The kernel's own BTF, parsed on the first call (thread-safe) and shared afterwards.
      *
-     * @throws BtfException when the kernel has no BTF or it cannot be read or parsed
+     * @throws BtfException when the kernel has no BTF or it cannot be read or parsed (on every
+     *         call, not only the first)
      */
     public static Btf vmlinux() {
-        return Vmlinux.BTF;
+        return VMLINUX.get();
     }
 
     /**

@@ -13,7 +13,7 @@ public enum Sanitize {
     DECL_TAG,
     /** TYPE_TAG (5.17) becomes CONST of its target, nameless. */
     TYPE_TAG,
-    /** ENUM64 (6.0) becomes a member-less UNION of the same size. */
+    /** ENUM64 (6.0) becomes a member-less UNION of the same size; a signed ENUM (6.0) an unsigned one. */
     ENUM64,
     /** FLOAT (5.13) becomes a member-less STRUCT of the same size. */
     FLOAT,

@@ -212,10 +212,17 @@ public final class ValuePrinter {
             return;
         }
         long step = btf.sizeof(a.elementId());
+        // Elements of size 0 (empty structs) cost no bytes: the text, not the input, must bound the loop.
+        long limit = (1L << 20) + 64L * b.capacity();
         sb.append('[');
         for (long k = 0; k < n; k++) {
             if (k > 0) {
                 sb.append(',');
+            }
+            if (sb.length() > limit) {
+                throw new BtfException("the JSON of a " + b.capacity() + "-byte value would exceed " + limit
+                        + " characters: array type [" + btf.resolve(a.elementId()) + "] claims " + n
+                        + " elements of " + step + " bytes (hostile or corrupt BTF)");
             }
             value(sb, a.elementId(), b, Math.toIntExact(off + k * step), depth + 1);
         }

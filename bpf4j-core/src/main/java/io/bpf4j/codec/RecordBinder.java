@@ -136,6 +136,7 @@ final class RecordBinder {
         };
     }
 
+    @SuppressWarnings("unchecked")
     private static Codec<?> enumCodec(Class<?> c, TypeRef member, int size, boolean signed, List<Type.Enumerator> values,
                                       String where) {
         if (c == EnumValue.class) {
@@ -167,6 +168,7 @@ final class RecordBinder {
         return integer(c, size, signed, where);
     }
 
+    @SuppressWarnings("unchecked")
     private static Codec<?> array(Class<?> c, Btf btf, Type.Array a, String where) {
         int n = a.length();
         if (n < 0) {

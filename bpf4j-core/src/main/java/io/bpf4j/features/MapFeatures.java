@@ -138,6 +138,51 @@ public final class MapFeatures {
         return Bpf.call(BpfCmd.MAP_CREATE, attr, Attr.MapCreate.SIZE);
     }
 
+    private static volatile int batchErrno = -1;
+
+    /**
+     * True when this kernel has the batch map commands (BPF_MAP_*_BATCH, Linux 5.6): probed once
+     * with a batch lookup on an empty hash map, which answers ENOENT where the commands exist and
+     * EINVAL (an unknown command) where they do not.
+     */
+    public static boolean supportsBatch() {
+        return batchProbeErrno() == 0;
+    }
+
+    /** The errno of the batch probe (0 when batch commands exist), for skip and error messages. */
+    public static int batchProbeErrno() {
+        int e = batchErrno;
+        if (e < 0) {
+            e = probeBatch();
+            batchErrno = e;
+        }
+        return e;
+    }
+
+    private static int probeBatch() {
+        try (Arena arena = Arena.ofConfined()) {
+            long map = create(arena, MapType.HASH.value(), 4, 4, 1, 0, -1);
+            if (map < 0) {
+                return (int) -map;
+            }
+            try {
+                MemorySegment keys = arena.allocate(4, 8);
+                MemorySegment values = arena.allocate(4, 8);
+                MemorySegment token = arena.allocate(8, 8);
+                MemorySegment attr = arena.allocate(Attr.Batch.SIZE, 8);
+                attr.set(JAVA_LONG, Attr.Batch.OUT_BATCH, token.address());
+                attr.set(JAVA_LONG, Attr.Batch.KEYS, keys.address());
+                attr.set(JAVA_LONG, Attr.Batch.VALUES, values.address());
+                attr.set(JAVA_INT, Attr.Batch.COUNT, 1);
+                attr.set(JAVA_INT, Attr.Batch.MAP_FD, (int) map);
+                long r = Bpf.call(BpfCmd.MAP_LOOKUP_BATCH, attr, Attr.Batch.SIZE);
+                return r >= 0 || r == -Errno.ENOENT.number() ? 0 : (int) -r;
+            } finally {
+                Libc.syscall(Libc.SYS_CLOSE, map, 0, 0);
+            }
+        }
+    }
+
     /** The errno name of a probe result, for skip and error messages. */
     public static String reason(MapType type) {
         int e = probeErrno(type);

@@ -33,6 +33,11 @@ public sealed interface Link extends AutoCloseable permits KernelLink, PerfEvent
         return PinnedLink.open(path);
     }
 
+    /** Opens the link with this kernel id (it stays attached; closing the object drops only our reference). */
+    static KernelLink fromId(int id) {
+        return PinnedLink.ofId(id);
+    }
+
     /** Removes a link pin; the attachment ends when the last handle on it is closed. */
     static void unpin(Path path) {
         try {

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * A link opened from its pin ({@link Link#fromPin}): its kind is whatever {@link #info()} says.
+ * A link opened from its pin ({@link Link#fromPin}) or its kernel id ({@link Link#fromId}): its kind is whatever {@link #info()} says.
  * Closing it drops this process's reference only; the pin keeps the attachment.
  *
  * <pre>{@code
@@ -18,6 +18,11 @@ import java.util.Optional;
 public final class PinnedLink extends KernelLink {
     private PinnedLink(Fd fd, String description) {
         super(fd, Optional.empty(), description);
+    }
+
+    static PinnedLink ofId(int id) {
+        return new PinnedLink(io.bpf4j.internal.sys.KernelIds.open(io.bpf4j.internal.sys.KernelIds.Kind.LINK, id),
+                "link id " + id);
     }
 
     static PinnedLink open(Path path) {

@@ -24,12 +24,15 @@ final class BtfTestFiles {
     /** One ELF section's bytes, dumped by llvm-objcopy-16. */
     static byte[] section(Path object, String section) throws IOException, InterruptedException {
         Path out = Files.createTempFile("bpf4j-btf-", ".sec");
+        Path discardDir = Files.createTempDirectory("bpf4j-btf-");
+        Path discard = discardDir.resolve("discard.o");
         try {
-            run(List.of("llvm-objcopy-16", "--dump-section", section + "=" + out, object.toString(),
-                    Files.createTempDirectory("bpf4j-btf-").resolve("discard.o").toString()));
+            run(List.of("llvm-objcopy-16", "--dump-section", section + "=" + out, object.toString(), discard.toString()));
             return Files.readAllBytes(out);
         } finally {
             Files.deleteIfExists(out);
+            Files.deleteIfExists(discard);
+            Files.deleteIfExists(discardDir);
         }
     }
 

@@ -31,7 +31,8 @@ class VmlinuxHeaderSuiteTest {
     /** The suite's CO-RE programs, written against bpftool's vmlinux.h, compile against bpf4j's. */
     @Test
     void coreTestProgramsCompileAgainstTheGeneratedVmlinuxHeader(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")), "kernel without BTF");
+        io.bpf4j.testing.KernelFeature.assume(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")), "kernel BTF",
+                "/sys/kernel/btf/vmlinux is not readable (CONFIG_DEBUG_INFO_BTF=n)");
         Path src = Path.of("src/test/bpf");
         Assumptions.assumeTrue(Files.isDirectory(src), "BPF sources not at " + src.toAbsolutePath());
         Files.writeString(dir.resolve("vmlinux.h"), CHeaderWriter.write(KernelBtf.vmlinux()));

@@ -14,6 +14,7 @@ import io.bpf4j.NotSupportedException;
 import io.bpf4j.internal.sys.BtfObjects;
 import io.bpf4j.internal.sys.Fd;
 import io.bpf4j.testing.Kernel;
+import io.bpf4j.testing.KernelFeature;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -29,12 +30,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every map type of the kernel, created for real; the refused ones fail with the kernel's reason. */
 class AllMapTypesTest {
-    /**
-     * Types newer than this kernel (6.18). ../shared/KERNEL.md listed STACK_TRACE as refused, but
-     * creating one with 8-byte-multiple values works here (measured in this test).
-     */
-    private static final Set<MapType> REFUSED_HERE = EnumSet.of(MapType.INSN_ARRAY, MapType.RHASH);
-
     @BeforeAll
     static void root() {
         Kernel.assumeRoot();
@@ -79,7 +74,7 @@ class AllMapTypesTest {
                     }
                 }
                 p.waitFor();
-                Assumptions.assumeTrue(found != null, "kernel BTF has no " + name);
+                KernelFeature.assume(found != null, "struct_ops type " + name, "kernel BTF has no " + name);
                 return found;
             }
         } catch (IOException | InterruptedException e) {
@@ -91,29 +86,25 @@ class AllMapTypesTest {
     @ParameterizedTest
     @EnumSource(MapType.class)
     void everyMapTypeIsCreated(MapType type) {
-        boolean supported = MapFeatures.supports(type);
-        if (!REFUSED_HERE.contains(type)) {
-            assertTrue(supported, "this kernel is known to have " + type + ": " + MapFeatures.reason(type));
-        }
         MapSpec spec = spec(type);
-        if (REFUSED_HERE.contains(type)) {
+        if (!MapFeatures.supports(type)) {
+            // The probe says the kernel lacks the type: creating one says so by name, then the test skips.
             NotSupportedException e = assertThrows(NotSupportedException.class, () -> BpfMap.create(spec).close());
             assertTrue(e.getMessage().contains(type.name()), e.getMessage());
-            Assumptions.abort("the kernel refuses " + type + ": " + e.getMessage());
+            assertEquals(Optional.of(type.since()).filter(v -> !v.isEmpty()), e.since());
+            KernelFeature.assumeMapType(type);
         }
-        Fd btf = null;
+        io.bpf4j.btf.BtfHandle btf = null;
         try {
-            OptionalInt btfFd = OptionalInt.empty();
             if (spec.btfKeyTypeId() != 0 || spec.btfVmlinuxValueTypeId() != 0) {
                 // struct_ops: the kernel wants any loaded BTF in btf_fd beside the vmlinux type id.
-                btf = BtfObjects.load(LocalStorageProbe.blob(), "local storage BTF");
-                btfFd = OptionalInt.of(btf.raw());
+                btf = io.bpf4j.btf.BtfHandle.loadRaw(LocalStorageProbe.blob(), "local storage BTF");
             }
             if (type == MapType.STRUCT_OPS) {
                 // Without a BTF fd the kernel gives a bare EINVAL; bpf4j says so before the syscall.
                 assertThrows(IllegalArgumentException.class, () -> BpfMap.create(spec));
             }
-            try (BpfMap map = BpfMap.create(spec, btfFd)) {
+            try (BpfMap map = btf == null ? BpfMap.create(spec) : BpfMap.create(spec, btf)) {
                 MapInfo info = map.info();
                 assertEquals(Optional.of(type), info.type());
                 assertEquals(spec.name().substring(0, Math.min(15, spec.name().length())), info.name());

@@ -145,7 +145,11 @@ class PerfEventLanesTest {
                     .target(PerfEvent.Target.PidNamespace.ofPid(inner.pid()));
             try (PerfEvent c = PerfEvent.attach(obj.program("on_tick"), spec)) {
                 assertEquals(1, c.eventCount(), "the namespace holds one process of one thread");
-                Thread.sleep(300);
+                // The shell's CPU time, however busy the machine: up to 5 s to reach 10 ms.
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (c.count() <= 10_000_000L && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
                 assertTrue(c.count() > 10_000_000L, "the busy shell ran for " + c.count() + " ns");
             }
             // This process's own namespace is the host's: observed system-wide, one event per CPU.

@@ -7,20 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bpf4j.AttachType;
 import io.bpf4j.BpfObject;
 import io.bpf4j.ObjectSpec;
-import io.bpf4j.PermissionException;
 import io.bpf4j.TypedMap;
 import io.bpf4j.codec.Codecs;
 import io.bpf4j.testing.Kernel;
+import io.bpf4j.testing.KernelFeature;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** BTF-targeted links: tp_btf counts this thread's syscalls; fentry/fexit/lsm where the kernel loads them. */
 class TracingTest {
-    private static final List<String> REFUSED_HERE = List.of("on_unlink_entry", "on_unlink_exit", "on_file_open");
+    /** Programs that need fentry/fexit/lsm: each is loaded only by its own test, after the feature probe. */
+    private static final List<String> PROBED = List.of("on_unlink_entry", "on_unlink_exit", "on_file_open");
 
     @BeforeAll
     static void root() {
@@ -30,7 +30,7 @@ class TracingTest {
     private static ObjectSpec spec(String... keep) {
         ObjectSpec s = ObjectSpec.read(Kernel.bpfObject("link_tracing"))
                 .withConstant("target_tid", CounterPrograms.gettid());
-        for (String p : REFUSED_HERE) {
+        for (String p : PROBED) {
             if (!List.of(keep).contains(p)) {
                 s = s.withAutoload(p, false);
             }
@@ -82,14 +82,10 @@ class TracingTest {
 
     @Test
     void fentryAndFexitSeeAnUnlink() throws Exception {
-        BpfObject obj;
+        KernelFeature.assumeProgram(AttachType.TRACE_FENTRY);
+        KernelFeature.assumeProgram(AttachType.TRACE_FEXIT);
         ObjectSpec s = spec("on_unlink_entry", "on_unlink_exit");
-        try {
-            obj = s.load();
-        } catch (PermissionException e) {
-            Assumptions.assumeTrue(false, "the kernel refuses fentry/fexit programs: " + e.getMessage());
-            return;
-        }
+        BpfObject obj = s.load();
         try (obj;
              var in = Tracing.attach(obj.program("on_unlink_entry"), s.program("on_unlink_entry").orElseThrow());
              var out = Tracing.attach(obj.program("on_unlink_exit"), s.program("on_unlink_exit").orElseThrow())) {
@@ -102,14 +98,9 @@ class TracingTest {
 
     @Test
     void lsmSeesAnOpen() throws Exception {
-        BpfObject obj;
+        KernelFeature.assumeProgram(AttachType.LSM_MAC);
         ObjectSpec s = spec("on_file_open");
-        try {
-            obj = s.load();
-        } catch (PermissionException e) {
-            Assumptions.assumeTrue(false, "the kernel refuses lsm programs: " + e.getMessage());
-            return;
-        }
+        BpfObject obj = s.load();
         try (obj; var l = Tracing.attach(obj.program("on_file_open"), s.program("on_file_open").orElseThrow())) {
             Files.readString(Path.of("/proc/self/status"));
             assertTrue(count(obj, 3) >= 1);

@@ -159,8 +159,7 @@ class UsdtTest {
     void autoAttachFromTheSectionName() throws Exception {
         // SEC("usdt/usdt_target:bpf4j_test:gated"), its path pointed at the binary this test built.
         ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("usdt_auto"));
-        assertEquals("usdt_target:bpf4j_test:gated", spec.programs().stream().filter(p -> p.name().equals("on_gated_auto"))
-                .findFirst().orElseThrow().attachTo());
+        assertEquals("usdt_target:bpf4j_test:gated", spec.programs().get("on_gated_auto").attachTo());
         spec = spec.withProgramType("on_gated_auto", io.bpf4j.ProgramType.KPROBE, java.util.Optional.empty(),
                 target.binary + ":bpf4j_test:gated");
         try (BpfObject obj = spec.load()) {

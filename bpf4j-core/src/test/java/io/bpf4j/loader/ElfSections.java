@@ -20,6 +20,8 @@ import java.util.Map;
 public final class ElfSections {
     /** Section contents by name. */
     public final Map<String, byte[]> sections = new LinkedHashMap<>();
+    /** Section sizes by name (for SHT_NOBITS, the size it declares; its contents are empty). */
+    public final Map<String, Long> sizes = new LinkedHashMap<>();
     /** Symbols: name, section name, value, size, type, bind. */
     public final List<ElfFile.Symbol> symbols;
 
@@ -28,7 +30,10 @@ public final class ElfSections {
     }
 
     private ElfSections(ElfFile elf) {
-        elf.sections().forEach((name, s) -> sections.put(name, s.data()));
+        elf.sections().forEach((name, s) -> {
+            sections.put(name, s.data());
+            sizes.put(name, s.size());
+        });
         symbols = elf.symbols();
     }
 

@@ -54,7 +54,14 @@ class ProgramInfoTest {
             assertEquals(16, info.tagHex().length());
             assertFalse(info.tagHex().equals("0000000000000000"));
             assertTrue(info.xlatedSize() > 0 && info.jitedSize() > 0, info.toString());
-            assertTrue(info.verifiedInstructions() >= 7, info.toString());
+            // bpf_prog_info.verified_insns came in 5.16: an older kernel leaves it 0
+            boolean counts = io.bpf4j.btf.KernelBtf.vmlinux().find("bpf_prog_info", io.bpf4j.btf.Type.Struct.class)
+                    .orElseThrow().members().stream().anyMatch(m -> m.name().equals("verified_insns"));
+            if (counts) {
+                assertTrue(info.verifiedInstructions() >= 7, info.toString());
+            } else {
+                assertEquals(0, info.verifiedInstructions(), info.toString());
+            }
             assertTrue(info.gplCompatible());
 
             List<Instruction> xlated = p.xlatedInstructions();

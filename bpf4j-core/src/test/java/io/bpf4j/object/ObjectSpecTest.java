@@ -1,6 +1,7 @@
 package io.bpf4j.object;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,9 +61,10 @@ class ObjectSpecTest {
         ObjectSpec bigger = spec.withMaxEntries(map, 4096);
         assertEquals(4096, bigger.maps().get(map).maxEntries());
         assertTrue(spec.maps().get(map).maxEntries() != 4096 || map.startsWith("."));
-        ProgramSpec first = spec.programs().get(0);
+        ProgramSpec first = spec.programs().values().iterator().next();
         assertThrows(IllegalArgumentException.class, () -> spec.withAutoload("no_such_program", false));
-        assertEquals(first.name(), spec.withAutoload(first.name(), false).programs().get(0).name());
+        assertEquals(first, spec.withAutoload(first.name(), false).programs().get(first.name()));
+        assertFalse(spec.withAutoload(first.name(), false).autoload(first.name()));
     }
 
     @Test

@@ -9,10 +9,12 @@ public final class Kernel {
     private Kernel() {
     }
 
-    /** Aborts the test unless running as root (the kernel tests need CAP_BPF and friends). */
+    /**
+     * Aborts the test unless the process has the capabilities kernel tests need, read from its
+     * effective capabilities (see {@link KernelFeature#assumePrivileged()}), not from a user name.
+     */
     public static void assumeRoot() {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "kernel tests need root (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN); running as " + System.getProperty("user.name"));
+        KernelFeature.assumePrivileged();
     }
 
     /** The compiled BPF test object NAME.bpf.o from src/test/bpf. */

@@ -28,8 +28,12 @@ public final class ElfFile {
     public static final int STB_GLOBAL = 1;
     public static final int STB_WEAK = 2;
 
-    /** One section: its name, type, flags and contents (zeros for SHT_NOBITS). */
-    public record Section(String name, int type, long flags, byte[] data) {
+    /**
+     * One section: its name, type, flags, contents and size. A SHT_NOBITS section ({@code .bss})
+     * has no contents in the file: its {@code data} is empty and {@code size} is what it claims,
+     * so nothing is allocated by a size the file merely claims.
+     */
+    public record Section(String name, int type, long flags, byte[] data, long size) {
     }
 
     /** One symbol; {@code section} is "" when undefined (an extern). */
@@ -72,6 +76,12 @@ public final class ElfFile {
         return sections;
     }
 
+    /** A section's size: its contents' length, or for SHT_NOBITS the size it declares; -1 when absent. */
+    public long size(String section) {
+        Section s = sections.get(section);
+        return s == null ? -1 : s.size();
+    }
+
     /** A section's contents, if the file has it. */
     public byte[] data(String section) {
         Section s = sections.get(section);
@@ -111,17 +121,17 @@ public final class ElfFile {
             String name = r.name(h);
             byte[] data;
             if (h.type() == SHT_NOBITS) {
-                if (h.size() < 0 || h.size() > 1L << 30) {
+                if (h.size() < 0 || h.size() > Integer.MAX_VALUE) {
                     throw src.error("section " + name + " declares " + Long.toUnsignedString(h.size()) + " bytes of zeros",
                             h.at() + 0x20);
                 }
-                data = new byte[(int) h.size()];
+                data = new byte[0];
             } else {
                 data = r.contents(h, "section " + name);
             }
             names[h.index()] = name;
             contents[h.index()] = data;
-            sections.putIfAbsent(name, new Section(name, h.type(), h.flags(), data));
+            sections.putIfAbsent(name, new Section(name, h.type(), h.flags(), data, h.type() == SHT_NOBITS ? h.size() : data.length));
             if (h.type() == SHT_SYMTAB) {
                 symtab = h;
             }

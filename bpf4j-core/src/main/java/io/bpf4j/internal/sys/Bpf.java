@@ -53,15 +53,32 @@ public final class Bpf {
         return new BpfException(message, errno, cmd.kernelName(), object);
     }
 
-    /** {@link #error} but with EINVAL/EOPNOTSUPP/ENOTSUPP read as "feature missing". */
+    /**
+     * {@link #error}, but EOPNOTSUPP/ENOTSUPP (the kernel saying plainly that it lacks the
+     * operation) become a {@link NotSupportedException} for {@code feature}, brought by Linux
+     * {@code since}. EINVAL stays a {@link BpfException} in the kernel's words: it usually means a
+     * bad argument, and a missing feature is only claimed where a probe says so (see the overload).
+     */
     public static BpfException errorOrUnsupported(String message, long negErrno, BpfCmd cmd, String object,
                                                   String feature, String since) {
         int errno = (int) -negErrno;
-        if (errno == Errno.EINVAL.number() || errno == Errno.EOPNOTSUPP.number()
-                || errno == Errno.ENOTSUPP.number()) {
+        if (errno == Errno.EOPNOTSUPP.number() || errno == Errno.ENOTSUPP.number()) {
             return new NotSupportedException(feature, since, errno, cmd.kernelName(), object);
         }
         return error(message, negErrno, cmd, object);
+    }
+
+    /**
+     * {@link #errorOrUnsupported(String, long, BpfCmd, String, String, String)}, and EINVAL too
+     * becomes a {@link NotSupportedException} when {@code supported} (a feature probe, asked only
+     * then) says this kernel lacks the feature.
+     */
+    public static BpfException errorOrUnsupported(String message, long negErrno, BpfCmd cmd, String object,
+                                                  String feature, String since, java.util.function.BooleanSupplier supported) {
+        if (negErrno == -Errno.EINVAL.number() && !supported.getAsBoolean()) {
+            return new NotSupportedException(feature, since, Errno.EINVAL.number(), cmd.kernelName(), object);
+        }
+        return errorOrUnsupported(message, negErrno, cmd, object, feature, since);
     }
 
     /** Pins the object behind {@code fd} at {@code path} on a bpffs. */
@@ -73,26 +90,28 @@ public final class Bpf {
             attr.set(JAVA_INT, Attr.ObjPin.BPF_FD, raw);
             long r = call(BpfCmd.OBJ_PIN, attr, Attr.ObjPin.SIZE);
             if (r < 0) {
-                String hint = r == -Errno.EPERM.number() || r == -Errno.EINVAL.number()
-                        ? " (is a bpffs mounted there? mount -t bpf bpf /sys/fs/bpf)" : "";
-                throw error("cannot pin " + fd.what() + " at " + path + hint, r, BpfCmd.OBJ_PIN, fd.what());
+                String message = "cannot pin " + fd.what() + " at " + path;
+                int errno = (int) -r;
+                if (errno == Errno.EPERM.number()) {
+                    throw new PermissionException(message, "its directory is not on a bpf filesystem (mount -t bpf bpf"
+                            + " /sys/fs/bpf, and pin below it)", errno, BpfCmd.OBJ_PIN.kernelName(), fd.what());
+                }
+                String why = errno == Errno.EEXIST.number() ? ": something is pinned there already (unpin it first)"
+                        : errno == Errno.ENOENT.number() ? ": its directory does not exist"
+                        : errno == Errno.EINVAL.number() ? ": is a bpffs mounted there? (mount -t bpf bpf /sys/fs/bpf)" : "";
+                throw error(message + why, r, BpfCmd.OBJ_PIN, fd.what());
             }
         } finally {
             fd.release();
         }
     }
 
-    /** Opens the object pinned at {@code path}; {@code what} names it for errors. */
+    /**
+     * Opens the object pinned at {@code path}, not following a symbolic link there and refusing
+     * files that are not pins (see {@link Pins}); {@code what} names it for errors.
+     */
     public static Fd getPinned(Path path, String what) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(Attr.ObjPin.LAYOUT);
-            attr.set(JAVA_LONG, Attr.ObjPin.PATHNAME, arena.allocateFrom(path.toString()).address());
-            long r = call(BpfCmd.OBJ_GET, attr, Attr.ObjPin.SIZE);
-            if (r < 0) {
-                throw error("cannot open the pinned object at " + path, r, BpfCmd.OBJ_GET, what);
-            }
-            return new Fd((int) r, what);
-        }
+        return Pins.open(path, what);
     }
 
     /** Opens a map, program, link or BTF by its kernel id ({@code cmd} says which). */

@@ -1,0 +1,85 @@
+package io.bpf4j.cli;
+
+import io.bpf4j.BpfException;
+import io.bpf4j.MapType;
+import io.bpf4j.Program;
+import io.bpf4j.ProgramSpec;
+import io.bpf4j.ProgramType;
+import io.bpf4j.asm.Assembler;
+import io.bpf4j.asm.Helpers;
+import io.bpf4j.asm.Instruction;
+import io.bpf4j.features.MapFeatures;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bpf4j feature probe}: which map types, program types and helpers (per program type)
+ * this kernel accepts, each found by asking the kernel (creating a map, loading a tiny program),
+ * as bpftool feature probe does.
+ */
+@Command(name = "feature", description = "What this kernel supports.", subcommands = FeatureCommand.ProbeCmd.class)
+final class FeatureCommand {
+
+    @Command(name = "probe", description = "Probe map types, program types and helpers.")
+    static final class ProbeCmd extends Cmd implements Runnable {
+        @Option(names = "--no-helpers", description = "Skip the helper probes (one load per helper and program type).")
+        boolean noHelpers;
+
+        @Override
+        public void run() {
+            Map<String, Object> maps = new LinkedHashMap<>();
+            for (MapType t : MapType.values()) {
+                maps.put("have_" + lower(t) + "_map_type", MapFeatures.supports(t));
+            }
+            Map<String, Object> progs = new LinkedHashMap<>();
+            Map<String, Object> helpers = new LinkedHashMap<>();
+            List<Instruction> trivial = Assembler.assemble("r0 = 0x0\nexit").instructions();
+            for (ProgramType t : ProgramType.values()) {
+                boolean ok = loads(t, trivial);
+                progs.put("have_" + lower(t) + "_prog_type", ok);
+                if (ok && !noHelpers) {
+                    List<String> have = new java.util.ArrayList<>();
+                    for (int id = 1; id <= Helpers.maxId(); id++) {
+                        if (loads(t, Assembler.assemble("call " + id + "\nr0 = 0x0\nexit").instructions())) {
+                            have.add(Helpers.name(id).orElseThrow());
+                        }
+                    }
+                    helpers.put(lower(t) + "_available_helpers", have);
+                }
+            }
+            Map<String, Object> top = new LinkedHashMap<>();
+            top.put("program_types", progs);
+            top.put("map_types", maps);
+            if (!noHelpers) {
+                top.put("helpers", helpers);
+            }
+            emit(top, () -> {
+                StringBuilder sb = new StringBuilder();
+                progs.forEach((k, v) -> sb.append(k.replace("have_", "").replace("_prog_type", "")).append(" program type: ")
+                        .append((Boolean) v ? "yes" : "no").append('\n'));
+                maps.forEach((k, v) -> sb.append(k.replace("have_", "").replace("_map_type", "")).append(" map type: ")
+                        .append((Boolean) v ? "yes" : "no").append('\n'));
+                helpers.forEach((k, v) -> sb.append(k).append(": ").append(String.join(", ", (List<String>) v)).append('\n'));
+                return sb.toString();
+            });
+        }
+
+        /**
+         * Whether a tiny program of {@code type} loads: yes on success, or when the verifier
+         * (not the program type check) refuses it; types that need an attach target (tracing,
+         * ext, lsm, struct_ops) count as present when the kernel asks for the target.
+         */
+        private static boolean loads(ProgramType type, List<Instruction> code) {
+            try (Program p = Program.load(ProgramSpec.builder("probe", type).instructions(code).build())) {
+                return true;
+            } catch (BpfException e) {
+                String m = e.getMessage();
+                return e.errno().map(x -> x != io.bpf4j.Errno.EINVAL).orElse(false)
+                        && !m.contains("unknown func") && !m.contains("invalid func");
+            }
+        }
+    }
+}

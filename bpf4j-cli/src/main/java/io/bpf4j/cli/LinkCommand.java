@@ -1,0 +1,67 @@
+package io.bpf4j.cli;
+
+import io.bpf4j.KernelObjects;
+import io.bpf4j.link.KernelLink;
+import io.bpf4j.link.Link;
+import io.bpf4j.link.LinkInfo;
+import io.bpf4j.link.LinkType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code bpf4j link list|show}: the kernel's links. */
+@Command(name = "link", description = "Links (attachments).", subcommands = {LinkCommand.ListCmd.class,
+    LinkCommand.ShowCmd.class})
+final class LinkCommand {
+
+    static Map<String, Object> json(LinkInfo l) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("id", l.id());
+        j.put("type", l.kind() == LinkType.UNKNOWN ? Integer.toString(l.type()) : Cmd.lower(l.kind()));
+        j.put("prog_id", l.programId());
+        return j;
+    }
+
+    static String human(LinkInfo l) {
+        return l.id() + ": " + (l.kind() == LinkType.UNKNOWN ? "type " + l.type() : Cmd.lower(l.kind()))
+                + "  prog " + l.programId() + "\n";
+    }
+
+    @Command(name = "list", aliases = "ls", description = "Every link.")
+    static final class ListCmd extends Cmd implements Runnable {
+        @Override
+        public void run() {
+            List<LinkInfo> all = KernelObjects.links();
+            List<Object> j = new ArrayList<>();
+            all.forEach(l -> j.add(json(l)));
+            emit(j, () -> String.join("", all.stream().map(LinkCommand::human).toList()));
+        }
+    }
+
+    @Command(name = "show", description = "One link (id N or pinned PATH), or all.")
+    static final class ShowCmd extends Cmd implements Runnable {
+        @Parameters(arity = "0..2", paramLabel = "LINK")
+        List<String> ref = new ArrayList<>();
+
+        @Override
+        public void run() {
+            if (ref.isEmpty()) {
+                new ListCmd().runWith(spec);
+                return;
+            }
+            Refs.Ref r = Refs.parse(ref, "link");
+            try (KernelLink l = switch (r.kind()) {
+                case "id" -> Link.fromId(Integer.parseInt(r.value()));
+                case "pinned" -> Link.fromPin(Path.of(r.value()));
+                default -> throw fail("links have no names: give id N or pinned PATH");
+            }) {
+                LinkInfo info = l.info();
+                emit(json(info), () -> human(info));
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.bpf4j.cli;
+
+import io.bpf4j.KernelObjects;
+import io.bpf4j.Program;
+import io.bpf4j.ProgramInfo;
+import io.bpf4j.asm.Disassembler;
+import io.bpf4j.asm.Listing;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code bpf4j prog list|show|dump xlated}: the kernel's loaded programs, as bpftool prog shows them. */
+@Command(name = "prog", description = "Loaded programs.", subcommands = {ProgCommand.ListCmd.class,
+    ProgCommand.ShowCmd.class, ProgCommand.DumpCmd.class})
+final class ProgCommand {
+
+    static Map<String, Object> json(ProgramInfo p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", p.id());
+        m.put("type", p.type().map(Cmd::lower).orElse(Integer.toString(p.rawType())));
+        if (!p.name().isEmpty()) {
+            m.put("name", p.name());
+        }
+        m.put("tag", HexFormat.of().formatHex(p.tag()));
+        m.put("gpl_compatible", p.gplCompatible());
+        m.put("bytes_xlated", p.xlatedSize());
+        m.put("jited", p.jitedSize() > 0);
+        m.put("bytes_jited", p.jitedSize());
+        if (!p.mapIds().isEmpty()) {
+            m.put("map_ids", p.mapIds());
+        }
+        if (p.btfId() != 0) {
+            m.put("btf_id", p.btfId());
+        }
+        if (p.runCount() != 0) {
+            m.put("run_time_ns", p.runTime().toNanos());
+            m.put("run_cnt", p.runCount());
+        }
+        m.put("verified_insns", p.verifiedInstructions());
+        return m;
+    }
+
+    static String human(ProgramInfo p) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(p.id()).append(": ").append(p.type().map(Cmd::lower).orElse("type " + p.rawType()));
+        if (!p.name().isEmpty()) {
+            sb.append("  name ").append(p.name());
+        }
+        sb.append("  tag ").append(HexFormat.of().formatHex(p.tag())).append(p.gplCompatible() ? "  gpl" : "").append('\n');
+        sb.append("\txlated ").append(p.xlatedSize()).append('B');
+        sb.append(p.jitedSize() > 0 ? "  jited " + p.jitedSize() + "B" : "  not jited");
+        if (!p.mapIds().isEmpty()) {
+            sb.append("  map_ids ").append(String.join(",", p.mapIds().stream().map(String::valueOf).toList()));
+        }
+        if (p.btfId() != 0) {
+            sb.append("\n\tbtf_id ").append(p.btfId());
+        }
+        return sb.append('\n').toString();
+    }
+
+    @Command(name = "list", aliases = "ls", description = "Every loaded program.")
+    static final class ListCmd extends Cmd implements Runnable {
+        @Override
+        public void run() {
+            List<ProgramInfo> all = KernelObjects.programs();
+            List<Object> j = new ArrayList<>();
+            all.forEach(p -> j.add(json(p)));
+            emit(j, () -> String.join("", all.stream().map(ProgCommand::human).toList()));
+        }
+    }
+
+    @Command(name = "show", description = "One program (id N, name NAME, pinned PATH), or all.")
+    static final class ShowCmd extends Cmd implements Runnable {
+        @Parameters(arity = "0..2", paramLabel = "PROG", description = "id N | name NAME | pinned PATH")
+        List<String> ref = new ArrayList<>();
+
+        @Override
+        public void run() {
+            if (ref.isEmpty()) {
+                new ListCmd().runWith(spec);
+                return;
+            }
+            try (Program p = Refs.program(Refs.parse(ref, "program"))) {
+                ProgramInfo info = p.info();
+                emit(json(info), () -> human(info));
+            }
+        }
+    }
+
+    @Command(name = "dump", description = "A program's translated instructions: dump xlated PROG.")
+    static final class DumpCmd extends Cmd implements Runnable {
+        @Parameters(index = "0", paramLabel = "xlated", description = "xlated (the verified bytecode)")
+        String what;
+
+        @Parameters(index = "1..*", arity = "1..2", paramLabel = "PROG", description = "id N | name NAME | pinned PATH")
+        List<String> ref = new ArrayList<>();
+
+        @Override
+        public void run() {
+            if (!what.equals("xlated")) {
+                throw fail("bpf4j dumps the xlated instructions (the JIT image is not shown), not " + what);
+            }
+            try (Program p = Refs.program(Refs.parse(ref, "program"))) {
+                List<io.bpf4j.asm.Instruction> insns = p.xlatedInstructions();
+                Listing l = Listing.of(insns);
+                if (Main.json) {
+                    List<Object> out = new ArrayList<>();
+                    int slot = 0;
+                    for (io.bpf4j.asm.Instruction in : insns) {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("pc", slot);
+                        m.put("insn", Disassembler.format(in));
+                        out.add(m);
+                        slot += in.slots();
+                    }
+                    emit(out, () -> "");
+                } else {
+                    // Numbers only: the kernel rewrote helper calls to addresses and map fds to map ids.
+                    out().print(Disassembler.disassemble(l, EnumSet.of(Disassembler.Option.OFFSETS,
+                            Disassembler.Option.OBJDUMP)));
+                    out().flush();
+                }
+            }
+        }
+    }
+}
