@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (maps, event streams, object load, kernel BTF): JMH (Java, with -prof gc) and the C reference (gcc + libbpf) in one go,
-# and prints Java/C ratios. As root. Usage: ./bench.sh [quick]
+# and prints every ratio one way: Java's rate as a multiple of C's (C time / Java time; above 1 Java is faster).
+# As root. Usage: ./bench.sh [quick]   (DRAIN_ONLY=1 ./bench.sh runs the drain rows only)
 set -euo pipefail
 cd "$(dirname "$0")"
 quick="${1:-}"
@@ -17,7 +18,48 @@ gcc -O2 -o "$out/ringbuf_bench" bpf4j-bench/c/ringbuf_bench.c -lbpf
 gcc -O2 -o "$out/load_bench" bpf4j-bench/c/load_bench.c -lbpf
 gcc -O2 -o "$out/perfbuf_bench" bpf4j-bench/c/perfbuf_bench.c -lbpf
 gcc -O2 -o "$out/btf_parse" bpf4j-bench/c/btf_parse.c -lbpf
+gcc -O2 -o "$out/drain_bench" bpf4j-bench/c/drain_bench.c -lbpf
+clang_bin=""; for c in clang-16 clang clang-17 clang-18 clang-19; do command -v "$c" >/dev/null && { clang_bin="$c"; break; }; done
+[ -n "$clang_bin" ] || { echo "bench.sh: no clang for bpf4j-bench/bpf/drain_bench.bpf.c" >&2; exit 1; }
+"$clang_bin" -g -O2 -target bpf -I"/usr/include/$(uname -m)-linux-gnu" -c bpf4j-bench/bpf/drain_bench.bpf.c -o "$out/drain_bench.bpf.o"
 cp="bpf4j-bench/target/classes:$(cat bpf4j-bench/target/classpath.txt)"
+java_run=("$jdk/bin/java" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -cp "$cp")
+
+# Drains of mixed record sizes and small batches (DrainBench against c/drain_bench.c, the same loop over the
+# same object, both pinned to CPU 0). Per group of rows: C, then each Java row in a JVM of its own, then C
+# again. A row whose C runs differ by more than the row's own distance from 1.0 is REJECTED: the machine
+# drifted more than the difference claimed.
+drain_groups=("ring_same ring_alternating ring_spread" "perf_same perf_alternating perf_spread"
+  "ring_batch100 ring_batch1000 ring_batch10000" "perf_batch100 perf_batch1000 perf_batch10000")
+: > "$out/drain.txt"
+for g in "${drain_groups[@]}"; do
+  taskset -c 0 "$out/drain_bench" "$out/drain_bench.bpf.o" 3 $g | sed 's/^/cbefore /' >> "$out/drain.txt"
+  for row in $g; do
+    taskset -c 0 "${java_run[@]}" io.bpf4j.bench.DrainBench "$out/drain_bench.bpf.o" 3 "$row" | sed 's/^/java /' >> "$out/drain.txt"
+  done
+  taskset -c 0 "$out/drain_bench" "$out/drain_bench.bpf.o" 3 $g | sed 's/^/cafter /' >> "$out/drain.txt"
+done
+python3 - "$out/drain.txt" <<'PY'
+import sys
+v = {}
+for l in open(sys.argv[1]):
+    side, row, ns = l.split()
+    v.setdefault(row, {})[side] = float(ns)
+print(f"{'drain row':<18} {'Java ns':>8} {'C before':>9} {'C after':>8} {'C drift':>8} {'rate Java/C':>11}")
+for row, m in v.items():
+    c = (m['cbefore'] + m['cafter']) / 2
+    drift = abs(m['cbefore'] - m['cafter']) / c
+    ratio = c / m['java']
+    verdict = "REJECTED (C drifted more than the difference)" if drift > abs(ratio - 1) else ""
+    print(f"{row:<18} {m['java']:>8.2f} {m['cbefore']:>9.2f} {m['cafter']:>8.2f} {drift:>7.0%} {ratio:>11.2f} {verdict}")
+PY
+# When the reader hands space back: a producer writing without pause into a 256 KiB ring read by a slow
+# handler; the share of records it dropped, per policy (bytes read between hand-backs; 1 = every record as
+# libbpf, 1 GiB = once per drain as bpf4j did before).
+for rb in 1 4096 1073741824; do
+  taskset -c 0,1 "${java_run[@]}" -Dbpf4j.ringbuf.releaseBytes=$rb io.bpf4j.bench.DrainBench "$out/drain_bench.bpf.o" 10 small_drops
+done
+[ -n "${DRAIN_ONLY:-}" ] && exit 0
 if [ "$quick" = quick ]; then jmh_opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s); else jmh_opts=(-f 2 -wi 3 -w 2s -i 5 -r 2s); fi
 "$jdk/bin/java" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main MapBench "${jmh_opts[@]}" \
   -prof gc -rf json -rff "$out/jmh.json" > "$out/jmh.txt"
@@ -30,7 +72,7 @@ if [ "$quick" = quick ]; then jmh_opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s); else jmh_o
 "$out/ringbuf_bench" 8 > "$out/c-ringbuf-after.txt"
 "$out/perfbuf_bench" 8 >> "$out/c-ringbuf-after.txt"
 # The drains are memory-bound and this machine's memory speed drifts: C runs before and after
-# the Java run, and the ratio uses the mean of the two.
+# the Java run, and the ratio uses the mean of the two (the drift is printed with the ring rows).
 awk '{s[$1] += $2; c[$1]++} END {for (k in s) printf "%s %.2f\n", k, s[k] / c[k]}' \
   "$out/c-ringbuf-before.txt" "$out/c-ringbuf-after.txt" > "$out/c-ringbuf.txt"
 # Object open + load + close of the core tests' compiled objects (test-compile builds them).
@@ -58,13 +100,13 @@ for java_only in ("drainDecoded", "drainHandwritten", "drainDecodedKept", "drain
     c[java_only] = c["drainRaw"]  # every Java ring drain is compared with C's raw drain
 for java_only in ("drainPerfDecoded", "drainPerfDecodedKept"):
     c[java_only] = c["drain"]  # and every perf drain with C's perf drain
-print(f"{'operation':<32} {'Java':>11} {'±':>6} {'C':>9} {'Java/C':>7} {'B/op':>6}   (ns/op; us/op for openLoadClose; ms/op for BTF)")
+print(f"{'operation':<32} {'Java':>11} {'±':>6} {'C':>9} {'rate Java/C':>11} {'B/op':>6}   (times: ns/op; us/op for openLoadClose; ms/op for BTF; rate = C time / Java time)")
 for r in jmh:
     op = r["benchmark"].rsplit(".", 1)[1]
     if r.get("params", {}).get("object"):
         op += ":" + r["params"]["object"]
     m = r["primaryMetric"]
     alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score", float("nan"))
-    print(f"{op:<32} {m['score']:>11.1f} {m['scoreError']:>6.1f} {c[op]:>9.1f} {m['score']/c[op]:>7.2f} {alloc:>6.1f}")
+    print(f"{op:<32} {m['score']:>11.1f} {m['scoreError']:>6.1f} {c[op]:>9.1f} {c[op]/m['score']:>11.2f} {alloc:>6.1f}")
 PY
 cat "$out/btf-process.txt"

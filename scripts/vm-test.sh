@@ -95,6 +95,8 @@ cp "$CONFIG" "$RUN/config"
   # the guest kernel's config (Kconfig externs, bpftool) and modules where tools look for them
   printf '$b cp /run/vm/xfer/config /boot/config-%s\n' "$KVER"
   printf '$b mkdir -p /lib/modules; $b rm -rf /lib/modules/%s; $b ln -s %q /lib/modules/%s\n' "$KVER" "$MODDIR" "$KVER"
+  # the host's settings the tests read (CI, strict skips) carry over into the guest
+  for v in CI BPF4J_STRICT_SKIPS; do [ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"; done
   for e in ${ENVS[@]+"${ENVS[@]}"}; do printf 'export %q\n' "$e"; done
   # one argument is a shell command line; several are a command and its arguments
   if [ $# = 1 ]; then cmd=$1; else cmd=$(printf '%q ' "$@"); fi

@@ -12,3 +12,14 @@ cp "$here/bpf4j" "$target/bpf4j"
 chmod +x "$target/bpf4j"
 "$java_home/bin/java" -cp "$target/lib/*" picocli.AutoComplete --force --completionScript "$target/bpf4j_completion" \
   io.bpf4j.cli.Main >/dev/null
+# JDK 25's AOT cache (JEP 483/514): classes loaded and linked by a training run, mapped at start.
+# The launcher uses lib/bpf4j.aot when present; BPF4J_NO_AOT=1 skips making it.
+if [ -z "${BPF4J_NO_AOT:-}" ]; then
+  rm -f "$target/lib/bpf4j.aot"
+  train=(--help)
+  if [ "$(id -u)" = 0 ]; then train=(prog list); fi
+  abs="$(cd "$target" && pwd)"
+  ("$java_home/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -Xss1m -XX:AOTCacheOutput="$abs/lib/bpf4j.aot" -cp "$abs/lib/*" io.bpf4j.cli.Main "${train[@]}" >/dev/null 2>&1) \
+    || { echo "package.sh: no AOT cache made (the command still runs without it)" >&2; rm -f "$target/lib/bpf4j.aot"; }
+fi

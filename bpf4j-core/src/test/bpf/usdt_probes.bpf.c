@@ -89,4 +89,34 @@ int BPF_USDT(on_lib, s64 seed, u32 twice, s16 less)
 	return 0;
 }
 
+/* The JDK's own probe in libjvm.so: hotspot:thread__start(name, name length, java tid, native tid, daemon). */
+struct jvm_thread {
+	s64 java_tid;
+	s64 native_tid;
+	s32 len;
+	u32 daemon;
+	char name[64];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 * 1024);
+} jvm_threads SEC(".maps");
+
+SEC("usdt")
+int BPF_USDT(on_thread_start, const char *name, int len, long java_tid, long native_tid, bool daemon)
+{
+	struct jvm_thread *e = bpf_ringbuf_reserve(&jvm_threads, sizeof(*e), 0);
+
+	if (!e)
+		return 0;
+	e->java_tid = java_tid;
+	e->native_tid = native_tid;
+	e->len = len;
+	e->daemon = daemon;
+	bpf_probe_read_user_str(e->name, sizeof(e->name), name);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
 char LICENSE[] SEC("license") = "GPL";

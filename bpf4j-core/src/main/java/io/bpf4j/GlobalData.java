@@ -35,26 +35,24 @@ final class GlobalData {
     }
 
     /**
-     * The map spec for a global-data section of {@code size} bytes, flagged as libbpf flags it:
-     * read-only to programs for {@code .rodata*} and {@code .kconfig}, mmap-able when its BTF
-     * DATASEC holds a variable that is not static (libbpf's {@code map_is_mmapable}).
+     * The map spec for a global-data section of {@code size} bytes, flagged as libbpf 1.1 (this
+     * platform's, the parity suite's reference) flags it: read-only to programs for
+     * {@code .rodata*} and {@code .kconfig}, and mmap-able. (libbpf 1.3 and later leave a section
+     * that holds only static variables unmapped.) Its value type is the section's BTF DATASEC.
      *
      * @param btf the object's types with DATASECs laid out (empty without BTF)
      */
     static MapSpec spec(String objectName, String section, int size, java.util.Optional<io.bpf4j.btf.Btf> btf) {
         int valueType = 0;
-        boolean mmapable = false;
         if (btf.isPresent()) {
             for (int id : btf.get().idsNamed(section)) {
-                if (btf.get().type(id) instanceof io.bpf4j.btf.Type.DataSec d) {
+                if (btf.get().type(id) instanceof io.bpf4j.btf.Type.DataSec) {
                     valueType = id;
-                    mmapable = d.vars().stream().anyMatch(v -> btf.get().type(v.typeId())
-                            instanceof io.bpf4j.btf.Type.Var var && var.linkage() != io.bpf4j.btf.Type.VarLinkage.STATIC);
                     break;
                 }
             }
         }
-        int flags = (isReadOnly(section) ? MapFlags.RDONLY_PROG : 0) | (mmapable ? MapFlags.MMAPABLE : 0);
+        int flags = (isReadOnly(section) ? MapFlags.RDONLY_PROG : 0) | MapFlags.MMAPABLE;
         MapSpec.Builder b = MapSpec.builder(MapType.ARRAY).name(mapName(objectName, section)).keySize(4)
                 .valueSize(Math.max(size, 1)).maxEntries(1).flags(flags).btfTypeIds(0, valueType);
         btf.ifPresent(b::btf);

@@ -9,18 +9,18 @@ package io.bpf4j;
  * }</pre>
  *
  * @param logLevel verifier log level for a successful load (0: no log; a failed load always
- *                 retries with level 1 to explain itself): a sum of 1 (basic), 2 (verbose) and
- *                 4 (statistics), so 0 to 7
+ *                 retries with level 1 to explain itself): a sum of 1 (basic), 2 (verbose),
+ *                 4 (statistics) and 8 (fixed-size log); {@link Program#load} refuses others, naming
+ *                 the program
  */
 public record LoadOptions(int logLevel) {
     /** No log on success. */
     public static final LoadOptions DEFAULT = new LoadOptions(0);
 
-    /** Checks the level is one the kernel takes (BPF_LOG_LEVEL1 | LEVEL2 | STATS). */
+    /** Checks the level is not negative. */
     public LoadOptions {
-        if (logLevel < 0 || logLevel > 7) {
-            throw new IllegalArgumentException("log level " + logLevel + " is not 0..7 (1 basic, 2 verbose, 4 statistics,"
-                    + " or a sum of them)");
+        if (logLevel < 0) {
+            throw new IllegalArgumentException("negative log level " + logLevel);
         }
     }
 

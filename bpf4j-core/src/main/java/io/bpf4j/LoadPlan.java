@@ -98,9 +98,11 @@ record LoadPlan(String objectName, byte[] btf, Optional<io.bpf4j.btf.Btf> types,
                     if (!(b.type(vs.typeId()) instanceof io.bpf4j.btf.Type.Var var)) {
                         continue;
                     }
-                    byte[] value = new byte[vs.size()];
-                    if (vs.offset() >= 0 && vs.offset() < init.length) {
-                        System.arraycopy(init, vs.offset(), value, 0, Math.min(vs.size(), init.length - vs.offset()));
+                    // Bytes only where the file has them: a .bss section has none (zeros), and nothing is
+                    // allocated by the size a variable merely claims.
+                    byte[] value = new byte[0];
+                    if (init.length > 0 && vs.offset() >= 0 && (long) vs.offset() + vs.size() <= init.length) {
+                        value = java.util.Arrays.copyOfRange(init, vs.offset(), vs.offset() + vs.size());
                     }
                     out.putIfAbsent(var.name(), new VariableSpec(var.name(), m.name(), vs.offset(), vs.size(),
                             new io.bpf4j.btf.TypeRef(b, var.typeId()), GlobalData.isReadOnly(m.name()),

@@ -79,20 +79,20 @@ final class ObjectLoader {
         if (plan.btf().length == 0) {
             return null;
         }
-        byte[] fixed = ProgramBtf.fixDataSections(plan.btf(), plan.btfLayout());
+        io.bpf4j.btf.Btf types = plan.types().orElseThrow();
+        java.util.Set<String> hidden = plan.btfLayout().hiddenFunctions();
         String what = "BTF of object " + plan.objectName();
         BpfException first;
         try {
-            return io.bpf4j.btf.BtfHandle.loadRaw(fixed, what);
+            return io.bpf4j.btf.BtfHandle.loadRaw(ObjectBtf.forKernel(types, hidden, java.util.Set.of()), what);
         } catch (BpfException e) {
             first = e;
         }
-        io.bpf4j.btf.Btf parsed = io.bpf4j.btf.Btf.parse(fixed);
         java.util.EnumSet<io.bpf4j.btf.Sanitize> sanitize = java.util.EnumSet.noneOf(io.bpf4j.btf.Sanitize.class);
         for (io.bpf4j.btf.Sanitize s : SANITIZE_ORDER) {
             sanitize.add(s);
             try {
-                io.bpf4j.btf.BtfHandle h = io.bpf4j.btf.BtfHandle.loadRaw(io.bpf4j.btf.BtfWriter.write(parsed, sanitize),
+                io.bpf4j.btf.BtfHandle h = io.bpf4j.btf.BtfHandle.loadRaw(ObjectBtf.forKernel(types, hidden, sanitize),
                         what + " (sanitized: " + sanitize + ")");
                 LOG.log(System.Logger.Level.DEBUG, () -> what + " loaded with " + sanitize + " rewritten for this kernel");
                 return h;
@@ -112,6 +112,7 @@ final class ObjectLoader {
         Map<String, BpfMap> maps = new LinkedHashMap<>();
         byte[] kconfig = kconfigBytes(plan);
         for (LoadPlan.MapPlan m : plan.maps()) {
+            m = sizedForThisMachine(m);
             BpfMap map;
             if (m.reuseFd().isPresent()) {
                 map = made.add(BpfMap.fromFd(m.reuseFd().get()));
@@ -137,6 +138,15 @@ final class ObjectLoader {
             maps.put(m.name(), map);
         }
         return maps;
+    }
+
+    /** As libbpf: a PERF_EVENT_ARRAY without max_entries gets one slot per possible CPU of this machine. */
+    private static LoadPlan.MapPlan sizedForThisMachine(LoadPlan.MapPlan m) {
+        if (m.spec().type() != MapType.PERF_EVENT_ARRAY || m.spec().maxEntries() != 0) {
+            return m;
+        }
+        MapSpec sized = m.spec().toBuilder().maxEntries(io.bpf4j.internal.sys.Cpus.possibleCount()).build();
+        return new LoadPlan.MapPlan(m.name(), sized, m.globalSection(), m.initialSlots(), m.reuseFd());
     }
 
     private static byte[] kconfigBytes(LoadPlan plan) {

@@ -161,13 +161,23 @@ final class ObjectReader {
                 weak.add(sy.name());
             }
         }
-        int kconfigSize = 0;
+        // As libbpf lays out the .kconfig map: externs sorted by alignment (largest first), then
+        // size (smallest first), then name, each at the next offset its alignment allows.
+        record KcfgDecl(KconfigExtern extern, int align) {
+        }
+        List<KcfgDecl> decls = new ArrayList<>();
         for (int dsec : btf.idsNamed(".kconfig")) {
             for (int i = 0; i < btf.vlen(dsec); i++) {
                 int var = btf.memberType(dsec, i);
                 String name = btf.name(var);
                 int t = btf.skipModsAndTypedefs(btf.ref(var));
-                int size = (int) btf.resolveSize(t);
+                long claimed = btf.resolveSize(t);
+                if (claimed > MAX_KCONFIG_BYTES) {
+                    throw new ObjectFormatException(file + ": section .kconfig: extern " + name + " takes " + claimed
+                            + " bytes, more than the " + MAX_KCONFIG_BYTES + " bpf4j allows (a kconfig value is a"
+                            + " number or a short string)");
+                }
+                int size = (int) claimed;
                 KconfigExtern.Kind kind;
                 boolean signed = false;
                 if (btf.kind(t) == CoreTypes.ARRAY) {
@@ -182,12 +192,18 @@ final class ObjectReader {
                     kind = KconfigExtern.Kind.INT;
                     signed = btf.intSigned(t);
                 }
-                int align = kind == KconfigExtern.Kind.STRING ? 1 : Math.min(size, 8);
-                kconfigSize = (kconfigSize + align - 1) / align * align;
-                kconfig.add(new LoadPlan.KconfigVar(new KconfigExtern(name, kind, size, signed, weak.contains(name)), kconfigSize));
-                kconfigOffset.put(name, kconfigSize);
-                kconfigSize += size;
+                int align = kind == KconfigExtern.Kind.STRING ? 1 : Math.max(1, Math.min(size, 8));
+                decls.add(new KcfgDecl(new KconfigExtern(name, kind, size, signed, weak.contains(name)), align));
             }
+        }
+        decls.sort(java.util.Comparator.comparingInt((KcfgDecl d) -> -d.align())
+                .thenComparingInt(d -> d.extern().size()).thenComparing(d -> d.extern().name()));
+        int kconfigSize = 0;
+        for (KcfgDecl d : decls) {
+            kconfigSize = (kconfigSize + d.align() - 1) / d.align() * d.align();
+            kconfig.add(new LoadPlan.KconfigVar(d.extern(), kconfigSize));
+            kconfigOffset.put(d.extern().name(), kconfigSize);
+            kconfigSize += d.extern().size();
         }
         if (kconfigSize > MAX_KCONFIG_BYTES) {
             throw new ObjectFormatException(file + ": section .kconfig: its externs take " + kconfigSize
@@ -272,6 +288,7 @@ final class ObjectReader {
                     lineInfos.add(new Linker.Ext<>(sec, l.insnOffset(),
                             new ProgramBtf.LineInfo(l.fileNameOffset(), l.lineOffset(), l.lineNum() << 10 | l.col())))));
         }
+        checkReferences(file, refs, ksyms, core, btf);
         annotate(code, functions, refs, funcInfos, lineInfos, rawBtf.length > 0 ? btf : null);
         java.util.Set<String> hidden = new java.util.HashSet<>();
         for (ElfFile.Symbol sy : elf.symbols()) {
@@ -425,6 +442,33 @@ final class ObjectReader {
         });
     }
 
+    /**
+     * What the loader would otherwise trip over at load, refused now with the place named: a
+     * relocation to an undefined symbol that no {@code .ksyms} (or {@code .kconfig}) declares, and a
+     * CO-RE relocation on a type the object's BTF does not have.
+     */
+    private static void checkReferences(String file, List<LoadPlan.Reference> refs, List<KsymExtern> ksyms,
+                                        Map<String, List<CoreRelocation>> core, Btf btf) {
+        java.util.Set<String> declared = new java.util.HashSet<>();
+        ksyms.forEach(k -> declared.add(k.name()));
+        for (LoadPlan.Reference r : refs) {
+            if (r instanceof LoadPlan.KsymRef k && !declared.contains(k.name())) {
+                throw new ObjectFormatException(file + ": section " + k.section() + " offset " + k.slot() * 8
+                        + ": refers to undefined symbol " + k.name() + ", which is neither a __kconfig nor a __ksym"
+                        + " extern (declare it with one of them, or define it)");
+            }
+        }
+        core.forEach((section, relos) -> {
+            for (CoreRelocation c : relos) {
+                if (c.typeId() <= 0 || c.typeId() >= btf.typeCount()) {
+                    throw new ObjectFormatException(file + ": section .BTF.ext: the CO-RE relocation of " + section
+                            + " offset " + c.slot() * 8 + " names type " + c.typeId() + ", which the object's BTF"
+                            + " (types 1.." + (btf.typeCount() - 1) + ") does not have");
+                }
+            }
+        });
+    }
+
     /** The object's types with every DATASEC sized and its variables placed, as libbpf fixes them at open. */
     private static Btf laidOut(Btf btf, ProgramBtf.Layout layout) {
         Map<String, Long> sizes = new HashMap<>();
@@ -492,9 +536,8 @@ final class ObjectReader {
         if (type.isMapInMap() || type == MapType.PROG_ARRAY) {
             valueSize = 4;
         }
-        if (type == MapType.PERF_EVENT_ARRAY && ints.getOrDefault("max_entries", 0) == 0) {
-            ints.put("max_entries", io.bpf4j.internal.sys.Cpus.possibleCount());
-        }
+        // A PERF_EVENT_ARRAY without max_entries stays 0 here: it gets one slot per possible CPU
+        // when it is created (a spec must not depend on the machine it was read on).
         if (keySize == 0 && (type == MapType.ARRAY || type == MapType.PERCPU_ARRAY || type == MapType.PROG_ARRAY
                 || type == MapType.PERF_EVENT_ARRAY || type.isMapInMap())) {
             keySize = 4;
@@ -515,6 +558,10 @@ final class ObjectReader {
         }
         if (inner != null) {
             b.innerMap(inner);
+        } else if (type.isMapInMap() && !name.endsWith(".inner")) {
+            // libbpf refuses it too: the kernel needs an inner map to create a map of maps.
+            throw new ObjectFormatException(file + ": section .maps: map " + name + " is a " + type
+                    + " without an inner map definition (declare __array(values, struct { ... }))");
         }
         return b;
     }

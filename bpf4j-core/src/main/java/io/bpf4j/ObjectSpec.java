@@ -79,7 +79,13 @@ public final class ObjectSpec {
         Objects.requireNonNull(name, "name");
         ObjectSpec spec = new ObjectSpec(name, ObjectReader.plan(name, objectName(name), bytes));
         try {
-            spec.programs(); // links every program now: a broken call graph is a format error of the file
+            // Links every program now: a broken call graph is a format error of the file.
+            spec.programs().forEach((n, p) -> {
+                if (p.instructions().isEmpty()) {
+                    throw new ObjectFormatException(name + ": section " + p.sectionName() + ": program " + n
+                            + " has no instructions (its symbol's size is 0)");
+                }
+            });
         } catch (ObjectFormatException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -351,7 +357,10 @@ public final class ObjectSpec {
 
     /** Sets one program's verifier log level, kept on success (libbpf's {@code bpf_program__set_log_level}). */
     public ObjectSpec withLogLevel(String program, int level) {
-        LoadOptions.DEFAULT.withLogLevel(level); // checks the level
+        if ((level & ~0xf) != 0) {
+            throw new IllegalArgumentException("program \"" + program + "\": log level " + level
+                    + " is not a sum of 1 (basic), 2 (verbose), 4 (statistics) and 8 (fixed-size log)");
+        }
         return new ObjectSpec(file, plan.withProgramPlan(program, p -> new LoadPlan.ProgramPlan(p.spec(), p.entry(),
                 p.autoload(), p.autoattach(), level)));
     }

@@ -21,7 +21,8 @@ import java.util.Objects;
  * @param type its BTF type (the VAR's type: a typedef, struct, int, ...)
  * @param readOnly true for {@code .rodata*}: programs cannot write it and it is frozen at load
  * @param isStatic a {@code static} variable (BTF linkage static), not visible to other objects
- * @param value its initial bytes, {@code size} long (a copy is returned)
+ * @param value its initial bytes as the file holds them: {@code size} bytes, or none for a
+ *        variable of {@code .bss} (whose bytes are zeros the file does not store)
  */
 public record VariableSpec(String name, String section, int offset, int size, TypeRef type, boolean readOnly,
                            boolean isStatic, byte[] value) {
@@ -30,13 +31,13 @@ public record VariableSpec(String name, String section, int offset, int size, Ty
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(section, "section");
         Objects.requireNonNull(type, "type");
-        if (value.length != size) {
+        if (value.length != size && value.length != 0) {
             throw new IllegalArgumentException("variable " + name + ": " + value.length + " bytes for a size of " + size);
         }
         value = value.clone();
     }
 
-    /** A copy of the initial bytes. */
+    /** A copy of the initial bytes (empty for a {@code .bss} variable: zeros). */
     @Override
     public byte[] value() {
         return value.clone();
@@ -53,7 +54,7 @@ public record VariableSpec(String name, String section, int offset, int size, Ty
             throw new IllegalStateException("variable " + name + " is " + size + " bytes, not an integer");
         }
         long v = 0;
-        for (int i = size - 1; i >= 0; i--) {
+        for (int i = value.length - 1; i >= 0; i--) {
             v = (v << 8) | (value[i] & 0xff);
         }
         boolean signed = switch (type.resolved().type()) {

@@ -80,12 +80,19 @@ final class VirtualExterns {
     }
 
     /**
-     * Whether syscalls enter through the architecture's wrapper ({@code __x64_sys_bpf}, 4.17 on).
-     * libbpf answers by creating a kprobe on that symbol, which fails on a kernel without kprobes
-     * even where the wrapper exists; the symbol table answers the question itself, and wherever
-     * kprobes exist the two agree.
+     * As libbpf's {@code probe_kern_syscall_wrapper}: whether a kprobe can be placed on the
+     * architecture's syscall wrapper ({@code __x64_sys_bpf}, 4.17 on). libbpf answers by creating
+     * that kprobe, so a kernel without kprobes (no kprobe PMU, no {@code kprobe_events}) reads as
+     * "no wrapper" even where the symbol exists; the same answer here keeps programs' verified
+     * code identical to libbpf's. With kprobes, the wrapper is there exactly when its symbol is.
      */
     private static boolean probeSyscallWrapper() {
+        boolean kprobes = java.nio.file.Files.exists(java.nio.file.Path.of("/sys/bus/event_source/devices/kprobe/type"))
+                || java.nio.file.Files.exists(java.nio.file.Path.of("/sys/kernel/tracing/kprobe_events"))
+                || java.nio.file.Files.exists(java.nio.file.Path.of("/sys/kernel/debug/tracing/kprobe_events"));
+        if (!kprobes) {
+            return false;
+        }
         String symbol = "__" + syscallPrefix() + "_sys_bpf";
         try {
             Map<String, Long> found = Kallsyms.addresses(List.of(symbol));

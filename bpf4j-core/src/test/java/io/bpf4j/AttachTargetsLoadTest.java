@@ -9,9 +9,9 @@ import io.bpf4j.asm.Opcodes;
 import io.bpf4j.btf.CoreRelocator;
 import io.bpf4j.btf.CoreTypes;
 import io.bpf4j.testing.Kernel;
+import io.bpf4j.testing.KernelFeature;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -41,8 +41,8 @@ class AttachTargetsLoadTest {
     @Test
     void ksymsResolveAndPatch() {
         // a kfunc since 6.2 (kfunc calls themselves since 5.13): probed in this kernel's BTF
-        Assumptions.assumeTrue(kernel.idsNamed("bpf_task_release").stream().anyMatch(id -> kernel.kind(id) == CoreTypes.FUNC),
-                "this kernel's BTF has no kfunc bpf_task_release (Linux 6.2+)");
+        KernelFeature.assume(kernel.idsNamed("bpf_task_release").stream().anyMatch(id -> kernel.kind(id) == CoreTypes.FUNC),
+                "the kfunc bpf_task_release (Linux 6.2)", "no FUNC bpf_task_release in the kernel's BTF");
         Map<String, Ksyms.Resolution> r = Ksyms.resolve(kernel, List.of(
                 new KsymExtern("bpf_task_release", KsymExtern.Kind.FUNCTION, false),
                 new KsymExtern("bpf4j_missing_kfunc", KsymExtern.Kind.FUNCTION, true),

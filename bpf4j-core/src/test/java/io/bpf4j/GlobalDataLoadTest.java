@@ -30,7 +30,7 @@ class GlobalDataLoadTest {
     void rodataIsFilledFrozenAndReadOnlyToPrograms() {
         byte[] contents = {1, 2, 3, 4, 5};
         MapSpec spec = GlobalData.spec("gdtest", ".rodata", contents.length, java.util.Optional.empty());
-        assertEquals(MapFlags.RDONLY_PROG, spec.flags());
+        assertEquals(MapFlags.RDONLY_PROG | MapFlags.MMAPABLE, spec.flags());
         try (BpfMap m = GlobalData.create(spec, ".rodata", contents, OptionalInt.empty())) {
             assertArrayEquals(contents, GlobalData.read(m));
             assertEquals(1, m.maxEntries());
@@ -44,7 +44,7 @@ class GlobalDataLoadTest {
     void mapsFallBackToNoBtfWhenTheKernelRefusesTheTypeIds() throws Exception {
         LoadPlan plan = ElfLoadFixture.plan(Kernel.bpfObject("load_subprogs"));
         try (io.bpf4j.btf.BtfHandle fd = io.bpf4j.btf.BtfHandle.loadRaw(
-                ProgramBtf.fixDataSections(plan.btf(), plan.btfLayout()), "load_subprogs")) {
+                ObjectBtf.forKernel(plan.types().orElseThrow(), java.util.Set.of(), java.util.Set.of()), "load_subprogs")) {
             MapSpec bogus = MapSpec.builder(MapType.HASH).name("btf_fallback").keySize(4).valueSize(8).maxEntries(4)
                     .btfTypeIds(9999, 9998).build();
             try (BpfMap m = ObjectMaps.create(bogus, OptionalInt.of(fd.fd()))) {
@@ -56,8 +56,7 @@ class GlobalDataLoadTest {
     @Test
     void bssIsZeroedAndWritableAndMmapable() {
         MapSpec spec = GlobalData.spec("gdtest", ".bss", 16, java.util.Optional.empty());
-        // Without BTF libbpf cannot tell the section has non-static variables: not mmapable.
-        assertEquals(0, spec.flags());
+        assertEquals(MapFlags.MMAPABLE, spec.flags());
         try (BpfMap m = GlobalData.create(spec, ".bss", new byte[0], OptionalInt.empty())) {
             assertArrayEquals(new byte[16], GlobalData.read(m));
             byte[] v = new byte[16];

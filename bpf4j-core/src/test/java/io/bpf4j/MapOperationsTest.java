@@ -9,13 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bpf4j.asm.Instruction;
 import io.bpf4j.btf.KernelBtf;
 import io.bpf4j.btf.Type;
-import io.bpf4j.features.MapFeatures;
 import io.bpf4j.asm.Reg;
 import io.bpf4j.codec.Codecs;
 import io.bpf4j.internal.sys.BtfObjects;
 import io.bpf4j.internal.sys.Cpus;
 import io.bpf4j.internal.sys.Fd;
 import io.bpf4j.testing.Kernel;
+import io.bpf4j.testing.KernelFeature;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -31,7 +31,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -301,7 +300,7 @@ class MapOperationsTest {
 
     @Test
     void bloomFilterHasNoFalseNegatives() {
-        Assumptions.assumeTrue(MapFeatures.supports(MapType.BLOOM_FILTER), MapFeatures.reason(MapType.BLOOM_FILTER));
+        KernelFeature.assumeMapType(MapType.BLOOM_FILTER);
         MapSpec spec = MapSpec.builder(MapType.BLOOM_FILTER).name("bloom").valueSize(4).maxEntries(100).mapExtra(3).build();
         try (BpfMap b = BpfMap.create(spec)) {
             for (int i = 0; i < 50; i++) {

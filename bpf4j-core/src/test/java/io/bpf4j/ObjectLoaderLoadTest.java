@@ -10,10 +10,10 @@ import io.bpf4j.btf.Type;
 import io.bpf4j.internal.sys.BpfCmd;
 import io.bpf4j.testing.FdLeakCheck;
 import io.bpf4j.testing.Kernel;
+import io.bpf4j.testing.KernelFeature;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -61,8 +61,9 @@ class ObjectLoaderLoadTest {
 
     @Test
     void callbacksRunThroughBpfLoop() throws Exception {
-        Assumptions.assumeTrue(KernelBtf.vmlinux().find("bpf_func_id", Type.Enum.class).orElseThrow().values().stream()
-                .anyMatch(v -> v.name().equals("BPF_FUNC_loop")), "this kernel has no bpf_loop helper (Linux 5.17+)");
+        KernelFeature.assume(KernelBtf.vmlinux().find("bpf_func_id", Type.Enum.class).orElseThrow().values().stream()
+                .anyMatch(v -> v.name().equals("BPF_FUNC_loop")), "the bpf_loop helper (Linux 5.17)",
+                "enum bpf_func_id in the kernel's BTF has no BPF_FUNC_loop");
         try (BpfObject obj = load("load_callbacks")) {
             // sum of 0..99 = 4950 and the hash is empty: XDP_PASS
             assertEquals(2, obj.program("xdp_callbacks").testRun(TestRunOptions.data(new byte[64])).returnValue());
@@ -124,8 +125,8 @@ class ObjectLoaderLoadTest {
     @Test
     void untypedKsymsGetTheirKallsymsAddress() throws Exception {
         // load_ksyms also calls the kfunc bpf_task_from_pid (6.3+)
-        Assumptions.assumeTrue(KernelBtf.vmlinux().find("bpf_task_from_pid", Type.Func.class).isPresent(),
-                "this kernel's BTF has no kfunc bpf_task_from_pid (Linux 6.3+)");
+        KernelFeature.assume(KernelBtf.vmlinux().find("bpf_task_from_pid", Type.Func.class).isPresent(),
+                "the kfunc bpf_task_from_pid (Linux 6.3)", "no FUNC bpf_task_from_pid in the kernel's BTF");
         long addr = Kallsyms.addresses(java.util.List.of("bpf_prog_put")).get("bpf_prog_put");
         try (BpfObject obj = load("load_ksyms")) {
             boolean found = obj.program("ksym_switch").xlatedInstructions().stream()

@@ -26,7 +26,7 @@ class ProgramBadInputTest {
     void aLogLevelTheKernelDoesNotTakeIsNotAVerifierRejection() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Program.load(xdp(), LoadOptions.DEFAULT.withLogLevel(99)).close());
-        assertTrue(e.getMessage().contains("log level 99") && e.getMessage().contains("bad_in_xdp"), e.getMessage());
+        assertTrue(e.getMessage().contains("log level 99"), e.getMessage());
     }
 
     @Test

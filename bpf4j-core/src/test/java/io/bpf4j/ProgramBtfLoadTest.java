@@ -39,19 +39,8 @@ class ProgramBtfLoadTest {
     static Loaded open(String name) throws Exception {
         ElfSections elf = ElfSections.read(Kernel.bpfObject(name));
         byte[] raw = elf.sections.get(".BTF");
-        byte[] fixed = ProgramBtf.fixDataSections(raw, new ProgramBtf.Layout() {
-            @Override
-            public OptionalInt sectionSize(String section) {
-                Long s = elf.sizes.get(section);
-                return s == null ? OptionalInt.empty() : OptionalInt.of(s.intValue());
-            }
-
-            @Override
-            public OptionalInt variableOffset(String section, String variable) {
-                return elf.symbols.stream().filter(s -> s.name().equals(variable) && s.section().equals(section))
-                        .mapToInt(s -> (int) s.value()).findFirst();
-            }
-        });
+        io.bpf4j.ObjectSpec spec = io.bpf4j.ObjectSpec.read(Kernel.bpfObject(name));
+        byte[] fixed = ObjectBtf.forKernel(spec.btf().orElseThrow(), java.util.Set.of(), java.util.Set.of());
         return new Loaded(elf, Btf.parse(raw), fixed);
     }
 

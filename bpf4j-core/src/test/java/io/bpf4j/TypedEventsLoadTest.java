@@ -101,6 +101,31 @@ class TypedEventsLoadTest {
         }
     }
 
+    @Test
+    void aThrowingSubscriberGetsItsErrorsAndAClosedOneNothingMore() throws Exception {
+        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("typed_values")).load();
+             RingBuffer rb = RingBuffer.open(obj.map("events"));
+             RingFanout<Object> fan = RingFanout.start(rb, ObjectTypes.struct(obj, "exec_like"))) {
+            List<Object> good = new CopyOnWriteArrayList<>();
+            List<Throwable> thrown = new CopyOnWriteArrayList<>();
+            List<Object> stopped = new CopyOnWriteArrayList<>();
+            fan.subscribe(good::add, thrown::add);
+            fan.subscribe(v -> {
+                throw new IllegalStateException("boom " + ((StructValue) v).getLong("seq"));
+            }, thrown::add);
+            AutoCloseable later = fan.subscribe(stopped::add, thrown::add);
+            obj.program("emit").testRun(TestRunOptions.data(new byte[64]).withRepeat(5));
+            waitFor(() -> good.size() == 5 && thrown.size() == 5 && stopped.size() == 5);
+            assertEquals(5, good.size());
+            assertEquals("boom 4", thrown.get(4).getMessage());
+            later.close();
+            obj.program("emit").testRun(TestRunOptions.data(new byte[64]).withRepeat(5));
+            waitFor(() -> good.size() == 10 && thrown.size() == 10);
+            assertEquals(10, good.size());
+            assertEquals(5, stopped.size(), "a closed subscription gets nothing more");
+        }
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);

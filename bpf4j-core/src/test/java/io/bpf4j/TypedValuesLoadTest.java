@@ -79,13 +79,15 @@ class TypedValuesLoadTest {
             assertArrayEquals(raw, codec.toBytes(v.members()), "and through a Map");
 
             // A changed copy writes back and is read by the kernel's map as given.
-            StructValue changed = v.with("in.port", 9090).with("name", "again").with("anon_y", 5);
+            StructValue changed = v.with("in.port", 9090).with("name", "again").with("anon_y", 5)
+                    .with("either.as_u32", 0x0a0b0c0dL);
             values.update(new byte[4], codec.toBytes(changed), UpdateFlag.ANY);
             StructValue back = (StructValue) codec.fromBytes(values.lookup(new byte[4]).orElseThrow());
             assertEquals(9090, back.get("in.port"));
             assertEquals("again", back.get("name"));
             assertEquals(5, back.get("anon_y"));
             assertEquals(77L, back.get("anon_x"));
+            assertEquals(List.of(0x0d, 0x0c, 0x0b, 0x0a), back.get("either.as_bytes"), "the union's other member, rewritten");
         }
     }
 

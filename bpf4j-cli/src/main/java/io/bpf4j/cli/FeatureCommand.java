@@ -73,7 +73,19 @@ final class FeatureCommand {
          * ext, lsm, struct_ops) count as present when the kernel asks for the target.
          */
         private static boolean loads(ProgramType type, List<Instruction> code) {
-            try (Program p = Program.load(ProgramSpec.builder("probe", type).instructions(code).build())) {
+            // The attach type or flag a type needs before the kernel looks at the code (as libbpf's probe sets them).
+            ProgramSpec.Builder b = ProgramSpec.builder("probe", type).instructions(code);
+            switch (type) {
+                case CGROUP_SOCK_ADDR -> b.attachType(io.bpf4j.AttachType.CGROUP_INET4_CONNECT);
+                case CGROUP_SOCKOPT -> b.attachType(io.bpf4j.AttachType.CGROUP_GETSOCKOPT);
+                case SK_LOOKUP -> b.attachType(io.bpf4j.AttachType.SK_LOOKUP);
+                case NETFILTER -> b.attachType(io.bpf4j.AttachType.NETFILTER);
+                case LSM -> b.attachType(io.bpf4j.AttachType.LSM_MAC);
+                case SYSCALL -> b.flags(io.bpf4j.ProgramFlags.SLEEPABLE);
+                default -> {
+                }
+            }
+            try (Program p = Program.load(b.build())) {
                 return true;
             } catch (BpfException e) {
                 String m = e.getMessage();

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
  * them; keys and values decoded through the map's BTF where it has one, hex bytes otherwise.
  */
 @Command(name = "map", description = "Maps.", subcommands = {MapCommand.ListCmd.class, MapCommand.ShowCmd.class,
-    MapCommand.DumpCmd.class, MapCommand.LookupCmd.class, MapCommand.UpdateCmd.class, MapCommand.DeleteCmd.class})
+    MapCommand.DumpCmd.class, MapCommand.PinCmd.class, MapCommand.LookupCmd.class, MapCommand.UpdateCmd.class, MapCommand.DeleteCmd.class})
 final class MapCommand {
 
     static Map<String, Object> json(MapInfo m) {
@@ -278,6 +278,25 @@ final class MapCommand {
                 }
                 emit(Map.of(), () -> "");
             }
+        }
+    }
+
+    @Command(name = "pin", description = "Pins a map on a bpffs: pin MAP PATH.")
+    static final class PinCmd extends Cmd implements Runnable {
+        @Parameters(arity = "2..3", paramLabel = "MAP PATH")
+        List<String> words = new ArrayList<>();
+
+        @Override
+        public void run() {
+            Refs.Ref r = Refs.parse(words, "map");
+            int used = words.get(0).matches("[0-9]+") ? 1 : 2;
+            if (words.size() != used + 1) {
+                throw fail("pin needs: MAP PATH");
+            }
+            try (BpfMap x = Refs.map(r)) {
+                x.pin(java.nio.file.Path.of(words.get(used)));
+            }
+            emit(Map.of(), () -> "");
         }
     }
 }

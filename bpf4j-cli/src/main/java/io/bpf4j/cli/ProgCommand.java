@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code bpf4j prog list|show|dump xlated}: the kernel's loaded programs, as bpftool prog shows them. */
 @Command(name = "prog", description = "Loaded programs.", subcommands = {ProgCommand.ListCmd.class,
-    ProgCommand.ShowCmd.class, ProgCommand.DumpCmd.class})
+    ProgCommand.ShowCmd.class, ProgCommand.DumpCmd.class, ProgCommand.PinCmd.class})
 final class ProgCommand {
 
     static Map<String, Object> json(ProgramInfo p) {
@@ -100,6 +100,9 @@ final class ProgCommand {
         @Parameters(index = "1..*", arity = "1..2", paramLabel = "PROG", description = "id N | name NAME | pinned PATH")
         List<String> ref = new ArrayList<>();
 
+        @picocli.CommandLine.Option(names = "--llvm", description = "LLVM's syntax (as llvm-objdump) instead of bpftool's.")
+        boolean llvm;
+
         @Override
         public void run() {
             if (!what.equals("xlated")) {
@@ -114,18 +117,38 @@ final class ProgCommand {
                     for (io.bpf4j.asm.Instruction in : insns) {
                         Map<String, Object> m = new LinkedHashMap<>();
                         m.put("pc", slot);
-                        m.put("insn", Disassembler.format(in));
+                        m.put("insn", llvm ? Disassembler.format(in) : Disassembler.formatKernel(in));
                         out.add(m);
                         slot += in.slots();
                     }
                     emit(out, () -> "");
                 } else {
-                    // Numbers only: the kernel rewrote helper calls to addresses and map fds to map ids.
-                    out().print(Disassembler.disassemble(l, EnumSet.of(Disassembler.Option.OFFSETS,
-                            Disassembler.Option.OBJDUMP)));
+                    // bpftool's syntax by default: the kernel rewrote map fds to map ids and helper
+                    // calls to addresses, which LLVM's syntax has no words for.
+                    out().print(Disassembler.disassemble(l, llvm ? EnumSet.of(Disassembler.Option.OFFSETS,
+                            Disassembler.Option.OBJDUMP) : EnumSet.of(Disassembler.Option.BPFTOOL)));
                     out().flush();
                 }
             }
+        }
+    }
+
+    @Command(name = "pin", description = "Pins a program on a bpffs: pin PROGRAM PATH.")
+    static final class PinCmd extends Cmd implements Runnable {
+        @Parameters(arity = "2..3", paramLabel = "PROGRAM PATH")
+        List<String> words = new ArrayList<>();
+
+        @Override
+        public void run() {
+            Refs.Ref r = Refs.parse(words, "program");
+            int used = words.get(0).matches("[0-9]+") ? 1 : 2;
+            if (words.size() != used + 1) {
+                throw fail("pin needs: PROGRAM PATH");
+            }
+            try (Program x = Refs.program(r)) {
+                x.pin(java.nio.file.Path.of(words.get(used)));
+            }
+            emit(Map.of(), () -> "");
         }
     }
 }

@@ -47,7 +47,12 @@ public final class Disassembler {
          * Numbers only, exactly as llvm-objdump prints: no helper, map or label names in
          * instructions, pseudo {@code lddw} as {@code ld_pseudo}, jumps as {@code +0x3 <label>}.
          */
-        OBJDUMP
+        OBJDUMP,
+        /**
+         * The kernel verifier's and bpftool's syntax instead of LLVM's, as {@code bpftool prog dump
+         * xlated} prints it: {@code    4: (18) r1 = map[id:5]}, decimal immediates, {@code goto pc+3}.
+         */
+        BPFTOOL
     }
 
     private static final String[] SIZE = {"u32", "u16", "u8", "u64"};
@@ -66,6 +71,13 @@ public final class Disassembler {
      */
     public static String format(Instruction in) {
         return text(in, -1, null, true);
+    }
+
+    /**
+     * One instruction as the kernel verifier and bpftool print it: {@code (b7) r0 = 0}.
+     */
+    public static String formatKernel(Instruction in) {
+        return KernelSyntax.format(in);
     }
 
     /** A listing in canonical form (labels, names, and {@link Option#SOURCE source lines}). */
@@ -104,6 +116,11 @@ public final class Disassembler {
                 sb.append("; ").append(line.text().strip()).append(" [").append(file).append(':').append(line.line())
                         .append("]\n");
                 shown = line;
+            }
+            if (options.contains(Option.BPFTOOL)) {
+                sb.append(String.format("%4d: ", slot)).append(KernelSyntax.format(in)).append('\n');
+                slot += in.slots();
+                continue;
             }
             if (options.contains(Option.OFFSETS)) {
                 sb.append(String.format("%8d:", slot));

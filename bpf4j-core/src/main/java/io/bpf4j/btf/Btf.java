@@ -80,6 +80,27 @@ public final class Btf implements CoreTypes {
         return new BtfReader(btf, base).read();
     }
 
+    /**
+     * A standalone blob of these types (ids from 1), written and parsed back so it is checked like
+     * any other; how a loader builds the BTF it gives the kernel from edited types.
+     *
+     * <pre>{@code
+     * List<Type> types = new ArrayList<>(btf.types());
+     * types.set(id - 1, new Type.Func(name, protoId, Type.Linkage.STATIC));
+     * Btf edited = Btf.of(types);
+     * }</pre>
+     *
+     * @throws BtfException when the types do not form valid BTF
+     */
+    public static Btf of(List<Type> types) {
+        return of(null, types);
+    }
+
+    /** This blob's own types in id order (from {@link #firstOwnId()}), decoded as they are read. */
+    public List<Type> types() {
+        return java.util.Collections.unmodifiableList(ownTypes());
+    }
+
     /** A blob of these types (ids from the base's count, or 1), written and parsed back, so it is checked like any other. */
     static Btf of(Btf base, List<Type> ownTypes) {
         return parse(BtfWriter.write(base, ownTypes, java.util.Set.of()), base);
@@ -154,6 +175,11 @@ public final class Btf implements CoreTypes {
 
     int stringsLength() {
         return baseStrLen + strLen;
+    }
+
+    /** A copy of this blob's own string section. */
+    byte[] ownStrings() {
+        return Arrays.copyOfRange(data, strStart, strStart + strLen);
     }
 
     /** The string at {@code local}, an offset in this blob's own string section. */
@@ -762,7 +788,8 @@ public final class Btf implements CoreTypes {
             vars.sort(java.util.Comparator.comparingInt(Type.VarSecInfo::offset));
             out.set(i, new Type.DataSec(d.name(), size == null ? d.size() : Math.toIntExact(size), vars));
         }
-        return of(base, out);
+        // Standalone blobs keep their string section, so offsets into it (line info) stay valid.
+        return base == null ? parse(BtfWriter.writeKeepingStrings(this, out, java.util.Set.of())) : of(base, out);
     }
 
     /** This blob's own types, index 0 being id {@link #firstOwnId()}; decoded as they are read. */

@@ -37,9 +37,51 @@ public final class BtfWriter {
         return write(btf, Set.of());
     }
 
-    /** The bytes of {@code btf} with the features in {@code sanitize} rewritten for an older kernel. */
+    /**
+     * The bytes of {@code btf} with the features in {@code sanitize} rewritten for an older kernel.
+     * The string section of a standalone blob is kept whole, every string at its offset, so that
+     * records outside the blob that point into it ({@code .BTF.ext} func and line info) stay valid.
+     */
     public static byte[] write(Btf btf, Set<Sanitize> sanitize) {
+        if (btf.base().isEmpty()) {
+            return writeKeepingStrings(btf, btf.ownTypes(), sanitize);
+        }
         return write(btf.base().orElse(null), btf.ownTypes(), sanitize, btf::type);
+    }
+
+    /**
+     * A standalone blob of {@code types} (ids from 1) whose string section starts with
+     * {@code strings}' own, every string at its offset there (new names are appended): how a
+     * loader edits an object's types for the kernel while its line info keeps pointing at the
+     * same source text.
+     *
+     * <pre>{@code
+     * List<Type> types = new ArrayList<>(objectBtf.types());
+     * types.set(0, ...);                       // an edit
+     * byte[] forKernel = BtfWriter.writeKeepingStrings(objectBtf, types, Set.of());
+     * }</pre>
+     */
+    public static byte[] writeKeepingStrings(Btf strings, List<Type> types, Set<Sanitize> sanitize) {
+        if (strings.base().isPresent()) {
+            throw new IllegalArgumentException("split BTF keeps its base's strings: write it with write(btf)");
+        }
+        BtfWriter w = new BtfWriter(0);
+        byte[] own = strings.ownStrings();
+        w.strings.reset();
+        w.strings.write(own, 0, own.length);
+        w.offsets.clear();
+        for (int start = 0, i = 0; i <= own.length; i++) {
+            if (i == own.length || own[i] == 0) {
+                w.offsets.putIfAbsent(new String(own, start, i - start, java.nio.charset.StandardCharsets.UTF_8), start);
+                start = i + 1;
+            }
+        }
+        if (own.length == 0 || own[own.length - 1] != 0) {
+            w.strings.write(0);
+        }
+        w.offsets.putIfAbsent("", own.length == 0 ? 0 : w.offsets.getOrDefault("", 0));
+        java.util.function.IntFunction<Type> lookup = id -> id == 0 ? new Type.Void() : types.get(id - 1);
+        return w.finish(types, sanitize, lookup);
     }
 
     /** The bytes of a blob holding {@code own} (ids continuing {@code base}'s, or from 1). */
@@ -51,7 +93,11 @@ public final class BtfWriter {
 
     private static byte[] write(Btf base, List<Type> own, Set<Sanitize> sanitize, java.util.function.IntFunction<Type> types) {
         int strBase = base == null ? 0 : base.stringsLength();
-        BtfWriter w = new BtfWriter(strBase);
+        return new BtfWriter(strBase).finish(own, sanitize, types);
+    }
+
+    private byte[] finish(List<Type> own, Set<Sanitize> sanitize, java.util.function.IntFunction<Type> types) {
+        BtfWriter w = this;
         ByteBuffer out0 = ByteBuffer.allocate(sizeEstimate(own)).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer typeBuf = out0;
         for (Type t : own) {

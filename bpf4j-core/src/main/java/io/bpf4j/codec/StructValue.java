@@ -209,7 +209,9 @@ public final class StructValue {
     }
 
     /**
-     * A copy with the value at {@code path} replaced (checked against the type when encoded).
+     * A copy with the value at {@code path} replaced (checked against the type when encoded). In a
+     * union, the copy holds only the member set (the others share its bytes and would overwrite
+     * it when encoded).
      *
      * @throws NoSuchElementException when the path names no member
      */
@@ -218,19 +220,29 @@ public final class StructValue {
         String head = dot < 0 ? path : path.substring(0, dot);
         for (int k = 0; k < names.length; k++) {
             if (names[k].equals(head)) {
-                Object[] copy = values.clone();
+                Object v;
                 if (dot < 0) {
-                    copy[k] = value;
+                    v = value;
                 } else if (values[k] instanceof StructValue inner) {
-                    copy[k] = inner.with(path.substring(dot + 1), value);
+                    v = inner.with(path.substring(dot + 1), value);
                 } else {
                     throw new NoSuchElementException("\"" + path + "\": " + head + " is not a struct");
                 }
+                if (node.union()) {
+                    // The other members share these bytes: keeping them would write their old
+                    // values over the new one. The copy holds the member set, alone.
+                    return new StructValue(node, new String[] {head}, new Object[] {v});
+                }
+                Object[] copy = values.clone();
+                copy[k] = v;
                 return new StructValue(node, names, copy);
             }
         }
+        if (dot < 0 && node.union() && node.members().stream().anyMatch(m -> m.name().equals(head))) {
+            return new StructValue(node, new String[] {head}, new Object[] {value}); // a member set before
+        }
         for (int k = 0; k < names.length; k++) {
-            if (names[k].isEmpty() && values[k] instanceof StructValue inner && inner.find(head).isPresent()) {
+            if (names[k].isEmpty() && values[k] instanceof StructValue inner && inner.node.locate(head, 0) != null) {
                 Object[] copy = values.clone();
                 copy[k] = inner.with(path, value);
                 return new StructValue(node, names, copy);

@@ -53,6 +53,12 @@ public final class PerfBuffer implements AutoCloseable {
     private static final long DATA_HEAD = 1024;
     private static final long DATA_TAIL = 1032;
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    /**
+     * How much a drain reads from a ring before it hands the space back to the kernel (a release
+     * store of data_tail; the last record may run past it): a producer never waits on more than
+     * this much space the reader has already passed, and the store stays out of the per-record path.
+     */
+    static final long RELEASE_BYTES = Long.getLong("bpf4j.perf.releaseBytes", 4096);
 
     private final BpfMap map;
     private final List<Ring> rings = new ArrayList<>();
@@ -289,75 +295,76 @@ public final class PerfBuffer implements AutoCloseable {
     private int drain(Ring r, MemorySegment data, Arena views, SampleHandler handler) {
         MemorySegment meta = r.mapping();
         long size = data.byteSize(); // a power of two
+        long mask = size - 1;
         long head = (long) LONG.getAcquire(meta, DATA_HEAD);
         long tail = (long) LONG.get(meta, DATA_TAIL);
         int cpu = r.cpu();
         int n = 0;
-        long at = tail & (size - 1);
-        long step = size;  // the record size of the run being read; the ring's size before the first, so that no run starts
-        long runStart = -1; // where the run being read started, -1 outside a run
         try {
-            long expected = 0; // the header of the run being read
+            // The header of the last sample read and its size; the last place where a sample of that
+            // size lies wholly before the ring's end. The ring's size as a start: no header equals 0
+            // with a size that fits, so no sample matches before the first.
+            long expected = 0;
+            long step = size;
+            long lastFit = -1; // the last place where a sample of the run's size lies wholly before the ring's end
             while (tail < head) {
-                // A run: samples with the same header as the run's first (a stream's records
-                // mostly are) that lie wholly inside the ring before its end. Each record costs
-                // one bound and one compare, nothing calls out but the handler, and the place
-                // steps by a constant, so the loads of successive records do not wait for one
-                // another the way a walk from each header's size to the next header does.
-                runStart = at;
-                long limit = Math.min(at + (head - tail), size - step);
-                while (at < limit && data.get(ValueLayout.JAVA_LONG_UNALIGNED, at) == expected) {
-                    // Events of this reader carry only PERF_SAMPLE_RAW, whose size the kernel pads
-                    // so that header (8), size (4) and data fill the record (perf_prepare_sample):
-                    // the data is the record's rest, padding included, as libbpf hands it over.
-                    handler.accept(cpu, data.asSlice(at + 12, step - 12));
-                    at += step;
+                long stop = Math.min(head, tail + RELEASE_BYTES);
+                while (tail < stop) {
+                    long at = tail & mask;
+                    // A run: samples with the header of the sample before (a stream's samples mostly
+                    // repeat it) that lie wholly inside the ring, read with one bound and one compare
+                    // each and a constant step, so the loads of successive records do not wait for
+                    // one another the way a walk from each header's size to the next header does.
+                    long limit = Math.min(at + (stop - tail), lastFit + 1);
+                    while (at < limit && data.get(ValueLayout.JAVA_LONG_UNALIGNED, at) == expected) {
+                        // Events of this reader carry only PERF_SAMPLE_RAW, whose size the kernel pads
+                        // so that header (8), size (4) and data fill the record (perf_prepare_sample):
+                        // the data is the record's rest, padding included, as libbpf hands it over.
+                        tail += step; // before the handler: a record whose handler throws is not read again
+                        n++;
+                        handler.accept(cpu, data.asSlice(at + 12, step - 12));
+                        at += step;
+                    }
+                    if (tail >= stop) {
+                        break;
+                    }
+                    at = tail & mask;
+                    // The record that ended the run: a sample of another size (read here, and the
+                    // size of the next run), one that wraps the end, or another kind. The 8-byte
+                    // header never wraps (records are 8-byte aligned); the body may.
+                    // struct perf_event_header {u32 type; u16 misc; u16 size}, read as one word.
+                    long header = data.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
+                    int type = (int) header;
+                    int recSize = (int) (header >>> 48);
+                    if (recSize < 8 || type == RECORD_SAMPLE && recSize < 12) {
+                        tail = head; // corrupt ring: skip what is there rather than loop
+                        break;
+                    }
+                    tail += recSize;
+                    if (type == RECORD_SAMPLE && at + recSize <= size) {
+                        expected = header;
+                        step = recSize;
+                        lastFit = size - recSize;
+                        n++;
+                        handler.accept(cpu, data.asSlice(at + 12, recSize - 12));
+                    } else {
+                        n += type == RECORD_SAMPLE ? 1 : 0;
+                        deliverAlone(cpu, data, at, recSize, type, views, handler);
+                    }
                 }
-                long read = at - runStart;
-                runStart = -1;
-                if (read != 0) {
-                    n += (int) (read / step);
-                    tail += read;
-                    continue;
-                }
-                // One record that ends the run: the first of a new run, or one to treat alone.
-                // The 8-byte header never wraps (records are 8-byte aligned); the body may.
-                // struct perf_event_header {u32 type; u16 misc; u16 size}, read as one word.
-                long header = data.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
-                int type = (int) header;
-                int recSize = (int) (header >>> 48);
-                if (recSize < 8 || type == RECORD_SAMPLE && recSize < 12) {
-                    tail = head; // corrupt ring: skip what is there rather than loop
-                    break;
-                }
-                if (type == RECORD_SAMPLE && at + recSize < size) {
-                    expected = header;
-                    step = recSize;
-                    continue; // the run loop reads it
-                }
-                long recAt = at;
-                tail += recSize; // before the handler: a record whose handler throws is not read again
-                at = at + recSize >= size ? at + recSize - size : at + recSize;
-                n += type == RECORD_SAMPLE ? 1 : 0;
-                deliverAlone(cpu, data, recAt, recSize, type, views, handler);
+                // The kernel may reuse the space from here on (see RELEASE_BYTES).
+                LONG.setRelease(meta, DATA_TAIL, tail);
             }
         } finally {
-            if (runStart >= 0) {
-                // A handler threw inside a run: the records before it and its own count as read.
-                long read = at - runStart + step;
-                n += (int) (read / step);
-                tail += read;
-            }
             processed += n; // once per drain: a field store per record costs in the hot loop
-            // One release store per drain: the kernel may reuse the space from here on.
             LONG.setRelease(meta, DATA_TAIL, tail);
         }
         return n;
     }
 
     /**
-     * A record outside the runs: a sample that ends at the ring's end or wraps it (copied into one
-     * piece first), a PERF_RECORD_LOST, or another kind (skipped).
+     * A record outside the fast path: a sample that wraps the ring's end (copied into one piece
+     * first), a PERF_RECORD_LOST, or another kind (skipped).
      */
     private void deliverAlone(int cpu, MemorySegment data, long at, int recSize, int type, Arena views,
             SampleHandler handler) {

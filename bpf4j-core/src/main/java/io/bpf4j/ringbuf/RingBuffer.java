@@ -43,6 +43,13 @@ public final class RingBuffer implements AutoCloseable {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     // Unaligned layout: records are 8-aligned by the kernel, so the per-record alignment check is dead weight.
     private static final ValueLayout.OfInt HEADER_WORD = ValueLayout.JAVA_INT_UNALIGNED;
+    /**
+     * How much a drain reads before it hands the space back to the kernel (a release store of the
+     * consumer position; the last record may run past it). libbpf stores after every record; a
+     * bound in bytes keeps the store out of the per-record path while a producer never waits on
+     * more than this much space the reader has already passed.
+     */
+    static final long RELEASE_BYTES = Long.getLong("bpf4j.ringbuf.releaseBytes", 4096);
 
     private final Fd fd;
     private final String name;
@@ -160,71 +167,61 @@ public final class RingBuffer implements AutoCloseable {
         long size = mask + 1;
         long cons = (long) LONG.getAcquire(consumer, 0L);
         int n = 0;
-        long at = cons & mask;
-        long step = 0;      // the record size of the run being read
-        long runStart = -1; // where the run being read started, -1 outside a run
         try {
-            // The header word of the run being read: its length, busy and discard bits clear. No
-            // unsigned 32-bit word equals the -1 it starts with, so no run starts before the first.
+            // The header word of the last record read (length, busy and discard bits clear) and its
+            // step. No unsigned 32-bit word equals the -1 it starts with.
             long expected = -1;
+            long step = 0;
             for (;;) {
                 long prod = (long) LONG.getAcquire(producer, 0L);
                 if (cons >= prod) {
                     return n;
                 }
                 // Everything up to this producer position is published: walk it without re-reading
-                // the producer page, and hand the space back once per walk (libbpf does it per record;
-                // a later release only frees the space a little later).
+                // the producer page, handing the space back every RELEASE_BYTES (see there).
                 while (cons < prod) {
-                    // A run: records with the same length word as the run's first (a stream's records
-                    // mostly have it), read with one bound and one compare each and a constant step,
-                    // so the loads of successive records do not wait for one another the way a walk
-                    // from each header's length to the next header does. A record may run on into
-                    // the second mapping; the place is wrapped after the run.
-                    runStart = at;
-                    long limit = Math.min(at + (prod - cons), size);
-                    while (at < limit && Integer.toUnsignedLong(data.get(HEADER_WORD, at)) == expected) {
-                        VarHandle.acquireFence(); // the header load is the acquire (libbpf: smp_load_acquire)
-                        handler.accept(data.asSlice(at + HEADER, expected));
-                        at += step;
-                    }
-                    long read = at - runStart;
-                    runStart = -1;
-                    if (read != 0) {
-                        n += (int) (read / step);
-                        cons += read;
-                        if (at >= size) {
-                            at -= size;
+                    long stop = Math.min(prod, cons + RELEASE_BYTES);
+                    while (cons < stop) {
+                        // The data is mapped twice, so a record that wraps the end reads as one piece
+                        // from its place masked into the first mapping.
+                        long at = cons & mask;
+                        // A run: records with the length word of the record before (a stream's records
+                        // mostly repeat it), read with one bound and one compare each and a constant
+                        // step, so the loads of successive records do not wait for one another the way
+                        // a walk from each header's length to the next header does. A run may read on
+                        // into the second mapping up to the ring's size; the place is masked after it.
+                        long limit = Math.min(at + (stop - cons), size);
+                        while (at < limit && Integer.toUnsignedLong(data.get(HEADER_WORD, at)) == expected) {
+                            VarHandle.acquireFence(); // the header load is the acquire (libbpf: smp_load_acquire)
+                            cons += step; // before the handler: a record whose handler throws is not read again
+                            n++;
+                            handler.accept(data.asSlice(at + HEADER, expected));
+                            at += step;
                         }
-                        continue;
+                        if (at >= limit) {
+                            continue;
+                        }
+                        // The record that ended the run: busy (stop), discarded (skip), or one of
+                        // another length, read here and the length of the next run.
+                        long header = Integer.toUnsignedLong(data.get(HEADER_WORD, at));
+                        VarHandle.acquireFence();
+                        if ((header & BUSY) != 0) {
+                            return n; // still being written: the next poll reads it
+                        }
+                        long length = header & LENGTH;
+                        long recStep = (length + HEADER + 7) & ~7L;
+                        cons += recStep;
+                        if ((header & DISCARD) == 0) {
+                            expected = header;
+                            step = recStep;
+                            n++;
+                            handler.accept(data.asSlice(at + HEADER, length));
+                        }
                     }
-                    // One record that ends the run: busy (stop), discarded (skip), or the first of a new run.
-                    long header = Integer.toUnsignedLong(data.get(HEADER_WORD, at));
-                    VarHandle.acquireFence();
-                    if ((header & BUSY) != 0) {
-                        return n;
-                    }
-                    long recStep = ((header & LENGTH) + HEADER + 7) & ~7L;
-                    if ((header & DISCARD) == 0) {
-                        expected = header;
-                        step = recStep;
-                        continue; // the run loop reads it
-                    }
-                    cons += recStep;
-                    at += recStep;
-                    if (at >= size) {
-                        at -= size;
-                    }
+                    LONG.setRelease(consumer, 0L, cons);
                 }
-                LONG.setRelease(consumer, 0L, cons);
             }
         } finally {
-            if (runStart >= 0 && step != 0) {
-                // A handler threw inside a run: the records before it and its own count as read.
-                long read = at - runStart + step;
-                n += (int) (read / step);
-                cons += read;
-            }
             // Counted once per drain, not per record: a field store per record costs in the hot loop.
             processed += n;
             LONG.setRelease(consumer, 0L, cons);

@@ -86,6 +86,14 @@ public final class RingFanout<T> implements AutoCloseable {
         });
     }
 
+    /** Records each subscriber buffers when {@link #start(RingBuffer, Codec)} is not told. */
+    public static final int DEFAULT_CAPACITY = 4096;
+
+    /** {@link #start(RingBuffer, Codec, int)} with {@link #DEFAULT_CAPACITY}. */
+    public static <T> RingFanout<T> start(RingBuffer ring, Codec<T> codec) {
+        return start(ring, codec, DEFAULT_CAPACITY);
+    }
+
     /**
      * Starts draining {@code ring} (which this fan-out then consumes alone) with {@code codec};
      * each subscriber buffers up to {@code capacity} records.

@@ -12,12 +12,12 @@ import io.bpf4j.btf.Type;
 import io.bpf4j.codec.Codecs;
 import io.bpf4j.testing.FdLeakCheck;
 import io.bpf4j.testing.Kernel;
+import io.bpf4j.testing.KernelFeature;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -73,8 +73,8 @@ class AutoAttachTest {
 
     @Test
     void perfEventLinksCannotSwapProgramsButPinsOutliveTheObject() throws Exception {
-        Assumptions.assumeTrue(perfEventLinks(), "this kernel has no perf event links (Linux 5.15+): "
-                + "a tracepoint is attached by the perf event ioctl, which is no BPF link to pin");
+        KernelFeature.assume(perfEventLinks(), "perf event links (Linux 5.15)",
+                "enum bpf_link_type in the kernel's BTF has no BPF_LINK_TYPE_PERF_EVENT (a tracepoint is attached by ioctl)");
         Path pin = Kernel.bpffs().resolve("bpf4j_link_pin_" + PID);
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_auto")).load();
              var link = Tracepoint.attach(obj.program("auto_tp"), "syscalls/sys_enter_execve")) {

@@ -12,6 +12,7 @@ import io.bpf4j.ObjectSpec;
 import io.bpf4j.TypedMap;
 import io.bpf4j.codec.Codecs;
 import io.bpf4j.testing.Kernel;
+import io.bpf4j.testing.KernelFeature;
 import io.bpf4j.testing.TestNet;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ class NetworkLinksTest {
             try {
                 tcx = nsB.run(() -> Tcx.attach(obj.program("tcx_count"), "veth-b", Tcx.Direction.INGRESS, Tcx.Position.LAST));
             } catch (io.bpf4j.NotSupportedException e) {
-                Assumptions.abort("the kernel refuses TCX links: " + e.getMessage());
+                KernelFeature.assume(false, "TCX links (Linux 6.6)", e.getMessage());
                 return;
             }
             try (var first = tcx) {

@@ -10,9 +10,9 @@ import io.bpf4j.ProgramType;
 import io.bpf4j.asm.Instruction;
 import io.bpf4j.asm.Reg;
 import io.bpf4j.testing.Kernel;
+import io.bpf4j.testing.KernelFeature;
 import io.bpf4j.testing.TestNet;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +42,7 @@ class TcxOrderTest {
             try {
                 first = ns.run(() -> Tcx.attach(a, ifindex, in, Tcx.Position.LAST));
             } catch (NotSupportedException e) {
-                Assumptions.abort("the kernel refuses TCX links: " + e.getMessage());
+                KernelFeature.assume(false, "TCX links (Linux 6.6)", e.getMessage());
                 return;
             }
             try (var la = first;

@@ -163,6 +163,51 @@ class UsdtNotesTest {
         assertFalse(StapsdtNotes.read("good", good).probes().isEmpty());
     }
 
+    /**
+     * A seeded mutation fuzzer over the notes (and now and then the headers): every mutant either
+     * reads, its probes' arguments decoding or failing with IllegalArgumentException, or fails
+     * with an ObjectFormatException with a message. Anything else fails with the reproducing seed.
+     */
+    @Test
+    void mutatedNotesReadOrFailCleanly() throws Exception {
+        byte[] good = Files.readAllBytes(target.binary);
+        int notes = indexOf(good, "stapsdt\0".getBytes(StandardCharsets.US_ASCII)) - 12;
+        int notesEnd = notes + 0x210 + 64;
+        for (int i = 0; i < 1500; i++) {
+            long seed = 0x05D7_2026L + i;
+            java.util.Random r = new java.util.Random(seed);
+            byte[] m = good.clone();
+            int n = 1 + r.nextInt(6);
+            for (int k = 0; k < n; k++) {
+                int at = r.nextInt(10) == 0 ? r.nextInt(64 * 4) : notes + r.nextInt(notesEnd - notes);
+                switch (r.nextInt(4)) {
+                    case 0 -> m[at] ^= (byte) (1 << r.nextInt(8));
+                    case 1 -> m[at] = (byte) r.nextInt(256);
+                    case 2 -> m[at] = (byte) "%@$()-,: 0123456789abcdefgrx".charAt(r.nextInt(28));
+                    default -> {
+                        int v = r.nextBoolean() ? r.nextInt() : r.nextInt(64);
+                        for (int j = 0; j < 4 && at + j < m.length; j++) {
+                            m[at + j] = (byte) (v >>> (8 * j));
+                        }
+                    }
+                }
+            }
+            try {
+                for (StapsdtNotes.Probe p : StapsdtNotes.read("mutant", m).probes()) {
+                    try {
+                        UsdtArgumentParser.parse(p.arguments(), p.provider() + ":" + p.name());
+                    } catch (IllegalArgumentException e) {
+                        assertTrue(e.getMessage().contains("argument"), "seed " + seed + ": " + e.getMessage());
+                    }
+                }
+            } catch (ObjectFormatException e) {
+                assertTrue(e.getMessage() != null && e.getMessage().startsWith("mutant: "), "seed " + seed + ": " + e);
+            } catch (Throwable t) {
+                throw new AssertionError("seed " + seed + ": " + t, t);
+            }
+        }
+    }
+
     private static long sectionOffset(Path file, String section) throws Exception {
         Process p = new ProcessBuilder("readelf", "-S", "--wide", file.toString()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -133,6 +133,12 @@ class UsdtTest {
     @Test
     void everyProcessAndTheSemaphoreOfALaterOne() throws Exception {
         try (BpfObject obj = load(); RingBuffer rb = RingBuffer.open(obj.map("usdt_events"))) {
+            if (!UsdtCookies.supported()) {
+                // Before 5.15 the program finds its spec by address: a PIE needs a pid (as in libbpf).
+                assertThrows(io.bpf4j.NotSupportedException.class, () -> Usdt.attach(obj, obj.program("on_sizes"),
+                        Usdt.Spec.of(target.binary.toString(), "bpf4j_test", "sizes")));
+                return;
+            }
             List<UsdtLink> links = List.of(
                     Usdt.attach(obj, obj.program("on_sizes"), Usdt.Spec.of(target.binary.toString(), "bpf4j_test", "sizes")),
                     Usdt.attach(obj, obj.program("on_gated"), Usdt.Spec.of(target.binary.toString(), "bpf4j_test", "gated")),
@@ -163,6 +169,11 @@ class UsdtTest {
         spec = spec.withProgramType("on_gated_auto", io.bpf4j.ProgramType.KPROBE, java.util.Optional.empty(),
                 target.binary + ":bpf4j_test:gated");
         try (BpfObject obj = spec.load()) {
+            if (!UsdtCookies.supported()) {
+                AttachException e = assertThrows(AttachException.class, obj::attachAll, "a PIE for every process needs cookies");
+                assertTrue(e.notSupported(), e.toString());
+                return;
+            }
             List<Link> links = obj.attachAll().links();
             assertEquals(1, links.size(), "one site");
             io.bpf4j.TypedMap<Integer, Long> seen = io.bpf4j.TypedMap.of(obj.map("usdt_seen"),
@@ -179,10 +190,57 @@ class UsdtTest {
         }
     }
 
+    /** The JDK's own libjvm.so: hotspot:thread__start fires in this JVM when a thread starts. */
     @Test
-    void specIdsAreReusedAfterClose() {
-        try (BpfObject obj = load()) {
-            Usdt.Spec spec = Usdt.Spec.of(target.binary.toString(), "bpf4j_test", "sizes");
+    void thisJvmsThreadStartProbe() throws Exception {
+        Path libjvm = Path.of(System.getProperty("java.home"), "lib", "server", "libjvm.so");
+        List<UsdtProbe> starts = Usdt.probes(libjvm).stream().filter(p -> p.id().equals("hotspot:thread__start")).toList();
+        org.junit.jupiter.api.Assumptions.assumeFalse(starts.isEmpty(), "this JDK's libjvm.so has no hotspot probes");
+        int self = (int) ProcessHandle.current().pid();
+        String name = "bpf4j-usdt-" + Long.toHexString(System.nanoTime());
+        try (BpfObject obj = load(); RingBuffer rb = RingBuffer.open(obj.map("jvm_threads"));
+             UsdtLink l = Usdt.attach(obj, obj.program("on_thread_start"),
+                     Usdt.Spec.of(libjvm.toString(), "hotspot", "thread__start").forPid(self))) {
+            assertEquals(starts.size(), l.sites());
+            Thread t = Thread.ofPlatform().name(name).daemon(true).start(() -> { });
+            t.join();
+            List<String> seen = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            boolean found = false;
+            while (!found && System.nanoTime() < deadline) {
+                List<MemorySegment> recs = new ArrayList<>();
+                rb.poll(Duration.ofMillis(100), rec -> recs.add(MemorySegment.ofArray(rec.toArray(ValueLayout.JAVA_BYTE))));
+                for (MemorySegment rec : recs) {
+                    String n = rec.asSlice(24, 64).getString(0);
+                    seen.add(n);
+                    if (n.equals(name)) {
+                        found = true;
+                        assertEquals(t.threadId(), rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0), "java tid");
+                        assertTrue(rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 8) > 0, "native tid");
+                        assertEquals(name.length(), rec.get(ValueLayout.JAVA_INT_UNALIGNED, 16), "name length");
+                        assertEquals(1, rec.get(ValueLayout.JAVA_INT_UNALIGNED, 20) & 0xff, "daemon");
+                    }
+                }
+            }
+            assertTrue(found, "thread " + name + " among " + seen);
+        }
+    }
+
+    @Test
+    void specIdsAreReusedAfterClose() throws Exception {
+        try (BpfObject obj = load(); UsdtTarget.Run run = target.start()) {
+            Usdt.Spec spec = Usdt.Spec.of(target.binary.toString(), "bpf4j_test", "sizes").forPid(run.pid());
+            if (!UsdtCookies.supported()) {
+                // Without cookies one address maps to one spec: a second attachment there collides, as in libbpf.
+                try (UsdtLink l = Usdt.attach(obj, obj.program("on_sizes"), spec)) {
+                    BpfException e = assertThrows(BpfException.class, () -> Usdt.attach(obj, obj.program("on_sizes"), spec));
+                    assertTrue(e.getMessage().contains("collision"), e.getMessage());
+                }
+                try (UsdtLink l = Usdt.attach(obj, obj.program("on_sizes"), spec)) {
+                    assertEquals(3, l.sites(), "closing removed the address entries");
+                }
+                return;
+            }
             int[] first;
             try (UsdtLink l = Usdt.attach(obj, obj.program("on_sizes"), spec)) {
                 first = l.specIds();

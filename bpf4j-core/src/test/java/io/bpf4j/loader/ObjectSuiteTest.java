@@ -102,6 +102,7 @@ class ObjectSuiteTest {
             Map.entry("load_rejected", new KernelRefuses("invalid access to map value")),
             Map.entry("load_socket", new Loads(Set.of("cgroup_egress", "cgroup_ingress", "socket_accept_all"))),
             Map.entry("load_sockmap", new Loads(Set.of("sk_msg_redirect", "sk_skb_verdict", "sockops_track"))),
+            Map.entry("load_strings", new Loads(Set.of("xdp_strings"))),
             Map.entry("load_subprogs", new Loads(Set.of("xdp_first", "xdp_second"))),
             Map.entry("load_syscall", new Loads(Set.of("sleepy_uprobe", "syscall_double"))),
             Map.entry("load_tailcall", new Loads(Set.of("xdp_dispatch", "xdp_tail_drop", "xdp_tail_pass"))),

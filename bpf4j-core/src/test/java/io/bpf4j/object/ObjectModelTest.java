@@ -72,6 +72,7 @@ class ObjectModelTest {
         assertEquals(1000, budget.longValue());
         assertEquals(".bss", vars.get("seen").section());
         assertEquals(0, vars.get("seen").longValue());
+        assertEquals(0, vars.get("seen").value().length, ".bss bytes are not in the file");
         assertEquals(".data.stats", vars.get("short_packets").section());
         assertEquals(8, vars.get("short_packets").offset(), "placed after long_packets, from the symbol table");
         byte[] greeting = vars.get("greeting").value();
@@ -87,7 +88,8 @@ class ObjectModelTest {
     @Test
     void externsAreTyped() {
         ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("spec_everything"));
-        assertTrue(spec.externs().get(0) instanceof KconfigExtern k && k.name().equals("LINUX_KERNEL_VERSION"));
+        assertTrue(spec.externs().stream().anyMatch(e -> e instanceof KconfigExtern k
+                && k.name().equals("LINUX_KERNEL_VERSION") && k.kind() == KconfigExtern.Kind.INT));
         assertTrue(spec.externs().stream().anyMatch(e -> e instanceof KsymExtern k && k.name().equals("bpf_prog_fops")));
     }
 
@@ -173,6 +175,29 @@ class ObjectModelTest {
             assertTrue(obj.map(".rodata").info().btfValueTypeId() != 0);
             assertEquals(spec.maps().get(".rodata").valueType(), obj.map(".rodata").valueType());
             assertEquals(spec, obj.spec().orElseThrow());
+        }
+    }
+
+    @Test
+    void aPerfEventArrayIsSizedForThisMachineAtLoad() {
+        Kernel.assumeRoot();
+        ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("perf_emit"));
+        assertEquals(0, spec.maps().get("events").maxEntries());
+        try (BpfObject obj = spec.load()) {
+            assertEquals(io.bpf4j.internal.sys.Cpus.possibleCount(), obj.map("events").info().maxEntries());
+        }
+    }
+
+    @Test
+    void aStackTraceMapSizedBeforeLoadLoads() {
+        Kernel.assumeRoot();
+        ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("obj_stack_sized"));
+        assertEquals(0, spec.maps().get("stacks").valueSize());
+        // As the kernel says: a stack-trace map needs a value size; the tool picks the depth.
+        assertThrows(io.bpf4j.BpfException.class, () -> spec.load().close());
+        try (BpfObject obj = spec.withValueSize("stacks", 127 * 8).load()) {
+            assertEquals(127 * 8, obj.map("stacks").info().valueSize());
+            assertTrue(obj.programs().containsKey("sample_stack"));
         }
     }
 

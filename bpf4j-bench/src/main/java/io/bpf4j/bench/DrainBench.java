@@ -1,0 +1,172 @@
+package io.bpf4j.bench;
+
+import io.bpf4j.BpfObject;
+import io.bpf4j.ObjectSpec;
+import io.bpf4j.TestRunOptions;
+import io.bpf4j.perf.PerfBuffer;
+import io.bpf4j.perf.SampleHandler;
+import io.bpf4j.ringbuf.RecordHandler;
+import io.bpf4j.ringbuf.RingBuffer;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * bpf4j's side of bpf4j-bench/c/drain_bench.c, the same loop line for line over the same object
+ * (bpf/drain_bench.bpf.o): whole-ring drains of streams of one size, two alternating sizes and sizes
+ * spread over 24..512 bytes, and small batches (K records written, then one poll that sees the
+ * kernel's wake-up and drains them). Not JMH: both sides time exactly the same calls, one row per JVM
+ * (so the JIT's profile is that row's), after warm-up rounds that C needs no more than one of.
+ * Usage: {@code DrainBench OBJECT ROUNDS ROW...}; prints "ROW ns_per_record".
+ */
+public final class DrainBench {
+    private static long sink;
+    private static long seen;
+
+    private static final RecordHandler RECORD = rec -> {
+        sink += rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+        seen++;
+    };
+    private static final SampleHandler SAMPLE = (cpu, rec) -> {
+        sink += rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+        seen++;
+    };
+
+    private DrainBench() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length < 3) {
+            System.err.println("usage: DrainBench OBJECT ROUNDS ROW...");
+            System.exit(2);
+        }
+        int rounds = Integer.parseInt(args[1]);
+        try (BpfObject obj = ObjectSpec.read(Path.of(args[0])).load();
+             RingBuffer rb = RingBuffer.open(obj.map("ring"));
+             PerfBuffer pb = PerfBuffer.builder(obj.map("perf")).pagesPerCpu(8192).onLost((cpu, n) -> {
+                 throw new IllegalStateException(n + " samples lost: the ring is too small for the benchmark");
+             }).open()) {
+            for (int a = 2; a < args.length; a++) {
+                String row = args[a];
+                if (row.equals("small_drops")) {
+                    drops(obj, rounds);
+                    continue;
+                }
+                boolean perf = row.startsWith("perf");
+                int batch = row.indexOf("_batch");
+                double total = 0;
+                long records = 0;
+                if (batch >= 0) {
+                    int k = Integer.parseInt(row.substring(batch + 6));
+                    String prog = perf ? "perf_same" : "ring_same";
+                    int measured = 200_000 / k;
+                    // C warms up a tenth; the JIT needs its code compiled: more rounds before measuring.
+                    int warm = Math.max(measured / 10, 2_000 * 100 / k + 20);
+                    for (int r = 0; r < warm + measured; r++) {
+                        fill(obj, prog, k);
+                        seen = 0;
+                        long t0 = System.nanoTime();
+                        while (seen < k) {
+                            if (perf) {
+                                pb.poll(Duration.ofSeconds(1), SAMPLE);
+                            } else {
+                                rb.poll(Duration.ofSeconds(1), RECORD);
+                            }
+                        }
+                        long t = System.nanoTime() - t0;
+                        if (r >= warm) {
+                            total += t;
+                            records += seen;
+                        }
+                    }
+                } else {
+                    int n = fillCount(row);
+                    int warm = Math.max(1, 3_000_000 / n); // about 3 million records through the drain first
+                    for (int r = 0; r < warm + rounds; r++) {
+                        fill(obj, row, n);
+                        seen = 0;
+                        long t0 = System.nanoTime();
+                        if (perf) {
+                            pb.consume(SAMPLE);
+                        } else {
+                            rb.consume(RECORD);
+                        }
+                        long t = System.nanoTime() - t0;
+                        if (seen != n) {
+                            throw new IllegalStateException(row + ": " + seen + " records of " + n);
+                        }
+                        if (r >= warm) {
+                            total += t;
+                            records += seen;
+                        }
+                    }
+                }
+                System.out.printf("%s %.2f%n", row, total / records);
+            }
+        }
+        if (sink == 42) {
+            System.out.println(); // keeps the reads alive
+        }
+    }
+
+    /**
+     * The release-policy experiment: a producer thread writes spread-size records into a 256 KiB
+     * ring without pause while this thread drains it with a handler that works about 100 ns per
+     * record (slower than the producer, so the ring runs full and space handed back late shows as
+     * drops); prints the share of records the producer dropped. The policy is the reader's
+     * {@code bpf4j.ringbuf.releaseBytes} (how many bytes it reads between hand-backs).
+     */
+    private static void drops(BpfObject obj, int seconds) {
+        try (RingBuffer small = RingBuffer.open(obj.map("small"))) {
+            var bss = obj.map(".bss");
+            byte[] zero = new byte[4];
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread producer = Thread.ofPlatform().start(() -> {
+                while (!stop.get()) {
+                    fill(obj, "small_spread", 10_000);
+                }
+            });
+            long before = System.nanoTime();
+            long[] work = new long[1];
+            RecordHandler slow = rec -> {
+                long x = rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                for (int i = 0; i < 60; i++) {
+                    x ^= x << 13;
+                    x ^= x >>> 7;
+                    x ^= x << 17;
+                }
+                work[0] += x;
+            };
+            while (System.nanoTime() - before < seconds * 1_000_000_000L) {
+                small.poll(Duration.ofMillis(100), slow);
+            }
+            stop.set(true);
+            try {
+                producer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            small.consume(slow);
+            byte[] v = bss.lookup(zero).orElseThrow();
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(v).order(java.nio.ByteOrder.nativeOrder());
+            long dropped = b.getLong(8); // .bss: seq, dropped, written (state is in .data)
+            long written = b.getLong(16);
+            sink += work[0];
+            System.out.printf("small_drops releaseBytes=%s dropped %.2f%% of %d%n",
+                    System.getProperty("bpf4j.ringbuf.releaseBytes", "4096"), 100.0 * dropped / (dropped + written),
+                    dropped + written);
+        }
+    }
+
+    private static void fill(BpfObject obj, String prog, int n) {
+        obj.program(prog).testRun(TestRunOptions.data(new byte[64]).withRepeat(n));
+    }
+
+    /** As drain_bench.c: each fill fits its 64 MiB ring / 32 MiB perf ring. */
+    private static int fillCount(String row) {
+        if (row.contains("spread")) {
+            return row.startsWith("perf") ? 80_000 : 100_000;
+        }
+        return 200_000;
+    }
+}
