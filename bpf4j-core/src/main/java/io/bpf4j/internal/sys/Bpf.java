@@ -120,7 +120,7 @@ public final class Bpf {
         attr.set(JAVA_INT, Attr.GetId.START_ID, id);
         long r = call(cmd, attr, Attr.GetId.SIZE);
         if (r < 0) {
-            throw error("cannot open " + what + " by id " + id, r, cmd, what);
+            throw error("cannot open " + what, r, cmd, what); // what names the id
         }
         return new Fd((int) r, what);
     }
