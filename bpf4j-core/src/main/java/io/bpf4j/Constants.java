@@ -80,28 +80,20 @@ final class Constants {
                 out[at] = (byte) (b ? 1 : 0);
             }
             case Type.Int i -> putInt(name, cType, value, i.signed(), size, out, at);
-            case Type.Enum e -> {
-                Object v = value;
-                if (value instanceof String s) {
-                    v = e.values().stream().filter(x -> x.name().equals(s)).findFirst()
-                            .map(x -> (Object) x.value()).orElseThrow(() -> bad(name, cType, value,
-                                    "it has no value " + s + "; its values are "
-                                            + e.values().stream().map(Type.Enumerator::name).toList()));
-                }
-                putInt(name, cType, v, e.signed(), size, out, at);
-            }
-            case Type.Enum64 e -> {
-                Object v = value;
-                if (value instanceof String s) {
-                    v = e.values().stream().filter(x -> x.name().equals(s)).findFirst()
-                            .map(x -> (Object) x.value()).orElseThrow(() -> bad(name, cType, value,
-                                    "it has no value " + s + "; its values are "
-                                            + e.values().stream().map(Type.Enumerator::name).toList()));
-                }
-                putInt(name, cType, v, e.signed(), size, out, at);
-            }
+            case Type.Enum e -> putInt(name, cType, enumValue(e.values(), name, cType, value), e.signed(), size, out, at);
+            case Type.Enum64 e -> putInt(name, cType, enumValue(e.values(), name, cType, value), e.signed(), size, out, at);
             default -> throw bad(name, cType, value, "only integers, enums, bools, arrays, structs and unions can be set");
         }
+    }
+
+    /** An enum value given by name becomes its number; a number stays as it is. */
+    private static Object enumValue(java.util.List<Type.Enumerator> values, String name, String cType, Object value) {
+        if (!(value instanceof String s)) {
+            return value;
+        }
+        return values.stream().filter(x -> x.name().equals(s)).findFirst().map(x -> (Object) x.value())
+                .orElseThrow(() -> bad(name, cType, value, "it has no value " + s + "; its values are "
+                        + values.stream().map(Type.Enumerator::name).toList()));
     }
 
     private static void putMembers(Btf btf, java.util.List<Type.Member> members, String name, String cType,

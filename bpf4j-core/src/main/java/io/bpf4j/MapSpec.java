@@ -88,7 +88,7 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
 
     /** Builder of {@link MapSpec}; every setter returns this builder. */
     public static final class Builder {
-        private final MapType type;
+        private MapType type;
         private String name = "";
         private int keySize;
         private int valueSize;
@@ -105,6 +105,12 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
 
         private Builder(MapType type) {
             this.type = Objects.requireNonNull(type, "type");
+        }
+
+        /** Changes the map type (libbpf's {@code bpf_map__set_type}). */
+        public Builder type(MapType type) {
+            this.type = Objects.requireNonNull(type, "type");
+            return this;
         }
 
         public Builder name(String name) {

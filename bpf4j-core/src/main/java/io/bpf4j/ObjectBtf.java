@@ -20,6 +20,9 @@ import java.util.Set;
  * </ul>
  */
 final class ObjectBtf {
+    /** libbpf names a kfunc's unnamed parameters after its placeholder variable. */
+    private static final String KSYM_PARAM_NAME = "dummy_ksym";
+
     private ObjectBtf() {
     }
 
@@ -68,6 +71,14 @@ final class ObjectBtf {
                         size = (int) laidOut.sizeof(v.typeId());
                     }
                 } else {
+                    // As libbpf: a kfunc declaration may leave its parameters unnamed, which the
+                    // kernel refuses in a FUNC_PROTO; they get a placeholder name.
+                    if (types.get(entry - first) instanceof Type.Func f
+                            && types.get(f.protoId() - first) instanceof Type.FuncProto proto) {
+                        List<Type.Param> named = proto.params().stream().map(p -> p.typeId() != 0 && p.name().isEmpty()
+                                ? new Type.Param(KSYM_PARAM_NAME, p.typeId()) : p).toList();
+                        types.set(f.protoId() - first, new Type.FuncProto(proto.returnTypeId(), named));
+                    }
                     if (anyVar == 0) {
                         throw new BpfException("BTF .ksyms lists kfunc " + laidOut.name(entry)
                                 + " but the object has no variable to stand in for it");

@@ -293,15 +293,7 @@ public final class ObjectSpec {
 
     /** Sets a map's type (libbpf's {@code bpf_map__set_type}). */
     public ObjectSpec withMapType(String map, MapType type) {
-        return withMap(map, m -> {
-            MapSpec.Builder b = MapSpec.builder(type).name(m.name()).keySize(m.keySize()).valueSize(m.valueSize())
-                    .maxEntries(m.maxEntries()).flags(m.flags()).mapExtra(m.mapExtra()).pinning(m.pinning())
-                    .btfTypeIds(m.btfKeyTypeId(), m.btfValueTypeId());
-            m.numaNode().ifPresent(b::numaNode);
-            m.innerMap().ifPresent(b::innerMap);
-            m.btf().ifPresent(b::btf);
-            return b.build();
-        });
+        return withMap(map, m -> m.toBuilder().type(type).build());
     }
 
     /** Sets a map's BPF_F_* flags (libbpf's {@code bpf_map__set_map_flags}). */

@@ -18,7 +18,8 @@ public final class BtfRetainedHeap {
     private BtfRetainedHeap() {
     }
 
-    private static long usedAfterGc() {
+    /** Used heap after full GCs (the least of five), for retained-size measurements. */
+    static long usedAfterGc() {
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 5; i++) {
             System.gc();

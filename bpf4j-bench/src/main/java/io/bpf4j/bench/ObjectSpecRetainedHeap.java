@@ -1,7 +1,6 @@
 package io.bpf4j.bench;
 
 import io.bpf4j.ObjectSpec;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -14,21 +13,12 @@ public final class ObjectSpecRetainedHeap {
     private ObjectSpecRetainedHeap() {
     }
 
-    private static long usedAfterGc() {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        }
-        return used;
-    }
-
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]);
         ObjectSpec.read(Files.readAllBytes(file), file.toString()); // warm the classes
-        long before = usedAfterGc();
+        long before = BtfRetainedHeap.usedAfterGc();
         ObjectSpec spec = ObjectSpec.read(Files.readAllBytes(file), file.toString());
-        long retained = usedAfterGc() - before;
+        long retained = BtfRetainedHeap.usedAfterGc() - before;
         System.out.printf("%s: %.1f KB file, %d programs, %d maps, retained %.1f MB%n", file.getFileName(),
                 Files.size(file) / 1e3, spec.programs().size(), spec.maps().size(), retained / 1e6);
     }

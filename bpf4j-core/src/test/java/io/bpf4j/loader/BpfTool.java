@@ -60,7 +60,7 @@ final class BpfTool {
         }
     }
 
-    private static void removeTree(Path dir) throws IOException {
+    static void removeTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +50,11 @@ class LibbpfParityTest {
     static Loaded bpf4j(Path object) {
         Map<String, String> progs = new TreeMap<>();
         Map<String, String> maps = new TreeMap<>();
-        try (BpfObject o = ObjectSpec.read(object).load()) {
+        ObjectSpec spec = ObjectSpec.read(object);
+        try (BpfObject o = spec.load()) {
+            // The kernel took the object's BTF (a refused BTF would load silently without it).
+            o.programs().forEach((n, p) -> assertTrue(spec.btf().isEmpty() || p.info().btfId() > 0,
+                    n + " of " + object + " loaded without its BTF"));
             o.programs().forEach((n, p) -> progs.put(p.info().name(), describe(p.info())));
             o.maps().forEach((n, m) -> maps.put(m.info().name(), describe(m.info())));
         }
@@ -85,7 +88,7 @@ class LibbpfParityTest {
             assertTrue(!progs.isEmpty(), "bpftool loaded nothing: " + out);
             return new Loaded(progs, maps);
         } finally {
-            removeTree(dir);
+            BpfTool.removeTree(dir);
         }
     }
 
@@ -95,17 +98,6 @@ class LibbpfParityTest {
         }
         try (Stream<Path> s = Files.list(dir)) {
             return s.sorted().toList();
-        }
-    }
-
-    private static void removeTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
         }
     }
 
