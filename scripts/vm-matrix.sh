@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/vm-matrix.sh [-o DIR] [-t SECS] KERNEL... [-- COMMAND...] - run the kernel tests (or
+# scripts/vm-matrix.sh [-o DIR] [-t SECS] [-b SECS] KERNEL... [-- COMMAND...] - run the kernel tests (or
 # COMMAND) in one guest per kernel (scripts/vm-test.sh), one after another, then print per kernel:
 # exit code, wall time, tests run/passed/failed/skipped and the reason of every skip.
 #   -o DIR   logs and test reports, one subdirectory per kernel (default target/vm-matrix)

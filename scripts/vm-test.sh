@@ -8,11 +8,11 @@
 #
 #   KERNEL     5.10 | 6.1 | 6.12 | ... (newest package of that series), newest, a linux-image-*
 #              package, or "list" (the reachable kernels)
-#   COMMAND    (one argument: a shell command line) runs as root under bash in the guest, in this working tree; default
-#              scripts/vm/guest-tests.sh (the kernel tests, offline, on the host's build output:
+#   COMMAND    runs as root under bash in the guest, in this working tree (one argument: a shell
+#              command line); default scripts/vm/guest-tests.sh (the kernel tests, offline, on the host's build output:
 #              run ./mvnw -B -o test-compile, or verify, on the host first)
-#   -o DIR     copy what the command wrote to $VM_OUT (the guest tests: their surefire reports)
-#              to DIR
+#   -o DIR     copy what the command wrote to $VM_OUT (the guest tests: guest-tests.txt, one line
+#              a test) to DIR
 #   -t SECS    stop the guest after SECS seconds (default 2400)
 #   -m MEM     guest memory (default 4G)      -c CPUS   guest vCPUs (default 2)
 #   -e N=V     export N=V in the guest (repeatable)
@@ -26,7 +26,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 log() { echo "vm-test: $*" >&2; }
 die() { log "$*"; exit 2; }
 

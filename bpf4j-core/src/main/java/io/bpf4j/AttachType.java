@@ -147,6 +147,11 @@ public enum AttachType {
         return value;
     }
 
+    /** The kernel's name of this attach type, e.g. {@code BPF_TCX_INGRESS} (the enumerator in its BTF). */
+    public String kernelName() {
+        return "BPF_" + name();
+    }
+
     /** The attach type with this kernel number, if bpf4j knows it. */
     public static Optional<AttachType> of(int value) {
         for (AttachType t : values()) {

@@ -74,14 +74,19 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /**
-     * Attaches every program whose section name says where (tracepoints, raw tracepoints,
-     * tp_btf, fentry/fexit/lsm, iterators, kprobes, {@code uprobe/BINARY:FUNCTION}); the links
-     * belong to this object and close with it. A program that needs a target its section does
-     * not name (XDP, tc, cgroup, perf event) fails with a message naming it, and nothing stays
-     * attached.
+     * Attaches every program whose section names its target, as libbpf's skeleton attach does;
+     * programs that need a target their section does not name are skipped (see
+     * {@link io.bpf4j.link.AttachAll}). The links belong to this object and close with it.
+     *
+     * @throws io.bpf4j.link.AttachException naming program, section and target; nothing stays attached
      */
-    public List<io.bpf4j.link.Link> attachAll() {
-        return io.bpf4j.link.AutoAttach.attachAll(this, programSpecs());
+    public io.bpf4j.link.AttachAll.Result attachAll() {
+        return attachAll(io.bpf4j.link.AttachOptions.defaults());
+    }
+
+    /** {@link #attachAll()} with specs by program name, autoattach switches and a cgroup for cgroup hooks. */
+    public io.bpf4j.link.AttachAll.Result attachAll(io.bpf4j.link.AttachOptions options) {
+        return io.bpf4j.link.AttachAll.attach(this, programSpecs(), options);
     }
 
     /** The object's name (the file name without {@code .bpf.o}/{@code .o}). */

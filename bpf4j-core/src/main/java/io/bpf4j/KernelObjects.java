@@ -2,6 +2,7 @@ package io.bpf4j;
 
 import io.bpf4j.internal.sys.Fd;
 import io.bpf4j.internal.sys.KernelIds;
+import io.bpf4j.link.KernelLink;
 import io.bpf4j.link.Link;
 import io.bpf4j.link.LinkInfo;
 import java.util.ArrayList;
@@ -146,9 +147,9 @@ public final class KernelObjects {
      * Opens every link in id order and hands it with its info to {@code action}; closing the
      * handle afterwards drops only this reference, the link stays attached.
      */
-    public static void forEachLink(BiConsumer<Link, LinkInfo> action) {
+    public static void forEachLink(BiConsumer<KernelLink, LinkInfo> action) {
         for (int id : linkIds()) {
-            Link link;
+            KernelLink link;
             try {
                 link = Link.fromId(id);
             } catch (BpfException e) {

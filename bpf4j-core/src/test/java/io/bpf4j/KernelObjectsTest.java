@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bpf4j.asm.Assembler;
 import io.bpf4j.btf.Btf;
-import io.bpf4j.link.Link;
-import io.bpf4j.link.LinkInfo;
 import io.bpf4j.link.RawTracepoint;
+import io.bpf4j.link.LinkInfo;
 import io.bpf4j.testing.Kernel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,7 @@ class KernelObjectsTest {
         ProgramSpec ps = ProgramSpec.builder("ko_p_" + suffix, ProgramType.RAW_TRACEPOINT)
                 .instructions(Assembler.assemble("r0 = 0x0\nexit").instructions()).build();
         try (BpfMap map = BpfMap.create(ms); Program prog = Program.load(ps);
-             Link link = RawTracepoint.attach(prog, "sys_enter")) {
+             RawTracepoint link = RawTracepoint.attach(prog, "sys_enter")) {
             map.update(new byte[]{1, 0, 0, 0}, new byte[]{42, 0, 0, 0, 0, 0, 0, 0}, UpdateFlag.ANY);
             int mapId = map.info().id();
             int progId = prog.info().id();

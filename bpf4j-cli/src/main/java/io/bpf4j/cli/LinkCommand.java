@@ -1,6 +1,7 @@
 package io.bpf4j.cli;
 
 import io.bpf4j.KernelObjects;
+import io.bpf4j.link.KernelLink;
 import io.bpf4j.link.Link;
 import io.bpf4j.link.LinkInfo;
 import io.bpf4j.link.LinkType;
@@ -53,7 +54,7 @@ final class LinkCommand {
                 return;
             }
             Refs.Ref r = Refs.parse(ref, "link");
-            try (Link l = switch (r.kind()) {
+            try (KernelLink l = switch (r.kind()) {
                 case "id" -> Link.fromId(Integer.parseInt(r.value()));
                 case "pinned" -> Link.fromPin(Path.of(r.value()));
                 default -> throw fail("links have no names: give id N or pinned PATH");

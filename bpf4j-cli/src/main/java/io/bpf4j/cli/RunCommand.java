@@ -10,7 +10,7 @@ import io.bpf4j.Program;
 import io.bpf4j.ProgramSpec;
 import io.bpf4j.btf.Btf;
 import io.bpf4j.codec.BtfCodec;
-import io.bpf4j.link.AutoAttach;
+import io.bpf4j.link.Attach;
 import io.bpf4j.perf.PerfBuffer;
 import io.bpf4j.ringbuf.RingBuffer;
 import java.io.PrintWriter;
@@ -163,7 +163,7 @@ final class RunCommand extends Cmd implements Runnable {
                     int slash = target.indexOf('/');
                     as = p.toBuilder().sectionName(target).attachTo(slash < 0 ? "" : target.substring(slash + 1)).build();
                 }
-                obj.own(AutoAttach.attach(prog.get(), as));
+                obj.own(Attach.attach(prog.get(), as));
             }
             List<AutoCloseable> readers = new ArrayList<>();
             List<Runnable> polls = new ArrayList<>();

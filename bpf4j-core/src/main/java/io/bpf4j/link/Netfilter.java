@@ -18,10 +18,26 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * (Linux 6.4; run it inside {@link NetworkNamespace#run} for another namespace).
  *
  * <pre>{@code
- * try (Link l = Netfilter.attach(prog, Netfilter.Family.IPV4, Netfilter.Hook.LOCAL_IN, -128)) { ... }
+ * try (Netfilter l = Netfilter.attach(prog, new Netfilter.Spec(Netfilter.Family.IPV4, Netfilter.Hook.LOCAL_IN, -128, Optional.empty()))) { ... }
  * }</pre>
  */
-public final class Netfilter {
+public final class Netfilter extends KernelLink {
+    /**
+     * A netfilter hook.
+     *
+     * @param family IPv4 or IPv6
+     * @param hook the hook
+     * @param priority lower runs first; the kernel refuses the extreme values reserved for conntrack
+     * @param namespace the network namespace; empty: the calling thread's
+     */
+    public record Spec(Family family, Hook hook, int priority, Optional<NetworkNamespace> namespace) implements AttachSpec {
+        @Override
+        public String describe() {
+            return "netfilter " + family + " " + hook + " priority " + priority + namespace.map(n -> " in " + n.path())
+                    .orElse("");
+        }
+    }
+
     /** The protocol family ({@code NFPROTO_*}). */
     public enum Family {
         IPV4(2), IPV6(10);
@@ -44,16 +60,22 @@ public final class Netfilter {
     private static final long PRIORITY = 24;
     private static final long FLAGS = 28;
 
-    private Netfilter() {
+    private Netfilter(Fd fd, String description) {
+        super(fd, Optional.empty(), description);
+    }
+
+    /** Attaches as {@code spec} says. */
+    public static Netfilter attach(Program program, Spec spec) {
+        return Xdp.inNamespace(spec.namespace(), () -> attach(program, spec.family(), spec.hook(), spec.priority()));
     }
 
     /**
      * Attaches {@code program} at {@code hook} of {@code family} with {@code priority} (lower runs
      * first; the kernel refuses the extreme values reserved for conntrack).
      */
-    public static Link attach(Program program, Family family, Hook hook, int priority) {
-        String description = "netfilter " + family + " " + hook + " priority " + priority + " -> program \""
-                + program.name() + "\"";
+    public static Netfilter attach(Program program, Family family, Hook hook, int priority) {
+        LinkCreate.requireType(program, "a netfilter hook", io.bpf4j.ProgramType.NETFILTER);
+        String description = LinkCreate.describe(new Spec(family, hook, priority, Optional.empty()).describe(), program);
         MemorySegment attr = Scratch.get().attr(LinkAttr.CREATE_SIZE);
         attr.set(JAVA_INT, LinkAttr.CREATE_PROG_FD, program.fd());
         attr.set(JAVA_INT, LinkAttr.CREATE_ATTACH_TYPE, AttachType.NETFILTER.value());
@@ -63,9 +85,8 @@ public final class Netfilter {
         attr.set(JAVA_INT, FLAGS, 0);
         long r = Bpf.call(BpfCmd.LINK_CREATE, attr, LinkAttr.CREATE_SIZE);
         if (r < 0) {
-            throw Bpf.errorOrUnsupported("cannot attach " + description, r, BpfCmd.LINK_CREATE, description,
-                    "netfilter BPF links", "6.4");
+            throw LinkErrors.refused(description, r, BpfCmd.LINK_CREATE, AttachType.NETFILTER, "netfilter BPF links", "6.4");
         }
-        return new Link(new Fd((int) r, "link " + description), Optional.empty(), description);
+        return new Netfilter(new Fd((int) r, "link " + description), description);
     }
 }

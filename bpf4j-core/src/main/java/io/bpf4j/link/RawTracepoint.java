@@ -1,6 +1,7 @@
 package io.bpf4j.link;
 
 import io.bpf4j.Program;
+import io.bpf4j.ProgramType;
 import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
 import io.bpf4j.internal.sys.Fd;
@@ -13,38 +14,58 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * Attaches a RAW_TRACEPOINT program (or a {@code tp_btf} TRACING program, with no name) through
- * BPF_RAW_TRACEPOINT_OPEN.
+ * A RAW_TRACEPOINT program on a raw tracepoint, through BPF_RAW_TRACEPOINT_OPEN.
  *
  * <pre>{@code
- * try (Link l = RawTracepoint.attach(prog, "sched_switch")) { ... }
+ * try (RawTracepoint l = RawTracepoint.attach(prog, "sched_switch")) { ... }
  * }</pre>
  */
-public final class RawTracepoint {
-    private RawTracepoint() {
+public final class RawTracepoint extends KernelLink {
+    /**
+     * A raw tracepoint by name (e.g. {@code sys_enter}).
+     *
+     * <pre>{@code
+     * new RawTracepoint.Spec("sched_switch")
+     * }</pre>
+     */
+    public record Spec(String name) implements AttachSpec {
+        @Override
+        public String describe() {
+            return "raw tracepoint " + name;
+        }
+    }
+
+    private RawTracepoint(Fd fd, String description) {
+        super(fd, Optional.empty(), description);
     }
 
     /** Attaches to the raw tracepoint {@code name} (e.g. {@code sys_enter}). */
-    public static Link attach(Program program, String name) {
-        return open(program, Optional.of(name));
+    public static RawTracepoint attach(Program program, String name) {
+        return attach(program, new Spec(name));
     }
 
-    /** Attaches a {@code tp_btf} program, whose target was fixed at load by its attach BTF id. */
-    public static Link attachBtf(Program program) {
-        return open(program, Optional.empty());
+    /** Attaches as {@code spec} says. */
+    public static RawTracepoint attach(Program program, Spec spec) {
+        LinkCreate.requireType(program, "a raw tracepoint", ProgramType.RAW_TRACEPOINT,
+                ProgramType.RAW_TRACEPOINT_WRITABLE);
+        String description = LinkCreate.describe(spec.describe(), program);
+        return new RawTracepoint(open(program, Optional.of(spec.name()), description), description);
     }
 
-    private static Link open(Program program, Optional<String> name) {
-        String description = "raw tracepoint " + name.orElse("(BTF)") + " -> program \"" + program.name() + "\"";
+    /** BPF_RAW_TRACEPOINT_OPEN with a name, or none for a BTF-typed program whose target was fixed at load. */
+    static Fd open(Program program, Optional<String> name, String description) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = arena.allocate(LinkAttr.RAW_TP);
             attr.set(JAVA_LONG, LinkAttr.RAW_TP_NAME, name.isPresent() ? arena.allocateFrom(name.get()).address() : 0L);
             attr.set(JAVA_INT, LinkAttr.RAW_TP_PROG_FD, program.fd());
             long r = Bpf.call(BpfCmd.RAW_TRACEPOINT_OPEN, attr, LinkAttr.RAW_TP_SIZE);
             if (r < 0) {
-                throw Bpf.error("cannot attach " + description, r, BpfCmd.RAW_TRACEPOINT_OPEN, description);
+                String hint = r == -io.bpf4j.Errno.ENOENT.number() ? " (the kernel has no such raw tracepoint)"
+                        : LinkErrors.hint((int) -r, "attach");
+                throw Bpf.error("the kernel refused to attach " + description + hint, r, BpfCmd.RAW_TRACEPOINT_OPEN,
+                        description);
             }
-            return new Link(new Fd((int) r, "link " + description), Optional.empty(), description);
+            return new Fd((int) r, "link " + description);
         }
     }
 }

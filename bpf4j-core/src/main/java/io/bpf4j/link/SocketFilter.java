@@ -17,7 +17,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }
  * }</pre>
  */
-public final class SocketFilter implements AutoCloseable {
+public final class SocketFilter implements Link {
+    /**
+     * A socket by its fd number (the caller's; bpf4j never closes it).
+     *
+     * @param socketFd the socket's fd
+     */
+    public record Spec(int socketFd) implements AttachSpec {
+        public Spec {
+            if (socketFd < 0) {
+                throw new IllegalArgumentException("socket fd " + socketFd + " is negative");
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "socket fd " + socketFd;
+        }
+    }
+
     private final int socket;
     private final String description;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -29,14 +47,27 @@ public final class SocketFilter implements AutoCloseable {
 
     /** Attaches {@code program} to the socket with fd number {@code socketFd}. */
     public static SocketFilter attach(Program program, int socketFd) {
+        return attach(program, new Spec(socketFd));
+    }
+
+    /** Attaches as {@code spec} says. */
+    public static SocketFilter attach(Program program, Spec spec) {
+        int socketFd = spec.socketFd();
+        LinkCreate.requireType(program, "a socket filter", io.bpf4j.ProgramType.SOCKET_FILTER);
         String description = "socket fd " + socketFd + " -> program \"" + program.name() + "\"";
         Sockets.setIntOption(socketFd, Sockets.SO_ATTACH_BPF, program.fd(), "SO_ATTACH_BPF", description);
         return new SocketFilter(socketFd, description);
     }
 
     /** What is attached to what. */
+    @Override
     public String description() {
         return description;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
     }
 
     /** Detaches the program from the socket (SO_DETACH_BPF). Idempotent. */

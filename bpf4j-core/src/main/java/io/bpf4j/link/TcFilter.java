@@ -15,7 +15,30 @@ import io.bpf4j.internal.sys.Netlink;
  * try (TcFilter f = TcFilter.attach(prog, "eth0", Tcx.Direction.INGRESS, 1)) { ... }
  * }</pre>
  */
-public final class TcFilter implements AutoCloseable {
+public final class TcFilter implements Link {
+    /**
+     * A legacy tc filter: interface, direction and priority.
+     *
+     * @param namespace the network namespace; empty: the calling thread's
+     * @param ifname the interface
+     * @param direction ingress or egress
+     * @param priority the filter's priority, 1..65535
+     */
+    public record Spec(java.util.Optional<NetworkNamespace> namespace, String ifname, Tcx.Direction direction, int priority)
+            implements AttachSpec {
+        public Spec {
+            if (priority < 1 || priority > 0xffff) {
+                throw new IllegalArgumentException("tc priority " + priority + " outside 1..65535");
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "tc " + direction.name().toLowerCase() + " filter on " + ifname + " priority " + priority
+                    + namespace.map(n -> " in " + n.path()).orElse("");
+        }
+    }
+
     private static final int RTM_NEWQDISC = 36;
     private static final int RTM_DELQDISC = 37;
     private static final int RTM_NEWTFILTER = 44;
@@ -51,10 +74,17 @@ public final class TcFilter implements AutoCloseable {
 
     /** Attaches to interface {@code ifname} (in the calling thread's network namespace) at {@code priority} (1..65535). */
     public static TcFilter attach(Program program, String ifname, Tcx.Direction direction, int priority) {
-        if (priority < 1 || priority > 0xffff) {
-            throw new IllegalArgumentException("tc priority " + priority + " outside 1..65535");
-        }
-        int ifindex = Xdp.ifindex(ifname);
+        return attach(program, new Spec(java.util.Optional.empty(), ifname, direction, priority));
+    }
+
+    /** Attaches as {@code spec} says. */
+    public static TcFilter attach(Program program, Spec spec) {
+        return Xdp.inNamespace(spec.namespace(), () -> attachHere(program, spec.ifname(), spec.direction(), spec.priority()));
+    }
+
+    private static TcFilter attachHere(Program program, String ifname, Tcx.Direction direction, int priority) {
+        LinkCreate.requireType(program, "a tc filter", io.bpf4j.ProgramType.SCHED_CLS, io.bpf4j.ProgramType.SCHED_ACT);
+        int ifindex = Interfaces.index(ifname);
         String description = "tc " + direction.name().toLowerCase() + " filter on " + ifname + " -> program \""
                 + program.name() + "\"";
         Netlink nl = new Netlink();
@@ -99,8 +129,14 @@ public final class TcFilter implements AutoCloseable {
     }
 
     /** What is attached where. */
+    @Override
     public String description() {
         return description;
+    }
+
+    @Override
+    public synchronized boolean isClosed() {
+        return closed;
     }
 
     /** Removes the filter (and the clsact qdisc if this attachment made it). Idempotent. */

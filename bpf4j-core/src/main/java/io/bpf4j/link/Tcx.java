@@ -2,23 +2,30 @@ package io.bpf4j.link;
 
 import io.bpf4j.AttachType;
 import io.bpf4j.Program;
+import io.bpf4j.ProgramType;
 import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
 import io.bpf4j.internal.sys.Fd;
 import io.bpf4j.internal.sys.LinkAttr;
-import io.bpf4j.internal.sys.Scratch;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * Attaches a SCHED_CLS program to an interface's ingress or egress with a TCX link (Linux 6.6),
- * first or last among the programs there.
+ * A SCHED_CLS program on an interface's ingress or egress with a TCX link (Linux 6.6), placed
+ * where an {@link Order} says among the programs there.
  *
  * <pre>{@code
- * try (Link l = Tcx.attach(prog, "eth0", Tcx.Direction.INGRESS, Tcx.Position.LAST)) { ... }
+ * try (Tcx l = Tcx.attach(prog, "eth0", Tcx.Direction.INGRESS, Tcx.Order.last())) { ... }
+ * try (Link l = Tcx.attach(prog, Tcx.Spec.of(Interfaces.all()).direction(Tcx.Direction.EGRESS))) { ... }
  * }</pre>
  */
-public final class Tcx {
+public final class Tcx extends KernelLink {
     private static final int BPF_F_BEFORE = 1 << 3;
     private static final int BPF_F_AFTER = 1 << 4;
     private static final int BPF_F_LINK = 1 << 13;
@@ -32,89 +39,263 @@ public final class Tcx {
         Direction(AttachType type) {
             this.type = type;
         }
-    }
 
-    /** Where in the interface's chain: before every other program, or after them all. */
-    public enum Position {
-        FIRST(BPF_F_BEFORE), LAST(BPF_F_AFTER);
-
-        private final int flag;
-
-        Position(int flag) {
-            this.flag = flag;
+        /** The attach type. */
+        public AttachType attachType() {
+            return type;
         }
     }
 
-    private Tcx() {
+    /** A program or link already attached at the same hook, that another is placed next to. */
+    public sealed interface Anchor {
+        /** An attached program. */
+        record OfProgram(Program program) implements Anchor {
+        }
+
+        /** The program of an attached TCX link. */
+        record OfLink(KernelLink link) implements Anchor {
+        }
     }
 
-    /** Attaches to the interface named {@code ifname}. */
-    public static Link attach(Program program, String ifname, Direction direction, Position position) {
-        return attach(program, Xdp.ifindex(ifname), direction, position);
-    }
+    /** Where in the interface's chain a program goes. */
+    public sealed interface Order {
+        /** The kernel's default: after the programs there. */
+        record Default() implements Order {
+        }
 
-    /** Attaches to interface number {@code ifindex}. */
-    public static Link attach(Program program, int ifindex, Direction direction, Position position) {
-        return LinkCreate.create(program, ifindex, direction.type, position.flag,
-                "tcx " + direction.name().toLowerCase() + " on ifindex " + ifindex, "TCX links", "6.6");
-    }
+        /** Before every other program. */
+        record First() implements Order {
+        }
 
-    /** Before or after a given program or link. */
-    public enum Relation {
-        BEFORE(BPF_F_BEFORE), AFTER(BPF_F_AFTER);
+        /** After every other program. */
+        record Last() implements Order {
+        }
 
-        private final int flag;
+        /** Right before {@code anchor}. */
+        record Before(Anchor anchor) implements Order {
+        }
 
-        Relation(int flag) {
-            this.flag = flag;
+        /** Right after {@code anchor}. */
+        record After(Anchor anchor) implements Order {
+        }
+
+        /** The kernel's default placement. */
+        static Order defaults() {
+            return new Default();
+        }
+
+        /** Before all others. */
+        static Order first() {
+            return new First();
+        }
+
+        /** After all others. */
+        static Order last() {
+            return new Last();
+        }
+
+        /** Right before attached program {@code p}. */
+        static Order before(Program p) {
+            return new Before(new Anchor.OfProgram(p));
+        }
+
+        /** Right after attached program {@code p}. */
+        static Order after(Program p) {
+            return new After(new Anchor.OfProgram(p));
+        }
+
+        /** Right before the program of TCX link {@code l}. */
+        static Order before(KernelLink l) {
+            return new Before(new Anchor.OfLink(l));
+        }
+
+        /** Right after the program of TCX link {@code l}. */
+        static Order after(KernelLink l) {
+            return new After(new Anchor.OfLink(l));
         }
     }
 
     /**
-     * Attaches right before or after {@code anchor}, a program already attached there.
+     * Which interfaces of which namespace, which direction, which place in the chain.
      *
-     * <pre>{@code
-     * Link second = Tcx.attach(prog2, ifindex, Tcx.Direction.INGRESS, Tcx.Relation.AFTER, prog1);
-     * }</pre>
+     * @param namespace the network namespace; empty: the calling thread's
+     * @param interfaces every interface, or a list by index or name
+     * @param direction ingress or egress; empty: from the section ({@code tcx/ingress}, {@code tc/egress})
+     * @param order where in the chain
      */
-    public static Link attach(Program program, int ifindex, Direction direction, Relation relation, Program anchor) {
-        return relative(program, ifindex, direction, relation.flag, anchor.fd(),
-                relation.name().toLowerCase() + " program \"" + anchor.name() + "\"");
-    }
-
-    /** Attaches right before or after the program of the TCX link {@code anchor}. */
-    public static Link attach(Program program, int ifindex, Direction direction, Relation relation, Link anchor) {
-        return relative(program, ifindex, direction, relation.flag | BPF_F_LINK, anchor.fd(),
-                relation.name().toLowerCase() + " " + anchor.description());
-    }
-
-    private static Link relative(Program program, int ifindex, Direction direction, int flags, int anchorFd,
-                                 String where) {
-        String what = "tcx " + direction.name().toLowerCase() + " on ifindex " + ifindex + " " + where;
-        String description = what + " -> program \"" + program.name() + "\"";
-        java.lang.foreign.MemorySegment attr = Scratch.get().attr(LinkAttr.CREATE_SIZE);
-        attr.set(JAVA_INT, LinkAttr.CREATE_PROG_FD, program.fd());
-        attr.set(JAVA_INT, LinkAttr.CREATE_TARGET_FD, ifindex);
-        attr.set(JAVA_INT, LinkAttr.CREATE_ATTACH_TYPE, direction.type.value());
-        attr.set(JAVA_INT, LinkAttr.CREATE_FLAGS, flags);
-        attr.set(JAVA_INT, LinkAttr.CREATE_TCX_RELATIVE, anchorFd);
-        long r = Bpf.call(BpfCmd.LINK_CREATE, attr, LinkAttr.CREATE_SIZE);
-        if (r < 0) {
-            throw Bpf.errorOrUnsupported("cannot attach " + description, r, BpfCmd.LINK_CREATE, description,
-                    "TCX links", "6.6");
+    public record Spec(Optional<NetworkNamespace> namespace, Interfaces interfaces, Optional<Direction> direction,
+                       Order order) implements AttachSpec {
+        /** These interfaces of the calling thread's namespace, direction from the section, default order. */
+        public static Spec of(Interfaces interfaces) {
+            return new Spec(Optional.empty(), interfaces, Optional.empty(), new Order.Default());
         }
-        return new Link(new Fd((int) r, "link " + description), java.util.Optional.empty(), description);
+
+        /** The same in namespace {@code ns}. */
+        public Spec in(NetworkNamespace ns) {
+            return new Spec(Optional.of(ns), interfaces, direction, order);
+        }
+
+        /** The same in direction {@code d}. */
+        public Spec direction(Direction d) {
+            return new Spec(namespace, interfaces, Optional.of(d), order);
+        }
+
+        /** The same at {@code o}. */
+        public Spec order(Order o) {
+            return new Spec(namespace, interfaces, direction, o);
+        }
+
+        @Override
+        public String describe() {
+            return "tcx " + direction.map(d -> d.name().toLowerCase()).orElse("(direction from the section)") + " on "
+                    + Xdp.describe(interfaces) + namespace.map(n -> " in " + n.path()).orElse("") + where(order);
+        }
+    }
+
+    /**
+     * First or last among the programs.
+     *
+     * @deprecated use {@link Order#first()} / {@link Order#last()}
+     */
+    @Deprecated
+    public enum Position {
+        FIRST, LAST
+    }
+
+    /**
+     * Before or after a given program or link.
+     *
+     * @deprecated use {@link Order#before(Program)} / {@link Order#after(Program)}
+     */
+    @Deprecated
+    public enum Relation {
+        BEFORE, AFTER
+    }
+
+    private Tcx(Fd fd, String description) {
+        super(fd, Optional.empty(), description);
+    }
+
+    /** Attaches to the interface named {@code ifname}. */
+    public static Tcx attach(Program program, String ifname, Direction direction, Order order) {
+        return attach(program, Interfaces.index(ifname), ifname, direction, order);
+    }
+
+    /** Attaches to interface number {@code ifindex}. */
+    public static Tcx attach(Program program, int ifindex, Direction direction, Order order) {
+        return attach(program, ifindex, "ifindex " + ifindex, direction, order);
+    }
+
+    /**
+     * Attaches to every interface {@code spec} names: one {@link Tcx} link, or a {@link LinkGroup}
+     * for several; on failure none stays attached.
+     *
+     * @throws IllegalArgumentException when the spec has no direction
+     */
+    public static Link attach(Program program, Spec spec) {
+        Direction d = spec.direction().orElseThrow(() -> new IllegalArgumentException("TCX of program \""
+                + program.name() + "\" needs a direction: Tcx.Spec.direction(INGRESS or EGRESS)"));
+        return Xdp.inNamespace(spec.namespace(), () -> {
+            List<Link> made = new ArrayList<>();
+            try {
+                for (Interfaces.Resolved i : spec.interfaces().resolve()) {
+                    made.add(attach(program, i.index(), i.label(), d, spec.order()));
+                }
+            } catch (RuntimeException e) {
+                made.forEach(Link::close);
+                throw e;
+            }
+            return Xdp.group(made, LinkCreate.describe(spec.describe(), program));
+        });
+    }
+
+    /** @deprecated use {@link #attach(Program, String, Direction, Order)} */
+    @Deprecated
+    public static Tcx attach(Program program, String ifname, Direction direction, Position position) {
+        return attach(program, ifname, direction, position == Position.FIRST ? Order.first() : Order.last());
+    }
+
+    /** @deprecated use {@link #attach(Program, int, Direction, Order)} */
+    @Deprecated
+    public static Tcx attach(Program program, int ifindex, Direction direction, Position position) {
+        return attach(program, ifindex, direction, position == Position.FIRST ? Order.first() : Order.last());
+    }
+
+    /** @deprecated use {@link #attach(Program, int, Direction, Order)} with {@link Order#before(Program)} */
+    @Deprecated
+    public static Tcx attach(Program program, int ifindex, Direction direction, Relation relation, Program anchor) {
+        return attach(program, ifindex, direction, relation == Relation.BEFORE ? Order.before(anchor) : Order.after(anchor));
+    }
+
+    /** @deprecated use {@link #attach(Program, int, Direction, Order)} with {@link Order#before(KernelLink)} */
+    @Deprecated
+    public static Tcx attach(Program program, int ifindex, Direction direction, Relation relation, KernelLink anchor) {
+        return attach(program, ifindex, direction, relation == Relation.BEFORE ? Order.before(anchor) : Order.after(anchor));
+    }
+
+    private static Tcx attach(Program program, int ifindex, String label, Direction direction, Order order) {
+        if (ifindex <= 0) {
+            throw new IllegalArgumentException("interface index " + ifindex + " is not valid: indexes start at 1");
+        }
+        LinkCreate.requireType(program, "TCX", ProgramType.SCHED_CLS);
+        int flags;
+        int relative = 0;
+        switch (order) {
+            case Order.Default d -> flags = 0;
+            case Order.First f -> flags = BPF_F_BEFORE;
+            case Order.Last l -> flags = BPF_F_AFTER;
+            case Order.Before b -> {
+                flags = BPF_F_BEFORE | anchorFlag(b.anchor());
+                relative = anchorFd(b.anchor());
+            }
+            case Order.After a -> {
+                flags = BPF_F_AFTER | anchorFlag(a.anchor());
+                relative = anchorFd(a.anchor());
+            }
+        }
+        String description = LinkCreate.describe("tcx " + direction.name().toLowerCase() + " on " + label + where(order),
+                program);
+        return new Tcx(LinkCreate.create(program, ifindex, direction.type, flags, relative, description, "TCX links",
+                "6.6"), description);
+    }
+
+    private static int anchorFlag(Anchor a) {
+        return a instanceof Anchor.OfLink ? BPF_F_LINK : 0;
+    }
+
+    private static int anchorFd(Anchor a) {
+        return switch (a) {
+            case Anchor.OfProgram p -> p.program().fd();
+            case Anchor.OfLink l -> l.link().fd();
+        };
+    }
+
+    private static String where(Order order) {
+        return switch (order) {
+            case Order.Default d -> "";
+            case Order.First f -> " (first)";
+            case Order.Last l -> " (last)";
+            case Order.Before b -> " before " + anchorName(b.anchor());
+            case Order.After a -> " after " + anchorName(a.anchor());
+        };
+    }
+
+    private static String anchorName(Anchor a) {
+        return switch (a) {
+            case Anchor.OfProgram p -> "program \"" + p.program().name() + "\"";
+            case Anchor.OfLink l -> l.link().description();
+        };
     }
 
     /** The ids of the programs on {@code ifindex}'s {@code direction}, in the order they run (BPF_PROG_QUERY). */
-    public static java.util.List<Integer> programIds(int ifindex, Direction direction) {
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+    public static List<Integer> programIds(int ifindex, Direction direction) {
+        try (Arena arena = Arena.ofConfined()) {
             int room = 64;
-            java.lang.foreign.MemorySegment ids = arena.allocate(4L * room, 4);
-            java.lang.foreign.MemorySegment attr = arena.allocate(LinkAttr.QUERY_SIZE, 8);
+            MemorySegment ids = arena.allocate(4L * room, 4);
+            MemorySegment attr = arena.allocate(LinkAttr.QUERY_SIZE, 8);
             attr.set(JAVA_INT, LinkAttr.QUERY_TARGET, ifindex);
             attr.set(JAVA_INT, LinkAttr.QUERY_ATTACH_TYPE, direction.type.value());
-            attr.set(java.lang.foreign.ValueLayout.JAVA_LONG, LinkAttr.QUERY_PROG_IDS, ids.address());
+            attr.set(JAVA_LONG, LinkAttr.QUERY_PROG_IDS, ids.address());
             attr.set(JAVA_INT, LinkAttr.QUERY_COUNT, room);
             long r = Bpf.call(BpfCmd.PROG_QUERY, attr, LinkAttr.QUERY_SIZE);
             if (r < 0) {
@@ -122,11 +303,11 @@ public final class Tcx {
                         + ifindex, r, BpfCmd.PROG_QUERY, "ifindex " + ifindex);
             }
             int n = Math.min(room, attr.get(JAVA_INT, LinkAttr.QUERY_COUNT));
-            java.util.List<Integer> out = new java.util.ArrayList<>(n);
+            List<Integer> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 out.add(ids.getAtIndex(JAVA_INT, i));
             }
-            return java.util.List.copyOf(out);
+            return List.copyOf(out);
         }
     }
 }

@@ -3,58 +3,76 @@ package io.bpf4j.link;
 import io.bpf4j.BpfException;
 import io.bpf4j.Errno;
 import io.bpf4j.Program;
-import io.bpf4j.internal.sys.Bpf;
-import io.bpf4j.internal.sys.BpfCmd;
+import io.bpf4j.ProgramType;
 import io.bpf4j.internal.sys.Fd;
-import io.bpf4j.internal.sys.LinkAttr;
 import io.bpf4j.internal.sys.PerfEvents;
-import io.bpf4j.internal.sys.Scratch;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * Attaches a TRACEPOINT program to a kernel tracepoint: the tracepoint's id from tracefs, a perf
- * event on it, and a BPF link over the perf event (BPF_LINK_CREATE with BPF_PERF_EVENT, Linux
- * 5.15); on older kernels the perf event ioctl PERF_EVENT_IOC_SET_BPF, as libbpf falls back.
+ * A TRACEPOINT program on a kernel tracepoint: the tracepoint's id from tracefs, a perf event on
+ * it, and a BPF link over the perf event (Linux 5.15; the perf event ioctl before, as libbpf).
  *
  * <pre>{@code
- * try (Link l = Tracepoint.attach(prog, "syscalls", "sys_enter_execve")) { ... }
+ * try (Tracepoint l = Tracepoint.attach(prog, "syscalls", "sys_enter_execve")) { ... }
  * }</pre>
  */
-public final class Tracepoint {
+public final class Tracepoint extends KernelLink {
     private static final List<Path> TRACEFS = List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
-    private static final int BPF_PERF_EVENT = io.bpf4j.AttachType.PERF_EVENT.value();
 
-    private Tracepoint() {
+    /**
+     * A tracepoint by category and name, and the BPF cookie the program reads with
+     * {@code bpf_get_attach_cookie} (0: none).
+     *
+     * <pre>{@code
+     * Tracepoint.Spec.of("syscalls/sys_enter_execve")
+     * }</pre>
+     */
+    public record Spec(String category, String name, long cookie) implements AttachSpec {
+        /** {@code "category/name"}, no cookie. */
+        public static Spec of(String categoryAndName) {
+            int slash = categoryAndName.indexOf('/');
+            if (slash <= 0 || slash == categoryAndName.length() - 1) {
+                throw new IllegalArgumentException("tracepoint \"" + categoryAndName + "\" is not category/name");
+            }
+            return new Spec(categoryAndName.substring(0, slash), categoryAndName.substring(slash + 1), 0);
+        }
+
+        /** The same with a BPF cookie. */
+        public Spec cookie(long value) {
+            return new Spec(category, name, value);
+        }
+
+        @Override
+        public String describe() {
+            return "tracepoint " + category + "/" + name;
+        }
+    }
+
+    private Tracepoint(PerfLinks.Attached a) {
+        super(a);
     }
 
     /** Attaches {@code program} to tracepoint {@code category/name} (e.g. {@code syscalls/sys_enter_execve}). */
-    public static Link attach(Program program, String category, String name) {
-        int id = id(category, name);
-        String what = "tracepoint " + category + "/" + name;
-        Fd perf = PerfEvents.open(PerfEvents.Attr.of(PerfEvents.TYPE_TRACEPOINT, id), -1, 0, what);
-        try {
-            return attachPerfEvent(program, perf, what);
-        } catch (RuntimeException e) {
-            perf.close();
-            throw e;
-        }
+    public static Tracepoint attach(Program program, String category, String name) {
+        return attach(program, new Spec(category, name, 0));
     }
 
     /** {@link #attach(Program, String, String)} with {@code "category/name"}. */
-    public static Link attach(Program program, String categoryAndName) {
-        int slash = categoryAndName.indexOf('/');
-        if (slash <= 0 || slash == categoryAndName.length() - 1) {
-            throw new IllegalArgumentException("tracepoint \"" + categoryAndName + "\" is not category/name");
-        }
-        return attach(program, categoryAndName.substring(0, slash), categoryAndName.substring(slash + 1));
+    public static Tracepoint attach(Program program, String categoryAndName) {
+        return attach(program, Spec.of(categoryAndName));
+    }
+
+    /** Attaches {@code program} as {@code spec} says. */
+    public static Tracepoint attach(Program program, Spec spec) {
+        LinkCreate.requireType(program, "a tracepoint", ProgramType.TRACEPOINT);
+        int id = id(spec.category(), spec.name());
+        String what = spec.describe();
+        Fd perf = PerfEvents.open(PerfEvents.Attr.of(PerfEvents.TYPE_TRACEPOINT, id), -1, 0, what);
+        return new Tracepoint(PerfLinks.attach(program, perf, what, spec.cookie()));
     }
 
     /** The tracepoint's id from tracefs {@code events/CATEGORY/NAME/id}. */
@@ -78,31 +96,5 @@ public final class Tracepoint {
         }
         throw new BpfException("no tracepoint " + category + "/" + name + " (looked in "
                 + TRACEFS.get(0).resolve("events") + ")", Errno.ENOENT.number(), "tracefs", category + "/" + name);
-    }
-
-    /** A BPF link from {@code program} to an open perf event; the link owns the perf event afterwards. */
-    static Link attachPerfEvent(Program program, Fd perf, String what) {
-        String description = what + " -> program \"" + program.name() + "\"";
-        int perfFd = perf.acquire();
-        try {
-            MemorySegment attr = Scratch.get().attr(LinkAttr.CREATE_SIZE);
-            attr.set(JAVA_INT, LinkAttr.CREATE_PROG_FD, program.fd());
-            attr.set(JAVA_INT, LinkAttr.CREATE_TARGET_FD, perfFd);
-            attr.set(JAVA_INT, LinkAttr.CREATE_ATTACH_TYPE, BPF_PERF_EVENT);
-            long r = Bpf.call(BpfCmd.LINK_CREATE, attr, LinkAttr.CREATE_SIZE);
-            if (r >= 0) {
-                PerfEvents.enable(perf);
-                return new Link(new Fd((int) r, "link " + description), Optional.of(perf), description);
-            }
-            if (r != -Errno.EINVAL.number() && r != -Errno.EOPNOTSUPP.number()) {
-                throw Bpf.error("cannot attach " + description, r, BpfCmd.LINK_CREATE, description);
-            }
-        } finally {
-            perf.release();
-        }
-        // Kernels before 5.15 have no perf-event BPF links: attach through the perf event itself.
-        PerfEvents.setBpf(perf, program.fd());
-        PerfEvents.enable(perf);
-        return new Link(perf, Optional.empty(), description);
     }
 }

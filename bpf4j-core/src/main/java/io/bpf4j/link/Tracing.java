@@ -3,31 +3,81 @@ package io.bpf4j.link;
 import io.bpf4j.AttachType;
 import io.bpf4j.Program;
 import io.bpf4j.ProgramSpec;
+import io.bpf4j.internal.sys.Bpf;
+import io.bpf4j.internal.sys.BpfCmd;
+import io.bpf4j.internal.sys.Fd;
+import io.bpf4j.internal.sys.LinkAttr;
+import io.bpf4j.internal.sys.Scratch;
+import java.lang.foreign.MemorySegment;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * Attaches programs whose target was fixed at load by a kernel BTF id: fentry, fexit, fmod_ret,
- * lsm (BPF_LINK_CREATE) and tp_btf (BPF_RAW_TRACEPOINT_OPEN with no name), as libbpf's
- * {@code attach_trace}/{@code attach_lsm} do.
+ * A program whose target was fixed at load by a kernel BTF id: fentry, fexit, fmod_ret, lsm
+ * (BPF_LINK_CREATE) and tp_btf (BPF_RAW_TRACEPOINT_OPEN with no name), as libbpf's
+ * {@code attach_trace}/{@code attach_lsm} do; and {@code freplace} extensions.
  *
  * <pre>{@code
- * try (Link l = Tracing.attach(obj.program("on_exec"), obj.spec("on_exec"))) { ... }
+ * try (Tracing l = Tracing.attach(obj.program("on_exec"), new Tracing.Spec(AttachType.TRACE_FENTRY, "do_unlinkat", 0))) { ... }
  * }</pre>
  */
-public final class Tracing {
-    private Tracing() {
+public final class Tracing extends KernelLink {
+    /**
+     * A BTF-targeted attachment: the program's expected attach type, the target it was loaded
+     * for (for messages) and a BPF cookie (0: none).
+     */
+    public record Spec(AttachType type, String function, long cookie) implements AttachSpec {
+        /** The spec a program of this section was loaded for. */
+        public static Spec of(ProgramSpec spec) {
+            AttachType t = spec.attachType().orElseThrow(() -> new IllegalArgumentException("program \""
+                    + spec.name() + "\" has no expected attach type: not an fentry/fexit/fmod_ret/lsm/tp_btf program"));
+            return new Spec(t, spec.attachTo(), 0);
+        }
+
+        @Override
+        public String describe() {
+            return switch (type) {
+                case TRACE_RAW_TP -> "tp_btf " + function;
+                case TRACE_FENTRY -> "fentry " + function;
+                case TRACE_FEXIT -> "fexit " + function;
+                case MODIFY_RETURN -> "fmod_ret " + function;
+                case LSM_MAC -> "lsm " + function;
+                case LSM_CGROUP -> "lsm_cgroup " + function;
+                default -> type.name().toLowerCase() + " " + function;
+            };
+        }
     }
 
-    /** Attaches a loaded TRACING/LSM/EXT program according to its spec's expected attach type. */
-    public static Link attach(Program program, ProgramSpec spec) {
-        AttachType type = spec.attachType().orElseThrow(() -> new IllegalArgumentException("program \""
-                + program.name() + "\" has no expected attach type: not an fentry/fexit/fmod_ret/lsm/tp_btf program"));
-        return switch (type) {
-            case TRACE_RAW_TP -> RawTracepoint.attachBtf(program);
-            case TRACE_FENTRY, TRACE_FEXIT, MODIFY_RETURN, LSM_MAC ->
-                    LinkCreate.create(program, 0, type, 0, type.name().toLowerCase() + " " + spec.attachTo(),
-                            "BPF links for " + type, "5.7");
-            default -> throw new IllegalArgumentException("program \"" + program.name() + "\" attaches as " + type
-                    + ", not through Tracing");
+    private Tracing(Fd fd, String description) {
+        super(fd, Optional.empty(), description);
+    }
+
+    /** Attaches a loaded TRACING/LSM program according to its spec's expected attach type. */
+    public static Tracing attach(Program program, ProgramSpec spec) {
+        return attach(program, Spec.of(spec));
+    }
+
+    /** Attaches as {@code spec} says. */
+    public static Tracing attach(Program program, Spec spec) {
+        String description = LinkCreate.describe(spec.describe(), program);
+        return switch (spec.type()) {
+            case TRACE_RAW_TP -> new Tracing(RawTracepoint.open(program, Optional.empty(), description), description);
+            case TRACE_FENTRY, TRACE_FEXIT, MODIFY_RETURN, LSM_MAC -> {
+                MemorySegment attr = Scratch.get().attr(LinkAttr.CREATE_SIZE);
+                attr.set(JAVA_INT, LinkAttr.CREATE_PROG_FD, program.fd());
+                attr.set(JAVA_INT, LinkAttr.CREATE_ATTACH_TYPE, spec.type().value());
+                attr.set(JAVA_LONG, 24, spec.cookie()); // tracing.cookie, after target_btf_id at 16
+                long r = Bpf.call(BpfCmd.LINK_CREATE, attr, LinkAttr.CREATE_SIZE);
+                if (r < 0) {
+                    throw LinkErrors.refused(description, r, BpfCmd.LINK_CREATE, spec.type(), "BPF links for "
+                            + spec.type(), "5.7");
+                }
+                yield new Tracing(new Fd((int) r, "link " + description), description);
+            }
+            default -> throw new IllegalArgumentException("program \"" + program.name() + "\" attaches as "
+                    + spec.type() + ", not through Tracing");
         };
     }
 
@@ -35,18 +85,17 @@ public final class Tracing {
      * Attaches an EXT ({@code freplace}) program in place of the function with BTF id
      * {@code targetBtfId} of {@code target} (0: the target given when the extension was loaded).
      */
-    public static Link attachFreplace(Program extension, Program target, int targetBtfId) {
-        String what = "freplace of a function of program \"" + target.name() + "\" by \"" + extension.name() + "\"";
-        java.lang.foreign.MemorySegment attr = io.bpf4j.internal.sys.Scratch.get()
-                .attr(io.bpf4j.internal.sys.LinkAttr.CREATE_SIZE);
-        attr.set(java.lang.foreign.ValueLayout.JAVA_INT, io.bpf4j.internal.sys.LinkAttr.CREATE_PROG_FD, extension.fd());
-        attr.set(java.lang.foreign.ValueLayout.JAVA_INT, io.bpf4j.internal.sys.LinkAttr.CREATE_TARGET_FD, target.fd());
-        attr.set(java.lang.foreign.ValueLayout.JAVA_INT, io.bpf4j.internal.sys.LinkAttr.CREATE_TARGET_BTF_ID, targetBtfId);
-        long r = io.bpf4j.internal.sys.Bpf.call(io.bpf4j.internal.sys.BpfCmd.LINK_CREATE, attr,
-                io.bpf4j.internal.sys.LinkAttr.CREATE_SIZE);
+    public static Tracing attachFreplace(Program extension, Program target, int targetBtfId) {
+        String description = "freplace of a function of program \"" + target.name() + "\" by \"" + extension.name() + "\"";
+        MemorySegment attr = Scratch.get().attr(LinkAttr.CREATE_SIZE);
+        attr.set(JAVA_INT, LinkAttr.CREATE_PROG_FD, extension.fd());
+        attr.set(JAVA_INT, LinkAttr.CREATE_TARGET_FD, target.fd());
+        attr.set(JAVA_INT, LinkAttr.CREATE_TARGET_BTF_ID, targetBtfId);
+        long r = Bpf.call(BpfCmd.LINK_CREATE, attr, LinkAttr.CREATE_SIZE);
         if (r < 0) {
-            throw io.bpf4j.internal.sys.Bpf.error("cannot attach " + what, r, io.bpf4j.internal.sys.BpfCmd.LINK_CREATE, what);
+            throw Bpf.error("the kernel refused " + description + LinkErrors.hint((int) -r, "attach"), r,
+                    BpfCmd.LINK_CREATE, description);
         }
-        return new Link(new io.bpf4j.internal.sys.Fd((int) r, "link " + what), java.util.Optional.empty(), what);
+        return new Tracing(new Fd((int) r, "link " + description), description);
     }
 }

@@ -10,15 +10,7 @@ import io.bpf4j.UpdateFlag;
 import io.bpf4j.internal.elf.ElfBinary;
 import io.bpf4j.internal.elf.LibraryPaths;
 import io.bpf4j.internal.elf.StapsdtNotes;
-import io.bpf4j.internal.sys.Bpf;
-import io.bpf4j.internal.sys.BpfCmd;
-import io.bpf4j.internal.sys.Fd;
-import io.bpf4j.internal.sys.LinkAttr;
-import io.bpf4j.internal.sys.PerfEvents;
-import io.bpf4j.internal.sys.Scratch;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -28,12 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * USDT (user statically defined tracing) probes, compatible with libbpf's {@code usdt.bpf.h}: a
@@ -60,14 +49,13 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class Usdt {
     private static final Path PMU = Path.of("/sys/bus/event_source/devices/uprobe");
-    private static final int BPF_PERF_EVENT = 41;
 
     /**
      * What to attach to: the probe {@code provider:name} in {@code binary} (an absolute path, or a
      * library name resolved through {@code /etc/ld.so.cache} as for uprobes), for every process or
      * for one pid, with a cookie the program reads with {@code bpf_usdt_cookie()}.
      */
-    public record Spec(String binary, String provider, String name, OptionalInt pid, long cookie) {
+    public record Spec(String binary, String provider, String name, OptionalInt pid, long cookie) implements AttachSpec {
         public Spec {
             Objects.requireNonNull(binary, "binary");
             Objects.requireNonNull(provider, "provider");
@@ -88,6 +76,11 @@ public final class Usdt {
         /** The same, with the cookie {@code bpf_usdt_cookie()} returns. */
         public Spec withCookie(long c) {
             return new Spec(binary, provider, name, pid, c);
+        }
+
+        @Override
+        public String describe() {
+            return "usdt " + binary + ":" + provider + ":" + name + (pid.isPresent() ? " pid " + pid.getAsInt() : "");
         }
 
         /** Parses libbpf's section target {@code PATH:PROVIDER:NAME} (from {@code SEC("usdt/PATH:PROVIDER:NAME")}). */
@@ -193,69 +186,21 @@ public final class Usdt {
         return new UsdtLink(description, links, specs, ids, ipMap, ips);
     }
 
-    /**
-     * Auto-attach of {@code SEC("usdt/PATH:PROVIDER:NAME")} for {@link AutoAttach#attachAll}: the
-     * object owns the attachment (closing it frees the spec ids); the site links are returned.
-     */
-    static List<Link> attachFromSection(BpfObject object, Program program, io.bpf4j.ProgramSpec spec) {
-        if (spec.attachTo().isEmpty()) {
-            throw new IllegalArgumentException("program \"" + spec.name() + "\" in SEC(\"" + spec.sectionName()
-                    + "\") names no target; write SEC(\"usdt/PATH:PROVIDER:NAME\") or attach it with Usdt.attach");
-        }
-        return object.own(attach(object, program, Spec.parse(spec.attachTo()))).siteLinks();
-    }
-
     /** One uprobe at a site, with its spec id as BPF cookie and its semaphore as ref_ctr_offset. */
     private static Link attachSite(Program program, Path path, UsdtProbe site, OptionalInt pid, boolean cookies, long id,
             String what) {
         String siteWhat = what + " site 0x" + Long.toHexString(site.address());
-        int type = Kprobe.ProbePmu.type(PMU, "uprobes", "CONFIG_UPROBE_EVENTS");
-        long config = 0;
+        // Kernels before 5.15 have neither perf links nor cookies: the uprobe then attaches through
+        // the perf event ioctl, and the program finds its spec by address (see absoluteIps).
+        Uprobe.Spec s = Uprobe.Spec.atOffset(path.toString(), site.fileOffset()).cookie(cookies ? id : 0);
         if (site.semaphoreOffset().isPresent()) {
-            config = site.semaphoreOffset().getAsLong() << refCtrShift(siteWhat);
+            refCtrShift(siteWhat); // the kernel must be able to raise the semaphore
+            s = s.refCtrOffset(site.semaphoreOffset().getAsLong());
         }
-        Fd perf;
-        try (Arena arena = Arena.ofConfined()) {
-            long pathPtr = arena.allocateFrom(path.toString()).address();
-            PerfEvents.Attr attr = new PerfEvents.Attr(type, config, 0, 0, 0, 0, pathPtr, site.fileOffset());
-            // For every process a uprobe is opened on cpu 0 with pid -1; for one process: its pid, any cpu.
-            perf = PerfEvents.open(attr, pid.orElse(-1), pid.isPresent() ? -1 : 0, siteWhat);
+        if (pid.isPresent()) {
+            s = s.pid(pid.getAsInt());
         }
-        try {
-            return link(program, perf, cookies, id, siteWhat);
-        } catch (RuntimeException e) {
-            perf.close();
-            throw e;
-        }
-    }
-
-    /**
-     * BPF_LINK_CREATE on the perf event, with the spec id as cookie when the kernel has cookies;
-     * kernels before 5.15 have neither perf links nor cookies: the perf event ioctl.
-     */
-    private static Link link(Program program, Fd perf, boolean cookies, long id, String what) {
-        String description = what + " -> program \"" + program.name() + "\"";
-        int perfFd = perf.acquire();
-        try {
-            MemorySegment attr = Scratch.get().attr(LinkAttr.CREATE_SIZE);
-            attr.set(JAVA_INT, LinkAttr.CREATE_PROG_FD, program.fd());
-            attr.set(JAVA_INT, LinkAttr.CREATE_TARGET_FD, perfFd);
-            attr.set(JAVA_INT, LinkAttr.CREATE_ATTACH_TYPE, BPF_PERF_EVENT);
-            attr.set(JAVA_LONG, LinkAttr.CREATE_PERF_COOKIE, cookies ? id : 0);
-            long r = Bpf.call(BpfCmd.LINK_CREATE, attr, LinkAttr.CREATE_SIZE);
-            if (r >= 0) {
-                PerfEvents.enable(perf);
-                return new Link(new Fd((int) r, "link " + description), Optional.of(perf), description);
-            }
-            if (cookies || (r != -Errno.EINVAL.number() && r != -Errno.EOPNOTSUPP.number())) {
-                throw Bpf.error("cannot attach " + description, r, BpfCmd.LINK_CREATE, description);
-            }
-        } finally {
-            perf.release();
-        }
-        PerfEvents.setBpf(perf, program.fd());
-        PerfEvents.enable(perf);
-        return new Link(perf, Optional.empty(), description);
+        return Uprobe.attach(program, s);
     }
 
     /** The bit of config where the uprobe PMU takes ref_ctr_offset ("config:32-63"). */

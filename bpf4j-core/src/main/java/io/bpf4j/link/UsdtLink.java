@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }
  * }</pre>
  */
-public final class UsdtLink implements AutoCloseable {
+public final class UsdtLink implements Link {
     private final String description;
     private final List<Link> sites;
     private final BpfMap specs;

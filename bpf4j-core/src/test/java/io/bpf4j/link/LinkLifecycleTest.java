@@ -25,7 +25,7 @@ class LinkLifecycleTest {
         try (TestNet net = new TestNet(); BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_net")).load()) {
             TypedMap<Integer, Long> packets = TypedMap.of(obj.map("packets"), Codecs.s32(), Codecs.s64());
             NetworkNamespace nsB = NetworkNamespace.named(net.b);
-            try (Link link = nsB.run(() -> Xdp.attach(obj.program("xdp_count"), "veth-b", Xdp.Mode.DEFAULT))) {
+            try (var link = nsB.run(() -> Xdp.attach(obj.program("xdp_count"), "veth-b", Xdp.Mode.DEFAULT))) {
                 LinkInfo info = link.info();
                 assertEquals(LinkType.XDP, info.kind());
                 assertEquals(obj.program("xdp_count").info().id(), info.programId());

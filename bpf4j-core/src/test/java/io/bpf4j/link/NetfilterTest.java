@@ -31,7 +31,7 @@ class NetfilterTest {
                      .attachType(AttachType.NETFILTER).license("GPL")
                      .instructions(CounterPrograms.filter().count(counter, NF_ACCEPT)).build())) {
             NetworkNamespace ns = NetworkNamespace.named(net.b);
-            Link link;
+            Netfilter link;
             try {
                 link = ns.run(() -> Netfilter.attach(prog, Netfilter.Family.IPV4, Netfilter.Hook.LOCAL_IN, -100));
             } catch (NotSupportedException e) {

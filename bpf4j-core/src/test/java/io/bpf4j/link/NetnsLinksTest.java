@@ -39,7 +39,7 @@ class NetnsLinksTest {
     void skLookupCountsDatagramsIntoTheNamespace() {
         try (TestNet net = new TestNet(); BpfMap counter = CounterPrograms.newCounter("skl_count");
              Program prog = counting("skl_count", counter)) {
-            try (Link link = NetnsLinks.skLookup(prog, NetworkNamespace.named(net.b))) {
+            try (var link = NetnsLink.skLookup(prog, NetworkNamespace.named(net.b))) {
                 assertEquals(LinkType.NETNS, link.info().kind());
                 sendUdp(net, 3);
                 assertEquals(3, CounterPrograms.read(counter));
@@ -53,7 +53,7 @@ class NetnsLinksTest {
     void missingNamespaceIsNamed() {
         try (BpfMap counter = CounterPrograms.newCounter("skl_none"); Program prog = counting("skl_none", counter)) {
             BpfException e = assertThrows(BpfException.class,
-                    () -> NetnsLinks.skLookup(prog, NetworkNamespace.named("bpf4j_no_such_ns_x")));
+                    () -> NetnsLink.skLookup(prog, NetworkNamespace.named("bpf4j_no_such_ns_x")));
             assertTrue(e.getMessage().contains("bpf4j_no_such_ns_x"), e.getMessage());
         }
     }

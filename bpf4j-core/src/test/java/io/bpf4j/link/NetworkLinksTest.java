@@ -36,16 +36,16 @@ class NetworkLinksTest {
         try (TestNet net = new TestNet(); BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_net")).load()) {
             NetworkNamespace nsB = NetworkNamespace.named(net.b);
             assertTrue(net.pingBFromA(1), "the test network works before any program");
-            try (Link count = nsB.run(() -> Xdp.attach(obj.program("xdp_count"), "veth-b", Xdp.Mode.DEFAULT))) {
+            try (var count = nsB.run(() -> Xdp.attach(obj.program("xdp_count"), "veth-b", Xdp.Mode.DEFAULT))) {
                 assertTrue(net.pingBFromA(3));
                 assertTrue(packets(obj).get(0).orElseThrow() >= 3, "xdp saw " + packets(obj).get(0));
             }
-            try (Link drop = nsB.run(() -> Xdp.attach(obj.program("xdp_drop"), "veth-b", Xdp.Mode.DEFAULT))) {
+            try (var drop = nsB.run(() -> Xdp.attach(obj.program("xdp_drop"), "veth-b", Xdp.Mode.DEFAULT))) {
                 assertFalse(net.pingBFromA(2), "pings are dropped");
                 assertTrue(packets(obj).get(1).orElseThrow() >= 2);
             }
             assertTrue(net.pingBFromA(1), "closing the link detached the dropper");
-            try (Link swap = nsB.run(() -> Xdp.attach(obj.program("xdp_count"), "veth-b", Xdp.Mode.DEFAULT))) {
+            try (var swap = nsB.run(() -> Xdp.attach(obj.program("xdp_count"), "veth-b", Xdp.Mode.DEFAULT))) {
                 swap.update(obj.program("xdp_drop"));
                 assertFalse(net.pingBFromA(1), "the link now runs the dropper");
                 assertEquals(obj.program("xdp_drop").info().id(), swap.info().programId());
@@ -60,14 +60,14 @@ class NetworkLinksTest {
     void tcxIngressCountsPackets() {
         try (TestNet net = new TestNet(); BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_net")).load()) {
             NetworkNamespace nsB = NetworkNamespace.named(net.b);
-            Link tcx;
+            Tcx tcx;
             try {
                 tcx = nsB.run(() -> Tcx.attach(obj.program("tcx_count"), "veth-b", Tcx.Direction.INGRESS, Tcx.Position.LAST));
             } catch (io.bpf4j.NotSupportedException e) {
                 KernelFeature.assume(false, "TCX links (Linux 6.6)", e.getMessage());
                 return;
             }
-            try (Link first = tcx) {
+            try (var first = tcx) {
                 assertTrue(net.pingBFromA(3));
                 assertTrue(packets(obj).get(2).orElseThrow() >= 3, "tcx saw " + packets(obj).get(2));
             }
@@ -105,7 +105,7 @@ class NetworkLinksTest {
         Path cg = root.resolve("bpf4j_test_" + ProcessHandle.current().pid());
         Files.createDirectories(cg);
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_net")).load();
-             Link link = Cgroups.attach(obj.program("cgroup_egress"), cg, AttachType.CGROUP_INET_EGRESS)) {
+             var link = Cgroup.attach(obj.program("cgroup_egress"), cg, AttachType.CGROUP_INET_EGRESS)) {
             // A shell that moves itself into the cgroup, then sends three pings on loopback.
             int rc = TestNet.run("echo $$ > " + cg.resolve("cgroup.procs") + " && ping -c 3 -i 0.2 -W 1 127.0.0.1");
             assertEquals(0, rc);

@@ -62,8 +62,8 @@ class ProbesTest {
     void uprobeAndUretprobeOnLibcByBareName() throws Throwable {
         try (BpfObject obj = load()) {
             TypedMap<Integer, Long> counts = TypedMap.of(obj.map("counts"), Codecs.s32(), Codecs.s64());
-            try (Link call = Uprobe.attach(obj.program("on_call"), "libc.so.6", "getpid", 0, false, OptionalInt.empty());
-                 Link ret = Uprobe.attach(obj.program("on_return"), "c", "getpid", 0, true, OptionalInt.of(PID))) {
+            try (var call = Uprobe.attach(obj.program("on_call"), "libc.so.6", "getpid", 0, false, OptionalInt.empty());
+                 var ret = Uprobe.attach(obj.program("on_return"), "c", "getpid", 0, true, OptionalInt.of(PID))) {
                 for (int i = 0; i < 5; i++) {
                     assertEquals(PID, getpid());
                 }
@@ -83,7 +83,7 @@ class ProbesTest {
     void softwarePerfEventSamples() throws Exception {
         try (BpfObject obj = load()) {
             TypedMap<Integer, Long> counts = TypedMap.of(obj.map("counts"), Codecs.s32(), Codecs.s64());
-            List<Link> links = PerfEvent.attach(obj.program("on_sample"), PerfEvent.Spec.frequency("cpu-clock", 1000));
+            PerfEvent links = PerfEvent.attach(obj.program("on_sample"), PerfEvent.Spec.frequency("cpu-clock", 1000));
             try {
                 long end = System.nanoTime() + 300_000_000L;
                 long spin = 0;
@@ -92,7 +92,7 @@ class ProbesTest {
                 }
                 assertTrue(spin > 0);
             } finally {
-                links.forEach(Link::close);
+                links.close();
             }
             assertTrue(counts.get(1).orElseThrow() > 10, "samples: " + counts.get(1));
             assertThrows(IllegalArgumentException.class, () -> PerfEvent.attach(obj.program("on_sample"), PerfEvent.Spec.period("bogus", 1)));
@@ -107,7 +107,7 @@ class ProbesTest {
         java.nio.file.Files.createDirectories(cg);
         try (BpfObject obj = load()) {
             TypedMap<Integer, Long> counts = TypedMap.of(obj.map("counts"), Codecs.s32(), Codecs.s64());
-            List<Link> links = PerfEvent.attach(obj.program("on_sample"), PerfEvent.Spec.frequency("cpu-clock", 1000).forCgroup(cg));
+            PerfEvent links = PerfEvent.attach(obj.program("on_sample"), PerfEvent.Spec.frequency("cpu-clock", 1000).forCgroup(cg));
             try {
                 Thread.sleep(200);
                 long idle = counts.get(1).orElseThrow();
@@ -118,7 +118,7 @@ class ProbesTest {
                 long busy = counts.get(1).orElseThrow();
                 assertTrue(busy - idle > 10, "samples while the cgroup ran: " + (busy - idle) + " (idle: " + idle + ")");
             } finally {
-                links.forEach(Link::close);
+                links.close();
             }
         } finally {
             java.nio.file.Files.deleteIfExists(cg);
@@ -129,9 +129,9 @@ class ProbesTest {
     void hardwareEventsWorkOrAreRefusedClearly() {
         try (BpfObject obj = load()) {
             try {
-                List<Link> links = PerfEvent.attach(obj.program("on_sample"), PerfEvent.Spec.period("cycles", 100000));
-                assertTrue(!links.isEmpty(), "one link per online CPU");
-                links.forEach(Link::close);
+                PerfEvent links = PerfEvent.attach(obj.program("on_sample"), PerfEvent.Spec.period("cycles", 100000));
+                assertTrue(links.eventCount() > 0, "one event per online CPU");
+                links.close();
             } catch (NotSupportedException e) {
                 assertTrue(e.getMessage().contains("cycles"), e.getMessage());
             }
@@ -142,7 +142,7 @@ class ProbesTest {
     void kprobesFailClearlyWithoutKernelSupport() {
         try (BpfObject obj = load()) {
             if (Kprobe.supported()) {
-                try (Link l = Kprobe.attach(obj.program("on_unlink"), "do_unlinkat", 0, false)) {
+                try (var l = Kprobe.attach(obj.program("on_unlink"), "do_unlinkat", 0, false)) {
                     assertTrue(l.description().contains("do_unlinkat"));
                 }
                 return;
@@ -157,10 +157,10 @@ class ProbesTest {
     @Test
     void taskIteratorListsUs() {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("load_iter")).load();
-             Link it = Iterators.attach(obj.program("dump_tasks"))) {
-            String out = Iterators.read(it);
+             var it = BpfIterator.attach(obj.program("dump_tasks"))) {
+            String out = it.read();
             assertTrue(out.lines().anyMatch(l -> l.startsWith(PID + " ")), "our pid in:\n" + out.lines().limit(5).toList());
-            assertTrue(Iterators.read(it).lines().count() > 1, "each read walks again");
+            assertTrue(it.read().lines().count() > 1, "each read walks again");
         }
     }
 }

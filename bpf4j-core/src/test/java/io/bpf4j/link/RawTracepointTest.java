@@ -44,7 +44,7 @@ class RawTracepointTest {
     void countsUntilClosedAndDescribesItself() {
         try (BpfMap counter = CounterPrograms.newCounter("rtp_count");
              Program prog = countGetppid("rtp_count", counter)) {
-            try (Link link = RawTracepoint.attach(prog, "sys_enter")) {
+            try (var link = RawTracepoint.attach(prog, "sys_enter")) {
                 CounterPrograms.getppid(4);
                 assertEquals(4, CounterPrograms.read(counter));
                 LinkInfo info = link.info();
@@ -61,12 +61,12 @@ class RawTracepointTest {
         Path pin = Kernel.bpffs().resolve("bpf4j_attach_" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try (BpfMap counter = CounterPrograms.newCounter("rtp_pin");
              Program prog = countGetppid("rtp_pin", counter)) {
-            try (Link link = RawTracepoint.attach(prog, "sys_enter")) {
+            try (var link = RawTracepoint.attach(prog, "sys_enter")) {
                 link.pin(pin);
             }
             CounterPrograms.getppid(2);
             assertEquals(2, CounterPrograms.read(counter), "a pinned link keeps running after close");
-            try (Link again = Link.fromPin(pin)) {
+            try (var again = Link.fromPin(pin)) {
                 assertEquals(LinkType.RAW_TRACEPOINT, again.info().kind());
                 Link.unpin(pin);
                 assertFalse(Files.exists(pin));
@@ -92,7 +92,7 @@ class RawTracepointTest {
              BpfMap b = CounterPrograms.newCounter("rtp_upd_b");
              Program first = countGetppid("rtp_upd_a", a);
              Program second = countGetppid("rtp_upd_b", b);
-             Link link = RawTracepoint.attach(first, "sys_enter")) {
+             var link = RawTracepoint.attach(first, "sys_enter")) {
             BpfException e = assertThrows(BpfException.class, () -> link.update(second));
             assertTrue(e.getMessage().contains("rtp_upd_b"), e.getMessage());
             CounterPrograms.getppid(2);

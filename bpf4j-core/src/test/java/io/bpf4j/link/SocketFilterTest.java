@@ -34,7 +34,7 @@ class SocketFilterTest {
     }
 
     /** A UDP socket on 127.0.0.1 made with raw syscalls, so the test knows its fd number. */
-    private static final class Udp implements AutoCloseable {
+    static final class Udp implements AutoCloseable {
         final int fd;
         final Arena arena = Arena.ofConfined();
         final MemorySegment addr = arena.allocate(16);

@@ -39,7 +39,7 @@ class SyscallCountTest {
         try (BpfMap counter = CounterPrograms.newCounter("tp_getppid");
              Program prog = load("tp_getppid",
                      CounterPrograms.filter().onlyThread(CounterPrograms.gettid()).count(counter, 0))) {
-            try (Link link = Tracepoint.attach(prog, "syscalls", "sys_enter_getppid")) {
+            try (var link = Tracepoint.attach(prog, "syscalls", "sys_enter_getppid")) {
                 CounterPrograms.getppid(5);
                 assertEquals(5, CounterPrograms.read(counter));
                 LinkInfo info = link.info();
@@ -79,7 +79,7 @@ class SyscallCountTest {
                          .add(Instruction.jumpReg(Opcodes.JEQ, Reg.R1, Reg.R2, 1))
                          .skipAlways() // a mismatch skips the count
                          .count(counter, 0))) {
-                try (Link link = Tracepoint.attach(prog, "syscalls", "sys_enter_execve")) {
+                try (var link = Tracepoint.attach(prog, "syscalls", "sys_enter_execve")) {
                     for (int i = 0; i < 3; i++) {
                         assertEquals(0, new ProcessBuilder(p).start().waitFor());
                     }

@@ -38,17 +38,17 @@ class TcxOrderTest {
             NetworkNamespace ns = NetworkNamespace.named(net.b);
             int ifindex = ns.run(() -> Xdp.ifindex("veth-b"));
             var in = Tcx.Direction.INGRESS;
-            Link first;
+            Tcx first;
             try {
                 first = ns.run(() -> Tcx.attach(a, ifindex, in, Tcx.Position.LAST));
             } catch (NotSupportedException e) {
                 KernelFeature.assume(false, "TCX links (Linux 6.6)", e.getMessage());
                 return;
             }
-            try (Link la = first;
-                 Link lb = ns.run(() -> Tcx.attach(b, ifindex, in, Tcx.Relation.BEFORE, la));
-                 Link lc = ns.run(() -> Tcx.attach(c, ifindex, in, Tcx.Relation.AFTER, b));
-                 Link ld = ns.run(() -> Tcx.attach(d, ifindex, in, Tcx.Position.FIRST))) {
+            try (var la = first;
+                 var lb = ns.run(() -> Tcx.attach(b, ifindex, in, Tcx.Relation.BEFORE, la));
+                 var lc = ns.run(() -> Tcx.attach(c, ifindex, in, Tcx.Relation.AFTER, b));
+                 var ld = ns.run(() -> Tcx.attach(d, ifindex, in, Tcx.Position.FIRST))) {
                 List<Integer> order = ns.run(() -> Tcx.programIds(ifindex, in));
                 assertEquals(List.of(d.info().id(), b.info().id(), c.info().id(), a.info().id()), order);
                 lc.close();

@@ -30,7 +30,7 @@ class TracepointTest {
     void execveTracepointCountsExecsUntilClosed() throws Exception {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_tracepoint")).load()) {
             TypedMap<Integer, Long> counts = TypedMap.of(obj.map("counts"), Codecs.s32(), Codecs.s64());
-            Link link = Tracepoint.attach(obj.program("count_exec"), "syscalls/sys_enter_execve");
+            var link = Tracepoint.attach(obj.program("count_exec"), "syscalls/sys_enter_execve");
             exec(3);
             long seen = counts.get(0).orElseThrow();
             assertTrue(seen >= 3, "saw " + seen + " execs");
@@ -47,7 +47,7 @@ class TracepointTest {
     void rawTracepointSeesOurOwnSyscalls() throws Exception {
         ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("link_tracepoint"))
                 .withConstant("target_tgid", (int) ProcessHandle.current().pid());
-        try (BpfObject obj = spec.load(); Link link = RawTracepoint.attach(obj.program("count_sys_enter"), "sys_enter")) {
+        try (BpfObject obj = spec.load(); var link = RawTracepoint.attach(obj.program("count_sys_enter"), "sys_enter")) {
             TypedMap<Integer, Long> counts = TypedMap.of(obj.map("counts"), Codecs.s32(), Codecs.s64());
             for (int i = 0; i < 10; i++) {
                 java.nio.file.Files.exists(java.nio.file.Path.of("/proc/self/status"));

@@ -46,7 +46,7 @@ class TracingTest {
     void tpBtfCountsUntilClosed() {
         ObjectSpec s = spec();
         try (BpfObject obj = s.load()) {
-            try (Link link = Tracing.attach(obj.program("on_sys_enter"), s.program("on_sys_enter").orElseThrow())) {
+            try (var link = Tracing.attach(obj.program("on_sys_enter"), s.program("on_sys_enter").orElseThrow())) {
                 CounterPrograms.getppid(4);
                 assertEquals(4, count(obj, 0));
                 LinkInfo info = link.info();
@@ -62,10 +62,10 @@ class TracingTest {
     void autoAttachReadsTheSectionName() {
         ObjectSpec s = spec();
         try (BpfObject obj = s.load();
-             Link link = AutoAttach.attach(obj.program("on_sys_enter"), s.program("on_sys_enter").orElseThrow())) {
+             var link = Attach.attach(obj.program("on_sys_enter"), s.program("on_sys_enter").orElseThrow())) {
             CounterPrograms.getppid(3);
             assertEquals(3, count(obj, 0));
-            assertTrue(link.info().programId() > 0);
+            assertTrue(((KernelLink) link).info().programId() > 0);
         }
     }
 
@@ -87,8 +87,8 @@ class TracingTest {
         ObjectSpec s = spec("on_unlink_entry", "on_unlink_exit");
         BpfObject obj = s.load();
         try (obj;
-             Link in = Tracing.attach(obj.program("on_unlink_entry"), s.program("on_unlink_entry").orElseThrow());
-             Link out = Tracing.attach(obj.program("on_unlink_exit"), s.program("on_unlink_exit").orElseThrow())) {
+             var in = Tracing.attach(obj.program("on_unlink_entry"), s.program("on_unlink_entry").orElseThrow());
+             var out = Tracing.attach(obj.program("on_unlink_exit"), s.program("on_unlink_exit").orElseThrow())) {
             Path f = Files.createTempFile("bpf4j-attach", ".tmp");
             Files.delete(f);
             assertEquals(1, count(obj, 1));
@@ -101,7 +101,7 @@ class TracingTest {
         KernelFeature.assumeProgram(AttachType.LSM_MAC);
         ObjectSpec s = spec("on_file_open");
         BpfObject obj = s.load();
-        try (obj; Link l = Tracing.attach(obj.program("on_file_open"), s.program("on_file_open").orElseThrow())) {
+        try (obj; var l = Tracing.attach(obj.program("on_file_open"), s.program("on_file_open").orElseThrow())) {
             Files.readString(Path.of("/proc/self/status"));
             assertTrue(count(obj, 3) >= 1);
         }

@@ -47,7 +47,7 @@ class UprobeMultiTest {
     void countsCallsOfBothFunctionsUntilClosed() throws Throwable {
         int pid = (int) ProcessHandle.current().pid();
         try (BpfMap counter = CounterPrograms.newCounter("upm_count"); Program prog = counting("upm_count", counter)) {
-            Link link;
+            UprobeMulti link;
             try {
                 link = UprobeMulti.attach(prog, "libc.so.6", List.of("getpid", "getppid"), false, OptionalInt.of(pid));
             } catch (NotSupportedException e) {

@@ -143,6 +143,31 @@ public final class ElfBinary {
     }
 
     /**
+     * The names of the functions (and ifuncs) this file defines, from {@code .symtab} and
+     * {@code .dynsym}, without symbol versions ({@code getpid@@GLIBC_2.2.5} is {@code getpid}),
+     * each once, in table order: what a uprobe.multi pattern is matched against.
+     */
+    public List<String> functionNames() {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        for (SymbolTable table : symbolTables) {
+            ByteBuffer e = ByteBuffer.wrap(table.entries()).order(ByteOrder.LITTLE_ENDIAN);
+            for (int at = SYM_SIZE; at + SYM_SIZE <= table.entries().length; at += SYM_SIZE) {
+                int type = table.entries()[at + 4] & 0xf;
+                if ((e.getShort(at + 6) & 0xffff) == SHN_UNDEF || (type != STT_FUNC && type != STT_GNU_IFUNC)) {
+                    continue;
+                }
+                String n = string(table, e.getInt(at));
+                int v = n.indexOf('@');
+                n = v < 0 ? n : n.substring(0, v);
+                if (!n.isEmpty()) {
+                    names.add(n);
+                }
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /**
      * The file offset of function {@code name}'s first instruction — what a uprobe attaches to.
      * Empty when the file defines no function (or ifunc) of that name.
      */

@@ -12,43 +12,55 @@ import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * BPF iterators ({@code SEC("iter/task")} and friends): an iterator link, then a fresh readable
+ * A BPF iterator ({@code SEC("iter/task")} and friends): an iterator link, then a fresh readable
  * fd per walk (BPF_ITER_CREATE) whose contents are what the program printed.
  *
  * <pre>{@code
- * try (Link it = Iterators.attach(prog)) {
- *     String tasks = Iterators.read(it);
+ * try (BpfIterator it = BpfIterator.attach(prog)) {
+ *     String tasks = it.read();
  * }
  * }</pre>
  */
-public final class Iterators {
-    private Iterators() {
+public final class BpfIterator extends KernelLink {
+    /** An iterator over what its section names (task, bpf_map, ...); no further options. */
+    public record Spec() implements AttachSpec {
+        @Override
+        public String describe() {
+            return "iterator";
+        }
+    }
+
+    private BpfIterator(Fd fd, String description) {
+        super(fd, Optional.empty(), description);
     }
 
     /** Creates the iterator link of a TRACING program loaded with attach type TRACE_ITER. */
-    public static Link attach(Program program) {
-        return LinkCreate.create(program, 0, AttachType.TRACE_ITER, 0, "iterator", "BPF iterators", "5.8");
+    public static BpfIterator attach(Program program) {
+        String description = LinkCreate.describe("iterator", program);
+        return new BpfIterator(LinkCreate.create(program, 0, AttachType.TRACE_ITER, 0, description, "BPF iterators",
+                "5.8"), description);
     }
 
     /** Runs the iterator once and returns everything it wrote, as UTF-8 text. */
-    public static String read(Link iterator) {
-        return new String(readBytes(iterator), StandardCharsets.UTF_8);
+    public String read() {
+        return new String(readBytes(), StandardCharsets.UTF_8);
     }
 
     /** Runs the iterator once and returns everything it wrote. */
-    public static byte[] readBytes(Link iterator) {
+    public byte[] readBytes() {
         MemorySegment attr = Scratch.get().attr(LinkAttr.LINK_FD_SIZE);
-        attr.set(JAVA_INT, 0, iterator.fd());
+        attr.set(JAVA_INT, 0, fd());
         long r = Bpf.call(BpfCmd.ITER_CREATE, attr, LinkAttr.LINK_FD_SIZE);
         if (r < 0) {
-            throw Bpf.error("cannot start " + iterator.description(), r, BpfCmd.ITER_CREATE, iterator.description());
+            throw Bpf.error("cannot start " + description(), r, BpfCmd.ITER_CREATE, description());
         }
-        try (Fd fd = new Fd((int) r, "iterator of " + iterator.description()); Arena arena = Arena.ofConfined()) {
+        try (Fd fd = new Fd((int) r, "iterator of " + description()); Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(64 * 1024);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             for (;;) {
@@ -57,8 +69,8 @@ public final class Iterators {
                     continue;
                 }
                 if (n < 0) {
-                    throw new io.bpf4j.BpfException("reading " + iterator.description() + " failed", (int) -n, "read",
-                            iterator.description());
+                    throw new io.bpf4j.BpfException("reading " + description() + " failed", (int) -n, "read",
+                            description());
                 }
                 if (n == 0) {
                     return out.toByteArray();

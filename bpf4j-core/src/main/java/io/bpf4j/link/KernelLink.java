@@ -1,0 +1,163 @@
+package io.bpf4j.link;
+
+import io.bpf4j.BpfException;
+import io.bpf4j.Program;
+import io.bpf4j.internal.sys.Bpf;
+import io.bpf4j.internal.sys.BpfCmd;
+import io.bpf4j.internal.sys.Fd;
+import io.bpf4j.internal.sys.LinkAttr;
+import io.bpf4j.internal.sys.Scratch;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * A link the kernel holds as an object with an fd (a BPF link, or for perf events attached the
+ * pre-5.15 way, the perf event itself): it can be pinned, inspected, and for some kinds given
+ * another program or detached in place.
+ *
+ * <pre>{@code
+ * try (Xdp link = Xdp.attach(prog, Xdp.Spec.interfaces("veth0"))) {
+ *     link.update(otherProg);
+ *     link.pin(Path.of("/sys/fs/bpf/app/xdp"));   // the parent directory is made as libbpf does
+ * }
+ * }</pre>
+ */
+public abstract sealed class KernelLink implements Link
+        permits Tracepoint, RawTracepoint, Tracing, Kprobe, Uprobe, KprobeMulti, UprobeMulti, Xdp, Tcx, Cgroup,
+        NetnsLink, Netfilter, BpfIterator, PinnedLink {
+    private final Fd link;
+    private final Optional<Fd> perfEvent;
+    private final String description;
+    /** Extra teardown after the fds are closed (e.g. removing a legacy kprobe event), run once. */
+    private final AtomicReference<Runnable> afterClose = new AtomicReference<>();
+
+    KernelLink(Fd link, Optional<Fd> perfEvent, String description) {
+        this.link = link;
+        this.perfEvent = perfEvent;
+        this.description = description;
+    }
+
+    KernelLink(PerfLinks.Attached a) {
+        this(a.link(), a.perfEvent(), a.description());
+    }
+
+    @Override
+    public final String description() {
+        return description;
+    }
+
+    /** The BPF link fd (or, for ioctl-attached perf events, the perf event fd); valid until {@link #close()}. */
+    public final int fd() {
+        return link.raw();
+    }
+
+    /** The kernel's view of this link: type, id, program id. */
+    public final LinkInfo info() {
+        return LinkInfo.of(link);
+    }
+
+    /**
+     * Swaps the program this link runs for {@code program}, atomically (BPF_LINK_UPDATE): no
+     * event is missed and none sees both. The kernel swaps programs of XDP, TCX, cgroup,
+     * iterator, netns and netfilter links; other kinds refuse with EINVAL or EOPNOTSUPP.
+     */
+    public final void update(Program program) {
+        int raw = link.acquire();
+        try {
+            MemorySegment attr = Scratch.get().attr(16);
+            attr.set(JAVA_INT, 0, raw);
+            attr.set(JAVA_INT, 4, program.fd());
+            long r = Bpf.call(BpfCmd.LINK_UPDATE, attr, 16);
+            if (r < 0) {
+                String what = "BPF_LINK_UPDATE of " + description + " to program \"" + program.name() + "\"";
+                throw Bpf.error("the kernel refused " + what + LinkErrors.hint((int) -r, "update"), r,
+                        BpfCmd.LINK_UPDATE, description);
+            }
+        } finally {
+            link.release();
+        }
+    }
+
+    /**
+     * Pins the link on a bpffs: the attachment then outlives this process until the pin is
+     * removed. As libbpf's {@code bpf_link__pin}, a missing parent directory is made (mode 0700,
+     * one level).
+     */
+    public final void pin(Path path) {
+        makeParentDir(path);
+        Bpf.pin(link, path);
+    }
+
+    static void makeParentDir(Path path) {
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent == null || Files.isDirectory(parent)) {
+            return;
+        }
+        try {
+            Files.createDirectory(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileAlreadyExistsException e) {
+            // made by someone else meanwhile, or a file: the pin says which
+        } catch (IOException e) {
+            throw new BpfException("cannot make the pin directory " + parent + " for " + path + ": " + e
+                    + " (its parent must exist on a bpffs, e.g. /sys/fs/bpf)", e);
+        }
+    }
+
+    /**
+     * Detaches the program now while keeping the link object valid (BPF_LINK_DETACH); the link
+     * kinds that cannot detach this way say so with an exception.
+     */
+    public final void detach() {
+        int raw = link.acquire();
+        try {
+            MemorySegment attr = Scratch.get().attr(LinkAttr.LINK_FD_SIZE);
+            attr.set(JAVA_INT, 0, raw);
+            long r = Bpf.call(BpfCmd.LINK_DETACH, attr, LinkAttr.LINK_FD_SIZE);
+            if (r < 0) {
+                throw Bpf.error("the kernel refused to detach " + description + LinkErrors.hint((int) -r, "detach"), r,
+                        BpfCmd.LINK_DETACH, description);
+            }
+        } finally {
+            link.release();
+        }
+    }
+
+    @Override
+    public final boolean isClosed() {
+        return link.isClosed();
+    }
+
+    /** Detaches and releases the link's fds. Idempotent. */
+    @Override
+    public final void close() {
+        link.close();
+        perfEvent.ifPresent(Fd::close);
+        Runnable after = afterClose.getAndSet(null);
+        if (after != null) {
+            after.run();
+        }
+    }
+
+    /** Registers teardown to run once after the link's fds are closed. */
+    final void onClose(Runnable teardown) {
+        afterClose.set(teardown);
+    }
+
+    /** The perf event under this link, if it is one (for reading a counter). */
+    final Optional<Fd> perfEventFd() {
+        return perfEvent;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + description + (link.isClosed() ? " closed" : "") + "]";
+    }
+}

@@ -1,0 +1,55 @@
+package io.bpf4j.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bpf4j.AttachType;
+import io.bpf4j.BpfException;
+import io.bpf4j.BpfObject;
+import io.bpf4j.NotSupportedException;
+import io.bpf4j.ObjectSpec;
+import io.bpf4j.testing.Kernel;
+import java.util.Arrays;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A refused BPF_LINK_CREATE is "not supported" only when the kernel's BTF shows it lacks the
+ * attach type; any other refusal is the kernel's errno, naming program and target.
+ */
+class LinkErrorsTest {
+    @BeforeAll
+    static void root() {
+        Kernel.assumeRoot();
+    }
+
+    @Test
+    void theKernelsBtfSaysWhichAttachTypesItKnows() {
+        assertEquals(Optional.of(true), LinkErrors.knowsEnumerator("bpf_attach_type", "BPF_XDP"));
+        assertEquals(Optional.of(true), LinkErrors.knowsEnumerator("bpf_cmd", "BPF_LINK_CREATE"));
+        assertEquals(Optional.of(false), LinkErrors.knowsEnumerator("bpf_attach_type", "BPF_NO_SUCH_ATTACH_TYPE"));
+    }
+
+    @Test
+    void anAttachTypeNewerThanTheKernelIsNotSupportedAndAKnownOneIsRefused() {
+        Optional<AttachType> newer = Arrays.stream(AttachType.values())
+                .filter(t -> LinkErrors.knowsEnumerator("bpf_attach_type", t.kernelName()).equals(Optional.of(false)))
+                .findFirst();
+        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("attach_lanes")).load()) {
+            BpfException refused = assertThrows(BpfException.class, () -> LinkCreate.create(obj.program("xdp_pass"), 1,
+                    AttachType.CGROUP_INET_EGRESS, 0, "cgroup of fd 1 -> program \"xdp_pass\"", "cgroup links", "5.7"));
+            assertFalse(refused instanceof NotSupportedException, refused.toString());
+            assertTrue(refused.getMessage().startsWith("the kernel refused to attach cgroup of fd 1 -> program \"xdp_pass\""),
+                    refused.getMessage());
+            Assumptions.assumeTrue(newer.isPresent(), "this kernel knows every attach type bpf4j does");
+            NotSupportedException e = assertThrows(NotSupportedException.class, () -> LinkCreate.create(
+                    obj.program("xdp_pass"), 1, newer.get(), 0, "test", "links of " + newer.get(), "7.0"));
+            assertTrue(e.getMessage().contains("the kernel has no " + newer.get().kernelName())
+                    && e.getMessage().contains("7.0"), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.bpf4j.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bpf4j.BpfObject;
+import io.bpf4j.ObjectSpec;
+import io.bpf4j.testing.Kernel;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Link pins: a missing parent directory is made as libbpf does; unpin of a missing pin says so. */
+class LinkPinTest {
+    private static final long PID = ProcessHandle.current().pid();
+
+    @BeforeAll
+    static void root() {
+        Kernel.assumeRoot();
+    }
+
+    @Test
+    void pinMakesItsParentDirectoryLikeLibbpf() throws Exception {
+        Path dir = Kernel.bpffs().resolve("bpf4j_pindir_" + PID);
+        Path pin = dir.resolve("tp");
+        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("attach_lanes")).load();
+             Tracepoint link = Tracepoint.attach(obj.program("tp"), "syscalls/sys_enter_getppid")) {
+            link.pin(pin);
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+            try (KernelLink again = Link.fromPin(pin)) {
+                assertTrue(again instanceof PinnedLink);
+                assertEquals(link.info().id(), again.info().id());
+            }
+            Link.unpin(pin);
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> Link.unpin(pin));
+            assertTrue(e.getMessage().contains("no such file"), e.getMessage());
+        } finally {
+            Files.deleteIfExists(pin);
+            Files.deleteIfExists(dir);
+        }
+    }
+}
