@@ -81,12 +81,33 @@ final class Linker {
     static <F, L> Linked<F, L> link(Map<String, List<Instruction>> sections, List<Function> functions,
                                     List<CodeRef> refs, Function entry, List<Ext<F>> funcInfos,
                                     List<Ext<L>> lineInfos) {
+        return link(sections, index(sections), functions, bySection(refs), entry, funcInfos, lineInfos);
+    }
+
+    /** The slot index of every section, to share between the links of one object's programs. */
+    static Map<String, SlotIndex> index(Map<String, List<Instruction>> sections) {
         Map<String, SlotIndex> index = new HashMap<>();
         sections.forEach((name, insns) -> index.put(name, new SlotIndex(insns)));
+        return index;
+    }
+
+    /** Calls and function references grouped by the section they are in, to share likewise. */
+    static Map<String, List<CodeRef>> bySection(List<CodeRef> refs) {
         Map<String, List<CodeRef>> refsBySection = new HashMap<>();
         for (CodeRef r : refs) {
             refsBySection.computeIfAbsent(r.section(), k -> new ArrayList<>()).add(r);
         }
+        return refsBySection;
+    }
+
+    /**
+     * {@link #link} with the section index and grouped references computed once for all the
+     * programs of an object: linking each program is then linear in what it reaches, not in the
+     * size of its section (an object with hundreds of programs in one section stays fast).
+     */
+    static <F, L> Linked<F, L> link(Map<String, List<Instruction>> sections, Map<String, SlotIndex> index,
+                                    List<Function> functions, Map<String, List<CodeRef>> refsBySection,
+                                    Function entry, List<Ext<F>> funcInfos, List<Ext<L>> lineInfos) {
 
         List<Instruction> out = new ArrayList<>();
         Map<Function, Integer> placed = new LinkedHashMap<>();

@@ -281,14 +281,15 @@ final class ObjectLoader {
 
     private static Map<String, Program> loadPrograms(LoadPlan plan, Options options, Map<String, List<Instruction>> code,
                                                      OptionalInt btfFd, Rollback made) {
-        List<Linker.CodeRef> calls = plan.codeRefs();
+        Map<String, List<Linker.CodeRef>> calls = Linker.bySection(plan.codeRefs());
+        Map<String, Linker.SlotIndex> index = Linker.index(code);
         Map<String, Program> programs = new LinkedHashMap<>();
         for (LoadPlan.ProgramPlan pp : plan.programs()) {
             if (!pp.autoload()) {
                 continue;
             }
-            Linker.Linked<ProgramBtf.FuncInfo, ProgramBtf.LineInfo> linked = Linker.link(code, plan.functions(), calls,
-                    pp.entry(), btfFd.isPresent() ? plan.funcInfos() : List.of(),
+            Linker.Linked<ProgramBtf.FuncInfo, ProgramBtf.LineInfo> linked = Linker.link(code, index, plan.functions(),
+                    calls, pp.entry(), btfFd.isPresent() ? plan.funcInfos() : List.of(),
                     btfFd.isPresent() ? plan.lineInfos() : List.of());
             ProgramSpec spec = pp.spec().toBuilder().instructions(linked.instructions()).build();
             if (spec.attachType().isPresent() && AttachTargets.needsBtfId(spec.attachType().get())

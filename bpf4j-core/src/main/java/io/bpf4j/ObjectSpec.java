@@ -170,19 +170,17 @@ public final class ObjectSpec {
         Map<String, ProgramSpec> p = programs;
         if (p == null) {
             Map<String, ProgramSpec> out = new LinkedHashMap<>();
+            Map<String, Linker.SlotIndex> index = Linker.index(plan.code());
+            Map<String, List<Linker.CodeRef>> calls = Linker.bySection(plan.codeRefs());
             for (LoadPlan.ProgramPlan pp : plan.programs()) {
-                out.put(pp.spec().name(), linked(pp));
+                List<io.bpf4j.asm.Instruction> insns = Linker.link(plan.code(), index, plan.functions(), calls,
+                        pp.entry(), List.of(), List.of()).instructions();
+                out.put(pp.spec().name(), pp.spec().toBuilder().instructions(insns).build());
             }
             p = Collections.unmodifiableMap(out);
             programs = p;
         }
         return p;
-    }
-
-    private ProgramSpec linked(LoadPlan.ProgramPlan pp) {
-        List<io.bpf4j.asm.Instruction> insns = Linker.link(plan.code(), plan.functions(), plan.codeRefs(),
-                pp.entry(), List.of(), List.of()).instructions();
-        return pp.spec().toBuilder().instructions(insns).build();
     }
 
     /** The program named {@code name}. */

@@ -20,6 +20,8 @@ import java.time.Duration;
  * Usage: {@code DrainBench OBJECT ROUNDS ROW...}; prints "ROW ns_per_record".
  */
 public final class DrainBench {
+    /** Extra work per record in the release-policy experiment (xorshift rounds, about 1.5 ns each). */
+    private static final int WORK = Integer.getInteger("drainbench.work", 0);
     private static long sink;
     private static long seen;
 
@@ -62,7 +64,18 @@ public final class DrainBench {
                     int measured = 200_000 / k;
                     // C warms up a tenth; the JIT needs its code compiled: more rounds before measuring.
                     int warm = Math.max(measured / 10, 2_000 * 100 / k + 20);
-                    for (int r = 0; r < warm + measured; r++) {
+                    warm = warmRounds(warm, () -> {
+                        fill(obj, prog, k);
+                        seen = 0;
+                        while (seen < k) {
+                            if (perf) {
+                                pb.poll(Duration.ofSeconds(1), SAMPLE);
+                            } else {
+                                rb.poll(Duration.ofSeconds(1), RECORD);
+                            }
+                        }
+                    });
+                    for (int r = warm; r < warm + measured; r++) {
                         fill(obj, prog, k);
                         seen = 0;
                         long t0 = System.nanoTime();
@@ -82,7 +95,15 @@ public final class DrainBench {
                 } else {
                     int n = fillCount(row);
                     int warm = Math.max(1, 3_000_000 / n); // about 3 million records through the drain first
-                    for (int r = 0; r < warm + rounds; r++) {
+                    warm = warmRounds(warm, () -> {
+                        fill(obj, row, n);
+                        if (perf) {
+                            pb.consume(SAMPLE);
+                        } else {
+                            rb.consume(RECORD);
+                        }
+                    });
+                    for (int r = warm; r < warm + rounds; r++) {
                         fill(obj, row, n);
                         seen = 0;
                         long t0 = System.nanoTime();
@@ -111,9 +132,9 @@ public final class DrainBench {
 
     /**
      * The release-policy experiment: a producer thread writes spread-size records into a 256 KiB
-     * ring without pause while this thread drains it with a handler that works about 100 ns per
-     * record (slower than the producer, so the ring runs full and space handed back late shows as
-     * drops); prints the share of records the producer dropped. The policy is the reader's
+     * ring without pause while this thread drains it (with {@code -Ddrainbench.work=N} rounds of
+     * extra work per record); space handed back late shows as drops; prints the share of records
+     * the producer dropped. The policy is the reader's
      * {@code bpf4j.ringbuf.releaseBytes} (how many bytes it reads between hand-backs).
      */
     private static void drops(BpfObject obj, int seconds) {
@@ -130,7 +151,7 @@ public final class DrainBench {
             long[] work = new long[1];
             RecordHandler slow = rec -> {
                 long x = rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
-                for (int i = 0; i < 60; i++) {
+                for (int i = 0; i < WORK; i++) {
                     x ^= x << 13;
                     x ^= x >>> 7;
                     x ^= x << 17;
@@ -156,6 +177,21 @@ public final class DrainBench {
                     System.getProperty("bpf4j.ringbuf.releaseBytes", "4096"), 100.0 * dropped / (dropped + written),
                     dropped + written);
         }
+    }
+
+    /**
+     * Runs {@code round} at least {@code min} times and for at least 10 seconds: on a loaded machine,
+     * with the JVM pinned to one CPU, the JIT's compiler threads share that CPU and C2 code for the
+     * drain can arrive seconds after the rounds a quiet machine would need. Returns the rounds run.
+     */
+    private static int warmRounds(int min, Runnable round) {
+        long end = System.nanoTime() + 10_000_000_000L;
+        int r = 0;
+        while (r < min || System.nanoTime() < end) {
+            round.run();
+            r++;
+        }
+        return r;
     }
 
     private static void fill(BpfObject obj, String prog, int n) {

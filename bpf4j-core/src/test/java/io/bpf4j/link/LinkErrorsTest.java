@@ -39,7 +39,7 @@ class LinkErrorsTest {
         Optional<AttachType> newer = Arrays.stream(AttachType.values())
                 .filter(t -> LinkErrors.knowsEnumerator("bpf_attach_type", t.kernelName()).equals(Optional.of(false)))
                 .findFirst();
-        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("attach_lanes")).load()) {
+        try (BpfObject obj = AttachLanesTest.lanes().load()) {
             BpfException refused = assertThrows(BpfException.class, () -> LinkCreate.create(obj.program("xdp_pass"), 1,
                     AttachType.CGROUP_INET_EGRESS, 0, "cgroup of fd 1 -> program \"xdp_pass\"", "cgroup links", "5.7"));
             assertFalse(refused instanceof NotSupportedException, refused.toString());

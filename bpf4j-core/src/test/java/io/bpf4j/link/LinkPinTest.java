@@ -27,7 +27,7 @@ class LinkPinTest {
     void pinMakesItsParentDirectoryLikeLibbpf() throws Exception {
         Path dir = Kernel.bpffs().resolve("bpf4j_pindir_" + PID);
         Path pin = dir.resolve("tp");
-        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("attach_lanes")).load();
+        try (BpfObject obj = AttachLanesTest.lanes().load();
              Tracepoint link = Tracepoint.attach(obj.program("tp"), "syscalls/sys_enter_getppid")) {
             link.pin(pin);
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));

@@ -26,7 +26,7 @@ class PerfEventLanesTest {
     }
 
     private static BpfObject load() {
-        return ObjectSpec.read(Kernel.bpfObject("attach_lanes")).withConstant("target_tgid", PID).load();
+        return AttachLanesTest.lanes().load();
     }
 
     private static long samples(BpfObject obj) {
