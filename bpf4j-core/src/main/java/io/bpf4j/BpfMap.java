@@ -102,6 +102,7 @@ public final class BpfMap implements AutoCloseable {
      * need this. The fd stays the caller's.
      */
     static BpfMap create(MapSpec spec, java.util.OptionalInt btfFd) {
+        io.bpf4j.internal.sys.Memlock.ensureRaised(); // kernels before 5.11 charge maps to RLIMIT_MEMLOCK
         if (spec.btfVmlinuxValueTypeId() != 0 && btfFd.isEmpty()) {
             // The kernel reads btf_fd whenever btf_vmlinux_value_type_id is set, though the value
             // type lives in vmlinux BTF, and answers a bare EINVAL without one. (Key/value ids

@@ -66,6 +66,7 @@ public final class Program implements AutoCloseable {
      */
     static Program load(ProgramSpec spec, LoadOptions options,
                         java.util.function.BiConsumer<MemorySegment, Arena> extra) {
+        io.bpf4j.internal.sys.Memlock.ensureRaised(); // kernels before 5.11 charge programs to RLIMIT_MEMLOCK
         if (spec.instructions().isEmpty()) {
             throw new IllegalArgumentException("program \"" + spec.name() + "\" has no instructions");
         }

@@ -87,7 +87,8 @@ public final class AttachAll {
                 if (prog.isEmpty()) {
                     continue; // autoload was off
                 }
-                if (options.autoattachOff().contains(spec.name())) {
+                // Off in the options, or in the spec the object was loaded from (ObjectSpec.withAutoattach).
+                if (options.autoattachOff().contains(spec.name()) || !object.autoattach(spec.name())) {
                     skipped.add(new Skipped(spec.name(), spec.sectionName(), "autoattach is off"));
                     continue;
                 }

@@ -202,6 +202,21 @@ class ObjectModelTest {
     }
 
     @Test
+    void autoattachOffInTheSpecLeavesAProgramOutOfAttachAll() {
+        Kernel.assumeRoot();
+        ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("load_tracepoint"));
+        String prog = spec.programs().keySet().iterator().next();
+        try (BpfObject obj = spec.withAutoattach(prog, false).load()) {
+            var result = obj.attachAll();
+            assertTrue(result.attached().isEmpty(), result.toString());
+            assertEquals(List.of("autoattach is off"), result.skipped().stream().map(s -> s.reason()).toList());
+        }
+        try (BpfObject obj = spec.load()) {
+            assertEquals(1, obj.attachAll().attached().size());
+        }
+    }
+
+    @Test
     void aMapCanBeReplacedByAnExistingOne() {
         Kernel.assumeRoot();
         ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("load_subprogs"));

@@ -14,6 +14,7 @@ public final class BtfObjects {
 
     /** Loads {@code blob} (a .BTF section's bytes); returns the fd or {@code -errno}, no log. */
     public static long loadRaw(byte[] blob) {
+        Memlock.ensureRaised();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = arena.allocate(blob.length, 8);
             MemorySegment.copy(blob, 0, data, JAVA_BYTE, 0, blob.length);
