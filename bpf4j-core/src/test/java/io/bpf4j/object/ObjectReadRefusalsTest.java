@@ -80,6 +80,16 @@ class ObjectReadRefusalsTest {
         assertTrue(spec.variables().isEmpty() || spec.variables().get("big").size() == 1 << 30);
     }
 
+    @Test
+    void aKconfigExternClaimingAGibibyteIsRefused() throws Exception {
+        Path o = compile("huge_kconfig", """
+                extern char CONFIG_HUGE[1 << 30] __kconfig __weak;
+                SEC("xdp") int prog(struct xdp_md *ctx) { return CONFIG_HUGE[ctx->rx_queue_index & 7]; }
+                """);
+        ObjectFormatException e = assertThrows(ObjectFormatException.class, () -> ObjectSpec.read(o));
+        assertTrue(e.getMessage().contains("CONFIG_HUGE") && e.getMessage().contains(".kconfig"), e.getMessage());
+    }
+
     private static long usedHeap() {
         Runtime r = Runtime.getRuntime();
         return r.totalMemory() - r.freeMemory();
