@@ -69,8 +69,11 @@ class AttachKprobeLanesTest {
         assertTrue(Glob.matches("tcp_v4_rcv", "tcp_?4_*"));
         assertFalse(Glob.matches("getpid", "getpp*"));
         assertFalse(Glob.matches("xgetppid", "getpp*"));
-        assertTrue(KprobeMulti.resolve(java.util.List.of("*sys_getppid")).contains(Syscalls.function("getppid")),
-                "the glob finds the syscall's function in kallsyms");
+        // Where ftrace lists the traceable functions (as libbpf reads them), one name stands for
+        // aliases at one address: 6.12 lists __do_sys_getppid, not __x64_sys_getppid at the same place.
+        java.util.List<String> found = KprobeMulti.resolve(java.util.List.of("*sys_getppid"));
+        assertTrue(!found.isEmpty() && found.stream().allMatch(n -> n.endsWith("sys_getppid")),
+                "the glob finds the syscall's functions: " + found);
     }
 
     @Test
