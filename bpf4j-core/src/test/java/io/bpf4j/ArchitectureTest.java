@@ -36,17 +36,32 @@ class ArchitectureTest {
     private static final List<String> EXPORTED = List.of("io.bpf4j", "io.bpf4j.asm", "io.bpf4j.btf",
             "io.bpf4j.codec", "io.bpf4j.features", "io.bpf4j.link", "io.bpf4j.perf", "io.bpf4j.ringbuf");
 
+    // Imported from the build's output directories only: scanning the whole class path for
+    // io.bpf4j (every jar) takes half a minute.
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("io.bpf4j");
+            .importPath(location(BpfMap.class));
     private static final JavaClasses TESTS = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.ONLY_INCLUDE_TESTS)
-            .importPackages("io.bpf4j");
+            .importPath(location(ArchitectureTest.class));
+
+    private static java.nio.file.Path location(Class<?> c) {
+        try {
+            return java.nio.file.Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Test
     void mainClassesWereImported() {
         // A rule over nothing passes: make sure the import found the library.
         assertEquals(true, MAIN.contain(BpfMap.class), "io.bpf4j.BpfMap imported from target/classes");
+        // ... and that dependencies are seen: Fd closes through Libc, Libc holds a Linker.
+        assertEquals(true, MAIN.get(SYS + ".Fd").getDirectDependenciesFromSelf().stream()
+                .anyMatch(d -> d.getTargetClass().getName().equals(SYS + ".Libc")), "Fd -> Libc seen");
+        assertEquals(true, MAIN.get(SYS + ".Libc").getDirectDependenciesFromSelf().stream()
+                .anyMatch(d -> d.getTargetClass().getName().equals("java.lang.foreign.Linker")), "Libc -> Linker seen");
     }
 
     @Test
