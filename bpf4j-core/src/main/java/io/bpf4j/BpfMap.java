@@ -670,7 +670,7 @@ public final class BpfMap implements AutoCloseable {
         if (!type.isMapInMap()) {
             throw new IllegalStateException(what + " is " + type + ", not a map-in-map");
         }
-        putFd(key, inner.fd, "inner map");
+        putFd(key, inner.fd);
     }
 
     /** The kernel id of the inner map at {@code key}, if any (a lookup returns ids, not fds). */
@@ -688,10 +688,10 @@ public final class BpfMap implements AutoCloseable {
             throw new IllegalStateException(what + " is " + type + ", not a PROG_ARRAY");
         }
         checkIndex(index);
-        putFd(intKey(index), program.ownedFd(), "program");
+        putFd(intKey(index), program.ownedFd());
     }
 
-    private void putFd(byte[] key, Fd other, String kind) {
+    private void putFd(byte[] key, Fd other) {
         int raw = other.acquire();
         try {
             byte[] v = intKey(raw);

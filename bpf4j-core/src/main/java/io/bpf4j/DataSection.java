@@ -65,7 +65,7 @@ public final class DataSection implements AutoCloseable {
         // As libbpf: .rodata* and .kconfig are frozen once filled; RDONLY_PROG marks them too.
         this.readOnly = section.equals(".rodata") || section.startsWith(".rodata.") || section.equals(".kconfig")
                 || (map.flags() & MapFlags.RDONLY_PROG) != 0;
-        this.arena = Arena.ofShared();
+        this.arena = newArena();
         MemorySegment m = null;
         if ((map.flags() & MapFlags.MMAPABLE) != 0) {
             long len = (map.valueSize() + Mmap.pageSize() - 1) & -Mmap.pageSize();
@@ -272,5 +272,11 @@ public final class DataSection implements AutoCloseable {
     @Override
     public String toString() {
         return "DataSection[" + section + " " + vars.keySet() + "]";
+    }
+
+    // The arena lives as long as this section and is closed by close(): owned, not leaked.
+    @SuppressWarnings("MustBeClosedChecker")
+    private static Arena newArena() {
+        return Arena.ofShared();
     }
 }

@@ -56,7 +56,6 @@ final class ObjectReader {
 
     private static LoadPlan read(String file, String objectName, byte[] object) {
         ElfFile elf = ElfFile.readBpfObject(file, object);
-        Map<Integer, byte[]> rodataEdits = Map.of();
         byte[] rawBtf = elf.data(".BTF") == null ? new byte[0] : elf.data(".BTF");
         // Objects built without -g have no .BTF: read them against an empty type table, so
         // programs, legacy maps and global data still come through (BTF-defined maps need -g).
@@ -256,7 +255,7 @@ final class ObjectReader {
                         refs.add(new LoadPlan.FuncRef(sec, at, sym.section(), (int) ((sym.value() + in.imm()) / 8)));
                     }
                 } else if (!sym.section().isEmpty()) {
-                    int off = (int) (sym.value() + (sym.type() == STT_SECTION ? in.imm() : in.imm()));
+                    int off = (int) (sym.value() + in.imm());
                     refs.add(new LoadPlan.MapValueRef(sec, at, sym.section(), off));
                 }
             }

@@ -40,7 +40,7 @@ public final class BtfRetainedHeap {
         for (int id = 1; id < btf.typeCount(); id++) {
             sink += btf.type(id) instanceof Type.Struct ? 1 : 0;
         }
-        btf.findId("task_struct", Type.Struct.class).orElseThrow();
+        var _ = btf.findId("task_struct", Type.Struct.class).orElseThrow();
         for (int i = 0; i < 3; i++) {
             btf.idsByName("task_struct"); // past the scans: the name index is built
         }

@@ -40,6 +40,7 @@ public class MapBench {
     private int next;
 
     @Setup(Level.Trial)
+    @SuppressWarnings("MustBeClosedChecker") // the arena is closed by the trial's tear-down
     public void setup() {
         arena = Arena.ofConfined();
         map = BpfMap.create(MapSpec.builder(MapType.HASH).name("bench").keySize(4).valueSize(8).maxEntries(N).build());

@@ -62,7 +62,7 @@ final class FeatureCommand {
                         .append((Boolean) v ? "yes" : "no").append('\n'));
                 maps.forEach((k, v) -> sb.append(k.replace("have_", "").replace("_map_type", "")).append(" map type: ")
                         .append((Boolean) v ? "yes" : "no").append('\n'));
-                helpers.forEach((k, v) -> sb.append(k).append(": ").append(String.join(", ", (List<String>) v)).append('\n'));
+                helpers.forEach((k, v) -> sb.append(k).append(": ").append(String.join(", ", ((List<?>) v).stream().map(String::valueOf).toList())).append('\n'));
                 return sb.toString();
             });
         }
@@ -85,7 +85,8 @@ final class FeatureCommand {
                 default -> {
                 }
             }
-            try (Program p = Program.load(b.build())) {
+            try {
+                Program.load(b.build()).close();
                 return true;
             } catch (BpfException e) {
                 String m = e.getMessage();

@@ -150,7 +150,7 @@ public final class Disassembler {
     }
 
     /** llvm-objdump's {@code <sym>} / {@code <sym+0x10>} after a jump: the nearest label at or before the target. */
-    private static String objdumpTarget(Instruction in, int slot, TreeMap<Integer, String> labels) {
+    private static String objdumpTarget(Instruction in, int slot, java.util.NavigableMap<Integer, String> labels) {
         int cls = in.opcode() & 7;
         boolean jump = (cls == Opcodes.JMP || cls == Opcodes.JMP32) && !isCallOrExit(in) && text(in, slot, null, true)
                 .indexOf("goto") >= 0;

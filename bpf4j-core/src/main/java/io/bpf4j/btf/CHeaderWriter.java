@@ -432,6 +432,7 @@ public final class CHeaderWriter {
         return t instanceof Type.Enum e ? e.values() : ((Type.Enum64) t).values();
     }
 
+    @SuppressWarnings("UnusedVariable") // nesting: same shape as compositeBody; an enum nests no type
     private String enumBody(int id, String indent, int nesting) {
         Type t = btf.type(id);
         List<Type.Enumerator> values = enumValues(t);

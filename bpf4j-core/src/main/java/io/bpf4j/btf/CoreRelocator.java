@@ -330,11 +330,11 @@ public final class CoreRelocator {
                     return true;
                 }
                 t.bitOffset -= bit;
-                t.raw.remove(t.raw.size() - 1);
+                t.raw.removeLast();
                 return false;
             }
             t.bitOffset -= bit;
-            t.raw.remove(t.raw.size() - 1);
+            t.raw.removeLast();
         }
         return false;
     }
@@ -647,7 +647,8 @@ public final class CoreRelocator {
                 if (res.validate() && (insn.imm() & 0xffff_ffffL) != orig) {
                     throw new BpfException(where + ": the instruction holds " + insn.imm() + ", expected " + orig);
                 }
-                out.set(index, insn.withConstant((int) val));
+                int imm = (int) val; // the immediate is 32 bits: the low half, sign-extended
+                out.set(index, insn.withConstant(imm));
             }
             case Opcodes.LDX, Opcodes.ST, Opcodes.STX -> {
                 if (res.validate() && insn.offset() != orig) {

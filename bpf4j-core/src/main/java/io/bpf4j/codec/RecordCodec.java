@@ -30,7 +30,7 @@ import java.util.Objects;
  * the record's own code); a public record in an exported package also works with
  * {@link #builder(Class)}.
  *
- * <p>{@link #build()} returns an instance of a hidden class spun for this one record layout, whose
+ * <p>{@code build()} returns an instance of a hidden class spun for this one record layout, whose
  * {@code decode} holds the combined decoding method handle as a class constant: the JIT then
  * inlines the whole decode (field reads and constructor) into the caller, and each caller's call
  * site sees one class. The class cannot be subclassed outside this package.
@@ -41,7 +41,6 @@ public class RecordCodec<R extends Record> implements Codec<R> {
     private final Class<R> type;
     private final int size;
     private final Field[] fields;
-    private final MethodHandle constructor;
     /** (MemorySegment, long) -> Object: every field read and the constructor called, with no array or boxing for primitives. */
     private final MethodHandle decoder;
 
@@ -59,7 +58,6 @@ public class RecordCodec<R extends Record> implements Codec<R> {
         this.type = (Class<R>) parts.type();
         this.size = parts.size();
         this.fields = (Field[]) parts.fields();
-        this.constructor = parts.constructor();
     }
 
     /** A builder for {@code type}, with public access only. */
@@ -171,6 +169,7 @@ public class RecordCodec<R extends Record> implements Codec<R> {
         }
     }
 
+    @SuppressWarnings("UnusedMethod") // found by name through MethodHandles.lookup() above
     private static long add(long base, long offset) {
         return base + offset;
     }

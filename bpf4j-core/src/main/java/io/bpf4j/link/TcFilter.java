@@ -34,7 +34,7 @@ public final class TcFilter implements Link {
 
         @Override
         public String describe() {
-            return "tc " + direction.name().toLowerCase() + " filter on " + ifname + " priority " + priority
+            return "tc " + direction.name().toLowerCase(java.util.Locale.ROOT) + " filter on " + ifname + " priority " + priority
                     + namespace.map(n -> " in " + n.path()).orElse("");
         }
     }
@@ -85,7 +85,7 @@ public final class TcFilter implements Link {
     private static TcFilter attachHere(Program program, String ifname, Tcx.Direction direction, int priority) {
         LinkCreate.requireType(program, "a tc filter", io.bpf4j.ProgramType.SCHED_CLS, io.bpf4j.ProgramType.SCHED_ACT);
         int ifindex = Interfaces.index(ifname);
-        String description = "tc " + direction.name().toLowerCase() + " filter on " + ifname + " -> program \""
+        String description = "tc " + direction.name().toLowerCase(java.util.Locale.ROOT) + " filter on " + ifname + " -> program \""
                 + program.name() + "\"";
         Netlink nl = new Netlink();
         boolean madeQdisc = false;

@@ -146,7 +146,7 @@ public final class Tcx extends KernelLink {
 
         @Override
         public String describe() {
-            return "tcx " + direction.map(d -> d.name().toLowerCase()).orElse("(direction from the section)") + " on "
+            return "tcx " + direction.map(d -> d.name().toLowerCase(java.util.Locale.ROOT)).orElse("(direction from the section)") + " on "
                     + Xdp.describe(interfaces) + namespace.map(n -> " in " + n.path()).orElse("") + where(order);
         }
     }
@@ -252,7 +252,7 @@ public final class Tcx extends KernelLink {
                 relative = anchorFd(a.anchor());
             }
         }
-        String description = LinkCreate.describe("tcx " + direction.name().toLowerCase() + " on " + label + where(order),
+        String description = LinkCreate.describe("tcx " + direction.name().toLowerCase(java.util.Locale.ROOT) + " on " + label + where(order),
                 program);
         return new Tcx(LinkCreate.create(program, ifindex, direction.type, flags, relative, description, "TCX links",
                 "6.6"), description);
@@ -293,7 +293,7 @@ public final class Tcx extends KernelLink {
             MemorySegment ids = arena.allocate(4L * room, 4);
             long r = Links.progQuery(ifindex, direction.type.value(), 0, ids);
             if (r < 0) {
-                throw Bpf.error("cannot list the tcx " + direction.name().toLowerCase() + " programs of ifindex "
+                throw Bpf.error("cannot list the tcx " + direction.name().toLowerCase(java.util.Locale.ROOT) + " programs of ifindex "
                         + ifindex, r, BpfCmd.PROG_QUERY, "ifindex " + ifindex);
             }
             int n = (int) Math.min(room, r);

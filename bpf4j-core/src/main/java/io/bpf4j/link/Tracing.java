@@ -45,7 +45,7 @@ public final class Tracing extends KernelLink {
                 case MODIFY_RETURN -> "fmod_ret " + function;
                 case LSM_MAC -> "lsm " + function;
                 case LSM_CGROUP -> "lsm_cgroup " + function;
-                default -> type.name().toLowerCase() + " " + function;
+                default -> type.name().toLowerCase(java.util.Locale.ROOT) + " " + function;
             };
         }
     }

@@ -32,7 +32,6 @@ import java.util.function.Consumer;
 public final class RingFanout<T> implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RingFanout.class.getName());
     private final RingBuffer ring;
-    private final Codec<T> codec;
     private final int capacity;
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private final Thread drainer;
@@ -57,7 +56,6 @@ public final class RingFanout<T> implements AutoCloseable {
 
     private RingFanout(RingBuffer ring, Codec<T> codec, int capacity) {
         this.ring = ring;
-        this.codec = codec;
         this.capacity = capacity;
         int size = codec.size();
         this.drainer = Thread.ofPlatform().daemon().name("bpf4j-fanout-" + ring.name()).unstarted(() -> {

@@ -14,6 +14,8 @@ public final class PolledStream {
     }
 
     /**
+     * A lazy stream over what a reader's polls decode, ending when the reader closes.
+     *
      * @param readerClosed true once the reader is closed: the stream then ends
      * @param pollInto one bounded poll that hands every value it decodes to the given sink
      */

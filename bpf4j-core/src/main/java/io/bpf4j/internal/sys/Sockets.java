@@ -22,7 +22,7 @@ public final class Sockets {
     }
 
     /**
-     * setsockopt(socket, SOL_SOCKET, option, &value, 4).
+     * {@code setsockopt(socket, SOL_SOCKET, option, &value, 4)}.
      *
      * @param what what is attached, for the error message
      */
