@@ -16,6 +16,7 @@ import io.bpf4j.ProgramFlags;
 import io.bpf4j.ProgramSpec;
 import io.bpf4j.ProgramType;
 import io.bpf4j.testing.Kernel;
+import io.bpf4j.testing.KernelFeature;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -67,6 +68,7 @@ class ObjectFormsTest {
     @Test
     void btfMapFormsLoadWithTheirInitialSlots() throws Exception {
         Kernel.assumeRoot();
+        KernelFeature.assumeMapType(MapType.BLOOM_FILTER); // obj_forms has bloom filters (Linux 5.16)
         // A pin directory of our own: other helpers pin under /sys/fs/bpf at the same time.
         Path pins = Kernel.bpffs().resolve("bpf4j_elf_forms_" + ProcessHandle.current().pid());
         Files.createDirectories(pins);
