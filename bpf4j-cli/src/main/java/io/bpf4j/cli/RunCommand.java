@@ -4,7 +4,6 @@ import io.bpf4j.BpfMap;
 import io.bpf4j.BpfObject;
 import io.bpf4j.MapInfo;
 import io.bpf4j.MapType;
-import io.bpf4j.ObjectCode;
 import io.bpf4j.ObjectSpec;
 import io.bpf4j.Program;
 import io.bpf4j.ProgramSpec;
@@ -113,7 +112,7 @@ final class RunCommand extends Cmd implements Runnable {
     @Override
     public void run() {
         ObjectSpec spec = ObjectSpec.read(file);
-        Optional<Btf> btf = ObjectCode.read(file).btf();
+        Optional<Btf> btf = spec.btf();
         for (String s : sets) {
             int eq = s.indexOf('=');
             if (eq <= 0) {

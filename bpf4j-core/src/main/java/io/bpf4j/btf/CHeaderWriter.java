@@ -338,7 +338,9 @@ public final class CHeaderWriter {
             sb.append(' ').append(names.get(id));
         }
         sb.append(" {\n");
-        boolean packed = !union && btf.alignof(id) == 1 && naturalAlign(ms) > 1;
+        // Packed as libbpf's btf_dump judges it: a member off its natural alignment, or a size that
+        // is no multiple of the widest member's (unions too: Chrome EC's 18-byte unions of u64s).
+        boolean packed = btf.alignof(id) == 1 && naturalAlign(ms) > 1;
         long bit = 0; // end of the previous member, in bits
         int pads = 0;
         for (Type.Member m : ms) {
