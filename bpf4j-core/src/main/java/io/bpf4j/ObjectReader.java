@@ -378,7 +378,6 @@ final class ObjectReader {
         }
     }
 
-    /** A BTF map definition: __uint fields are pointers to arrays whose length is the value. */
     /**
      * Puts each instruction's meaning into its metadata: the function starting at it, what its
      * relocation names (map, global, function, kernel symbol) and its source line.
