@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public abstract sealed class KernelLink implements Link
         permits Tracepoint, RawTracepoint, Tracing, Kprobe, Uprobe, KprobeMulti, UprobeMulti, Xdp, Tcx, Cgroup,
-        NetnsLink, Netfilter, BpfIterator, PinnedLink {
+        NetnsLink, Netfilter, BpfIterator, PinnedLink, StructOps {
     private final Fd link;
     private final Optional<Fd> perfEvent;
     private final String description;
@@ -141,6 +141,11 @@ public abstract sealed class KernelLink implements Link
     /** Registers teardown to run once after the link's fds are closed. */
     final void onClose(Runnable teardown) {
         afterClose.set(teardown);
+    }
+
+    /** The link's owned fd, for the link kinds' own commands (struct_ops map update). */
+    final Fd linkFd() {
+        return link;
     }
 
     /** The perf event under this link, if it is one (for reading a counter). */
