@@ -72,7 +72,9 @@ final class Generation {
                 "BpfObject", "ObjectSpec", "BpfMap", "Program", "TypedHashMap", "TypedArray", "TypedLpmTrie",
                 "TypedQueue", "TypedBloomFilter", "PerCpuMap", "Codec", "BtfCodecs", "RecordCodec", "MethodHandles",
                 "Duration", "Consumer", "RingBuffer", "PerfBuffer", "Subscription", "DataSection", "AttachAll",
-                "TypeRef", "Btf", "MemorySegment", "ValueLayout", "UnaryOperator", "Lookup", "Type"));
+                "TypeRef", "Btf", "MemorySegment", "ValueLayout", "UnaryOperator", "Lookup", "Type", "Class", "Throwable",
+                "RuntimeException", "IllegalStateException", "Exception", "Error", "Void", "Iterable", "AutoCloseable",
+                "SuppressWarnings", "Deprecated", "FunctionalInterface", "SafeVarargs"));
         List<Section> sections = sectionsPlan(reserved);
         types = new JavaTypes(btf, reserved);
         List<MapPlan> maps = mapsPlan();
@@ -499,7 +501,7 @@ final class Generation {
                 }
                 List<String> d = new ArrayList<>();
                 d.add("Sets {@code " + javadoc(v.spec.type().cName()) + " " + v.spec.name() + "} (section {@code "
-                        + s.name + "}) before load" + note(v.type) + ".");
+                        + s.name + "}) before load" + (v.type.kind() == JavaTypes.Kind.ENUM ? "" : note(v.type)) + ".");
                 w.doc(d);
                 w.open("public Builder " + name + "(" + v.type.source() + " value)");
                 String arg = switch (v.type.kind()) {
