@@ -43,8 +43,12 @@ final class Generation {
     private record Handle(String type, String create) {
     }
 
+    /** A ring or perf buffer's reader; {@code type} (and what goes with it) is null when its records have no type. */
     private record Reader(MapSpec map, String struct, JavaTypes.JType type, String ring, String poll, String subscribe,
                           String codecField) {
+        boolean typed() {
+            return type != null;
+        }
     }
 
     private record Var(VariableSpec spec, String name, JavaTypes.JType type) {
@@ -249,6 +253,14 @@ final class Generation {
             out.add(new Reader(m, btf.cName(typeId), jt, reader, method("poll" + base, "Records"),
                     method("subscribe" + base, "Records"), JavaNames.member(mapName) + "Codec"));
         }
+        // Buffers with no record type still get their reader, for raw records.
+        for (MapSpec m : spec.maps().values()) {
+            if ((m.type() == MapType.RINGBUF || m.type() == MapType.PERF_EVENT_ARRAY) && !wanted.containsKey(m.name())) {
+                boolean ring = m.type() == MapType.RINGBUF;
+                out.add(new Reader(m, null, null, method(JavaNames.member(m.name()) + (ring ? "Ring" : "Perf"), "Reader"),
+                        null, null, null));
+            }
+        }
         return out;
     }
 
@@ -291,7 +303,8 @@ final class Generation {
             imports.add("io.bpf4j.Program");
             imports.add("io.bpf4j.link.AttachAll");
         }
-        if (!readers.isEmpty()) {
+        boolean typedReaders = readers.stream().anyMatch(Reader::typed);
+        if (typedReaders) {
             imports.add("io.bpf4j.codec.Codec");
             imports.add("io.bpf4j.codec.RecordCodec");
             imports.add("java.time.Duration");
@@ -335,7 +348,9 @@ final class Generation {
             w.line("private final " + m.handleType + " " + m.handle + ";");
         }
         for (Reader r : readers) {
-            w.line("private final Codec<" + r.type.boxed() + "> " + r.codecField + ";");
+            if (r.typed()) {
+                w.line("private final Codec<" + r.type.boxed() + "> " + r.codecField + ";");
+            }
             w.line("private " + readerType(r) + " " + r.ring + "Handle;");
         }
         for (Section s : sections) {
@@ -399,7 +414,7 @@ final class Generation {
             w.line("    return bytes.toArray(ValueLayout.JAVA_BYTE);");
             w.line("}");
         }
-        if (!readers.isEmpty()) {
+        if (typedReaders) {
             w.blank();
             w.line("private static <R extends Record> RecordCodec<R> bind(BpfObject object, Class<R> type, String cName) {");
             w.line("    var btf = object.spec().orElseThrow().btf().orElseThrow();");
@@ -430,9 +445,9 @@ final class Generation {
         if (!programs.isEmpty()) {
             d.add("    skel.attachAll();");
         }
-        if (!readers.isEmpty()) {
-            Reader r = readers.get(0);
-            d.add("    skel." + r.poll + "(Duration.ofSeconds(1), r -> System.out.println(r));");
+        Optional<Reader> typed = readers.stream().filter(Reader::typed).findFirst();
+        if (typed.isPresent()) {
+            d.add("    skel." + typed.get().poll + "(Duration.ofSeconds(1), r -> System.out.println(r));");
         } else if (!maps.isEmpty()) {
             d.add("    System.out.println(skel." + maps.get(0).accessor + "());");
         }
@@ -449,7 +464,9 @@ final class Generation {
             w.line("this." + m.handle + " = " + m.create + ";");
         }
         for (Reader r : readers) {
-            w.line("this." + r.codecField + " = bind(object, " + r.type.source() + ".class, \"" + r.struct + "\");");
+            if (r.typed()) {
+                w.line("this." + r.codecField + " = bind(object, " + r.type.source() + ".class, \"" + r.struct + "\");");
+            }
         }
         for (Section s : sections) {
             w.line("this." + s.accessor + " = new " + s.className + "(DataSection.open(object, \"" + s.name + "\"));");
@@ -555,9 +572,9 @@ final class Generation {
     private void reader(SourceWriter w, Reader r) {
         boolean ring = r.map.type() == MapType.RINGBUF;
         String rt = readerType(r);
-        String rec = r.type.source();
         w.doc("The reader of " + (ring ? "ring buffer" : "perf event array") + " {@code " + r.map.name() + "}, opened on"
-                + " first use and closed with this skeleton.");
+                + " first use and closed with this skeleton" + (r.typed() ? "." : "; its records have no declared"
+                + " type (name one with BPF4J_RECORD or the generator's record types for typed reads)."));
         w.open("public synchronized " + rt + " " + r.ring + "()");
         w.open("if (" + r.ring + "Handle == null)");
         w.line(r.ring + "Handle = object.own(" + (ring ? "RingBuffer.open(object.map(\"" + r.map.name() + "\"))"
@@ -566,6 +583,10 @@ final class Generation {
         w.line("return " + r.ring + "Handle;");
         w.close();
         w.blank();
+        if (!r.typed()) {
+            return;
+        }
+        String rec = r.type.source();
         w.doc("Waits up to {@code timeout} for records of {@code " + r.map.name() + "} ({@code " + javadoc(r.struct)
                 + "}) and hands each to {@code sink}; returns how many.");
         w.open("public int " + r.poll + "(Duration timeout, Consumer<? super " + rec + "> sink)");
