@@ -10,6 +10,7 @@ import io.bpf4j.codec.EnumValue;
 import io.bpf4j.codec.StructValue;
 import io.bpf4j.codec.U64;
 import io.bpf4j.testing.Kernel;
+import io.bpf4j.testing.KernelFeature;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -28,6 +29,8 @@ class TypedValuesLoadTest {
     }
 
     static BpfObject filled() {
+        // the object holds a bloom filter (Linux 5.16) among its maps of every kind
+        KernelFeature.assumeMapType(MapType.BLOOM_FILTER);
         BpfObject obj = ObjectSpec.read(Kernel.bpfObject("typed_values")).load();
         obj.program("fill").testRun(TestRunOptions.data(new byte[64]));
         return obj;

@@ -11,6 +11,7 @@ import io.bpf4j.TypedMap;
 import io.bpf4j.codec.Codecs;
 import io.bpf4j.testing.Kernel;
 import io.bpf4j.testing.KernelFeature;
+import io.bpf4j.testing.KernelFunctions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,8 +29,11 @@ class TracingTest {
     }
 
     private static ObjectSpec spec(String... keep) {
+        // the object names do_unlinkat; kernels that renamed it get their own name (7.3: filename_unlinkat)
+        String unlinkat = KernelFunctions.unlinkat();
         ObjectSpec s = ObjectSpec.read(Kernel.bpfObject("link_tracing"))
-                .withConstant("target_tid", CounterPrograms.gettid());
+                .withConstant("target_tid", CounterPrograms.gettid())
+                .withAttachTarget("on_unlink_entry", unlinkat).withAttachTarget("on_unlink_exit", unlinkat);
         for (String p : PROBED) {
             if (!List.of(keep).contains(p)) {
                 s = s.withAutoload(p, false);
