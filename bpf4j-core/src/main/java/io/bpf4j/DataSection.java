@@ -149,6 +149,56 @@ public final class DataSection implements AutoCloseable {
         return v.codec.decode(snapshot(), v.offset);
     }
 
+    /** The BTF type of {@code symbol}, to bind a typed codec to it (e.g. {@code BtfCodecs.of}). */
+    public TypeRef type(String symbol) {
+        TypeRef t = var(symbol).codec.type();
+        // The section's entries are VARs: the variable's type is the one they point to.
+        return t.type() instanceof io.bpf4j.btf.Type.Var v ? new TypeRef(t.btf(), v.typeId()) : t;
+    }
+
+    /**
+     * The value of {@code symbol} decoded by {@code codec} (a typed view, as generated skeletons use).
+     *
+     * @throws IllegalArgumentException when the codec's size is not the variable's
+     */
+    public <T> T read(String symbol, io.bpf4j.codec.Codec<T> codec) {
+        Var v = sized(symbol, codec);
+        return codec.decode(mapped != null ? mapped : snapshot(), v.offset);
+    }
+
+    /**
+     * Writes {@code value} to {@code symbol} through {@code codec}; encoded first, so a value the
+     * codec refuses changes nothing.
+     *
+     * @throws IllegalStateException for a frozen section ({@code .rodata})
+     * @throws IllegalArgumentException when the codec's size is not the variable's
+     */
+    public <T> void write(String symbol, io.bpf4j.codec.Codec<T> codec, T value) {
+        Var v = sized(symbol, codec);
+        if (readOnly) {
+            throw new IllegalStateException("section " + section + " is frozen after load (programs see its values as"
+                    + " constants): set " + symbol + " before load with ObjectSpec.withConstant(name, value)");
+        }
+        MemorySegment bytes = MemorySegment.ofArray(new byte[codec.size()]);
+        codec.encode(value, bytes, 0);
+        if (mapped != null) {
+            MemorySegment.copy(bytes, 0, mapped, v.offset, codec.size());
+        } else {
+            MemorySegment copy = snapshot();
+            MemorySegment.copy(bytes, 0, copy, v.offset, codec.size());
+            map.update(new byte[4], copy.toArray(ValueLayout.JAVA_BYTE), UpdateFlag.ANY);
+        }
+    }
+
+    private Var sized(String symbol, io.bpf4j.codec.Codec<?> codec) {
+        Var v = var(symbol);
+        if (codec.size() != v.codec.size()) {
+            throw new IllegalArgumentException("section " + section + " variable " + symbol + " is " + v.codec.size()
+                    + " bytes, the codec " + codec.size());
+        }
+        return v;
+    }
+
     /** The value of {@code symbol}, or empty when the section has no such variable. */
     public Optional<Object> find(String symbol) {
         return vars.containsKey(symbol) ? Optional.of(read(symbol)) : Optional.empty();

@@ -25,7 +25,9 @@ import java.util.TreeMap;
  * The code of an object file as {@link Listing}s, for reading it: each executable section with
  * its symbols as labels, what its relocations refer to by name (maps, global data with the offset,
  * functions, kfuncs, ksyms, kconfig externs) and the source lines of its BTF line info. This is
- * what {@code bpf4j object dump} prints; loading goes through {@link ObjectSpec}.
+ * what {@code bpf4j object dump} and {@code llvm-objdump -d} print: the code as the file holds it,
+ * section by section, before linking. The object's data (its BTF, maps, linked programs,
+ * variables, externs) is {@link ObjectSpec}'s.
  *
  * <pre>{@code
  * ObjectCode code = ObjectCode.read(Path.of("counter.bpf.o"));
@@ -35,27 +37,10 @@ import java.util.TreeMap;
  * @param file the file name used in messages
  * @param sections listing of each executable section, in file order
  * @param functions the function symbols: name to (section, first slot, slot count)
- * @param btf the object's BTF, when it has a {@code .BTF} section
- * @param globals the variables of its data sections ({@code .data}, {@code .rodata}, {@code .bss}, ...)
- *        with their initial bytes, in section order
  * @param coreRelocations how many CO-RE relocations each section's code has
  */
 public record ObjectCode(String file, Map<String, Listing> sections, Map<String, Function> functions,
-                         Optional<Btf> btf, List<Global> globals, Map<String, Integer> coreRelocations) {
-
-    /**
-     * A global variable: its section, name, place, BTF type and initial value (zeros in .bss).
-     *
-     * @param section the data section
-     * @param name the variable's name
-     * @param offset its byte offset in the section
-     * @param size its size in bytes
-     * @param typeId its type in {@link #btf()} (0 without BTF)
-     * @param initial its bytes as the file holds them; empty for a {@code .bss} variable (all zeros,
-     *        which the file does not hold)
-     */
-    public record Global(String section, String name, int offset, long size, int typeId, byte[] initial) {
-    }
+                         Map<String, Integer> coreRelocations) {
 
     /**
      * A function symbol of the object.
@@ -73,7 +58,6 @@ public record ObjectCode(String file, Map<String, Listing> sections, Map<String,
     public ObjectCode {
         sections = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sections));
         functions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(functions));
-        globals = List.copyOf(globals);
         coreRelocations = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(coreRelocations));
     }
 
@@ -173,12 +157,11 @@ public record ObjectCode(String file, Map<String, Listing> sections, Map<String,
             }
             sections.put(s.name(), new Listing(code, secLabels, refs, lines));
         }
-        List<Global> globals = btf == null ? List.of() : globals(elf, btf);
         Map<String, Integer> core = new LinkedHashMap<>();
         if (ext != null) {
             ext.coreRelocations().forEach((sec, list) -> core.put(sec, list.size()));
         }
-        return new ObjectCode(file, sections, functions, Optional.ofNullable(btf), globals, core);
+        return new ObjectCode(file, sections, functions, core);
     }
 
     private static Reference reference(ElfFile elf, ElfFile.Symbol sym, Instruction in, Map<String, Integer> kconfig,
@@ -200,42 +183,6 @@ public record ObjectCode(String file, Map<String, Listing> sections, Map<String,
                     .findFirst().map(f -> (Reference) new Reference.FunctionRef(f.name())).orElse(null);
         }
         return new Reference.MapValueRef(sym.section(), (int) (sym.value() + in.imm()));
-    }
-
-    /** Variables of the data sections: BTF DATASEC members, placed by their ELF symbols. */
-    private static List<Global> globals(ElfFile elf, Btf btf) {
-        List<Global> out = new ArrayList<>();
-        for (ElfFile.Section sec : elf.sections().values()) {
-            String n = sec.name();
-            boolean data = n.equals(".data") || n.startsWith(".data.") || n.equals(".bss") || n.startsWith(".bss.")
-                    || n.equals(".rodata") || n.startsWith(".rodata.");
-            if (!data) {
-                continue;
-            }
-            Map<String, Integer> types = new HashMap<>();
-            for (int dsec : btf.idsNamed(n)) {
-                for (int i = 0; i < btf.vlen(dsec); i++) {
-                    int var = btf.memberType(dsec, i);
-                    types.put(btf.name(var), btf.ref(var));
-                }
-            }
-            for (ElfFile.Symbol sy : elf.symbols()) {
-                if (!sy.section().equals(n) || sy.type() == ElfFile.STT_SECTION || sy.name().isEmpty()
-                        || !types.containsKey(sy.name())) {
-                    continue;
-                }
-                long from = sy.value();
-                long to = from + sy.size();
-                boolean nobits = sec.type() == ElfFile.SHT_NOBITS;
-                if (from < 0 || to > sec.size() || to < from) {
-                    throw new ObjectFormatException(elf.file() + ": section " + n + ": variable " + sy.name() + " at "
-                            + from + " (" + sy.size() + " bytes) is outside the " + sec.size() + "-byte section");
-                }
-                out.add(new Global(n, sy.name(), (int) from, sy.size(), types.get(sy.name()),
-                        nobits ? new byte[0] : java.util.Arrays.copyOfRange(sec.data(), (int) from, (int) to)));
-            }
-        }
-        return out;
     }
 
     /** The {@code .kconfig} externs' offsets, laid out as the loader lays them out (datasec order, natural alignment). */

@@ -103,7 +103,7 @@ final class BtfCommand {
             Path p = Path.of(kind.equals("file") && w.size() == 2 ? w.get(1) : kind);
             byte[] b = read(p);
             if (b.length >= 4 && b[0] == 0x7f && b[1] == 'E' && b[2] == 'L' && b[3] == 'F') {
-                return io.bpf4j.ObjectCode.read(b, p.toString()).btf()
+                return io.bpf4j.ObjectSpec.read(b, p.toString()).btf()
                         .orElseThrow(() -> fail(p + " has no .BTF section (compile with -g)"));
             }
             return Btf.parse(b);

@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "bpf4j", mixinStandardHelpOptions = true, version = "bpf4j 0.1.0",
         description = "Inspect BPF objects and the kernel's programs, maps, links and BTF; run an object.",
         subcommands = {ObjectCommand.class, ProgCommand.class, MapCommand.class, LinkCommand.class,
-            BtfCommand.class, FeatureCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+            BtfCommand.class, FeatureCommand.class, RunCommand.class, GenCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     static boolean json;
     static boolean pretty;

@@ -4,9 +4,11 @@ import io.bpf4j.MapSpec;
 import io.bpf4j.ObjectCode;
 import io.bpf4j.ObjectSpec;
 import io.bpf4j.ProgramSpec;
+import io.bpf4j.VariableSpec;
 import io.bpf4j.asm.Disassembler;
+import io.bpf4j.asm.Instruction;
 import io.bpf4j.asm.Listing;
-import io.bpf4j.btf.Btf;
+import io.bpf4j.btf.TypeRef;
 import io.bpf4j.codec.BtfCodec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +16,6 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,7 +34,6 @@ final class ObjectCommand {
         public void run() {
             ObjectSpec spec = ObjectSpec.read(file);
             ObjectCode code = ObjectCode.read(file);
-            Optional<Btf> btf = code.btf();
             Map<String, Object> top = new LinkedHashMap<>();
             StringBuilder h = new StringBuilder();
             top.put("name", spec.name());
@@ -50,11 +50,8 @@ final class ObjectCommand {
                 if (!p.attachTo().isEmpty()) {
                     j.put("attach_to", p.attachTo());
                 }
-                ObjectCode.Function f = code.functions().get(p.name());
-                int insns = f == null ? 0 : f.slots();
-                for (String callee : code.callees(p.name())) {
-                    insns += code.functions().get(callee).slots();
-                }
+                // The linked program (with the subprograms it calls), as it is loaded.
+                int insns = p.instructions().stream().mapToInt(Instruction::slots).sum();
                 j.put("insns", insns);
                 j.put("core_relocations", code.coreRelocations().getOrDefault(p.sectionName(), 0));
                 progs.add(j);
@@ -76,8 +73,8 @@ final class ObjectCommand {
                 if (m.flags() != 0) {
                     j.put("flags", m.flags());
                 }
-                String key = typeName(btf, m.btfKeyTypeId());
-                String value = typeName(btf, m.btfValueTypeId());
+                String key = m.keyType().map(ShowCmd::typeName).orElse("");
+                String value = m.valueType().map(ShowCmd::typeName).orElse("");
                 if (!key.isEmpty()) {
                     j.put("key_type", key);
                 }
@@ -93,26 +90,25 @@ final class ObjectCommand {
             top.put("maps", maps);
 
             List<Object> globals = new ArrayList<>();
-            if (!code.globals().isEmpty()) {
+            if (!spec.variables().isEmpty()) {
                 h.append("globals:\n");
             }
-            for (ObjectCode.Global g : code.globals()) {
+            for (VariableSpec g : spec.variables().values()) {
                 Map<String, Object> j = new LinkedHashMap<>();
                 j.put("section", g.section());
                 j.put("name", g.name());
                 j.put("offset", g.offset());
-                String type = typeName(btf, g.typeId());
+                String type = typeName(g.type());
                 j.put("type", type);
                 // .bss holds no bytes in the file: its variables start as zeros (shown up to 1 MiB).
-                byte[] initial = g.initial().length == 0 && g.size() > 0 && g.size() <= 1 << 20
-                        ? new byte[(int) g.size()] : g.initial();
-                String value = btf.map(b -> {
-                    try {
-                        return BtfCodec.of(b, g.typeId()).toJson(initial);
-                    } catch (RuntimeException e) {
-                        return null; // a type without a value layout: shown as bytes
-                    }
-                }).orElse(null);
+                byte[] initial = g.value().length == 0 && g.size() > 0 && g.size() <= 1 << 20
+                        ? new byte[g.size()] : g.value();
+                String value;
+                try {
+                    value = BtfCodec.of(g.type().btf(), g.type().id()).toJson(initial);
+                } catch (RuntimeException e) {
+                    value = null; // a type without a value layout: shown as bytes
+                }
                 j.put("value", value == null ? Json.hexBytes(initial) : new Json.Raw(value));
                 globals.add(j);
                 h.append("  ").append(g.section()).append("  ").append(type).append(' ').append(g.name()).append(" = ")
@@ -140,14 +136,11 @@ final class ObjectCommand {
             emit(top, h::toString);
         }
 
-        private static String typeName(Optional<Btf> btf, int id) {
-            if (id == 0 || btf.isEmpty()) {
-                return "";
-            }
+        private static String typeName(TypeRef t) {
             try {
-                return btf.get().cName(id);
+                return t.btf().cName(t.id());
             } catch (RuntimeException e) {
-                return "type " + id;
+                return "type " + t.id();
             }
         }
     }

@@ -4,7 +4,6 @@ import io.bpf4j.BpfMap;
 import io.bpf4j.BpfObject;
 import io.bpf4j.MapInfo;
 import io.bpf4j.MapType;
-import io.bpf4j.ObjectCode;
 import io.bpf4j.ObjectSpec;
 import io.bpf4j.Program;
 import io.bpf4j.ProgramSpec;
@@ -57,6 +56,10 @@ final class RunCommand extends Cmd implements Runnable {
 
     @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (e.g. 10s, 500ms, 2m).")
     String duration;
+
+    @Option(names = "--metrics", paramLabel = "HOST:PORT",
+            description = "Serve the maps as Prometheus metrics at http://HOST:PORT/metrics (bpf4j-observability).")
+    String metrics;
 
     static Duration duration(String s) {
         try {
@@ -113,7 +116,7 @@ final class RunCommand extends Cmd implements Runnable {
     @Override
     public void run() {
         ObjectSpec spec = ObjectSpec.read(file);
-        Optional<Btf> btf = ObjectCode.read(file).btf();
+        Optional<Btf> btf = spec.btf();
         for (String s : sets) {
             int eq = s.indexOf('=');
             if (eq <= 0) {
@@ -168,6 +171,13 @@ final class RunCommand extends Cmd implements Runnable {
             List<AutoCloseable> readers = new ArrayList<>();
             List<Runnable> polls = new ArrayList<>();
             try {
+                if (metrics != null) {
+                    var server = io.bpf4j.observability.MetricsServer.start(metrics, io.bpf4j.observability.MapMetrics.of(obj));
+                    readers.add(server);
+                    o.println(Json.of(Map.of("metrics", "http://" + metrics.substring(0, metrics.lastIndexOf(':') + 1)
+                            + server.port() + "/metrics")));
+                    o.flush();
+                }
                 for (Stream s : rings) {
                     RingBuffer rb = RingBuffer.open(obj.map(s.map()));
                     readers.add(rb);

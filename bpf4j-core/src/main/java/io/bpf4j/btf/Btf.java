@@ -657,90 +657,33 @@ public final class Btf implements CoreTypes {
 
     /** The type as C spells it: {@code "struct task_struct *"}, {@code "char[16]"}, {@code "void (*)(int)"}. */
     public String cName(int id) {
-        return declare(id, "", 0, new int[] {WORK_BUDGET}).strip();
-    }
-
-    /**
-     * The declaration of {@code inner} as type {@code id}. Pointers, arrays, modifiers and
-     * return types are a chain walked in a loop (qualifiers of a non-pointer collect in a prefix
-     * that wraps the rest); only parameters of function prototypes recurse, {@code nesting} deep.
-     */
-    private String declare(int id, String inner, int nesting, int[] budget) {
-        if (nesting > MAX_NESTING) {
-            throw new BtfException("type nesting from id " + id + " deeper than " + MAX_NESTING
-                    + " levels of function prototypes: a reference cycle, or hostile BTF");
-        }
-        StringBuilder prefix = new StringBuilder();
-        int start = id;
-        for (int steps = 0; steps <= MAX_CHAIN; steps++) {
-            budget[0] -= inner.length() + 1;
-            if (budget[0] < 0) {
-                throw new BtfException("the C name of type [" + start + "] is absurdly long");
+        int[] budget = {WORK_BUDGET};
+        return CDeclarator.declare(this, id, "", 0, MAX_CHAIN, new CDeclarator.Host() {
+            @Override
+            public String base(int at, Type t, int nesting) {
+                return baseName(t);
             }
-            Type t = type(id);
-            switch (t) {
-                case Type.Ptr p -> {
-                    Type target = type(p.targetId());
-                    boolean paren = target instanceof Type.Array || target instanceof Type.FuncProto;
-                    inner = paren ? "(*" + inner + ")" : "*" + inner;
-                    id = p.targetId();
-                }
-                case Type.Array a -> {
-                    inner = inner + "[" + Integer.toUnsignedString(a.length()) + "]";
-                    id = a.elementId();
-                }
-                case Type.Const c -> {
-                    inner = qualify("const", c.targetId(), inner, prefix);
-                    id = c.targetId();
-                }
-                case Type.Volatile v -> {
-                    inner = qualify("volatile", v.targetId(), inner, prefix);
-                    id = v.targetId();
-                }
-                case Type.Restrict r -> {
-                    inner = qualify("restrict", r.targetId(), inner, prefix);
-                    id = r.targetId();
-                }
-                case Type.TypeTag tt -> id = tt.targetId();
-                case Type.FuncProto fp -> {
-                    StringBuilder args = new StringBuilder(inner).append('(');
-                    List<Type.Param> ps = fp.params();
-                    if (ps.isEmpty()) {
-                        args.append("void");
-                    }
-                    for (int i = 0; i < ps.size(); i++) {
-                        if (i > 0) {
-                            args.append(", ");
-                        }
-                        Type.Param p = ps.get(i);
-                        args.append(p.typeId() == 0 && i == ps.size() - 1 ? "..." : declare(p.typeId(), "", nesting + 1, budget).strip());
-                    }
-                    inner = args.append(')').toString();
-                    id = fp.returnTypeId();
-                }
-                default -> {
-                    return prefix + join(baseName(t), inner);
+
+            @Override
+            public void step(int start, String inner, CharSequence prefix) {
+                budget[0] -= inner.length() + 1;
+                if (budget[0] < 0) {
+                    throw new BtfException("the C name of type [" + start + "] is absurdly long");
                 }
             }
-        }
-        throw new BtfException("type nesting from id " + start + " deeper than " + MAX_CHAIN
-                + " levels: a reference cycle through pointer/array/modifier types, or hostile BTF");
-    }
 
-    /** A qualifier of a pointer goes after its star ({@code int *const}); any other one before the whole declaration. */
-    private String qualify(String q, int target, String inner, StringBuilder prefix) {
-        if (type(target) instanceof Type.Ptr) {
-            return q + (inner.isEmpty() ? "" : " " + inner);
-        }
-        prefix.append(q).append(' ');
-        return inner;
-    }
+            @Override
+            public BtfException chainTooLong(int start, int maxChain) {
+                return new BtfException("type nesting from id " + start + " deeper than " + maxChain
+                        + " levels: a reference cycle through pointer/array/modifier types, or hostile BTF");
+            }
 
-    private static String join(String base, String inner) {
-        if (inner.isEmpty()) {
-            return base;
-        }
-        return inner.startsWith("[") ? base + inner : base + " " + inner;
+            @Override
+            public BtfException nestedTooDeep(int at) {
+                return new BtfException("type nesting from id " + at + " deeper than " + MAX_NESTING
+                        + " levels of function prototypes: a reference cycle, or hostile BTF");
+            }
+        }).strip();
     }
 
     private static String baseName(Type t) {

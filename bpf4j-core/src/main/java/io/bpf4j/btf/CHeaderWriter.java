@@ -338,7 +338,9 @@ public final class CHeaderWriter {
             sb.append(' ').append(names.get(id));
         }
         sb.append(" {\n");
-        boolean packed = !union && btf.alignof(id) == 1 && naturalAlign(ms) > 1;
+        // Packed as libbpf's btf_dump judges it: a member off its natural alignment, or a size that
+        // is no multiple of the widest member's (unions too: Chrome EC's 18-byte unions of u64s).
+        boolean packed = btf.alignof(id) == 1 && naturalAlign(ms) > 1;
         long bit = 0; // end of the previous member, in bits
         int pads = 0;
         for (Type.Member m : ms) {
@@ -481,83 +483,35 @@ public final class CHeaderWriter {
         return decl(id, name, indent, 0).strip();
     }
 
-    /**
-     * The declaration of {@code inner} as type {@code id}: pointers, arrays, modifiers and return
-     * types are a chain walked in a loop (a qualifier of a non-pointer goes into a prefix that
-     * wraps the rest); anonymous bodies and function parameters recurse, {@code nesting} deep.
-     */
+    /** The declaration of {@code inner} as type {@code id}, anonymous bodies inline at {@code indent}. */
     private String decl(int id, String inner, int indent, int nesting) {
-        if (nesting > MAX_NESTING) {
-            throw new BtfException("type [" + id + "] nests anonymous types or function prototypes deeper than "
-                    + MAX_NESTING + " levels: a reference cycle, or hostile BTF");
-        }
-        StringBuilder prefix = new StringBuilder();
-        int start = id;
-        for (int chain = 0; chain <= MAX_CHAIN; chain++) {
-            if (++steps > maxSteps) {
-                throw new BtfException("writing type [" + start + "] as C takes more than " + maxSteps
-                        + " steps: hostile or corrupt BTF");
+        return CDeclarator.declare(btf, id, inner, nesting, MAX_CHAIN, new CDeclarator.Host() {
+            @Override
+            public String base(int at, Type t, int depth) {
+                return baseName(at, t, indent, depth);
             }
-            checkSize(inner.length() + prefix.length());
-            Type t = btf.type(id);
-            switch (t) {
-                case Type.Ptr p -> {
-                    Type target = btf.type(p.targetId());
-                    boolean paren = target instanceof Type.Array || target instanceof Type.FuncProto;
-                    inner = paren ? "(*" + inner + ")" : "*" + inner;
-                    id = p.targetId();
-                }
-                case Type.Array a -> {
-                    inner = inner + "[" + Integer.toUnsignedString(a.length()) + "]";
-                    id = a.elementId();
-                }
-                case Type.Const c -> {
-                    inner = qualify("const", c.targetId(), inner, prefix);
-                    id = c.targetId();
-                }
-                case Type.Volatile v -> {
-                    inner = qualify("volatile", v.targetId(), inner, prefix);
-                    id = v.targetId();
-                }
-                case Type.Restrict r -> {
-                    inner = qualify("restrict", r.targetId(), inner, prefix);
-                    id = r.targetId();
-                }
-                case Type.TypeTag tt -> id = tt.targetId();
-                case Type.FuncProto fp -> {
-                    StringBuilder args = new StringBuilder(inner).append('(');
-                    if (fp.params().isEmpty()) {
-                        args.append("void");
-                    }
-                    for (int i = 0; i < fp.params().size(); i++) {
-                        Type.Param p = fp.params().get(i);
-                        if (i > 0) {
-                            args.append(", ");
-                        }
-                        args.append(p.typeId() == 0 && i == fp.params().size() - 1 ? "..."
-                                : decl(p.typeId(), "", indent, nesting + 1).strip());
-                        checkSize(args.length());
-                    }
-                    inner = args.append(')').toString();
-                    id = fp.returnTypeId();
-                }
-                default -> {
-                    String base = baseName(id, t, indent, nesting);
-                    return prefix + (inner.isEmpty() ? base : base + " " + inner);
-                }
-            }
-        }
-        throw new BtfException("type [" + start + "] nests too deeply to write as C: its pointer/array/modifier chain"
-                + " does not end within " + MAX_CHAIN + " steps (a reference cycle)");
-    }
 
-    /** A qualifier of a pointer goes after its star ({@code int *const p}); any other one before the whole declaration. */
-    private String qualify(String q, int target, String inner, StringBuilder prefix) {
-        if (btf.type(target) instanceof Type.Ptr) {
-            return q + " " + inner;
-        }
-        prefix.append(q).append(' ');
-        return inner;
+            @Override
+            public void step(int start, String built, CharSequence prefix) {
+                if (++steps > maxSteps) {
+                    throw new BtfException("writing type [" + start + "] as C takes more than " + maxSteps
+                            + " steps: hostile or corrupt BTF");
+                }
+                checkSize(built.length() + prefix.length());
+            }
+
+            @Override
+            public BtfException chainTooLong(int start, int maxChain) {
+                return new BtfException("type [" + start + "] nests too deeply to write as C: its pointer/array/modifier"
+                        + " chain does not end within " + maxChain + " steps (a reference cycle)");
+            }
+
+            @Override
+            public BtfException nestedTooDeep(int at) {
+                return new BtfException("type [" + at + "] nests anonymous types or function prototypes deeper than "
+                        + MAX_NESTING + " levels: a reference cycle, or hostile BTF");
+            }
+        });
     }
 
     private String baseName(int id, Type t, int indent, int nesting) {

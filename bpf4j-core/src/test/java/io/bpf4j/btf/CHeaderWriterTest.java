@@ -1,10 +1,16 @@
 package io.bpf4j.btf;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,5 +72,45 @@ class CHeaderWriterTest {
         BtfTestFiles.run(List.of("clang-16", "-target", "bpf", "-fsyntax-only", "-ferror-limit=0", "-DBPF_NO_PRESERVE_ACCESS_INDEX", "-I", dir.toString(),
                 dir.resolve("layout.c").toString()));
         assertTrue(asserts > 5000, asserts + " layout assertions");
+    }
+
+    /**
+     * The header declares the same named structs, unions, enums and typedefs as bpftool's
+     * {@code btf dump file /sys/kernel/btf/vmlinux format c} (libbpf's C dumper), so a program
+     * written against bpftool's {@code vmlinux.h} finds every type in ours.
+     */
+    @Test
+    void declaresWhatBpftoolsVmlinuxHeaderDeclares() throws Exception {
+        Path bpftool = Stream.of("/usr/sbin/bpftool", "/usr/bin/bpftool", "/usr/local/sbin/bpftool").map(Path::of)
+                .filter(Files::isExecutable).findFirst()
+                .orElseThrow(() -> new AssertionError("bpftool is not installed (scripts/setup.sh installs it)"));
+        Path theirs = dir.resolve("bpftool.h");
+        Process p = new ProcessBuilder(bpftool.toString(), "btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c")
+                .redirectOutput(theirs.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, "bpftool btf dump failed");
+        Set<String> ours = declared(CHeaderWriter.write(KernelBtf.vmlinux()));
+        Set<String> bpftools = declared(Files.readString(theirs));
+        assertTrue(bpftools.size() > 1000, bpftools.size() + " declarations in bpftool's header");
+        assertEquals(bpftools, ours);
+    }
+
+    private static final Pattern COMPOSITE = Pattern.compile("^(struct|union|enum) (\\w+) \\{", Pattern.MULTILINE);
+    private static final Pattern TYPEDEF_LINE = Pattern.compile("^typedef .*?(\\w+)(\\)?\\(.*\\))?(\\[\\d*\\])*;$",
+            Pattern.MULTILINE);
+    private static final Pattern TYPEDEF_END = Pattern.compile("^\\} (\\w+)(\\[\\d*\\])*;$", Pattern.MULTILINE);
+
+    /** "struct x", "typedef y", ... for every named type a C header defines at file scope. */
+    private static Set<String> declared(String header) {
+        Set<String> names = new TreeSet<>();
+        for (Matcher m = COMPOSITE.matcher(header); m.find(); ) {
+            names.add(m.group(1) + " " + m.group(2));
+        }
+        for (Matcher m = TYPEDEF_LINE.matcher(header); m.find(); ) {
+            names.add("typedef " + m.group(1));
+        }
+        for (Matcher m = TYPEDEF_END.matcher(header); m.find(); ) {
+            names.add("typedef " + m.group(1));
+        }
+        return names;
     }
 }
