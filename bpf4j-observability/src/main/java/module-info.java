@@ -7,7 +7,6 @@ module io.bpf4j.observability {
     requires transitive io.bpf4j;
     requires jdk.jfr;
     requires static micrometer.core;
-    requires static io.prometheus.metrics.core;
     requires static io.prometheus.metrics.model;
     requires static io.prometheus.metrics.exporter.httpserver;
     requires static io.opentelemetry.api;

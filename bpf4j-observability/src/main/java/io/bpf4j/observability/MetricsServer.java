@@ -43,6 +43,30 @@ public final class MetricsServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Serves {@code metrics} on {@code hostPort}: {@code HOST:PORT}, {@code [IPv6]:PORT} or
+     * {@code :PORT} (loopback).
+     *
+     * @throws IllegalArgumentException when {@code hostPort} is not of that form
+     */
+    public static MetricsServer start(String hostPort, List<MapMetric> metrics) {
+        int colon = hostPort.lastIndexOf(':');
+        int port;
+        try {
+            port = colon < 0 ? -1 : Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("metrics address \"" + hostPort + "\" is not HOST:PORT (e.g. 127.0.0.1:9400)");
+        }
+        String host = hostPort.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return start(host.isEmpty() ? "127.0.0.1" : host, port, metrics);
+    }
+
     /** The port served (the one chosen when 0 was asked). */
     public int port() {
         return server.getPort();
