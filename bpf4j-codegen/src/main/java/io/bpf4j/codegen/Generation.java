@@ -79,7 +79,7 @@ final class Generation {
                 "TypeRef", "Btf", "MemorySegment", "ValueLayout", "UnaryOperator", "Lookup", "Type", "Class", "Throwable",
                 "RuntimeException", "IllegalStateException", "Exception", "Error", "Void", "Iterable", "AutoCloseable",
                 "SuppressWarnings", "Deprecated", "FunctionalInterface", "SafeVarargs", "InputStream", "IOException",
-                "UncheckedIOException", "FileNotFoundException"));
+                "UncheckedIOException", "FileNotFoundException", "Arrays", "Objects"));
         List<Section> sections = sectionsPlan(reserved);
         types = new JavaTypes(btf, reserved);
         List<MapPlan> maps = mapsPlan();
@@ -318,6 +318,10 @@ final class Generation {
             imports.add("io.bpf4j.DataSection");
             imports.add("io.bpf4j.codec.Codec");
             imports.add("io.bpf4j.codec.BtfCodecs");
+        }
+        if (types.declarations().stream().anyMatch(d -> d instanceof JavaTypes.RecordDecl r && hasArrays(r))) {
+            imports.add("java.util.Arrays");
+            imports.add("java.util.Objects");
         }
         boolean encodes = sections.stream().filter(s -> s.readOnly).flatMap(s -> s.vars.stream())
                 .anyMatch(v -> v.type.kind() == JavaTypes.Kind.RECORD || v.type.kind() == JavaTypes.Kind.ARRAY);
@@ -700,7 +704,77 @@ final class Generation {
         } else {
             w.line(sig + " {");
         }
-        w.line("}");
+        w.indent();
+        if (hasArrays(r)) {
+            arrayAwareMethods(w, r);
+        }
+        w.close();
+    }
+
+    static boolean hasArrays(JavaTypes.RecordDecl r) {
+        return r.components().stream().anyMatch(c -> c.type().source().endsWith("[]"));
+    }
+
+    /**
+     * equals, hashCode and toString by array contents: a record's own compare arrays by identity,
+     * which breaks records as map keys and prints {@code [B@1b6d3586}.
+     */
+    private static void arrayAwareMethods(SourceWriter w, JavaTypes.RecordDecl r) {
+        List<String> eq = new ArrayList<>();
+        List<String> hash = new ArrayList<>();
+        List<String> str = new ArrayList<>();
+        for (JavaTypes.Component c : r.components()) {
+            String n = c.name();
+            String src = c.type().source();
+            boolean array = src.endsWith("[]");
+            boolean flat = array && src.indexOf('[') == src.length() - 2 && Character.isLowerCase(src.charAt(0));
+            if (array) {
+                String f = flat ? "Arrays." : "Arrays.deep";
+                eq.add((flat ? "Arrays.equals(" : "Arrays.deepEquals(") + n + ", other." + n + ")");
+                hash.add(f + (flat ? "hashCode(" : "HashCode(") + n + ")");
+                str.add(f + (flat ? "toString(" : "ToString(") + n + ")");
+            } else {
+                eq.add(switch (src) {
+                    case "float" -> "Float.compare(" + n + ", other." + n + ") == 0";
+                    case "double" -> "Double.compare(" + n + ", other." + n + ") == 0";
+                    case "byte", "short", "int", "long", "boolean" -> n + " == other." + n;
+                    default -> "Objects.equals(" + n + ", other." + n + ")";
+                });
+                hash.add(n);
+                str.add(n);
+            }
+        }
+        w.line("@Override");
+        w.open("public boolean equals(Object o)");
+        List<String> lines = new ArrayList<>();
+        lines.add("return o instanceof " + r.name() + " other");
+        for (String e : eq) {
+            lines.add("        && " + e);
+        }
+        lines.set(lines.size() - 1, lines.get(lines.size() - 1) + ";");
+        lines.forEach(w::line);
+        w.close();
+        w.blank();
+        w.line("@Override");
+        w.open("public int hashCode()");
+        if (hash.size() <= 3) {
+            w.line("return Objects.hash(" + String.join(", ", hash) + ");");
+        } else {
+            w.line("return Objects.hash(");
+            for (int i = 0; i < hash.size(); i++) {
+                w.line("        " + hash.get(i) + (i + 1 < hash.size() ? "," : ");"));
+            }
+        }
+        w.close();
+        w.blank();
+        w.line("@Override");
+        w.open("public String toString()");
+        for (int i = 0; i < str.size(); i++) {
+            String name = r.components().get(i).name();
+            w.line((i == 0 ? "return \"" + r.name() + "[" : "        + \", ") + name + "=\" + " + str.get(i));
+        }
+        w.line("        + \"]\";");
+        w.close();
     }
 
     private static void enumeration(SourceWriter w, JavaTypes.EnumDecl e) {
