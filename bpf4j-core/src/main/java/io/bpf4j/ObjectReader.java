@@ -121,6 +121,7 @@ final class ObjectReader {
             }
         }
         legacyMaps(file, elf, maps);
+        StructOpsReader.read(file, elf, btf, functions, programs, maps);
         // Slots of map-in-map and program arrays from .rel.maps.
         for (ElfFile.Reloc r : elf.relocations().getOrDefault(".maps", List.of())) {
             for (int m = 0; m < maps.size(); m++) {

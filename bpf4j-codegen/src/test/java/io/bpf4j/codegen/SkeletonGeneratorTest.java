@@ -148,6 +148,23 @@ class SkeletonGeneratorTest {
     }
 
     @Test
+    void bufferWithoutRecordTypeGetsItsRawReader() throws Exception {
+        Path out = work.resolve("untyped");
+        SkeletonGenerator.generate(object, GeneratorOptions.of(PACKAGE, RESOURCE), out);
+        Path classes = work.resolve("untyped-classes");
+        TestObjects.compileJava(out, List.of(), classes);
+        try (URLClassLoader l = TestObjects.loader(classes)) {
+            Class<?> skel = l.loadClass(PACKAGE + ".CodegenExec");
+            assertEquals(io.bpf4j.perf.PerfBuffer.class, skel.getMethod("samplesPerf").getReturnType());
+            assertEquals(io.bpf4j.ringbuf.RingBuffer.class, skel.getMethod("eventsRing").getReturnType());
+            assertTrue(Stream.of(skel.getMethods()).noneMatch(m -> m.getName().equals("pollSamples")),
+                    "no typed reads without a record type");
+            assertTrue(Stream.of(skel.getMethods()).anyMatch(m -> m.getName().equals("pollEvents")),
+                    "events still typed by BPF4J_RECORD");
+        }
+    }
+
+    @Test
     void objectWithoutBtfIsRefusedNamingTheFix() throws Exception {
         Path plain = TestObjects.compileBpf("codegen_exec", work.resolve("nobtf"), false);
         Path out = work.resolve("nobtf-out");
