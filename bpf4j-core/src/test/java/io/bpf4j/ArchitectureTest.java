@@ -82,10 +82,7 @@ class ArchitectureTest {
         noClasses().that().resideOutsideOfPackage(SYS)
                 .should().dependOnClassesThat().haveFullyQualifiedName(SYS + ".LinkAttr")
                 .because("link commands are sent through internal.sys.Links, one function per command and kind")
-                .check(MAIN.that(com.tngtech.archunit.base.DescribedPredicate.describe("not a link kind"
-                        + " still filling its own attr (Tracing, PerfLinks, Netfilter)", c -> !List.of(
-                        "io.bpf4j.link.Tracing", "io.bpf4j.link.PerfLinks", "io.bpf4j.link.Netfilter")
-                        .contains(c.getName().replaceAll("\\$.*", "")))));
+                .check(MAIN);
     }
 
     @Test

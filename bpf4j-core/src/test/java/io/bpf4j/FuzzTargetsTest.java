@@ -1,5 +1,6 @@
 package io.bpf4j;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bpf4j.btf.Btf;
@@ -7,47 +8,68 @@ import io.bpf4j.btf.BtfException;
 import io.bpf4j.btf.BtfExt;
 import io.bpf4j.btf.CHeaderWriter;
 import io.bpf4j.internal.elf.ElfBinary;
+import io.bpf4j.internal.elf.StapsdtNotes;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Random;
-import org.junit.jupiter.api.Test;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Mutation fuzzing of every parser of untrusted bytes, from the seed corpus in
- * {@code src/test/resources/fuzz}: BPF objects ({@link ObjectSpec#read(byte[], String)}), BTF
- * ({@link Btf#parse} and the walks on it, the C header writer), {@code .BTF.ext} and user-space
- * ELF files ({@link ElfBinary}). Anything but the documented exception is a failure; the input is
- * then saved under {@code target/fuzz-failures} to reproduce it.
+ * Coverage-guided fuzzing (Jazzer, on libFuzzer) of every parser of untrusted bytes: BPF objects
+ * ({@link ObjectSpec#read(byte[], String)}), BTF (an object's, and split on a base as a kernel
+ * module's is on vmlinux's, with the walks and the C header writer), {@code .BTF.ext}, and
+ * user-space ELF files with their USDT notes ({@link ElfBinary}, {@link StapsdtNotes}). Each
+ * target returns normally or throws the parser's documented exception; anything else (another
+ * exception, a stack overflow, running out of its 1 GiB heap, an input running over 10 s) is a finding: the run
+ * fails, and the input is saved under {@code target/fuzz-failures}.
  *
- * <p>{@code -Dbpf4j.fuzz.runs=N} sets the executions per target (CI: the pom's default of 100,000;
- * {@code -Pfuzz}: 10,000,000). {@code -Dbpf4j.fuzz.seed=S} replays a run. Runs at the JVM's
- * default stack size, as everything does.
+ * <p>Each target is fuzzed in a child JVM (Jazzer's instrumentation agent and libFuzzer driver
+ * are its own), starting from the seed corpus in {@code src/test/resources/fuzz/<target>}
+ * (copied: the corpus in the repository is not written). {@code -Dbpf4j.fuzz.runs=N} sets the
+ * executions per target (every build: 100,000; {@code -Pfuzz}: 10,000,000).
  */
 class FuzzTargetsTest {
-    private static final int RUNS = Integer.getInteger("bpf4j.fuzz.runs", 20_000);
-    private static final long SEED = Long.getLong("bpf4j.fuzz.seed", 0xB7F4L);
+    private static final long RUNS = Long.getLong("bpf4j.fuzz.runs", 100_000);
 
-    /** One parser: gives the bytes to it; returns normally or throws the documented exception. */
-    private interface Target {
-        void run(byte[] input) throws Exception;
+    /** BPF objects: read, or ObjectFormatException. */
+    public static final class ObjectRead {
+        public static void fuzzerTestOneInput(byte[] data) {
+            try {
+                ObjectSpec.read(data, "fuzz.bpf.o");
+            } catch (ObjectFormatException expected) {
+                // the documented refusal
+            }
+        }
     }
 
-    @Test
-    void objectReader() throws Exception {
-        fuzz("elf", ObjectFormatException.class, b -> ObjectSpec.read(b, "fuzz.bpf.o"));
-    }
+    /** BTF blobs, alone and split on a base: parsed and walked, or BtfException. */
+    public static final class BtfParse {
+        private static final Btf BASE = Btf.parse(resource("/fuzz/btf/load_tracepoint.btf"));
 
-    @Test
-    void btfParserAndWalks() throws Exception {
-        fuzz("btf", BtfException.class, b -> {
-            Btf btf = Btf.parse(b);
+        public static void fuzzerTestOneInput(byte[] data) {
+            try {
+                walk(Btf.parse(data));
+            } catch (BtfException expected) {
+                // the documented refusal
+            }
+            try {
+                walk(Btf.parse(data, BASE));
+            } catch (BtfException expected) {
+                // the documented refusal
+            }
+        }
+
+        private static void walk(Btf btf) {
             for (int id = 1; id < Math.min(btf.typeCount(), 64); id++) {
                 btf.cName(id);
                 try {
@@ -60,103 +82,119 @@ class FuzzTargetsTest {
             if (btf.typeCount() < 256) {
                 CHeaderWriter.write(btf);
             }
-        });
+        }
     }
 
-    @Test
-    void btfExtParser() throws Exception {
-        Btf btf = Btf.parse(seeds("btfext").stream().filter(s -> s.name.endsWith(".btf")).findFirst().orElseThrow().bytes);
-        fuzz("btfext", BtfException.class, b -> BtfExt.parse(b, btf), s -> s.endsWith(".ext"));
+    /** .BTF.ext sections against the .BTF they came with: parsed, or BtfException. */
+    public static final class BtfExtParse {
+        private static final Btf BTF = Btf.parse(resource("/fuzz/btfext/load_core_poison.btf"));
+
+        public static void fuzzerTestOneInput(byte[] data) {
+            try {
+                BtfExt.parse(data, BTF);
+            } catch (BtfException expected) {
+                // the documented refusal
+            }
+        }
     }
 
-    @Test
-    void userBinaryReader() throws Exception {
-        fuzz("binary", ObjectFormatException.class, b -> {
-            ElfBinary bin = ElfBinary.read("fuzz", b);
-            bin.symbol("getpid_like");
-            bin.fileOffsetOfSymbol("getpid_like");
-        });
+    /** User-space ELF files (uprobe symbols, USDT notes): read, or ObjectFormatException. */
+    public static final class UserBinary {
+        public static void fuzzerTestOneInput(byte[] data) {
+            try {
+                ElfBinary bin = ElfBinary.read("fuzz", data);
+                bin.symbol("getpid_like");
+                bin.fileOffsetOfSymbol("getpid_like");
+                bin.functionNames();
+            } catch (ObjectFormatException expected) {
+                // the documented refusal
+            }
+            try {
+                StapsdtNotes.read("fuzz", data);
+            } catch (ObjectFormatException expected) {
+                // the documented refusal
+            }
+        }
     }
 
-    private record Seed(String name, byte[] bytes) {
+    @ParameterizedTest
+    @ValueSource(strings = {"ObjectRead:elf", "BtfParse:btf", "BtfExtParse:btfext", "UserBinary:binary"})
+    void fuzz(String targetAndCorpus) throws Exception {
+        String target = targetAndCorpus.substring(0, targetAndCorpus.indexOf(':'));
+        String corpus = targetAndCorpus.substring(target.length() + 1);
+        Path work = Files.createTempDirectory("bpf4j-fuzz-" + target + "-");
+        try {
+            Path seeds = Files.createDirectory(work.resolve("corpus"));
+            for (String name : seedNames(corpus)) {
+                if (!(target.equals("BtfExtParse") && name.endsWith(".btf"))) {
+                    Files.write(seeds.resolve(name), resource("/fuzz/" + corpus + "/" + name));
+                }
+            }
+            Path failures = Files.createDirectories(Path.of("target", "fuzz-failures").toAbsolutePath());
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
+                    "-cp", System.getProperty("java.class.path"),
+                    "com.code_intelligence.jazzer.Jazzer",
+                    "--target_class=" + FuzzTargetsTest.class.getName() + "$" + target,
+                    "--instrumentation_includes=io.bpf4j.**",
+                    "-runs=" + RUNS, "-timeout=10", "-rss_limit_mb=0", "-seed=1",
+                    "-artifact_prefix=" + failures + "/" + target + "-",
+                    seeds.toString()));
+            Path log = work.resolve("jazzer.log");
+            long start = System.nanoTime();
+            Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            boolean done = p.waitFor(30, TimeUnit.MINUTES);
+            if (!done) {
+                p.destroyForcibly();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            String out = Files.readString(log);
+            String tail = out.substring(Math.max(0, out.length() - 4000));
+            assertTrue(done, target + ": Jazzer did not finish in 30 minutes\n" + tail);
+            assertEquals(0, p.exitValue(), target + ": a finding (input saved under " + failures + ")\n" + tail);
+            Matcher m = Pattern.compile("Done (\\d+) runs in (\\d+) second").matcher(out);
+            assertTrue(m.find(), target + ": no run count from Jazzer\n" + tail);
+            long runs = Long.parseLong(m.group(1));
+            assertTrue(runs >= RUNS, target + ": " + runs + " runs, asked for " + RUNS);
+            Matcher cov = Pattern.compile("cov: (\\d+)").matcher(out);
+            String lastCov = "?";
+            while (cov.find()) {
+                lastCov = cov.group(1);
+            }
+            System.out.printf("fuzz %s: %d runs in %.1f s (JVM start included), %.0f execs/s, coverage %s edges%n",
+                    target, runs, seconds, runs / seconds, lastCov);
+        } finally {
+            deleteTree(work);
+        }
     }
 
-    private static List<Seed> seeds(String dir) throws IOException {
-        List<Seed> out = new ArrayList<>();
+    private static List<String> seedNames(String dir) throws IOException {
         try (InputStream list = FuzzTargetsTest.class.getResourceAsStream("/fuzz/" + dir + "/")) {
             if (list == null) {
                 throw new IllegalStateException("no seed corpus at /fuzz/" + dir);
             }
-            for (String name : new String(list.readAllBytes()).split("\n")) {
-                try (InputStream in = FuzzTargetsTest.class.getResourceAsStream("/fuzz/" + dir + "/" + name)) {
-                    out.add(new Seed(name, in.readAllBytes()));
-                }
+            return List.of(new String(list.readAllBytes()).split("\n"));
+        }
+    }
+
+    static byte[] resource(String name) {
+        try (InputStream in = FuzzTargetsTest.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("no test resource " + name);
             }
-        }
-        return out;
-    }
-
-    private static void fuzz(String dir, Class<? extends Exception> documented, Target target) throws Exception {
-        fuzz(dir, documented, target, n -> true);
-    }
-
-    private static void fuzz(String dir, Class<? extends Exception> documented, Target target,
-                             java.util.function.Predicate<String> use) throws Exception {
-        List<Seed> seeds = seeds(dir).stream().filter(s -> use.test(s.name)).toList();
-        assertTrue(!seeds.isEmpty(), "seeds in " + dir);
-        Random rnd = new Random(SEED ^ dir.hashCode());
-        int accepted = 0;
-        for (Seed s : seeds) {
-            target.run(s.bytes); // every seed is valid input
-        }
-        for (int i = 0; i < RUNS; i++) {
-            byte[] input = mutate(seeds.get(rnd.nextInt(seeds.size())).bytes, rnd);
-            try {
-                target.run(input);
-                accepted++;
-            } catch (Exception e) {
-                if (!documented.isInstance(e)) {
-                    throw new AssertionError(dir + " run " + i + ": " + e + " (input saved at " + save(dir, i, input) + ")", e);
-                }
-            } catch (StackOverflowError | OutOfMemoryError e) {
-                throw new AssertionError(dir + " run " + i + ": " + e + " (input saved at " + save(dir, i, input) + ")", e);
-            }
-        }
-        System.out.printf("fuzz %s: %d runs, %d accepted%n", dir, RUNS, accepted);
-    }
-
-    private static Path save(String dir, int run, byte[] input) {
-        try {
-            Path out = Path.of("target", "fuzz-failures", dir + "-" + SEED + "-" + run + ".bin");
-            Files.createDirectories(out.getParent());
-            return Files.write(out, input);
+            return in.readAllBytes();
         } catch (IOException e) {
-            return Path.of("(not saved: " + e.getMessage() + ")");
+            throw new UncheckedIOException(e);
         }
     }
 
-    /** 1..4 edits: bit flips, interesting words, random bytes, truncation, a duplicated block. */
-    static byte[] mutate(byte[] seed, Random rnd) {
-        byte[] m = seed.clone();
-        int edits = 1 + rnd.nextInt(4);
-        for (int e = 0; e < edits && m.length > 8; e++) {
-            switch (rnd.nextInt(5)) {
-                case 0 -> m[rnd.nextInt(m.length)] ^= (byte) (1 << rnd.nextInt(8));
-                case 1 -> {
-                    int at = rnd.nextInt(m.length - 4) & ~3;
-                    int[] interesting = {0, 1, -1, 0x7fffffff, 0x80000000, 0xffff, 1 << 24, 1 << 30, m.length, m.length - at};
-                    ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN).putInt(at, interesting[rnd.nextInt(interesting.length)]);
-                }
-                case 2 -> m[rnd.nextInt(m.length)] = (byte) rnd.nextInt(256);
-                case 3 -> m = Arrays.copyOf(m, rnd.nextInt(m.length + 1));
-                default -> {
-                    int from = rnd.nextInt(m.length);
-                    int len = Math.min(m.length - from, 1 + rnd.nextInt(64));
-                    int to = rnd.nextInt(m.length - len + 1);
-                    System.arraycopy(m.clone(), from, m, to, len);
-                }
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
-        return m;
     }
 }

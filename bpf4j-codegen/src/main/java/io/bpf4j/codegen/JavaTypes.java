@@ -190,7 +190,7 @@ final class JavaTypes {
         return name;
     }
 
-    private JType enumType(int typeId, int id, String unusedOwn, int size, boolean signed, List<Type.Enumerator> values,
+    private JType enumType(int typeId, int id, String own, int size, boolean signed, List<Type.Enumerator> values,
                            String hint) {
         Decl d = byId.get(id);
         if (d == null) {

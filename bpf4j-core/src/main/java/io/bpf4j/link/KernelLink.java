@@ -6,6 +6,7 @@ import io.bpf4j.Program;
 import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
 import io.bpf4j.internal.sys.Fd;
+import io.bpf4j.internal.sys.Leaks;
 import io.bpf4j.internal.sys.Links;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -168,10 +169,30 @@ public abstract sealed class KernelLink implements Link
         }
     }
 
-    /** Registers teardown to run once after the link's fds are closed. */
+    /**
+     * Registers teardown to run once after the link's fds are closed: by {@link #close()}, or by
+     * a Cleaner when the link is forgotten (a legacy probe event must not outlive its link).
+     */
     final void onClose(Runnable teardown) {
         afterClose.set(teardown);
+        // The action must not reference this link: it holds the fds and the teardown only.
+        Fd l = link;
+        Optional<Fd> p = perfEvent;
+        AtomicReference<Runnable> after = afterClose;
+        String what = "link " + description + " (with its teardown)";
+        Throwable where = Leaks.creation(what);
+        TEARDOWN.register(this, () -> {
+            Runnable r = after.getAndSet(null);
+            if (r != null) { // close() did not run
+                l.close();
+                p.ifPresent(Fd::close);
+                r.run();
+                Leaks.released(what, where);
+            }
+        });
     }
+
+    private static final java.lang.ref.Cleaner TEARDOWN = java.lang.ref.Cleaner.create();
 
     /** The link's owned fd, for the link kinds' own commands (struct_ops map update). */
     final Fd linkFd() {

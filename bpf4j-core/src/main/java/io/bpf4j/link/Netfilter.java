@@ -2,16 +2,12 @@ package io.bpf4j.link;
 
 import io.bpf4j.AttachType;
 import io.bpf4j.Program;
-import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
 import io.bpf4j.internal.sys.Fd;
-import io.bpf4j.internal.sys.LinkAttr;
-import io.bpf4j.internal.sys.Scratch;
+import io.bpf4j.internal.sys.Links;
 
-import java.lang.foreign.MemorySegment;
 import java.util.Optional;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * Attaches a NETFILTER program to a netfilter hook of the calling thread's network namespace
@@ -54,12 +50,6 @@ public final class Netfilter extends KernelLink {
         PRE_ROUTING, LOCAL_IN, FORWARD, LOCAL_OUT, POST_ROUTING
     }
 
-    /** BPF_LINK_CREATE's netfilter member: pf, hooknum, priority, flags. */
-    private static final long PF = 16;
-    private static final long HOOKNUM = 20;
-    private static final long PRIORITY = 24;
-    private static final long FLAGS = 28;
-
     private Netfilter(Fd fd, String description) {
         super(fd, Optional.empty(), description);
     }
@@ -76,14 +66,8 @@ public final class Netfilter extends KernelLink {
     public static Netfilter attach(Program program, Family family, Hook hook, int priority) {
         LinkCreate.requireType(program, "a netfilter hook", io.bpf4j.ProgramType.NETFILTER);
         String description = LinkCreate.describe(new Spec(family, hook, priority, Optional.empty()).describe(), program);
-        MemorySegment attr = Scratch.get().attr(LinkAttr.CREATE_SIZE);
-        attr.set(JAVA_INT, LinkAttr.CREATE_PROG_FD, program.fd());
-        attr.set(JAVA_INT, LinkAttr.CREATE_ATTACH_TYPE, AttachType.NETFILTER.value());
-        attr.set(JAVA_INT, PF, family.number);
-        attr.set(JAVA_INT, HOOKNUM, hook.ordinal());
-        attr.set(JAVA_INT, PRIORITY, priority);
-        attr.set(JAVA_INT, FLAGS, 0);
-        long r = Bpf.call(BpfCmd.LINK_CREATE, attr, LinkAttr.CREATE_SIZE);
+        long r = Links.createNetfilter(program.fd(), AttachType.NETFILTER.value(), family.number, hook.ordinal(),
+                priority, 0);
         if (r < 0) {
             throw LinkErrors.refused(description, r, BpfCmd.LINK_CREATE, AttachType.NETFILTER, "netfilter BPF links", "6.4");
         }

@@ -3,17 +3,12 @@ package io.bpf4j.link;
 import io.bpf4j.AttachType;
 import io.bpf4j.BpfException;
 import io.bpf4j.Program;
-import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
 import io.bpf4j.internal.sys.Fd;
-import io.bpf4j.internal.sys.LinkAttr;
+import io.bpf4j.internal.sys.Links;
 import io.bpf4j.internal.sys.PerfEvents;
-import io.bpf4j.internal.sys.Scratch;
-import java.lang.foreign.MemorySegment;
 import java.util.Optional;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A program on an open perf event (tracepoint, kprobe, uprobe, sampling event): a BPF link over
@@ -39,12 +34,7 @@ final class PerfLinks {
             int perfFd = perf.acquire();
             long r;
             try {
-                MemorySegment attr = Scratch.get().attr(LinkAttr.CREATE_SIZE);
-                attr.set(JAVA_INT, LinkAttr.CREATE_PROG_FD, program.fd());
-                attr.set(JAVA_INT, LinkAttr.CREATE_TARGET_FD, perfFd);
-                attr.set(JAVA_INT, LinkAttr.CREATE_ATTACH_TYPE, AttachType.PERF_EVENT.value());
-                attr.set(JAVA_LONG, LinkAttr.CREATE_PERF_COOKIE, cookie);
-                r = Bpf.call(BpfCmd.LINK_CREATE, attr, LinkAttr.CREATE_SIZE);
+                r = Links.createPerfEvent(program.fd(), perfFd, AttachType.PERF_EVENT.value(), cookie);
             } finally {
                 perf.release();
             }

@@ -9,13 +9,9 @@ import io.bpf4j.ProgramSpec;
 import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
 import io.bpf4j.internal.sys.Fd;
-import io.bpf4j.internal.sys.LinkAttr;
-import io.bpf4j.internal.sys.Scratch;
-import java.lang.foreign.MemorySegment;
+import io.bpf4j.internal.sys.Links;
 import java.util.Optional;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A program whose target was fixed at load by a kernel BTF id: fentry, fexit, fmod_ret, lsm
@@ -68,11 +64,7 @@ public final class Tracing extends KernelLink {
         return switch (spec.type()) {
             case TRACE_RAW_TP -> new Tracing(RawTracepoint.open(program, Optional.empty(), description), description);
             case TRACE_FENTRY, TRACE_FEXIT, MODIFY_RETURN, LSM_MAC -> {
-                MemorySegment attr = Scratch.get().attr(LinkAttr.CREATE_SIZE);
-                attr.set(JAVA_INT, LinkAttr.CREATE_PROG_FD, program.fd());
-                attr.set(JAVA_INT, LinkAttr.CREATE_ATTACH_TYPE, spec.type().value());
-                attr.set(JAVA_LONG, LinkAttr.CREATE_TRACING_COOKIE, spec.cookie());
-                long r = Bpf.call(BpfCmd.LINK_CREATE, attr, LinkAttr.CREATE_SIZE);
+                long r = Links.createTracing(program.fd(), spec.type().value(), spec.cookie());
                 if (r >= 0) {
                     yield new Tracing(new Fd((int) r, "link " + description), description);
                 }
@@ -109,11 +101,7 @@ public final class Tracing extends KernelLink {
      */
     public static Tracing attachFreplace(Program extension, Program target, int targetBtfId) {
         String description = "freplace of a function of program \"" + target.name() + "\" by \"" + extension.name() + "\"";
-        MemorySegment attr = Scratch.get().attr(LinkAttr.CREATE_SIZE);
-        attr.set(JAVA_INT, LinkAttr.CREATE_PROG_FD, extension.fd());
-        attr.set(JAVA_INT, LinkAttr.CREATE_TARGET_FD, target.fd());
-        attr.set(JAVA_INT, LinkAttr.CREATE_TARGET_BTF_ID, targetBtfId);
-        long r = Bpf.call(BpfCmd.LINK_CREATE, attr, LinkAttr.CREATE_SIZE);
+        long r = Links.createExtension(extension.fd(), target.fd(), 0, targetBtfId);
         if (r < 0) {
             throw Bpf.error("the kernel refused " + description + LinkErrors.hint((int) -r, "attach"), r,
                     BpfCmd.LINK_CREATE, description);

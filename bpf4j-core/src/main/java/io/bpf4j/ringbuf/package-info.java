@@ -1,2 +1,5 @@
-/** Readers of BPF ring buffers (BPF_MAP_TYPE_RINGBUF) over mmap and epoll. */
+/**
+ * BPF ring buffers over mmap and epoll: readers of BPF_MAP_TYPE_RINGBUF (handlers, subscriptions,
+ * streams, a fan-out to several subscribers) and the writer of BPF_MAP_TYPE_USER_RINGBUF.
+ */
 package io.bpf4j.ringbuf;

@@ -1,5 +1,6 @@
 package io.bpf4j.testing;
 
+import io.bpf4j.internal.sys.Leaks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +16,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Registered for every test class (ServiceLoader + autodetection): fails the class when it ends
  * with kernel-object file descriptors (BPF maps, programs, links, BTF, perf events, epoll,
- * sockets, namespaces) that were not open when it started. The JVM's own files (jars, pipes) are
- * not counted.
+ * sockets, namespaces) that were not open when it started, or when a Cleaner had to release
+ * something the class forgot to close ({@link Leaks}; the suite runs with
+ * {@code -Dbpf4j.leakStacks=true}, so the failure shows the stack that made it). The JVM's own
+ * files (jars, pipes) are not counted.
  */
 public final class FdLeakCheck implements BeforeAllCallback, AfterAllCallback {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(FdLeakCheck.class);
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        // Releases that belong to no class (a static probe's, or before the first class) are
+        // not this class's: start from a clean slate.
+        Leaks.drain();
         context.getStore(NS).put("fds", kernelObjectFds());
     }
 
@@ -31,17 +37,28 @@ public final class FdLeakCheck implements BeforeAllCallback, AfterAllCallback {
         @SuppressWarnings("unchecked")
         Map<Integer, String> before = context.getStore(NS).get("fds", Map.class);
         Map<Integer, String> after = kernelObjectFds();
-        if (!after.isEmpty()) {
-            // Cleaners may still be finishing forgotten handles from earlier classes.
-            for (int i = 0; i < 5 && leaked(before, after).size() > 0; i++) {
+        // Forgotten owners still reachable only from the heap: collect them, so that their
+        // Cleaners run now and report (with the stack that made them) instead of hiding the leak
+        // until some later class.
+        if (!leaked(before, after).isEmpty()) {
+            for (int i = 0; i < 3; i++) {
                 System.gc();
                 Thread.sleep(50);
-                after = kernelObjectFds();
             }
+            after = kernelObjectFds();
         }
+        List<String> released = Leaks.drain();
         List<String> leaks = leaked(before, after);
-        if (!leaks.isEmpty()) {
-            throw new AssertionError(context.getDisplayName() + " leaked file descriptors: " + leaks);
+        if (!released.isEmpty() || !leaks.isEmpty()) {
+            StringBuilder sb = new StringBuilder(context.getDisplayName());
+            if (!leaks.isEmpty()) {
+                sb.append(" left file descriptors open: ").append(leaks);
+            }
+            if (!released.isEmpty()) {
+                sb.append(" forgot to close ").append(released.size()).append(" owner(s); a Cleaner released them:");
+                released.forEach(r -> sb.append("\n  ").append(r));
+            }
+            throw new AssertionError(sb.toString());
         }
     }
 

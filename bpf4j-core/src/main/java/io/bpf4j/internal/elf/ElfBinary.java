@@ -156,7 +156,13 @@ public final class ElfBinary {
                 if ((e.getShort(at + 6) & 0xffff) == SHN_UNDEF || (type != STT_FUNC && type != STT_GNU_IFUNC)) {
                     continue;
                 }
-                String n = string(table, e.getInt(at));
+                int nameOff = e.getInt(at);
+                if (nameOff < 0 || nameOff >= table.strings().length) {
+                    throw new ObjectFormatException(file + ": " + table.name() + " entry " + (at / SYM_SIZE)
+                            + " names string offset " + Integer.toUnsignedString(nameOff) + ", past its string table ("
+                            + table.strings().length + " bytes)");
+                }
+                String n = string(table, nameOff);
                 int v = n.indexOf('@');
                 n = v < 0 ? n : n.substring(0, v);
                 if (!n.isEmpty()) {

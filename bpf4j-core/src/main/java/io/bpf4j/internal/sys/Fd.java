@@ -45,19 +45,31 @@ public final class Fd implements AutoCloseable {
     @SuppressWarnings("unused")
     private volatile int state;
 
-    /** Closes the number once; shared by close() and the Cleaner, never references the Fd. */
+    /**
+     * Closes the number once; shared by close() and the Cleaner, never references the Fd. A run
+     * that close() did not ask for is the Cleaner's: the owner was forgotten, and {@link Leaks}
+     * hears of it.
+     */
     private static final class Closer implements Runnable {
         private final int fd;
+        private final String what;
+        private final Throwable where;
         private final AtomicBoolean done = new AtomicBoolean();
+        private volatile boolean asked;
 
-        Closer(int fd) {
+        Closer(int fd, String what, Throwable where) {
             this.fd = fd;
+            this.what = what;
+            this.where = where;
         }
 
         @Override
         public void run() {
             if (done.compareAndSet(false, true)) {
                 Libc.syscall(Libc.SYS_CLOSE, fd, 0, 0);
+                if (!asked) {
+                    Leaks.released("fd " + fd + " (" + what + ")", where);
+                }
             }
         }
     }
@@ -73,7 +85,7 @@ public final class Fd implements AutoCloseable {
         }
         this.fd = fd;
         this.what = what;
-        this.closer = new Closer(fd);
+        this.closer = new Closer(fd, what, Leaks.creation("fd " + fd + " (" + what + ")"));
         this.cleanable = CLEANER.register(this, closer);
     }
 
@@ -174,6 +186,7 @@ public final class Fd implements AutoCloseable {
             if ((s & CLOSED) != 0) {
                 return;
             }
+            closer.asked = true;
             if (STATE.compareAndSet(this, s, s | CLOSED)) {
                 if (s == 0) {
                     cleanable.clean();

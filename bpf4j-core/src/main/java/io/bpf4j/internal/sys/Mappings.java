@@ -17,10 +17,21 @@ public final class Mappings implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final Cleaner.Cleanable cleanable;
 
+    /** Set by close(): a Cleaner run without it is a forgotten owner ({@link Leaks}). */
+    private final java.util.concurrent.atomic.AtomicBoolean asked = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** Mappings that are released when {@code owner} becomes unreachable, if not closed before. */
     public Mappings(Object owner) {
         Arena a = arena; // the action must not reference this object or the owner
-        this.cleanable = CLEANER.register(owner, a::close);
+        java.util.concurrent.atomic.AtomicBoolean closed = asked;
+        String what = "mappings of " + owner.getClass().getSimpleName();
+        Throwable where = Leaks.creation(what);
+        this.cleanable = CLEANER.register(owner, () -> {
+            a.close();
+            if (!closed.get()) {
+                Leaks.released(what, where);
+            }
+        });
     }
 
     /** Maps {@code length} bytes of {@code fd} at {@code offset} ({@link Mmap#map}), released by {@link #close()}. */
@@ -31,6 +42,7 @@ public final class Mappings implements AutoCloseable {
     /** Unmaps everything; segments into it throw IllegalStateException from now on. Idempotent. */
     @Override
     public void close() {
+        asked.set(true);
         cleanable.clean();
     }
 }
