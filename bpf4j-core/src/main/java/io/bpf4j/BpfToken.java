@@ -107,6 +107,14 @@ public final class BpfToken implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether this kernel has BPF tokens (Linux 6.9): BPF_TOKEN_CREATE of fd -1 answers EBADF
+     * where the command exists, EINVAL where it does not.
+     */
+    public static boolean supported() {
+        return Tokens.create(-1) == -Errno.EBADF.number();
+    }
+
     /** The bpffs the token came from. */
     public Path bpffs() {
         return bpffs;
