@@ -85,7 +85,7 @@ public final class ExecDriver implements Function<Path, Map<String, Object>> {
             out.put("limited.execCountDelta", skel.bss().execCount() - before);
             out.put("limited.seen", skel.data().limits().seen());
         }
-        // The resource path: load() reads CodegenExec.RESOURCE through the context class loader.
+        // The resource path: load() reads CodegenExec.RESOURCE from the class path, next to the class.
         try (CodegenExec skel = CodegenExec.load()) {
             out.put("resource.cookie", skel.rodata().cookie());
         }

@@ -33,7 +33,10 @@ public final class KindsDriver implements Function<Path, Map<String, Object>> {
                     true);
             skel.shapes().set(1, shapes);
             out.put("shapes.written", describe(shapes));
-            out.put("shapes.read", describe(skel.shapes().get(1)));
+            CodegenKinds.Shapes read = skel.shapes().get(1);
+            out.put("shapes.read", describe(read));
+            out.put("shapes.equal", read.equals(shapes) && read.hashCode() == shapes.hashCode());
+            out.put("shapes.toString", read.toString());
             out.put("shapes.zero", describe(skel.shapes().get(0)));
 
             // A union: every component is written, in order, so the last one (f) is what the bytes hold.

@@ -10,7 +10,6 @@ import io.bpf4j.codec.EnumValue;
 import io.bpf4j.codec.StructValue;
 import io.bpf4j.codec.U64;
 import io.bpf4j.testing.Kernel;
-import io.bpf4j.testing.KernelFeature;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -29,9 +28,7 @@ class TypedValuesLoadTest {
     }
 
     static BpfObject filled() {
-        // the object holds a bloom filter (Linux 5.16) among its maps of every kind
-        KernelFeature.assumeMapType(MapType.BLOOM_FILTER);
-        BpfObject obj = ObjectSpec.read(Kernel.bpfObject("typed_values")).load();
+        BpfObject obj = TypedValuesObject.spec().load();
         obj.program("fill").testRun(TestRunOptions.data(new byte[64]));
         return obj;
     }

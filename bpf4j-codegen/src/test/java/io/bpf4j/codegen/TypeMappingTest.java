@@ -73,6 +73,10 @@ class TypeMappingTest {
                 + " names=[ab, cdefghi], w=WIDE_BIG, mode=MODE_ON, modes=[MODE_OFF, MODE_ON], ptr=3735928559,"
                 + " ratio=1.5, label=StringStruct(text=label), raw=[1, -1, 3], on=true)", seen.get("shapes.written"));
         assertEquals(seen.get("shapes.written"), seen.get("shapes.read"));
+        assertEquals(true, seen.get("shapes.equal"), "records with arrays compare by contents");
+        assertEquals("Shapes[pts=[Point[x=-1, y=2], Point[x=3, y=-4]], grid=[[1, 2, 3], [4, 5, 4000000000]],"
+                + " names=[ab, cdefghi], w=WIDE_BIG, mode=MODE_ON, modes=[MODE_OFF, MODE_ON], ptr=3735928559,"
+                + " ratio=1.5, label=StringStruct[text=label], raw=[1, -1, 3], on=true]", seen.get("shapes.toString"));
         assertEquals("Shapes(pts=[Point(x=0, y=0), Point(x=0, y=0)], grid=[[0, 0, 0], [0, 0, 0]], names=[, ], w=null,"
                 .substring(0, 60), ((String) seen.get("shapes.zero")).substring(0, 60));
         assertEquals((long) Float.floatToIntBits(1.5f), seen.get("numbers.u"), "the union's last component won");

@@ -103,6 +103,12 @@ class TracingTest {
     @Test
     void lsmSeesAnOpen() throws Exception {
         KernelFeature.assumeProgram(AttachType.LSM_MAC);
+        // lsm programs load and attach wherever the kernel is built with CONFIG_BPF_LSM, but run only
+        // when "bpf" is among the LSMs enabled at boot (Debian's 5.10 leaves it out of CONFIG_LSM)
+        Path active = Path.of("/sys/kernel/security/lsm");
+        String lsms = Files.isReadable(active) ? Files.readString(active).strip() : "";
+        KernelFeature.assume(List.of(lsms.split(",")).contains("bpf"), "the BPF LSM enabled at boot",
+                lsms.isEmpty() ? active + " is not readable (securityfs not mounted?)" : active + " lists " + lsms);
         ObjectSpec s = spec("on_file_open");
         BpfObject obj = s.load();
         try (obj; var l = Tracing.attach(obj.program("on_file_open"), s.program("on_file_open").orElseThrow())) {

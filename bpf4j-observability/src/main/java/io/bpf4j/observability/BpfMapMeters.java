@@ -30,6 +30,9 @@ import java.util.Map;
  * {@code <name>.bucket} per slot tagged {@code le} = the slot's upper bound ({@code 2^(i+1)-1}),
  * counting the observations at or below it, as Prometheus' cumulative buckets do.
  *
+ * <p>A scrape that reads every meter reads the map once (see {@link MapSampler#value}); the meters
+ * of keys that a read finds new are registered during that scrape and reported from the next.
+ *
  * <pre>{@code
  * MeterRegistry registry = new SimpleMeterRegistry();
  * new BpfMapMeters(MapMetric.counter(obj.map("exec_count")).keyTag("comm").build()).bindTo(registry);
@@ -62,7 +65,9 @@ public final class BpfMapMeters implements MeterBinder {
                     + ": make one BpfMapMeters per registry");
         }
         this.registry = registry;
-        Gauge.builder(metric.name() + ".series", this, m -> m.touch())
+        // Held strongly: this gauge is what keeps the binder (and so its sampler) alive in the registry
+        // while the map has no key yet; Micrometer holds a gauge's object weakly by default.
+        Gauge.builder(metric.name() + ".series", this, m -> m.touch()).strongReference(true)
                 .description("keys of BPF map " + metric.map().name() + " exposed as series")
                 .register(registry);
         FunctionCounter.builder(metric.name() + ".dropped.keys", sampler, MapSampler::droppedTotal)
@@ -140,7 +145,7 @@ public final class BpfMapMeters implements MeterBinder {
                 out.add(FunctionCounter.builder(name, s, x -> read(x, field)).tags(tags).baseUnit(unit)
                         .description(metric.description()).register(registry));
             } else {
-                out.add(Gauge.builder(name, s, x -> read(x, field)).tags(tags).baseUnit(unit)
+                out.add(Gauge.builder(name, s, x -> read(x, field)).strongReference(true).tags(tags).baseUnit(unit)
                         .description(metric.description()).register(registry));
             }
         }

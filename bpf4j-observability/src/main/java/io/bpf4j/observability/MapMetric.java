@@ -183,6 +183,9 @@ public final class MapMetric {
                 + fieldNames() + "]";
     }
 
+    /** Most log2 slots a histogram has: slot 63 already holds values from 2^63. */
+    static final int MAX_SLOTS = 65;
+
     /** Builds a {@link MapMetric}. */
     public static final class Builder {
         private final BpfMap map;
@@ -297,9 +300,17 @@ public final class MapMetric {
             return new MapMetric(this, Shape.SCALAR, new KeyTags(BtfCodec.of(k), keyTag), List.copyOf(picked));
         }
 
+        private void requireSlots(int n, String what) {
+            if (n > MAX_SLOTS) {
+                throw new IllegalArgumentException("map " + map.name() + ": " + n + " " + what + " cannot be log2 slots (a u64 has "
+                        + MAX_SLOTS + " at most, slot i counting [2^i, 2^(i+1)))");
+            }
+        }
+
         private MapMetric histogram(TypeRef k, TypeRef v, List<Leaf> leaves) {
             boolean array = map.type() == MapType.ARRAY || map.type() == MapType.PERCPU_ARRAY;
             if (array && leaves.size() == 1 && !leaves.get(0).isArray()) {
+                requireSlots(map.maxEntries(), "entries");
                 return new MapMetric(this, Shape.ARRAY_OF_SLOTS, null, leaves);
             }
             Leaf slotsLeaf = leaves.size() == 1 && leaves.get(0).isArray() && leaves.get(0).path().isEmpty() ? leaves.get(0)
@@ -309,6 +320,7 @@ public final class MapMetric {
                         + ") is not a log2 histogram this reads: give an ARRAY/PERCPU_ARRAY of integers indexed by slot,"
                         + " or values that are an integer array or a struct with an integer array member \"" + slots + "\"");
             }
+            requireSlots(slotsLeaf.length(), "slots in " + v.cName());
             KeyTags tags = array && map.maxEntries() == 1 ? null : new KeyTags(BtfCodec.of(k), keyTag);
             return new MapMetric(this, Shape.SLOTS_PER_KEY, tags, List.of(slotsLeaf));
         }

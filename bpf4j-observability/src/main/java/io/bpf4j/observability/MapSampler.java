@@ -109,10 +109,7 @@ public final class MapSampler {
      * served since the last read (so each scrape sees fresh numbers, read once per scrape).
      */
     public synchronized double value(Series s, int field) {
-        if (s.readAt[field] == generation || reads == 0) {
-            refresh();
-        }
-        s.readAt[field] = generation;
+        serve(s, field);
         return s.values[field];
     }
 

@@ -37,17 +37,17 @@ class BpfMapMetersTest {
             assertEquals(List.of("pid", "comm"), m.tagNames());
             new BpfMapMeters(m).bindTo(registry);
             List<Long> pids = exe.run(3);
-            // The first read after the execs sees the new keys and registers their meters.
-            registry.get("obs.execs.series").gauge().value();
+            // The first scrape after the execs sees the new keys and registers their meters.
+            scrape(registry);
             for (long pid : pids) {
                 FunctionCounter c = registry.find("obs.execs").tag("pid", Long.toString(pid)).tag("comm", exe.comm)
                         .functionCounter();
-                assertNotNull(c, "no meter for pid " + pid + " in " + registry.getMetersAsString());
+                assertNotNull(c, () -> "no meter for pid " + pid + " in " + registry.getMetersAsString());
                 assertEquals(1.0, c.count());
             }
             assertEquals(3, registry.find("obs.execs").functionCounters().size());
             List<Long> more = exe.run(1);
-            registry.get("obs.execs.series").gauge().value();
+            scrape(registry);
             assertEquals(4, registry.find("obs.execs").functionCounters().size());
             assertEquals(1.0, registry.get("obs.execs").tag("pid", Long.toString(more.get(0))).functionCounter().count());
             assertEquals(0.0, registry.get("obs.execs.dropped.keys").functionCounter().count());
@@ -170,6 +170,13 @@ class BpfMapMetersTest {
             IllegalArgumentException f = assertThrows(IllegalArgumentException.class,
                     () -> MapMetric.counter(obj.map("obs_comm")).fields("nope").build());
             assertTrue(f.getMessage().contains("nope") && f.getMessage().contains("execs"), f.getMessage());
+        }
+    }
+
+    /** What a registry's publish does: every meter read once (the map is read once for all). */
+    private static void scrape(SimpleMeterRegistry registry) {
+        for (Meter m : registry.getMeters()) {
+            m.measure().forEach(Measurement::getValue);
         }
     }
 
