@@ -59,6 +59,8 @@ import jdk.jfr.ValueDescriptor;
  * try (RingBuffer rb = RingBuffer.open(obj.map("events"))) {
  *     rb.poll(Duration.ofMillis(100), events.ringHandler());   // every record becomes an event
  * }
+ * perfBuffer.poll(Duration.ofMillis(100), events.perfHandler()); // perf samples alike
+ * fanout.subscribe(events.sink(), Throwable::printStackTrace);  // one subscriber of a RingFanout
  * }</pre>
  */
 public final class BpfEvents {
@@ -194,6 +196,21 @@ public final class BpfEvents {
             fill(e, codec.decodeStruct(record, 0));
             e.commit();
         }
+    }
+
+    /**
+     * A consumer of decoded values of the struct (from this struct's {@link BtfCodec}), for
+     * {@link io.bpf4j.ringbuf.RingFanout#subscribe} and the readers' {@code subscribe(codec, ...)}:
+     * each value is committed as one event.
+     *
+     * <pre>{@code
+     * fanout.subscribe(events.sink(), err -> log(err));   // a RingFanout<Object> of the same struct
+     * }</pre>
+     *
+     * @throws ClassCastException (from the consumer) for a value that is not a {@link StructValue}
+     */
+    public java.util.function.Consumer<Object> sink() {
+        return v -> commit((StructValue) v);
     }
 
     /**
