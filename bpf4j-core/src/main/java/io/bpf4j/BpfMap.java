@@ -5,6 +5,7 @@ import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
 import io.bpf4j.internal.sys.Cpus;
 import io.bpf4j.internal.sys.Fd;
+import io.bpf4j.internal.sys.MapCreate;
 import io.bpf4j.internal.sys.Scratch;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -113,32 +114,23 @@ public final class BpfMap implements AutoCloseable {
         }
         checkSpec(spec);
         BpfMap inner = null;
-        try (Arena arena = Arena.ofConfined()) {
+        try {
             if (spec.type().isMapInMap()) {
                 MapSpec innerSpec = spec.innerMap().orElseThrow(() -> new IllegalArgumentException(
                         "map \"" + spec.name() + "\" of type " + spec.type() + " needs an inner map spec"));
                 inner = create(innerSpec.toBuilder().name(spec.name() + ".inner").build());
             }
-            MemorySegment attr = arena.allocate(Attr.MapCreate.LAYOUT);
-            attr.set(JAVA_INT, Attr.MapCreate.MAP_TYPE, spec.type().value());
-            attr.set(JAVA_INT, Attr.MapCreate.KEY_SIZE, spec.keySize());
-            attr.set(JAVA_INT, Attr.MapCreate.VALUE_SIZE, spec.valueSize());
-            attr.set(JAVA_INT, Attr.MapCreate.MAX_ENTRIES, spec.maxEntries());
             int flags = spec.flags() | (spec.numaNode().isPresent() ? MapFlags.NUMA_NODE : 0);
-            attr.set(JAVA_INT, Attr.MapCreate.MAP_FLAGS, flags);
-            attr.set(JAVA_INT, Attr.MapCreate.NUMA_NODE, spec.numaNode().orElse(0));
-            attr.set(JAVA_LONG, Attr.MapCreate.MAP_EXTRA, spec.mapExtra());
+            MapCreate args = MapCreate.of(spec.type().value(), spec.keySize(), spec.valueSize(), spec.maxEntries())
+                    .withFlags(flags).withNumaNode(spec.numaNode().orElse(0)).withMapExtra(spec.mapExtra())
+                    .withVmlinuxValueTypeId(spec.btfVmlinuxValueTypeId()).withName(spec.name());
             if (inner != null) {
-                attr.set(JAVA_INT, Attr.MapCreate.INNER_MAP_FD, inner.fd.raw());
+                args = args.withInnerMapFd(inner.fd.raw());
             }
             if (btfFd.isPresent()) {
-                attr.set(JAVA_INT, Attr.MapCreate.BTF_FD, btfFd.getAsInt());
-                attr.set(JAVA_INT, Attr.MapCreate.BTF_KEY_TYPE_ID, spec.btfKeyTypeId());
-                attr.set(JAVA_INT, Attr.MapCreate.BTF_VALUE_TYPE_ID, spec.btfValueTypeId());
+                args = args.withBtf(btfFd.getAsInt(), spec.btfKeyTypeId(), spec.btfValueTypeId());
             }
-            attr.set(JAVA_INT, Attr.MapCreate.BTF_VMLINUX_VALUE_TYPE_ID, spec.btfVmlinuxValueTypeId());
-            Bpf.putObjectName(attr, Attr.MapCreate.MAP_NAME, spec.name());
-            long r = Bpf.call(BpfCmd.MAP_CREATE, attr, Attr.MapCreate.SIZE);
+            long r = args.call();
             String what = "map \"" + spec.name() + "\" (" + spec.type() + ", key " + spec.keySize()
                     + " B, value " + spec.valueSize() + " B, max_entries " + spec.maxEntries() + ")";
             if (r < 0) {

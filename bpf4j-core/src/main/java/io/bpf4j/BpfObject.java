@@ -29,6 +29,7 @@ public final class BpfObject implements AutoCloseable {
     private final List<ProgramSpec> specs;
     private boolean closed;
     private volatile ObjectSpec spec;
+    private volatile Map<String, byte[]> structOpsValues = Map.of();
 
     /**
      * Takes ownership of maps and programs (keyed by their names in the object file, in object
@@ -49,6 +50,30 @@ public final class BpfObject implements AutoCloseable {
     /** Records the spec this object was loaded from (once, by {@link ObjectSpec#load}). */
     void setSpec(ObjectSpec from) {
         this.spec = from;
+    }
+
+    /** Each struct_ops map's kernel value with program fds, as the loader laid it out (once, by the loader). */
+    void setStructOpsValues(Map<String, byte[]> values) {
+        this.structOpsValues = Map.copyOf(values);
+    }
+
+    /**
+     * The kernel value of struct_ops map {@code map} as the loader laid it out from the object's
+     * struct (data members copied by name, program fds at their members): what registering the map
+     * writes at key 0. Empty for a map that is not a struct_ops map of this object.
+     *
+     * <pre>{@code
+     * Link reno = StructOps.register(obj, "my_reno");   // what attachAll does for each struct_ops map
+     * }</pre>
+     */
+    public Optional<byte[]> structOpsValue(String map) {
+        byte[] v = structOpsValues.get(map);
+        return v == null ? Optional.empty() : Optional.of(v.clone());
+    }
+
+    /** The names of this object's struct_ops maps, in object order. */
+    public List<String> structOpsMaps() {
+        return maps.keySet().stream().filter(structOpsValues::containsKey).toList();
     }
 
     /**

@@ -42,6 +42,13 @@ final class Constants {
         return out;
     }
 
+    /** The little-endian bytes of {@code value} for BTF type {@code typeId}; {@code name} names it in errors. */
+    static byte[] encodeType(Btf btf, int typeId, String name, Object value) {
+        byte[] out = new byte[Math.toIntExact(btf.sizeof(typeId))];
+        put(btf, typeId, name, value, out, 0, 0);
+        return out;
+    }
+
     private static void put(Btf btf, int typeId, String name, Object value, byte[] out, int at, int depth) {
         if (depth > MAX_DEPTH) {
             throw new IllegalArgumentException("constant " + name + ": its type nests deeper than " + MAX_DEPTH);

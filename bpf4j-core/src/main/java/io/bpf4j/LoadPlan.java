@@ -113,6 +113,84 @@ record LoadPlan(String objectName, byte[] btf, Optional<io.bpf4j.btf.Btf> types,
         return out;
     }
 
+    /** Every struct_ops map, by name, in object order. */
+    java.util.Map<String, StructOpsSpec> structOps() {
+        java.util.Map<String, StructOpsSpec> out = new java.util.LinkedHashMap<>();
+        for (MapPlan m : maps) {
+            if (m.spec().type() != MapType.STRUCT_OPS || m.spec().btf().isEmpty() || m.spec().btfValueTypeId() == 0) {
+                continue;
+            }
+            io.bpf4j.btf.Btf b = m.spec().btf().get();
+            int type = m.spec().btfValueTypeId();
+            java.util.Map<String, String> programs = new java.util.LinkedHashMap<>();
+            new java.util.TreeMap<>(m.initialSlots()).forEach((i, p) -> programs.put(b.memberName(type, i), p));
+            out.put(m.name(), new StructOpsSpec(m.name(), new io.bpf4j.btf.TypeRef(b, type),
+                    (m.spec().flags() & MapFlags.LINK) != 0, programs, m.globalSection().orElse(new byte[0])));
+        }
+        return out;
+    }
+
+    /**
+     * This plan with one member of struct_ops map {@code map} set: a function pointer member to
+     * the struct_ops program named by {@code value} (a String), a data member to {@code value}
+     * encoded for its BTF type as {@link #withConstant} encodes.
+     *
+     * @throws IllegalArgumentException naming the map, member and what was wrong
+     */
+    LoadPlan withStructOpsMember(String map, String member, Object value) {
+        StructOpsSpec so = structOps().get(map);
+        if (so == null) {
+            throw new IllegalArgumentException("object \"" + objectName + "\" has no struct_ops map \"" + map
+                    + "\"; its struct_ops maps are " + structOps().keySet());
+        }
+        io.bpf4j.btf.Btf b = so.type().btf();
+        int type = so.type().id();
+        int index = -1;
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < b.vlen(type); i++) {
+            names.add(b.memberName(type, i));
+            if (b.memberName(type, i).equals(member)) {
+                index = i;
+            }
+        }
+        if (index < 0) {
+            throw new IllegalArgumentException("struct_ops map \"" + map + "\" (struct " + b.name(type)
+                    + ") has no member " + member + "; its members are " + names);
+        }
+        int at = index;
+        int mtype = b.skipModsAndTypedefs(b.memberType(type, index));
+        if (b.memberBitfieldSize(type, index) != 0) {
+            throw new IllegalArgumentException("struct_ops map \"" + map + "\": member " + member + " is a bitfield");
+        }
+        boolean function = b.kind(mtype) == io.bpf4j.btf.CoreTypes.PTR
+                && b.kind(b.skipModsAndTypedefs(b.ref(mtype))) == io.bpf4j.btf.CoreTypes.FUNC_PROTO;
+        if (function) {
+            if (!(value instanceof String program)) {
+                throw new IllegalArgumentException("struct_ops map \"" + map + "\": member " + member
+                        + " is a function pointer: give the name of a struct_ops program, not " + value);
+            }
+            ProgramPlan p = programs.stream().filter(pp -> pp.spec().name().equals(program)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("struct_ops map \"" + map + "\": member " + member
+                            + ": object \"" + objectName + "\" has no program \"" + program + "\""));
+            if (p.spec().type() != ProgramType.STRUCT_OPS) {
+                throw new IllegalArgumentException("struct_ops map \"" + map + "\": member " + member + ": program \""
+                        + program + "\" is a " + p.spec().type() + " program, not STRUCT_OPS");
+            }
+            return withMap(map, m -> {
+                java.util.Map<Integer, String> slots = new java.util.HashMap<>(m.initialSlots());
+                slots.put(at, program);
+                return new MapPlan(m.name(), m.spec(), m.globalSection(), slots, m.reuseFd());
+            });
+        }
+        byte[] bytes = Constants.encodeType(b, b.memberType(type, index), map + "." + member, value);
+        int off = b.memberBitOffset(type, index) / 8;
+        return withMap(map, m -> {
+            byte[] init = m.globalSection().orElseThrow().clone();
+            System.arraycopy(bytes, 0, init, off, bytes.length);
+            return new MapPlan(m.name(), m.spec(), Optional.of(init), m.initialSlots(), m.reuseFd());
+        });
+    }
+
     /** The bpf-to-bpf calls and function references, for the linker. */
     List<Linker.CodeRef> codeRefs() {
         List<Linker.CodeRef> calls = new java.util.ArrayList<>();

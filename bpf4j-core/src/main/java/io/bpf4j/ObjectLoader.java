@@ -41,17 +41,22 @@ final class ObjectLoader {
     }
 
     static BpfObject load(LoadPlan plan, Options options) {
+        // struct_ops values are laid out against the kernel's BTF before anything is made.
+        Map<String, StructOpsLayout> structOps = StructOpsMaps.layouts(plan);
         io.bpf4j.btf.BtfHandle btf = loadBtf(plan);
         // The object's BTF fd is only needed while loading: maps and programs hold their own references.
         try (Rollback made = new Rollback()) {
             OptionalInt btfFd = btf == null ? OptionalInt.empty() : OptionalInt.of(btf.fd());
-            Map<String, BpfMap> maps = createMaps(plan, options, btfFd, made);
+            Map<String, BpfMap> maps = createMaps(plan, options, btfFd, structOps, made);
             Map<String, List<Instruction>> code = rewrite(plan, maps);
-            Map<String, Program> programs = loadPrograms(plan, options, code, btfFd, made);
+            Map<String, Program> programs = loadPrograms(plan, options, code, btfFd, structOps, made);
             fillSlots(plan, maps, programs);
+            Map<String, byte[]> structOpsValues = StructOpsMaps.values(structOps, programs);
             made.commit();
-            return new BpfObject(plan.objectName(), maps, programs,
+            BpfObject obj = new BpfObject(plan.objectName(), maps, programs,
                     plan.programs().stream().map(LoadPlan.ProgramPlan::spec).toList());
+            obj.setStructOpsValues(structOpsValues);
+            return obj;
         } finally {
             if (btf != null) {
                 btf.close();
@@ -108,7 +113,8 @@ final class ObjectLoader {
 
     // ---- maps --------------------------------------------------------------------------------
 
-    private static Map<String, BpfMap> createMaps(LoadPlan plan, Options options, OptionalInt btfFd, Rollback made) {
+    private static Map<String, BpfMap> createMaps(LoadPlan plan, Options options, OptionalInt btfFd,
+                                                  Map<String, StructOpsLayout> structOps, Rollback made) {
         Map<String, BpfMap> maps = new LinkedHashMap<>();
         byte[] kconfig = kconfigBytes(plan);
         for (LoadPlan.MapPlan m : plan.maps()) {
@@ -121,6 +127,8 @@ final class ObjectLoader {
                     throw new BpfException("the map fd given for \"" + m.name() + "\" does not match its definition: "
                             + String.join(", ", diffs));
                 }
+            } else if (structOps.containsKey(m.name())) {
+                map = made.add(StructOpsMaps.create(m, structOps.get(m.name()), btfFd));
             } else if (m.globalSection().isPresent()) {
                 byte[] init = m.name().equals(".kconfig") ? kconfig : m.globalSection().get();
                 map = made.add(GlobalData.create(m.spec(), m.name(), init, btfFd));
@@ -172,6 +180,9 @@ final class ObjectLoader {
     /** Puts inner maps into map-in-map slots and programs into program arrays. */
     private static void fillSlots(LoadPlan plan, Map<String, BpfMap> maps, Map<String, Program> programs) {
         for (LoadPlan.MapPlan m : plan.maps()) {
+            if (m.spec().type() == MapType.STRUCT_OPS) {
+                continue; // its slots are members, filled at registration (StructOpsLayout)
+            }
             for (Map.Entry<Integer, String> slot : m.initialSlots().entrySet()) {
                 int fd;
                 if (m.spec().type() == MapType.PROG_ARRAY) {
@@ -280,12 +291,13 @@ final class ObjectLoader {
     // ---- programs ----------------------------------------------------------------------------
 
     private static Map<String, Program> loadPrograms(LoadPlan plan, Options options, Map<String, List<Instruction>> code,
-                                                     OptionalInt btfFd, Rollback made) {
+                                                     OptionalInt btfFd, Map<String, StructOpsLayout> structOps,
+                                                     Rollback made) {
         Map<String, List<Linker.CodeRef>> calls = Linker.bySection(plan.codeRefs());
         Map<String, Linker.SlotIndex> index = Linker.index(code);
         Map<String, Program> programs = new LinkedHashMap<>();
         for (LoadPlan.ProgramPlan pp : plan.programs()) {
-            if (!pp.autoload()) {
+            if (!pp.autoload() || !StructOpsMaps.wanted(pp.spec(), structOps)) {
                 continue;
             }
             Linker.Linked<ProgramBtf.FuncInfo, ProgramBtf.LineInfo> linked = Linker.link(code, index, plan.functions(),
@@ -301,6 +313,8 @@ final class ObjectLoader {
             java.util.function.BiConsumer<java.lang.foreign.MemorySegment, java.lang.foreign.Arena> ext =
                     btfFd.isPresent() ? ProgramBtf.extInfo(btfFd.getAsInt(), linked.funcInfos(), linked.lineInfos())
                             : (a, b) -> { };
+            ProgramSpec loaded = spec;
+            ext = ext.andThen((attr, arena) -> StructOpsMaps.attachFields(loaded, structOps, attr));
             try {
                 programs.put(pp.spec().name(), made.add(Program.load(spec, lo, ext)));
             } catch (VerifierException e) {

@@ -122,6 +122,7 @@ final class ObjectReader {
             }
         }
         legacyMaps(file, elf, maps);
+        StructOpsReader.read(file, elf, btf, functions, programs, maps);
         // Slots of map-in-map and program arrays from .rel.maps.
         for (ElfFile.Reloc r : elf.relocations().getOrDefault(".maps", List.of())) {
             for (int m = 0; m < maps.size(); m++) {
@@ -378,7 +379,6 @@ final class ObjectReader {
         }
     }
 
-    /** A BTF map definition: __uint fields are pointers to arrays whose length is the value. */
     /**
      * Puts each instruction's meaning into its metadata: the function starting at it, what its
      * relocation names (map, global, function, kernel symbol) and its source line.

@@ -233,6 +233,36 @@ public final class ObjectSpec {
         return new ObjectSpec(file, plan.withConstant(variable, value));
     }
 
+    /**
+     * The object's struct_ops variables ({@code SEC(".struct_ops")} and {@code SEC(".struct_ops.link")}),
+     * by name; each is also a {@link MapType#STRUCT_OPS} map of {@link #maps()}.
+     *
+     * <pre>{@code
+     * spec.structOps().get("my_reno").programs();   // member -> program
+     * }</pre>
+     */
+    public Map<String, StructOpsSpec> structOps() {
+        return Collections.unmodifiableMap(plan.structOps());
+    }
+
+    /**
+     * Sets one member of struct_ops variable {@code map} before load: a data member to
+     * {@code value} encoded for its C type as {@link #withConstant} encodes (a String for a
+     * {@code char[]}, a Number for an integer, ...), a function pointer member to the struct_ops
+     * program named by {@code value} (a String). At load the members are matched to the kernel's
+     * struct by name, as libbpf does.
+     *
+     * <pre>{@code
+     * spec = spec.withStructOpsMember("my_reno", "name", "reno_" + ProcessHandle.current().pid())
+     *            .withStructOpsMember("my_reno", "flags", 0);
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when the map, member or program does not exist, or the value does not fit
+     */
+    public ObjectSpec withStructOpsMember(String map, String member, Object value) {
+        return new ObjectSpec(file, plan.withStructOpsMember(map, member, value));
+    }
+
     /** {@link #withConstant} for each entry, checked all before any is applied. */
     public ObjectSpec withConstants(Map<String, ?> values) {
         LoadPlan p = plan;

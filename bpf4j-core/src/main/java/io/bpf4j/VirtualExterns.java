@@ -72,7 +72,8 @@ final class VirtualExterns {
         ProgramSpec spec = ProgramSpec.builder("cookie_probe", ProgramType.TRACEPOINT)
                 .instructions(List.of(Instruction.call(GET_ATTACH_COOKIE), Instruction.exit()))
                 .license("GPL").build();
-        try (Program p = Program.load(spec)) {
+        try {
+            Program.load(spec).close();
             return true;
         } catch (BpfException e) {
             return false;

@@ -9,7 +9,6 @@ import io.bpf4j.btf.Btf;
 import io.bpf4j.btf.CoreRelocation;
 import io.bpf4j.btf.CoreRelocator;
 import io.bpf4j.internal.sys.Fd;
-import io.bpf4j.loader.ElfSections;
 import io.bpf4j.testing.Kernel;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,17 +2,13 @@ package io.bpf4j.features;
 
 import io.bpf4j.MapFlags;
 import io.bpf4j.MapType;
-import io.bpf4j.internal.sys.Attr;
-import io.bpf4j.internal.sys.Bpf;
-import io.bpf4j.internal.sys.BpfCmd;
 import io.bpf4j.internal.sys.BtfObjects;
-import io.bpf4j.internal.sys.Libc;
+import io.bpf4j.internal.sys.Fd;
+import io.bpf4j.internal.sys.MapCreate;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * Local-storage maps (sk, inode, task, cgroup storage) can only be created with BTF for their key
@@ -30,23 +26,15 @@ final class LocalStorageProbe {
                 return (int) -btf;
             }
             try {
-                MemorySegment attr = arena.allocate(Attr.MapCreate.LAYOUT);
-                attr.set(JAVA_INT, Attr.MapCreate.MAP_TYPE, type.value());
-                attr.set(JAVA_INT, Attr.MapCreate.KEY_SIZE, 4);
-                attr.set(JAVA_INT, Attr.MapCreate.VALUE_SIZE, 4);
-                attr.set(JAVA_INT, Attr.MapCreate.MAX_ENTRIES, 0);
-                attr.set(JAVA_INT, Attr.MapCreate.MAP_FLAGS, MapFlags.NO_PREALLOC);
-                attr.set(JAVA_INT, Attr.MapCreate.BTF_FD, (int) btf);
-                attr.set(JAVA_INT, Attr.MapCreate.BTF_KEY_TYPE_ID, 1);
-                attr.set(JAVA_INT, Attr.MapCreate.BTF_VALUE_TYPE_ID, 2);
-                long r = Bpf.call(BpfCmd.MAP_CREATE, attr, Attr.MapCreate.SIZE);
+                long r = MapCreate.of(type.value(), 4, 4, 0).withFlags(MapFlags.NO_PREALLOC)
+                        .withBtf((int) btf, 1, 2).call();
                 if (r < 0) {
                     return (int) -r;
                 }
-                Libc.syscall(Libc.SYS_CLOSE, r, 0, 0);
+                new Fd((int) r, "probe map").close();
                 return 0;
             } finally {
-                Libc.syscall(Libc.SYS_CLOSE, btf, 0, 0);
+                new Fd((int) btf, "probe BTF").close();
             }
         }
     }

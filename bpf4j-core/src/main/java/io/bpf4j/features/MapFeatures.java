@@ -6,7 +6,8 @@ import io.bpf4j.MapType;
 import io.bpf4j.internal.sys.Attr;
 import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
-import io.bpf4j.internal.sys.Libc;
+import io.bpf4j.internal.sys.Fd;
+import io.bpf4j.internal.sys.MapCreate;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
@@ -94,11 +95,11 @@ public final class MapFeatures {
             if (r < 0) {
                 return (int) -r;
             }
-            Libc.syscall(Libc.SYS_CLOSE, r, 0, 0);
+            new Fd((int) r, "probe map").close();
             return 0;
         } finally {
             if (innerFd >= 0) {
-                Libc.syscall(Libc.SYS_CLOSE, innerFd, 0, 0);
+                new Fd(innerFd, "probe inner map").close();
             }
         }
     }
@@ -108,34 +109,16 @@ public final class MapFeatures {
      * type). A kernel with struct_ops maps answers ENOTSUPP for the type; one without, EINVAL.
      */
     private static int probeStructOps() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(Attr.MapCreate.LAYOUT);
-            attr.set(JAVA_INT, Attr.MapCreate.MAP_TYPE, MapType.STRUCT_OPS.value());
-            attr.set(JAVA_INT, Attr.MapCreate.KEY_SIZE, 4);
-            attr.set(JAVA_INT, Attr.MapCreate.VALUE_SIZE, 4);
-            attr.set(JAVA_INT, Attr.MapCreate.MAX_ENTRIES, 1);
-            attr.set(JAVA_INT, Attr.MapCreate.BTF_VMLINUX_VALUE_TYPE_ID, 1);
-            long r = Bpf.call(BpfCmd.MAP_CREATE, attr, Attr.MapCreate.SIZE);
-            if (r >= 0) {
-                Libc.syscall(Libc.SYS_CLOSE, r, 0, 0);
-                return 0;
-            }
-            return r == -Errno.ENOTSUPP.number() ? 0 : (int) -r;
+        long r = MapCreate.of(MapType.STRUCT_OPS.value(), 4, 4, 1).withVmlinuxValueTypeId(1).call();
+        if (r >= 0) {
+            new Fd((int) r, "probe map").close();
+            return 0;
         }
+        return r == -Errno.ENOTSUPP.number() ? 0 : (int) -r;
     }
 
     static long create(Arena arena, int type, int key, int value, int max, int flags, int innerFd) {
-        MemorySegment attr = arena.allocate(Attr.MapCreate.LAYOUT);
-        attr.set(JAVA_INT, Attr.MapCreate.MAP_TYPE, type);
-        attr.set(JAVA_INT, Attr.MapCreate.KEY_SIZE, key);
-        attr.set(JAVA_INT, Attr.MapCreate.VALUE_SIZE, value);
-        attr.set(JAVA_INT, Attr.MapCreate.MAX_ENTRIES, max);
-        attr.set(JAVA_INT, Attr.MapCreate.MAP_FLAGS, flags);
-        attr.set(JAVA_LONG, Attr.MapCreate.MAP_EXTRA, 0);
-        if (innerFd >= 0) {
-            attr.set(JAVA_INT, Attr.MapCreate.INNER_MAP_FD, innerFd);
-        }
-        return Bpf.call(BpfCmd.MAP_CREATE, attr, Attr.MapCreate.SIZE);
+        return MapCreate.of(type, key, value, max).withFlags(flags).withInnerMapFd(Math.max(innerFd, 0)).call();
     }
 
     private static volatile int batchErrno = -1;
@@ -178,7 +161,7 @@ public final class MapFeatures {
                 long r = Bpf.call(BpfCmd.MAP_LOOKUP_BATCH, attr, Attr.Batch.SIZE);
                 return r >= 0 || r == -Errno.ENOENT.number() ? 0 : (int) -r;
             } finally {
-                Libc.syscall(Libc.SYS_CLOSE, map, 0, 0);
+                new Fd((int) map, "probe map").close();
             }
         }
     }

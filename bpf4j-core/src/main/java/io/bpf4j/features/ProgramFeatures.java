@@ -10,7 +10,7 @@ import io.bpf4j.btf.Type;
 import io.bpf4j.internal.sys.Attr;
 import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
-import io.bpf4j.internal.sys.Libc;
+import io.bpf4j.internal.sys.Fd;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -97,7 +97,7 @@ public final class ProgramFeatures {
             if (r < 0) {
                 return (int) -r;
             }
-            Libc.syscall(Libc.SYS_CLOSE, r, 0, 0);
+            new Fd((int) r, "probe program").close();
             return 0;
         }
     }

@@ -92,6 +92,11 @@ public final class AttachAll {
                     skipped.add(new Skipped(spec.name(), spec.sectionName(), "autoattach is off"));
                     continue;
                 }
+                if (spec.type() == ProgramType.STRUCT_OPS) {
+                    skipped.add(new Skipped(spec.name(), spec.sectionName(),
+                            "a struct_ops callback: it runs once its struct_ops map is registered"));
+                    continue;
+                }
                 Plan plan;
                 try {
                     plan = plan(spec, Optional.ofNullable(options.specs().get(spec.name())), options);
@@ -109,6 +114,21 @@ public final class AttachAll {
                     made.add(new Attached(spec.name(), spec.sectionName(), link));
                 } catch (RuntimeException e) {
                     throw new AttachException(spec.name(), spec.sectionName(), as.describe(), e);
+                }
+            }
+            // As libbpf 1.4+: struct_ops maps autoattach (register), a link map by BPF_LINK_CREATE.
+            for (String map : object.structOpsMaps()) {
+                String section = (object.map(map).flags() & io.bpf4j.MapFlags.LINK) != 0 ? ".struct_ops.link"
+                        : ".struct_ops";
+                if (options.autoattachOff().contains(map)) {
+                    skipped.add(new Skipped(map, section, "autoattach is off"));
+                    continue;
+                }
+                try {
+                    made.add(new Attached(map, section, StructOps.register(object.map(map),
+                            object.structOpsValue(map).orElseThrow())));
+                } catch (RuntimeException e) {
+                    throw new AttachException(map, section, "struct_ops map \"" + map + "\"", e);
                 }
             }
         } catch (RuntimeException e) {

@@ -5,9 +5,7 @@ import io.bpf4j.Program;
 import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
 import io.bpf4j.internal.sys.Fd;
-import io.bpf4j.internal.sys.Libc;
-import io.bpf4j.internal.sys.LinkAttr;
-import io.bpf4j.internal.sys.Scratch;
+import io.bpf4j.internal.sys.Links;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -15,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * A BPF iterator ({@code SEC("iter/task")} and friends): an iterator link, then a fresh readable
@@ -54,9 +51,7 @@ public final class BpfIterator extends KernelLink {
 
     /** Runs the iterator once and returns everything it wrote. */
     public byte[] readBytes() {
-        MemorySegment attr = Scratch.get().attr(LinkAttr.LINK_FD_SIZE);
-        attr.set(JAVA_INT, 0, fd());
-        long r = Bpf.call(BpfCmd.ITER_CREATE, attr, LinkAttr.LINK_FD_SIZE);
+        long r = Links.iterCreate(fd());
         if (r < 0) {
             throw Bpf.error("cannot start " + description(), r, BpfCmd.ITER_CREATE, description());
         }
@@ -64,7 +59,7 @@ public final class BpfIterator extends KernelLink {
             MemorySegment buf = arena.allocate(64 * 1024);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             for (;;) {
-                long n = Libc.syscall(Libc.SYS_READ, fd.raw(), buf.address(), buf.byteSize());
+                long n = fd.read(buf);
                 if (n == -io.bpf4j.Errno.EINTR.number() || n == -io.bpf4j.Errno.EAGAIN.number()) {
                     continue;
                 }

@@ -5,8 +5,6 @@ import io.bpf4j.BpfException;
 import io.bpf4j.Errno;
 import io.bpf4j.Program;
 import io.bpf4j.internal.sys.Fd;
-import io.bpf4j.internal.sys.Libc;
-import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -20,7 +18,6 @@ import java.util.Optional;
  * }</pre>
  */
 public final class Cgroup extends KernelLink {
-    private static final int O_RDONLY_DIRECTORY_CLOEXEC = 0x10000 | 0x80000;
 
     /**
      * A cgroup v2 directory and the hook.
@@ -86,13 +83,6 @@ public final class Cgroup extends KernelLink {
             throw new IllegalArgumentException(dir + " is not a cgroup v2 directory (it has no cgroup.procs and"
                     + " cgroup.controllers; cgroup v2 is mounted as cgroup2, e.g. at /sys/fs/cgroup)");
         }
-        try (Arena arena = Arena.ofConfined()) {
-            long fd = Libc.syscall(Libc.SYS_OPENAT, -100, arena.allocateFrom(dir.toString()).address(),
-                    O_RDONLY_DIRECTORY_CLOEXEC, 0, 0, 0);
-            if (fd < 0) {
-                throw new BpfException("cannot open cgroup " + dir, (int) -fd, "open", dir.toString());
-            }
-            return new Fd((int) fd, "cgroup " + dir);
-        }
+        return Fd.openDirectory(dir, "cgroup " + dir);
     }
 }

@@ -2,7 +2,7 @@ package io.bpf4j.link;
 
 import io.bpf4j.BpfException;
 import io.bpf4j.Errno;
-import io.bpf4j.internal.sys.Libc;
+import io.bpf4j.internal.sys.IfIndex;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +72,7 @@ public sealed interface Interfaces {
             case All a -> {
                 List<Resolved> out = new ArrayList<>();
                 for (String n : namesInThisNamespace()) {
-                    int idx = Libc.ifNameToIndex(n);
+                    int idx = IfIndex.of(n);
                     if (idx > 0) {
                         out.add(new Resolved(idx, n));
                     }
@@ -86,7 +86,7 @@ public sealed interface Interfaces {
 
     /** The index of interface {@code ifname} in the calling thread's network namespace. */
     static int index(String ifname) {
-        int idx = Libc.ifNameToIndex(ifname);
+        int idx = IfIndex.of(ifname);
         if (idx == 0) {
             throw new BpfException("no network interface \"" + ifname + "\" in this network namespace",
                     Errno.ENODEV.number(), "if_nametoindex", ifname);

@@ -5,10 +5,8 @@ import io.bpf4j.Program;
 import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
 import io.bpf4j.internal.sys.Fd;
-import io.bpf4j.internal.sys.LinkAttr;
-import io.bpf4j.internal.sys.Scratch;
+import io.bpf4j.internal.sys.Links;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +14,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * A link the kernel holds as an object with an fd (a BPF link, or for perf events attached the
@@ -32,7 +29,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  */
 public abstract sealed class KernelLink implements Link
         permits Tracepoint, RawTracepoint, Tracing, Kprobe, Uprobe, KprobeMulti, UprobeMulti, Xdp, Tcx, Cgroup,
-        NetnsLink, Netfilter, BpfIterator, PinnedLink {
+        NetnsLink, Netfilter, BpfIterator, PinnedLink, StructOps {
     private final Fd link;
     private final Optional<Fd> perfEvent;
     private final String description;
@@ -72,10 +69,7 @@ public abstract sealed class KernelLink implements Link
     public final void update(Program program) {
         int raw = link.acquire();
         try {
-            MemorySegment attr = Scratch.get().attr(16);
-            attr.set(JAVA_INT, 0, raw);
-            attr.set(JAVA_INT, 4, program.fd());
-            long r = Bpf.call(BpfCmd.LINK_UPDATE, attr, 16);
+            long r = Links.update(raw, program.fd(), 0, 0);
             if (r < 0) {
                 String what = "BPF_LINK_UPDATE of " + description + " to program \"" + program.name() + "\"";
                 throw Bpf.error("the kernel refused " + what + LinkErrors.hint((int) -r, "update"), r,
@@ -118,9 +112,7 @@ public abstract sealed class KernelLink implements Link
     public final void detach() {
         int raw = link.acquire();
         try {
-            MemorySegment attr = Scratch.get().attr(LinkAttr.LINK_FD_SIZE);
-            attr.set(JAVA_INT, 0, raw);
-            long r = Bpf.call(BpfCmd.LINK_DETACH, attr, LinkAttr.LINK_FD_SIZE);
+            long r = Links.detach(raw);
             if (r < 0) {
                 throw Bpf.error("the kernel refused to detach " + description + LinkErrors.hint((int) -r, "detach"), r,
                         BpfCmd.LINK_DETACH, description);
@@ -149,6 +141,11 @@ public abstract sealed class KernelLink implements Link
     /** Registers teardown to run once after the link's fds are closed. */
     final void onClose(Runnable teardown) {
         afterClose.set(teardown);
+    }
+
+    /** The link's owned fd, for the link kinds' own commands (struct_ops map update). */
+    final Fd linkFd() {
+        return link;
     }
 
     /** The perf event under this link, if it is one (for reading a counter). */

@@ -5,10 +5,9 @@ import io.bpf4j.BpfException;
 import io.bpf4j.Errno;
 import io.bpf4j.Program;
 import io.bpf4j.ProgramType;
-import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
 import io.bpf4j.internal.sys.Fd;
-import io.bpf4j.internal.sys.LinkAttr;
+import io.bpf4j.internal.sys.Links;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -17,8 +16,6 @@ import java.util.List;
 import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * One link for kprobes on many kernel functions (BPF_TRACE_KPROBE_MULTI, Linux 5.18, built on
@@ -32,10 +29,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class KprobeMulti extends KernelLink {
     /** BPF_F_KPROBE_MULTI_RETURN. */
     private static final int RETURN = 1;
-    // BPF_LINK_CREATE's kprobe_multi member.
-    private static final long FLAGS = 16;
-    private static final long CNT = 20;
-    private static final long SYMS = 24;
 
     /**
      * Functions (names or glob patterns), entry or return.
@@ -97,13 +90,8 @@ public final class KprobeMulti extends KernelLink {
             for (int i = 0; i < functions.size(); i++) {
                 syms.setAtIndex(ADDRESS, i, arena.allocateFrom(functions.get(i)));
             }
-            MemorySegment attr = arena.allocate(LinkAttr.CREATE_SIZE, 8);
-            attr.set(JAVA_INT, LinkAttr.CREATE_PROG_FD, program.fd());
-            attr.set(JAVA_INT, LinkAttr.CREATE_ATTACH_TYPE, AttachType.TRACE_KPROBE_MULTI.value());
-            attr.set(JAVA_INT, FLAGS, ret ? RETURN : 0);
-            attr.set(JAVA_INT, CNT, functions.size());
-            attr.set(JAVA_LONG, SYMS, syms.address());
-            long r = Bpf.call(BpfCmd.LINK_CREATE, attr, LinkAttr.CREATE_SIZE);
+            long r = Links.createKprobeMulti(program.fd(), AttachType.TRACE_KPROBE_MULTI.value(), ret ? RETURN : 0,
+                    functions.size(), syms, MemorySegment.NULL, MemorySegment.NULL);
             if (r < 0) {
                 if (r == -Errno.EOPNOTSUPP.number() || r == -Errno.ENOTSUPP.number()) {
                     // The kernel knows the attach type but was built without fprobe.

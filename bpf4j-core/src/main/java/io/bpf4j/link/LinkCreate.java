@@ -2,14 +2,10 @@ package io.bpf4j.link;
 
 import io.bpf4j.AttachType;
 import io.bpf4j.Program;
-import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
 import io.bpf4j.internal.sys.Fd;
-import io.bpf4j.internal.sys.LinkAttr;
-import io.bpf4j.internal.sys.Scratch;
-import java.lang.foreign.MemorySegment;
+import io.bpf4j.internal.sys.Links;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /** BPF_LINK_CREATE for the link kinds whose attr is program, target and attach type (XDP, TCX, cgroup, iterators, netns). */
 final class LinkCreate {
@@ -31,15 +27,8 @@ final class LinkCreate {
     /** As above, with the TCX/netkit {@code relative_fd} (or id) at offset 16. */
     static Fd create(Program program, int target, AttachType type, int flags, int relative, String description,
                      String feature, String since) {
-        MemorySegment attr = Scratch.get().attr(LinkAttr.CREATE_SIZE);
-        attr.set(JAVA_INT, LinkAttr.CREATE_PROG_FD, program.fd());
-        attr.set(JAVA_INT, LinkAttr.CREATE_TARGET_FD, target);
-        attr.set(JAVA_INT, LinkAttr.CREATE_ATTACH_TYPE, type.value());
-        attr.set(JAVA_INT, LinkAttr.CREATE_FLAGS, flags);
-        if (relative != 0) {
-            attr.set(JAVA_INT, LinkAttr.CREATE_TCX_RELATIVE, relative);
-        }
-        long r = Bpf.call(BpfCmd.LINK_CREATE, attr, LinkAttr.CREATE_SIZE);
+        long r = relative != 0 ? Links.createTcx(program.fd(), target, type.value(), flags, relative, 0)
+                : Links.create(program.fd(), target, type.value(), flags);
         if (r < 0) {
             throw LinkErrors.refused(description, r, BpfCmd.LINK_CREATE, type, feature, since);
         }

@@ -7,7 +7,6 @@ import io.bpf4j.Program;
 import io.bpf4j.ProgramType;
 import io.bpf4j.internal.sys.Cpus;
 import io.bpf4j.internal.sys.Fd;
-import io.bpf4j.internal.sys.Libc;
 import io.bpf4j.internal.sys.PerfEvents;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -483,7 +482,8 @@ public final class PerfEvent implements Link {
     public static Optional<String> probe(Event event) {
         PerfEvents.Attr attr = new PerfEvents.Attr(event.kind().type, event.config(), 0, 0, PerfEvents.FLAG_DISABLED,
                 0, 0, 0);
-        try (Fd fd = PerfEvents.open(attr, 0, -1, "probe of " + event.name())) {
+        try {
+            PerfEvents.open(attr, 0, -1, "probe of " + event.name()).close();
             return Optional.empty();
         } catch (BpfException e) {
             return Optional.of(event.kind().name().toLowerCase(Locale.ROOT) + " perf event " + event.name()
@@ -501,17 +501,12 @@ public final class PerfEvent implements Link {
             MemorySegment buf = arena.allocate(8, 8);
             for (PerfLinks.Attached a : parts) {
                 Fd fd = a.perfEvent().orElse(a.link());
-                int raw = fd.acquire();
-                try {
-                    long n = Libc.syscall(Libc.SYS_READ, raw, buf.address(), 8);
-                    if (n != 8) {
-                        throw new BpfException("cannot read the count of " + a.description(), n < 0 ? (int) -n : 0,
-                                "read", a.description());
-                    }
-                    sum += buf.get(JAVA_LONG, 0);
-                } finally {
-                    fd.release();
+                long n = fd.read(buf);
+                if (n != 8) {
+                    throw new BpfException("cannot read the count of " + a.description(), n < 0 ? (int) -n : 0,
+                            "read", a.description());
                 }
+                sum += buf.get(JAVA_LONG, 0);
             }
         }
         return sum;

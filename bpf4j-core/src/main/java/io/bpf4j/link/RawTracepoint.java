@@ -5,13 +5,11 @@ import io.bpf4j.ProgramType;
 import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
 import io.bpf4j.internal.sys.Fd;
-import io.bpf4j.internal.sys.LinkAttr;
+import io.bpf4j.internal.sys.Links;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Optional;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A RAW_TRACEPOINT program on a raw tracepoint, through BPF_RAW_TRACEPOINT_OPEN.
@@ -55,10 +53,8 @@ public final class RawTracepoint extends KernelLink {
     /** BPF_RAW_TRACEPOINT_OPEN with a name, or none for a BTF-typed program whose target was fixed at load. */
     static Fd open(Program program, Optional<String> name, String description) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(LinkAttr.RAW_TP);
-            attr.set(JAVA_LONG, LinkAttr.RAW_TP_NAME, name.isPresent() ? arena.allocateFrom(name.get()).address() : 0L);
-            attr.set(JAVA_INT, LinkAttr.RAW_TP_PROG_FD, program.fd());
-            long r = Bpf.call(BpfCmd.RAW_TRACEPOINT_OPEN, attr, LinkAttr.RAW_TP_SIZE);
+            long r = Links.rawTracepointOpen(name.isPresent() ? arena.allocateFrom(name.get()) : MemorySegment.NULL,
+                    program.fd(), 0);
             if (r < 0) {
                 String hint = r == -io.bpf4j.Errno.ENOENT.number() ? " (the kernel has no such raw tracepoint)"
                         : LinkErrors.hint((int) -r, "attach");

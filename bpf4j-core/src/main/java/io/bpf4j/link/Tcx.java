@@ -6,7 +6,7 @@ import io.bpf4j.ProgramType;
 import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
 import io.bpf4j.internal.sys.Fd;
-import io.bpf4j.internal.sys.LinkAttr;
+import io.bpf4j.internal.sys.Links;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A SCHED_CLS program on an interface's ingress or egress with a TCX link (Linux 6.6), placed
@@ -292,17 +291,12 @@ public final class Tcx extends KernelLink {
         try (Arena arena = Arena.ofConfined()) {
             int room = 64;
             MemorySegment ids = arena.allocate(4L * room, 4);
-            MemorySegment attr = arena.allocate(LinkAttr.QUERY_SIZE, 8);
-            attr.set(JAVA_INT, LinkAttr.QUERY_TARGET, ifindex);
-            attr.set(JAVA_INT, LinkAttr.QUERY_ATTACH_TYPE, direction.type.value());
-            attr.set(JAVA_LONG, LinkAttr.QUERY_PROG_IDS, ids.address());
-            attr.set(JAVA_INT, LinkAttr.QUERY_COUNT, room);
-            long r = Bpf.call(BpfCmd.PROG_QUERY, attr, LinkAttr.QUERY_SIZE);
+            long r = Links.progQuery(ifindex, direction.type.value(), 0, ids);
             if (r < 0) {
                 throw Bpf.error("cannot list the tcx " + direction.name().toLowerCase() + " programs of ifindex "
                         + ifindex, r, BpfCmd.PROG_QUERY, "ifindex " + ifindex);
             }
-            int n = Math.min(room, attr.get(JAVA_INT, LinkAttr.QUERY_COUNT));
+            int n = (int) Math.min(room, r);
             List<Integer> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 out.add(ids.getAtIndex(JAVA_INT, i));

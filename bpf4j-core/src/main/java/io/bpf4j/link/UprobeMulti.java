@@ -6,10 +6,9 @@ import io.bpf4j.Errno;
 import io.bpf4j.Program;
 import io.bpf4j.ProgramType;
 import io.bpf4j.internal.elf.ElfBinary;
-import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
 import io.bpf4j.internal.sys.Fd;
-import io.bpf4j.internal.sys.LinkAttr;
+import io.bpf4j.internal.sys.Links;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -35,12 +33,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class UprobeMulti extends KernelLink {
     /** BPF_F_UPROBE_MULTI_RETURN. */
     private static final int RETURN = 1;
-    // BPF_LINK_CREATE's uprobe_multi member.
-    private static final long PATH = 16;
-    private static final long OFFSETS = 24;
-    private static final long CNT = 48;
-    private static final long FLAGS = 52;
-    private static final long PID = 56;
 
     /**
      * A binary, its functions (names or patterns), entry or return, one process or all.
@@ -127,15 +119,9 @@ public final class UprobeMulti extends KernelLink {
         String description = LinkCreate.describe(spec.describe().replace(spec.binary(), path.toString()), program);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment offSeg = arena.allocateFrom(JAVA_LONG, offs);
-            MemorySegment attr = arena.allocate(LinkAttr.CREATE_SIZE, 8);
-            attr.set(JAVA_INT, LinkAttr.CREATE_PROG_FD, program.fd());
-            attr.set(JAVA_INT, LinkAttr.CREATE_ATTACH_TYPE, AttachType.TRACE_UPROBE_MULTI.value());
-            attr.set(JAVA_LONG, PATH, arena.allocateFrom(path.toString()).address());
-            attr.set(JAVA_LONG, OFFSETS, offSeg.address());
-            attr.set(JAVA_INT, CNT, offs.length);
-            attr.set(JAVA_INT, FLAGS, ret ? RETURN : 0);
-            attr.set(JAVA_INT, PID, spec.pid().orElse(0));
-            long r = Bpf.call(BpfCmd.LINK_CREATE, attr, LinkAttr.CREATE_SIZE);
+            long r = Links.createUprobeMulti(program.fd(), AttachType.TRACE_UPROBE_MULTI.value(), ret ? RETURN : 0,
+                    arena.allocateFrom(path.toString()), offSeg, MemorySegment.NULL, MemorySegment.NULL, offs.length,
+                    spec.pid().orElse(0));
             if (r < 0) {
                 throw LinkErrors.refused(description, r, BpfCmd.LINK_CREATE, AttachType.TRACE_UPROBE_MULTI,
                         "uprobe_multi links", "6.6");

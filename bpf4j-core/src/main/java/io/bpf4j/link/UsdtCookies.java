@@ -33,7 +33,8 @@ final class UsdtCookies {
     private static boolean probe() {
         ProgramSpec spec = ProgramSpec.builder("usdt_cookie", ProgramType.TRACEPOINT)
                 .instructions(List.of(Instruction.call(GET_ATTACH_COOKIE), Instruction.exit())).license("GPL").build();
-        try (Program p = Program.load(spec)) {
+        try {
+            Program.load(spec).close();
             return true;
         } catch (BpfException e) {
             return false;

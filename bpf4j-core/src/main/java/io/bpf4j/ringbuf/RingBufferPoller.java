@@ -25,6 +25,10 @@ public final class RingBufferPoller implements AutoCloseable {
     private final List<Entry> entries = new ArrayList<>();
     private final Epoll epoll = new Epoll(16);
 
+    /** A poller watching no ring buffer yet. */
+    public RingBufferPoller() {
+    }
+
     /** Watches {@code ring}, handing its records to {@code handler}. */
     public synchronized RingBufferPoller add(RingBuffer ring, RecordHandler handler) {
         java.util.Objects.requireNonNull(handler, "handler");

@@ -1,8 +1,11 @@
 package io.bpf4j.internal.sys;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -20,6 +23,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Fd implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
     private static final int CLOSED = 1 << 30;
+    private static final int AT_FDCWD = -100;
+    private static final int O_RDONLY = 0;
+    private static final int O_DIRECTORY = 0x10000;
+    private static final int O_CLOEXEC = 0x80000;
     private static final VarHandle STATE;
 
     static {
@@ -126,6 +133,37 @@ public final class Fd implements AutoCloseable {
             throw new io.bpf4j.BpfException("cannot duplicate fd " + raw, (int) -r, "fcntl(F_DUPFD_CLOEXEC)", what);
         }
         return new Fd((int) r, what);
+    }
+
+    /**
+     * Reads up to {@code buf.byteSize()} bytes with read(2).
+     *
+     * @return the byte count read (0 at end of file), or the negated errno
+     */
+    public long read(MemorySegment buf) {
+        int raw = acquire();
+        try {
+            return Libc.syscall(Libc.SYS_READ, raw, buf.address(), buf.byteSize());
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * Opens a directory read-only (openat(2) with O_RDONLY|O_DIRECTORY|O_CLOEXEC), as the
+     * kernel wants a cgroup named.
+     *
+     * @throws io.bpf4j.BpfException with the kernel's errno when it cannot be opened
+     */
+    public static Fd openDirectory(Path dir, String what) {
+        try (Arena arena = Arena.ofConfined()) {
+            long fd = Libc.syscall(Libc.SYS_OPENAT, AT_FDCWD, arena.allocateFrom(dir.toString()).address(),
+                    O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, 0, 0);
+            if (fd < 0) {
+                throw new io.bpf4j.BpfException("cannot open " + what, (int) -fd, "open", dir.toString());
+            }
+            return new Fd((int) fd, what);
+        }
     }
 
     /** Gives the number back to the kernel once no call is using it. Idempotent. */

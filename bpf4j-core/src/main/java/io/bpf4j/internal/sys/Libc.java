@@ -70,21 +70,6 @@ public final class Libc {
     private Libc() {
     }
 
-    private static final class IfIndex {
-        static final MethodHandle IF_NAMETOINDEX = LINKER.downcallHandle(
-                LINKER.defaultLookup().find("if_nametoindex").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-    }
-
-    /** libc's if_nametoindex in the calling thread's network namespace; 0 when there is no such interface. */
-    public static int ifNameToIndex(String name) {
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            return (int) IfIndex.IF_NAMETOINDEX.invokeExact(arena.allocateFrom(name));
-        } catch (Throwable t) {
-            throw linkageFailure(t);
-        }
-    }
-
     /** Size and alignment of the per-thread errno capture area. */
     static StructLayout captureLayout() {
         return CAPTURE_LAYOUT;

@@ -1,4 +1,4 @@
-package io.bpf4j.object;
+package io.bpf4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,17 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bpf4j.BpfMap;
-import io.bpf4j.BpfObject;
-import io.bpf4j.KconfigExtern;
-import io.bpf4j.KsymExtern;
-import io.bpf4j.MapFlags;
-import io.bpf4j.MapSpec;
-import io.bpf4j.MapType;
-import io.bpf4j.ObjectOptions;
-import io.bpf4j.ObjectSpec;
-import io.bpf4j.ProgramSpec;
-import io.bpf4j.VariableSpec;
 import io.bpf4j.asm.Instruction;
 import io.bpf4j.asm.Metadata;
 import io.bpf4j.btf.Type;

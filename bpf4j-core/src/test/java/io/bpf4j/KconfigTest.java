@@ -1,13 +1,10 @@
-package io.bpf4j.loader;
+package io.bpf4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bpf4j.BpfException;
-import io.bpf4j.Kconfig;
-import io.bpf4j.KconfigExtern;
 import io.bpf4j.KconfigExtern.Kind;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

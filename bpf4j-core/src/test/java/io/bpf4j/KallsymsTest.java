@@ -1,10 +1,9 @@
-package io.bpf4j.loader;
+package io.bpf4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bpf4j.Kallsyms;
 import io.bpf4j.testing.Kernel;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,17 +1,10 @@
-package io.bpf4j.loader;
+package io.bpf4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bpf4j.BpfMap;
-import io.bpf4j.MapSpec;
-import io.bpf4j.MapType;
-import io.bpf4j.Program;
-import io.bpf4j.ProgramInfo;
-import io.bpf4j.ProgramSpec;
-import io.bpf4j.ProgramType;
 import io.bpf4j.asm.Instruction;
 import io.bpf4j.asm.Opcodes;
 import io.bpf4j.asm.Reg;

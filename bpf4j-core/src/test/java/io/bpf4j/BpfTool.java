@@ -1,4 +1,4 @@
-package io.bpf4j.loader;
+package io.bpf4j;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,8 @@
-package io.bpf4j.object;
+package io.bpf4j;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bpf4j.ObjectFormatException;
-import io.bpf4j.ObjectSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,14 +1,8 @@
-package io.bpf4j.loader;
+package io.bpf4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bpf4j.BpfMap;
-import io.bpf4j.BpfObject;
-import io.bpf4j.MapInfo;
-import io.bpf4j.ObjectSpec;
-import io.bpf4j.Program;
-import io.bpf4j.ProgramInfo;
 import io.bpf4j.testing.Kernel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,19 +1,10 @@
-package io.bpf4j.object;
+package io.bpf4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bpf4j.AttachType;
-import io.bpf4j.BpfObject;
-import io.bpf4j.MapType;
-import io.bpf4j.ObjectFormatException;
-import io.bpf4j.ObjectSpec;
-import io.bpf4j.ProgramFlags;
-import io.bpf4j.ProgramSections;
-import io.bpf4j.ProgramSpec;
-import io.bpf4j.ProgramType;
 import io.bpf4j.testing.Kernel;
 import java.nio.file.Files;
 import java.nio.file.Path;

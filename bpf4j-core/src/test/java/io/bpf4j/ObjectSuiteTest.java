@@ -1,4 +1,4 @@
-package io.bpf4j.loader;
+package io.bpf4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.bpf4j.BpfException;
-import io.bpf4j.BpfObject;
-import io.bpf4j.LoadTestBridge;
-import io.bpf4j.VerifierException;
 import io.bpf4j.testing.Kernel;
 import io.bpf4j.testing.KernelFeature;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.bpf4j.loader;
+package io.bpf4j;
 
 import io.bpf4j.btf.Btf;
 import io.bpf4j.btf.BtfExt;

@@ -1,15 +1,10 @@
-package io.bpf4j.loader;
+package io.bpf4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bpf4j.Program;
-import io.bpf4j.ProgramSpec;
-import io.bpf4j.ProgramType;
-import io.bpf4j.TestRunOptions;
-import io.bpf4j.VerifierException;
 import io.bpf4j.asm.Instruction;
 import io.bpf4j.btf.Btf;
 import io.bpf4j.btf.CoreRelocation;

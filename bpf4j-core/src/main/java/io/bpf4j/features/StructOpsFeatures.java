@@ -1,0 +1,102 @@
+package io.bpf4j.features;
+
+import io.bpf4j.Errno;
+import io.bpf4j.ProgramType;
+import io.bpf4j.btf.Btf;
+import io.bpf4j.btf.BtfException;
+import io.bpf4j.btf.CoreTypes;
+import io.bpf4j.btf.KernelBtf;
+import io.bpf4j.internal.sys.Attr;
+import io.bpf4j.internal.sys.Bpf;
+import io.bpf4j.internal.sys.BpfCmd;
+import io.bpf4j.internal.sys.Libc;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Whether the running kernel takes struct_ops of a given kind (e.g. {@code tcp_congestion_ops},
+ * {@code sched_ext_ops}): its BTF has the struct and its {@code bpf_struct_ops_NAME} value type,
+ * and a minimal struct_ops program ({@code r0 = 0; exit}) for one of its function pointer members
+ * loads. Cached per struct and member for the life of the JVM. A kernel can have the types and
+ * still refuse the programs (ENOTSUPP when the build or a policy leaves struct_ops programs out).
+ *
+ * <pre>{@code
+ * if (!StructOpsFeatures.supports("tcp_congestion_ops", "ssthresh")) {
+ *     System.err.println(StructOpsFeatures.reason("tcp_congestion_ops", "ssthresh"));
+ * }
+ * }</pre>
+ */
+public final class StructOpsFeatures {
+    private static final Map<String, String> CACHE = new ConcurrentHashMap<>();
+
+    private StructOpsFeatures() {
+    }
+
+    /** True when a minimal struct_ops program for member {@code member} of {@code struct NAME} loads. */
+    public static boolean supports(String structName, String member) {
+        return reason(structName, member).isEmpty();
+    }
+
+    /** Why struct_ops {@code structName} is not usable here; empty when it is. */
+    public static String reason(String structName, String member) {
+        return CACHE.computeIfAbsent(structName + "." + member, k -> probe(structName, member));
+    }
+
+    private static String probe(String name, String member) {
+        Btf vmlinux;
+        try {
+            vmlinux = KernelBtf.vmlinux();
+        } catch (BtfException e) {
+            return "no kernel BTF: " + e.getMessage();
+        }
+        int type = structNamed(vmlinux, name);
+        if (type < 0 || structNamed(vmlinux, "bpf_struct_ops_" + name) < 0) {
+            return "kernel BTF has no struct " + name + " with a bpf_struct_ops_" + name
+                    + " value type (the kernel was built without it)";
+        }
+        int index = -1;
+        for (int i = 0; i < vmlinux.vlen(type); i++) {
+            if (vmlinux.memberName(type, i).equals(member)) {
+                index = i;
+            }
+        }
+        if (index < 0) {
+            return "the kernel's struct " + name + " has no member " + member;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment insns = arena.allocate(16, 8);
+            insns.set(JAVA_LONG, 0, 0xb7L); // r0 = 0
+            insns.set(JAVA_LONG, 8, 0x95L); // exit
+            MemorySegment attr = arena.allocate(Attr.ProgLoad.LAYOUT);
+            attr.set(JAVA_INT, Attr.ProgLoad.PROG_TYPE, ProgramType.STRUCT_OPS.value());
+            attr.set(JAVA_INT, Attr.ProgLoad.INSN_CNT, 2);
+            attr.set(JAVA_LONG, Attr.ProgLoad.INSNS, insns.address());
+            attr.set(JAVA_LONG, Attr.ProgLoad.LICENSE, arena.allocateFrom("GPL").address());
+            attr.set(JAVA_INT, Attr.ProgLoad.EXPECTED_ATTACH_TYPE, index);
+            attr.set(JAVA_INT, Attr.ProgLoad.ATTACH_BTF_ID, type);
+            long r = Bpf.call(BpfCmd.PROG_LOAD, attr, (int) Attr.ProgLoad.LAYOUT.byteSize());
+            if (r < 0) {
+                int e = (int) -r;
+                return "BPF_PROG_LOAD of a minimal struct_ops program for " + name + "." + member + " gave "
+                        + Errno.nameOf(e) + (e == Errno.ENOTSUPP.number() || e == Errno.EOPNOTSUPP.number()
+                        ? " (this kernel's build or policy refuses struct_ops programs)" : "");
+            }
+            Libc.syscall(Libc.SYS_CLOSE, r, 0, 0);
+            return "";
+        }
+    }
+
+    private static int structNamed(Btf btf, String name) {
+        for (int id : btf.idsNamed(name)) {
+            if (btf.kind(id) == CoreTypes.STRUCT) {
+                return id;
+            }
+        }
+        return -1;
+    }
+}
