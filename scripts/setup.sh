@@ -23,6 +23,8 @@ command -v ping >/dev/null || missing+=(iputils-ping)
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 [ -f /usr/include/x86_64-linux-gnu/sys/sdt.h ] || [ -f /usr/include/sys/sdt.h ] || missing+=(systemtap-sdt-dev)
 command -v curl >/dev/null || command -v wget >/dev/null || missing+=(curl)
+# bpf4j-observability's test scrapes its endpoint with a real Prometheus server
+[ -x /usr/bin/prometheus ] || missing+=(prometheus)
 # The kernel matrix (scripts/vm-test.sh boots other kernels in qemu): in CI, or when asked.
 if [ "${CI:-}" = true ] || [ "${BPF4J_VM:-}" = 1 ]; then
   command -v qemu-system-x86_64 >/dev/null || missing+=(qemu-system-x86)

@@ -1,9 +1,10 @@
 // The C reference of DrainBench: libbpf drains the streams of bpf/drain_bench.bpf.o exactly as
-// DrainBench drains them with bpf4j. Usage: drain_bench OBJECT ROUNDS ROW...; prints "ROW ns_per_record"
-// per row. Rows: {ring,perf}_{same,alternating,spread} (a ring filled with N records, then one
+// DrainBench drains them with bpf4j. Usage: drain_bench OBJECT ROUNDS ROW...; prints "ROW median mean"
+// per row (ns per record: the median over rounds of each round's, and the mean). Rows: {ring,perf}_{same,alternating,spread} (a ring filled with N records, then one
 // consume, timed; the mean over ROUNDS after one warm-up round) and {ring,perf}_batch{100,1000,10000}
-// (K records written, then one poll, which sees the kernel's wake-up and drains them, timed; the
-// mean over enough rounds for 200,000 records, after a tenth as many warm-up rounds).
+// (K records written, then one poll, which sees the kernel's wake-up and drains them, timed; over
+// enough rounds for 200,000 records, after a tenth as many warm-up rounds) and {ring,perf}_idle (the
+// fixed cost of a poll: polls with a zero timeout of an empty buffer, ns per poll).
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
@@ -20,6 +21,12 @@ static double now_ns(void)
 }
 
 static long sink, seen;
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
 
 static int on_record(void *ctx, void *data, size_t size)
 {
@@ -78,11 +85,34 @@ int main(int argc, char **argv)
         const char *batch = strstr(row, "_batch");
         double total = 0;
         long records = 0;
-        if (batch) {
+        /* Per-round ns per record; the median is what bench.sh compares (robust to preempted rounds). */
+        double *per = NULL;
+        int nper = 0;
+        if (strstr(row, "_idle")) {
+            /* The fixed cost of a poll: 1,000 polls with a zero timeout of an empty buffer per round. */
+            int measured = 200, warm = 20;
+            per = calloc(measured, sizeof(double));
+            for (int r = 0; r < warm + measured; r++) {
+                double t0 = now_ns();
+                for (int i = 0; i < 1000; i++) {
+                    if (perf)
+                        perf_buffer__poll(pb, 0);
+                    else
+                        ring_buffer__poll(rb, 0);
+                }
+                double t = now_ns() - t0;
+                if (r >= warm) {
+                    per[nper++] = t / 1000;
+                    total += t;
+                    records += 1000;
+                }
+            }
+        } else if (batch) {
             int k = atoi(batch + 6);
             char prog[32];
             snprintf(prog, sizeof(prog), "%s_same", perf ? "perf" : "ring");
             int measured = 200000 / k, warm = measured / 10;
+            per = calloc(measured, sizeof(double));
             for (int r = 0; r < warm + measured; r++) {
                 fill(obj, prog, k);
                 seen = 0;
@@ -95,12 +125,14 @@ int main(int argc, char **argv)
                 }
                 double t = now_ns() - t0;
                 if (r >= warm) {
+                    per[nper++] = t / seen;
                     total += t;
                     records += seen;
                 }
             }
         } else {
             int n = fill_count(row);
+            per = calloc(rounds, sizeof(double));
             for (int r = 0; r < rounds + 1; r++) {
                 fill(obj, row, n);
                 seen = 0;
@@ -115,12 +147,15 @@ int main(int argc, char **argv)
                     return 1;
                 }
                 if (r > 0) { /* round 0 warms up */
+                    per[nper++] = t / seen;
                     total += t;
                     records += seen;
                 }
             }
         }
-        printf("%s %.2f\n", row, total / records);
+        qsort(per, nper, sizeof(double), cmp_double);
+        printf("%s %.2f %.2f\n", row, per[nper / 2], total / records);
+        free(per);
         fflush(stdout);
     }
     ring_buffer__free(rb);

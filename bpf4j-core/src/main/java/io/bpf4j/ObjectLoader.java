@@ -36,8 +36,12 @@ final class ObjectLoader {
      * @param pinDirectory where {@link Pinning#BY_NAME} maps live
      * @param logLevel verifier log level kept on success (0: none)
      */
-    record Options(Path pinDirectory, int logLevel) {
-        static final Options DEFAULT = new Options(Path.of("/sys/fs/bpf"), 0);
+    record Options(Path pinDirectory, int logLevel, Map<String, Program> extensionTargets) {
+        static final Options DEFAULT = new Options(Path.of("/sys/fs/bpf"), 0, Map.of());
+
+        Options(Path pinDirectory, int logLevel) {
+            this(pinDirectory, logLevel, Map.of());
+        }
     }
 
     static BpfObject load(LoadPlan plan, Options options) {
@@ -71,7 +75,7 @@ final class ObjectLoader {
      * the next older one, so the first set the kernel accepts rewrites just what it lacks, as
      * libbpf's per-feature probes would.
      */
-    private static final List<io.bpf4j.btf.Sanitize> SANITIZE_ORDER = List.of(io.bpf4j.btf.Sanitize.ENUM64,
+    static final List<io.bpf4j.btf.Sanitize> SANITIZE_ORDER = List.of(io.bpf4j.btf.Sanitize.ENUM64,
             io.bpf4j.btf.Sanitize.TYPE_TAG, io.bpf4j.btf.Sanitize.DECL_TAG, io.bpf4j.btf.Sanitize.FLOAT,
             io.bpf4j.btf.Sanitize.FUNC_LINKAGE, io.bpf4j.btf.Sanitize.DATASEC_VAR);
 
@@ -309,10 +313,26 @@ final class ObjectLoader {
                 spec = spec.toBuilder().attachBtfId(AttachTargets.resolve(KernelTypes.vmlinux(),
                         spec.attachType().get(), spec.attachTo())).build();
             }
+            Program extensionTarget = null;
+            if (spec.type() == ProgramType.EXT) {
+                extensionTarget = options.extensionTargets().get(spec.name());
+                if (extensionTarget == null) {
+                    throw new IllegalArgumentException("freplace program \"" + spec.name() + "\" replaces function \""
+                            + spec.attachTo() + "\" of a loaded program: name that program with"
+                            + " ObjectOptions.withExtensionTarget(\"" + spec.name() + "\", target), or set autoload off");
+                }
+                spec = spec.toBuilder().attachBtfId(Extensions.targetBtfId(extensionTarget, spec.name(), spec.attachTo()))
+                        .build();
+            }
             LoadOptions lo = new LoadOptions(pp.logLevel() >= 0 ? pp.logLevel() : options.logLevel());
             java.util.function.BiConsumer<java.lang.foreign.MemorySegment, java.lang.foreign.Arena> ext =
                     btfFd.isPresent() ? ProgramBtf.extInfo(btfFd.getAsInt(), linked.funcInfos(), linked.lineInfos())
                             : (a, b) -> { };
+            if (extensionTarget != null) {
+                int targetFd = extensionTarget.fd();
+                ext = ext.andThen((attr, arena) -> attr.set(java.lang.foreign.ValueLayout.JAVA_INT,
+                        io.bpf4j.internal.sys.Attr.ProgLoad.ATTACH_PROG_FD, targetFd));
+            }
             ProgramSpec loaded = spec;
             ext = ext.andThen((attr, arena) -> StructOpsMaps.attachFields(loaded, structOps, attr));
             try {

@@ -425,7 +425,8 @@ public final class ObjectSpec {
             int fd = r.getValue().fd();
             p = p.withMapFd(r.getKey(), fd);
         }
-        BpfObject obj = ObjectLoader.load(p, new ObjectLoader.Options(options.pinDirectory(), options.logLevel()));
+        BpfObject obj = ObjectLoader.load(p, new ObjectLoader.Options(options.pinDirectory(), options.logLevel(),
+                options.extensionTargets()));
         obj.setSpec(this);
         return obj;
     }

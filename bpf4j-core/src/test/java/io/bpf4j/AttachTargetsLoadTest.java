@@ -10,6 +10,7 @@ import io.bpf4j.btf.CoreRelocator;
 import io.bpf4j.btf.CoreTypes;
 import io.bpf4j.testing.Kernel;
 import io.bpf4j.testing.KernelFeature;
+import io.bpf4j.testing.KernelFunctions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,8 @@ class AttachTargetsLoadTest {
         assertEquals("btf_trace_sched_switch", kernel.name(tp));
         assertEquals(CoreTypes.TYPEDEF, kernel.kind(tp));
         assertEquals("bpf_iter_task", kernel.name(AttachTargets.resolve(kernel, AttachType.TRACE_ITER, "task")));
-        assertEquals("do_unlinkat", kernel.name(AttachTargets.resolve(kernel, AttachType.TRACE_FENTRY, "do_unlinkat")));
+        String unlinkat = KernelFunctions.unlinkat();
+        assertEquals(unlinkat, kernel.name(AttachTargets.resolve(kernel, AttachType.TRACE_FENTRY, unlinkat)));
         assertEquals("bpf_lsm_file_open", kernel.name(AttachTargets.resolve(kernel, AttachType.LSM_MAC, "file_open")));
         BpfException e = assertThrows(BpfException.class,
                 () -> AttachTargets.resolve(kernel, AttachType.TRACE_RAW_TP, "bpf4j_no_such_tp"));

@@ -23,7 +23,7 @@ class DataSectionLoadTest {
 
     @Test
     void readsSeeProgramWritesAndPatchesReachPrograms() {
-        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("typed_values")).load()) {
+        try (BpfObject obj = TypedValuesObject.spec().load()) {
             DataSection data = DataSection.open(obj, ".data");
             DataSection bss = DataSection.open(obj, ".bss");
             DataSection custom = DataSection.open(obj, ".data.custom");
@@ -75,7 +75,7 @@ class DataSectionLoadTest {
     @Test
     void closingTheObjectUnmapsItsSections() {
         DataSection data;
-        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("typed_values")).load()) {
+        try (BpfObject obj = TypedValuesObject.spec().load()) {
             data = DataSection.open(obj, ".bss");
             assertFalse(data.isReadOnly());
         }

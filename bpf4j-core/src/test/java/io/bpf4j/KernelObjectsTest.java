@@ -78,6 +78,12 @@ class KernelObjectsTest {
     @Test
     void kernelBtfIsListedAndReadable() throws Exception {
         Kernel.assumeRoot();
+        // the kernel's BTF got an id (and bpf_btf_info its kernel_btf flag) in 5.11; before, it is unlisted
+        io.bpf4j.btf.Btf running = io.bpf4j.btf.KernelBtf.vmlinux();
+        boolean listed = running.find("bpf_btf_info", io.bpf4j.btf.Type.Struct.class)
+                .map(t -> t.members().stream().anyMatch(m -> m.name().equals("kernel_btf"))).orElse(false);
+        io.bpf4j.testing.KernelFeature.assume(listed, "ids for the kernel's own BTF (Linux 5.11)",
+                "struct bpf_btf_info in the kernel's BTF has no kernel_btf member");
         KernelObjects.BtfInfo vmlinux = KernelObjects.btfs().stream().filter(b -> b.kernel() && b.name().equals("vmlinux"))
                 .findFirst().orElseThrow(() -> new AssertionError("no vmlinux BTF among " + KernelObjects.btfs()));
         assertEquals(Files.size(Path.of("/sys/kernel/btf/vmlinux")), vmlinux.size());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bpf4j.testing.Kernel;
+import io.bpf4j.testing.KernelFeature;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -56,6 +57,7 @@ class ObjectFormsTest {
     @Test
     void btfMapFormsLoadWithTheirInitialSlots() throws Exception {
         Kernel.assumeRoot();
+        KernelFeature.assumeMapType(MapType.BLOOM_FILTER); // obj_forms has bloom filters (Linux 5.16)
         // A pin directory of our own: other helpers pin under /sys/fs/bpf at the same time.
         Path pins = Kernel.bpffs().resolve("bpf4j_elf_forms_" + ProcessHandle.current().pid());
         Files.createDirectories(pins);

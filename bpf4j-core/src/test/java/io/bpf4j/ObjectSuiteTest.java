@@ -62,12 +62,24 @@ class ObjectSuiteTest {
         }
     }
 
+    /** Whether the running kernel's BTF has {@code enumerator} in {@code enum enumName} (a feature's constant). */
+    static boolean kernelKnows(String enumName, String enumerator) {
+        return io.bpf4j.btf.KernelBtf.vmlinux().find(enumName, io.bpf4j.btf.Type.Enum.class)
+                .map(e -> e.values().stream().anyMatch(v -> v.name().equals(enumerator))).orElse(false);
+    }
+
+    /** Whether the running kernel's BTF has a type of this kind and name (a kfunc, a variable). */
+    static boolean kernelHas(String name, Class<? extends io.bpf4j.btf.Type> kind) {
+        return io.bpf4j.btf.KernelBtf.vmlinux().find(name, kind).isPresent();
+    }
+
     /** libbpf 1.1 (Debian's bpftool) does not know a section name the kernel supports. */
     record TooNewForLibbpf(String section, Set<String> programs) implements Expected {
     }
 
     static final Map<String, Expected> SUITE = Map.ofEntries(
-            Map.entry("load_callbacks", new Loads(Set.of("xdp_callbacks"))),
+            Map.entry("load_callbacks", new LoadsUnlessRefused(Set.of("xdp_callbacks"), "the helper bpf_loop (Linux 5.17)",
+                    () -> kernelKnows("bpf_func_id", "BPF_FUNC_loop"), () -> "enum bpf_func_id has no BPF_FUNC_loop")),
             Map.entry("load_cgroup_sock", new Loads(Set.of("connect4_redirect", "sk_lookup_steer", "sock_create_no_raw"))),
             Map.entry("load_core_exec", new Loads(Set.of("on_exec"))),
             Map.entry("load_core_kinds", new Loads(Set.of("core_kinds"))),
@@ -87,10 +99,17 @@ class ObjectSuiteTest {
             Map.entry("load_kconfig", new Loads(Set.of("xdp_kconfig"))),
             Map.entry("load_ksyscall", new Loads(Set.of("ksys_kill", "kret_kill"))),
             Map.entry("load_ksym_var", new LoadsUnlessRefused(Set.of("ksym_var_switch"),
-                    "the address of the per-CPU variable runqueues", () -> kallsymsShows("runqueues"),
-                    () -> "/proc/kallsyms does not show runqueues with an address")),
-            Map.entry("load_ksyms", new Loads(Set.of("ksym_switch"))),
-            Map.entry("load_locks_timers", new Loads(Set.of("xdp_locked"))),
+                    "the per-CPU variable runqueues in the kernel's BTF, with its address",
+                    () -> kernelHas("runqueues", io.bpf4j.btf.Type.Var.class) && kallsymsShows("runqueues"),
+                    () -> kernelHas("runqueues", io.bpf4j.btf.Type.Var.class)
+                            ? "/proc/kallsyms does not show runqueues with an address"
+                            : "the kernel's BTF has no VAR runqueues (per-CPU variables in BTF: Linux 5.11)")),
+            Map.entry("load_ksyms", new LoadsUnlessRefused(Set.of("ksym_switch"), "the kfunc bpf_task_from_pid (Linux 6.2)",
+                    () -> kernelHas("bpf_task_from_pid", io.bpf4j.btf.Type.Func.class),
+                    () -> "the kernel's BTF has no FUNC bpf_task_from_pid")),
+            Map.entry("load_locks_timers", new LoadsUnlessRefused(Set.of("xdp_locked"), "bpf_timer (Linux 5.15)",
+                    () -> kernelKnows("bpf_func_id", "BPF_FUNC_timer_set_callback"),
+                    () -> "enum bpf_func_id has no BPF_FUNC_timer_set_callback")),
             Map.entry("load_map_in_map", new Loads(Set.of("xdp_map_in_map"))),
             Map.entry("load_perf_event", new Loads(Set.of("profile"))),
             Map.entry("load_probes", new Loads(Set.of("kp_openat2", "krp_openat2", "up_getpid", "urp_getpid"))),
@@ -100,7 +119,9 @@ class ObjectSuiteTest {
             Map.entry("load_sockmap", new Loads(Set.of("sk_msg_redirect", "sk_skb_verdict", "sockops_track"))),
             Map.entry("load_strings", new Loads(Set.of("xdp_strings"))),
             Map.entry("load_subprogs", new Loads(Set.of("xdp_first", "xdp_second"))),
-            Map.entry("load_syscall", new Loads(Set.of("sleepy_uprobe", "syscall_double"))),
+            Map.entry("load_syscall", new LoadsUnlessRefused(Set.of("sleepy_uprobe", "syscall_double"),
+                    "BPF_PROG_TYPE_SYSCALL programs (Linux 5.14)", () -> kernelKnows("bpf_prog_type", "BPF_PROG_TYPE_SYSCALL"),
+                    () -> "enum bpf_prog_type has no BPF_PROG_TYPE_SYSCALL")),
             Map.entry("load_tailcall", new Loads(Set.of("xdp_dispatch", "xdp_tail_drop", "xdp_tail_pass"))),
             Map.entry("load_tc", new Loads(Set.of("tc_classify"))),
             Map.entry("load_tcx", new TooNewForLibbpf("tcx/ingress", Set.of("tcx_egress_count", "tcx_ingress_count"))),

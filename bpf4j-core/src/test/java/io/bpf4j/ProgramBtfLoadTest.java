@@ -39,8 +39,26 @@ class ProgramBtfLoadTest {
         ElfSections elf = ElfSections.read(Kernel.bpfObject(name));
         byte[] raw = elf.sections.get(".BTF");
         io.bpf4j.ObjectSpec spec = io.bpf4j.ObjectSpec.read(Kernel.bpfObject(name));
-        byte[] fixed = ObjectBtf.forKernel(spec.btf().orElseThrow(), java.util.Set.of(), java.util.Set.of());
-        return new Loaded(elf, Btf.parse(raw), fixed);
+        return new Loaded(elf, Btf.parse(raw), forThisKernel(spec.btf().orElseThrow()));
+    }
+
+    /**
+     * The object's BTF as the loader gives it to this kernel: sanitized newest feature first
+     * until the kernel takes it (5.10 refuses the signed-enum kind flag), as ObjectLoader does.
+     */
+    static byte[] forThisKernel(Btf laidOut) {
+        java.util.EnumSet<io.bpf4j.btf.Sanitize> sanitize = java.util.EnumSet.noneOf(io.bpf4j.btf.Sanitize.class);
+        for (int i = 0; ; i++) {
+            byte[] blob = ObjectBtf.forKernel(laidOut, java.util.Set.of(), sanitize);
+            try (io.bpf4j.btf.BtfHandle h = io.bpf4j.btf.BtfHandle.loadRaw(blob, "probe")) {
+                return blob;
+            } catch (BpfException e) {
+                if (i == ObjectLoader.SANITIZE_ORDER.size()) {
+                    throw e;
+                }
+                sanitize.add(ObjectLoader.SANITIZE_ORDER.get(i));
+            }
+        }
     }
 
     static List<Linker.Placed<ProgramBtf.FuncInfo>> funcs(Loaded o, String section) {

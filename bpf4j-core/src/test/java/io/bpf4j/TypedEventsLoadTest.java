@@ -34,7 +34,7 @@ class TypedEventsLoadTest {
 
     @Test
     void ringAndPerfRecordsDecodeByStructName() {
-        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("typed_values")).load();
+        try (BpfObject obj = TypedValuesObject.spec().load();
              RingBuffer rb = RingBuffer.open(obj.map("events"));
              PerfBuffer perf = PerfBuffer.open(obj.map("perf_events"), 4, (cpu, n) -> { })) {
             obj.program("emit").testRun(TestRunOptions.data(new byte[64]).withRepeat(3));
@@ -65,7 +65,7 @@ class TypedEventsLoadTest {
 
     @Test
     void fanOutDeliversEveryRecordToEachSubscriberAndReportsALaggingOne() throws Exception {
-        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("typed_values")).load();
+        try (BpfObject obj = TypedValuesObject.spec().load();
              RingBuffer rb = RingBuffer.open(obj.map("events"))) {
             RecordCodec<ExecLike> codec = ObjectTypes.bind(obj, MethodHandles.lookup(), ExecLike.class, "exec_like");
             List<Long> fast1 = new CopyOnWriteArrayList<>();
@@ -103,7 +103,7 @@ class TypedEventsLoadTest {
 
     @Test
     void aThrowingSubscriberGetsItsErrorsAndAClosedOneNothingMore() throws Exception {
-        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("typed_values")).load();
+        try (BpfObject obj = TypedValuesObject.spec().load();
              RingBuffer rb = RingBuffer.open(obj.map("events"));
              RingFanout<Object> fan = RingFanout.start(rb, ObjectTypes.struct(obj, "exec_like"))) {
             List<Object> good = new CopyOnWriteArrayList<>();

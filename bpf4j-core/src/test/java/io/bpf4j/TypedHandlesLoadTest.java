@@ -32,7 +32,7 @@ class TypedHandlesLoadTest {
 
     @Test
     void hashMapsDynamicAndBound() {
-        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("typed_values")).load()) {
+        try (BpfObject obj = TypedValuesObject.spec().load()) {
             TypedHashMap<FlowKey, FlowStats> flows = TypedHashMap.of(obj.map("flows"), MethodHandles.lookup(),
                     FlowKey.class, FlowStats.class);
             FlowKey k = new FlowKey(0x0100000a, 0x0200000a, 1234, 443, 6);
@@ -81,7 +81,7 @@ class TypedHandlesLoadTest {
 
     @Test
     void arraysPerCpuTriesBloomFiltersQueuesAndStacks() throws Exception {
-        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("typed_values")).load()) {
+        try (BpfObject obj = TypedValuesObject.spec().load()) {
             TypedArray<FlowStats> slots = TypedArray.of(obj.map("slots"), MethodHandles.lookup(), FlowStats.class);
             assertEquals(8, slots.length());
             slots.set(3, new FlowStats(5, 6, "three"));
@@ -117,10 +117,14 @@ class TypedHandlesLoadTest {
             assertEquals(Optional.empty(), names.lookup("b"));
             assertThrows(IllegalArgumentException.class, () -> names.update("123456789", 1L));
 
-            TypedBloomFilter<FlowKey> seen = TypedBloomFilter.of(obj.map("seen_flows"), MethodHandles.lookup(), FlowKey.class);
-            seen.insert(new FlowKey(1, 2, 3, 4, 5));
-            assertTrue(seen.contains(new FlowKey(1, 2, 3, 4, 5)));
-            assertFalse(seen.contains(new FlowKey(9, 9, 9, 9, 9)));
+            boolean bloom = io.bpf4j.features.MapFeatures.supports(MapType.BLOOM_FILTER); // else seen_flows is a queue
+            if (bloom) {
+                TypedBloomFilter<FlowKey> seen = TypedBloomFilter.of(obj.map("seen_flows"), MethodHandles.lookup(),
+                        FlowKey.class);
+                seen.insert(new FlowKey(1, 2, 3, 4, 5));
+                assertTrue(seen.contains(new FlowKey(1, 2, 3, 4, 5)));
+                assertFalse(seen.contains(new FlowKey(9, 9, 9, 9, 9)));
+            }
 
             // The kernel takes no BTF for queues and stacks: their types come from the object's spec.
             assertEquals(0, obj.map("work").info().btfValueTypeId());
@@ -135,5 +139,7 @@ class TypedHandlesLoadTest {
             assertEquals(Optional.of(2L), undo.pop());
             assertThrows(IllegalArgumentException.class, () -> TypedQueue.of(obj.map("flows")));
         }
+        // everything else ran; the bloom filter part needs the map type
+        io.bpf4j.testing.KernelFeature.assumeMapType(MapType.BLOOM_FILTER);
     }
 }

@@ -28,7 +28,7 @@ class TypedValuesLoadTest {
     }
 
     static BpfObject filled() {
-        BpfObject obj = ObjectSpec.read(Kernel.bpfObject("typed_values")).load();
+        BpfObject obj = TypedValuesObject.spec().load();
         obj.program("fill").testRun(TestRunOptions.data(new byte[64]));
         return obj;
     }

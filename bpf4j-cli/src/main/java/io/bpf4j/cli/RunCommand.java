@@ -57,6 +57,10 @@ final class RunCommand extends Cmd implements Runnable {
     @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (e.g. 10s, 500ms, 2m).")
     String duration;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT",
+            description = "Serve the maps as Prometheus metrics at http://HOST:PORT/metrics (bpf4j-observability).")
+    String metrics;
+
     static Duration duration(String s) {
         try {
             if (s.matches("[0-9]+ms")) {
@@ -167,6 +171,13 @@ final class RunCommand extends Cmd implements Runnable {
             List<AutoCloseable> readers = new ArrayList<>();
             List<Runnable> polls = new ArrayList<>();
             try {
+                if (metrics != null) {
+                    var server = io.bpf4j.observability.MetricsServer.start(metrics, io.bpf4j.observability.MapMetrics.of(obj));
+                    readers.add(server);
+                    o.println(Json.of(Map.of("metrics", "http://" + metrics.substring(0, metrics.lastIndexOf(':') + 1)
+                            + server.port() + "/metrics")));
+                    o.flush();
+                }
                 for (Stream s : rings) {
                     RingBuffer rb = RingBuffer.open(obj.map(s.map()));
                     readers.add(rb);

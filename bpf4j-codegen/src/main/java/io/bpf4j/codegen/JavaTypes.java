@@ -94,7 +94,7 @@ final class JavaTypes {
             case Type.Float f when f.size() == 8 -> new JType("double", "Double", Kind.NUMBER, "");
             case Type.Enum e -> enumType(typeId, id, e.name(), e.size(), e.signed(), e.values(), hint);
             case Type.Enum64 e -> enumType(typeId, id, e.name(), e.size(), e.signed(), e.values(), hint);
-            case Type.Array a -> array(a);
+            case Type.Array a -> array(a, hint, depth);
             case Type.Struct s -> record(typeId, id, s.name(), s.size(), false, s.members(), hint, depth);
             case Type.Union u -> record(typeId, id, u.name(), u.size(), true, u.members(), hint, depth);
             default -> object("no Java type for " + btf.cName(typeId));
@@ -123,10 +123,19 @@ final class JavaTypes {
         };
     }
 
-    private JType array(Type.Array a) {
+    private JType array(Type.Array a, String hint, int depth) {
         Type et = btf.type(btf.resolve(a.elementId()));
-        if (!(et instanceof Type.Int e) || a.length() < 0) {
-            return object("array of " + btf.cName(a.elementId()));
+        if (a.length() <= 0) {
+            return object("array of " + Integer.toUnsignedString(a.length()) + " elements");
+        }
+        if (!(et instanceof Type.Int e)) {
+            // Structs, enums, arrays: an array of the element's Java type (Point[], int[][], String[]).
+            JType elem = of(a.elementId(), hint, depth + 1);
+            if (elem.kind() == Kind.OBJECT) {
+                return object("array of " + btf.cName(a.elementId()));
+            }
+            return new JType(elem.source() + "[]", elem.source() + "[]", Kind.ARRAY, a.length() + " elements"
+                    + (elem.note().isEmpty() ? "" : ", each " + elem.note()));
         }
         if (e.size() == 1 && (e.isChar() || e.name().equals("char"))) {
             return new JType("String", "String", Kind.STRING, "a NUL-terminated string of at most "
@@ -196,11 +205,12 @@ final class JavaTypes {
             }
             String cName = cNameOf(typeId, id);
             String name = uniqueTypeName(JavaNames.type(cName.isEmpty() ? hint : cName), "Enum");
-            d = new EnumDecl(name, cName.isEmpty() ? "anonymous enum" : "enum " + cName, size, signed, values);
+            String cDisplay = !own.isEmpty() ? "enum " + own : cName.isEmpty() ? "anonymous enum" : cName + " (anonymous enum)";
+            d = new EnumDecl(name, cDisplay, size, signed, values);
             byId.put(id, d);
             declared.put(name, d);
         }
-        return new JType(d.name(), d.name(), Kind.ENUM, "");
+        return new JType(d.name(), d.name(), Kind.ENUM, "null when the C value is none of the enumerators");
     }
 
     private static JType integerOfSize(int size, boolean signed, String why) {

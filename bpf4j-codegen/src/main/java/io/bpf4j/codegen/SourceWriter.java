@@ -32,6 +32,12 @@ final class SourceWriter {
         return line("}" + suffix);
     }
 
+    /** Indents the lines that follow one more level (after a line that opened a block by itself). */
+    SourceWriter indent() {
+        indent++;
+        return this;
+    }
+
     /** "} text {": closes a block and opens the next (else, catch). */
     SourceWriter reopen(String text) {
         indent--;

@@ -122,7 +122,8 @@ class SkeletonGeneratorTest {
         // Constants set through the builder, read back after load and seen by the program.
         assertEquals(42L, seen.get("rodata.cookie"));
         assertEquals("KIND_FORK", seen.get("rodata.reportKind"));
-        assertEquals("Limits[maxEvents=1000, seen=0]", seen.get("data.limits"));
+        assertEquals("Limits[maxEvents=1000, seen=5]", seen.get("data.limits"));
+        assertEquals(-9, seen.get("bss.lastPid.initial"));
         assertEquals(1, seen.get("attached"));
         // The exec's record, typed: sh exec'd /bin/true (comm is still the caller's at sys_enter_execve).
         assertTrue(((List<?>) seen.get("event.comms")).contains("sh"), "comms of the child's execs: " + seen);
@@ -145,6 +146,23 @@ class SkeletonGeneratorTest {
         assertEquals(0L, seen.get("limited.seen"));
         // load() read the class-path resource, with the constants the object was compiled with.
         assertEquals(7L, seen.get("resource.cookie"));
+    }
+
+    @Test
+    void bufferWithoutRecordTypeGetsItsRawReader() throws Exception {
+        Path out = work.resolve("untyped");
+        SkeletonGenerator.generate(object, GeneratorOptions.of(PACKAGE, RESOURCE), out);
+        Path classes = work.resolve("untyped-classes");
+        TestObjects.compileJava(out, List.of(), classes);
+        try (URLClassLoader l = TestObjects.loader(classes)) {
+            Class<?> skel = l.loadClass(PACKAGE + ".CodegenExec");
+            assertEquals(io.bpf4j.perf.PerfBuffer.class, skel.getMethod("samplesPerf").getReturnType());
+            assertEquals(io.bpf4j.ringbuf.RingBuffer.class, skel.getMethod("eventsRing").getReturnType());
+            assertTrue(Stream.of(skel.getMethods()).noneMatch(m -> m.getName().equals("pollSamples")),
+                    "no typed reads without a record type");
+            assertTrue(Stream.of(skel.getMethods()).anyMatch(m -> m.getName().equals("pollEvents")),
+                    "events still typed by BPF4J_RECORD");
+        }
     }
 
     @Test

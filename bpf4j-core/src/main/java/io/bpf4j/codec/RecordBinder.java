@@ -129,7 +129,7 @@ final class RecordBinder {
             case Type.Float f when f.size() == 8 && (c == double.class || c == Double.class) -> Codecs.f64();
             case Type.Enum e -> enumCodec(c, member, e.size(), e.signed(), e.values(), where);
             case Type.Enum64 e -> enumCodec(c, member, e.size(), e.signed(), e.values(), where);
-            case Type.Array a -> array(c, btf, a, where);
+            case Type.Array a -> array(lookup, c, btf, a, where, depth);
             case Type.Struct s when c.isRecord() -> RecordBinder.bind(lookup, (Class) c, member, depth + 1);
             case Type.Union u when c.isRecord() -> RecordBinder.bind(lookup, (Class) c, member, depth + 1);
             default -> throw new IllegalArgumentException(where + ": a " + c.getSimpleName() + " cannot hold it");
@@ -162,22 +162,31 @@ final class RecordBinder {
                         }
                     }
                 }
-                throw new IllegalArgumentException(where + ": value " + v + " has no constant in " + c.getSimpleName());
-            }, k -> values.stream().filter(e -> e.name().equals(((Enum<?>) k).name())).findFirst().orElseThrow().value());
+                // C enums hold values beyond their enumerators (0 in zeroed memory, flags): null, not an error.
+                return null;
+            }, k -> k == null ? 0L
+                    : values.stream().filter(e -> e.name().equals(((Enum<?>) k).name())).findFirst().orElseThrow().value());
         }
         return integer(c, size, signed, where);
     }
 
     @SuppressWarnings("unchecked")
-    private static Codec<?> array(Class<?> c, Btf btf, Type.Array a, String where) {
+    private static Codec<?> array(MethodHandles.Lookup lookup, Class<?> c, Btf btf, Type.Array a, String where, int depth) {
         int n = a.length();
         if (n < 0) {
             throw new IllegalArgumentException(where + ": array of " + Integer.toUnsignedString(n) + " elements");
         }
         Type et = btf.type(btf.resolve(a.elementId()));
         if (!(et instanceof Type.Int ei)) {
+            if (c.isArray() && depth < MAX_DEPTH) {
+                // Arrays of structs, enums, arrays (int[2][3], char[4][16] as String[]): an array of the element's codec.
+                Codec<?> elem = codec(lookup, c.getComponentType(), new TypeRef(btf, a.elementId()), where + " element",
+                        depth + 1);
+                return javaArray(c.getComponentType(), elem, n, where);
+            }
             throw new IllegalArgumentException(where + ": arrays of " + btf.cName(a.elementId())
-                    + " bind to List or Object components (a StructValue list), not " + c.getSimpleName());
+                    + " bind to arrays of their element's Java type, or Object components (a StructValue list), not "
+                    + c.getSimpleName());
         }
         if (c == String.class && ei.size() == 1) {
             return Codecs.string(n);
@@ -187,28 +196,34 @@ final class RecordBinder {
         }
         if (c == short[].class || c == int[].class || c == long[].class) {
             Class<?> ec = c.getComponentType();
-            Codec<Object> elem = (Codec<Object>) (Codec<?>) integer(ec, ei.size(), ei.signed(), where + " element");
-            Codec<List<Object>> list = Codecs.array(elem, n);
-            return list.map(l -> {
-                Object arr = java.lang.reflect.Array.newInstance(ec, n);
-                for (int k = 0; k < n; k++) {
-                    java.lang.reflect.Array.set(arr, k, l.get(k));
-                }
-                return arr;
-            }, arr -> {
-                int len = java.lang.reflect.Array.getLength(arr);
-                if (len != n) {
-                    throw new IllegalArgumentException(where + ": array of " + len + " elements, the member has " + n);
-                }
-                List<Object> l = new ArrayList<>(n);
-                for (int k = 0; k < n; k++) {
-                    l.add(java.lang.reflect.Array.get(arr, k));
-                }
-                return l;
-            });
+            return javaArray(ec, integer(ec, ei.size(), ei.signed(), where + " element"), n, where);
         }
         throw new IllegalArgumentException(where + ": a " + c.getSimpleName() + " cannot hold an array of "
                 + n + " " + et.name() + " (use String/byte[] for 1-byte elements, short[]/int[]/long[], or Object)");
+    }
+
+    /** A Java array of {@code n} elements of class {@code ec}, each through {@code element}; a write checks the length. */
+    @SuppressWarnings("unchecked")
+    private static Codec<?> javaArray(Class<?> ec, Codec<?> element, int n, String where) {
+        Codec<Object> elem = (Codec<Object>) element;
+        Codec<List<Object>> list = Codecs.array(elem, n);
+        return list.map(l -> {
+            Object arr = java.lang.reflect.Array.newInstance(ec, n);
+            for (int k = 0; k < n; k++) {
+                java.lang.reflect.Array.set(arr, k, l.get(k));
+            }
+            return arr;
+        }, arr -> {
+            int len = java.lang.reflect.Array.getLength(arr);
+            if (len != n) {
+                throw new IllegalArgumentException(where + ": array of " + len + " elements, the member has " + n);
+            }
+            List<Object> l = new ArrayList<>(n);
+            for (int k = 0; k < n; k++) {
+                l.add(java.lang.reflect.Array.get(arr, k));
+            }
+            return l;
+        });
     }
 
     /** An integer member of {@code size} bytes into a Java integer type that holds every value it can have. */

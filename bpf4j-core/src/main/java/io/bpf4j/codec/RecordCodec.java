@@ -87,9 +87,10 @@ public class RecordCodec<R extends Record> implements Codec<R> {
      * unsigned member needs a wider Java type, except u64 which {@code long} holds as raw bits,
      * or {@link U64}); {@code boolean} for {@code bool}; {@code float/double}; {@code long} for
      * pointers; {@code String} or {@code byte[]} for {@code char[N]}; {@code byte[]},
-     * {@code short[]}, {@code int[]}, {@code long[]} for integer arrays of that length; a Java
-     * {@code enum} (constants by enumerator name), {@code int}/{@code long} or {@link EnumValue}
-     * for enums; a nested record for a nested struct; {@link StructValue} or {@code Object} for
+     * {@code short[]}, {@code int[]}, {@code long[]} for integer arrays of that length; an array of
+     * the element's Java type for other arrays ({@code Point[]}, {@code int[][]}, {@code String[]}); a Java
+     * {@code enum} (constants by enumerator name; a value that is none of them reads as null, and
+     * null writes 0), {@code int}/{@code long} or {@link EnumValue} for enums; a nested record for a nested struct; {@link StructValue} or {@code Object} for
      * any member (decoded as {@link BtfCodec} does).
      *
      * @throws IllegalArgumentException naming the record's component and the struct's member

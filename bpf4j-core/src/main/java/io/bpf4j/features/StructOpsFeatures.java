@@ -9,7 +9,7 @@ import io.bpf4j.btf.KernelBtf;
 import io.bpf4j.internal.sys.Attr;
 import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
-import io.bpf4j.internal.sys.Libc;
+import io.bpf4j.internal.sys.Fd;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
@@ -86,7 +86,7 @@ public final class StructOpsFeatures {
                         + Errno.nameOf(e) + (e == Errno.ENOTSUPP.number() || e == Errno.EOPNOTSUPP.number()
                         ? " (this kernel's build or policy refuses struct_ops programs)" : "");
             }
-            Libc.syscall(Libc.SYS_CLOSE, r, 0, 0);
+            new Fd((int) r, "probe program").close();
             return "";
         }
     }

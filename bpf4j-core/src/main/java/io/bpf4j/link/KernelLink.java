@@ -1,6 +1,7 @@
 package io.bpf4j.link;
 
 import io.bpf4j.BpfException;
+import io.bpf4j.NotSupportedException;
 import io.bpf4j.Program;
 import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
@@ -33,6 +34,8 @@ public abstract sealed class KernelLink implements Link
     private final Fd link;
     private final Optional<Fd> perfEvent;
     private final String description;
+    /** True when {@link #link} is a perf event with the program set by ioctl (no BPF link object). */
+    private final boolean perfEventOnly;
     /** Extra teardown after the fds are closed (e.g. removing a legacy kprobe event), run once. */
     private final AtomicReference<Runnable> afterClose = new AtomicReference<>();
 
@@ -40,10 +43,14 @@ public abstract sealed class KernelLink implements Link
         this.link = link;
         this.perfEvent = perfEvent;
         this.description = description;
+        this.perfEventOnly = false;
     }
 
     KernelLink(PerfLinks.Attached a) {
-        this(a.link(), a.perfEvent(), a.description());
+        this.link = a.link();
+        this.perfEvent = a.perfEvent();
+        this.description = a.description();
+        this.perfEventOnly = a.perfEvent().isEmpty();
     }
 
     @Override
@@ -56,9 +63,29 @@ public abstract sealed class KernelLink implements Link
         return link.raw();
     }
 
+    /**
+     * Whether the kernel holds this attachment as a BPF link (with an id, pinnable). False only
+     * for a program on a perf event (kprobe, uprobe, tracepoint) on kernels before 5.15, which
+     * have no perf-event BPF links: the program is set on the perf event itself
+     * (PERF_EVENT_IOC_SET_BPF, as libbpf falls back), and {@link #info()}, {@link #pin},
+     * {@link #update} and {@link #detach} throw {@link NotSupportedException}.
+     */
+    public final boolean isBpfLink() {
+        return !perfEventOnly;
+    }
+
     /** The kernel's view of this link: type, id, program id. */
     public final LinkInfo info() {
+        requireBpfLink("its link info (BPF_OBJ_GET_INFO_BY_FD)");
         return LinkInfo.of(link);
+    }
+
+    private void requireBpfLink(String what) {
+        if (perfEventOnly) {
+            throw new NotSupportedException("BPF links on perf events (" + description + " is a perf event with the"
+                    + " program set by PERF_EVENT_IOC_SET_BPF: this kernel has no BPF link for it, so no " + what + ")",
+                    "5.15", 0, "BPF_LINK_CREATE", description);
+        }
     }
 
     /**
@@ -67,6 +94,7 @@ public abstract sealed class KernelLink implements Link
      * iterator, netns and netfilter links; other kinds refuse with EINVAL or EOPNOTSUPP.
      */
     public final void update(Program program) {
+        requireBpfLink("BPF_LINK_UPDATE");
         int raw = link.acquire();
         try {
             long r = Links.update(raw, program.fd(), 0, 0);
@@ -86,6 +114,7 @@ public abstract sealed class KernelLink implements Link
      * one level).
      */
     public final void pin(Path path) {
+        requireBpfLink("pin at " + path);
         makeParentDir(path);
         Bpf.pin(link, path);
     }
@@ -110,6 +139,7 @@ public abstract sealed class KernelLink implements Link
      * kinds that cannot detach this way say so with an exception.
      */
     public final void detach() {
+        requireBpfLink("BPF_LINK_DETACH");
         int raw = link.acquire();
         try {
             long r = Links.detach(raw);
@@ -155,6 +185,7 @@ public abstract sealed class KernelLink implements Link
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + description + (link.isClosed() ? " closed" : "") + "]";
+        return getClass().getSimpleName() + "[" + description + (perfEventOnly ? ", perf event without a BPF link" : "")
+                + (link.isClosed() ? " closed" : "") + "]";
     }
 }

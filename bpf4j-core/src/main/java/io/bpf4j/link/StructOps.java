@@ -10,12 +10,8 @@ import io.bpf4j.UpdateFlag;
 import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
 import io.bpf4j.internal.sys.Fd;
-import io.bpf4j.internal.sys.LinkAttr;
-import io.bpf4j.internal.sys.Scratch;
-import java.lang.foreign.MemorySegment;
+import io.bpf4j.internal.sys.Links;
 import java.util.Optional;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * A struct_ops map registered through a BPF link ({@code SEC(".struct_ops.link")}): the kernel
@@ -76,10 +72,8 @@ public final class StructOps extends KernelLink {
         if ((map.flags() & MapFlags.LINK) == 0) {
             return new StructOpsRegistration(map);
         }
-        MemorySegment attr = Scratch.get().attr(LinkAttr.CREATE_SIZE);
-        attr.set(JAVA_INT, LinkAttr.CREATE_PROG_FD, map.fd()); // the map_fd member of the union
-        attr.set(JAVA_INT, LinkAttr.CREATE_ATTACH_TYPE, AttachType.STRUCT_OPS.value());
-        long r = Bpf.call(BpfCmd.LINK_CREATE, attr, LinkAttr.CREATE_SIZE);
+        // The map fd goes where a program's would: the map_fd member of the union.
+        long r = Links.create(map.fd(), 0, AttachType.STRUCT_OPS.value(), 0);
         String what = "struct_ops map \"" + map.name() + "\"";
         if (r < 0) {
             throw LinkErrors.refused(what, r, BpfCmd.LINK_CREATE, AttachType.STRUCT_OPS, "struct_ops links", "6.4");
@@ -101,10 +95,7 @@ public final class StructOps extends KernelLink {
         Fd link = linkFd();
         int raw = link.acquire();
         try {
-            MemorySegment attr = Scratch.get().attr(LinkAttr.UPDATE_SIZE);
-            attr.set(JAVA_INT, LinkAttr.UPDATE_LINK_FD, raw);
-            attr.set(JAVA_INT, LinkAttr.UPDATE_NEW_PROG_FD, replacement.fd()); // new_map_fd
-            long r = Bpf.call(BpfCmd.LINK_UPDATE, attr, LinkAttr.UPDATE_SIZE);
+            long r = Links.update(raw, replacement.fd(), 0, 0); // new_map_fd shares new_prog_fd's place
             if (r < 0) {
                 throw Bpf.error("the kernel refused to update " + description() + " to map \"" + replacement.name()
                         + "\"" + LinkErrors.hint((int) -r, "update"), r, BpfCmd.LINK_UPDATE, description());

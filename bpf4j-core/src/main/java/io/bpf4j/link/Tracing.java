@@ -1,6 +1,9 @@
 package io.bpf4j.link;
 
 import io.bpf4j.AttachType;
+import io.bpf4j.BpfException;
+import io.bpf4j.Errno;
+import io.bpf4j.NotSupportedException;
 import io.bpf4j.Program;
 import io.bpf4j.ProgramSpec;
 import io.bpf4j.internal.sys.Bpf;
@@ -68,17 +71,36 @@ public final class Tracing extends KernelLink {
                 MemorySegment attr = Scratch.get().attr(LinkAttr.CREATE_SIZE);
                 attr.set(JAVA_INT, LinkAttr.CREATE_PROG_FD, program.fd());
                 attr.set(JAVA_INT, LinkAttr.CREATE_ATTACH_TYPE, spec.type().value());
-                attr.set(JAVA_LONG, 24, spec.cookie()); // tracing.cookie, after target_btf_id at 16
+                attr.set(JAVA_LONG, LinkAttr.CREATE_TRACING_COOKIE, spec.cookie());
                 long r = Bpf.call(BpfCmd.LINK_CREATE, attr, LinkAttr.CREATE_SIZE);
-                if (r < 0) {
-                    throw LinkErrors.refused(description, r, BpfCmd.LINK_CREATE, spec.type(), "BPF links for "
-                            + spec.type(), "5.7");
+                if (r >= 0) {
+                    yield new Tracing(new Fd((int) r, "link " + description), description);
                 }
-                yield new Tracing(new Fd((int) r, "link " + description), description);
+                // Before 5.19 BPF_LINK_CREATE does not take tracing programs (EINVAL), but
+                // BPF_RAW_TRACEPOINT_OPEN without a name attaches them and gives the same kind of
+                // link (BPF_LINK_TYPE_TRACING): libbpf's bpf_link_create falls back the same way.
+                // A cookie needs BPF_LINK_CREATE: then there is nothing to fall back to.
+                if (r != -Errno.EINVAL.number() || spec.cookie() != 0) {
+                    throw refused(description, r, spec);
+                }
+                Fd fd = RawTracepoint.open(program, Optional.empty(), description);
+                yield new Tracing(fd, description);
             }
             default -> throw new IllegalArgumentException("program \"" + program.name() + "\" attaches as "
                     + spec.type() + ", not through Tracing");
         };
+    }
+
+    private static BpfException refused(String description, long negErrno, Spec spec) {
+        BpfException e = LinkErrors.refused(description, negErrno, BpfCmd.LINK_CREATE, spec.type(), "BPF links for "
+                + spec.type(), "5.7");
+        if (spec.cookie() == 0 || negErrno != -Errno.EINVAL.number() || e instanceof NotSupportedException) {
+            return e;
+        }
+        // cookies on tracing links came in 5.19; an older kernel refuses the attr's unknown bytes
+        return new BpfException(e.getMessage() + "; a BPF cookie on " + spec.describe()
+                + " needs Linux 5.19 or later (attach with cookie 0 on older kernels)", (int) -negErrno,
+                BpfCmd.LINK_CREATE.kernelName(), description);
     }
 
     /**

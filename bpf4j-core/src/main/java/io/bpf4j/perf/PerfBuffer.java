@@ -62,6 +62,8 @@ public final class PerfBuffer implements AutoCloseable {
 
     private final BpfMap map;
     private final List<Ring> rings = new ArrayList<>();
+    // The rings as an array once opened: the drain walks it without the list's iterator.
+    private Ring[] ringArray = new Ring[0];
     private final Epoll epoll;
     private final LostHandler lostHandler;
     private final PollGate gate;
@@ -197,6 +199,7 @@ public final class PerfBuffer implements AutoCloseable {
                 map.update(intBytes(cpu), intBytes(ev.raw()), UpdateFlag.ANY);
                 PerfEvents.enable(ev);
             }
+            pb.ringArray = pb.rings.toArray(new Ring[0]);
             return pb;
         } catch (RuntimeException e) {
             pb.close();
@@ -280,16 +283,34 @@ public final class PerfBuffer implements AutoCloseable {
     }
 
     private int drainAll(SampleHandler handler) {
+        // Only rings with records, and no arena when none has any: the fixed cost of a poll is one
+        // acquire load per CPU beyond the epoll call, as libbpf's.
+        Ring[] all = ringArray;
+        int first = 0;
+        while (first < all.length && !hasRecords(all[first])) {
+            first++;
+        }
+        if (first == all.length) {
+            return 0;
+        }
         // The views handed to the handler belong to an arena of this drain: one kept past it throws
         // IllegalStateException when used, instead of reading space the kernel has been given back
         // (or, after close, memory no longer mapped).
         try (Arena views = Arena.ofConfined()) {
             int n = 0;
-            for (Ring r : rings) {
-                n += drain(r, r.data().reinterpret(views, null), views, handler);
+            for (int i = first; i < all.length; i++) {
+                Ring r = all[i];
+                if (i == first || hasRecords(r)) {
+                    n += drain(r, r.data().reinterpret(views, null), views, handler);
+                }
             }
             return n;
         }
+    }
+
+    private static boolean hasRecords(Ring r) {
+        MemorySegment meta = r.mapping();
+        return (long) LONG.getAcquire(meta, DATA_HEAD) != (long) LONG.get(meta, DATA_TAIL);
     }
 
     private int drain(Ring r, MemorySegment data, Arena views, SampleHandler handler) {

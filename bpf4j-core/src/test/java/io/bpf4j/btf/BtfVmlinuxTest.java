@@ -69,7 +69,7 @@ class BtfVmlinuxTest {
             assertEquals(m.group(4) == null ? 0 : Integer.parseInt(m.group(4)), got.bitfieldSize(), where);
             checked++;
         }
-        assertTrue(checked > 50_000, checked + " members checked");
+        assertTrue(checked > 40_000, checked + " members checked"); // 5.10: 49,941
     }
 
     @Test

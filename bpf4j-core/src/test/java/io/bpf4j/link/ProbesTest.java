@@ -13,6 +13,7 @@ import io.bpf4j.codec.Codecs;
 import io.bpf4j.internal.elf.ElfBinary;
 import io.bpf4j.internal.elf.LibraryPaths;
 import io.bpf4j.testing.Kernel;
+import io.bpf4j.testing.KernelFunctions;
 import io.bpf4j.testing.KernelFeature;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -141,14 +142,15 @@ class ProbesTest {
     @Test
     void kprobesFailClearlyWithoutKernelSupport() {
         try (BpfObject obj = load()) {
+            String unlinkat = KernelFunctions.unlinkat();
             if (Kprobe.supported()) {
-                try (var l = Kprobe.attach(obj.program("on_unlink"), "do_unlinkat", 0, false)) {
-                    assertTrue(l.description().contains("do_unlinkat"));
+                try (var l = Kprobe.attach(obj.program("on_unlink"), unlinkat, 0, false)) {
+                    assertTrue(l.description().contains(unlinkat));
                 }
                 return;
             }
             NotSupportedException e = assertThrows(NotSupportedException.class,
-                    () -> Kprobe.attach(obj.program("on_unlink"), "do_unlinkat", 0, false));
+                    () -> Kprobe.attach(obj.program("on_unlink"), unlinkat, 0, false));
             assertTrue(e.getMessage().contains("CONFIG_KPROBES"), e.getMessage());
             KernelFeature.assume(false, "kprobes", "Kprobe.supported() found no kprobe PMU or kprobe_events: " + e.getMessage());
         }

@@ -1,6 +1,7 @@
 package io.bpf4j.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,9 +43,20 @@ class SyscallCountTest {
             try (var link = Tracepoint.attach(prog, "syscalls", "sys_enter_getppid")) {
                 CounterPrograms.getppid(5);
                 assertEquals(5, CounterPrograms.read(counter));
-                LinkInfo info = link.info();
-                assertEquals(LinkType.PERF_EVENT, info.kind());
-                assertTrue(info.id() > 0 && info.programId() > 0, info.toString());
+                if (LinkErrors.knowsEnumerator("bpf_attach_type", "BPF_PERF_EVENT").orElse(true)) {
+                    assertTrue(link.isBpfLink(), link.toString());
+                    LinkInfo info = link.info();
+                    assertEquals(LinkType.PERF_EVENT, info.kind());
+                    assertTrue(info.id() > 0 && info.programId() > 0, info.toString());
+                } else {
+                    // before 5.15 the program sits on the perf event itself: no link to inspect or pin
+                    assertFalse(link.isBpfLink(), link.toString());
+                    io.bpf4j.NotSupportedException e = assertThrows(io.bpf4j.NotSupportedException.class, link::info);
+                    assertEquals(java.util.Optional.of("5.15"), e.since(), e.getMessage());
+                    assertTrue(e.getMessage().contains("PERF_EVENT_IOC_SET_BPF"), e.getMessage());
+                    assertThrows(io.bpf4j.NotSupportedException.class,
+                            () -> link.pin(java.nio.file.Path.of("/sys/fs/bpf/bpf4j_never_" + ProcessHandle.current().pid())));
+                }
             }
             CounterPrograms.getppid(3);
             assertEquals(5, CounterPrograms.read(counter), "the program fired after its link was closed");

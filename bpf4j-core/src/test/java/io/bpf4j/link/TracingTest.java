@@ -11,6 +11,7 @@ import io.bpf4j.TypedMap;
 import io.bpf4j.codec.Codecs;
 import io.bpf4j.testing.Kernel;
 import io.bpf4j.testing.KernelFeature;
+import io.bpf4j.testing.KernelFunctions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,8 +29,11 @@ class TracingTest {
     }
 
     private static ObjectSpec spec(String... keep) {
+        // the object names do_unlinkat; kernels that renamed it get their own name (7.3: filename_unlinkat)
+        String unlinkat = KernelFunctions.unlinkat();
         ObjectSpec s = ObjectSpec.read(Kernel.bpfObject("link_tracing"))
-                .withConstant("target_tid", CounterPrograms.gettid());
+                .withConstant("target_tid", CounterPrograms.gettid())
+                .withAttachTarget("on_unlink_entry", unlinkat).withAttachTarget("on_unlink_exit", unlinkat);
         for (String p : PROBED) {
             if (!List.of(keep).contains(p)) {
                 s = s.withAutoload(p, false);
@@ -99,6 +103,12 @@ class TracingTest {
     @Test
     void lsmSeesAnOpen() throws Exception {
         KernelFeature.assumeProgram(AttachType.LSM_MAC);
+        // lsm programs load and attach wherever the kernel is built with CONFIG_BPF_LSM, but run only
+        // when "bpf" is among the LSMs enabled at boot (Debian's 5.10 leaves it out of CONFIG_LSM)
+        Path active = Path.of("/sys/kernel/security/lsm");
+        String lsms = Files.isReadable(active) ? Files.readString(active).strip() : "";
+        KernelFeature.assume(List.of(lsms.split(",")).contains("bpf"), "the BPF LSM enabled at boot",
+                lsms.isEmpty() ? active + " is not readable (securityfs not mounted?)" : active + " lists " + lsms);
         ObjectSpec s = spec("on_file_open");
         BpfObject obj = s.load();
         try (obj; var l = Tracing.attach(obj.program("on_file_open"), s.program("on_file_open").orElseThrow())) {

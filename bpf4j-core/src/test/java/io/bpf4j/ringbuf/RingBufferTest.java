@@ -106,6 +106,38 @@ class RingBufferTest {
         }
     }
 
+    /**
+     * The hand-back policy: space a drain has passed goes back to the kernel during the drain (every
+     * {@link RingBuffer#RELEASE_BYTES}), not when it ends, so a producer writing meanwhile finds it.
+     */
+    @Test
+    void spacePassedDuringADrainIsHandedBackBeforeTheDrainEnds() {
+        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
+             RingBuffer rb = RingBuffer.open(obj.map("events"), new DropCounter(obj.map("drops"), 0))) {
+            assertEquals(4096, RingBuffer.RELEASE_BYTES, "the figures below assume the 4 KiB default");
+            // 16 KiB ring, 56 bytes a record: 280 records leave 704 bytes free.
+            run(obj, "emit_counting_drops", 280);
+            List<Long> seqs = new ArrayList<>();
+            long[] pendingAt200 = new long[1];
+            rb.consume(rec -> {
+                seqs.add(rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0));
+                if (seqs.size() == 200) {
+                    // 11,200 bytes read; at least 8,192 of them must be the kernel's again. 130 more
+                    // records (7,280 bytes) fit only then: handed back at the drain's end, 118 would drop.
+                    pendingAt200[0] = rb.pending();
+                    run(obj, "emit_counting_drops", 130);
+                }
+            });
+            assertTrue(pendingAt200[0] <= 280 * 56 - 8192, "the kernel still saw " + pendingAt200[0] + " bytes pending");
+            assertEquals(0, rb.dropped().orElseThrow(), "the producer found the space the drain had passed");
+            assertEquals(410, seqs.size());
+            for (int i = 0; i < seqs.size(); i++) {
+                assertEquals(i, seqs.get(i), "in order");
+            }
+            assertEquals(0, rb.pending());
+        }
+    }
+
     /** A consumer that falls behind: what it processed plus what the producer counted as dropped is everything sent. */
     @Test
     void aSlowConsumerSeesTheProducersDropCount() {
