@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -123,6 +124,13 @@ public final class Program implements AutoCloseable {
                 if (errno == Errno.EPERM.number() && text.isEmpty()) {
                     throw Bpf.error("cannot load program \"" + spec.name() + "\" (" + spec.type() + ")", r,
                             BpfCmd.PROG_LOAD, "program \"" + spec.name() + "\"");
+                }
+                if (errno == Errno.EINVAL.number() && text.isEmpty()) {
+                    // an older kernel refuses a program type it does not know before verifying anything
+                    Optional<NotSupportedException> old = ProgramTypes.unsupported(spec, errno);
+                    if (old.isPresent()) {
+                        throw old.get();
+                    }
                 }
                 throw new VerifierException(VerifierLogs.summary(spec, text), errno, spec.name(), text);
             }
