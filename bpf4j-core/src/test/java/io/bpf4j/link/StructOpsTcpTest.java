@@ -136,6 +136,28 @@ class StructOpsTcpTest {
     }
 
     @Test
+    void linkUpdateSwapsInAnotherObjectsMapUnderTheSameName() throws Exception {
+        assumeTcpStructOps();
+        String name = uniqueName("b4ju");
+        ObjectSpec spec = read().withStructOpsMember("b4j_reno", "name", name);
+        try (BpfObject first = spec.load(); BpfObject second = spec.load()) {
+            StructOps link = (StructOps) StructOps.register(first, "b4j_reno");
+            assertTrue(available().contains(name));
+            StructOps.prepare(second.map("b4j_reno"), second.structOpsValue("b4j_reno").orElseThrow());
+            link.update(second.map("b4j_reno"));
+            assertTrue(available().contains(name), "the name left while the link swapped maps");
+            long before = counter(first, spec, "init_calls");
+            try (TcpLoopback tcp = new TcpLoopback(name)) {
+                tcp.send(1 << 20);
+            }
+            assertEquals(before, counter(first, spec, "init_calls"), "the replaced map's programs still ran");
+            assertTrue(counter(second, spec, "init_calls") > 0, "the new map's programs never ran");
+            link.close();
+            assertFalse(available().contains(name));
+        }
+    }
+
+    @Test
     void aNameTheKernelHasAlreadyIsRefusedWithEexistAndNothingStays() throws Exception {
         assumeTcpStructOps();
         String legacy = uniqueName("b4jx");
