@@ -136,6 +136,22 @@ class StructOpsTcpTest {
     }
 
     @Test
+    void membersMatchTheKernelsByNameAndASetMemberItLacksIsRefused() throws Exception {
+        assumeTcpStructOps();
+        ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("struct_ops_flavor"));
+        BpfException e = assertThrows(BpfException.class, () -> spec.load().close());
+        assertTrue(e.getMessage().contains("b4j_flavor") && e.getMessage().contains("b4j_extra")
+                && e.getMessage().contains("tcp_congestion_ops"), e.getMessage());
+        String name = uniqueName("b4jf");
+        ObjectSpec zeroed = spec.withStructOpsMember("b4j_flavor", "b4j_extra", 0)
+                .withStructOpsMember("b4j_flavor", "name", name);
+        try (BpfObject obj = zeroed.load(); Link link = StructOps.register(obj, "b4j_flavor")) {
+            assertTrue(available().contains(name), "the flavor, laid out by member name, did not register");
+        }
+        assertFalse(available().contains(name));
+    }
+
+    @Test
     void linkUpdateSwapsInAnotherObjectsMapUnderTheSameName() throws Exception {
         assumeTcpStructOps();
         String name = uniqueName("b4ju");
