@@ -72,6 +72,18 @@ public final class BpfToken implements AutoCloseable {
     }
 
     /**
+     * A token from an fd this process holds already (e.g. one a privileged parent passed down); the
+     * fd is duplicated and stays the caller's.
+     *
+     * <pre>{@code
+     * try (BpfToken token = BpfToken.fromFd(Integer.parseInt(System.getenv("BPF_TOKEN_FD")))) { ... }
+     * }</pre>
+     */
+    public static BpfToken fromFd(int fd) {
+        return new BpfToken(Fd.dupOf(fd, "BPF token fd " + fd), Path.of(""));
+    }
+
+    /**
      * The token an object load uses when its options name none, as libbpf decides: from the path
      * in {@code LIBBPF_BPF_TOKEN_PATH} when set (none when it is empty; a failure is an error), else
      * from {@code /sys/fs/bpf} when that mount delegates (anything else quietly means no token).
@@ -115,7 +127,7 @@ public final class BpfToken implements AutoCloseable {
         return Tokens.create(-1) == -Errno.EBADF.number();
     }
 
-    /** The bpffs the token came from. */
+    /** The bpffs the token came from (empty for {@link #fromFd}). */
     public Path bpffs() {
         return bpffs;
     }

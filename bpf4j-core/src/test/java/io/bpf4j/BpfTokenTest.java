@@ -53,7 +53,9 @@ class BpfTokenTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), TokenChild.class.getName(), dir.toString(),
                 Kernel.bpfObject("token_xdp").toAbsolutePath().toString());
-        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put(BpfToken.PATH_VARIABLE, dir.toString());
+        Process child = pb.start();
         List<String> lines = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
              OutputStream in = child.getOutputStream()) {
@@ -85,7 +87,8 @@ class BpfTokenTest {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("WITHOUT PermissionException EPERM")), all);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("WITH loaded [token_xdp_pass]") && l.contains("token_packets")
                 && l.contains("xdp")), all);
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("TOKEN ")), all);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("TOKEN ") && l.contains("token_xdp_pass")), all);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("ENV loaded [token_xdp_pass]")), all);
     }
 
     /** Sets delegate_{cmds,maps,progs,attachs}=any on the child's bpffs context and creates the superblock. */

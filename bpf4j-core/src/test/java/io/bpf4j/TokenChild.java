@@ -69,8 +69,17 @@ public final class TokenChild {
         } catch (RuntimeException e) {
             System.out.println("FAIL with the token: " + e.getClass().getSimpleName() + " " + e.getMessage().replace('\n', ' '));
         }
-        try (BpfToken token = BpfToken.create(dir)) {
-            System.out.println("TOKEN " + token);
+        try (BpfToken token = BpfToken.create(dir); BpfToken copy = BpfToken.fromFd(token.fd());
+             BpfObject obj = spec.load(ObjectOptions.DEFAULT.withToken(copy))) {
+            System.out.println("TOKEN " + token + " loaded " + obj.programs().keySet());
+        } catch (RuntimeException e) {
+            System.out.println("FAIL with a given token: " + e.getMessage().replace('\n', ' '));
+        }
+        // The parent set LIBBPF_BPF_TOKEN_PATH to the mount: the default options take the token from it.
+        try (BpfObject obj = spec.load()) {
+            System.out.println("ENV loaded " + obj.programs().keySet());
+        } catch (RuntimeException e) {
+            System.out.println("FAIL with " + BpfToken.PATH_VARIABLE + ": " + e.getMessage().replace('\n', ' '));
         }
     }
 }
