@@ -73,6 +73,12 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } obs_events SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} obs_perf SEC(".maps");
+
 const struct exec_event *obs_event_type __attribute__((unused));
 
 static __always_inline __u32 log2u(__u32 v)
@@ -131,13 +137,13 @@ int obs_on_exec(void *ctx)
 	if (h)
 		__sync_fetch_and_add(&h->slots[slot & (SLOTS - 1)], 1);
 
+	struct exec_event ev = {.ts_ns = bpf_ktime_get_ns(), .pid = pid};
+	__builtin_memcpy(ev.comm, key.comm, sizeof(ev.comm));
+	bpf_perf_event_output(ctx, &obs_perf, BPF_F_CURRENT_CPU, &ev, sizeof(ev));
 	struct exec_event *e = bpf_ringbuf_reserve(&obs_events, sizeof(*e), 0);
 	if (!e)
 		return 0;
-	e->ts_ns = bpf_ktime_get_ns();
-	e->pid = pid;
-	e->flags = 0;
-	__builtin_memcpy(e->comm, key.comm, sizeof(e->comm));
+	*e = ev;
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -94,6 +95,7 @@ public final class Program implements AutoCloseable {
                 attr.set(JAVA_INT, Attr.ProgLoad.ATTACH_BTF_ID, spec.attachBtfId());
                 Bpf.putObjectName(attr, Attr.ProgLoad.PROG_NAME, spec.name());
                 extra.accept(attr, arena);
+                io.bpf4j.internal.sys.Tokens.onProgLoad(attr); // an object load's BPF token, if it has one
                 MemorySegment log = MemorySegment.NULL;
                 if (logSize > 0) {
                     log = arena.allocate(logSize);
@@ -123,6 +125,13 @@ public final class Program implements AutoCloseable {
                 if (errno == Errno.EPERM.number() && text.isEmpty()) {
                     throw Bpf.error("cannot load program \"" + spec.name() + "\" (" + spec.type() + ")", r,
                             BpfCmd.PROG_LOAD, "program \"" + spec.name() + "\"");
+                }
+                if (errno == Errno.EINVAL.number() && text.isEmpty()) {
+                    // an older kernel refuses a program type it does not know before verifying anything
+                    Optional<NotSupportedException> old = ProgramTypes.unsupported(spec, errno);
+                    if (old.isPresent()) {
+                        throw old.get();
+                    }
                 }
                 throw new VerifierException(VerifierLogs.summary(spec, text), errno, spec.name(), text);
             }

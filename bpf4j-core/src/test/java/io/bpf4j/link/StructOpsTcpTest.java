@@ -136,6 +136,44 @@ class StructOpsTcpTest {
     }
 
     @Test
+    void membersMatchTheKernelsByNameAndASetMemberItLacksIsRefused() throws Exception {
+        assumeTcpStructOps();
+        ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("struct_ops_flavor"));
+        BpfException e = assertThrows(BpfException.class, () -> spec.load().close());
+        assertTrue(e.getMessage().contains("b4j_flavor") && e.getMessage().contains("b4j_extra")
+                && e.getMessage().contains("tcp_congestion_ops"), e.getMessage());
+        String name = uniqueName("b4jf");
+        ObjectSpec zeroed = spec.withStructOpsMember("b4j_flavor", "b4j_extra", 0)
+                .withStructOpsMember("b4j_flavor", "name", name);
+        try (BpfObject obj = zeroed.load(); Link link = StructOps.register(obj, "b4j_flavor")) {
+            assertTrue(available().contains(name), "the flavor, laid out by member name, did not register");
+        }
+        assertFalse(available().contains(name));
+    }
+
+    @Test
+    void linkUpdateSwapsInAnotherObjectsMapUnderTheSameName() throws Exception {
+        assumeTcpStructOps();
+        String name = uniqueName("b4ju");
+        ObjectSpec spec = read().withStructOpsMember("b4j_reno", "name", name);
+        try (BpfObject first = spec.load(); BpfObject second = spec.load()) {
+            StructOps link = (StructOps) StructOps.register(first, "b4j_reno");
+            assertTrue(available().contains(name));
+            StructOps.prepare(second.map("b4j_reno"), second.structOpsValue("b4j_reno").orElseThrow());
+            link.update(second.map("b4j_reno"));
+            assertTrue(available().contains(name), "the name left while the link swapped maps");
+            long before = counter(first, spec, "init_calls");
+            try (TcpLoopback tcp = new TcpLoopback(name)) {
+                tcp.send(1 << 20);
+            }
+            assertEquals(before, counter(first, spec, "init_calls"), "the replaced map's programs still ran");
+            assertTrue(counter(second, spec, "init_calls") > 0, "the new map's programs never ran");
+            link.close();
+            assertFalse(available().contains(name));
+        }
+    }
+
+    @Test
     void aNameTheKernelHasAlreadyIsRefusedWithEexistAndNothingStays() throws Exception {
         assumeTcpStructOps();
         String legacy = uniqueName("b4jx");

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bpf4j.BpfObject;
 import io.bpf4j.ObjectSpec;
 import io.bpf4j.ObjectTypes;
+import io.bpf4j.perf.PerfBuffer;
 import io.bpf4j.ringbuf.RingBuffer;
+import io.bpf4j.ringbuf.RingFanout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,6 +132,83 @@ class BpfEventsTest {
                 rb.poll(Duration.ofMillis(100), events.ringHandler());
             }
             assertEquals(pids, List.copyOf(seen));
+        }
+    }
+
+    @Test
+    void aRingFanoutSubscriberCommitsTheDecodedValues() throws Exception {
+        Path jfr = Files.createTempFile("bpf4j-obs", ".jfr");
+        try (BpfObject obj = ObjectSpec.read(TestKernel.bpfObject("obs_exec")).load();
+             TestKernel.Exe exe = new TestKernel.Exe();
+             RingBuffer rb = RingBuffer.open(obj.map("obs_events"));
+             Recording rec = new Recording()) {
+            var codec = ObjectTypes.struct(obj, "exec_event");
+            BpfEvents events = BpfEvents.builder(codec).name("bpf4j.test.fanout").build();
+            rec.enable("bpf4j.test.fanout");
+            rec.start();
+            List<Throwable> errors = new CopyOnWriteArrayList<>();
+            List<Long> pids;
+            try (RingFanout<Object> fan = RingFanout.start(rb, codec)) {
+                List<Object> seen = new CopyOnWriteArrayList<>();
+                var sink = events.sink();
+                fan.subscribe(v -> {
+                    sink.accept(v);
+                    seen.add(v); // after the commit: seeing it here means the event was committed
+                }, errors::add);
+                obj.attachAll();
+                pids = exe.run(2);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (seen.stream().filter(v -> v.toString().contains(exe.comm)).count() < 2 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+            }
+            rec.stop();
+            rec.dump(jfr);
+            List<Long> ours = new ArrayList<>();
+            for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
+                if (e.getEventType().getName().equals("bpf4j.test.fanout") && exe.comm.equals(e.getString("comm"))) {
+                    ours.add(e.getLong("pid"));
+                }
+            }
+            assertEquals(List.of(), errors);
+            assertEquals(pids, ours);
+        } finally {
+            Files.deleteIfExists(jfr);
+        }
+    }
+
+    @Test
+    void perfSamplesBecomeEventsToo() throws Exception {
+        Path jfr = Files.createTempFile("bpf4j-obs", ".jfr");
+        try (BpfObject obj = ObjectSpec.read(TestKernel.bpfObject("obs_exec")).load();
+             TestKernel.Exe exe = new TestKernel.Exe();
+             PerfBuffer pb = PerfBuffer.open(obj.map("obs_perf"), 8, (cpu, n) -> { });
+             Recording rec = new Recording()) {
+            BpfEvents events = BpfEvents.builder(ObjectTypes.struct(obj, "exec_event")).name("bpf4j.test.perf").build();
+            rec.enable("bpf4j.test.perf");
+            rec.start();
+            obj.attachAll();
+            List<Long> pids = exe.run(2);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (System.nanoTime() < deadline) {
+                pb.poll(Duration.ofMillis(100), events.perfHandler());
+                if (pb.processed() >= 2) {
+                    pb.consume(events.perfHandler());
+                    break;
+                }
+            }
+            rec.stop();
+            rec.dump(jfr);
+            List<Long> ours = new ArrayList<>();
+            for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
+                if (e.getEventType().getName().equals("bpf4j.test.perf") && exe.comm.equals(e.getString("comm"))) {
+                    ours.add(e.getLong("pid"));
+                }
+            }
+            // per-CPU rings: the two samples may come from different CPUs, in either order
+            assertEquals(pids.stream().sorted().toList(), ours.stream().sorted().toList());
+        } finally {
+            Files.deleteIfExists(jfr);
         }
     }
 }
