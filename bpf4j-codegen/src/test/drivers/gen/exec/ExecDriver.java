@@ -22,7 +22,10 @@ public final class ExecDriver implements Function<Path, Map<String, Object>> {
         try (CodegenExec skel = CodegenExec.open(ObjectSpec.read(object))
                 .cookie(42)
                 .reportKind(CodegenExec.EventKind.KIND_FORK)
+                .limits(new CodegenExec.Limits(1000, 5))   // initial values of .data and .bss
+                .lastPid(-9)
                 .load()) {
+            out.put("bss.lastPid.initial", skel.bss().lastPid());
             out.put("rodata.cookie", skel.rodata().cookie());
             out.put("rodata.reportKind", skel.rodata().reportKind().name());
             out.put("data.limits", skel.data().limits().toString());

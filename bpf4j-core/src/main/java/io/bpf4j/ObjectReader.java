@@ -226,21 +226,23 @@ final class ObjectReader {
         List<LoadPlan.Reference> refs = new ArrayList<>();
         for (String sec : code.keySet()) {
             List<Instruction> insns = code.get(sec);
-            Map<Integer, Instruction> bySlot = new HashMap<>();
+            // By slot, in arrays: objects have hundreds of thousands of instructions.
+            Instruction[] bySlot = new Instruction[Instruction.slotCount(insns)];
             int slot = 0;
             for (Instruction in : insns) {
-                bySlot.put(slot, in);
+                bySlot[slot] = in;
                 slot += in.slots();
             }
-            java.util.Set<Integer> relocated = new java.util.HashSet<>();
+            boolean[] relocated = new boolean[bySlot.length];
             for (ElfFile.Reloc r : elf.relocations().getOrDefault(sec, List.of())) {
-                int at = (int) (r.offset() / 8);
-                relocated.add(at);
-                Instruction in = bySlot.get(at);
+                long atSlot = r.offset() / 8;
+                Instruction in = atSlot >= 0 && atSlot < bySlot.length ? bySlot[(int) atSlot] : null;
                 if (in == null || r.offset() % 8 != 0) {
                     throw new ObjectFormatException(file + ": section " + sec + ": relocation at byte offset "
                             + r.offset() + " is not at an instruction");
                 }
+                int at = (int) atSlot;
+                relocated[at] = true;
                 ElfFile.Symbol sym = r.symbol();
                 boolean call = in.opcode() == (Opcodes.JMP | Opcodes.CALL);
                 if (sym.section().isEmpty() && kconfigOffset.containsKey(sym.name())) {
@@ -261,11 +263,11 @@ final class ObjectReader {
                 }
             }
             // Calls inside one section need no relocation: the offset is already relative.
-            for (Map.Entry<Integer, Instruction> e : bySlot.entrySet()) {
-                Instruction in = e.getValue();
-                if (!relocated.contains(e.getKey()) && in.opcode() == (Opcodes.JMP | Opcodes.CALL)
+            for (int at = 0; at < bySlot.length; at++) {
+                Instruction in = bySlot[at];
+                if (in != null && !relocated[at] && in.opcode() == (Opcodes.JMP | Opcodes.CALL)
                         && in.src() == Opcodes.PSEUDO_CALL) {
-                    refs.add(new LoadPlan.CallRef(sec, e.getKey(), sec, e.getKey() + in.imm() + 1));
+                    refs.add(new LoadPlan.CallRef(sec, at, sec, at + in.imm() + 1));
                 }
             }
         }
@@ -385,19 +387,29 @@ final class ObjectReader {
     private static void annotate(Map<String, List<Instruction>> code, List<Linker.Function> functions,
                                  List<LoadPlan.Reference> refs, List<Linker.Ext<ProgramBtf.FuncInfo>> funcInfos,
                                  List<Linker.Ext<ProgramBtf.LineInfo>> lineInfos, Btf btf) {
-        Map<String, Map<Integer, io.bpf4j.asm.Metadata>> meta = new HashMap<>();
-        java.util.function.BiFunction<String, Integer, io.bpf4j.asm.Metadata> at = (sec, slot) ->
-                meta.computeIfAbsent(sec, k -> new HashMap<>()).getOrDefault(slot, io.bpf4j.asm.Metadata.NONE);
-        java.util.function.BiConsumer<Linker.Ext<?>, io.bpf4j.asm.Metadata> put = (e, m) ->
-                meta.get(e.section()).put(e.slot(), m);
+        // Per section, the metadata of each slot (null: none yet).
+        Map<String, io.bpf4j.asm.Metadata[]> meta = new HashMap<>();
+        code.forEach((sec, insns) -> meta.put(sec, new io.bpf4j.asm.Metadata[Instruction.slotCount(insns)]));
+        java.util.function.BiFunction<String, Integer, io.bpf4j.asm.Metadata> at = (sec, slot) -> {
+            io.bpf4j.asm.Metadata[] m = meta.get(sec);
+            io.bpf4j.asm.Metadata found = m == null || slot < 0 || slot >= m.length ? null : m[slot];
+            return found == null ? io.bpf4j.asm.Metadata.NONE : found;
+        };
+        java.util.function.BiConsumer<Linker.Ext<?>, io.bpf4j.asm.Metadata> put = (e, m) -> {
+            io.bpf4j.asm.Metadata[] ms = meta.get(e.section());
+            if (ms != null && e.slot() >= 0 && e.slot() < ms.length) {
+                ms[e.slot()] = m;
+            }
+        };
+        Map<String, java.util.TreeMap<Integer, Linker.Function>> starts = new HashMap<>();
         for (Linker.Function f : functions) {
-            io.bpf4j.asm.Metadata m = at.apply(f.section(), f.start()).withSymbol(f.name());
-            meta.get(f.section()).put(f.start(), m);
+            starts.computeIfAbsent(f.section(), k -> new java.util.TreeMap<>()).putIfAbsent(f.start(), f);
+            put.accept(new Linker.Ext<>(f.section(), f.start(), null), at.apply(f.section(), f.start()).withSymbol(f.name()));
         }
         for (LoadPlan.Reference r : refs) {
             String target = switch (r) {
-                case LoadPlan.CallRef c -> functionName(functions, c.targetSection(), c.targetSlot());
-                case LoadPlan.FuncRef c -> functionName(functions, c.targetSection(), c.targetSlot());
+                case LoadPlan.CallRef c -> functionName(starts, c.targetSection(), c.targetSlot());
+                case LoadPlan.FuncRef c -> functionName(starts, c.targetSection(), c.targetSlot());
                 default -> "";
             };
             io.bpf4j.asm.Metadata.Reference ref = switch (r) {
@@ -407,8 +419,7 @@ final class ObjectReader {
                 case LoadPlan.FuncRef c -> new io.bpf4j.asm.Metadata.FunctionReference(target);
                 case LoadPlan.KsymRef k -> new io.bpf4j.asm.Metadata.KernelSymbolReference(k.name());
             };
-            io.bpf4j.asm.Metadata m = at.apply(r.section(), r.slot()).withReference(ref);
-            meta.get(r.section()).put(r.slot(), m);
+            put.accept(new Linker.Ext<>(r.section(), r.slot(), null), at.apply(r.section(), r.slot()).withReference(ref));
         }
         for (Linker.Ext<ProgramBtf.FuncInfo> f : funcInfos) {
             put.accept(f, at.apply(f.section(), f.slot()).withFuncTypeId(f.record().typeId()));
@@ -423,13 +434,10 @@ final class ObjectReader {
         }
         meta.forEach((sec, bySlot) -> {
             List<Instruction> insns = code.get(sec);
-            if (insns == null) {
-                return;
-            }
             List<Instruction> out = new ArrayList<>(insns.size());
             int slot = 0;
             for (Instruction in : insns) {
-                io.bpf4j.asm.Metadata m = bySlot.get(slot);
+                io.bpf4j.asm.Metadata m = bySlot[slot];
                 if (m != null && m.reference().orElse(null) instanceof io.bpf4j.asm.Metadata.FunctionReference) {
                     // What clang means by the relocation, set in the bits as the loader sends them.
                     in = in.isLoadImm64() ? in.withSrc(Opcodes.PSEUDO_FUNC) : in.withSrc(Opcodes.PSEUDO_CALL);
@@ -473,7 +481,9 @@ final class ObjectReader {
         Map<String, Long> sizes = new HashMap<>();
         Map<String, Map<String, Long>> offsets = new HashMap<>();
         for (int id = btf.firstOwnId(); id < btf.typeCount(); id++) {
-            if (!(btf.type(id) instanceof io.bpf4j.btf.Type.DataSec d) || d.name().equals(".ksyms")) {
+            // The kind from the record's header, so that only DATASECs are decoded (not every type).
+            if (btf.kind(id) != io.bpf4j.btf.CoreTypes.DATASEC
+                    || !(btf.type(id) instanceof io.bpf4j.btf.Type.DataSec d) || d.name().equals(".ksyms")) {
                 continue;
             }
             layout.sectionSize(d.name()).ifPresent(n -> sizes.put(d.name(), (long) n));
@@ -487,13 +497,11 @@ final class ObjectReader {
         return btf.withDataSecLayout(sizes, offsets);
     }
 
-    private static String functionName(List<Linker.Function> functions, String section, int slot) {
-        for (Linker.Function f : functions) {
-            if (f.contains(section, slot)) {
-                return f.name();
-            }
-        }
-        return section + "+" + slot * 8;
+    private static String functionName(Map<String, java.util.TreeMap<Integer, Linker.Function>> starts, String section,
+                                       int slot) {
+        java.util.TreeMap<Integer, Linker.Function> inSection = starts.get(section);
+        Map.Entry<Integer, Linker.Function> f = inSection == null ? null : inSection.floorEntry(slot);
+        return f != null && f.getValue().contains(section, slot) ? f.getValue().name() : section + "+" + slot * 8;
     }
 
     private static MapSpec.Builder mapDef(String file, CoreTypes btf, int def, String name, Map<String, Integer> valuesOffset) {

@@ -425,8 +425,16 @@ public final class ObjectSpec {
             int fd = r.getValue().fd();
             p = p.withMapFd(r.getKey(), fd);
         }
-        BpfObject obj = ObjectLoader.load(p, new ObjectLoader.Options(options.pinDirectory(), options.logLevel(),
-                options.extensionTargets()));
+        LoadPlan plan = p;
+        ObjectLoader.Options lo = new ObjectLoader.Options(options.pinDirectory(), options.logLevel(),
+                options.extensionTargets());
+        BpfObject obj;
+        // A BPF token (given, or found as libbpf finds one) goes with every create/load of this load.
+        try (BpfToken found = BpfToken.forLoad(options).orElse(null)) {
+            java.util.OptionalInt token = options.token().map(t -> java.util.OptionalInt.of(t.fd()))
+                    .orElse(found == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(found.fd()));
+            obj = io.bpf4j.internal.sys.Tokens.during(token, () -> ObjectLoader.load(plan, lo));
+        }
         obj.setSpec(this);
         return obj;
     }

@@ -95,6 +95,7 @@ public final class Program implements AutoCloseable {
                 attr.set(JAVA_INT, Attr.ProgLoad.ATTACH_BTF_ID, spec.attachBtfId());
                 Bpf.putObjectName(attr, Attr.ProgLoad.PROG_NAME, spec.name());
                 extra.accept(attr, arena);
+                io.bpf4j.internal.sys.Tokens.onProgLoad(attr); // an object load's BPF token, if it has one
                 MemorySegment log = MemorySegment.NULL;
                 if (logSize > 0) {
                     log = arena.allocate(logSize);

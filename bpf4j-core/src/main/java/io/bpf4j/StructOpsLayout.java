@@ -62,7 +62,8 @@ record StructOpsLayout(String map, String structName, int kernelTypeId, int valu
         MapSpec spec = m.spec();
         Btf local = spec.btf().orElseThrow(() -> new BpfException("struct_ops map \"" + m.name() + "\" has no BTF"));
         int type = spec.btfValueTypeId();
-        String name = local.name(type);
+        // A flavor (struct NAME___suffix) names the kernel's struct NAME, as CO-RE and libbpf read it.
+        String name = essential(local.name(type));
         String where = "struct_ops map \"" + m.name() + "\" (struct " + name + ")";
         int kernType = structNamed(kernel, name);
         int valueType = structNamed(kernel, VALUE_PREFIX + name);
@@ -141,6 +142,11 @@ record StructOpsLayout(String map, String structName, int kernelTypeId, int valu
             System.arraycopy(data, moff, value, dataOff + kmoff, (int) msize);
         }
         return new StructOpsLayout(m.name(), name, kernType, valueType, value, offsets, index, dropped);
+    }
+
+    private static String essential(String name) {
+        int i = name.lastIndexOf("___");
+        return i > 0 ? name.substring(0, i) : name;
     }
 
     private static int structNamed(Btf btf, String name) {

@@ -323,7 +323,7 @@ final class Generation {
             imports.add("java.util.Arrays");
             imports.add("java.util.Objects");
         }
-        boolean encodes = sections.stream().filter(s -> s.readOnly).flatMap(s -> s.vars.stream())
+        boolean encodes = sections.stream().flatMap(s -> s.vars.stream())
                 .anyMatch(v -> v.type.kind() == JavaTypes.Kind.RECORD || v.type.kind() == JavaTypes.Kind.ARRAY);
         if (encodes) {
             imports.add("java.lang.foreign.MemorySegment");
@@ -516,7 +516,8 @@ final class Generation {
     }
 
     private void builder(SourceWriter w, List<Section> sections) {
-        w.doc("Sets the object up before load: its {@code .rodata} constants, typed, and any other spec edit.");
+        w.doc("Sets the object up before load: its {@code .rodata} constants and the initial values of its other"
+                + " globals, typed, and any other spec edit.");
         w.open("public static final class Builder");
         w.line("private ObjectSpec spec;");
         w.blank();
@@ -525,18 +526,19 @@ final class Generation {
         w.close();
         w.blank();
         Set<String> used = new HashSet<>(Set.of("edit", "spec", "load"));
-        for (Section s : sections) {
-            if (!s.readOnly) {
-                continue;
-            }
+        // .rodata first (the constants), then the initial values of .data and .bss, as libbpf's skeleton allows.
+        List<Section> ordered = new ArrayList<>(sections.stream().filter(s -> s.readOnly).toList());
+        ordered.addAll(sections.stream().filter(s -> !s.readOnly).toList());
+        for (Section s : ordered) {
             for (Var v : s.vars) {
                 String name = v.name;
                 for (int n = 2; !used.add(name); n++) {
                     name = v.name + n;
                 }
                 List<String> d = new ArrayList<>();
-                d.add("Sets {@code " + javadoc(v.spec.type().cName()) + " " + v.spec.name() + "} (section {@code "
-                        + s.name + "}) before load" + (v.type.kind() == JavaTypes.Kind.ENUM ? "" : note(v.type)) + ".");
+                d.add((s.readOnly ? "Sets {@code " : "Sets the initial value of {@code ") + javadoc(v.spec.type().cName())
+                        + " " + v.spec.name() + "} (section {@code " + s.name + "}) before load"
+                        + (v.type.kind() == JavaTypes.Kind.ENUM ? "" : note(v.type)) + ".");
                 w.doc(d);
                 w.open("public Builder " + name + "(" + v.type.source() + " value)");
                 String arg = switch (v.type.kind()) {

@@ -32,7 +32,8 @@
  *     enumerators reading as null. Typedef names are resolved; an anonymous type takes its
  *     typedef's name, or its owner's and member's.</li>
  * <li>the skeleton: {@code load()}, {@code open()} → a builder with a typed setter per
- *     {@code .rodata} constant, typed map handles ({@code TypedHashMap}, {@code TypedArray},
+ *     {@code .rodata} constant (and for the initial value of each {@code .data}/{@code .bss}
+ *     global), typed map handles ({@code TypedHashMap}, {@code TypedArray},
  *     {@code PerCpuMap}, {@code TypedLpmTrie}, {@code TypedQueue}, {@code TypedBloomFilter};
  *     other kinds {@code BpfMap}), one accessor per program, typed {@code .data}/{@code .bss}/
  *     {@code .rodata} accessors, {@code attachAll()}, and per ring or perf buffer its reader plus

@@ -122,7 +122,8 @@ class SkeletonGeneratorTest {
         // Constants set through the builder, read back after load and seen by the program.
         assertEquals(42L, seen.get("rodata.cookie"));
         assertEquals("KIND_FORK", seen.get("rodata.reportKind"));
-        assertEquals("Limits[maxEvents=1000, seen=0]", seen.get("data.limits"));
+        assertEquals("Limits[maxEvents=1000, seen=5]", seen.get("data.limits"));
+        assertEquals(-9, seen.get("bss.lastPid.initial"));
         assertEquals(1, seen.get("attached"));
         // The exec's record, typed: sh exec'd /bin/true (comm is still the caller's at sys_enter_execve).
         assertTrue(((List<?>) seen.get("event.comms")).contains("sh"), "comms of the child's execs: " + seen);

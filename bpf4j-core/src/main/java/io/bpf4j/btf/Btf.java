@@ -716,6 +716,9 @@ public final class Btf implements CoreTypes {
      * }</pre>
      */
     public Btf withDataSecLayout(Map<String, Long> sectionSizes, Map<String, Map<String, Long>> varOffsets) {
+        if (base == null) {
+            return parse(patchedDataSecs(sectionSizes, varOffsets));
+        }
         List<Type> out = new ArrayList<>(ownTypes());
         for (int i = 0; i < out.size(); i++) {
             if (!(out.get(i) instanceof Type.DataSec d)) {
@@ -733,6 +736,42 @@ public final class Btf implements CoreTypes {
         }
         // Standalone blobs keep their string section, so offsets into it (line info) stay valid.
         return base == null ? parse(BtfWriter.writeKeepingStrings(this, out, java.util.Set.of())) : of(base, out);
+    }
+
+    /**
+     * A copy of this standalone blob with the DATASEC sizes and variable offsets patched where
+     * they stand (each a u32 of a fixed-size record), variables sorted by offset as libbpf sorts
+     * them. Nothing else moves, so the string section and every offset into it stay valid; the
+     * caller parses the copy, which checks it like any other blob. Far cheaper than decoding and
+     * writing every type, which an object's read did for this alone.
+     */
+    private byte[] patchedDataSecs(Map<String, Long> sectionSizes, Map<String, Map<String, Long>> varOffsets) {
+        byte[] copy = data.clone();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(copy).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < offsets.length; i++) {
+            int rec = offsets[i];
+            int info = b.getInt(rec + 4);
+            if (((info >>> 24) & 0x1f) != CoreTypes.DATASEC) {
+                continue;
+            }
+            Type.DataSec d = (Type.DataSec) type(firstId + i);
+            Long size = sectionSizes.get(d.name());
+            if (size != null) {
+                b.putInt(rec + 8, Math.toIntExact(size));
+            }
+            Map<String, Long> offs = varOffsets.getOrDefault(d.name(), Map.of());
+            List<Type.VarSecInfo> vars = new ArrayList<>(d.vars().size());
+            for (Type.VarSecInfo v : d.vars()) {
+                Long off = offs.get(type(v.typeId()).name());
+                vars.add(off == null ? v : new Type.VarSecInfo(v.typeId(), Math.toIntExact(off), v.size()));
+            }
+            vars.sort(java.util.Comparator.comparingInt(Type.VarSecInfo::offset));
+            for (int k = 0; k < vars.size(); k++) {
+                int at = rec + 12 + 12 * k; // struct btf_var_secinfo { type, offset, size }
+                b.putInt(at, vars.get(k).typeId()).putInt(at + 4, vars.get(k).offset()).putInt(at + 8, vars.get(k).size());
+            }
+        }
+        return copy;
     }
 
     /** This blob's own types, index 0 being id {@link #firstOwnId()}; decoded as they are read. */

@@ -97,7 +97,10 @@ final class CDeclarator {
         if (btf.type(target) instanceof Type.Ptr) {
             return q + (inner.isEmpty() ? "" : " " + inner);
         }
-        prefix.append(q).append(' ');
+        // Once: "const" on an array of const chars is one qualifier in C (clang warns on two).
+        if (!(" " + prefix).contains(" " + q + " ")) {
+            prefix.append(q).append(' ');
+        }
         return inner;
     }
 }

@@ -81,6 +81,10 @@ public final class CHeaderWriter {
             Type t = btf.type(id);
             if ((t instanceof Type.Struct || t instanceof Type.Union) && !t.name().isEmpty()) {
                 out.append(t instanceof Type.Struct ? "struct " : "union ").append(names.get(id)).append(";\n");
+            } else if (t instanceof Type.Fwd f && !f.name().isEmpty() && !defined(f.name())) {
+                // A struct only ever declared (BTF FWD): declared here, or its first use in a
+                // prototype's parameters would declare it there alone (clang: -Wvisibility).
+                out.append(f.union() ? "union " : "struct ").append(f.name()).append(";\n");
             }
         }
         out.append('\n');
@@ -325,6 +329,16 @@ public final class CHeaderWriter {
             throw new BtfException("the C header of this BTF (" + btf.byteSize() + " bytes) would exceed " + maxChars
                     + " characters: hostile or corrupt BTF (huge padding, or anonymous types repeated without end)");
         }
+    }
+
+    /** Whether a struct or union of this name has a definition (its tag is declared above then). */
+    private boolean defined(String name) {
+        for (int id : btf.idsByName(name)) {
+            if (btf.type(id) instanceof Type.Struct || btf.type(id) instanceof Type.Union) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String compositeBody(int id, int indent, int nesting) {

@@ -97,11 +97,14 @@ public final class Tracing extends KernelLink {
 
     /**
      * Attaches an EXT ({@code freplace}) program in place of the function with BTF id
-     * {@code targetBtfId} of {@code target} (0: the target given when the extension was loaded).
+     * {@code targetBtfId} of {@code target}; 0: the program and function the extension was loaded
+     * for ({@link io.bpf4j.ObjectOptions#withExtensionTarget}), {@code target} then only names it.
      */
     public static Tracing attachFreplace(Program extension, Program target, int targetBtfId) {
         String description = "freplace of a function of program \"" + target.name() + "\" by \"" + extension.name() + "\"";
-        long r = Links.createExtension(extension.fd(), target.fd(), 0, targetBtfId);
+        // the kernel takes a target program and function together or neither (then the load's)
+        long r = targetBtfId != 0 ? Links.createExtension(extension.fd(), target.fd(), 0, targetBtfId)
+                : Links.createExtension(extension.fd(), 0, 0, 0);
         if (r < 0) {
             throw Bpf.error("the kernel refused " + description + LinkErrors.hint((int) -r, "attach"), r,
                     BpfCmd.LINK_CREATE, description);

@@ -55,6 +55,13 @@ class StructOpsTcpTest {
                 "struct_ops TCP congestion control", () -> StructOpsFeatures.reason("tcp_congestion_ops", "ssthresh"));
     }
 
+    /** The object's b4j_reno is a .struct_ops.link map (BPF_F_LINK, Linux 6.4): older kernels refuse to create it. */
+    private static void assumeStructOpsLinks() {
+        KernelFeature.assume(() -> io.bpf4j.btf.KernelBtf.vmlinux().find("bpf_struct_ops_link_create",
+                        io.bpf4j.btf.Type.Func.class).isPresent(), "struct_ops BPF links (Linux 6.4)",
+                () -> "the kernel's BTF has no FUNC bpf_struct_ops_link_create");
+    }
+
     private static long counter(BpfObject obj, ObjectSpec spec, String name) {
         VariableSpec v = spec.variables().get(name);
         byte[] bss = obj.map(v.section()).lookup(new byte[4]).orElseThrow();
@@ -102,6 +109,7 @@ class StructOpsTcpTest {
     @Test
     void renoChosenBySetsockoptCountsItsCallbacksUntilClosed() throws Exception {
         assumeTcpStructOps();
+        assumeStructOpsLinks();
         String linked = uniqueName("b4jl");
         String legacy = uniqueName("b4jm");
         ObjectSpec spec = read().withStructOpsMember("b4j_reno", "name", linked)
@@ -136,8 +144,48 @@ class StructOpsTcpTest {
     }
 
     @Test
+    void membersMatchTheKernelsByNameAndASetMemberItLacksIsRefused() throws Exception {
+        assumeTcpStructOps();
+        ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("struct_ops_flavor"));
+        BpfException e = assertThrows(BpfException.class, () -> spec.load().close());
+        assertTrue(e.getMessage().contains("b4j_flavor") && e.getMessage().contains("b4j_extra")
+                && e.getMessage().contains("tcp_congestion_ops"), e.getMessage());
+        String name = uniqueName("b4jf");
+        ObjectSpec zeroed = spec.withStructOpsMember("b4j_flavor", "b4j_extra", 0)
+                .withStructOpsMember("b4j_flavor", "name", name);
+        try (BpfObject obj = zeroed.load(); Link link = StructOps.register(obj, "b4j_flavor")) {
+            assertTrue(available().contains(name), "the flavor, laid out by member name, did not register");
+        }
+        assertFalse(available().contains(name));
+    }
+
+    @Test
+    void linkUpdateSwapsInAnotherObjectsMapUnderTheSameName() throws Exception {
+        assumeTcpStructOps();
+        assumeStructOpsLinks();
+        String name = uniqueName("b4ju");
+        ObjectSpec spec = read().withStructOpsMember("b4j_reno", "name", name);
+        try (BpfObject first = spec.load(); BpfObject second = spec.load()) {
+            StructOps link = (StructOps) StructOps.register(first, "b4j_reno");
+            assertTrue(available().contains(name));
+            StructOps.prepare(second.map("b4j_reno"), second.structOpsValue("b4j_reno").orElseThrow());
+            link.update(second.map("b4j_reno"));
+            assertTrue(available().contains(name), "the name left while the link swapped maps");
+            long before = counter(first, spec, "init_calls");
+            try (TcpLoopback tcp = new TcpLoopback(name)) {
+                tcp.send(1 << 20);
+            }
+            assertEquals(before, counter(first, spec, "init_calls"), "the replaced map's programs still ran");
+            assertTrue(counter(second, spec, "init_calls") > 0, "the new map's programs never ran");
+            link.close();
+            assertFalse(available().contains(name));
+        }
+    }
+
+    @Test
     void aNameTheKernelHasAlreadyIsRefusedWithEexistAndNothingStays() throws Exception {
         assumeTcpStructOps();
+        assumeStructOpsLinks();
         String legacy = uniqueName("b4jx");
         ObjectSpec spec = read().withStructOpsMember("b4j_reno", "name", "reno")
                 .withStructOpsMember("b4j_reno_legacy", "name", legacy);

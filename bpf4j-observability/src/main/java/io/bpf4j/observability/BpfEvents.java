@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -68,8 +67,10 @@ public final class BpfEvents {
 
     private final BtfCodec codec;
     private final EventFactory factory;
+    private final EventType type;
     private final int members;
     private final Conv[] convs;
+    private final String[] getPaths;
     private final int kernelIndex;
     private final long monoToEpochNanos;
 
@@ -82,8 +83,10 @@ public final class BpfEvents {
         this.codec = b.codec;
         StructValue zero = codec.decodeStruct(MemorySegment.ofArray(new byte[codec.size()]), 0);
         List<String> paths = new ArrayList<>();
+        List<String> dotted = new ArrayList<>();
         List<Object> samples = new ArrayList<>();
-        flatten(zero, "", paths, samples);
+        flatten(zero, "", "", paths, dotted, samples);
+        this.getPaths = dotted.toArray(String[]::new);
         List<ValueDescriptor> fields = new ArrayList<>();
         List<Conv> convs = new ArrayList<>();
         int kernel = -1;
@@ -154,6 +157,7 @@ public final class BpfEvents {
                 new AnnotationElement(Category.class, new String[] {"bpf4j", "Kernel"}),
                 new AnnotationElement(StackTrace.class, false));
         this.factory = EventFactory.create(eventAnn, fields);
+        this.type = factory.getEventType();
     }
 
     /** Events of struct {@code codec} (a struct codec), named {@code bpf4j.<struct name>}. */
@@ -178,8 +182,8 @@ public final class BpfEvents {
 
     /** Commits one event of a decoded value of the struct. */
     public void commit(StructValue value) {
-        Event e = factory.newEvent();
-        if (e.isEnabled()) {
+        if (type.isEnabled()) {
+            Event e = factory.newEvent();
             fill(e, value);
             e.commit();
         }
@@ -191,8 +195,8 @@ public final class BpfEvents {
      * @throws IllegalArgumentException when the record is shorter than the struct
      */
     public void commit(MemorySegment record) {
-        Event e = factory.newEvent();
-        if (e.isEnabled()) {
+        if (type.isEnabled()) { // no recording wants it: neither decode nor allocate
+            Event e = factory.newEvent();
             fill(e, codec.decodeStruct(record, 0));
             e.commit();
         }
@@ -244,10 +248,13 @@ public final class BpfEvents {
     }
 
     private void fill(Event e, StructValue value) {
-        List<Object> values = new ArrayList<>(members);
-        flatten(value, "", null, values);
+        long kernel = 0;
         for (int i = 0; i < members; i++) {
-            Object v = values.get(i);
+            // by name: a top-level member's path is the whole string, which get() takes without copying
+            Object v = value.get(getPaths[i]);
+            if (i == kernelIndex) {
+                kernel = ((Number) v).longValue();
+            }
             e.set(i, switch (convs[i]) {
                 case SAME -> v;
                 case U64_BITS -> ((U64) v).longValue();
@@ -255,33 +262,28 @@ public final class BpfEvents {
             });
         }
         if (kernelIndex >= 0) {
-            long k = ((Number) values.get(kernelIndex)).longValue();
-            e.set(members, Math.floorDiv(k + monoToEpochNanos, 1_000_000L));
-            e.set(members + 1, System.nanoTime() - k);
+            e.set(members, Math.floorDiv(kernel + monoToEpochNanos, 1_000_000L));
+            e.set(members + 1, System.nanoTime() - kernel);
         }
     }
 
-    private static void flatten(Object value, String path, List<String> paths, List<Object> values) {
+    /** The leaves of a struct value: their names joined by _ (fields) and by . (for get), and values. */
+    private static void flatten(Object value, String path, String dotted, List<String> paths, List<String> dots,
+                                List<Object> values) {
         if (value instanceof StructValue sv) {
-            for (Map.Entry<String, Object> m : sv.members().entrySet()) {
-                if (m.getKey().isEmpty() && m.getValue() instanceof Map<?, ?> anon) {
-                    for (Map.Entry<?, ?> a : anon.entrySet()) {
-                        flatten(a.getValue(), join(path, (String) a.getKey()), paths, values);
-                    }
-                } else {
-                    flatten(m.getValue(), join(path, m.getKey()), paths, values);
-                }
+            // names() lists anonymous members' members in their place, as get() reaches them
+            for (String name : sv.names()) {
+                flatten(sv.get(name), join(path, name, "_"), join(dotted, name, "."), paths, dots, values);
             }
             return;
         }
-        if (paths != null) {
-            paths.add(path);
-        }
+        paths.add(path);
+        dots.add(dotted);
         values.add(value);
     }
 
-    private static String join(String path, String name) {
-        return path.isEmpty() ? name : path + "_" + name;
+    private static String join(String path, String name, String sep) {
+        return path.isEmpty() ? name : path + sep + name;
     }
 
     /** The unit a member's name implies, if any. */

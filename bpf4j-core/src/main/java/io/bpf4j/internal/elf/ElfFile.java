@@ -126,6 +126,10 @@ public final class ElfFile {
                             h.at() + 0x20);
                 }
                 data = new byte[0];
+            } else if (isDwarf(name)) {
+                // DWARF (clang -g) is most of an object's bytes and nothing the loader reads (line
+                // info comes from .BTF.ext): libbpf skips it too, so its bytes are not copied.
+                data = new byte[0];
             } else {
                 data = r.contents(h, "section " + name);
             }
@@ -153,6 +157,9 @@ public final class ElfFile {
                 }
                 ElfReader.SectionHeader target = r.section(Integer.toUnsignedLong(h.info()),
                         "relocation section " + names[h.index()] + " applies to section", h.at() + 0x2c);
+                if (isDwarf(names[target.index()])) {
+                    continue; // relocations of debug info (their section's bytes were never read)
+                }
                 List<Reloc> list = relocations.computeIfAbsent(names[target.index()], k -> new ArrayList<>());
                 ByteBuffer b = ByteBuffer.wrap(contents[h.index()]).order(ByteOrder.LITTLE_ENDIAN);
                 for (int off = 0; off + 16 <= b.capacity(); off += 16) {
@@ -168,5 +175,13 @@ public final class ElfFile {
         }
         return new ElfFile(file, Collections.unmodifiableMap(sections), List.copyOf(symbols),
                 Collections.unmodifiableMap(relocations));
+    }
+
+    /**
+     * A DWARF section ({@code .debug_info}, {@code .debug_line}, ...), as libbpf's is_sec_name_dwarf
+     * judges, or the relocations of one ({@code .rel.debug_info}).
+     */
+    private static boolean isDwarf(String section) {
+        return section != null && (section.startsWith(".debug_") || section.startsWith(".rel.debug_"));
     }
 }

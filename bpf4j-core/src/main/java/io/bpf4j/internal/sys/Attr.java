@@ -46,6 +46,7 @@ public final class Attr {
         public static final long BTF_VALUE_TYPE_ID = off(LAYOUT, "btf_value_type_id");
         public static final long BTF_VMLINUX_VALUE_TYPE_ID = off(LAYOUT, "btf_vmlinux_value_type_id");
         public static final long MAP_EXTRA = off(LAYOUT, "map_extra");
+        public static final long MAP_TOKEN_FD = off(LAYOUT, "map_token_fd");
         public static final int SIZE = (int) LAYOUT.byteSize();
 
         private MapCreate() {
@@ -129,6 +130,7 @@ public final class Attr {
         public static final long CORE_RELOS = off(LAYOUT, "core_relos");
         public static final long CORE_RELO_REC_SIZE = off(LAYOUT, "core_relo_rec_size");
         public static final long LOG_TRUE_SIZE = off(LAYOUT, "log_true_size");
+        public static final long PROG_TOKEN_FD = off(LAYOUT, "prog_token_fd");
         public static final long FD_ARRAY_CNT = off(LAYOUT, "fd_array_cnt");
         public static final int SIZE = (int) LAYOUT.byteSize();
 
@@ -220,6 +222,8 @@ public final class Attr {
         public static final long BTF_LOG_SIZE = off(LAYOUT, "btf_log_size");
         public static final long BTF_LOG_LEVEL = off(LAYOUT, "btf_log_level");
         public static final long BTF_LOG_TRUE_SIZE = off(LAYOUT, "btf_log_true_size");
+        public static final long BTF_FLAGS = off(LAYOUT, "btf_flags");
+        public static final long BTF_TOKEN_FD = off(LAYOUT, "btf_token_fd");
         public static final int SIZE = (int) LAYOUT.byteSize();
 
         private BtfLoad() {

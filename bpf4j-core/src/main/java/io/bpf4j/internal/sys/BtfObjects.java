@@ -21,6 +21,7 @@ public final class BtfObjects {
             MemorySegment attr = arena.allocate(Attr.BtfLoad.LAYOUT);
             attr.set(JAVA_LONG, Attr.BtfLoad.BTF, data.address());
             attr.set(JAVA_INT, Attr.BtfLoad.BTF_SIZE, blob.length);
+            Tokens.onBtfLoad(attr);
             return Bpf.call(BpfCmd.BTF_LOAD, attr, Attr.BtfLoad.SIZE);
         }
     }
@@ -43,6 +44,7 @@ public final class BtfObjects {
             MemorySegment attr = arena.allocate(Attr.BtfLoad.LAYOUT);
             attr.set(JAVA_LONG, Attr.BtfLoad.BTF, data.address());
             attr.set(JAVA_INT, Attr.BtfLoad.BTF_SIZE, blob.length);
+            Tokens.onBtfLoad(attr);
             attr.set(JAVA_LONG, Attr.BtfLoad.BTF_LOG_BUF, buf.address());
             attr.set(JAVA_INT, Attr.BtfLoad.BTF_LOG_SIZE, (int) buf.byteSize());
             attr.set(JAVA_INT, Attr.BtfLoad.BTF_LOG_LEVEL, 1);

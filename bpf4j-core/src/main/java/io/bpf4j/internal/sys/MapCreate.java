@@ -80,6 +80,7 @@ public record MapCreate(int type, int keySize, int valueSize, int maxEntries, in
         if (!name.isEmpty()) {
             Bpf.putObjectName(attr, Attr.MapCreate.MAP_NAME, name);
         }
+        Tokens.onMapCreate(attr); // an object load's BPF token, if it has one
         return Bpf.call(BpfCmd.MAP_CREATE, attr, Attr.MapCreate.SIZE);
     }
 }
