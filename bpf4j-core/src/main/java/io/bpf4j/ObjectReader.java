@@ -401,7 +401,7 @@ final class ObjectReader {
                 ms[e.slot()] = m;
             }
         };
-        Map<String, java.util.TreeMap<Integer, Linker.Function>> starts = new HashMap<>();
+        Map<String, java.util.NavigableMap<Integer, Linker.Function>> starts = new HashMap<>();
         for (Linker.Function f : functions) {
             starts.computeIfAbsent(f.section(), k -> new java.util.TreeMap<>()).putIfAbsent(f.start(), f);
             put.accept(new Linker.Ext<>(f.section(), f.start(), null), at.apply(f.section(), f.start()).withSymbol(f.name()));
@@ -497,9 +497,9 @@ final class ObjectReader {
         return btf.withDataSecLayout(sizes, offsets);
     }
 
-    private static String functionName(Map<String, java.util.TreeMap<Integer, Linker.Function>> starts, String section,
+    private static String functionName(Map<String, java.util.NavigableMap<Integer, Linker.Function>> starts, String section,
                                        int slot) {
-        java.util.TreeMap<Integer, Linker.Function> inSection = starts.get(section);
+        java.util.NavigableMap<Integer, Linker.Function> inSection = starts.get(section);
         Map.Entry<Integer, Linker.Function> f = inSection == null ? null : inSection.floorEntry(slot);
         return f != null && f.getValue().contains(section, slot) ? f.getValue().name() : section + "+" + slot * 8;
     }

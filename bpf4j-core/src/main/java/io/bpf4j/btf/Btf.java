@@ -734,8 +734,8 @@ public final class Btf implements CoreTypes {
             vars.sort(java.util.Comparator.comparingInt(Type.VarSecInfo::offset));
             out.set(i, new Type.DataSec(d.name(), size == null ? d.size() : Math.toIntExact(size), vars));
         }
-        // Standalone blobs keep their string section, so offsets into it (line info) stay valid.
-        return base == null ? parse(BtfWriter.writeKeepingStrings(this, out, java.util.Set.of())) : of(base, out);
+        // Standalone blobs were patched in place above; a split blob is rebuilt on its base.
+        return of(base, out);
     }
 
     /**
