@@ -23,9 +23,10 @@ kernels=()
 while [ $# -gt 0 ] && [ "$1" != -- ]; do kernels+=("$1"); shift; done
 [ ${#kernels[@]} -gt 0 ] || usage
 [[ $JOBS =~ ^[1-9][0-9]*$ ]] || usage
+[ ${#kernels[@]} -gt 1 ] || JOBS=1 # one guest: stream its output
 mkdir -p "$OUT"
 # The guests share the host's build output: prepare it once, before any starts.
-case "${2:-scripts/vm/guest-tests.sh}" in *guest-tests.sh) "$here/vm/prepare-tests.sh" || exit 2 ;; esac
+case "${2:-scripts/vm/guest-tests.sh}" in *guest-tests.sh|*guest-tests.sh\ *) "$here/vm/prepare-tests.sh" || exit 2 ;; esac
 
 # one kernel: its guest, then its row for the summary in $OUT/$k/row and its exit code in $OUT/$k/rc
 run_one() {

@@ -47,7 +47,7 @@ if [ $# -gt 0 ]; then
 fi
 [ $# -gt 0 ] || set -- scripts/vm/guest-tests.sh
 case $1 in # the guest's test launcher and class path are prepared on the host (no Maven in the guest)
-  *guest-tests.sh) "$here/vm/prepare-tests.sh" || exit 2 ;;
+  *guest-tests.sh|*guest-tests.sh\ *) "$here/vm/prepare-tests.sh" || exit 2 ;;
 esac
 [ "$(id -u)" = 0 ] || die "run as root (the guest shares / through qemu's 9p and runs the tests as root)"
 command -v qemu-system-x86_64 >/dev/null || die "missing qemu-system-x86_64: apt-get install qemu-system-x86 (or BPF4J_VM=1 scripts/setup.sh)"

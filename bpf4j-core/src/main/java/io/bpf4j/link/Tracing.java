@@ -105,14 +105,18 @@ public final class Tracing extends KernelLink {
 
     /**
      * Attaches an EXT ({@code freplace}) program in place of the function with BTF id
-     * {@code targetBtfId} of {@code target} (0: the target given when the extension was loaded).
+     * {@code targetBtfId} of {@code target}; 0: the program and function the extension was loaded
+     * for ({@link io.bpf4j.ObjectOptions#withExtensionTarget}), {@code target} then only names it.
      */
     public static Tracing attachFreplace(Program extension, Program target, int targetBtfId) {
         String description = "freplace of a function of program \"" + target.name() + "\" by \"" + extension.name() + "\"";
         MemorySegment attr = Scratch.get().attr(LinkAttr.CREATE_SIZE);
         attr.set(JAVA_INT, LinkAttr.CREATE_PROG_FD, extension.fd());
-        attr.set(JAVA_INT, LinkAttr.CREATE_TARGET_FD, target.fd());
-        attr.set(JAVA_INT, LinkAttr.CREATE_TARGET_BTF_ID, targetBtfId);
+        if (targetBtfId != 0) {
+            // the kernel takes a target program and function together or neither (then the load's)
+            attr.set(JAVA_INT, LinkAttr.CREATE_TARGET_FD, target.fd());
+            attr.set(JAVA_INT, LinkAttr.CREATE_TARGET_BTF_ID, targetBtfId);
+        }
         long r = Bpf.call(BpfCmd.LINK_CREATE, attr, LinkAttr.CREATE_SIZE);
         if (r < 0) {
             throw Bpf.error("the kernel refused " + description + LinkErrors.hint((int) -r, "attach"), r,

@@ -121,7 +121,9 @@ class PerfEventLanesTest {
             spin(100);
             long after = c.count();
             long cpu = threads.getCurrentThreadCpuTime() - cpu0;
-            assertTrue(after - before >= cpu * 9 / 10, "task clock grew by " + (after - before)
+            // 3/4, not 9/10: under emulation (the kernel-matrix guests) task-clock and the thread's CPU
+            // time are sampled at different moments; 6.1 under TCG measured 87%
+            assertTrue(after - before >= cpu * 3 / 4, "task clock grew by " + (after - before)
                     + " ns while this thread alone ran " + cpu + " ns");
             assertEquals(0, samples(obj), "a counting event never runs the program");
         }

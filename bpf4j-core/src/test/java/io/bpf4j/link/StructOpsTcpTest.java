@@ -55,6 +55,13 @@ class StructOpsTcpTest {
                 "struct_ops TCP congestion control", () -> StructOpsFeatures.reason("tcp_congestion_ops", "ssthresh"));
     }
 
+    /** The object's b4j_reno is a .struct_ops.link map (BPF_F_LINK, Linux 6.4): older kernels refuse to create it. */
+    private static void assumeStructOpsLinks() {
+        KernelFeature.assume(() -> io.bpf4j.btf.KernelBtf.vmlinux().find("bpf_struct_ops_link_create",
+                        io.bpf4j.btf.Type.Func.class).isPresent(), "struct_ops BPF links (Linux 6.4)",
+                () -> "the kernel's BTF has no FUNC bpf_struct_ops_link_create");
+    }
+
     private static long counter(BpfObject obj, ObjectSpec spec, String name) {
         VariableSpec v = spec.variables().get(name);
         byte[] bss = obj.map(v.section()).lookup(new byte[4]).orElseThrow();
@@ -102,6 +109,7 @@ class StructOpsTcpTest {
     @Test
     void renoChosenBySetsockoptCountsItsCallbacksUntilClosed() throws Exception {
         assumeTcpStructOps();
+        assumeStructOpsLinks();
         String linked = uniqueName("b4jl");
         String legacy = uniqueName("b4jm");
         ObjectSpec spec = read().withStructOpsMember("b4j_reno", "name", linked)
@@ -154,6 +162,7 @@ class StructOpsTcpTest {
     @Test
     void linkUpdateSwapsInAnotherObjectsMapUnderTheSameName() throws Exception {
         assumeTcpStructOps();
+        assumeStructOpsLinks();
         String name = uniqueName("b4ju");
         ObjectSpec spec = read().withStructOpsMember("b4j_reno", "name", name);
         try (BpfObject first = spec.load(); BpfObject second = spec.load()) {
@@ -176,6 +185,7 @@ class StructOpsTcpTest {
     @Test
     void aNameTheKernelHasAlreadyIsRefusedWithEexistAndNothingStays() throws Exception {
         assumeTcpStructOps();
+        assumeStructOpsLinks();
         String legacy = uniqueName("b4jx");
         ObjectSpec spec = read().withStructOpsMember("b4j_reno", "name", "reno")
                 .withStructOpsMember("b4j_reno_legacy", "name", legacy);
