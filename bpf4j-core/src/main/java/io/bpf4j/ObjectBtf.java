@@ -31,7 +31,38 @@ final class ObjectBtf {
      * kernel; the string section is the object's, so line info keeps its offsets.
      */
     static byte[] forKernel(Btf laidOut, Set<String> hiddenFunctions, Set<io.bpf4j.btf.Sanitize> sanitize) {
+        if (sanitize.isEmpty() && laidOut.base().isEmpty() && !needsEdits(laidOut, hiddenFunctions)) {
+            // Most objects: nothing to rewrite, so the blob goes as it is (DATASECs already laid
+            // out in place), without decoding and re-encoding every type on each load.
+            return laidOut.toBytes();
+        }
         return BtfWriter.writeKeepingStrings(laidOut, edited(laidOut, hiddenFunctions), sanitize);
+    }
+
+    /** Whether {@link #edited} would change anything; looks at the kinds first, decoding only VARs, FUNCs and DATASECs. */
+    private static boolean needsEdits(Btf btf, Set<String> hiddenFunctions) {
+        for (int id = btf.firstOwnId(); id < btf.typeCount(); id++) {
+            switch (btf.kind(id)) {
+                case io.bpf4j.btf.CoreTypes.VAR -> {
+                    if (btf.type(id) instanceof Type.Var v && v.linkage() == Type.VarLinkage.EXTERN) {
+                        return true;
+                    }
+                }
+                case io.bpf4j.btf.CoreTypes.FUNC -> {
+                    if (btf.type(id) instanceof Type.Func f && (f.linkage() == Type.Linkage.EXTERN
+                            || f.linkage() == Type.Linkage.GLOBAL && hiddenFunctions.contains(f.name()))) {
+                        return true;
+                    }
+                }
+                case io.bpf4j.btf.CoreTypes.DATASEC -> {
+                    if (btf.name(id).equals(".ksyms")) {
+                        return true;
+                    }
+                }
+                default -> { }
+            }
+        }
+        return false;
     }
 
     private static List<Type> edited(Btf laidOut, Set<String> hiddenFunctions) {

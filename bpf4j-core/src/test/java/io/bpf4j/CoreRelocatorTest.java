@@ -98,7 +98,9 @@ class CoreRelocatorTest {
                 .anyMatch(m -> m.name().equals("state"));
         assertEquals(0b001 | (hasState ? 0b010 : 0), ours.get("v_exists"));
         assertEquals(16 | 8 << 8, ours.get("v_size"));
-        assertEquals(0b101, ours.get("v_types")); // a local ___flavor exists but does not "match"
+        // bit 3, task_struct___mine matching task_struct, depends on the kernel's char signedness
+        // (6.1: signed, matches; 6.12 on: no encoding, does not): libbpf's answer is checked above
+        assertEquals(0b101, ours.get("v_types") & 0b111);
         assertEquals(kernel.idsNamed("task_struct").get(0), ours.get("v_type_id"));
     }
 

@@ -774,6 +774,20 @@ public final class Btf implements CoreTypes {
         return copy;
     }
 
+    /**
+     * The bytes of this blob (a copy): what it was parsed from, with a DATASEC layout applied by
+     * {@link #withDataSecLayout} patched in. For split BTF, its own part. Unlike
+     * {@link BtfWriter#write(Btf)}, nothing is re-encoded: this is how a loader hands an object's
+     * BTF to the kernel when nothing in it needs rewriting.
+     *
+     * <pre>{@code
+     * byte[] same = Btf.parse(Files.readAllBytes(path)).toBytes();
+     * }</pre>
+     */
+    public byte[] toBytes() {
+        return data.clone();
+    }
+
     /** This blob's own types, index 0 being id {@link #firstOwnId()}; decoded as they are read. */
     List<Type> ownTypes() {
         return new AbstractList<>() {

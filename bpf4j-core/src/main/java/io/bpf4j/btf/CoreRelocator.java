@@ -416,8 +416,8 @@ public final class CoreRelocator {
     }
 
     /**
-     * The stricter structural match of {@code bpf_core_type_matches}: names compared exactly (a
-     * local flavor does not match), members by name and recursively by type, except behind a
+     * The stricter structural match of {@code bpf_core_type_matches}: essential names compared
+     * (as libbpf: {@code task_struct___mine} may match {@code task_struct}), members by name and recursively by type, except behind a
      * pointer where a struct or union only needs the same kind; ints by bits and signedness;
      * enums by size and enumerator names; arrays by length.
      */
@@ -429,8 +429,11 @@ public final class CoreRelocator {
         for (int guard = 0; guard < 32 && depth < 32; guard++) {
             localId = local.skipModsAndTypedefs(localId);
             targId = target.skipModsAndTypedefs(targId);
+            // libbpf's bpf_core_names_match: essential names (a ___flavor suffix dropped); an
+            // anonymous target matches only an anonymous local type
             String ln = local.name(localId);
-            if (!ln.isEmpty() && !ln.equals(target.name(targId))) {
+            String tn = target.name(targId);
+            if (tn.isEmpty() ? !ln.isEmpty() : !CoreTypes.essentialName(ln).equals(CoreTypes.essentialName(tn))) {
                 return false;
             }
             int lk = local.kind(localId);

@@ -63,6 +63,7 @@ public final class MapFeatures {
             }
             case QUEUE, STACK -> key = 0;
             case BLOOM_FILTER -> key = 0;
+            case INSN_ARRAY -> value = 16; // struct bpf_insn_array_value, as libbpf's probe (7.3 has it)
             case RINGBUF, USER_RINGBUF -> {
                 key = 0;
                 value = 0;

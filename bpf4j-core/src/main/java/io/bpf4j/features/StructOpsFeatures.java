@@ -47,6 +47,32 @@ public final class StructOpsFeatures {
         return CACHE.computeIfAbsent(structName + "." + member, k -> probe(structName, member));
     }
 
+    /**
+     * Whether this kernel registers struct_ops maps through BPF links ({@code SEC(".struct_ops.link")},
+     * Linux 6.4): its BTF's {@code enum bpf_attach_type} has {@code BPF_STRUCT_OPS}. Older kernels
+     * take only the legacy registration by map update ({@code SEC(".struct_ops")}).
+     */
+    public static boolean supportsLinks() {
+        return CACHE.computeIfAbsent("link", k -> {
+            try {
+                Btf vmlinux = KernelBtf.vmlinux();
+                for (int id : vmlinux.idsNamed("bpf_attach_type")) {
+                    if (vmlinux.kind(id) == CoreTypes.ENUM) {
+                        for (int i = 0; i < vmlinux.vlen(id); i++) {
+                            if (vmlinux.type(id) instanceof io.bpf4j.btf.Type.Enum e
+                                    && e.values().get(i).name().equals("BPF_STRUCT_OPS")) {
+                                return "";
+                            }
+                        }
+                    }
+                }
+                return "enum bpf_attach_type in the kernel's BTF has no BPF_STRUCT_OPS (struct_ops links: Linux 6.4)";
+            } catch (BtfException e) {
+                return "no kernel BTF: " + e.getMessage();
+            }
+        }).isEmpty();
+    }
+
     private static String probe(String name, String member) {
         Btf vmlinux;
         try {

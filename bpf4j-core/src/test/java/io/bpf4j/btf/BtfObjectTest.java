@@ -42,6 +42,21 @@ class BtfObjectTest {
     }
 
     @Test
+    void toBytesIsTheParsedBlobWithItsDataSecLayoutPatchedIn() throws Exception {
+        byte[] raw = BtfTestFiles.section(BtfTestFiles.object("load_globals"), ".BTF");
+        Btf btf = Btf.parse(raw);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(raw, btf.toBytes());
+        Type.DataSec data = btf.find(".data", Type.DataSec.class).orElseThrow();
+        String first = btf.name(data.vars().get(0).typeId());
+        Btf laid = btf.withDataSecLayout(java.util.Map.of(".data", 64L), java.util.Map.of(".data", java.util.Map.of(first, 8L)));
+        Btf again = Btf.parse(laid.toBytes());
+        Type.DataSec patched = again.find(".data", Type.DataSec.class).orElseThrow();
+        assertEquals(64, patched.size());
+        assertTrue(patched.vars().stream().anyMatch(v -> again.name(v.typeId()).equals(first) && v.offset() == 8), patched.toString());
+        assertEquals(raw.length, laid.toBytes().length); // patched where the values stand, nothing re-encoded
+    }
+
+    @Test
     void coreRelocationsAndFuncInfoOfAClangObject() throws Exception {
         Path obj = BtfTestFiles.object("load_core_exec");
         Btf btf = Btf.parse(BtfTestFiles.section(obj, ".BTF"));

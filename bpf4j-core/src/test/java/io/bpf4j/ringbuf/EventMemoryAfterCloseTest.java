@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bpf4j.BpfObject;
+import io.bpf4j.MapType;
 import io.bpf4j.ObjectSpec;
 import io.bpf4j.TestRunOptions;
 import io.bpf4j.codec.Codecs;
 import io.bpf4j.perf.PerfBuffer;
 import io.bpf4j.testing.Kernel;
+import io.bpf4j.testing.KernelFeature;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -56,6 +58,7 @@ class EventMemoryAfterCloseTest {
 
     @Test
     void userRingSegmentAndSubmitAfterCloseThrow() {
+        KernelFeature.assumeMapType(MapType.USER_RINGBUF); // user ring buffers: Linux 6.1
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("user_ringbuf")).load()) {
             UserRingBuffer urb = UserRingBuffer.open(obj.map("requests"));
             MemorySegment rec = urb.reserve(8).orElseThrow();
@@ -72,6 +75,7 @@ class EventMemoryAfterCloseTest {
 
     @Test
     void reserveOfAnImpossibleLengthThrowsAndLeavesTheRingAsItWas() {
+        KernelFeature.assumeMapType(MapType.USER_RINGBUF); // user ring buffers: Linux 6.1
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("user_ringbuf")).load();
              UserRingBuffer urb = UserRingBuffer.open(obj.map("requests"))) {
             for (int bad : new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE - 7, Integer.MAX_VALUE - 15, 4089, 0, -1,
@@ -90,6 +94,7 @@ class EventMemoryAfterCloseTest {
 
     @Test
     void aSegmentNotReservedHereIsRefused() {
+        KernelFeature.assumeMapType(MapType.USER_RINGBUF); // user ring buffers: Linux 6.1
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("user_ringbuf")).load();
              UserRingBuffer urb = UserRingBuffer.open(obj.map("requests"))) {
             MemorySegment rec = urb.reserve(16).orElseThrow();
@@ -129,6 +134,7 @@ class EventMemoryAfterCloseTest {
 
     @Test
     void forgottenReadersAndWritersAreUnmapped() throws Exception {
+        KernelFeature.assumeMapType(MapType.USER_RINGBUF); // user ring buffers: Linux 6.1
         try (BpfObject ring = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
              BpfObject user = ObjectSpec.read(Kernel.bpfObject("user_ringbuf")).load()) {
             long before = bpfMappings();
@@ -176,6 +182,7 @@ class EventMemoryAfterCloseTest {
      */
     @Test
     void useFromSeveralThreadsWhileAndAfterClosingNeverCrashes() throws Exception {
+        KernelFeature.assumeMapType(MapType.USER_RINGBUF); // user ring buffers: Linux 6.1
         List<Throwable> unexpected = new CopyOnWriteArrayList<>();
         long rounds = 0;
         try (BpfObject ring = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();

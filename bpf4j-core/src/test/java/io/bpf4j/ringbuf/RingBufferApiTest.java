@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bpf4j.BpfObject;
+import io.bpf4j.MapType;
 import io.bpf4j.ObjectSpec;
 import io.bpf4j.TestRunOptions;
 import io.bpf4j.codec.Codecs;
 import io.bpf4j.testing.Kernel;
+import io.bpf4j.testing.KernelFeature;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
@@ -115,6 +117,7 @@ class RingBufferApiTest {
 
     @Test
     void userRingBufferFeedsTheProgram() {
+        KernelFeature.assumeMapType(MapType.USER_RINGBUF); // user ring buffers: Linux 6.1
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("user_ringbuf")).load();
              UserRingBuffer urb = UserRingBuffer.open(obj.map("requests"))) {
             for (long v = 1; v <= 10; v++) {
