@@ -7,7 +7,6 @@
  * CAP_BPF and CAP_PERFMON.
  */
 module io.bpf4j {
-
     exports io.bpf4j;
     exports io.bpf4j.asm;
     exports io.bpf4j.btf;

@@ -14,12 +14,10 @@ import java.util.List;
  * }</pre>
  */
 final class AttachTargets {
-    private AttachTargets() {
-    }
+    private AttachTargets() {}
 
     /** The BTF name and kind looked up for a target of this attach type. */
-    record Lookup(String name, int kind) {
-    }
+    record Lookup(String name, int kind) {}
 
     static Lookup lookupFor(AttachType type, String target) {
         return switch (type) {

@@ -1,5 +1,9 @@
 package io.bpf4j;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import io.bpf4j.internal.sys.Attr;
 import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
@@ -12,10 +16,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A live BPF map: owns its file descriptor until {@link #close()}. The raw layer works on
@@ -64,8 +64,16 @@ public final class BpfMap implements AutoCloseable {
         this.valueBufferSize = type.isPerCpu() ? ((valueSize + 7) & ~7) * Cpus.possibleCount() : valueSize;
         this.what = "map \"" + name + "\"";
         this.criticalElemCalls = switch (type) {
-            case HASH, ARRAY, PERCPU_HASH, PERCPU_ARRAY, LRU_HASH, LRU_PERCPU_HASH, LPM_TRIE, QUEUE, STACK,
-                 BLOOM_FILTER -> true;
+            case HASH,
+                    ARRAY,
+                    PERCPU_HASH,
+                    PERCPU_ARRAY,
+                    LRU_HASH,
+                    LRU_PERCPU_HASH,
+                    LPM_TRIE,
+                    QUEUE,
+                    STACK,
+                    BLOOM_FILTER -> true;
             default -> false;
         };
     }
@@ -116,14 +124,19 @@ public final class BpfMap implements AutoCloseable {
         BpfMap inner = null;
         try {
             if (spec.type().isMapInMap()) {
-                MapSpec innerSpec = spec.innerMap().orElseThrow(() -> new IllegalArgumentException(
-                        "map \"" + spec.name() + "\" of type " + spec.type() + " needs an inner map spec"));
-                inner = create(innerSpec.toBuilder().name(spec.name() + ".inner").build());
+                MapSpec innerSpec = spec.innerMap()
+                        .orElseThrow(() -> new IllegalArgumentException(
+                                "map \"" + spec.name() + "\" of type " + spec.type() + " needs an inner map spec"));
+                inner = create(
+                        innerSpec.toBuilder().name(spec.name() + ".inner").build());
             }
             int flags = spec.flags() | (spec.numaNode().isPresent() ? MapFlags.NUMA_NODE : 0);
             MapCreate args = MapCreate.of(spec.type().value(), spec.keySize(), spec.valueSize(), spec.maxEntries())
-                    .withFlags(flags).withNumaNode(spec.numaNode().orElse(0)).withMapExtra(spec.mapExtra())
-                    .withVmlinuxValueTypeId(spec.btfVmlinuxValueTypeId()).withName(spec.name());
+                    .withFlags(flags)
+                    .withNumaNode(spec.numaNode().orElse(0))
+                    .withMapExtra(spec.mapExtra())
+                    .withVmlinuxValueTypeId(spec.btfVmlinuxValueTypeId())
+                    .withName(spec.name());
             if (inner != null) {
                 args = args.withInnerMapFd(inner.fd.raw());
             }
@@ -131,13 +144,19 @@ public final class BpfMap implements AutoCloseable {
                 args = args.withBtf(btfFd.getAsInt(), spec.btfKeyTypeId(), spec.btfValueTypeId());
             }
             long r = args.call();
-            String what = "map \"" + spec.name() + "\" (" + spec.type() + ", key " + spec.keySize()
-                    + " B, value " + spec.valueSize() + " B, max_entries " + spec.maxEntries() + ")";
+            String what = "map \"" + spec.name() + "\" (" + spec.type() + ", key " + spec.keySize() + " B, value "
+                    + spec.valueSize() + " B, max_entries " + spec.maxEntries() + ")";
             if (r < 0) {
                 throw createError(spec, r, what);
             }
-            BpfMap made = new BpfMap(new Fd((int) r, "map \"" + spec.name() + "\""), spec.name(), spec.type(),
-                    spec.keySize(), spec.valueSize(), spec.maxEntries(), flags);
+            BpfMap made = new BpfMap(
+                    new Fd((int) r, "map \"" + spec.name() + "\""),
+                    spec.name(),
+                    spec.type(),
+                    spec.keySize(),
+                    spec.valueSize(),
+                    spec.maxEntries(),
+                    flags);
             made.keyType = spec.keyType();
             made.valueType = spec.valueType();
             return made;
@@ -192,8 +211,8 @@ public final class BpfMap implements AutoCloseable {
             }
             case ARRAY, PERCPU_ARRAY -> {
                 if (spec.keySize() != 4) {
-                    throw new IllegalArgumentException(what + ": key size " + spec.keySize()
-                            + ", array keys are 4-byte indexes");
+                    throw new IllegalArgumentException(
+                            what + ": key size " + spec.keySize() + ", array keys are 4-byte indexes");
                 }
                 requirePositive(what, "value size", spec.valueSize());
                 requirePositive(what, "max_entries", spec.maxEntries());
@@ -225,8 +244,8 @@ public final class BpfMap implements AutoCloseable {
         int errno = (int) -r;
         if ((errno == Errno.EINVAL.number() || errno == Errno.EOPNOTSUPP.number() || errno == Errno.ENOTSUPP.number())
                 && !io.bpf4j.features.MapFeatures.supports(spec.type())) {
-            return new NotSupportedException("map type " + spec.type(), spec.type().since(), errno,
-                    BpfCmd.MAP_CREATE.kernelName(), what);
+            return new NotSupportedException(
+                    "map type " + spec.type(), spec.type().since(), errno, BpfCmd.MAP_CREATE.kernelName(), what);
         }
         return Bpf.error("cannot create " + what, r, BpfCmd.MAP_CREATE, what);
     }
@@ -265,10 +284,10 @@ public final class BpfMap implements AutoCloseable {
 
     /** A map over an fd whose info the caller has read already (KernelObjects lists them). */
     static BpfMap opened(Fd fd, MapInfo info) {
-        MapType type = info.type().orElseThrow(() -> new BpfException(
-                fd.what() + " has map type " + info.rawType() + ", unknown to bpf4j"));
-        return new BpfMap(fd, info.name(), type, info.keySize(), info.valueSize(), info.maxEntries(),
-                info.flags());
+        MapType type = info.type()
+                .orElseThrow(
+                        () -> new BpfException(fd.what() + " has map type " + info.rawType() + ", unknown to bpf4j"));
+        return new BpfMap(fd, info.name(), type, info.keySize(), info.valueSize(), info.maxEntries(), info.flags());
     }
 
     static MapInfo readInfo(Fd fd) {
@@ -356,8 +375,10 @@ public final class BpfMap implements AutoCloseable {
         } catch (java.nio.file.DirectoryNotEmptyException e) {
             throw new BpfException("cannot unpin " + path + ": it is a directory with pins in it, not a pin", e);
         } catch (java.nio.file.AccessDeniedException e) {
-            throw new BpfException("cannot unpin " + path + ": this process may not remove files in "
-                    + path.toAbsolutePath().getParent() + " (permission denied)", e);
+            throw new BpfException(
+                    "cannot unpin " + path + ": this process may not remove files in "
+                            + path.toAbsolutePath().getParent() + " (permission denied)",
+                    e);
         } catch (java.io.IOException e) {
             throw new BpfException("cannot unpin " + path + ": " + e, e);
         }
@@ -397,9 +418,15 @@ public final class BpfMap implements AutoCloseable {
                 return false;
             }
             if (r < 0) {
-                throw cmd == BpfCmd.MAP_LOOKUP_ELEM ? Bpf.error("lookup failed", r, cmd, what)
-                        : Bpf.errorOrUnsupported("lookup-and-delete failed", r, cmd, what,
-                                "lookup-and-delete on " + type + " maps", "5.14");
+                throw cmd == BpfCmd.MAP_LOOKUP_ELEM
+                        ? Bpf.error("lookup failed", r, cmd, what)
+                        : Bpf.errorOrUnsupported(
+                                "lookup-and-delete failed",
+                                r,
+                                cmd,
+                                what,
+                                "lookup-and-delete on " + type + " maps",
+                                "5.14");
             }
             if (v != value) {
                 MemorySegment.copy(v, 0, value, 0, valueBufferSize);
@@ -454,8 +481,12 @@ public final class BpfMap implements AutoCloseable {
             return new KeyNotFoundException("key not in " + what + " (update with " + flag + ")", errno, cmd, what);
         }
         if (errno == Errno.E2BIG.number() && isArray()) {
-            return new BpfException("update failed: the index is outside 0.." + (maxEntries - 1) + " of " + what
-                    + " (arrays have max_entries slots and never fill up)", errno, cmd, what);
+            return new BpfException(
+                    "update failed: the index is outside 0.." + (maxEntries - 1) + " of " + what
+                            + " (arrays have max_entries slots and never fill up)",
+                    errno,
+                    cmd,
+                    what);
         }
         if (errno == Errno.E2BIG.number() || errno == Errno.ENOSPC.number()) {
             return new MapFullException(what + " is full (max_entries " + maxEntries + ")", errno, cmd, what);
@@ -466,8 +497,17 @@ public final class BpfMap implements AutoCloseable {
     /** Arrays of every kind: E2BIG from them means an index past the end, not a full map. */
     private boolean isArray() {
         return switch (type) {
-            case ARRAY, PERCPU_ARRAY, PROG_ARRAY, PERF_EVENT_ARRAY, CGROUP_ARRAY, ARRAY_OF_MAPS, DEVMAP, CPUMAP, XSKMAP,
-                 REUSEPORT_SOCKARRAY, SOCKMAP -> true;
+            case ARRAY,
+                    PERCPU_ARRAY,
+                    PROG_ARRAY,
+                    PERF_EVENT_ARRAY,
+                    CGROUP_ARRAY,
+                    ARRAY_OF_MAPS,
+                    DEVMAP,
+                    CPUMAP,
+                    XSKMAP,
+                    REUSEPORT_SOCKARRAY,
+                    SOCKMAP -> true;
             default -> false;
         };
     }
@@ -477,12 +517,16 @@ public final class BpfMap implements AutoCloseable {
         int errno = (int) -r;
         if (errno == Errno.EPERM.number() || errno == Errno.EACCES.number()) {
             if ((flags & MapFlags.RDONLY) != 0) {
-                return new PermissionException(message, what + " is read-only for user space (BPF_F_RDONLY)",
-                        errno, cmd.kernelName(), what);
+                return new PermissionException(
+                        message, what + " is read-only for user space (BPF_F_RDONLY)", errno, cmd.kernelName(), what);
             }
             if (isFrozen()) {
-                return new PermissionException(message, what + " is frozen (BPF_MAP_FREEZE): user space can no longer"
-                        + " write it", errno, cmd.kernelName(), what);
+                return new PermissionException(
+                        message,
+                        what + " is frozen (BPF_MAP_FREEZE): user space can no longer" + " write it",
+                        errno,
+                        cmd.kernelName(),
+                        what);
             }
         }
         return Bpf.error(message, r, cmd, what);
@@ -580,7 +624,8 @@ public final class BpfMap implements AutoCloseable {
     public Optional<byte[]> lookupAndDelete(byte[] key) {
         byte[] value = new byte[valueBufferSize];
         return lookupAndDelete(MemorySegment.ofArray(key), MemorySegment.ofArray(value))
-                ? Optional.of(value) : Optional.empty();
+                ? Optional.of(value)
+                : Optional.empty();
     }
 
     /**
@@ -646,8 +691,8 @@ public final class BpfMap implements AutoCloseable {
             throw new IllegalStateException(what + " is a " + type + " map, not a BLOOM_FILTER");
         }
         if (value.length != valueSize) {
-            throw new IllegalArgumentException(what + ": value of " + value.length + " bytes given, the filter's values are "
-                    + valueSize + " bytes");
+            throw new IllegalArgumentException(what + ": value of " + value.length
+                    + " bytes given, the filter's values are " + valueSize + " bytes");
         }
         // The value is the lookup's input here, so it must reach the kernel as it is.
         try (Arena arena = Arena.ofConfined()) {
@@ -678,8 +723,11 @@ public final class BpfMap implements AutoCloseable {
         if (!type.isMapInMap()) {
             throw new IllegalStateException(what + " is " + type + ", not a map-in-map");
         }
-        return lookup(key).map(b -> java.util.OptionalInt.of(java.nio.ByteBuffer.wrap(b)
-                .order(java.nio.ByteOrder.nativeOrder()).getInt())).orElse(java.util.OptionalInt.empty());
+        return lookup(key)
+                .map(b -> java.util.OptionalInt.of(java.nio.ByteBuffer.wrap(b)
+                        .order(java.nio.ByteOrder.nativeOrder())
+                        .getInt()))
+                .orElse(java.util.OptionalInt.empty());
     }
 
     /** Stores a program at {@code index} of a PROG_ARRAY, for tail calls. */
@@ -708,7 +756,10 @@ public final class BpfMap implements AutoCloseable {
     }
 
     static byte[] intKey(int v) {
-        return java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(v).array();
+        return java.nio.ByteBuffer.allocate(4)
+                .order(java.nio.ByteOrder.nativeOrder())
+                .putInt(v)
+                .array();
     }
 
     // ---- iteration --------------------------------------------------------------------------
@@ -796,7 +847,10 @@ public final class BpfMap implements AutoCloseable {
             MemorySegment k = keys.isNative() ? keys : s.key((long) count * keySize);
             MemorySegment v = values.isNative() ? values : s.value((long) count * valueBufferSize);
             MemorySegment attr = s.attr(Attr.Batch.SIZE);
-            attr.set(JAVA_LONG, Attr.Batch.IN_BATCH, cursor.started() ? cursor.token().address() : 0L);
+            attr.set(
+                    JAVA_LONG,
+                    Attr.Batch.IN_BATCH,
+                    cursor.started() ? cursor.token().address() : 0L);
             attr.set(JAVA_LONG, Attr.Batch.OUT_BATCH, cursor.token().address());
             attr.set(JAVA_LONG, Attr.Batch.KEYS, k.address());
             attr.set(JAVA_LONG, Attr.Batch.VALUES, v.address());
@@ -809,10 +863,20 @@ public final class BpfMap implements AutoCloseable {
             } else if (r == -Errno.ENOSPC.number() && n == 0) {
                 // Hash maps hand out whole buckets: one bucket holds more entries than count.
                 // The cursor has not moved, so the caller can retry with bigger buffers.
-                throw new BpfException(what + ": a hash bucket holds more than " + count
-                        + " entries; retry the batch read with a larger count", Errno.ENOSPC.number(), cmd.kernelName(), what);
+                throw new BpfException(
+                        what + ": a hash bucket holds more than " + count
+                                + " entries; retry the batch read with a larger count",
+                        Errno.ENOSPC.number(),
+                        cmd.kernelName(),
+                        what);
             } else if (r < 0) {
-                throw Bpf.errorOrUnsupported("batch read failed", r, cmd, what, "batch operations on " + type + " maps", "5.6",
+                throw Bpf.errorOrUnsupported(
+                        "batch read failed",
+                        r,
+                        cmd,
+                        what,
+                        "batch operations on " + type + " maps",
+                        "5.6",
                         io.bpf4j.features.MapFeatures::supportsBatch);
             } else {
                 cursor.advance();
@@ -877,16 +941,26 @@ public final class BpfMap implements AutoCloseable {
             int n = attr.get(JAVA_INT, Attr.Batch.COUNT);
             if (r < 0) {
                 int errno = (int) -r;
-                if (cmd == BpfCmd.MAP_UPDATE_BATCH && (errno == Errno.E2BIG.number() || errno == Errno.ENOSPC.number())) {
-                    throw new MapFullException(what + " is full after " + n + " of " + count + " batch updates",
-                            errno, cmd.kernelName(), what);
+                if (cmd == BpfCmd.MAP_UPDATE_BATCH
+                        && (errno == Errno.E2BIG.number() || errno == Errno.ENOSPC.number())) {
+                    throw new MapFullException(
+                            what + " is full after " + n + " of " + count + " batch updates",
+                            errno,
+                            cmd.kernelName(),
+                            what);
                 }
                 if (errno == Errno.ENOENT.number()) {
-                    throw new KeyNotFoundException("key " + n + " of the batch is not in " + what,
-                            errno, cmd.kernelName(), what);
+                    throw new KeyNotFoundException(
+                            "key " + n + " of the batch is not in " + what, errno, cmd.kernelName(), what);
                 }
-                throw Bpf.errorOrUnsupported("batch write failed after " + n + " of " + count + " elements", r, cmd,
-                        what, "batch operations on " + type + " maps", "5.6", io.bpf4j.features.MapFeatures::supportsBatch);
+                throw Bpf.errorOrUnsupported(
+                        "batch write failed after " + n + " of " + count + " elements",
+                        r,
+                        cmd,
+                        what,
+                        "batch operations on " + type + " maps",
+                        "5.6",
+                        io.bpf4j.features.MapFeatures::supportsBatch);
             }
             return n;
         } finally {
@@ -957,8 +1031,8 @@ public final class BpfMap implements AutoCloseable {
     /** A key must be exactly the map's key size: a longer one would be cut, a shorter one read past. */
     private void checkKey(MemorySegment key) {
         if (key.byteSize() != keySize) {
-            throw new IllegalArgumentException(what + ": key of " + key.byteSize() + " bytes given, the map's keys are "
-                    + keySize + " bytes");
+            throw new IllegalArgumentException(
+                    what + ": key of " + key.byteSize() + " bytes given, the map's keys are " + keySize + " bytes");
         }
     }
 
@@ -966,8 +1040,10 @@ public final class BpfMap implements AutoCloseable {
     private void checkValue(MemorySegment value) {
         if (value.byteSize() != valueBufferSize) {
             throw new IllegalArgumentException(what + ": value of " + value.byteSize() + " bytes given, the map needs "
-                    + valueBufferSize + " bytes" + (type.isPerCpu() ? " (" + Cpus.possibleCount()
-                    + " possible CPUs × " + ((valueSize + 7) & ~7) + " B)" : ""));
+                    + valueBufferSize + " bytes"
+                    + (type.isPerCpu()
+                            ? " (" + Cpus.possibleCount() + " possible CPUs × " + ((valueSize + 7) & ~7) + " B)"
+                            : ""));
         }
     }
 
@@ -994,13 +1070,21 @@ public final class BpfMap implements AutoCloseable {
             while (len < nameBytes.length && nameBytes[len] != 0) {
                 len++;
             }
-            return new MapInfo(MapType.of(rawType), rawType, s.get(JAVA_INT, 4), s.get(JAVA_INT, 8),
-                    s.get(JAVA_INT, 12), s.get(JAVA_INT, 16), s.get(JAVA_INT, 20),
+            return new MapInfo(
+                    MapType.of(rawType),
+                    rawType,
+                    s.get(JAVA_INT, 4),
+                    s.get(JAVA_INT, 8),
+                    s.get(JAVA_INT, 12),
+                    s.get(JAVA_INT, 16),
+                    s.get(JAVA_INT, 20),
                     new String(nameBytes, 0, len, StandardCharsets.US_ASCII),
-                    s.get(JAVA_INT, 64), s.get(JAVA_INT, 68), s.get(JAVA_INT, 72), s.get(JAVA_LONG, 80));
+                    s.get(JAVA_INT, 64),
+                    s.get(JAVA_INT, 68),
+                    s.get(JAVA_INT, 72),
+                    s.get(JAVA_LONG, 80));
         }
 
-        private MapInfoLayout() {
-        }
+        private MapInfoLayout() {}
     }
 }

@@ -147,8 +147,8 @@ public final class BpfObject implements AutoCloseable {
     public BpfMap map(String mapName) {
         BpfMap m = maps.get(mapName);
         if (m == null) {
-            throw new NoSuchElementException("object \"" + name + "\" has no map \"" + mapName
-                    + "\"; its maps are " + maps.keySet());
+            throw new NoSuchElementException(
+                    "object \"" + name + "\" has no map \"" + mapName + "\"; its maps are " + maps.keySet());
         }
         return m;
     }
@@ -208,7 +208,8 @@ public final class BpfObject implements AutoCloseable {
         try {
             c.close();
         } catch (Exception e) {
-            RuntimeException r = e instanceof RuntimeException re ? re
+            RuntimeException r = e instanceof RuntimeException re
+                    ? re
                     : new BpfException("cannot close " + c + ": " + e.getMessage(), e);
             if (first == null) {
                 return r;

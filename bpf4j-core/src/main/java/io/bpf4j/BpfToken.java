@@ -25,6 +25,7 @@ public final class BpfToken implements AutoCloseable {
     public static final String PATH_VARIABLE = "LIBBPF_BPF_TOKEN_PATH";
     /** Where libbpf (and bpf4j) look for a delegated bpffs when told nothing. */
     public static final Path DEFAULT_PATH = Path.of("/sys/fs/bpf");
+
     private static final System.Logger LOG = System.getLogger(BpfToken.class.getName());
     /** Set once the default path answered EOPNOTSUPP: this process is in the initial user namespace. */
     private static volatile boolean initialNamespace;
@@ -57,15 +58,20 @@ public final class BpfToken implements AutoCloseable {
             }
             if (r < 0) {
                 int errno = (int) -r;
-                String why = errno == Errno.ENOENT.number() ? ": it is mounted without delegate_cmds/maps/progs/attachs"
-                        : errno == Errno.EOPNOTSUPP.number() ? ": this process is in the initial user namespace,"
-                                + " where a token grants nothing (root needs none)"
-                        : errno == Errno.EPERM.number() ? ": this process is not in the user namespace that mounted it,"
-                                + " or lacks CAP_BPF there"
-                        : errno == Errno.EINVAL.number() ? ": it is not the root of a bpffs mount, or the kernel has no"
-                                + " BPF tokens (Linux 6.9)" : "";
-                throw Bpf.error("cannot create a BPF token from " + bpffs + why, r, BpfCmd.TOKEN_CREATE,
-                        bpffs.toString());
+                String why = errno == Errno.ENOENT.number()
+                        ? ": it is mounted without delegate_cmds/maps/progs/attachs"
+                        : errno == Errno.EOPNOTSUPP.number()
+                                ? ": this process is in the initial user namespace,"
+                                        + " where a token grants nothing (root needs none)"
+                                : errno == Errno.EPERM.number()
+                                        ? ": this process is not in the user namespace that mounted it,"
+                                                + " or lacks CAP_BPF there"
+                                        : errno == Errno.EINVAL.number()
+                                                ? ": it is not the root of a bpffs mount, or the kernel has no"
+                                                        + " BPF tokens (Linux 6.9)"
+                                                : "";
+                throw Bpf.error(
+                        "cannot create a BPF token from " + bpffs + why, r, BpfCmd.TOKEN_CREATE, bpffs.toString());
             }
             return new BpfToken(new Fd((int) r, "BPF token from " + bpffs), bpffs);
         }

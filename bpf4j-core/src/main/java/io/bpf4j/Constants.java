@@ -26,8 +26,7 @@ import java.util.Map;
 final class Constants {
     private static final int MAX_DEPTH = 64;
 
-    private Constants() {
-    }
+    private Constants() {}
 
     /**
      * The little-endian bytes of {@code value} for the BTF VAR {@code varId}.
@@ -57,8 +56,8 @@ final class Constants {
         Type type = btf.type(t);
         String cType = btf.cName(typeId);
         int size = Math.toIntExact(btf.sizeof(t));
-        if (value instanceof byte[] raw && (type instanceof Type.Array || type instanceof Type.Struct
-                || type instanceof Type.Union)) {
+        if (value instanceof byte[] raw
+                && (type instanceof Type.Array || type instanceof Type.Struct || type instanceof Type.Union)) {
             if (raw.length != size) {
                 throw bad(name, cType, value, "a byte[] must have exactly its " + size + " bytes, has " + raw.length);
             }
@@ -70,7 +69,11 @@ final class Constants {
                 int elem = btf.resolve(a.elementId());
                 boolean chars = btf.type(elem) instanceof Type.Int i && i.size() == 1;
                 if (!(chars && value instanceof String s)) {
-                    throw bad(name, cType, value, chars ? "give a String or byte[]" : "give a byte[] of " + size + " bytes");
+                    throw bad(
+                            name,
+                            cType,
+                            value,
+                            chars ? "give a String or byte[]" : "give a byte[] of " + size + " bytes");
                 }
                 byte[] raw = s.getBytes(StandardCharsets.UTF_8);
                 if (raw.length > size - 1) { // a string keeps its NUL
@@ -80,16 +83,20 @@ final class Constants {
             }
             case Type.Struct st -> putMembers(btf, st.members(), name, cType, value, out, at, depth);
             case Type.Union u -> putMembers(btf, u.members(), name, cType, value, out, at, depth);
-            case Type.Int i when i.isBool() || i.name().equals("_Bool") || i.name().equals("bool") -> {
+            case Type.Int i
+            when i.isBool() || i.name().equals("_Bool") || i.name().equals("bool") -> {
                 if (!(value instanceof Boolean b)) {
                     throw bad(name, cType, value, "give a Boolean");
                 }
                 out[at] = (byte) (b ? 1 : 0);
             }
             case Type.Int i -> putInt(name, cType, value, i.signed(), size, out, at);
-            case Type.Enum e -> putInt(name, cType, enumValue(e.values(), name, cType, value), e.signed(), size, out, at);
-            case Type.Enum64 e -> putInt(name, cType, enumValue(e.values(), name, cType, value), e.signed(), size, out, at);
-            default -> throw bad(name, cType, value, "only integers, enums, bools, arrays, structs and unions can be set");
+            case Type.Enum e ->
+                putInt(name, cType, enumValue(e.values(), name, cType, value), e.signed(), size, out, at);
+            case Type.Enum64 e ->
+                putInt(name, cType, enumValue(e.values(), name, cType, value), e.signed(), size, out, at);
+            default ->
+                throw bad(name, cType, value, "only integers, enums, bools, arrays, structs and unions can be set");
         }
     }
 
@@ -98,22 +105,46 @@ final class Constants {
         if (!(value instanceof String s)) {
             return value;
         }
-        return values.stream().filter(x -> x.name().equals(s)).findFirst().map(x -> (Object) x.value())
-                .orElseThrow(() -> bad(name, cType, value, "it has no value " + s + "; its values are "
-                        + values.stream().map(Type.Enumerator::name).toList()));
+        return values.stream()
+                .filter(x -> x.name().equals(s))
+                .findFirst()
+                .map(x -> (Object) x.value())
+                .orElseThrow(() -> bad(
+                        name,
+                        cType,
+                        value,
+                        "it has no value " + s + "; its values are "
+                                + values.stream().map(Type.Enumerator::name).toList()));
     }
 
-    private static void putMembers(Btf btf, java.util.List<Type.Member> members, String name, String cType,
-                                   Object value, byte[] out, int at, int depth) {
+    private static void putMembers(
+            Btf btf,
+            java.util.List<Type.Member> members,
+            String name,
+            String cType,
+            Object value,
+            byte[] out,
+            int at,
+            int depth) {
         if (!(value instanceof Map<?, ?> fields)) {
             throw bad(name, cType, value, "give a Map of member names to values, or a byte[]");
         }
         for (Map.Entry<?, ?> f : fields.entrySet()) {
-            Type.Member m = members.stream().filter(x -> x.name().equals(f.getKey())).findFirst()
-                    .orElseThrow(() -> bad(name, cType, value, "it has no member " + f.getKey() + "; its members are "
-                            + members.stream().map(Type.Member::name).toList()));
+            Type.Member m = members.stream()
+                    .filter(x -> x.name().equals(f.getKey()))
+                    .findFirst()
+                    .orElseThrow(() -> bad(
+                            name,
+                            cType,
+                            value,
+                            "it has no member " + f.getKey() + "; its members are "
+                                    + members.stream().map(Type.Member::name).toList()));
             if (m.bitfieldSize() != 0 || m.bitOffset() % 8 != 0) {
-                throw bad(name + "." + m.name(), "a bitfield", f.getValue(), "bitfields cannot be set by name; give a byte[]");
+                throw bad(
+                        name + "." + m.name(),
+                        "a bitfield",
+                        f.getValue(),
+                        "bitfields cannot be set by name; give a byte[]");
             }
             put(btf, m.typeId(), name + "." + m.name(), f.getValue(), out, at + m.bitOffset() / 8, depth + 1);
         }
@@ -128,7 +159,10 @@ final class Constants {
             long min = signed ? -(1L << (size * 8 - 1)) : 0;
             long max = signed ? (1L << (size * 8 - 1)) - 1 : (1L << (size * 8)) - 1;
             if (v < min || v > max) {
-                throw bad(name, size + "-byte " + (signed ? "signed" : "unsigned") + " " + cType, value,
+                throw bad(
+                        name,
+                        size + "-byte " + (signed ? "signed" : "unsigned") + " " + cType,
+                        value,
                         "out of range " + min + ".." + max);
             }
         } else if (!signed && v < 0 && !(value instanceof Long)) {

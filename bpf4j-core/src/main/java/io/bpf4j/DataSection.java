@@ -42,8 +42,7 @@ public final class DataSection implements AutoCloseable {
     /** The mapped value (scoped to {@link #arena}), or null when the map is not mmap-able. */
     private final MemorySegment mapped;
 
-    private record Var(String name, long offset, BtfCodec codec) {
-    }
+    private record Var(String name, long offset, BtfCodec codec) {}
 
     private DataSection(BpfMap map, String section, TypeRef dataSec) {
         this.map = map;
@@ -58,12 +57,18 @@ public final class DataSection implements AutoCloseable {
         }
         for (io.bpf4j.btf.Type.VarSecInfo v : ds.vars()) {
             if (dataSec.btf().type(v.typeId()) instanceof io.bpf4j.btf.Type.Var var) {
-                vars.put(var.name(), new Var(var.name(), Integer.toUnsignedLong(v.offset()),
-                        BtfCodec.of(dataSec.btf(), v.typeId())));
+                vars.put(
+                        var.name(),
+                        new Var(
+                                var.name(),
+                                Integer.toUnsignedLong(v.offset()),
+                                BtfCodec.of(dataSec.btf(), v.typeId())));
             }
         }
         // As libbpf: .rodata* and .kconfig are frozen once filled; RDONLY_PROG marks them too.
-        this.readOnly = section.equals(".rodata") || section.startsWith(".rodata.") || section.equals(".kconfig")
+        this.readOnly = section.equals(".rodata")
+                || section.startsWith(".rodata.")
+                || section.equals(".kconfig")
                 || (map.flags() & MapFlags.RDONLY_PROG) != 0;
         this.arena = newArena();
         MemorySegment m = null;
@@ -89,8 +94,9 @@ public final class DataSection implements AutoCloseable {
      * @throws IllegalStateException when the section's map has no BTF (compiled without -g)
      */
     public static DataSection open(BpfObject object, String section) {
-        BpfMap map = object.findMap(section).orElseThrow(() -> new NoSuchElementException("object \"" + object.name()
-                + "\" has no data section " + section + "; its maps are " + object.maps().keySet()));
+        BpfMap map = object.findMap(section)
+                .orElseThrow(() -> new NoSuchElementException("object \"" + object.name() + "\" has no data section "
+                        + section + "; its maps are " + object.maps().keySet()));
         DataSection d = open(map, section);
         try {
             return object.own(d);
@@ -248,15 +254,15 @@ public final class DataSection implements AutoCloseable {
             MemorySegment.copy(mapped, ValueLayout.JAVA_BYTE, 0, b, 0, b.length);
             return MemorySegment.ofArray(b);
         }
-        return MemorySegment.ofArray(map.lookup(new byte[4]).orElseThrow(
-                () -> new BpfException(map.what() + " has no element 0")));
+        return MemorySegment.ofArray(
+                map.lookup(new byte[4]).orElseThrow(() -> new BpfException(map.what() + " has no element 0")));
     }
 
     private Var var(String symbol) {
         Var v = vars.get(symbol);
         if (v == null) {
-            throw new NoSuchElementException("section " + section + " has no variable \"" + symbol + "\"; it has "
-                    + vars.keySet());
+            throw new NoSuchElementException(
+                    "section " + section + " has no variable \"" + symbol + "\"; it has " + vars.keySet());
         }
         return v;
     }

@@ -10,8 +10,7 @@ import java.util.Optional;
  * info names its BTF object; the function is looked up there by name).
  */
 final class Extensions {
-    private Extensions() {
-    }
+    private Extensions() {}
 
     static int targetBtfId(Program target, String extension, String function) {
         String what = "freplace program \"" + extension + "\" replacing \"" + function + "\" of program \""

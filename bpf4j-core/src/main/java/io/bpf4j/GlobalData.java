@@ -13,8 +13,7 @@ import java.util.OptionalInt;
 final class GlobalData {
     private static final int BPF_OBJ_NAME_LEN = 16;
 
-    private GlobalData() {
-    }
+    private GlobalData() {}
 
     /** True for the sections whose map programs only read (and which get frozen). */
     static boolean isReadOnly(String section) {
@@ -29,7 +28,8 @@ final class GlobalData {
      */
     static String mapName(String objectName, String section) {
         int suffix = Math.max(7, section.length());
-        int prefix = section.indexOf('.', 1) >= 0 ? 0
+        int prefix = section.indexOf('.', 1) >= 0
+                ? 0
                 : Math.max(0, Math.min(BPF_OBJ_NAME_LEN - suffix - 1, objectName.length()));
         return ObjectNames.sanitize(objectName.substring(0, prefix) + section);
     }
@@ -53,8 +53,13 @@ final class GlobalData {
             }
         }
         int flags = (isReadOnly(section) ? MapFlags.RDONLY_PROG : 0) | MapFlags.MMAPABLE;
-        MapSpec.Builder b = MapSpec.builder(MapType.ARRAY).name(mapName(objectName, section)).keySize(4)
-                .valueSize(Math.max(size, 1)).maxEntries(1).flags(flags).btfTypeIds(0, valueType);
+        MapSpec.Builder b = MapSpec.builder(MapType.ARRAY)
+                .name(mapName(objectName, section))
+                .keySize(4)
+                .valueSize(Math.max(size, 1))
+                .maxEntries(1)
+                .flags(flags)
+                .btfTypeIds(0, valueType);
         btf.ifPresent(b::btf);
         return b.build();
     }

@@ -24,8 +24,7 @@ import java.util.Set;
 public final class Kallsyms {
     private static final Path FILE = Path.of("/proc/kallsyms");
 
-    private Kallsyms() {
-    }
+    private Kallsyms() {}
 
     /**
      * The addresses of the named symbols that exist (a missing name is absent from the result).
@@ -71,8 +70,12 @@ public final class Kallsyms {
             throw new BpfException("cannot read " + file + ": " + e.getMessage(), e);
         }
         if (!out.isEmpty() && !anyNonZero) {
-            throw new PermissionException("the kernel hides symbol addresses in " + file
-                    + " from this process (kernel.kptr_restrict; run as root)", Errno.EPERM.number(), "", file.toString());
+            throw new PermissionException(
+                    "the kernel hides symbol addresses in " + file
+                            + " from this process (kernel.kptr_restrict; run as root)",
+                    Errno.EPERM.number(),
+                    "",
+                    file.toString());
         }
         return out;
     }

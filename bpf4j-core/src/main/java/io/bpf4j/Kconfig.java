@@ -164,9 +164,10 @@ public final class Kconfig {
         ByteBuffer out = ByteBuffer.allocate(ext.size()).order(ByteOrder.LITTLE_ENDIAN);
         String v;
         if (VirtualExterns.isVirtual(ext.name())) {
-            v = VirtualExterns.value(ext.name()).orElseThrow(() -> new BpfException("kconfig extern "
-                    + ext.name() + " is not one of libbpf's virtual externs " + VirtualExterns.NAMES
-                    + " (names starting with LINUX_ are reserved for them)"));
+            v = VirtualExterns.value(ext.name())
+                    .orElseThrow(() -> new BpfException("kconfig extern "
+                            + ext.name() + " is not one of libbpf's virtual externs " + VirtualExterns.NAMES
+                            + " (names starting with LINUX_ are reserved for them)"));
             if (ext.name().equals(LINUX_KERNEL_VERSION)) {
                 return encodeInt(ext, v, out);
             }
@@ -188,12 +189,13 @@ public final class Kconfig {
                 out.put((byte) (v.equals("y") ? 1 : 0));
             }
             case TRISTATE -> {
-                int t = switch (v) {
-                    case "n" -> 0;
-                    case "y" -> 1;
-                    case "m" -> 2;
-                    default -> throw bad(ext, v, "a tristate takes y, m or n");
-                };
+                int t =
+                        switch (v) {
+                            case "n" -> 0;
+                            case "y" -> 1;
+                            case "m" -> 2;
+                            default -> throw bad(ext, v, "a tristate takes y, m or n");
+                        };
                 out.putInt(t);
             }
             case CHAR -> {
@@ -221,7 +223,8 @@ public final class Kconfig {
         }
         long n;
         try {
-            n = v.startsWith("0x") || v.startsWith("0X") ? Long.parseUnsignedLong(v.substring(2), 16)
+            n = v.startsWith("0x") || v.startsWith("0X")
+                    ? Long.parseUnsignedLong(v.substring(2), 16)
                     : Long.parseLong(v);
         } catch (NumberFormatException e) {
             throw bad(ext, v, "an integer takes a decimal or 0x hex number");

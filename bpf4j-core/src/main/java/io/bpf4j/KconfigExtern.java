@@ -38,12 +38,13 @@ public record KconfigExtern(String name, Kind kind, int size, boolean signed, bo
     public KconfigExtern {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
-        boolean ok = switch (kind) {
-            case BOOL, CHAR -> size == 1;
-            case TRISTATE -> size == 4;
-            case INT -> size == 1 || size == 2 || size == 4 || size == 8;
-            case STRING -> size > 0;
-        };
+        boolean ok =
+                switch (kind) {
+                    case BOOL, CHAR -> size == 1;
+                    case TRISTATE -> size == 4;
+                    case INT -> size == 1 || size == 2 || size == 4 || size == 8;
+                    case STRING -> size > 0;
+                };
         if (!ok) {
             throw new IllegalArgumentException("kconfig extern " + name + ": size " + size + " does not fit " + kind);
         }

@@ -35,11 +35,9 @@ public final class KernelObjects {
      * @param size its size in bytes
      * @param kernel whether it is the kernel's or a module's BTF (not loaded by a program)
      */
-    public record BtfInfo(int id, String name, int size, boolean kernel) {
-    }
+    public record BtfInfo(int id, String name, int size, boolean kernel) {}
 
-    private KernelObjects() {
-    }
+    private KernelObjects() {}
 
     /** Ids of the loaded programs, ascending. */
     public static List<Integer> programIds() {

@@ -13,8 +13,7 @@ final class KernelTypes {
     private static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
     private static volatile CoreTypes vmlinux;
 
-    private KernelTypes() {
-    }
+    private KernelTypes() {}
 
     /**
      * vmlinux BTF.

@@ -17,30 +17,22 @@ import java.util.Map;
  * calls become the invalid helper the verifier drops when guarded by {@code bpf_ksym_exists}.
  */
 final class Ksyms {
-    private Ksyms() {
-    }
-
-
+    private Ksyms() {}
 
     /** What an extern resolved to. */
-    sealed interface Resolution permits KfuncId, VariableId, Address, Absent {
-    }
+    sealed interface Resolution permits KfuncId, VariableId, Address, Absent {}
 
     /** A kfunc's FUNC id in vmlinux BTF. */
-    record KfuncId(int btfId) implements Resolution {
-    }
+    record KfuncId(int btfId) implements Resolution {}
 
     /** A variable's VAR id in vmlinux BTF. */
-    record VariableId(int btfId) implements Resolution {
-    }
+    record VariableId(int btfId) implements Resolution {}
 
     /** An address from kallsyms. */
-    record Address(long address) implements Resolution {
-    }
+    record Address(long address) implements Resolution {}
 
     /** A weak extern the kernel does not have. */
-    record Absent() implements Resolution {
-    }
+    record Absent() implements Resolution {}
 
     /**
      * Resolves every extern.
@@ -62,10 +54,16 @@ final class Ksyms {
                         }
                     }
                     if (found == 0) {
-                        out.put(e.name(), missing(e, "the kernel's BTF has no " + (want == CoreTypes.FUNC
-                                ? "kfunc" : "variable") + " " + e.name()));
+                        out.put(
+                                e.name(),
+                                missing(
+                                        e,
+                                        "the kernel's BTF has no " + (want == CoreTypes.FUNC ? "kfunc" : "variable")
+                                                + " " + e.name()));
                     } else {
-                        out.put(e.name(), e.kind() == KsymExtern.Kind.FUNCTION ? new KfuncId(found) : new VariableId(found));
+                        out.put(
+                                e.name(),
+                                e.kind() == KsymExtern.Kind.FUNCTION ? new KfuncId(found) : new VariableId(found));
                     }
                 }
                 case UNTYPED -> untyped.add(e.name());
@@ -76,7 +74,9 @@ final class Ksyms {
             for (KsymExtern e : externs) {
                 if (e.kind() == KsymExtern.Kind.UNTYPED) {
                     Long a = addrs.get(e.name());
-                    out.put(e.name(), a != null ? new Address(a) : missing(e, "/proc/kallsyms has no symbol " + e.name()));
+                    out.put(
+                            e.name(),
+                            a != null ? new Address(a) : missing(e, "/proc/kallsyms has no symbol " + e.name()));
                 }
             }
         }
@@ -87,8 +87,8 @@ final class Ksyms {
         if (e.weak()) {
             return new Absent();
         }
-        throw new BpfException("cannot resolve extern " + e.name() + " __ksym: " + why
-                + " (declare it __weak to load without it)");
+        throw new BpfException(
+                "cannot resolve extern " + e.name() + " __ksym: " + why + " (declare it __weak to load without it)");
     }
 
     /** The instruction that refers to an extern, rewritten for its resolution. */
@@ -105,7 +105,8 @@ final class Ksyms {
             throw new BpfException("extern " + name + " is used by " + insn + ", neither a call nor an lddw");
         }
         return switch (r) {
-            case VariableId v -> new Instruction(insn.opcode(), insn.dst(), Opcodes.PSEUDO_BTF_ID, (short) 0, v.btfId());
+            case VariableId v ->
+                new Instruction(insn.opcode(), insn.dst(), Opcodes.PSEUDO_BTF_ID, (short) 0, v.btfId());
             case Address a -> new Instruction(insn.opcode(), insn.dst(), 0, (short) 0, a.address());
             case KfuncId k -> new Instruction(insn.opcode(), insn.dst(), Opcodes.PSEUDO_BTF_ID, (short) 0, k.btfId());
             case Absent a -> new Instruction(insn.opcode(), insn.dst(), 0, (short) 0, 0);

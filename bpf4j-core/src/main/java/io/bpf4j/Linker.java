@@ -28,8 +28,7 @@ import java.util.Objects;
  * }</pre>
  */
 final class Linker {
-    private Linker() {
-    }
+    private Linker() {}
 
     /** A function in a code section: {@code length} slots from {@code start}. */
     record Function(String name, String section, int start, int length) {
@@ -48,12 +47,10 @@ final class Linker {
      * ({@code lddw} with src PSEUDO_FUNC) at {@code slot} of {@code section}, to the instruction at
      * {@code targetSlot} of {@code targetSection} (the ELF relocation, already resolved).
      */
-    record CodeRef(String section, int slot, String targetSection, int targetSlot) {
-    }
+    record CodeRef(String section, int slot, String targetSection, int targetSlot) {}
 
     /** A BTF ext record (func_info, line_info, ...) of the instruction at {@code slot}. */
-    record Ext<T>(String section, int slot, T record) {
-    }
+    record Ext<T>(String section, int slot, T record) {}
 
     /**
      * The linked program.
@@ -63,13 +60,14 @@ final class Linker {
      * @param lineInfos line_info records likewise
      * @param layout where each function was placed (slot of its first instruction)
      */
-    record Linked<F, L>(List<Instruction> instructions, List<Placed<F>> funcInfos, List<Placed<L>> lineInfos,
-                        Map<Function, Integer> layout) {
-    }
+    record Linked<F, L>(
+            List<Instruction> instructions,
+            List<Placed<F>> funcInfos,
+            List<Placed<L>> lineInfos,
+            Map<Function, Integer> layout) {}
 
     /** An ext record at its slot in the linked program. */
-    record Placed<T>(int slot, T record) {
-    }
+    record Placed<T>(int slot, T record) {}
 
     /**
      * Links {@code entry} with what it reaches.
@@ -78,9 +76,13 @@ final class Linker {
      * @param functions every function symbol of the code sections (programs and subprograms)
      * @throws BpfException when a call leads to no known function, or a call site is not a call
      */
-    static <F, L> Linked<F, L> link(Map<String, List<Instruction>> sections, List<Function> functions,
-                                    List<CodeRef> refs, Function entry, List<Ext<F>> funcInfos,
-                                    List<Ext<L>> lineInfos) {
+    static <F, L> Linked<F, L> link(
+            Map<String, List<Instruction>> sections,
+            List<Function> functions,
+            List<CodeRef> refs,
+            Function entry,
+            List<Ext<F>> funcInfos,
+            List<Ext<L>> lineInfos) {
         return link(sections, index(sections), functions, bySection(refs), entry, funcInfos, lineInfos);
     }
 
@@ -105,9 +107,14 @@ final class Linker {
      * programs of an object: linking each program is then linear in what it reaches, not in the
      * size of its section (an object with hundreds of programs in one section stays fast).
      */
-    static <F, L> Linked<F, L> link(Map<String, List<Instruction>> sections, Map<String, SlotIndex> index,
-                                    List<Function> functions, Map<String, List<CodeRef>> refsBySection,
-                                    Function entry, List<Ext<F>> funcInfos, List<Ext<L>> lineInfos) {
+    static <F, L> Linked<F, L> link(
+            Map<String, List<Instruction>> sections,
+            Map<String, SlotIndex> index,
+            List<Function> functions,
+            Map<String, List<CodeRef>> refsBySection,
+            Function entry,
+            List<Ext<F>> funcInfos,
+            List<Ext<L>> lineInfos) {
 
         List<Instruction> out = new ArrayList<>();
         Map<Function, Integer> placed = new LinkedHashMap<>();
@@ -179,8 +186,8 @@ final class Linker {
     }
 
     /** Appends the function's instructions; returns the slots appended. */
-    private static int append(List<Instruction> out, Map<String, List<Instruction>> sections,
-                              Map<String, SlotIndex> index, Function f) {
+    private static int append(
+            List<Instruction> out, Map<String, List<Instruction>> sections, Map<String, SlotIndex> index, Function f) {
         List<Instruction> insns = sections.get(f.section());
         if (insns == null) {
             throw new BpfException("function " + f.name() + " is in section " + f.section() + ", which has no code");

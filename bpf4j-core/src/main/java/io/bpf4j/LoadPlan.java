@@ -28,11 +28,21 @@ import java.util.Optional;
  * @param kconfig the .kconfig externs and their offsets in the .kconfig map
  * @param ksyms the .ksyms externs
  */
-record LoadPlan(String objectName, byte[] btf, Optional<io.bpf4j.btf.Btf> types, ProgramBtf.Layout btfLayout, List<MapPlan> maps,
-                Map<String, List<Instruction>> code, List<Linker.Function> functions, List<Reference> references,
-                Map<String, List<CoreRelocation>> core, List<Linker.Ext<ProgramBtf.FuncInfo>> funcInfos,
-                List<Linker.Ext<ProgramBtf.LineInfo>> lineInfos, List<ProgramPlan> programs,
-                List<KconfigVar> kconfig, List<KsymExtern> ksyms) {
+record LoadPlan(
+        String objectName,
+        byte[] btf,
+        Optional<io.bpf4j.btf.Btf> types,
+        ProgramBtf.Layout btfLayout,
+        List<MapPlan> maps,
+        Map<String, List<Instruction>> code,
+        List<Linker.Function> functions,
+        List<Reference> references,
+        Map<String, List<CoreRelocation>> core,
+        List<Linker.Ext<ProgramBtf.FuncInfo>> funcInfos,
+        List<Linker.Ext<ProgramBtf.LineInfo>> lineInfos,
+        List<ProgramPlan> programs,
+        List<KconfigVar> kconfig,
+        List<KsymExtern> ksyms) {
 
     /**
      * This plan with a {@code .rodata} (or other global data) variable set, checked against its
@@ -54,12 +64,26 @@ record LoadPlan(String objectName, byte[] btf, Optional<io.bpf4j.btf.Btf> types,
             if (!m.name().equals(v.section())) {
                 continue;
             }
-            byte[] init = java.util.Arrays.copyOf(m.globalSection().orElseThrow(), m.spec().valueSize());
+            byte[] init = java.util.Arrays.copyOf(
+                    m.globalSection().orElseThrow(), m.spec().valueSize());
             System.arraycopy(bytes, 0, init, v.offset(), bytes.length);
             java.util.List<MapPlan> edited = new java.util.ArrayList<>(maps);
             edited.set(i, new MapPlan(m.name(), m.spec(), Optional.of(init), m.initialSlots(), m.reuseFd()));
-            return new LoadPlan(objectName, btf, types, btfLayout, edited, code, functions, references, core,
-                    funcInfos, lineInfos, programs, kconfig, ksyms);
+            return new LoadPlan(
+                    objectName,
+                    btf,
+                    types,
+                    btfLayout,
+                    edited,
+                    code,
+                    functions,
+                    references,
+                    core,
+                    funcInfos,
+                    lineInfos,
+                    programs,
+                    kconfig,
+                    ksyms);
         }
         throw new IllegalArgumentException("object \"" + objectName + "\": variable " + variable + " is in section "
                 + v.section() + ", which has no map");
@@ -68,7 +92,8 @@ record LoadPlan(String objectName, byte[] btf, Optional<io.bpf4j.btf.Btf> types,
     private int varId(VariableSpec v) {
         io.bpf4j.btf.Btf b = types.orElseThrow();
         for (int id : b.idsNamed(v.name())) {
-            if (b.type(id) instanceof io.bpf4j.btf.Type.Var && b.ref(id) == v.type().id()) {
+            if (b.type(id) instanceof io.bpf4j.btf.Type.Var
+                    && b.ref(id) == v.type().id()) {
                 return id;
             }
         }
@@ -104,9 +129,17 @@ record LoadPlan(String objectName, byte[] btf, Optional<io.bpf4j.btf.Btf> types,
                     if (init.length > 0 && vs.offset() >= 0 && (long) vs.offset() + vs.size() <= init.length) {
                         value = java.util.Arrays.copyOfRange(init, vs.offset(), vs.offset() + vs.size());
                     }
-                    out.putIfAbsent(var.name(), new VariableSpec(var.name(), m.name(), vs.offset(), vs.size(),
-                            new io.bpf4j.btf.TypeRef(b, var.typeId()), GlobalData.isReadOnly(m.name()),
-                            var.linkage() == io.bpf4j.btf.Type.VarLinkage.STATIC, value));
+                    out.putIfAbsent(
+                            var.name(),
+                            new VariableSpec(
+                                    var.name(),
+                                    m.name(),
+                                    vs.offset(),
+                                    vs.size(),
+                                    new io.bpf4j.btf.TypeRef(b, var.typeId()),
+                                    GlobalData.isReadOnly(m.name()),
+                                    var.linkage() == io.bpf4j.btf.Type.VarLinkage.STATIC,
+                                    value));
                 }
             }
         }
@@ -117,15 +150,23 @@ record LoadPlan(String objectName, byte[] btf, Optional<io.bpf4j.btf.Btf> types,
     java.util.Map<String, StructOpsSpec> structOps() {
         java.util.Map<String, StructOpsSpec> out = new java.util.LinkedHashMap<>();
         for (MapPlan m : maps) {
-            if (m.spec().type() != MapType.STRUCT_OPS || m.spec().btf().isEmpty() || m.spec().btfValueTypeId() == 0) {
+            if (m.spec().type() != MapType.STRUCT_OPS
+                    || m.spec().btf().isEmpty()
+                    || m.spec().btfValueTypeId() == 0) {
                 continue;
             }
             io.bpf4j.btf.Btf b = m.spec().btf().get();
             int type = m.spec().btfValueTypeId();
             java.util.Map<String, String> programs = new java.util.LinkedHashMap<>();
             new java.util.TreeMap<>(m.initialSlots()).forEach((i, p) -> programs.put(b.memberName(type, i), p));
-            out.put(m.name(), new StructOpsSpec(m.name(), new io.bpf4j.btf.TypeRef(b, type),
-                    (m.spec().flags() & MapFlags.LINK) != 0, programs, m.globalSection().orElse(new byte[0])));
+            out.put(
+                    m.name(),
+                    new StructOpsSpec(
+                            m.name(),
+                            new io.bpf4j.btf.TypeRef(b, type),
+                            (m.spec().flags() & MapFlags.LINK) != 0,
+                            programs,
+                            m.globalSection().orElse(new byte[0])));
         }
         return out;
     }
@@ -169,7 +210,9 @@ record LoadPlan(String objectName, byte[] btf, Optional<io.bpf4j.btf.Btf> types,
                 throw new IllegalArgumentException("struct_ops map \"" + map + "\": member " + member
                         + " is a function pointer: give the name of a struct_ops program, not " + value);
             }
-            ProgramPlan p = programs.stream().filter(pp -> pp.spec().name().equals(program)).findFirst()
+            ProgramPlan p = programs.stream()
+                    .filter(pp -> pp.spec().name().equals(program))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("struct_ops map \"" + map + "\": member " + member
                             + ": object \"" + objectName + "\" has no program \"" + program + "\""));
             if (p.spec().type() != ProgramType.STRUCT_OPS) {
@@ -209,8 +252,8 @@ record LoadPlan(String objectName, byte[] btf, Optional<io.bpf4j.btf.Btf> types,
         return withMap(map, m -> {
             MapSpec changed = java.util.Objects.requireNonNull(edit.apply(m.spec()), "edited spec");
             if (!changed.name().equals(m.spec().name())) {
-                throw new IllegalArgumentException("map \"" + map + "\": an edit may not rename it (to \""
-                        + changed.name() + "\")");
+                throw new IllegalArgumentException(
+                        "map \"" + map + "\": an edit may not rename it (to \"" + changed.name() + "\")");
             }
             return new MapPlan(m.name(), changed, m.globalSection(), m.initialSlots(), m.reuseFd());
         });
@@ -223,14 +266,26 @@ record LoadPlan(String objectName, byte[] btf, Optional<io.bpf4j.btf.Btf> types,
 
     /** This plan with a map resized (max_entries). */
     LoadPlan withMaxEntries(String map, int maxEntries) {
-        return withMap(map, m -> new MapPlan(m.name(), m.spec().toBuilder().maxEntries(maxEntries).build(),
-                m.globalSection(), m.initialSlots(), m.reuseFd()));
+        return withMap(
+                map,
+                m -> new MapPlan(
+                        m.name(),
+                        m.spec().toBuilder().maxEntries(maxEntries).build(),
+                        m.globalSection(),
+                        m.initialSlots(),
+                        m.reuseFd()));
     }
 
     /** This plan with a map's pinning changed (pinned maps live in {@link ObjectLoader.Options#pinDirectory()}). */
     LoadPlan withPinning(String map, Pinning pinning) {
-        return withMap(map, m -> new MapPlan(m.name(), m.spec().toBuilder().pinning(pinning).build(),
-                m.globalSection(), m.initialSlots(), m.reuseFd()));
+        return withMap(
+                map,
+                m -> new MapPlan(
+                        m.name(),
+                        m.spec().toBuilder().pinning(pinning).build(),
+                        m.globalSection(),
+                        m.initialSlots(),
+                        m.reuseFd()));
     }
 
     /** This plan using an existing map (its fd is duplicated; the caller keeps its own). */
@@ -246,8 +301,11 @@ record LoadPlan(String objectName, byte[] btf, Optional<io.bpf4j.btf.Btf> types,
     /** This plan with a program's type, attach type and target replaced. */
     LoadPlan withProgramType(String program, ProgramType type, Optional<AttachType> attach, String target) {
         return withProgram(program, p -> {
-            ProgramSpec.Builder b = ProgramSpec.builder(p.spec().name(), type).sectionName(p.spec().sectionName())
-                    .attachTo(target).license(p.spec().license()).flags(p.spec().flags())
+            ProgramSpec.Builder b = ProgramSpec.builder(p.spec().name(), type)
+                    .sectionName(p.spec().sectionName())
+                    .attachTo(target)
+                    .license(p.spec().license())
+                    .flags(p.spec().flags())
                     .kernelVersion(p.spec().kernelVersion());
             attach.ifPresent(b::attachType);
             return new ProgramPlan(b.build(), p.entry(), p.autoload(), p.autoattach(), p.logLevel());
@@ -259,8 +317,21 @@ record LoadPlan(String objectName, byte[] btf, Optional<io.bpf4j.btf.Btf> types,
         for (int i = 0; i < edited.size(); i++) {
             if (edited.get(i).name().equals(map)) {
                 edited.set(i, edit.apply(edited.get(i)));
-                return new LoadPlan(objectName, btf, types, btfLayout, edited, code, functions, references, core,
-                        funcInfos, lineInfos, programs, kconfig, ksyms);
+                return new LoadPlan(
+                        objectName,
+                        btf,
+                        types,
+                        btfLayout,
+                        edited,
+                        code,
+                        functions,
+                        references,
+                        core,
+                        funcInfos,
+                        lineInfos,
+                        programs,
+                        kconfig,
+                        ksyms);
             }
         }
         throw new IllegalArgumentException("object \"" + objectName + "\" has no map \"" + map + "\"; its maps are "
@@ -272,12 +343,26 @@ record LoadPlan(String objectName, byte[] btf, Optional<io.bpf4j.btf.Btf> types,
         for (int i = 0; i < edited.size(); i++) {
             if (edited.get(i).spec().name().equals(program)) {
                 edited.set(i, edit.apply(edited.get(i)));
-                return new LoadPlan(objectName, btf, types, btfLayout, maps, code, functions, references, core,
-                        funcInfos, lineInfos, edited, kconfig, ksyms);
+                return new LoadPlan(
+                        objectName,
+                        btf,
+                        types,
+                        btfLayout,
+                        maps,
+                        code,
+                        functions,
+                        references,
+                        core,
+                        funcInfos,
+                        lineInfos,
+                        edited,
+                        kconfig,
+                        ksyms);
             }
         }
-        throw new IllegalArgumentException("object \"" + objectName + "\" has no program \"" + program
-                + "\"; its programs are " + programs.stream().map(p -> p.spec().name()).toList());
+        throw new IllegalArgumentException(
+                "object \"" + objectName + "\" has no program \"" + program + "\"; its programs are "
+                        + programs.stream().map(p -> p.spec().name()).toList());
     }
 
     /**
@@ -289,8 +374,12 @@ record LoadPlan(String objectName, byte[] btf, Optional<io.bpf4j.btf.Btf> types,
      * @param initialSlots for map-in-map and program arrays: slot index → name of the map or program to put there
      * @param reuseFd an existing map fd to use instead of creating one
      */
-    record MapPlan(String name, MapSpec spec, Optional<byte[]> globalSection, Map<Integer, String> initialSlots,
-                   Optional<Integer> reuseFd) {
+    record MapPlan(
+            String name,
+            MapSpec spec,
+            Optional<byte[]> globalSection,
+            Map<Integer, String> initialSlots,
+            Optional<Integer> reuseFd) {
         MapPlan {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(spec, "spec");
@@ -314,8 +403,7 @@ record LoadPlan(String objectName, byte[] btf, Optional<io.bpf4j.btf.Btf> types,
     }
 
     /** A .kconfig extern at {@code offset} in the .kconfig map. */
-    record KconfigVar(KconfigExtern extern, int offset) {
-    }
+    record KconfigVar(KconfigExtern extern, int offset) {}
 
     /** What the instruction at {@code slot} of {@code section} refers to. */
     sealed interface Reference permits MapRef, MapValueRef, CallRef, FuncRef, KsymRef {
@@ -325,22 +413,17 @@ record LoadPlan(String objectName, byte[] btf, Optional<io.bpf4j.btf.Btf> types,
     }
 
     /** {@code lddw rX, map}: the map's fd. */
-    record MapRef(String section, int slot, String map) implements Reference {
-    }
+    record MapRef(String section, int slot, String map) implements Reference {}
 
     /** {@code lddw rX, &global}: a byte offset into the map's single value (global data, .kconfig). */
-    record MapValueRef(String section, int slot, String map, int offset) implements Reference {
-    }
+    record MapValueRef(String section, int slot, String map, int offset) implements Reference {}
 
     /** A bpf-to-bpf call to {@code targetSlot} of {@code targetSection}. */
-    record CallRef(String section, int slot, String targetSection, int targetSlot) implements Reference {
-    }
+    record CallRef(String section, int slot, String targetSection, int targetSlot) implements Reference {}
 
     /** {@code lddw rX, &function} (a callback). */
-    record FuncRef(String section, int slot, String targetSection, int targetSlot) implements Reference {
-    }
+    record FuncRef(String section, int slot, String targetSection, int targetSlot) implements Reference {}
 
     /** A call of a kfunc or an lddw of a kernel symbol. */
-    record KsymRef(String section, int slot, String name) implements Reference {
-    }
+    record KsymRef(String section, int slot, String name) implements Reference {}
 }

@@ -39,7 +39,9 @@ public record LpmKey(int prefixLength, byte[] data) {
 
     /** A full-length key for one address (/32 or /128): what a lookup for a host uses. */
     public static LpmKey host(InetAddress address) {
-        int bits = address instanceof Inet4Address ? 32 : address instanceof Inet6Address ? 128 : address.getAddress().length * 8;
+        int bits = address instanceof Inet4Address
+                ? 32
+                : address instanceof Inet6Address ? 128 : address.getAddress().length * 8;
         return new LpmKey(bits, address.getAddress());
     }
 
@@ -59,8 +61,8 @@ public record LpmKey(int prefixLength, byte[] data) {
             @Override
             public void encode(LpmKey key, MemorySegment out, long offset) {
                 if (key.data.length != dataSize) {
-                    throw new IllegalArgumentException("LPM key of " + key.data.length + " data bytes for a trie of "
-                            + dataSize);
+                    throw new IllegalArgumentException(
+                            "LPM key of " + key.data.length + " data bytes for a trie of " + dataSize);
                 }
                 out.set(ValueLayout.JAVA_INT_UNALIGNED, offset, key.prefixLength);
                 MemorySegment.copy(key.data, 0, out, ValueLayout.JAVA_BYTE, offset + 4, dataSize);

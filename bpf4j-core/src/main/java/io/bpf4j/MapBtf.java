@@ -11,12 +11,10 @@ import java.util.Optional;
  * opened by id. A map created without BTF has none.
  */
 final class MapBtf {
-    private MapBtf() {
-    }
+    private MapBtf() {}
 
     /** The key and value types, each empty when the map has no BTF for it. */
-    record Types(Optional<TypeRef> key, Optional<TypeRef> value) {
-    }
+    record Types(Optional<TypeRef> key, Optional<TypeRef> value) {}
 
     static Types of(BpfMap map) {
         // A map made from an object knows its types from the spec, also those the kernel was not
@@ -48,8 +46,9 @@ final class MapBtf {
 
     /** The BTF of a map's value (data sections: the DATASEC), or an error saying why there is none. */
     static TypeRef requireValue(BpfMap map, Types t) {
-        return t.value().orElseThrow(() -> new IllegalStateException(map.what()
-                + " has no BTF value type (created without BTF, or from an object compiled without -g):"
-                + " give codecs instead"));
+        return t.value()
+                .orElseThrow(() -> new IllegalStateException(map.what()
+                        + " has no BTF value type (created without BTF, or from an object compiled without -g):"
+                        + " give codecs instead"));
     }
 }

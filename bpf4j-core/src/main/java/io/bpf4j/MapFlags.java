@@ -28,6 +28,5 @@ public final class MapFlags {
     public static final int SEGV_ON_FAULT = 1 << 17;
     public static final int NO_USER_CONV = 1 << 18;
 
-    private MapFlags() {
-    }
+    private MapFlags() {}
 }

@@ -21,7 +21,16 @@ package io.bpf4j;
  * @param btfValueTypeId value type id in that BTF
  * @param mapExtra map_extra
  */
-public record MapInfo(java.util.Optional<MapType> type, int rawType, int id, int keySize, int valueSize,
-                      int maxEntries, int flags, String name, int btfId, int btfKeyTypeId,
-                      int btfValueTypeId, long mapExtra) {
-}
+public record MapInfo(
+        java.util.Optional<MapType> type,
+        int rawType,
+        int id,
+        int keySize,
+        int valueSize,
+        int maxEntries,
+        int flags,
+        String name,
+        int btfId,
+        int btfKeyTypeId,
+        int btfValueTypeId,
+        long mapExtra) {}

@@ -1,9 +1,9 @@
 package io.bpf4j;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.lang.foreign.MemorySegment;
 
 /**
  * Walks a map's keys with BPF_MAP_GET_NEXT_KEY, as cilium/ebpf's MapIterator does. When the
@@ -30,7 +30,8 @@ final class MapKeyIterator implements Iterator<byte[]> {
     public boolean hasNext() {
         if (!fetched) {
             byte[] out = new byte[map.keySize()];
-            Optional<MemorySegment> from = current == null ? Optional.empty() : Optional.of(MemorySegment.ofArray(current));
+            Optional<MemorySegment> from =
+                    current == null ? Optional.empty() : Optional.of(MemorySegment.ofArray(current));
             next = map.nextKey(from, MemorySegment.ofArray(out)) ? out : null;
             fetched = true;
         }

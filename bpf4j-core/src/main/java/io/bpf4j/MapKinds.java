@@ -6,8 +6,7 @@ import java.util.Set;
 
 /** The kind check of the typed handles: a handle for one kind refuses a map of another. */
 final class MapKinds {
-    private MapKinds() {
-    }
+    private MapKinds() {}
 
     static void require(BpfMap map, String handle, MapType... kinds) {
         Set<MapType> ok = EnumSet.copyOf(Arrays.asList(kinds));

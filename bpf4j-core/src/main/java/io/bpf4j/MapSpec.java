@@ -31,9 +31,21 @@ import java.util.OptionalInt;
  * @param btfVmlinuxValueTypeId for STRUCT_OPS maps: the kernel BTF id of the struct_ops value type (0: none)
  * @param btf the BTF that {@code btfKeyTypeId} and {@code btfValueTypeId} name (an object's own types)
  */
-public record MapSpec(String name, MapType type, int keySize, int valueSize, int maxEntries, int flags,
-                      OptionalInt numaNode, long mapExtra, Optional<MapSpec> innerMap, Pinning pinning,
-                      int btfKeyTypeId, int btfValueTypeId, int btfVmlinuxValueTypeId, Optional<Btf> btf) {
+public record MapSpec(
+        String name,
+        MapType type,
+        int keySize,
+        int valueSize,
+        int maxEntries,
+        int flags,
+        OptionalInt numaNode,
+        long mapExtra,
+        Optional<MapSpec> innerMap,
+        Pinning pinning,
+        int btfKeyTypeId,
+        int btfValueTypeId,
+        int btfVmlinuxValueTypeId,
+        Optional<Btf> btf) {
 
     /** Checks sizes that are negative and nulls; the kernel checks the rest on create. */
     public MapSpec {
@@ -44,8 +56,8 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
         Objects.requireNonNull(pinning, "pinning");
         Objects.requireNonNull(btf, "btf");
         if (keySize < 0 || valueSize < 0 || maxEntries < 0) {
-            throw new IllegalArgumentException("map \"" + name + "\": negative size (key " + keySize
-                    + ", value " + valueSize + ", max_entries " + maxEntries + ")");
+            throw new IllegalArgumentException("map \"" + name + "\": negative size (key " + keySize + ", value "
+                    + valueSize + ", max_entries " + maxEntries + ")");
         }
     }
 
@@ -180,8 +192,8 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
         public Builder btfTypes(Optional<TypeRef> key, TypeRef value) {
             key.ifPresent(k -> {
                 if (k.btf() != value.btf()) {
-                    throw new IllegalArgumentException("key type " + k + " and value type " + value
-                            + " come from different BTF");
+                    throw new IllegalArgumentException(
+                            "key type " + k + " and value type " + value + " come from different BTF");
                 }
             });
             this.btf = Optional.of(value.btf());
@@ -191,8 +203,21 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
         }
 
         public MapSpec build() {
-            return new MapSpec(name, type, keySize, valueSize, maxEntries, flags, numaNode, mapExtra,
-                    innerMap, pinning, btfKeyTypeId, btfValueTypeId, btfVmlinuxValueTypeId, btf);
+            return new MapSpec(
+                    name,
+                    type,
+                    keySize,
+                    valueSize,
+                    maxEntries,
+                    flags,
+                    numaNode,
+                    mapExtra,
+                    innerMap,
+                    pinning,
+                    btfKeyTypeId,
+                    btfValueTypeId,
+                    btfVmlinuxValueTypeId,
+                    btf);
         }
     }
 }

@@ -26,9 +26,14 @@ public class NotSupportedException extends BpfException {
 
     /** A feature the kernel refused with the given errno (0 when it was detected another way). */
     public NotSupportedException(String feature, String since, int errnoNumber, String command, String object) {
-        super(feature + " is not supported by this kernel"
-                + (since == null || since.isEmpty() ? "" : " (needs Linux " + since + " or later, or a kernel built with it)"),
-                errnoNumber, command, object);
+        super(
+                feature + " is not supported by this kernel"
+                        + (since == null || since.isEmpty()
+                                ? ""
+                                : " (needs Linux " + since + " or later, or a kernel built with it)"),
+                errnoNumber,
+                command,
+                object);
         this.feature = feature;
         this.since = since == null ? "" : since;
     }

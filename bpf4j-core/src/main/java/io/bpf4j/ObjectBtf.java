@@ -23,8 +23,7 @@ final class ObjectBtf {
     /** libbpf names a kfunc's unnamed parameters after its placeholder variable. */
     private static final String KSYM_PARAM_NAME = "dummy_ksym";
 
-    private ObjectBtf() {
-    }
+    private ObjectBtf() {}
 
     /**
      * The bytes for BPF_BTF_LOAD with the features in {@code sanitize} rewritten for an older
@@ -49,8 +48,9 @@ final class ObjectBtf {
                     }
                 }
                 case io.bpf4j.btf.CoreTypes.FUNC -> {
-                    if (btf.type(id) instanceof Type.Func f && (f.linkage() == Type.Linkage.EXTERN
-                            || f.linkage() == Type.Linkage.GLOBAL && hiddenFunctions.contains(f.name()))) {
+                    if (btf.type(id) instanceof Type.Func f
+                            && (f.linkage() == Type.Linkage.EXTERN
+                                    || f.linkage() == Type.Linkage.GLOBAL && hiddenFunctions.contains(f.name()))) {
                         return true;
                     }
                 }
@@ -59,7 +59,7 @@ final class ObjectBtf {
                         return true;
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
         return false;
@@ -76,14 +76,17 @@ final class ObjectBtf {
                 intId = first + i;
             }
             switch (t) {
-                case Type.Var v when v.linkage() == Type.VarLinkage.EXTERN ->
-                        types.set(i, new Type.Var(v.name(), v.typeId(), Type.VarLinkage.GLOBAL));
+                case Type.Var v
+                when v.linkage() == Type.VarLinkage.EXTERN ->
+                    types.set(i, new Type.Var(v.name(), v.typeId(), Type.VarLinkage.GLOBAL));
                 case Type.Var v -> anyVar = anyVar == 0 ? first + i : anyVar;
-                case Type.Func f when f.linkage() == Type.Linkage.EXTERN ->
-                        types.set(i, new Type.Func(f.name(), f.protoId(), Type.Linkage.GLOBAL));
-                case Type.Func f when f.linkage() == Type.Linkage.GLOBAL && hiddenFunctions.contains(f.name()) ->
-                        types.set(i, new Type.Func(f.name(), f.protoId(), Type.Linkage.STATIC));
-                default -> { }
+                case Type.Func f
+                when f.linkage() == Type.Linkage.EXTERN ->
+                    types.set(i, new Type.Func(f.name(), f.protoId(), Type.Linkage.GLOBAL));
+                case Type.Func f
+                when f.linkage() == Type.Linkage.GLOBAL && hiddenFunctions.contains(f.name()) ->
+                    types.set(i, new Type.Func(f.name(), f.protoId(), Type.Linkage.STATIC));
+                default -> {}
             }
         }
         for (int i = 0; i < types.size(); i++) {
@@ -106,8 +109,11 @@ final class ObjectBtf {
                     // kernel refuses in a FUNC_PROTO; they get a placeholder name.
                     if (types.get(entry - first) instanceof Type.Func f
                             && types.get(f.protoId() - first) instanceof Type.FuncProto proto) {
-                        List<Type.Param> named = proto.params().stream().map(p -> p.typeId() != 0 && p.name().isEmpty()
-                                ? new Type.Param(KSYM_PARAM_NAME, p.typeId()) : p).toList();
+                        List<Type.Param> named = proto.params().stream()
+                                .map(p -> p.typeId() != 0 && p.name().isEmpty()
+                                        ? new Type.Param(KSYM_PARAM_NAME, p.typeId())
+                                        : p)
+                                .toList();
                         types.set(f.protoId() - first, new Type.FuncProto(proto.returnTypeId(), named));
                     }
                     if (anyVar == 0) {

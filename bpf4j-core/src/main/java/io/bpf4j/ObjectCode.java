@@ -39,8 +39,11 @@ import java.util.TreeMap;
  * @param functions the function symbols: name to (section, first slot, slot count)
  * @param coreRelocations how many CO-RE relocations each section's code has
  */
-public record ObjectCode(String file, Map<String, Listing> sections, Map<String, Function> functions,
-                         Map<String, Integer> coreRelocations) {
+public record ObjectCode(
+        String file,
+        Map<String, Listing> sections,
+        Map<String, Function> functions,
+        Map<String, Integer> coreRelocations) {
 
     /**
      * A function symbol of the object.
@@ -51,8 +54,7 @@ public record ObjectCode(String file, Map<String, Listing> sections, Map<String,
      * @param slots how many slots it spans
      * @param global whether the symbol is global (a program when outside {@code .text})
      */
-    public record Function(String name, String section, int slot, int slots, boolean global) {
-    }
+    public record Function(String name, String section, int slot, int slots, boolean global) {}
 
     /** Copies the maps. */
     public ObjectCode {
@@ -96,15 +98,23 @@ public record ObjectCode(String file, Map<String, Listing> sections, Map<String,
         Map<String, TreeMap<Integer, String>> labels = new LinkedHashMap<>();
         for (ElfFile.Symbol s : elf.symbols()) {
             ElfFile.Section sec = elf.sections().get(s.section());
-            if (sec == null || (sec.flags() & ElfFile.SHF_EXECINSTR) == 0 || s.name().isEmpty()
+            if (sec == null
+                    || (sec.flags() & ElfFile.SHF_EXECINSTR) == 0
+                    || s.name().isEmpty()
                     || s.type() == ElfFile.STT_SECTION) {
                 continue;
             }
             int slot = (int) (s.value() / Instruction.SLOT_SIZE);
             TreeMap<Integer, String> l = labels.computeIfAbsent(s.section(), k -> new TreeMap<>());
             if (s.type() == ElfFile.STT_FUNC) {
-                functions.put(s.name(), new Function(s.name(), s.section(), slot,
-                        (int) (s.size() / Instruction.SLOT_SIZE), s.bind() == ElfFile.STB_GLOBAL));
+                functions.put(
+                        s.name(),
+                        new Function(
+                                s.name(),
+                                s.section(),
+                                slot,
+                                (int) (s.size() / Instruction.SLOT_SIZE),
+                                s.bind() == ElfFile.STB_GLOBAL));
                 l.put(slot, s.name()); // a function's name wins over a local label at the same place
             } else {
                 l.putIfAbsent(slot, s.name());
@@ -142,7 +152,9 @@ public record ObjectCode(String file, Map<String, Listing> sections, Map<String,
             }
             // Calls within one section carry no relocation: name their target function.
             bySlot.forEach((at, in) -> {
-                if (!refs.containsKey(at) && in.opcode() == (Opcodes.JMP | Opcodes.CALL) && in.src() == Opcodes.PSEUDO_CALL) {
+                if (!refs.containsKey(at)
+                        && in.opcode() == (Opcodes.JMP | Opcodes.CALL)
+                        && in.src() == Opcodes.PSEUDO_CALL) {
                     String target = secLabels.get(at + in.imm() + 1);
                     if (target != null && functions.containsKey(target)) {
                         refs.put(at, new Reference.FunctionRef(target));
@@ -164,8 +176,12 @@ public record ObjectCode(String file, Map<String, Listing> sections, Map<String,
         return new ObjectCode(file, sections, functions, core);
     }
 
-    private static Reference reference(ElfFile elf, ElfFile.Symbol sym, Instruction in, Map<String, Integer> kconfig,
-                                       Map<String, Function> functions) {
+    private static Reference reference(
+            ElfFile elf,
+            ElfFile.Symbol sym,
+            Instruction in,
+            Map<String, Integer> kconfig,
+            Map<String, Function> functions) {
         boolean call = in.opcode() == (Opcodes.JMP | Opcodes.CALL);
         if (sym.section().isEmpty()) {
             if (kconfig.containsKey(sym.name())) {
@@ -178,9 +194,14 @@ public record ObjectCode(String file, Map<String, Listing> sections, Map<String,
         }
         ElfFile.Section target = elf.sections().get(sym.section());
         if (target != null && (target.flags() & ElfFile.SHF_EXECINSTR) != 0) {
-            long slot = call ? sym.value() / Instruction.SLOT_SIZE + in.imm() + 1 : (sym.value() + in.imm()) / Instruction.SLOT_SIZE;
-            return functions.values().stream().filter(f -> f.section().equals(sym.section()) && f.slot() == slot)
-                    .findFirst().map(f -> (Reference) new Reference.FunctionRef(f.name())).orElse(null);
+            long slot = call
+                    ? sym.value() / Instruction.SLOT_SIZE + in.imm() + 1
+                    : (sym.value() + in.imm()) / Instruction.SLOT_SIZE;
+            return functions.values().stream()
+                    .filter(f -> f.section().equals(sym.section()) && f.slot() == slot)
+                    .findFirst()
+                    .map(f -> (Reference) new Reference.FunctionRef(f.name()))
+                    .orElse(null);
         }
         return new Reference.MapValueRef(sym.section(), (int) (sym.value() + in.imm()));
     }
@@ -227,7 +248,10 @@ public record ObjectCode(String file, Map<String, Listing> sections, Map<String,
             }
             slot += in.slots();
         }
-        return Optional.of(new Listing(insns, shift(s.labels(), f.slot(), end), shift(s.references(), f.slot(), end),
+        return Optional.of(new Listing(
+                insns,
+                shift(s.labels(), f.slot(), end),
+                shift(s.references(), f.slot(), end),
                 shift(s.lines(), f.slot(), end)));
     }
 
@@ -248,7 +272,9 @@ public record ObjectCode(String file, Map<String, Listing> sections, Map<String,
         while (!todo.isEmpty()) {
             String n = todo.pop();
             function(n).ifPresent(l -> l.references().values().forEach(r -> {
-                if (r instanceof Reference.FunctionRef fr && !fr.name().equals(name) && !out.contains(fr.name())
+                if (r instanceof Reference.FunctionRef fr
+                        && !fr.name().equals(name)
+                        && !out.contains(fr.name())
                         && functions.containsKey(fr.name())) {
                     out.add(fr.name());
                     todo.push(fr.name());

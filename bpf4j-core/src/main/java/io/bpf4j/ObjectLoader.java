@@ -5,7 +5,6 @@ import io.bpf4j.asm.Opcodes;
 import io.bpf4j.btf.CoreRelocation;
 import io.bpf4j.btf.CoreRelocator;
 import io.bpf4j.btf.CoreTypes;
-import io.bpf4j.internal.sys.Fd;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,8 +26,7 @@ import java.util.OptionalInt;
 final class ObjectLoader {
     private static final System.Logger LOG = System.getLogger(ObjectLoader.class.getName());
 
-    private ObjectLoader() {
-    }
+    private ObjectLoader() {}
 
     /**
      * How to load.
@@ -57,7 +55,10 @@ final class ObjectLoader {
             fillSlots(plan, maps, programs);
             Map<String, byte[]> structOpsValues = StructOpsMaps.values(structOps, programs);
             made.commit();
-            BpfObject obj = new BpfObject(plan.objectName(), maps, programs,
+            BpfObject obj = new BpfObject(
+                    plan.objectName(),
+                    maps,
+                    programs,
                     plan.programs().stream().map(LoadPlan.ProgramPlan::spec).toList());
             obj.setStructOpsValues(structOpsValues);
             return obj;
@@ -75,9 +76,13 @@ final class ObjectLoader {
      * the next older one, so the first set the kernel accepts rewrites just what it lacks, as
      * libbpf's per-feature probes would.
      */
-    static final List<io.bpf4j.btf.Sanitize> SANITIZE_ORDER = List.of(io.bpf4j.btf.Sanitize.ENUM64,
-            io.bpf4j.btf.Sanitize.TYPE_TAG, io.bpf4j.btf.Sanitize.DECL_TAG, io.bpf4j.btf.Sanitize.FLOAT,
-            io.bpf4j.btf.Sanitize.FUNC_LINKAGE, io.bpf4j.btf.Sanitize.DATASEC_VAR);
+    static final List<io.bpf4j.btf.Sanitize> SANITIZE_ORDER = List.of(
+            io.bpf4j.btf.Sanitize.ENUM64,
+            io.bpf4j.btf.Sanitize.TYPE_TAG,
+            io.bpf4j.btf.Sanitize.DECL_TAG,
+            io.bpf4j.btf.Sanitize.FLOAT,
+            io.bpf4j.btf.Sanitize.FUNC_LINKAGE,
+            io.bpf4j.btf.Sanitize.DATASEC_VAR);
 
     /**
      * The object's BTF in the kernel, or null when it has none. BTF the kernel refuses is
@@ -101,9 +106,11 @@ final class ObjectLoader {
         for (io.bpf4j.btf.Sanitize s : SANITIZE_ORDER) {
             sanitize.add(s);
             try {
-                io.bpf4j.btf.BtfHandle h = io.bpf4j.btf.BtfHandle.loadRaw(ObjectBtf.forKernel(types, hidden, sanitize),
-                        what + " (sanitized: " + sanitize + ")");
-                LOG.log(System.Logger.Level.DEBUG, () -> what + " loaded with " + sanitize + " rewritten for this kernel");
+                io.bpf4j.btf.BtfHandle h = io.bpf4j.btf.BtfHandle.loadRaw(
+                        ObjectBtf.forKernel(types, hidden, sanitize), what + " (sanitized: " + sanitize + ")");
+                LOG.log(
+                        System.Logger.Level.DEBUG,
+                        () -> what + " loaded with " + sanitize + " rewritten for this kernel");
                 return h;
             } catch (BpfException e) {
                 // the kernel lacks an older feature too: sanitize one more
@@ -117,8 +124,8 @@ final class ObjectLoader {
 
     // ---- maps --------------------------------------------------------------------------------
 
-    private static Map<String, BpfMap> createMaps(LoadPlan plan, Options options, OptionalInt btfFd,
-                                                  Map<String, StructOpsLayout> structOps, Rollback made) {
+    private static Map<String, BpfMap> createMaps(
+            LoadPlan plan, Options options, OptionalInt btfFd, Map<String, StructOpsLayout> structOps, Rollback made) {
         Map<String, BpfMap> maps = new LinkedHashMap<>();
         byte[] kconfig = kconfigBytes(plan);
         for (LoadPlan.MapPlan m : plan.maps()) {
@@ -134,7 +141,9 @@ final class ObjectLoader {
             } else if (structOps.containsKey(m.name())) {
                 map = made.add(StructOpsMaps.create(m, structOps.get(m.name()), btfFd));
             } else if (m.globalSection().isPresent()) {
-                byte[] init = m.name().equals(".kconfig") ? kconfig : m.globalSection().get();
+                byte[] init = m.name().equals(".kconfig")
+                        ? kconfig
+                        : m.globalSection().get();
                 map = made.add(GlobalData.create(m.spec(), m.name(), init, btfFd));
             } else if (m.spec().pinning() == Pinning.BY_NAME) {
                 boolean[] reused = new boolean[1];
@@ -157,7 +166,9 @@ final class ObjectLoader {
         if (m.spec().type() != MapType.PERF_EVENT_ARRAY || m.spec().maxEntries() != 0) {
             return m;
         }
-        MapSpec sized = m.spec().toBuilder().maxEntries(io.bpf4j.internal.sys.Cpus.possibleCount()).build();
+        MapSpec sized = m.spec().toBuilder()
+                .maxEntries(io.bpf4j.internal.sys.Cpus.possibleCount())
+                .build();
         return new LoadPlan.MapPlan(m.name(), sized, m.globalSection(), m.initialSlots(), m.reuseFd());
     }
 
@@ -172,8 +183,10 @@ final class ObjectLoader {
         if (plan.kconfig().isEmpty()) {
             return out;
         }
-        Kconfig k = plan.kconfig().stream().allMatch(v -> VirtualExterns.isVirtual(v.extern().name()))
-                ? Kconfig.parse("", "(not needed)") : Kconfig.running();
+        Kconfig k = plan.kconfig().stream()
+                        .allMatch(v -> VirtualExterns.isVirtual(v.extern().name()))
+                ? Kconfig.parse("", "(not needed)")
+                : Kconfig.running();
         for (LoadPlan.KconfigVar v : plan.kconfig()) {
             byte[] val = k.encode(v.extern());
             System.arraycopy(val, 0, out, v.offset(), val.length);
@@ -216,8 +229,8 @@ final class ObjectLoader {
     // ---- instructions ------------------------------------------------------------------------
 
     private static Map<String, List<Instruction>> rewrite(LoadPlan plan, Map<String, BpfMap> maps) {
-        Map<String, Ksyms.Resolution> ksyms = plan.ksyms().isEmpty() ? Map.of()
-                : Ksyms.resolve(KernelTypes.vmlinux(), plan.ksyms());
+        Map<String, Ksyms.Resolution> ksyms =
+                plan.ksyms().isEmpty() ? Map.of() : Ksyms.resolve(KernelTypes.vmlinux(), plan.ksyms());
         Map<String, List<Instruction>> out = new LinkedHashMap<>();
         Map<String, Map<Integer, Integer>> slotIndex = new HashMap<>();
         plan.code().forEach((section, insns) -> {
@@ -236,21 +249,30 @@ final class ObjectLoader {
                         + ref.slot() * 8 + " is not at an instruction start");
             }
             Instruction insn = insns.get(index);
-            Instruction patched = switch (ref) {
-                case LoadPlan.MapRef m -> {
-                    requireLdImm64(plan, ref, insn);
-                    yield new Instruction(insn.opcode(), insn.dst(), Opcodes.PSEUDO_MAP_FD, (short) 0,
-                            mapFd(plan, maps, m.map()) & 0xffff_ffffL);
-                }
-                case LoadPlan.MapValueRef m -> {
-                    requireLdImm64(plan, ref, insn);
-                    yield new Instruction(insn.opcode(), insn.dst(), Opcodes.PSEUDO_MAP_VALUE, (short) 0,
-                            (mapFd(plan, maps, m.map()) & 0xffff_ffffL) | ((long) m.offset() << 32));
-                }
-                case LoadPlan.CallRef c -> insn.withSrc(Opcodes.PSEUDO_CALL); // offset fixed by the linker
-                case LoadPlan.FuncRef f -> insn.withSrc(Opcodes.PSEUDO_FUNC);
-                case LoadPlan.KsymRef k -> Ksyms.patch(insn, k.name(), ksyms.get(k.name()));
-            };
+            Instruction patched =
+                    switch (ref) {
+                        case LoadPlan.MapRef m -> {
+                            requireLdImm64(plan, ref, insn);
+                            yield new Instruction(
+                                    insn.opcode(),
+                                    insn.dst(),
+                                    Opcodes.PSEUDO_MAP_FD,
+                                    (short) 0,
+                                    mapFd(plan, maps, m.map()) & 0xffff_ffffL);
+                        }
+                        case LoadPlan.MapValueRef m -> {
+                            requireLdImm64(plan, ref, insn);
+                            yield new Instruction(
+                                    insn.opcode(),
+                                    insn.dst(),
+                                    Opcodes.PSEUDO_MAP_VALUE,
+                                    (short) 0,
+                                    (mapFd(plan, maps, m.map()) & 0xffff_ffffL) | ((long) m.offset() << 32));
+                        }
+                        case LoadPlan.CallRef c -> insn.withSrc(Opcodes.PSEUDO_CALL); // offset fixed by the linker
+                        case LoadPlan.FuncRef f -> insn.withSrc(Opcodes.PSEUDO_FUNC);
+                        case LoadPlan.KsymRef k -> Ksyms.patch(insn, k.name(), ksyms.get(k.name()));
+                    };
             insns.set(index, patched);
         }
         if (!plan.core().isEmpty()) {
@@ -294,9 +316,13 @@ final class ObjectLoader {
 
     // ---- programs ----------------------------------------------------------------------------
 
-    private static Map<String, Program> loadPrograms(LoadPlan plan, Options options, Map<String, List<Instruction>> code,
-                                                     OptionalInt btfFd, Map<String, StructOpsLayout> structOps,
-                                                     Rollback made) {
+    private static Map<String, Program> loadPrograms(
+            LoadPlan plan,
+            Options options,
+            Map<String, List<Instruction>> code,
+            OptionalInt btfFd,
+            Map<String, StructOpsLayout> structOps,
+            Rollback made) {
         Map<String, List<Linker.CodeRef>> calls = Linker.bySection(plan.codeRefs());
         Map<String, Linker.SlotIndex> index = Linker.index(code);
         Map<String, Program> programs = new LinkedHashMap<>();
@@ -304,14 +330,23 @@ final class ObjectLoader {
             if (!pp.autoload() || !StructOpsMaps.wanted(pp.spec(), structOps)) {
                 continue;
             }
-            Linker.Linked<ProgramBtf.FuncInfo, ProgramBtf.LineInfo> linked = Linker.link(code, index, plan.functions(),
-                    calls, pp.entry(), btfFd.isPresent() ? plan.funcInfos() : List.of(),
+            Linker.Linked<ProgramBtf.FuncInfo, ProgramBtf.LineInfo> linked = Linker.link(
+                    code,
+                    index,
+                    plan.functions(),
+                    calls,
+                    pp.entry(),
+                    btfFd.isPresent() ? plan.funcInfos() : List.of(),
                     btfFd.isPresent() ? plan.lineInfos() : List.of());
-            ProgramSpec spec = pp.spec().toBuilder().instructions(linked.instructions()).build();
-            if (spec.attachType().isPresent() && AttachTargets.needsBtfId(spec.attachType().get())
+            ProgramSpec spec =
+                    pp.spec().toBuilder().instructions(linked.instructions()).build();
+            if (spec.attachType().isPresent()
+                    && AttachTargets.needsBtfId(spec.attachType().get())
                     && spec.attachBtfId() == 0) {
-                spec = spec.toBuilder().attachBtfId(AttachTargets.resolve(KernelTypes.vmlinux(),
-                        spec.attachType().get(), spec.attachTo())).build();
+                spec = spec.toBuilder()
+                        .attachBtfId(AttachTargets.resolve(
+                                KernelTypes.vmlinux(), spec.attachType().get(), spec.attachTo()))
+                        .build();
             }
             Program extensionTarget = null;
             if (spec.type() == ProgramType.EXT) {
@@ -319,19 +354,24 @@ final class ObjectLoader {
                 if (extensionTarget == null) {
                     throw new IllegalArgumentException("freplace program \"" + spec.name() + "\" replaces function \""
                             + spec.attachTo() + "\" of a loaded program: name that program with"
-                            + " ObjectOptions.withExtensionTarget(\"" + spec.name() + "\", target), or set autoload off");
+                            + " ObjectOptions.withExtensionTarget(\"" + spec.name()
+                            + "\", target), or set autoload off");
                 }
-                spec = spec.toBuilder().attachBtfId(Extensions.targetBtfId(extensionTarget, spec.name(), spec.attachTo()))
+                spec = spec.toBuilder()
+                        .attachBtfId(Extensions.targetBtfId(extensionTarget, spec.name(), spec.attachTo()))
                         .build();
             }
             LoadOptions lo = new LoadOptions(pp.logLevel() >= 0 ? pp.logLevel() : options.logLevel());
             java.util.function.BiConsumer<java.lang.foreign.MemorySegment, java.lang.foreign.Arena> ext =
-                    btfFd.isPresent() ? ProgramBtf.extInfo(btfFd.getAsInt(), linked.funcInfos(), linked.lineInfos())
-                            : (a, b) -> { };
+                    btfFd.isPresent()
+                            ? ProgramBtf.extInfo(btfFd.getAsInt(), linked.funcInfos(), linked.lineInfos())
+                            : (a, b) -> {};
             if (extensionTarget != null) {
                 int targetFd = extensionTarget.fd();
-                ext = ext.andThen((attr, arena) -> attr.set(java.lang.foreign.ValueLayout.JAVA_INT,
-                        io.bpf4j.internal.sys.Attr.ProgLoad.ATTACH_PROG_FD, targetFd));
+                ext = ext.andThen((attr, arena) -> attr.set(
+                        java.lang.foreign.ValueLayout.JAVA_INT,
+                        io.bpf4j.internal.sys.Attr.ProgLoad.ATTACH_PROG_FD,
+                        targetFd));
             }
             ProgramSpec loaded = spec;
             ext = ext.andThen((attr, arena) -> StructOpsMaps.attachFields(loaded, structOps, attr));
@@ -351,8 +391,12 @@ final class ObjectLoader {
         io.bpf4j.btf.Btf btf = io.bpf4j.btf.Btf.parse(plan.btf());
         List<SourceLine> out = new ArrayList<>();
         for (Linker.Placed<ProgramBtf.LineInfo> l : lines) {
-            out.add(new SourceLine(l.slot(), btf.string(l.record().fileNameOff()), l.record().line(),
-                    l.record().column(), btf.string(l.record().lineOff())));
+            out.add(new SourceLine(
+                    l.slot(),
+                    btf.string(l.record().fileNameOff()),
+                    l.record().line(),
+                    l.record().column(),
+                    btf.string(l.record().lineOff())));
         }
         return out;
     }

@@ -12,8 +12,7 @@ import java.util.OptionalInt;
  * {@link Pinning#BY_NAME} maps — reusing a compatible map already pinned under the pin directory.
  */
 final class ObjectMaps {
-    private ObjectMaps() {
-    }
+    private ObjectMaps() {}
 
     /**
      * Creates the map, with BTF when {@code btfFd} is present and the spec names type ids.

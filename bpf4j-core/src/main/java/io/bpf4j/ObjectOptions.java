@@ -32,16 +32,23 @@ import java.util.Optional;
  *        no token. Unset: the path in {@code LIBBPF_BPF_TOKEN_PATH} if that is set, else
  *        {@code /sys/fs/bpf} if it is mounted with delegation (any failure there: no token)
  */
-public record ObjectOptions(Path pinDirectory, int logLevel, Map<String, BpfMap> mapReplacements,
-                            Map<String, Program> extensionTargets, Optional<BpfToken> token,
-                            Optional<Path> tokenPath) {
+public record ObjectOptions(
+        Path pinDirectory,
+        int logLevel,
+        Map<String, BpfMap> mapReplacements,
+        Map<String, Program> extensionTargets,
+        Optional<BpfToken> token,
+        Optional<Path> tokenPath) {
     /** Pins under {@code /sys/fs/bpf}, no verifier log, no replacements, no extension targets. */
-    public static final ObjectOptions DEFAULT = new ObjectOptions(Path.of("/sys/fs/bpf"), 0, Map.of(), Map.of(),
-            Optional.empty(), Optional.empty());
+    public static final ObjectOptions DEFAULT =
+            new ObjectOptions(Path.of("/sys/fs/bpf"), 0, Map.of(), Map.of(), Optional.empty(), Optional.empty());
 
     /** Options without a token choice (the default one, see {@link #tokenPath()}). */
-    public ObjectOptions(Path pinDirectory, int logLevel, Map<String, BpfMap> mapReplacements,
-                         Map<String, Program> extensionTargets) {
+    public ObjectOptions(
+            Path pinDirectory,
+            int logLevel,
+            Map<String, BpfMap> mapReplacements,
+            Map<String, Program> extensionTargets) {
         this(pinDirectory, logLevel, mapReplacements, extensionTargets, Optional.empty(), Optional.empty());
     }
 
@@ -96,8 +103,13 @@ public record ObjectOptions(Path pinDirectory, int logLevel, Map<String, BpfMap>
      * }</pre>
      */
     public ObjectOptions withToken(BpfToken token) {
-        return new ObjectOptions(pinDirectory, logLevel, mapReplacements, extensionTargets,
-                Optional.of(Objects.requireNonNull(token, "token")), Optional.empty());
+        return new ObjectOptions(
+                pinDirectory,
+                logLevel,
+                mapReplacements,
+                extensionTargets,
+                Optional.of(Objects.requireNonNull(token, "token")),
+                Optional.empty());
     }
 
     /**
@@ -106,7 +118,12 @@ public record ObjectOptions(Path pinDirectory, int logLevel, Map<String, BpfMap>
      * {@code Path.of("")} loads without a token, whatever {@code LIBBPF_BPF_TOKEN_PATH} says.
      */
     public ObjectOptions withTokenPath(Path bpffs) {
-        return new ObjectOptions(pinDirectory, logLevel, mapReplacements, extensionTargets, Optional.empty(),
+        return new ObjectOptions(
+                pinDirectory,
+                logLevel,
+                mapReplacements,
+                extensionTargets,
+                Optional.empty(),
                 Optional.of(Objects.requireNonNull(bpffs, "bpffs")));
     }
 

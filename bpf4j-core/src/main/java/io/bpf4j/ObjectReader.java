@@ -33,8 +33,7 @@ final class ObjectReader {
     /** The most the .kconfig externs of one object may take: far above any real config string. */
     static final int MAX_KCONFIG_BYTES = 64 * 1024;
 
-    private ObjectReader() {
-    }
+    private ObjectReader() {}
 
     /**
      * Decodes an object file into a load plan.
@@ -73,7 +72,9 @@ final class ObjectReader {
         int kernelVersion = 0;
         byte[] version = elf.data("version");
         if (version != null && version.length >= 4) {
-            kernelVersion = java.nio.ByteBuffer.wrap(version).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+            kernelVersion = java.nio.ByteBuffer.wrap(version)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .getInt();
         }
 
         Map<String, List<Instruction>> code = new LinkedHashMap<>();
@@ -90,7 +91,8 @@ final class ObjectReader {
         List<LoadPlan.ProgramPlan> programs = new ArrayList<>();
         for (ElfFile.Symbol s : elf.symbols()) {
             if (s.type() == STT_FUNC && code.containsKey(s.section())) {
-                Linker.Function f = new Linker.Function(s.name(), s.section(), (int) (s.value() / 8), (int) (s.size() / 8));
+                Linker.Function f =
+                        new Linker.Function(s.name(), s.section(), (int) (s.value() / 8), (int) (s.size() / 8));
                 functions.add(f);
                 if (!s.section().equals(".text") && s.bind() == STB_GLOBAL) {
                     ProgramSpec spec = ProgramSections.spec(s.name(), s.section(), license, file);
@@ -116,8 +118,10 @@ final class ObjectReader {
                 }
                 MapSpec.Builder mb = mapDef(file, btf, def, name, valuesMemberOffset);
                 maps.add(new LoadPlan.MapPlan(name, mb.build(), Optional.empty(), Map.of(), Optional.empty()));
-                elf.symbols().stream().filter(sy -> sy.name().equals(name) && sy.section().equals(".maps"))
-                        .findFirst().ifPresent(sy -> mapVarOffset.put(name, (int) sy.value()));
+                elf.symbols().stream()
+                        .filter(sy -> sy.name().equals(name) && sy.section().equals(".maps"))
+                        .findFirst()
+                        .ifPresent(sy -> mapVarOffset.put(name, (int) sy.value()));
             }
         }
         legacyMaps(file, elf, maps);
@@ -143,8 +147,12 @@ final class ObjectReader {
         }
         List<String> dataSections = new ArrayList<>();
         for (String sec : elf.sections().keySet()) {
-            boolean data = sec.equals(".data") || sec.startsWith(".data.") || sec.equals(".bss") || sec.startsWith(".bss.")
-                    || sec.equals(".rodata") || sec.startsWith(".rodata.");
+            boolean data = sec.equals(".data")
+                    || sec.startsWith(".data.")
+                    || sec.equals(".bss")
+                    || sec.startsWith(".bss.")
+                    || sec.equals(".rodata")
+                    || sec.startsWith(".rodata.");
             if (!data || elf.size(sec) <= 0) {
                 continue;
             }
@@ -163,8 +171,7 @@ final class ObjectReader {
         }
         // As libbpf lays out the .kconfig map: externs sorted by alignment (largest first), then
         // size (smallest first), then name, each at the next offset its alignment allows.
-        record KcfgDecl(KconfigExtern extern, int align) {
-        }
+        record KcfgDecl(KconfigExtern extern, int align) {}
         List<KcfgDecl> decls = new ArrayList<>();
         for (int dsec : btf.idsNamed(".kconfig")) {
             for (int i = 0; i < btf.vlen(dsec); i++) {
@@ -197,7 +204,8 @@ final class ObjectReader {
             }
         }
         decls.sort(java.util.Comparator.comparingInt((KcfgDecl d) -> -d.align())
-                .thenComparingInt(d -> d.extern().size()).thenComparing(d -> d.extern().name()));
+                .thenComparingInt(d -> d.extern().size())
+                .thenComparing(d -> d.extern().name()));
         int kconfigSize = 0;
         for (KcfgDecl d : decls) {
             kconfigSize = (kconfigSize + d.align() - 1) / d.align() * d.align();
@@ -214,9 +222,11 @@ final class ObjectReader {
             for (int i = 0; i < btf.vlen(dsec); i++) {
                 int e = btf.memberType(dsec, i);
                 String name = btf.name(e);
-                KsymExtern.Kind kind = btf.kind(e) == CoreTypes.FUNC ? KsymExtern.Kind.FUNCTION
-                        : btf.kind(btf.skipModsAndTypedefs(btf.ref(e))) == CoreTypes.VOID ? KsymExtern.Kind.UNTYPED
-                        : KsymExtern.Kind.TYPED_VARIABLE;
+                KsymExtern.Kind kind = btf.kind(e) == CoreTypes.FUNC
+                        ? KsymExtern.Kind.FUNCTION
+                        : btf.kind(btf.skipModsAndTypedefs(btf.ref(e))) == CoreTypes.VOID
+                                ? KsymExtern.Kind.UNTYPED
+                                : KsymExtern.Kind.TYPED_VARIABLE;
                 ksyms.add(new KsymExtern(name, kind, weak.contains(name)));
             }
         }
@@ -265,7 +275,9 @@ final class ObjectReader {
             // Calls inside one section need no relocation: the offset is already relative.
             for (int at = 0; at < bySlot.length; at++) {
                 Instruction in = bySlot[at];
-                if (in != null && !relocated[at] && in.opcode() == (Opcodes.JMP | Opcodes.CALL)
+                if (in != null
+                        && !relocated[at]
+                        && in.opcode() == (Opcodes.JMP | Opcodes.CALL)
                         && in.src() == Opcodes.PSEUDO_CALL) {
                     refs.add(new LoadPlan.CallRef(sec, at, sec, at + in.imm() + 1));
                 }
@@ -284,11 +296,15 @@ final class ObjectReader {
                 throw new ObjectFormatException(file + ": section .BTF.ext: " + e.getMessage());
             }
             core = info.coreRelocations();
-            info.funcInfos().forEach((sec, list) -> list.forEach(f ->
-                    funcInfos.add(new Linker.Ext<>(sec, f.insnOffset(), new ProgramBtf.FuncInfo(f.typeId())))));
-            info.lineInfos().forEach((sec, list) -> list.forEach(l ->
-                    lineInfos.add(new Linker.Ext<>(sec, l.insnOffset(),
-                            new ProgramBtf.LineInfo(l.fileNameOffset(), l.lineOffset(), l.lineNum() << 10 | l.col())))));
+            info.funcInfos()
+                    .forEach((sec, list) -> list.forEach(f ->
+                            funcInfos.add(new Linker.Ext<>(sec, f.insnOffset(), new ProgramBtf.FuncInfo(f.typeId())))));
+            info.lineInfos()
+                    .forEach((sec, list) -> list.forEach(l -> lineInfos.add(new Linker.Ext<>(
+                            sec,
+                            l.insnOffset(),
+                            new ProgramBtf.LineInfo(
+                                    l.fileNameOffset(), l.lineOffset(), l.lineNum() << 10 | l.col())))));
         }
         checkReferences(file, refs, ksyms, core, btf);
         annotate(code, functions, refs, funcInfos, lineInfos, rawBtf.length > 0 ? btf : null);
@@ -313,8 +329,10 @@ final class ObjectReader {
                 if (section.equals(".kconfig")) {
                     return OptionalInt.of(kconfigOffset.get(variable));
                 }
-                return elf.symbols().stream().filter(s -> s.name().equals(variable) && s.section().equals(section))
-                        .mapToInt(s -> (int) s.value()).findFirst();
+                return elf.symbols().stream()
+                        .filter(s -> s.name().equals(variable) && s.section().equals(section))
+                        .mapToInt(s -> (int) s.value())
+                        .findFirst();
             }
 
             @Override
@@ -333,21 +351,49 @@ final class ObjectReader {
         // bytes in the file (the kernel zeroes a new array), so none are kept for it.
         for (String sec : dataSections) {
             byte[] init = sec.startsWith(".bss") ? new byte[0] : elf.data(sec).clone();
-            maps.add(new LoadPlan.MapPlan(sec, GlobalData.spec(objectName, sec, (int) elf.size(sec), types),
-                    Optional.of(init), Map.of(), Optional.empty()));
+            maps.add(new LoadPlan.MapPlan(
+                    sec,
+                    GlobalData.spec(objectName, sec, (int) elf.size(sec), types),
+                    Optional.of(init),
+                    Map.of(),
+                    Optional.empty()));
         }
         if (!kconfig.isEmpty()) {
-            maps.add(new LoadPlan.MapPlan(".kconfig", GlobalData.spec(objectName, ".kconfig", kconfigTotal, types),
-                    Optional.of(new byte[0]), Map.of(), Optional.empty()));
+            maps.add(new LoadPlan.MapPlan(
+                    ".kconfig",
+                    GlobalData.spec(objectName, ".kconfig", kconfigTotal, types),
+                    Optional.of(new byte[0]),
+                    Map.of(),
+                    Optional.empty()));
         }
-        return new LoadPlan(objectName, rawBtf, types, layout, maps, code, functions, refs, core, funcInfos, lineInfos,
-                programs, kconfig, ksyms);
+        return new LoadPlan(
+                objectName,
+                rawBtf,
+                types,
+                layout,
+                maps,
+                code,
+                functions,
+                refs,
+                core,
+                funcInfos,
+                lineInfos,
+                programs,
+                kconfig,
+                ksyms);
     }
 
     /** A BTF blob with no types and only the empty string: header (24 bytes) plus one NUL. */
     private static byte[] emptyBtf() {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(25).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.putShort((short) 0xeb9f).put((byte) 1).put((byte) 0).putInt(24).putInt(0).putInt(0).putInt(0).putInt(1);
+        b.putShort((short) 0xeb9f)
+                .put((byte) 1)
+                .put((byte) 0)
+                .putInt(24)
+                .putInt(0)
+                .putInt(0)
+                .putInt(0)
+                .putInt(1);
         return b.array();
     }
 
@@ -362,20 +408,29 @@ final class ObjectReader {
         }
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (ElfFile.Symbol sym : elf.symbols()) {
-            if (!sym.section().equals(LEGACY_MAPS) || sym.type() == STT_SECTION || sym.name().isEmpty()) {
+            if (!sym.section().equals(LEGACY_MAPS)
+                    || sym.type() == STT_SECTION
+                    || sym.name().isEmpty()) {
                 continue;
             }
             if (sym.value() < 0 || sym.value() > data.length - LEGACY_MAP_DEF_SIZE) {
-                throw new ObjectFormatException(file + ": section maps: map " + sym.name() + " at byte offset "
-                        + sym.value() + " needs " + LEGACY_MAP_DEF_SIZE + " bytes of the " + data.length + "-byte section");
+                throw new ObjectFormatException(
+                        file + ": section maps: map " + sym.name() + " at byte offset " + sym.value() + " needs "
+                                + LEGACY_MAP_DEF_SIZE + " bytes of the " + data.length + "-byte section");
             }
             int at = (int) sym.value();
             int rawType = b.getInt(at);
-            MapType type = MapType.of(rawType).orElseThrow(() -> new ObjectFormatException(file
-                    + ": section maps: map " + sym.name() + " at byte offset " + at + " has map type " + rawType
-                    + ", unknown to bpf4j"));
-            MapSpec spec = MapSpec.builder(type).name(sym.name()).keySize(b.getInt(at + 4)).valueSize(b.getInt(at + 8))
-                    .maxEntries(b.getInt(at + 12)).flags(b.getInt(at + 16)).build();
+            MapType type = MapType.of(rawType)
+                    .orElseThrow(() -> new ObjectFormatException(file
+                            + ": section maps: map " + sym.name() + " at byte offset " + at + " has map type " + rawType
+                            + ", unknown to bpf4j"));
+            MapSpec spec = MapSpec.builder(type)
+                    .name(sym.name())
+                    .keySize(b.getInt(at + 4))
+                    .valueSize(b.getInt(at + 8))
+                    .maxEntries(b.getInt(at + 12))
+                    .flags(b.getInt(at + 16))
+                    .build();
             maps.add(new LoadPlan.MapPlan(sym.name(), spec, Optional.empty(), Map.of(), Optional.empty()));
         }
     }
@@ -384,9 +439,13 @@ final class ObjectReader {
      * Puts each instruction's meaning into its metadata: the function starting at it, what its
      * relocation names (map, global, function, kernel symbol) and its source line.
      */
-    private static void annotate(Map<String, List<Instruction>> code, List<Linker.Function> functions,
-                                 List<LoadPlan.Reference> refs, List<Linker.Ext<ProgramBtf.FuncInfo>> funcInfos,
-                                 List<Linker.Ext<ProgramBtf.LineInfo>> lineInfos, Btf btf) {
+    private static void annotate(
+            Map<String, List<Instruction>> code,
+            List<Linker.Function> functions,
+            List<LoadPlan.Reference> refs,
+            List<Linker.Ext<ProgramBtf.FuncInfo>> funcInfos,
+            List<Linker.Ext<ProgramBtf.LineInfo>> lineInfos,
+            Btf btf) {
         // Per section, the metadata of each slot (null: none yet).
         Map<String, io.bpf4j.asm.Metadata[]> meta = new HashMap<>();
         code.forEach((sec, insns) -> meta.put(sec, new io.bpf4j.asm.Metadata[Instruction.slotCount(insns)]));
@@ -404,25 +463,32 @@ final class ObjectReader {
         Map<String, java.util.NavigableMap<Integer, Linker.Function>> starts = new HashMap<>();
         for (Linker.Function f : functions) {
             starts.computeIfAbsent(f.section(), k -> new java.util.TreeMap<>()).putIfAbsent(f.start(), f);
-            put.accept(new Linker.Ext<>(f.section(), f.start(), null), at.apply(f.section(), f.start()).withSymbol(f.name()));
+            put.accept(
+                    new Linker.Ext<>(f.section(), f.start(), null),
+                    at.apply(f.section(), f.start()).withSymbol(f.name()));
         }
         for (LoadPlan.Reference r : refs) {
-            String target = switch (r) {
-                case LoadPlan.CallRef c -> functionName(starts, c.targetSection(), c.targetSlot());
-                case LoadPlan.FuncRef c -> functionName(starts, c.targetSection(), c.targetSlot());
-                default -> "";
-            };
-            io.bpf4j.asm.Metadata.Reference ref = switch (r) {
-                case LoadPlan.MapRef m -> new io.bpf4j.asm.Metadata.MapReference(m.map());
-                case LoadPlan.MapValueRef m -> new io.bpf4j.asm.Metadata.MapValueReference(m.map(), m.offset());
-                case LoadPlan.CallRef c -> new io.bpf4j.asm.Metadata.FunctionReference(target);
-                case LoadPlan.FuncRef c -> new io.bpf4j.asm.Metadata.FunctionReference(target);
-                case LoadPlan.KsymRef k -> new io.bpf4j.asm.Metadata.KernelSymbolReference(k.name());
-            };
-            put.accept(new Linker.Ext<>(r.section(), r.slot(), null), at.apply(r.section(), r.slot()).withReference(ref));
+            String target =
+                    switch (r) {
+                        case LoadPlan.CallRef c -> functionName(starts, c.targetSection(), c.targetSlot());
+                        case LoadPlan.FuncRef c -> functionName(starts, c.targetSection(), c.targetSlot());
+                        default -> "";
+                    };
+            io.bpf4j.asm.Metadata.Reference ref =
+                    switch (r) {
+                        case LoadPlan.MapRef m -> new io.bpf4j.asm.Metadata.MapReference(m.map());
+                        case LoadPlan.MapValueRef m -> new io.bpf4j.asm.Metadata.MapValueReference(m.map(), m.offset());
+                        case LoadPlan.CallRef c -> new io.bpf4j.asm.Metadata.FunctionReference(target);
+                        case LoadPlan.FuncRef c -> new io.bpf4j.asm.Metadata.FunctionReference(target);
+                        case LoadPlan.KsymRef k -> new io.bpf4j.asm.Metadata.KernelSymbolReference(k.name());
+                    };
+            put.accept(
+                    new Linker.Ext<>(r.section(), r.slot(), null),
+                    at.apply(r.section(), r.slot()).withReference(ref));
         }
         for (Linker.Ext<ProgramBtf.FuncInfo> f : funcInfos) {
-            put.accept(f, at.apply(f.section(), f.slot()).withFuncTypeId(f.record().typeId()));
+            put.accept(
+                    f, at.apply(f.section(), f.slot()).withFuncTypeId(f.record().typeId()));
         }
         if (btf != null) {
             for (Linker.Ext<ProgramBtf.LineInfo> l : lineInfos) {
@@ -454,8 +520,12 @@ final class ObjectReader {
      * relocation to an undefined symbol that no {@code .ksyms} (or {@code .kconfig}) declares, and a
      * CO-RE relocation on a type the object's BTF does not have.
      */
-    private static void checkReferences(String file, List<LoadPlan.Reference> refs, List<KsymExtern> ksyms,
-                                        Map<String, List<CoreRelocation>> core, Btf btf) {
+    private static void checkReferences(
+            String file,
+            List<LoadPlan.Reference> refs,
+            List<KsymExtern> ksyms,
+            Map<String, List<CoreRelocation>> core,
+            Btf btf) {
         java.util.Set<String> declared = new java.util.HashSet<>();
         ksyms.forEach(k -> declared.add(k.name()));
         for (LoadPlan.Reference r : refs) {
@@ -483,7 +553,8 @@ final class ObjectReader {
         for (int id = btf.firstOwnId(); id < btf.typeCount(); id++) {
             // The kind from the record's header, so that only DATASECs are decoded (not every type).
             if (btf.kind(id) != io.bpf4j.btf.CoreTypes.DATASEC
-                    || !(btf.type(id) instanceof io.bpf4j.btf.Type.DataSec d) || d.name().equals(".ksyms")) {
+                    || !(btf.type(id) instanceof io.bpf4j.btf.Type.DataSec d)
+                    || d.name().equals(".ksyms")) {
                 continue;
             }
             layout.sectionSize(d.name()).ifPresent(n -> sizes.put(d.name(), (long) n));
@@ -497,14 +568,15 @@ final class ObjectReader {
         return btf.withDataSecLayout(sizes, offsets);
     }
 
-    private static String functionName(Map<String, java.util.NavigableMap<Integer, Linker.Function>> starts, String section,
-                                       int slot) {
+    private static String functionName(
+            Map<String, java.util.NavigableMap<Integer, Linker.Function>> starts, String section, int slot) {
         java.util.NavigableMap<Integer, Linker.Function> inSection = starts.get(section);
         Map.Entry<Integer, Linker.Function> f = inSection == null ? null : inSection.floorEntry(slot);
         return f != null && f.getValue().contains(section, slot) ? f.getValue().name() : section + "+" + slot * 8;
     }
 
-    private static MapSpec.Builder mapDef(String file, CoreTypes btf, int def, String name, Map<String, Integer> valuesOffset) {
+    private static MapSpec.Builder mapDef(
+            String file, CoreTypes btf, int def, String name, Map<String, Integer> valuesOffset) {
         Map<String, Integer> ints = new HashMap<>();
         Map<String, Long> longs = new HashMap<>();
         int keyType = 0;
@@ -521,7 +593,8 @@ final class ObjectReader {
                     int elem = btf.skipModsAndTypedefs(btf.arrayElement(t));
                     int target = btf.skipModsAndTypedefs(btf.ref(elem));
                     if (btf.isComposite(target)) {
-                        inner = mapDef(file, btf, target, name + ".inner", new HashMap<>()).build();
+                        inner = mapDef(file, btf, target, name + ".inner", new HashMap<>())
+                                .build();
                     }
                 }
                 default -> {
@@ -536,8 +609,9 @@ final class ObjectReader {
             }
         }
         int rawType = ints.getOrDefault("type", 0);
-        MapType type = MapType.of(rawType).orElseThrow(() -> new ObjectFormatException(file
-                + ": section .maps: map " + name + " has map type " + rawType + ", unknown to bpf4j"));
+        MapType type = MapType.of(rawType)
+                .orElseThrow(() -> new ObjectFormatException(
+                        file + ": section .maps: map " + name + " has map type " + rawType + ", unknown to bpf4j"));
         int keySize = keyType != 0 ? (int) btf.resolveSize(keyType) : ints.getOrDefault("key_size", 0);
         int valueSize = valueType != 0 ? (int) btf.resolveSize(valueType) : ints.getOrDefault("value_size", 0);
         if (type.isMapInMap() || type == MapType.PROG_ARRAY) {
@@ -545,12 +619,20 @@ final class ObjectReader {
         }
         // A PERF_EVENT_ARRAY without max_entries stays 0 here: it gets one slot per possible CPU
         // when it is created (a spec must not depend on the machine it was read on).
-        if (keySize == 0 && (type == MapType.ARRAY || type == MapType.PERCPU_ARRAY || type == MapType.PROG_ARRAY
-                || type == MapType.PERF_EVENT_ARRAY || type.isMapInMap())) {
+        if (keySize == 0
+                && (type == MapType.ARRAY
+                        || type == MapType.PERCPU_ARRAY
+                        || type == MapType.PROG_ARRAY
+                        || type == MapType.PERF_EVENT_ARRAY
+                        || type.isMapInMap())) {
             keySize = 4;
         }
-        MapSpec.Builder b = MapSpec.builder(type).name(name).keySize(keySize).valueSize(valueSize)
-                .maxEntries(ints.getOrDefault("max_entries", 0)).flags(ints.getOrDefault("map_flags", 0))
+        MapSpec.Builder b = MapSpec.builder(type)
+                .name(name)
+                .keySize(keySize)
+                .valueSize(valueSize)
+                .maxEntries(ints.getOrDefault("max_entries", 0))
+                .flags(ints.getOrDefault("map_flags", 0))
                 .btfTypeIds(keyType, valueType);
         if (ints.containsKey("numa_node")) {
             b.numaNode(ints.get("numa_node"));

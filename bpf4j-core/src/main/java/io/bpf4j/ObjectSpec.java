@@ -1,11 +1,11 @@
 package io.bpf4j;
 
+import io.bpf4j.btf.Btf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.bpf4j.btf.Btf;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -173,9 +173,12 @@ public final class ObjectSpec {
             Map<String, Linker.SlotIndex> index = Linker.index(plan.code());
             Map<String, List<Linker.CodeRef>> calls = Linker.bySection(plan.codeRefs());
             for (LoadPlan.ProgramPlan pp : plan.programs()) {
-                List<io.bpf4j.asm.Instruction> insns = Linker.link(plan.code(), index, plan.functions(), calls,
-                        pp.entry(), List.of(), List.of()).instructions();
-                out.put(pp.spec().name(), pp.spec().toBuilder().instructions(insns).build());
+                List<io.bpf4j.asm.Instruction> insns = Linker.link(
+                                plan.code(), index, plan.functions(), calls, pp.entry(), List.of(), List.of())
+                        .instructions();
+                out.put(
+                        pp.spec().name(),
+                        pp.spec().toBuilder().instructions(insns).build());
             }
             p = Collections.unmodifiableMap(out);
             programs = p;
@@ -199,7 +202,9 @@ public final class ObjectSpec {
     }
 
     private LoadPlan.ProgramPlan programPlan(String program) {
-        return plan.programs().stream().filter(p -> p.spec().name().equals(program)).findFirst()
+        return plan.programs().stream()
+                .filter(p -> p.spec().name().equals(program))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("object \"" + name() + "\" has no program \"" + program
                         + "\"; its programs are " + programs().keySet()));
     }
@@ -288,8 +293,14 @@ public final class ObjectSpec {
     }
 
     private static MapSpec keepMatchingBtf(MapSpec m) {
-        int key = m.keyType().filter(t -> sizeOf(t) == m.keySize()).map(io.bpf4j.btf.TypeRef::id).orElse(0);
-        int value = m.valueType().filter(t -> sizeOf(t) == m.valueSize()).map(io.bpf4j.btf.TypeRef::id).orElse(0);
+        int key = m.keyType()
+                .filter(t -> sizeOf(t) == m.keySize())
+                .map(io.bpf4j.btf.TypeRef::id)
+                .orElse(0);
+        int value = m.valueType()
+                .filter(t -> sizeOf(t) == m.valueSize())
+                .map(io.bpf4j.btf.TypeRef::id)
+                .orElse(0);
         if (key == m.btfKeyTypeId() && value == m.btfValueTypeId()) {
             return m;
         }
@@ -356,18 +367,23 @@ public final class ObjectSpec {
 
     /** Leaves a program out of {@code attachAll}, or puts it back (libbpf's {@code bpf_program__set_autoattach}). */
     public ObjectSpec withAutoattach(String program, boolean autoattach) {
-        return new ObjectSpec(file, plan.withProgramPlan(program, p -> new LoadPlan.ProgramPlan(p.spec(), p.entry(),
-                p.autoload(), autoattach, p.logLevel())));
+        return new ObjectSpec(
+                file,
+                plan.withProgramPlan(
+                        program,
+                        p -> new LoadPlan.ProgramPlan(p.spec(), p.entry(), p.autoload(), autoattach, p.logLevel())));
     }
 
     /** Overrides a program's type, expected attach type and attach target. */
-    public ObjectSpec withProgramType(String program, ProgramType type, Optional<AttachType> attachType, String target) {
+    public ObjectSpec withProgramType(
+            String program, ProgramType type, Optional<AttachType> attachType, String target) {
         return new ObjectSpec(file, plan.withProgramType(program, type, attachType, target));
     }
 
     /** Sets a program's attach target (libbpf's {@code bpf_program__set_attach_target}), e.g. a kernel function for fentry. */
     public ObjectSpec withAttachTarget(String program, String target) {
-        return editProgram(program, p -> p.toBuilder().attachTo(target).attachBtfId(0).build());
+        return editProgram(
+                program, p -> p.toBuilder().attachTo(target).attachBtfId(0).build());
     }
 
     /** Sets a program's BPF_F_* load flags (libbpf's {@code bpf_program__set_flags}). */
@@ -381,13 +397,20 @@ public final class ObjectSpec {
             throw new IllegalArgumentException("program \"" + program + "\": log level " + level
                     + " is not a sum of 1 (basic), 2 (verbose), 4 (statistics) and 8 (fixed-size log)");
         }
-        return new ObjectSpec(file, plan.withProgramPlan(program, p -> new LoadPlan.ProgramPlan(p.spec(), p.entry(),
-                p.autoload(), p.autoattach(), level)));
+        return new ObjectSpec(
+                file,
+                plan.withProgramPlan(
+                        program,
+                        p -> new LoadPlan.ProgramPlan(p.spec(), p.entry(), p.autoload(), p.autoattach(), level)));
     }
 
     private ObjectSpec editProgram(String program, UnaryOperator<ProgramSpec> edit) {
-        return new ObjectSpec(file, plan.withProgramPlan(program, p -> new LoadPlan.ProgramPlan(edit.apply(p.spec()),
-                p.entry(), p.autoload(), p.autoattach(), p.logLevel())));
+        return new ObjectSpec(
+                file,
+                plan.withProgramPlan(
+                        program,
+                        p -> new LoadPlan.ProgramPlan(
+                                edit.apply(p.spec()), p.entry(), p.autoload(), p.autoattach(), p.logLevel())));
     }
 
     /**
@@ -426,12 +449,13 @@ public final class ObjectSpec {
             p = p.withMapFd(r.getKey(), fd);
         }
         LoadPlan plan = p;
-        ObjectLoader.Options lo = new ObjectLoader.Options(options.pinDirectory(), options.logLevel(),
-                options.extensionTargets());
+        ObjectLoader.Options lo =
+                new ObjectLoader.Options(options.pinDirectory(), options.logLevel(), options.extensionTargets());
         BpfObject obj;
         // A BPF token (given, or found as libbpf finds one) goes with every create/load of this load.
         try (BpfToken found = BpfToken.forLoad(options).orElse(null)) {
-            java.util.OptionalInt token = options.token().map(t -> java.util.OptionalInt.of(t.fd()))
+            java.util.OptionalInt token = options.token()
+                    .map(t -> java.util.OptionalInt.of(t.fd()))
                     .orElse(found == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(found.fd()));
             obj = io.bpf4j.internal.sys.Tokens.during(token, () -> ObjectLoader.load(plan, lo));
         }
@@ -447,17 +471,38 @@ public final class ObjectSpec {
     /** A readable summary: programs with their sections, maps with their shapes. */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("ObjectSpec ").append(name()).append(" (").append(file).append(")\n");
+        StringBuilder sb = new StringBuilder("ObjectSpec ")
+                .append(name())
+                .append(" (")
+                .append(file)
+                .append(")\n");
         sb.append("  programs:\n");
         for (ProgramSpec p : programs().values()) {
-            sb.append("    ").append(p.name()).append("  ").append(p.type()).append("  SEC(\"").append(p.sectionName())
-                    .append("\")").append(p.attachType().map(a -> "  attach " + a).orElse("")).append("  ")
-                    .append(p.instructions().size()).append(" insns\n");
+            sb.append("    ")
+                    .append(p.name())
+                    .append("  ")
+                    .append(p.type())
+                    .append("  SEC(\"")
+                    .append(p.sectionName())
+                    .append("\")")
+                    .append(p.attachType().map(a -> "  attach " + a).orElse(""))
+                    .append("  ")
+                    .append(p.instructions().size())
+                    .append(" insns\n");
         }
         sb.append("  maps:\n");
-        maps().forEach((n, m) -> sb.append("    ").append(n).append("  ").append(m.type()).append(" key ")
-                .append(m.keySize()).append(" value ").append(m.valueSize()).append(" max ").append(m.maxEntries())
-                .append(m.pinning() == Pinning.NONE ? "" : " pinned").append('\n'));
+        maps().forEach((n, m) -> sb.append("    ")
+                .append(n)
+                .append("  ")
+                .append(m.type())
+                .append(" key ")
+                .append(m.keySize())
+                .append(" value ")
+                .append(m.valueSize())
+                .append(" max ")
+                .append(m.maxEntries())
+                .append(m.pinning() == Pinning.NONE ? "" : " pinned")
+                .append('\n'));
         return sb.toString();
     }
 }

@@ -17,8 +17,7 @@ import java.util.Optional;
  * }</pre>
  */
 public final class ObjectTypes {
-    private ObjectTypes() {
-    }
+    private ObjectTypes() {}
 
     /**
      * The object's own BTF ({@link ObjectSpec#btf()}, data sections laid out); for an object
@@ -47,8 +46,8 @@ public final class ObjectTypes {
     }
 
     /** A record bound to {@code struct name} of the object ({@link RecordCodec#bind}). */
-    public static <R extends Record> RecordCodec<R> bind(BpfObject object, MethodHandles.Lookup lookup, Class<R> type,
-                                                         String struct) {
+    public static <R extends Record> RecordCodec<R> bind(
+            BpfObject object, MethodHandles.Lookup lookup, Class<R> type, String struct) {
         return RecordCodec.bind(lookup, type, btf(object), struct);
     }
 }

@@ -36,7 +36,10 @@ public final class PerCpuMap<K, V> {
         this.cpus = Cpus.possibleCount();
         this.buffers = ThreadLocal.withInitial(() -> {
             Arena a = Arena.ofAuto();
-            return new MemorySegment[] {a.allocate(Math.max(1, map.keySize()), 8).asSlice(0, map.keySize()), a.allocate(map.valueBufferSize(), 8)};
+            return new MemorySegment[] {
+                a.allocate(Math.max(1, map.keySize()), 8).asSlice(0, map.keySize()),
+                a.allocate(map.valueBufferSize(), 8)
+            };
         });
     }
 
@@ -52,15 +55,19 @@ public final class PerCpuMap<K, V> {
     /** Values typed dynamically from the map's BTF (keys too; an array's key is its __u32 index). */
     public static PerCpuMap<Object, Object> of(BpfMap map) {
         MapBtf.Types t = MapBtf.of(map);
-        return of(map, io.bpf4j.codec.BtfCodec.of(TypedMap.requireKey(map, t)),
+        return of(
+                map,
+                io.bpf4j.codec.BtfCodec.of(TypedMap.requireKey(map, t)),
                 io.bpf4j.codec.BtfCodec.of(MapBtf.requireValue(map, t)));
     }
 
     /** Keys and per-CPU values of Java types checked against the map's BTF. */
-    public static <K, V> PerCpuMap<K, V> of(BpfMap map, java.lang.invoke.MethodHandles.Lookup lookup, Class<K> key,
-                                            Class<V> value) {
+    public static <K, V> PerCpuMap<K, V> of(
+            BpfMap map, java.lang.invoke.MethodHandles.Lookup lookup, Class<K> key, Class<V> value) {
         MapBtf.Types t = MapBtf.of(map);
-        return of(map, io.bpf4j.codec.BtfCodecs.of(lookup, key, TypedMap.requireKey(map, t)),
+        return of(
+                map,
+                io.bpf4j.codec.BtfCodecs.of(lookup, key, TypedMap.requireKey(map, t)),
                 io.bpf4j.codec.BtfCodecs.of(lookup, value, MapBtf.requireValue(map, t)));
     }
 
@@ -90,8 +97,8 @@ public final class PerCpuMap<K, V> {
      */
     public void put(K key, List<V> perCpu, UpdateFlag flag) {
         if (perCpu.size() != cpus) {
-            throw new IllegalArgumentException(map.what() + ": " + perCpu.size() + " per-CPU values given, this machine has "
-                    + cpus + " possible CPUs");
+            throw new IllegalArgumentException(map.what() + ": " + perCpu.size()
+                    + " per-CPU values given, this machine has " + cpus + " possible CPUs");
         }
         MemorySegment[] b = buffers.get();
         keys.encode(key, b[0], 0);
@@ -110,7 +117,8 @@ public final class PerCpuMap<K, V> {
     /** Deletes {@code key} (hash maps; arrays cannot delete); false when it was absent. */
     public boolean remove(K key) {
         if (map.type() == MapType.PERCPU_ARRAY) {
-            throw new UnsupportedOperationException(map.what() + " is a PERCPU_ARRAY: slots cannot be deleted, write zeros");
+            throw new UnsupportedOperationException(
+                    map.what() + " is a PERCPU_ARRAY: slots cannot be deleted, write zeros");
         }
         MemorySegment[] b = buffers.get();
         keys.encode(key, b[0], 0);
@@ -119,14 +127,15 @@ public final class PerCpuMap<K, V> {
 
     /** Every key with its per-CPU values, walked key by key. */
     public java.util.stream.Stream<java.util.Map.Entry<K, List<V>>> entries() {
-        return java.util.stream.StreamSupport.stream(map.entries().spliterator(), false).map(e -> {
-            MemorySegment v = MemorySegment.ofArray(e.getValue());
-            List<V> out = new ArrayList<>(cpus);
-            for (int c = 0; c < cpus; c++) {
-                out.add(values.decode(v, (long) c * slot));
-            }
-            return java.util.Map.entry(keys.fromBytes(e.getKey()), List.copyOf(out));
-        });
+        return java.util.stream.StreamSupport.stream(map.entries().spliterator(), false)
+                .map(e -> {
+                    MemorySegment v = MemorySegment.ofArray(e.getValue());
+                    List<V> out = new ArrayList<>(cpus);
+                    for (int c = 0; c < cpus; c++) {
+                        out.add(values.decode(v, (long) c * slot));
+                    }
+                    return java.util.Map.entry(keys.fromBytes(e.getKey()), List.copyOf(out));
+                });
     }
 
     /**

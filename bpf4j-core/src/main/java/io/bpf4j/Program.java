@@ -1,5 +1,9 @@
 package io.bpf4j;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import io.bpf4j.asm.Instruction;
 import io.bpf4j.internal.sys.Attr;
 import io.bpf4j.internal.sys.Bpf;
@@ -11,10 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A live, verified BPF program: owns its file descriptor until {@link #close()}.
@@ -58,15 +58,15 @@ public final class Program implements AutoCloseable {
      * @throws VerifierException when the verifier rejects it, with the log
      */
     public static Program load(ProgramSpec spec, LoadOptions options) {
-        return load(spec, options, (attr, arena) -> { });
+        return load(spec, options, (attr, arena) -> {});
     }
 
     /**
      * {@link #load(ProgramSpec, LoadOptions)} with {@code extra} filling more bpf_attr fields (the
      * object's BTF fd, func and line info) before the call; the object loader's door.
      */
-    static Program load(ProgramSpec spec, LoadOptions options,
-                        java.util.function.BiConsumer<MemorySegment, Arena> extra) {
+    static Program load(
+            ProgramSpec spec, LoadOptions options, java.util.function.BiConsumer<MemorySegment, Arena> extra) {
         io.bpf4j.internal.sys.Memlock.ensureRaised(); // kernels before 5.11 charge programs to RLIMIT_MEMLOCK
         if (spec.instructions().isEmpty()) {
             throw new IllegalArgumentException("program \"" + spec.name() + "\" has no instructions");
@@ -83,7 +83,7 @@ public final class Program implements AutoCloseable {
             MemorySegment attr = arena.allocate(Attr.ProgLoad.LAYOUT);
             int logLevel = options.logLevel();
             int logSize = logLevel > 0 ? INITIAL_LOG : 0;
-            for (;;) {
+            for (; ; ) {
                 attr.fill((byte) 0);
                 attr.set(JAVA_INT, Attr.ProgLoad.PROG_TYPE, spec.type().value());
                 attr.set(JAVA_INT, Attr.ProgLoad.INSN_CNT, code.length / Instruction.SLOT_SIZE);
@@ -106,8 +106,8 @@ public final class Program implements AutoCloseable {
                 long r = Bpf.call(BpfCmd.PROG_LOAD, attr, Attr.ProgLoad.SIZE);
                 String text = logSize > 0 ? log.getString(0) : "";
                 if (r >= 0) {
-                    return new Program(new Fd((int) r, "program \"" + spec.name() + "\""), spec.name(),
-                            spec.type(), text);
+                    return new Program(
+                            new Fd((int) r, "program \"" + spec.name() + "\""), spec.name(), spec.type(), text);
                 }
                 int errno = (int) -r;
                 if (errno == Errno.ENOSPC.number() && logSize > 0 && logSize < MAX_LOG) {
@@ -123,8 +123,11 @@ public final class Program implements AutoCloseable {
                     continue;
                 }
                 if (errno == Errno.EPERM.number() && text.isEmpty()) {
-                    throw Bpf.error("cannot load program \"" + spec.name() + "\" (" + spec.type() + ")", r,
-                            BpfCmd.PROG_LOAD, "program \"" + spec.name() + "\"");
+                    throw Bpf.error(
+                            "cannot load program \"" + spec.name() + "\" (" + spec.type() + ")",
+                            r,
+                            BpfCmd.PROG_LOAD,
+                            "program \"" + spec.name() + "\"");
                 }
                 if (errno == Errno.EINVAL.number() && text.isEmpty()) {
                     // an older kernel refuses a program type it does not know before verifying anything
@@ -168,8 +171,9 @@ public final class Program implements AutoCloseable {
 
     /** A program over an fd whose info the caller has read already (KernelObjects lists them). */
     static Program opened(Fd fd, ProgramInfo info) {
-        ProgramType type = info.type().orElseThrow(() -> new BpfException(
-                fd.what() + " has program type " + info.rawType() + ", unknown to bpf4j"));
+        ProgramType type = info.type()
+                .orElseThrow(() ->
+                        new BpfException(fd.what() + " has program type " + info.rawType() + ", unknown to bpf4j"));
         return new Program(fd, info.name(), type, "");
     }
 
@@ -242,7 +246,8 @@ public final class Program implements AutoCloseable {
             }
             MemorySegment dataOut = MemorySegment.NULL;
             if (data.length > 0) {
-                attr.set(JAVA_LONG, Attr.TestRun.DATA_IN, nativeCopy(arena, data).address());
+                attr.set(
+                        JAVA_LONG, Attr.TestRun.DATA_IN, nativeCopy(arena, data).address());
                 attr.set(JAVA_INT, Attr.TestRun.DATA_SIZE_IN, data.length);
                 int outSize = options.dataOutSize() > 0 ? options.dataOutSize() : data.length + 256;
                 dataOut = arena.allocate(outSize);
@@ -266,12 +271,20 @@ public final class Program implements AutoCloseable {
             attr.set(JAVA_INT, Attr.TestRun.BATCH_SIZE, options.batchSize());
             long r = Bpf.call(BpfCmd.PROG_TEST_RUN, attr, Attr.TestRun.SIZE);
             if (r < 0) {
-                throw Bpf.errorOrUnsupported("test run of program \"" + name + "\" failed", r,
-                        BpfCmd.PROG_TEST_RUN, "program \"" + name + "\"", "BPF_PROG_TEST_RUN for " + type, "");
+                throw Bpf.errorOrUnsupported(
+                        "test run of program \"" + name + "\" failed",
+                        r,
+                        BpfCmd.PROG_TEST_RUN,
+                        "program \"" + name + "\"",
+                        "BPF_PROG_TEST_RUN for " + type,
+                        "");
             }
             byte[] outData = written(dataOut, attr.get(JAVA_INT, Attr.TestRun.DATA_SIZE_OUT));
             byte[] outCtx = written(ctxOut, attr.get(JAVA_INT, Attr.TestRun.CTX_SIZE_OUT));
-            return new TestRunResult(attr.get(JAVA_INT, Attr.TestRun.RETVAL), outData, outCtx,
+            return new TestRunResult(
+                    attr.get(JAVA_INT, Attr.TestRun.RETVAL),
+                    outData,
+                    outCtx,
                     Duration.ofNanos(Integer.toUnsignedLong(attr.get(JAVA_INT, Attr.TestRun.DURATION))));
         } finally {
             fd.release();
@@ -290,7 +303,9 @@ public final class Program implements AutoCloseable {
 
     /** The first {@code n} bytes the kernel wrote to an output buffer (none when there was no buffer). */
     private static byte[] written(MemorySegment out, int n) {
-        return out == MemorySegment.NULL ? new byte[0] : out.asSlice(0, Math.min(n, out.byteSize())).toArray(JAVA_BYTE);
+        return out == MemorySegment.NULL
+                ? new byte[0]
+                : out.asSlice(0, Math.min(n, out.byteSize())).toArray(JAVA_BYTE);
     }
 
     /** Closes the program's fd; attached links keep the program alive in the kernel. */

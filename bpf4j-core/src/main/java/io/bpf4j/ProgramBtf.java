@@ -1,20 +1,13 @@
 package io.bpf4j;
 
-import io.bpf4j.internal.sys.Attr;
-import io.bpf4j.internal.sys.Bpf;
-import io.bpf4j.internal.sys.BpfCmd;
-import io.bpf4j.internal.sys.Fd;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.OptionalInt;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import io.bpf4j.internal.sys.Attr;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * An object's own BTF on its way into the kernel (BPF_BTF_LOAD), and the func_info/line_info
@@ -24,8 +17,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 final class ProgramBtf {
 
-    private ProgramBtf() {
-    }
+    private ProgramBtf() {}
 
     /** Where the ELF puts things the BTF only names. */
     interface Layout {
@@ -46,8 +38,7 @@ final class ProgramBtf {
     }
 
     /** A func_info record: the first slot of a function and its BTF FUNC id. */
-    record FuncInfo(int typeId) {
-    }
+    record FuncInfo(int typeId) {}
 
     /** A line_info record as in .BTF.ext (string offsets into the object's BTF). */
     record LineInfo(int fileNameOff, int lineOff, int lineCol) {
@@ -64,8 +55,8 @@ final class ProgramBtf {
      * The load hook that passes program BTF, func_info and line_info (positions in slots of the
      * linked program) with BPF_PROG_LOAD.
      */
-    static java.util.function.BiConsumer<MemorySegment, Arena> extInfo(int btfFd, List<Linker.Placed<FuncInfo>> funcs,
-                                                                       List<Linker.Placed<LineInfo>> lines) {
+    static java.util.function.BiConsumer<MemorySegment, Arena> extInfo(
+            int btfFd, List<Linker.Placed<FuncInfo>> funcs, List<Linker.Placed<LineInfo>> lines) {
         return (attr, arena) -> {
             attr.set(JAVA_INT, Attr.ProgLoad.PROG_BTF_FD, btfFd);
             if (!funcs.isEmpty()) {

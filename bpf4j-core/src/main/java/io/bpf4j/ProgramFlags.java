@@ -8,10 +8,10 @@ public final class ProgramFlags {
     public static final int TEST_STATE_FREQ = 1 << 3;
     /** The program may sleep (the ".s" sections: uprobe.s, fentry.s, lsm.s, iter.s, ...). */
     public static final int SLEEPABLE = 1 << 4;
+
     public static final int XDP_HAS_FRAGS = 1 << 5;
     public static final int XDP_DEV_BOUND_ONLY = 1 << 6;
     public static final int TEST_REG_INVARIANTS = 1 << 7;
 
-    private ProgramFlags() {
-    }
+    private ProgramFlags() {}
 }

@@ -30,10 +30,21 @@ import java.util.Optional;
  * @param gplCompatible whether the license let the program use GPL-only helpers
  * @param loadTimeNanos load time in nanoseconds since boot
  */
-public record ProgramInfo(Optional<ProgramType> type, int rawType, int id, byte[] tag, String name,
-                          int xlatedSize, int jitedSize, List<Integer> mapIds, int btfId, long runCount,
-                          Duration runTime, int verifiedInstructions, boolean gplCompatible,
-                          long loadTimeNanos) {
+public record ProgramInfo(
+        Optional<ProgramType> type,
+        int rawType,
+        int id,
+        byte[] tag,
+        String name,
+        int xlatedSize,
+        int jitedSize,
+        List<Integer> mapIds,
+        int btfId,
+        long runCount,
+        Duration runTime,
+        int verifiedInstructions,
+        boolean gplCompatible,
+        long loadTimeNanos) {
 
     /** Copies the arrays and lists. */
     public ProgramInfo {
@@ -55,11 +66,19 @@ public record ProgramInfo(Optional<ProgramType> type, int rawType, int id, byte[
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ProgramInfo p && p.id == id && p.rawType == rawType
-                && java.util.Arrays.equals(p.tag, tag) && p.name.equals(name) && p.xlatedSize == xlatedSize
-                && p.jitedSize == jitedSize && p.mapIds.equals(mapIds) && p.btfId == btfId
-                && p.runCount == runCount && p.runTime.equals(runTime)
-                && p.verifiedInstructions == verifiedInstructions && p.gplCompatible == gplCompatible
+        return o instanceof ProgramInfo p
+                && p.id == id
+                && p.rawType == rawType
+                && java.util.Arrays.equals(p.tag, tag)
+                && p.name.equals(name)
+                && p.xlatedSize == xlatedSize
+                && p.jitedSize == jitedSize
+                && p.mapIds.equals(mapIds)
+                && p.btfId == btfId
+                && p.runCount == runCount
+                && p.runTime.equals(runTime)
+                && p.verifiedInstructions == verifiedInstructions
+                && p.gplCompatible == gplCompatible
                 && p.loadTimeNanos == loadTimeNanos;
     }
 

@@ -25,12 +25,10 @@ public final class ProgramSections {
      * @param flags program flags the section implies (sleepable, XDP frags)
      * @param attachBtf whether the target is a kernel BTF name resolved at load (fentry, tp_btf, lsm, iter)
      */
-    public record Def(String name, ProgramType type, Optional<AttachType> attachType, int flags, boolean attachBtf) {
-    }
+    public record Def(String name, ProgramType type, Optional<AttachType> attachType, int flags, boolean attachBtf) {}
 
     /** A section name matched against the table: the row and the attach target ("" when none). */
-    public record Match(Def def, String target) {
-    }
+    public record Match(Def def, String target) {}
 
     private static Def def(String name, ProgramType type, AttachType attach, int flags, boolean btf) {
         return new Def(name, type, Optional.ofNullable(attach), flags, btf);
@@ -54,7 +52,12 @@ public final class ProgramSections {
             def("uprobe.session+", ProgramType.KPROBE, AttachType.TRACE_UPROBE_SESSION, 0, false),
             def("uprobe.multi.s+", ProgramType.KPROBE, AttachType.TRACE_UPROBE_MULTI, ProgramFlags.SLEEPABLE, false),
             def("uretprobe.multi.s+", ProgramType.KPROBE, AttachType.TRACE_UPROBE_MULTI, ProgramFlags.SLEEPABLE, false),
-            def("uprobe.session.s+", ProgramType.KPROBE, AttachType.TRACE_UPROBE_SESSION, ProgramFlags.SLEEPABLE, false),
+            def(
+                    "uprobe.session.s+",
+                    ProgramType.KPROBE,
+                    AttachType.TRACE_UPROBE_SESSION,
+                    ProgramFlags.SLEEPABLE,
+                    false),
             def("ksyscall+", ProgramType.KPROBE, null, 0, false),
             def("kretsyscall+", ProgramType.KPROBE, null, 0, false),
             def("usdt+", ProgramType.KPROBE, null, 0, false),
@@ -89,7 +92,12 @@ public final class ProgramSections {
             def("fsession+", ProgramType.TRACING, AttachType.TRACE_FSESSION, 0, true),
             def("fsession.s+", ProgramType.TRACING, AttachType.TRACE_FSESSION, ProgramFlags.SLEEPABLE, true),
             def("fsession.multi+", ProgramType.TRACING, AttachType.TRACE_FSESSION_MULTI, 0, false),
-            def("fsession.multi.s+", ProgramType.TRACING, AttachType.TRACE_FSESSION_MULTI, ProgramFlags.SLEEPABLE, false),
+            def(
+                    "fsession.multi.s+",
+                    ProgramType.TRACING,
+                    AttachType.TRACE_FSESSION_MULTI,
+                    ProgramFlags.SLEEPABLE,
+                    false),
             def("fentry.multi+", ProgramType.TRACING, AttachType.TRACE_FENTRY_MULTI, 0, false),
             def("fexit.multi+", ProgramType.TRACING, AttachType.TRACE_FEXIT_MULTI, 0, false),
             def("fentry.multi.s+", ProgramType.TRACING, AttachType.TRACE_FENTRY_MULTI, ProgramFlags.SLEEPABLE, false),
@@ -154,8 +162,7 @@ public final class ProgramSections {
             def("sk_lookup", ProgramType.SK_LOOKUP, AttachType.SK_LOOKUP, 0, false),
             def("netfilter", ProgramType.NETFILTER, AttachType.NETFILTER, 0, false));
 
-    private ProgramSections() {
-    }
+    private ProgramSections() {}
 
     /** Every row, in libbpf's order. */
     public static List<Def> all() {
@@ -187,10 +194,14 @@ public final class ProgramSections {
      * @throws ObjectFormatException when no row matches the section name
      */
     static ProgramSpec spec(String name, String section, String license, String file) {
-        Match m = match(section).orElseThrow(() -> new ObjectFormatException(file + ": program " + name
-                + " is in section \"" + section + "\", which names no program type libbpf knows"));
-        ProgramSpec.Builder b = ProgramSpec.builder(name, m.def().type()).sectionName(section).license(license)
-                .attachTo(m.target()).flags(m.def().flags());
+        Match m = match(section)
+                .orElseThrow(() -> new ObjectFormatException(file + ": program " + name + " is in section \"" + section
+                        + "\", which names no program type libbpf knows"));
+        ProgramSpec.Builder b = ProgramSpec.builder(name, m.def().type())
+                .sectionName(section)
+                .license(license)
+                .attachTo(m.target())
+                .flags(m.def().flags());
         m.def().attachType().ifPresent(b::attachType);
         return b.build();
     }

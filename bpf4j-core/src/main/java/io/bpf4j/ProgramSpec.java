@@ -27,9 +27,17 @@ import java.util.Optional;
  * @param flags BPF_F_* program flags, see {@link ProgramFlags}
  * @param attachBtfId for fentry/fexit/tp_btf/lsm/iter: the target's BTF id in the kernel's BTF (0: none)
  */
-public record ProgramSpec(String name, ProgramType type, Optional<AttachType> attachType, String sectionName,
-                          String attachTo, List<Instruction> instructions, String license, int kernelVersion,
-                          int flags, int attachBtfId) {
+public record ProgramSpec(
+        String name,
+        ProgramType type,
+        Optional<AttachType> attachType,
+        String sectionName,
+        String attachTo,
+        List<Instruction> instructions,
+        String license,
+        int kernelVersion,
+        int flags,
+        int attachBtfId) {
 
     /** Checks for nulls and an empty program; copies the instruction list. */
     public ProgramSpec {
@@ -121,8 +129,17 @@ public record ProgramSpec(String name, ProgramType type, Optional<AttachType> at
         }
 
         public ProgramSpec build() {
-            return new ProgramSpec(name, type, attachType, sectionName, attachTo, instructions, license,
-                    kernelVersion, flags, attachBtfId);
+            return new ProgramSpec(
+                    name,
+                    type,
+                    attachType,
+                    sectionName,
+                    attachTo,
+                    instructions,
+                    license,
+                    kernelVersion,
+                    flags,
+                    attachBtfId);
         }
     }
 }

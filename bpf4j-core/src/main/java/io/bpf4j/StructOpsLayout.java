@@ -25,9 +25,15 @@ import java.util.Map;
  * @param memberIndex program → index of its member in the kernel struct
  * @param dropped programs the object put in members this kernel's struct lacks (not loaded, as libbpf)
  */
-record StructOpsLayout(String map, String structName, int kernelTypeId, int valueTypeId, byte[] value,
-                       Map<Integer, String> programOffsets, Map<String, Integer> memberIndex,
-                       java.util.Set<String> dropped) {
+record StructOpsLayout(
+        String map,
+        String structName,
+        int kernelTypeId,
+        int valueTypeId,
+        byte[] value,
+        Map<Integer, String> programOffsets,
+        Map<String, Integer> memberIndex,
+        java.util.Set<String> dropped) {
     static final String VALUE_PREFIX = "bpf_struct_ops_";
 
     /** The value's size in bytes: the map's value_size. */
@@ -68,9 +74,14 @@ record StructOpsLayout(String map, String structName, int kernelTypeId, int valu
         int kernType = structNamed(kernel, name);
         int valueType = structNamed(kernel, VALUE_PREFIX + name);
         if (kernType < 0 || valueType < 0) {
-            throw new NotSupportedException("struct_ops type struct " + name + " (" + VALUE_PREFIX + name
-                    + " is not in the kernel's BTF: the kernel lacks it, or it lives in a module, which bpf4j does"
-                    + " not search yet)", "5.6", 0, "BPF_MAP_CREATE", where);
+            throw new NotSupportedException(
+                    "struct_ops type struct " + name + " (" + VALUE_PREFIX + name
+                            + " is not in the kernel's BTF: the kernel lacks it, or it lives in a module, which bpf4j does"
+                            + " not search yet)",
+                    "5.6",
+                    0,
+                    "BPF_MAP_CREATE",
+                    where);
         }
         int dataOff = -1;
         for (int i = 0; i < kernel.vlen(valueType); i++) {
@@ -79,13 +90,13 @@ record StructOpsLayout(String map, String structName, int kernelTypeId, int valu
             }
         }
         if (dataOff < 0) {
-            throw new BpfException(where + ": the kernel's " + VALUE_PREFIX + name + " has no member of type struct "
-                    + name);
+            throw new BpfException(
+                    where + ": the kernel's " + VALUE_PREFIX + name + " has no member of type struct " + name);
         }
         byte[] data = m.globalSection().orElse(new byte[0]);
         if (data.length != local.size(type)) {
-            throw new BpfException(where + ": its initial value has " + data.length + " bytes, the struct "
-                    + local.size(type));
+            throw new BpfException(
+                    where + ": its initial value has " + data.length + " bytes, the struct " + local.size(type));
         }
         byte[] value = new byte[kernel.size(valueType)];
         Map<Integer, String> offsets = new LinkedHashMap<>();
@@ -136,8 +147,8 @@ record StructOpsLayout(String map, String structName, int kernelTypeId, int valu
             }
             long ksize = kernel.resolveSize(kmtype);
             if (msize != ksize) {
-                throw new BpfException(where + ": member " + mname + " has " + msize + " bytes in the object, "
-                        + ksize + " in the kernel");
+                throw new BpfException(where + ": member " + mname + " has " + msize + " bytes in the object, " + ksize
+                        + " in the kernel");
             }
             System.arraycopy(data, moff, value, dataOff + kmoff, (int) msize);
         }

@@ -1,12 +1,12 @@
 package io.bpf4j;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import io.bpf4j.internal.sys.Attr;
 import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalInt;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * The object loader's struct_ops steps, in libbpf's order: lay out every struct_ops map's value
@@ -17,14 +17,15 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * {@link io.bpf4j.link.StructOps#register}).
  */
 final class StructOpsMaps {
-    private StructOpsMaps() {
-    }
+    private StructOpsMaps() {}
 
     /** The layout of every struct_ops map of the plan, by map name (empty, without kernel BTF, when it has none). */
     static Map<String, StructOpsLayout> layouts(LoadPlan plan) {
         Map<String, StructOpsLayout> out = new LinkedHashMap<>();
         for (LoadPlan.MapPlan m : plan.maps()) {
-            if (m.spec().type() == MapType.STRUCT_OPS && m.reuseFd().isEmpty() && m.spec().btfValueTypeId() != 0
+            if (m.spec().type() == MapType.STRUCT_OPS
+                    && m.reuseFd().isEmpty()
+                    && m.spec().btfValueTypeId() != 0
                     && m.spec().btf().isPresent()) {
                 out.put(m.name(), StructOpsLayout.of(m, io.bpf4j.btf.KernelBtf.vmlinux()));
             }
@@ -34,8 +35,13 @@ final class StructOpsMaps {
 
     /** Creates a struct_ops map as libbpf does: kernel value size and value type, object BTF fd, no type ids. */
     static BpfMap create(LoadPlan.MapPlan m, StructOpsLayout layout, OptionalInt btfFd) {
-        MapSpec spec = m.spec().toBuilder().keySize(4).maxEntries(1).valueSize(layout.valueSize())
-                .btfTypeIds(0, 0).btfVmlinuxValueTypeId(layout.valueTypeId()).build();
+        MapSpec spec = m.spec().toBuilder()
+                .keySize(4)
+                .maxEntries(1)
+                .valueSize(layout.valueSize())
+                .btfTypeIds(0, 0)
+                .btfVmlinuxValueTypeId(layout.valueTypeId())
+                .build();
         if (btfFd.isEmpty()) {
             throw new BpfException("struct_ops map \"" + m.name() + "\": the kernel refused the object's BTF, which"
                     + " a struct_ops map needs");

@@ -23,21 +23,27 @@ final class StructOpsReader {
     static final String SECTION = ".struct_ops";
     /** The section of struct_ops variables registered through BPF_LINK_CREATE. */
     static final String LINK_SECTION = ".struct_ops.link";
+
     private static final int STT_OBJECT = 1;
 
-    private StructOpsReader() {
-    }
+    private StructOpsReader() {}
 
     /**
      * Adds a map for every struct_ops variable of {@code elf} to {@code maps}.
      *
      * @param programs the object's programs, to check that a member points at a struct_ops program
      */
-    static void read(String file, ElfFile elf, Btf btf, List<Linker.Function> functions,
-                     List<LoadPlan.ProgramPlan> programs, List<LoadPlan.MapPlan> maps) {
+    static void read(
+            String file,
+            ElfFile elf,
+            Btf btf,
+            List<Linker.Function> functions,
+            List<LoadPlan.ProgramPlan> programs,
+            List<LoadPlan.MapPlan> maps) {
         // In the file's section order, as libbpf walks them.
         for (String section : elf.sections().keySet().stream()
-                .filter(n -> n.equals(SECTION) || n.equals(LINK_SECTION)).toList()) {
+                .filter(n -> n.equals(SECTION) || n.equals(LINK_SECTION))
+                .toList()) {
             ElfFile.Section sec = elf.sections().get(section);
             if (sec == null) {
                 continue;
@@ -46,7 +52,9 @@ final class StructOpsReader {
             byte[] data = sec.data();
             List<ElfFile.Symbol> vars = new ArrayList<>();
             for (ElfFile.Symbol s : elf.symbols()) {
-                if (s.section().equals(section) && s.type() == STT_OBJECT && !s.name().isEmpty()) {
+                if (s.section().equals(section)
+                        && s.type() == STT_OBJECT
+                        && !s.name().isEmpty()) {
                     vars.add(s);
                 }
             }
@@ -63,9 +71,16 @@ final class StructOpsReader {
         }
     }
 
-    private static LoadPlan.MapPlan map(String file, String section, boolean link, byte[] data, ElfFile.Symbol var,
-                                        Btf btf, List<ElfFile.Reloc> relocs, List<Linker.Function> functions,
-                                        List<LoadPlan.ProgramPlan> programs) {
+    private static LoadPlan.MapPlan map(
+            String file,
+            String section,
+            boolean link,
+            byte[] data,
+            ElfFile.Symbol var,
+            Btf btf,
+            List<ElfFile.Reloc> relocs,
+            List<Linker.Function> functions,
+            List<LoadPlan.ProgramPlan> programs) {
         String where = file + ": section " + section + ": struct_ops variable " + var.name();
         int varId = -1;
         for (int id : btf.idsNamed(var.name())) {
@@ -105,20 +120,22 @@ final class StructOpsReader {
                 }
             }
             if (member < 0) {
-                throw new ObjectFormatException(where + ": relocation at member offset " + moff
-                        + " is at no member of struct " + typeName);
+                throw new ObjectFormatException(
+                        where + ": relocation at member offset " + moff + " is at no member of struct " + typeName);
             }
             String mname = btf.memberName(type, member);
             int mtype = btf.skipModsAndTypedefs(btf.memberType(type, member));
             if (btf.kind(mtype) != CoreTypes.PTR
                     || btf.kind(btf.skipModsAndTypedefs(btf.ref(mtype))) != CoreTypes.FUNC_PROTO) {
-                throw new ObjectFormatException(where + ": member " + mname + " holds a program but is not a"
-                        + " function pointer");
+                throw new ObjectFormatException(
+                        where + ": member " + mname + " holds a program but is not a" + " function pointer");
             }
             String program = programAt(r.symbol(), functions);
-            LoadPlan.ProgramPlan p = programs.stream().filter(pp -> pp.spec().name().equals(program)).findFirst()
-                    .orElseThrow(() -> new ObjectFormatException(where + ": member " + mname + " points at "
-                            + program + ", which is not a program of the object (put it in SEC(\"struct_ops/...\"))"));
+            LoadPlan.ProgramPlan p = programs.stream()
+                    .filter(pp -> pp.spec().name().equals(program))
+                    .findFirst()
+                    .orElseThrow(() -> new ObjectFormatException(where + ": member " + mname + " points at " + program
+                            + ", which is not a program of the object (put it in SEC(\"struct_ops/...\"))"));
             if (p.spec().type() != ProgramType.STRUCT_OPS) {
                 throw new ObjectFormatException(where + ": member " + mname + " points at program " + program
                         + " of section " + p.spec().sectionName() + ", not a struct_ops program (SEC(\"struct_ops/"
@@ -128,8 +145,14 @@ final class StructOpsReader {
             // The pointer's bytes in the file are a relocation addend, not data.
             java.util.Arrays.fill(init, moff, moff + 8, (byte) 0);
         }
-        MapSpec spec = MapSpec.builder(MapType.STRUCT_OPS).name(var.name()).keySize(4).valueSize(size).maxEntries(1)
-                .flags(link ? MapFlags.LINK : 0).btfTypeIds(0, type).build();
+        MapSpec spec = MapSpec.builder(MapType.STRUCT_OPS)
+                .name(var.name())
+                .keySize(4)
+                .valueSize(size)
+                .maxEntries(1)
+                .flags(link ? MapFlags.LINK : 0)
+                .btfTypeIds(0, type)
+                .build();
         return new LoadPlan.MapPlan(var.name(), spec, Optional.of(init), slots, Optional.empty());
     }
 

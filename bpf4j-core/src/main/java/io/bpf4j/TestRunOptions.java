@@ -18,8 +18,15 @@ import java.util.Objects;
  * @param cpu the CPU to run on, with flag BPF_F_TEST_RUN_ON_CPU
  * @param batchSize for XDP live frames mode
  */
-public record TestRunOptions(byte[] data, int dataOutSize, byte[] context, boolean contextOut, int repeat,
-                             int flags, int cpu, int batchSize) {
+public record TestRunOptions(
+        byte[] data,
+        int dataOutSize,
+        byte[] context,
+        boolean contextOut,
+        int repeat,
+        int flags,
+        int cpu,
+        int batchSize) {
     /** Checks nulls and negative counts. */
     public TestRunOptions {
         Objects.requireNonNull(data, "data");

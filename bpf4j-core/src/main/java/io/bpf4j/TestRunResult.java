@@ -10,5 +10,4 @@ import java.time.Duration;
  * @param contextOut the context after the program ran (when asked for)
  * @param averageDuration the kernel's mean time per run
  */
-public record TestRunResult(int returnValue, byte[] dataOut, byte[] contextOut, Duration averageDuration) {
-}
+public record TestRunResult(int returnValue, byte[] dataOut, byte[] contextOut, Duration averageDuration) {}

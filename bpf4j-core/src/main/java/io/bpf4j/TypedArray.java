@@ -33,15 +33,16 @@ public final class TypedArray<V> {
     public static TypedArray<Object> of(BpfMap map) {
         MapKinds.require(map, "TypedArray", MapType.ARRAY);
         MapBtf.Types t = MapBtf.of(map);
-        return new TypedArray<>(TypedMap.of(map, Codecs.s32(), io.bpf4j.codec.BtfCodec.of(MapBtf.requireValue(map, t))));
+        return new TypedArray<>(
+                TypedMap.of(map, Codecs.s32(), io.bpf4j.codec.BtfCodec.of(MapBtf.requireValue(map, t))));
     }
 
     /** Values of a Java type checked against the map's BTF. */
     public static <V> TypedArray<V> of(BpfMap map, MethodHandles.Lookup lookup, Class<V> value) {
         MapKinds.require(map, "TypedArray", MapType.ARRAY);
         MapBtf.Types t = MapBtf.of(map);
-        return new TypedArray<>(TypedMap.of(map, Codecs.s32(), io.bpf4j.codec.BtfCodecs.of(lookup, value,
-                MapBtf.requireValue(map, t))));
+        return new TypedArray<>(TypedMap.of(
+                map, Codecs.s32(), io.bpf4j.codec.BtfCodecs.of(lookup, value, MapBtf.requireValue(map, t))));
     }
 
     /** Values through a codec. */
@@ -58,7 +59,8 @@ public final class TypedArray<V> {
     /** The value at {@code index}. */
     public V get(int index) {
         check(index);
-        return map.get(index).orElseThrow(() -> new IllegalStateException(map.raw().what() + " has no slot " + index));
+        return map.get(index)
+                .orElseThrow(() -> new IllegalStateException(map.raw().what() + " has no slot " + index));
     }
 
     /** Writes the value at {@code index}. */

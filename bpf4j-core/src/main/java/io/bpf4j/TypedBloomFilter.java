@@ -27,8 +27,8 @@ public final class TypedBloomFilter<V> {
     private TypedBloomFilter(BpfMap map, Codec<V> values) {
         MapKinds.require(map, "TypedBloomFilter", MapType.BLOOM_FILTER);
         if (values.size() != map.valueSize()) {
-            throw new IllegalArgumentException(map.what() + ": value codec of " + values.size() + " bytes, the filter's values are "
-                    + map.valueSize() + " bytes");
+            throw new IllegalArgumentException(map.what() + ": value codec of " + values.size()
+                    + " bytes, the filter's values are " + map.valueSize() + " bytes");
         }
         this.map = map;
         this.values = values;

@@ -3,9 +3,9 @@ package io.bpf4j;
 import io.bpf4j.codec.BtfCodec;
 import io.bpf4j.codec.BtfCodecs;
 import io.bpf4j.codec.Codec;
-import java.lang.invoke.MethodHandles;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -42,7 +42,10 @@ public final class TypedMap<K, V> implements Iterable<Map.Entry<K, V>> {
         this.values = values;
         this.buffers = ThreadLocal.withInitial(() -> {
             Arena a = Arena.ofAuto();
-            return new MemorySegment[] {a.allocate(Math.max(1, map.keySize()), 8).asSlice(0, map.keySize()), a.allocate(Math.max(1, map.valueBufferSize()), 8).asSlice(0, map.valueBufferSize())};
+            return new MemorySegment[] {
+                a.allocate(Math.max(1, map.keySize()), 8).asSlice(0, map.keySize()),
+                a.allocate(Math.max(1, map.valueBufferSize()), 8).asSlice(0, map.valueBufferSize())
+            };
         });
     }
 
@@ -84,9 +87,12 @@ public final class TypedMap<K, V> implements Iterable<Map.Entry<K, V>> {
      *
      * @throws IllegalArgumentException naming both sides when a type does not fit
      */
-    public static <K, V> TypedMap<K, V> of(BpfMap map, MethodHandles.Lookup lookup, Class<K> keyType, Class<V> valueType) {
+    public static <K, V> TypedMap<K, V> of(
+            BpfMap map, MethodHandles.Lookup lookup, Class<K> keyType, Class<V> valueType) {
         MapBtf.Types t = MapBtf.of(map);
-        return of(map, BtfCodecs.of(lookup, keyType, requireKey(map, t)),
+        return of(
+                map,
+                BtfCodecs.of(lookup, keyType, requireKey(map, t)),
                 BtfCodecs.of(lookup, valueType, MapBtf.requireValue(map, t)));
     }
 
@@ -96,8 +102,11 @@ public final class TypedMap<K, V> implements Iterable<Map.Entry<K, V>> {
     }
 
     static io.bpf4j.btf.TypeRef requireKey(BpfMap map, MapBtf.Types t) {
-        return t.key().orElseThrow(() -> new IllegalStateException(map.what()
-                + " has no BTF key type (created without BTF, or from an object compiled without -g): give codecs instead"));
+        return t.key()
+                .orElseThrow(
+                        () -> new IllegalStateException(
+                                map.what()
+                                        + " has no BTF key type (created without BTF, or from an object compiled without -g): give codecs instead"));
     }
 
     /** The key codec. */
@@ -172,7 +181,8 @@ public final class TypedMap<K, V> implements Iterable<Map.Entry<K, V>> {
 
     private void addAll(java.util.List<Map.Entry<K, V>> out, MemorySegment k, MemorySegment v, int n) {
         for (int i = 0; i < n; i++) {
-            out.add(Map.entry(keys.decode(k, (long) i * map.keySize()), values.decode(v, (long) i * map.valueBufferSize())));
+            out.add(Map.entry(
+                    keys.decode(k, (long) i * map.keySize()), values.decode(v, (long) i * map.valueBufferSize())));
         }
     }
 

@@ -27,8 +27,8 @@ public final class TypedQueue<V> {
     private TypedQueue(BpfMap map, Codec<V> values) {
         MapKinds.require(map, "TypedQueue", MapType.QUEUE, MapType.STACK);
         if (values.size() != map.valueSize()) {
-            throw new IllegalArgumentException(map.what() + ": value codec of " + values.size() + " bytes, the map's values are "
-                    + map.valueSize() + " bytes");
+            throw new IllegalArgumentException(map.what() + ": value codec of " + values.size()
+                    + " bytes, the map's values are " + map.valueSize() + " bytes");
         }
         this.map = map;
         this.values = values;

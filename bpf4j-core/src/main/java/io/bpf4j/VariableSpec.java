@@ -24,15 +24,23 @@ import java.util.Objects;
  * @param value its initial bytes as the file holds them: {@code size} bytes, or none for a
  *        variable of {@code .bss} (whose bytes are zeros the file does not store)
  */
-public record VariableSpec(String name, String section, int offset, int size, TypeRef type, boolean readOnly,
-                           boolean isStatic, byte[] value) {
+public record VariableSpec(
+        String name,
+        String section,
+        int offset,
+        int size,
+        TypeRef type,
+        boolean readOnly,
+        boolean isStatic,
+        byte[] value) {
     /** Checks the value's length and copies it. */
     public VariableSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(section, "section");
         Objects.requireNonNull(type, "type");
         if (value.length != size && value.length != 0) {
-            throw new IllegalArgumentException("variable " + name + ": " + value.length + " bytes for a size of " + size);
+            throw new IllegalArgumentException(
+                    "variable " + name + ": " + value.length + " bytes for a size of " + size);
         }
         value = value.clone();
     }
@@ -57,19 +65,26 @@ public record VariableSpec(String name, String section, int offset, int size, Ty
         for (int i = value.length - 1; i >= 0; i--) {
             v = (v << 8) | (value[i] & 0xff);
         }
-        boolean signed = switch (type.resolved().type()) {
-            case io.bpf4j.btf.Type.Int i -> i.signed();
-            case io.bpf4j.btf.Type.Enum e -> e.signed();
-            case io.bpf4j.btf.Type.Enum64 e -> e.signed();
-            default -> false;
-        };
+        boolean signed =
+                switch (type.resolved().type()) {
+                    case io.bpf4j.btf.Type.Int i -> i.signed();
+                    case io.bpf4j.btf.Type.Enum e -> e.signed();
+                    case io.bpf4j.btf.Type.Enum64 e -> e.signed();
+                    default -> false;
+                };
         return signed && size < 8 ? (v << (64 - 8 * size)) >> (64 - 8 * size) : v;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof VariableSpec v && name.equals(v.name) && section.equals(v.section) && offset == v.offset
-                && size == v.size && type.id() == v.type.id() && readOnly == v.readOnly && isStatic == v.isStatic
+        return o instanceof VariableSpec v
+                && name.equals(v.name)
+                && section.equals(v.section)
+                && offset == v.offset
+                && size == v.size
+                && type.id() == v.type.id()
+                && readOnly == v.readOnly
+                && isStatic == v.isStatic
                 && Arrays.equals(value, v.value);
     }
 

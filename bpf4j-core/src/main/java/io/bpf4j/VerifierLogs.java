@@ -4,12 +4,14 @@ package io.bpf4j;
 final class VerifierLogs {
     static final int TAIL_LINES = 20;
 
-    private VerifierLogs() {
-    }
+    private VerifierLogs() {}
 
     /** "program X (TYPE) rejected by the verifier:" and the log's last lines. */
     static String summary(ProgramSpec spec, String log) {
-        StringBuilder sb = new StringBuilder("program \"").append(spec.name()).append("\" (").append(spec.type());
+        StringBuilder sb = new StringBuilder("program \"")
+                .append(spec.name())
+                .append("\" (")
+                .append(spec.type());
         if (!spec.sectionName().isEmpty()) {
             sb.append(", section ").append(spec.sectionName());
         }

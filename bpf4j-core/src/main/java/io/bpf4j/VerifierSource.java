@@ -14,8 +14,7 @@ final class VerifierSource {
     /** An instruction line of the verifier log: "index: (opcode) ...". */
     private static final Pattern INSN = Pattern.compile("^(\\d+): \\([0-9a-f]{2}\\)", Pattern.MULTILINE);
 
-    private VerifierSource() {
-    }
+    private VerifierSource() {}
 
     /** The index of the last instruction the log shows, where the verifier stopped. */
     static OptionalInt lastInstruction(String log) {
@@ -53,10 +52,13 @@ final class VerifierSource {
         }
         String poison = e.log().contains("unknown#" + io.bpf4j.btf.CoreRelocator.POISON_HELPER)
                 ? "\n  the loader poisoned this instruction: its CO-RE relocation matched nothing in the kernel's BTF"
-                  + " (guard it with bpf_core_field_exists / bpf_core_type_exists)"
+                        + " (guard it with bpf_core_field_exists / bpf_core_type_exists)"
                 : "";
-        VerifierException out = new VerifierException(firstPart(e.getMessage()) + "\n  at instruction " + at.getAsInt()
-                + ", " + line.get() + poison, e.errnoNumber(), program, e.log());
+        VerifierException out = new VerifierException(
+                firstPart(e.getMessage()) + "\n  at instruction " + at.getAsInt() + ", " + line.get() + poison,
+                e.errnoNumber(),
+                program,
+                e.log());
         out.setStackTrace(e.getStackTrace());
         return out;
     }

@@ -28,8 +28,7 @@ final class VirtualExterns {
     private static volatile Boolean bpfCookie;
     private static volatile Boolean syscallWrapper;
 
-    private VirtualExterns() {
-    }
+    private VirtualExterns() {}
 
     static boolean isVirtual(String name) {
         return name.startsWith("LINUX_");
@@ -42,10 +41,11 @@ final class VirtualExterns {
     static Optional<String> value(String name) {
         return switch (name) {
             case KERNEL_VERSION -> Optional.of(Integer.toString(Kconfig.linuxKernelVersion()));
-            case HAS_BPF_COOKIE -> Optional.of(flag(cached(() -> bpfCookie, v -> bpfCookie = v,
-                    VirtualExterns::probeBpfCookie)));
-            case HAS_SYSCALL_WRAPPER -> Optional.of(flag(cached(() -> syscallWrapper, v -> syscallWrapper = v,
-                    VirtualExterns::probeSyscallWrapper)));
+            case HAS_BPF_COOKIE ->
+                Optional.of(flag(cached(() -> bpfCookie, v -> bpfCookie = v, VirtualExterns::probeBpfCookie)));
+            case HAS_SYSCALL_WRAPPER ->
+                Optional.of(flag(
+                        cached(() -> syscallWrapper, v -> syscallWrapper = v, VirtualExterns::probeSyscallWrapper)));
             default -> Optional.empty();
         };
     }
@@ -54,8 +54,8 @@ final class VirtualExterns {
         return b ? "y" : "n";
     }
 
-    private static boolean cached(Supplier<Boolean> get, java.util.function.Consumer<Boolean> set,
-                                  Supplier<Boolean> probe) {
+    private static boolean cached(
+            Supplier<Boolean> get, java.util.function.Consumer<Boolean> set, Supplier<Boolean> probe) {
         Boolean v = get.get();
         if (v == null) {
             v = probe.get();
@@ -71,7 +71,8 @@ final class VirtualExterns {
     private static boolean probeBpfCookie() {
         ProgramSpec spec = ProgramSpec.builder("cookie_probe", ProgramType.TRACEPOINT)
                 .instructions(List.of(Instruction.call(GET_ATTACH_COOKIE), Instruction.exit()))
-                .license("GPL").build();
+                .license("GPL")
+                .build();
         try {
             Program.load(spec).close();
             return true;

@@ -33,8 +33,15 @@ class ArchitectureTest {
     private static final String SYS = "io.bpf4j.internal.sys";
     private static final String INTERNAL = "io.bpf4j.internal";
     /** The packages module-info exports. */
-    private static final List<String> EXPORTED = List.of("io.bpf4j", "io.bpf4j.asm", "io.bpf4j.btf",
-            "io.bpf4j.codec", "io.bpf4j.features", "io.bpf4j.link", "io.bpf4j.perf", "io.bpf4j.ringbuf");
+    private static final List<String> EXPORTED = List.of(
+            "io.bpf4j",
+            "io.bpf4j.asm",
+            "io.bpf4j.btf",
+            "io.bpf4j.codec",
+            "io.bpf4j.features",
+            "io.bpf4j.link",
+            "io.bpf4j.perf",
+            "io.bpf4j.ringbuf");
 
     // Imported from the build's output directories only: scanning the whole class path for
     // io.bpf4j (every jar) takes half a minute.
@@ -47,7 +54,8 @@ class ArchitectureTest {
 
     private static java.nio.file.Path location(Class<?> c) {
         try {
-            return java.nio.file.Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return java.nio.file.Path.of(
+                    c.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -58,20 +66,38 @@ class ArchitectureTest {
         // A rule over nothing passes: make sure the import found the library.
         assertEquals(true, MAIN.contain(BpfMap.class), "io.bpf4j.BpfMap imported from target/classes");
         // ... and that dependencies are seen: Fd closes through Libc, Libc holds a Linker.
-        assertEquals(true, MAIN.get(SYS + ".Fd").getDirectDependenciesFromSelf().stream()
-                .anyMatch(d -> d.getTargetClass().getName().equals(SYS + ".Libc")), "Fd -> Libc seen");
-        assertEquals(true, MAIN.get(SYS + ".Libc").getDirectDependenciesFromSelf().stream()
-                .anyMatch(d -> d.getTargetClass().getName().equals("java.lang.foreign.Linker")), "Libc -> Linker seen");
+        assertEquals(
+                true,
+                MAIN.get(SYS + ".Fd").getDirectDependenciesFromSelf().stream()
+                        .anyMatch(d -> d.getTargetClass().getName().equals(SYS + ".Libc")),
+                "Fd -> Libc seen");
+        assertEquals(
+                true,
+                MAIN.get(SYS + ".Libc").getDirectDependenciesFromSelf().stream()
+                        .anyMatch(d -> d.getTargetClass().getName().equals("java.lang.foreign.Linker")),
+                "Libc -> Linker seen");
     }
 
     @Test
     void onlyInternalSysCallsTheKernel() {
-        noClasses().that().resideOutsideOfPackage(SYS)
-                .should().dependOnClassesThat().haveFullyQualifiedName(SYS + ".Libc")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.foreign.Linker")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.foreign.Linker$Option")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.foreign.SymbolLookup")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.foreign.FunctionDescriptor")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(SYS)
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName(SYS + ".Libc")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("java.lang.foreign.Linker")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("java.lang.foreign.Linker$Option")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("java.lang.foreign.SymbolLookup")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("java.lang.foreign.FunctionDescriptor")
                 .because("internal.sys is the one door to the kernel: syscalls, syscall numbers and"
                         + " downcall handles live there")
                 .check(MAIN);
@@ -79,39 +105,52 @@ class ArchitectureTest {
 
     @Test
     void attrLayoutsAreFilledOnlyInInternalSys() {
-        noClasses().that().resideOutsideOfPackage(SYS)
-                .should().dependOnClassesThat().haveFullyQualifiedName(SYS + ".LinkAttr")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(SYS)
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName(SYS + ".LinkAttr")
                 .because("link commands are sent through internal.sys.Links, one function per command and kind")
                 .check(MAIN);
     }
 
     @Test
     void exportedSignaturesNameNoInternalType() {
-        classes().that().arePublic().and().resideInAnyPackage(EXPORTED.toArray(String[]::new))
-                .should(new ArchCondition<JavaClass>("name no io.bpf4j.internal type in a public or protected"
-                        + " signature") {
-                    @Override
-                    public void check(JavaClass c, ConditionEvents events) {
-                        for (JavaCodeUnit m : c.getCodeUnits()) {
-                            if (!visible(m.getModifiers())) {
-                                continue;
+        classes()
+                .that()
+                .arePublic()
+                .and()
+                .resideInAnyPackage(EXPORTED.toArray(String[]::new))
+                .should(
+                        new ArchCondition<JavaClass>(
+                                "name no io.bpf4j.internal type in a public or protected" + " signature") {
+                            @Override
+                            public void check(JavaClass c, ConditionEvents events) {
+                                for (JavaCodeUnit m : c.getCodeUnits()) {
+                                    if (!visible(m.getModifiers())) {
+                                        continue;
+                                    }
+                                    Set<JavaClass> used = new java.util.HashSet<>(m.getRawParameterTypes());
+                                    used.add(m.getRawReturnType());
+                                    used.addAll(m.getThrowsClause().getTypes());
+                                    for (JavaType t : m.getParameterTypes()) {
+                                        used.addAll(t.getAllInvolvedRawTypes());
+                                    }
+                                    used.addAll(m.getReturnType().getAllInvolvedRawTypes());
+                                    report(events, c, m.getFullName(), used);
+                                }
+                                for (JavaField f : c.getFields()) {
+                                    if (visible(f.getModifiers())) {
+                                        report(
+                                                events,
+                                                c,
+                                                f.getFullName(),
+                                                f.getType().getAllInvolvedRawTypes());
+                                    }
+                                }
                             }
-                            Set<JavaClass> used = new java.util.HashSet<>(m.getRawParameterTypes());
-                            used.add(m.getRawReturnType());
-                            used.addAll(m.getThrowsClause().getTypes());
-                            for (JavaType t : m.getParameterTypes()) {
-                                used.addAll(t.getAllInvolvedRawTypes());
-                            }
-                            used.addAll(m.getReturnType().getAllInvolvedRawTypes());
-                            report(events, c, m.getFullName(), used);
-                        }
-                        for (JavaField f : c.getFields()) {
-                            if (visible(f.getModifiers())) {
-                                report(events, c, f.getFullName(), f.getType().getAllInvolvedRawTypes());
-                            }
-                        }
-                    }
-                })
+                        })
                 .because("the internal packages are not exported: a user could not name the type")
                 .check(MAIN);
     }
@@ -138,22 +177,31 @@ class ArchitectureTest {
     @Test
     void packageCyclesNoWorseThanKnown() {
         Set<String> cycles = new TreeSet<>();
-        List<String> packages = MAIN.stream().map(JavaClass::getPackageName).filter(EXPORTED::contains)
-                .distinct().sorted().toList();
+        List<String> packages = MAIN.stream()
+                .map(JavaClass::getPackageName)
+                .filter(EXPORTED::contains)
+                .distinct()
+                .sorted()
+                .toList();
         for (String a : packages) {
             for (String b : packages) {
-                if (a.compareTo(b) < 0 && directDependencies(a).contains(b) && directDependencies(b).contains(a)) {
+                if (a.compareTo(b) < 0
+                        && directDependencies(a).contains(b)
+                        && directDependencies(b).contains(a)) {
                     cycles.add(a + " <-> " + b);
                 }
             }
         }
-        assertEquals(KNOWN_CYCLES, cycles, "package cycles among the exported packages changed: a new one is"
-                + " a defect; one that is gone should leave KNOWN_CYCLES");
+        assertEquals(
+                KNOWN_CYCLES,
+                cycles,
+                "package cycles among the exported packages changed: a new one is"
+                        + " a defect; one that is gone should leave KNOWN_CYCLES");
     }
 
     /** Pairs of exported packages that depend on each other directly, as of this commit. */
-    private static final Set<String> KNOWN_CYCLES = new TreeSet<>(Set.of("io.bpf4j <-> io.bpf4j.btf",
-            "io.bpf4j <-> io.bpf4j.features", "io.bpf4j <-> io.bpf4j.link"));
+    private static final Set<String> KNOWN_CYCLES = new TreeSet<>(
+            Set.of("io.bpf4j <-> io.bpf4j.btf", "io.bpf4j <-> io.bpf4j.features", "io.bpf4j <-> io.bpf4j.link"));
 
     /**
      * Without the root package, the exported packages form no cycle at all: every cycle today
@@ -162,7 +210,8 @@ class ArchitectureTest {
     @Test
     void noCycleAvoidsTheRootPackage() {
         Set<String> cycles = new TreeSet<>();
-        List<String> packages = EXPORTED.stream().filter(p -> !p.equals("io.bpf4j")).toList();
+        List<String> packages =
+                EXPORTED.stream().filter(p -> !p.equals("io.bpf4j")).toList();
         for (String a : packages) {
             for (String b : packages) {
                 if (a.compareTo(b) < 0 && reaches(a, b) && reaches(b, a)) {
@@ -197,7 +246,8 @@ class ArchitectureTest {
     private static final java.util.Map<String, Set<String>> DEPS = new java.util.HashMap<>();
 
     private static Set<String> directDependencies(String pkg) {
-        return DEPS.computeIfAbsent(pkg, p -> MAIN.stream().filter(c -> c.getPackageName().equals(p))
+        return DEPS.computeIfAbsent(pkg, p -> MAIN.stream()
+                .filter(c -> c.getPackageName().equals(p))
                 .flatMap(c -> c.getDirectDependenciesFromSelf().stream())
                 .map(d -> d.getTargetClass().getPackageName())
                 .filter(q -> !q.equals(p) && q.startsWith("io.bpf4j"))
@@ -206,18 +256,23 @@ class ArchitectureTest {
 
     @Test
     void internalPackagesAreFreeOfCycles() {
-        SlicesRuleDefinition.slices().assignedFrom(new SliceAssignment() {
-            @Override
-            public SliceIdentifier getIdentifierOf(JavaClass c) {
-                return c.getPackageName().startsWith(INTERNAL) ? SliceIdentifier.of(c.getPackageName())
-                        : SliceIdentifier.ignore();
-            }
+        SlicesRuleDefinition.slices()
+                .assignedFrom(new SliceAssignment() {
+                    @Override
+                    public SliceIdentifier getIdentifierOf(JavaClass c) {
+                        return c.getPackageName().startsWith(INTERNAL)
+                                ? SliceIdentifier.of(c.getPackageName())
+                                : SliceIdentifier.ignore();
+                    }
 
-            @Override
-            public String getDescription() {
-                return "the internal packages";
-            }
-        }).should().beFreeOfCycles().check(MAIN);
+                    @Override
+                    public String getDescription() {
+                        return "the internal packages";
+                    }
+                })
+                .should()
+                .beFreeOfCycles()
+                .check(MAIN);
     }
 
     @Test
@@ -230,7 +285,9 @@ class ArchitectureTest {
                 stray.add(t.getPackageName() + " (" + t.getSimpleName() + ")");
             }
         }
-        assertEquals(Set.of(), stray, "test classes in packages main does not have: move each test beside"
-                + " the code it tests");
+        assertEquals(
+                Set.of(),
+                stray,
+                "test classes in packages main does not have: move each test beside" + " the code it tests");
     }
 }

@@ -23,7 +23,12 @@ class BpfMapBasicsTest {
     }
 
     static MapSpec hash(int max) {
-        return MapSpec.builder(MapType.HASH).name("basics").keySize(4).valueSize(8).maxEntries(max).build();
+        return MapSpec.builder(MapType.HASH)
+                .name("basics")
+                .keySize(4)
+                .valueSize(8)
+                .maxEntries(max)
+                .build();
     }
 
     @Test
@@ -32,9 +37,12 @@ class BpfMapBasicsTest {
             byte[] key = {1, 0, 0, 0};
             assertEquals(Optional.empty(), map.lookup(key).map(b -> b));
             map.update(key, new byte[] {7, 0, 0, 0, 0, 0, 0, 0}, UpdateFlag.NOEXIST);
-            assertArrayEquals(new byte[] {7, 0, 0, 0, 0, 0, 0, 0}, map.lookup(key).orElseThrow());
+            assertArrayEquals(
+                    new byte[] {7, 0, 0, 0, 0, 0, 0, 0}, map.lookup(key).orElseThrow());
             assertThrows(KeyExistsException.class, () -> map.update(key, new byte[8], UpdateFlag.NOEXIST));
-            assertThrows(KeyNotFoundException.class, () -> map.update(new byte[] {2, 0, 0, 0}, new byte[8], UpdateFlag.EXIST));
+            assertThrows(
+                    KeyNotFoundException.class,
+                    () -> map.update(new byte[] {2, 0, 0, 0}, new byte[8], UpdateFlag.EXIST));
             assertTrue(map.delete(key));
             assertFalse(map.delete(key));
         }
@@ -42,7 +50,8 @@ class BpfMapBasicsTest {
 
     @Test
     void nativeSegmentsAndFullMap() {
-        try (BpfMap map = BpfMap.create(hash(2)); Arena arena = Arena.ofConfined()) {
+        try (BpfMap map = BpfMap.create(hash(2));
+                Arena arena = Arena.ofConfined()) {
             MemorySegment k = arena.allocate(4);
             MemorySegment v = arena.allocate(8);
             for (int i = 0; i < 2; i++) {
@@ -71,8 +80,8 @@ class BpfMapBasicsTest {
     @Test
     void badSizesFailBeforeTheKernel() {
         try (BpfMap map = BpfMap.create(hash(2))) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> map.update(new byte[2], new byte[8], UpdateFlag.ANY));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> map.update(new byte[2], new byte[8], UpdateFlag.ANY));
             assertTrue(e.getMessage().contains("key of 2 bytes"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> map.update(new byte[4], new byte[3], UpdateFlag.ANY));
         }
@@ -104,8 +113,14 @@ class BpfMapBasicsTest {
     @Test
     void errorsNameTheErrnoAndTheMap() {
         // A spec bpf4j does not check itself (a stack trace map's value size 0): the kernel's EINVAL, in its words.
-        BpfException e = assertThrows(BpfException.class, () -> BpfMap.create(
-                MapSpec.builder(MapType.STACK_TRACE).name("zero").keySize(4).valueSize(0).maxEntries(1).build()));
+        BpfException e = assertThrows(
+                BpfException.class,
+                () -> BpfMap.create(MapSpec.builder(MapType.STACK_TRACE)
+                        .name("zero")
+                        .keySize(4)
+                        .valueSize(0)
+                        .maxEntries(1)
+                        .build()));
         assertFalse(e instanceof NotSupportedException, e.toString());
         assertEquals(Optional.of(Errno.EINVAL), e.errno());
         assertTrue(e.getMessage().contains("EINVAL") && e.getMessage().contains("zero"), e.getMessage());

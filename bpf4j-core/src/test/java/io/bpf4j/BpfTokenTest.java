@@ -36,7 +36,8 @@ class BpfTokenTest {
         Kernel.assumeRoot();
         KernelFeature.assume(BpfToken::supported, "BPF tokens", () -> "BPF_TOKEN_CREATE is unknown (Linux 6.9)");
         Path bpffs = Kernel.bpffs();
-        BpfException e = org.junit.jupiter.api.Assertions.assertThrows(BpfException.class, () -> BpfToken.create(bpffs));
+        BpfException e =
+                org.junit.jupiter.api.Assertions.assertThrows(BpfException.class, () -> BpfToken.create(bpffs));
         assertTrue(e.getMessage().contains("EOPNOTSUPP") || e.getMessage().contains("ENOENT"), e.getMessage());
         // The default (no LIBBPF_BPF_TOKEN_PATH in this test's environment) quietly loads without one.
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("token_xdp")).load()) {
@@ -49,16 +50,26 @@ class BpfTokenTest {
         Kernel.assumeRoot();
         KernelFeature.assume(BpfToken::supported, "BPF tokens", () -> "BPF_TOKEN_CREATE is unknown (Linux 6.9)");
         Path dir = Files.createTempDirectory("b4j-token-");
-        List<String> cmd = List.of("unshare", "--user", "--map-root-user", "--mount", "--net",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), TokenChild.class.getName(), dir.toString(),
+        List<String> cmd = List.of(
+                "unshare",
+                "--user",
+                "--map-root-user",
+                "--mount",
+                "--net",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                TokenChild.class.getName(),
+                dir.toString(),
                 Kernel.bpfObject("token_xdp").toAbsolutePath().toString());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put(BpfToken.PATH_VARIABLE, dir.toString());
         Process child = pb.start();
         List<String> lines = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-             OutputStream in = child.getOutputStream()) {
+        try (BufferedReader out =
+                        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+                OutputStream in = child.getOutputStream()) {
             String first = out.readLine();
             while (first != null && !first.startsWith("FSFD ") && !first.startsWith("FAIL")) {
                 lines.add(first); // what the JVM says before the child's first line
@@ -72,7 +83,7 @@ class BpfTokenTest {
             configure(child.pid(), Integer.parseInt(first.substring(5).trim()));
             in.write("CONFIGURED\n".getBytes(StandardCharsets.UTF_8));
             in.flush();
-            for (String l; (l = out.readLine()) != null;) {
+            for (String l; (l = out.readLine()) != null; ) {
                 lines.add(l);
             }
         } finally {
@@ -85,8 +96,12 @@ class BpfTokenTest {
         assertEquals(0, child.exitValue(), all);
         assertTrue(lines.stream().noneMatch(l -> l.startsWith("FAIL")), all);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("WITHOUT PermissionException EPERM")), all);
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("WITH loaded [token_xdp_pass]") && l.contains("token_packets")
-                && l.contains("xdp")), all);
+        assertTrue(
+                lines.stream()
+                        .anyMatch(l -> l.startsWith("WITH loaded [token_xdp_pass]")
+                                && l.contains("token_packets")
+                                && l.contains("xdp")),
+                all);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("TOKEN ") && l.contains("token_xdp_pass")), all);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("ENV loaded [token_xdp_pass]")), all);
     }
@@ -98,9 +113,18 @@ class BpfTokenTest {
             try {
                 long fs = check(Libc.syscall(SYS_PIDFD_GETFD, pidfd, childFd, 0, 0, 0, 0), "pidfd_getfd");
                 try {
-                    for (String option : List.of("delegate_cmds", "delegate_maps", "delegate_progs", "delegate_attachs")) {
-                        check(Libc.syscall(SYS_FSCONFIG, fs, FSCONFIG_SET_STRING, arena.allocateFrom(option).address(),
-                                arena.allocateFrom("any").address(), 0, 0), "fsconfig " + option + "=any");
+                    for (String option :
+                            List.of("delegate_cmds", "delegate_maps", "delegate_progs", "delegate_attachs")) {
+                        check(
+                                Libc.syscall(
+                                        SYS_FSCONFIG,
+                                        fs,
+                                        FSCONFIG_SET_STRING,
+                                        arena.allocateFrom(option).address(),
+                                        arena.allocateFrom("any").address(),
+                                        0,
+                                        0),
+                                "fsconfig " + option + "=any");
                     }
                     check(Libc.syscall(SYS_FSCONFIG, fs, FSCONFIG_CMD_CREATE, 0, 0, 0, 0), "fsconfig create");
                 } finally {
@@ -121,7 +145,7 @@ class BpfTokenTest {
 
     private static String drain(BufferedReader out) throws java.io.IOException {
         StringBuilder sb = new StringBuilder();
-        for (String l; (l = out.readLine()) != null;) {
+        for (String l; (l = out.readLine()) != null; ) {
             sb.append(l).append('\n');
         }
         return sb.toString();

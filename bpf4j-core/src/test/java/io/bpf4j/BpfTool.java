@@ -16,12 +16,10 @@ import java.util.stream.Stream;
  * kernel accepts when libbpf loads it. Only a comparison for tests; bpf4j never runs bpftool.
  */
 final class BpfTool {
-    private BpfTool() {
-    }
+    private BpfTool() {}
 
     /** What libbpf made of an object: the programs it pinned, or its error output. */
-    record Outcome(boolean loaded, TreeSet<String> programs, String output) {
-    }
+    record Outcome(boolean loaded, TreeSet<String> programs, String output) {}
 
     /** The bpftool binary, when installed. */
     static Optional<Path> find() {
@@ -38,11 +36,13 @@ final class BpfTool {
      * Loads every program of {@code object} with bpftool, pinned under a fresh directory of
      * {@code bpffs} that is removed again (with the pins) before returning.
      */
-    static Outcome loadAll(Path bpftool, Path object, Path bpffs, String uniqueName) throws IOException, InterruptedException {
+    static Outcome loadAll(Path bpftool, Path object, Path bpffs, String uniqueName)
+            throws IOException, InterruptedException {
         Path dir = bpffs.resolve(uniqueName);
         try {
             Process p = new ProcessBuilder(bpftool.toString(), "prog", "loadall", object.toString(), dir.toString())
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -32,7 +32,9 @@ class CoreRelocatorTest {
     static void kernelBtf() throws Exception {
         Kernel.assumeRoot();
         Path vmlinux = Path.of("/sys/kernel/btf/vmlinux");
-        io.bpf4j.testing.KernelFeature.assume(Files.isReadable(vmlinux), "kernel BTF",
+        io.bpf4j.testing.KernelFeature.assume(
+                Files.isReadable(vmlinux),
+                "kernel BTF",
                 "/sys/kernel/btf/vmlinux is not readable (CONFIG_DEBUG_INFO_BTF=n)");
         kernel = Btf.parse(Files.readAllBytes(vmlinux));
     }
@@ -40,7 +42,8 @@ class CoreRelocatorTest {
     private static int run(Program p) {
         // A raw tracepoint run takes a context only: no repeat, no context out (TestRunOptions.context()
         // asks for both, which the kernel refuses with EINVAL for this type).
-        return p.testRun(new TestRunOptions(new byte[0], 0, new byte[8], false, 0, 0, 0, 0)).returnValue();
+        return p.testRun(new TestRunOptions(new byte[0], 0, new byte[8], false, 0, 0, 0, 0))
+                .returnValue();
     }
 
     @Test
@@ -57,7 +60,8 @@ class CoreRelocatorTest {
             List<Instruction> insns = Instruction.decodeAll(elf.sections.get(e.getKey()));
             List<Instruction> patched = core.apply(name, insns, e.getValue());
             try (Program p = Program.load(ProgramSpec.builder(name, ProgramType.RAW_TRACEPOINT)
-                    .instructions(patched).build())) {
+                    .instructions(patched)
+                    .build())) {
                 ours.put(name, run(p));
             }
         }
@@ -65,11 +69,13 @@ class CoreRelocatorTest {
 
         Path bpftool = BpfTool.find().orElse(null);
         Assumptions.assumeTrue(bpftool != null, "bpftool is not installed: no libbpf reference to compare with");
-        Path dir = Kernel.bpffs().resolve("bpf4j_loader_" + ProcessHandle.current().pid() + "_core");
+        Path dir =
+                Kernel.bpffs().resolve("bpf4j_loader_" + ProcessHandle.current().pid() + "_core");
         Map<String, Integer> libbpf = new TreeMap<>();
         try {
             Process p = new ProcessBuilder(bpftool.toString(), "prog", "loadall", obj.toString(), dir.toString())
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes());
             assertEquals(0, p.waitFor(), out);
             for (String name : ours.keySet()) {
@@ -91,7 +97,10 @@ class CoreRelocatorTest {
         // And the values make sense on their own.
         // task_struct's state became __state in 5.14: before that the guard passes and reads its offset
         int guarded = kernel.find("task_struct", Type.Struct.class).orElseThrow().members().stream()
-                .filter(m -> m.name().equals("state")).mapToInt(m -> m.bitOffset() / 8).findFirst().orElse(7);
+                .filter(m -> m.name().equals("state"))
+                .mapToInt(m -> m.bitOffset() / 8)
+                .findFirst()
+                .orElse(7);
         assertEquals(guarded, ours.get("v_guarded"));
         // task_struct___old's state exists up to 5.13 (then __state), bpf4j_no_such_type never
         boolean hasState = kernel.find("task_struct", Type.Struct.class).orElseThrow().members().stream()
@@ -111,11 +120,15 @@ class CoreRelocatorTest {
         List<CoreRelocation> relos = elf.coreRelocations(local).get("raw_tp/poisoned");
         CoreRelocator core = new CoreRelocator(local, kernel);
         assertTrue(core.compute("poisoned", relos.get(0)).poison());
-        List<Instruction> patched = core.apply("poisoned",
-                Instruction.decodeAll(elf.sections.get("raw_tp/poisoned")), relos);
-        assertEquals(CoreRelocator.POISON_HELPER, patched.get(relos.get(0).slot()).imm());
-        VerifierException e = assertThrows(VerifierException.class, () -> Program.load(ProgramSpec.builder(
-                "poisoned", ProgramType.RAW_TRACEPOINT).instructions(patched).build()));
+        List<Instruction> patched =
+                core.apply("poisoned", Instruction.decodeAll(elf.sections.get("raw_tp/poisoned")), relos);
+        assertEquals(
+                CoreRelocator.POISON_HELPER, patched.get(relos.get(0).slot()).imm());
+        VerifierException e = assertThrows(
+                VerifierException.class,
+                () -> Program.load(ProgramSpec.builder("poisoned", ProgramType.RAW_TRACEPOINT)
+                        .instructions(patched)
+                        .build()));
         assertTrue(e.log().contains("unknown#195896080"), e.log());
     }
 
@@ -132,16 +145,29 @@ class CoreRelocatorTest {
         }
         CoreRelocator core = new CoreRelocator(local, kernel);
         List<Instruction> prog = List.of(Instruction.mov64Imm(0, 12345), Instruction.exit());
-        io.bpf4j.BpfException bad = assertThrows(io.bpf4j.BpfException.class, () -> core.apply("p", prog,
-                List.of(new CoreRelocation(0, task, "0:9999", CoreRelocation.Kind.FIELD_BYTE_OFFSET))));
-        assertTrue(bad.getMessage().contains("does not exist") && bad.getMessage().contains("task_struct"), bad.getMessage());
+        io.bpf4j.BpfException bad = assertThrows(
+                io.bpf4j.BpfException.class,
+                () -> core.apply(
+                        "p",
+                        prog,
+                        List.of(new CoreRelocation(0, task, "0:9999", CoreRelocation.Kind.FIELD_BYTE_OFFSET))));
+        assertTrue(
+                bad.getMessage().contains("does not exist") && bad.getMessage().contains("task_struct"),
+                bad.getMessage());
         int pidIndex = pid;
-        io.bpf4j.BpfException mismatch = assertThrows(io.bpf4j.BpfException.class, () -> core.apply("p", prog,
-                List.of(new CoreRelocation(0, task, "0:" + pidIndex, CoreRelocation.Kind.FIELD_BYTE_OFFSET))));
+        io.bpf4j.BpfException mismatch = assertThrows(
+                io.bpf4j.BpfException.class,
+                () -> core.apply(
+                        "p",
+                        prog,
+                        List.of(new CoreRelocation(0, task, "0:" + pidIndex, CoreRelocation.Kind.FIELD_BYTE_OFFSET))));
         assertTrue(mismatch.getMessage().contains("holds 12345"), mismatch.getMessage());
-        io.bpf4j.BpfException notAnInsn = assertThrows(io.bpf4j.BpfException.class, () -> core.apply("p",
-                List.of(Instruction.loadImm64(0, 0), Instruction.exit()),
-                List.of(new CoreRelocation(1, task, "0", CoreRelocation.Kind.TYPE_SIZE))));
+        io.bpf4j.BpfException notAnInsn = assertThrows(
+                io.bpf4j.BpfException.class,
+                () -> core.apply(
+                        "p",
+                        List.of(Instruction.loadImm64(0, 0), Instruction.exit()),
+                        List.of(new CoreRelocation(1, task, "0", CoreRelocation.Kind.TYPE_SIZE))));
         assertTrue(notAnInsn.getMessage().contains("instruction start"), notAnInsn.getMessage());
     }
 

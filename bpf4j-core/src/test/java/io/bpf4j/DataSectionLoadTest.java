@@ -49,21 +49,29 @@ class DataSectionLoadTest {
             assertEquals("set", all.get("last.tag"));
             assertEquals(U64.of(6), all.get("last.packets"), "members not named keep their bytes");
             // Checked before anything is written: a bad leaf leaves the good one unwritten too.
-            assertThrows(IllegalArgumentException.class, () -> data.patch(Map.of("limit", 1L, "last", Map.of("tag", "far too long"))));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> data.patch(Map.of("limit", 1L, "last", Map.of("tag", "far too long"))));
             assertEquals(9L, data.read("limit"));
             NoSuchElementException e = assertThrows(NoSuchElementException.class, () -> data.patch("limt", 1L));
             assertEquals("section .data has no variable \"limt\"; it has [limit, last]", e.getMessage());
             assertTrue(data.find("limt").isEmpty());
 
             // The lookup path reads the same bytes the mapping holds.
-            assertEquals(9L, ((StructValue) io.bpf4j.codec.BtfCodec.of(MapBtf.of(obj.map(".data")).value().orElseThrow())
-                    .fromBytes(obj.map(".data").lookup(new byte[4]).orElseThrow())).get("limit"));
+            assertEquals(
+                    9L,
+                    ((StructValue) io.bpf4j.codec.BtfCodec.of(
+                                            MapBtf.of(obj.map(".data")).value().orElseThrow())
+                                    .fromBytes(
+                                            obj.map(".data").lookup(new byte[4]).orElseThrow()))
+                            .get("limit"));
 
             DataSection rodata = DataSection.open(obj, ".rodata");
             assertTrue(rodata.isReadOnly());
             assertEquals(0L, rodata.read("filter_pid"));
             assertEquals("typed", rodata.read("banner"));
-            IllegalStateException frozen = assertThrows(IllegalStateException.class, () -> rodata.patch("filter_pid", 42L));
+            IllegalStateException frozen =
+                    assertThrows(IllegalStateException.class, () -> rodata.patch("filter_pid", 42L));
             assertTrue(frozen.getMessage().startsWith("section .rodata is frozen after load"), frozen.getMessage());
             assertTrue(frozen.getMessage().contains("ObjectSpec.withConstant"), frozen.getMessage());
 

@@ -8,8 +8,7 @@ import java.util.Optional;
 
 /** Test access to the load plan the library's ELF front end ({@link ObjectSpec}) makes of an object file. */
 final class ElfLoadFixture {
-    private ElfLoadFixture() {
-    }
+    private ElfLoadFixture() {}
 
     static LoadPlan plan(Path file) {
         return ObjectSpec.read(file).plan();
@@ -27,7 +26,20 @@ final class ElfLoadFixture {
             }
             maps.add(m);
         }
-        return new LoadPlan(p.objectName(), p.btf(), p.types(), p.btfLayout(), maps, p.code(), p.functions(), p.references(),
-                p.core(), p.funcInfos(), p.lineInfos(), p.programs(), p.kconfig(), p.ksyms());
+        return new LoadPlan(
+                p.objectName(),
+                p.btf(),
+                p.types(),
+                p.btfLayout(),
+                maps,
+                p.code(),
+                p.functions(),
+                p.references(),
+                p.core(),
+                p.funcInfos(),
+                p.lineInfos(),
+                p.programs(),
+                p.kconfig(),
+                p.ksyms());
     }
 }

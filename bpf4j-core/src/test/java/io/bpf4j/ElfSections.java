@@ -26,8 +26,7 @@ public final class ElfSections {
     public final List<ElfFile.Symbol> symbols;
 
     /** A .BTF.ext record of a section, its instruction offset in slots: func_info (type id) or line_info (file, line, line_col). */
-    public record ExtRecord(String section, int slot, int[] fields) {
-    }
+    public record ExtRecord(String section, int slot, int[] fields) {}
 
     private ElfSections(ElfFile elf) {
         elf.sections().forEach((name, s) -> {
@@ -50,11 +49,14 @@ public final class ElfSections {
         List<ExtRecord> out = new ArrayList<>();
         BtfExt ext = ext(btf);
         if (which == 0) {
-            ext.funcInfos().forEach((sec, list) -> list.forEach(f ->
-                    out.add(new ExtRecord(sec, f.insnOffset(), new int[] {f.typeId()}))));
+            ext.funcInfos()
+                    .forEach((sec, list) ->
+                            list.forEach(f -> out.add(new ExtRecord(sec, f.insnOffset(), new int[] {f.typeId()}))));
         } else {
-            ext.lineInfos().forEach((sec, list) -> list.forEach(l -> out.add(new ExtRecord(sec, l.insnOffset(),
-                    new int[] {l.fileNameOffset(), l.lineOffset(), l.lineNum() << 10 | l.col()}))));
+            ext.lineInfos()
+                    .forEach((sec, list) -> list.forEach(l -> out.add(new ExtRecord(sec, l.insnOffset(), new int[] {
+                        l.fileNameOffset(), l.lineOffset(), l.lineNum() << 10 | l.col()
+                    }))));
         }
         return out;
     }

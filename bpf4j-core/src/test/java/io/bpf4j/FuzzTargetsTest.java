@@ -130,21 +130,30 @@ class FuzzTargetsTest {
                     Files.write(seeds.resolve(name), resource("/fuzz/" + corpus + "/" + name));
                 }
             }
-            Path failures = Files.createDirectories(Path.of("target", "fuzz-failures").toAbsolutePath());
+            Path failures =
+                    Files.createDirectories(Path.of("target", "fuzz-failures").toAbsolutePath());
             List<String> cmd = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
-                    "-cp", System.getProperty("java.class.path"),
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-Xmx1g",
+                    "-cp",
+                    System.getProperty("java.class.path"),
                     "com.code_intelligence.jazzer.Jazzer",
                     "--target_class=" + FuzzTargetsTest.class.getName() + "$" + target,
                     "--instrumentation_includes=io.bpf4j.**",
-                    "-runs=" + RUNS, "-timeout=10", "-rss_limit_mb=0", "-seed=1",
+                    "-runs=" + RUNS,
+                    "-timeout=10",
+                    "-rss_limit_mb=0",
+                    "-seed=1",
                     "-artifact_prefix=" + failures + "/" + target + "-",
                     seeds.toString()));
             Path log = work.resolve("jazzer.log");
             long start = System.nanoTime();
-            Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(cmd)
+                    .directory(work.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             boolean done = p.waitFor(30, TimeUnit.MINUTES);
             if (!done) {
                 p.destroyForcibly();
@@ -163,7 +172,8 @@ class FuzzTargetsTest {
             while (cov.find()) {
                 lastCov = cov.group(1);
             }
-            System.out.printf("fuzz %s: %d runs in %.1f s (JVM start included), %.0f execs/s, coverage %s edges%n",
+            System.out.printf(
+                    "fuzz %s: %d runs in %.1f s (JVM start included), %.0f execs/s, coverage %s edges%n",
                     target, runs, seconds, runs / seconds, lastCov);
         } finally {
             deleteTree(work);

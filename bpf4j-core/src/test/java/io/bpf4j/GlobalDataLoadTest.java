@@ -3,7 +3,6 @@ package io.bpf4j;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bpf4j.testing.Kernel;
 import java.util.OptionalInt;
@@ -22,7 +21,8 @@ class GlobalDataLoadTest {
         assertEquals("counter.rodata", GlobalData.mapName("counter", ".rodata"));
         assertEquals("load_glo.rodata", GlobalData.mapName("load_globals", ".rodata"));
         assertEquals("load_glo.data", GlobalData.mapName("load_globals", ".data")); // as bpftool (libbpf 1.1) names it
-        assertEquals("load_usd.kconfig".substring(0, 7) + ".kconfig", GlobalData.mapName("load_usdt_heade", ".kconfig"));
+        assertEquals(
+                "load_usd.kconfig".substring(0, 7) + ".kconfig", GlobalData.mapName("load_usdt_heade", ".kconfig"));
         assertEquals(".data.very_long", GlobalData.mapName("x", ".data.very_long_name"));
     }
 
@@ -44,9 +44,15 @@ class GlobalDataLoadTest {
     void mapsFallBackToNoBtfWhenTheKernelRefusesTheTypeIds() throws Exception {
         LoadPlan plan = ElfLoadFixture.plan(Kernel.bpfObject("load_subprogs"));
         try (io.bpf4j.btf.BtfHandle fd = io.bpf4j.btf.BtfHandle.loadRaw(
-                ObjectBtf.forKernel(plan.types().orElseThrow(), java.util.Set.of(), java.util.Set.of()), "load_subprogs")) {
-            MapSpec bogus = MapSpec.builder(MapType.HASH).name("btf_fallback").keySize(4).valueSize(8).maxEntries(4)
-                    .btfTypeIds(9999, 9998).build();
+                ObjectBtf.forKernel(plan.types().orElseThrow(), java.util.Set.of(), java.util.Set.of()),
+                "load_subprogs")) {
+            MapSpec bogus = MapSpec.builder(MapType.HASH)
+                    .name("btf_fallback")
+                    .keySize(4)
+                    .valueSize(8)
+                    .maxEntries(4)
+                    .btfTypeIds(9999, 9998)
+                    .build();
             try (BpfMap m = ObjectMaps.create(bogus, OptionalInt.of(fd.fd()))) {
                 assertEquals(0, m.info().btfId());
             }

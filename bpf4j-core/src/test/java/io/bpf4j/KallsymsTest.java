@@ -20,7 +20,9 @@ class KallsymsTest {
         assertFalse(a.containsKey("no_such_symbol_bpf4j"));
         assertTrue(a.get("bpf_prog_put") != 0L, a.toString());
         String stext = Files.readAllLines(Path.of("/proc/kallsyms")).stream()
-                .filter(l -> l.endsWith(" _stext")).findFirst().orElseThrow();
+                .filter(l -> l.endsWith(" _stext"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(Long.parseUnsignedLong(stext.substring(0, stext.indexOf(' ')), 16), a.get("_stext"));
     }
 }

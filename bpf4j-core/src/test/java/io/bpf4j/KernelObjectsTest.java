@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bpf4j.asm.Assembler;
 import io.bpf4j.btf.Btf;
-import io.bpf4j.link.RawTracepoint;
 import io.bpf4j.link.LinkInfo;
+import io.bpf4j.link.RawTracepoint;
 import io.bpf4j.testing.Kernel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,12 +24,19 @@ class KernelObjectsTest {
     void findsAndOpensWhatItMade() throws Exception {
         Kernel.assumeRoot();
         String suffix = Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
-        MapSpec ms = MapSpec.builder(MapType.HASH).name("ko_m_" + suffix).keySize(4).valueSize(8).maxEntries(4).build();
+        MapSpec ms = MapSpec.builder(MapType.HASH)
+                .name("ko_m_" + suffix)
+                .keySize(4)
+                .valueSize(8)
+                .maxEntries(4)
+                .build();
         ProgramSpec ps = ProgramSpec.builder("ko_p_" + suffix, ProgramType.RAW_TRACEPOINT)
-                .instructions(Assembler.assemble("r0 = 0x0\nexit").instructions()).build();
-        try (BpfMap map = BpfMap.create(ms); Program prog = Program.load(ps);
-             RawTracepoint link = RawTracepoint.attach(prog, "sys_enter")) {
-            map.update(new byte[]{1, 0, 0, 0}, new byte[]{42, 0, 0, 0, 0, 0, 0, 0}, UpdateFlag.ANY);
+                .instructions(Assembler.assemble("r0 = 0x0\nexit").instructions())
+                .build();
+        try (BpfMap map = BpfMap.create(ms);
+                Program prog = Program.load(ps);
+                RawTracepoint link = RawTracepoint.attach(prog, "sys_enter")) {
+            map.update(new byte[] {1, 0, 0, 0}, new byte[] {42, 0, 0, 0, 0, 0, 0, 0}, UpdateFlag.ANY);
             int mapId = map.info().id();
             int progId = prog.info().id();
             int linkId = link.info().id();
@@ -40,12 +47,21 @@ class KernelObjectsTest {
             List<Integer> ids = KernelObjects.programIds();
             assertEquals(ids.stream().sorted().toList(), ids, "ascending");
 
-            MapInfo mi = KernelObjects.maps().stream().filter(i -> i.id() == mapId).findFirst().orElseThrow();
+            MapInfo mi = KernelObjects.maps().stream()
+                    .filter(i -> i.id() == mapId)
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(ms.name(), mi.name());
-            ProgramInfo pi = KernelObjects.programs().stream().filter(i -> i.id() == progId).findFirst().orElseThrow();
+            ProgramInfo pi = KernelObjects.programs().stream()
+                    .filter(i -> i.id() == progId)
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(ps.name(), pi.name());
             assertEquals(ProgramType.RAW_TRACEPOINT, pi.type().orElseThrow());
-            LinkInfo li = KernelObjects.links().stream().filter(i -> i.id() == linkId).findFirst().orElseThrow();
+            LinkInfo li = KernelObjects.links().stream()
+                    .filter(i -> i.id() == linkId)
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(progId, li.programId());
 
             // Opened handles work: the map read through the iteration holds what was written.
@@ -53,15 +69,16 @@ class KernelObjectsTest {
             KernelObjects.forEachMap((m, info) -> {
                 if (info.id() == mapId) {
                     assertEquals(ms.name(), m.name());
-                    seen.add(m.lookup(new byte[]{1, 0, 0, 0}).orElseThrow());
+                    seen.add(m.lookup(new byte[] {1, 0, 0, 0}).orElseThrow());
                 }
             });
             assertEquals(1, seen.size());
-            assertArrayEquals(new byte[]{42, 0, 0, 0, 0, 0, 0, 0}, seen.get(0));
+            assertArrayEquals(new byte[] {42, 0, 0, 0, 0, 0, 0, 0}, seen.get(0));
             List<String> progs = new ArrayList<>();
             KernelObjects.forEachProgram((p, info) -> {
                 if (info.id() == progId) {
-                    progs.add(p.name() + " " + p.type() + " " + p.xlatedInstructions().size());
+                    progs.add(p.name() + " " + p.type() + " "
+                            + p.xlatedInstructions().size());
                 }
             });
             assertEquals(List.of(ps.name() + " RAW_TRACEPOINT 2"), progs);
@@ -81,11 +98,16 @@ class KernelObjectsTest {
         // the kernel's BTF got an id (and bpf_btf_info its kernel_btf flag) in 5.11; before, it is unlisted
         io.bpf4j.btf.Btf running = io.bpf4j.btf.KernelBtf.vmlinux();
         boolean listed = running.find("bpf_btf_info", io.bpf4j.btf.Type.Struct.class)
-                .map(t -> t.members().stream().anyMatch(m -> m.name().equals("kernel_btf"))).orElse(false);
-        io.bpf4j.testing.KernelFeature.assume(listed, "ids for the kernel's own BTF (Linux 5.11)",
+                .map(t -> t.members().stream().anyMatch(m -> m.name().equals("kernel_btf")))
+                .orElse(false);
+        io.bpf4j.testing.KernelFeature.assume(
+                listed,
+                "ids for the kernel's own BTF (Linux 5.11)",
                 "struct bpf_btf_info in the kernel's BTF has no kernel_btf member");
-        KernelObjects.BtfInfo vmlinux = KernelObjects.btfs().stream().filter(b -> b.kernel() && b.name().equals("vmlinux"))
-                .findFirst().orElseThrow(() -> new AssertionError("no vmlinux BTF among " + KernelObjects.btfs()));
+        KernelObjects.BtfInfo vmlinux = KernelObjects.btfs().stream()
+                .filter(b -> b.kernel() && b.name().equals("vmlinux"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no vmlinux BTF among " + KernelObjects.btfs()));
         assertEquals(Files.size(Path.of("/sys/kernel/btf/vmlinux")), vmlinux.size());
         assertEquals(vmlinux, KernelObjects.btf(vmlinux.id()));
         byte[] data = KernelObjects.btfData(vmlinux.id());
@@ -96,7 +118,8 @@ class KernelObjectsTest {
     @Test
     void aMissingIdIsAClearError() {
         Kernel.assumeRoot();
-        BpfException e = org.junit.jupiter.api.Assertions.assertThrows(BpfException.class, () -> KernelObjects.btf(Integer.MAX_VALUE));
+        BpfException e = org.junit.jupiter.api.Assertions.assertThrows(
+                BpfException.class, () -> KernelObjects.btf(Integer.MAX_VALUE));
         assertEquals(Errno.ENOENT, e.errno().orElseThrow());
         assertTrue(e.getMessage().contains("BTF id " + Integer.MAX_VALUE), e.getMessage());
     }

@@ -29,8 +29,7 @@ import org.junit.jupiter.api.TestFactory;
 class LibbpfParityTest {
 
     /** What the kernel holds for one loaded object: programs and maps by kernel name. */
-    record Loaded(Map<String, String> programs, Map<String, String> maps) {
-    }
+    record Loaded(Map<String, String> programs, Map<String, String> maps) {}
 
     static String describe(ProgramInfo p) {
         return "tag " + HexFormat.of().formatHex(p.tag()) + ", xlated " + p.xlatedSize() + " B, verified "
@@ -48,8 +47,10 @@ class LibbpfParityTest {
         ObjectSpec spec = ObjectSpec.read(object);
         try (BpfObject o = spec.load()) {
             // The kernel took the object's BTF (a refused BTF would load silently without it).
-            o.programs().forEach((n, p) -> assertTrue(spec.btf().isEmpty() || p.info().btfId() > 0,
-                    n + " of " + object + " loaded without its BTF"));
+            o.programs()
+                    .forEach((n, p) -> assertTrue(
+                            spec.btf().isEmpty() || p.info().btfId() > 0,
+                            n + " of " + object + " loaded without its BTF"));
             o.programs().forEach((n, p) -> progs.put(p.info().name(), describe(p.info())));
             o.maps().forEach((n, m) -> maps.put(m.info().name(), describe(m.info())));
         }
@@ -61,8 +62,16 @@ class LibbpfParityTest {
         Path mapDir = dir.resolve("maps");
         try {
             Files.createDirectories(dir); // bpftool pins below an existing directory only
-            Process p = new ProcessBuilder(bpftool.toString(), "prog", "loadall", object.toString(), progDir.toString(),
-                    "pinmaps", mapDir.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            bpftool.toString(),
+                            "prog",
+                            "loadall",
+                            object.toString(),
+                            progDir.toString(),
+                            "pinmaps",
+                            mapDir.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
@@ -104,7 +113,8 @@ class LibbpfParityTest {
     @Test
     void theSuiteIsLargeEnough() throws IOException {
         long comparable = ObjectSuiteTest.compiledObjects().stream()
-                .filter(p -> loads(ObjectSuiteTest.SUITE.get(ObjectSuiteTest.objectName(p)))).count();
+                .filter(p -> loads(ObjectSuiteTest.SUITE.get(ObjectSuiteTest.objectName(p))))
+                .count();
         assertTrue(comparable >= 25, "the parity suite compares " + comparable + " objects, needs 25");
     }
 
@@ -117,11 +127,12 @@ class LibbpfParityTest {
         return ObjectSuiteTest.compiledObjects().stream()
                 .filter(p -> loads(ObjectSuiteTest.SUITE.get(ObjectSuiteTest.objectName(p))))
                 .map(obj -> DynamicTest.dynamicTest(ObjectSuiteTest.objectName(obj), () -> {
-                    if (ObjectSuiteTest.SUITE.get(ObjectSuiteTest.objectName(obj)) instanceof ObjectSuiteTest.LoadsUnlessRefused l) {
+                    if (ObjectSuiteTest.SUITE.get(ObjectSuiteTest.objectName(obj))
+                            instanceof ObjectSuiteTest.LoadsUnlessRefused l) {
                         KernelFeature.assume(l.probe(), l.feature(), l.reason());
                     }
-                    Path dir = bpffs.resolve("bpf4j_parity_" + ProcessHandle.current().pid() + "_"
-                            + ObjectSuiteTest.objectName(obj));
+                    Path dir = bpffs.resolve(
+                            "bpf4j_parity_" + ProcessHandle.current().pid() + "_" + ObjectSuiteTest.objectName(obj));
                     Loaded theirs = libbpf(bpftool, obj, dir);
                     Loaded ours = bpf4j(obj);
                     assertEquals(theirs.programs(), ours.programs(), "programs of " + obj);

@@ -4,8 +4,7 @@ import java.nio.file.Path;
 
 /** Test bridge: loads an object file through the test front end and {@link ObjectLoader}. */
 public final class LoadTestBridge {
-    private LoadTestBridge() {
-    }
+    private LoadTestBridge() {}
 
     /** Loads every program of the object. */
     public static BpfObject load(Path object) throws Exception {

@@ -9,7 +9,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * A measurement, not a test: open + load + close of suite objects, warm, printed for comparison
  * with libbpf in the same run. Runs only with -Dbpf4j.measure=true; asserts nothing about time.
  */
-@EnabledIfSystemProperty(named = "bpf4j.measure", matches = "true", disabledReason = "a measurement: run with -Dbpf4j.measure=true")
+@EnabledIfSystemProperty(
+        named = "bpf4j.measure",
+        matches = "true",
+        disabledReason = "a measurement: run with -Dbpf4j.measure=true")
 class LoaderTimingLoadTest {
     @Test
     void openLoadClose() throws Exception {
@@ -27,14 +30,16 @@ class LoaderTimingLoadTest {
                     }
                 }
                 if (i == 0) {
-                    System.out.printf("bpf4j first open+load+close %s: %.3f ms (cold JVM path, kernel BTF read if first)%n",
+                    System.out.printf(
+                            "bpf4j first open+load+close %s: %.3f ms (cold JVM path, kernel BTF read if first)%n",
                             name, (System.nanoTime() - t0) / 1e6);
                 }
                 if (i >= warm) {
                     total += (System.nanoTime() - t0) / 1e6;
                 }
             }
-            System.out.printf("bpf4j open+load+close %s: %.3f ms/object (n=%d, after %d warm-up loads)%n",
+            System.out.printf(
+                    "bpf4j open+load+close %s: %.3f ms/object (n=%d, after %d warm-up loads)%n",
                     name, total / n, n, warm);
         }
     }

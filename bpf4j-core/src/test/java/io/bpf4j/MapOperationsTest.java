@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bpf4j.asm.Instruction;
+import io.bpf4j.asm.Reg;
 import io.bpf4j.btf.KernelBtf;
 import io.bpf4j.btf.Type;
-import io.bpf4j.asm.Reg;
 import io.bpf4j.codec.Codecs;
 import io.bpf4j.internal.sys.BtfObjects;
 import io.bpf4j.internal.sys.Cpus;
@@ -42,7 +42,12 @@ class MapOperationsTest {
     }
 
     private static BpfMap hash(String name, int max) {
-        return BpfMap.create(MapSpec.builder(MapType.HASH).name(name).keySize(4).valueSize(8).maxEntries(max).build());
+        return BpfMap.create(MapSpec.builder(MapType.HASH)
+                .name(name)
+                .keySize(4)
+                .valueSize(8)
+                .maxEntries(max)
+                .build());
     }
 
     @Test
@@ -62,7 +67,9 @@ class MapOperationsTest {
             }
             assertEquals(60L, sum);
             // lookup-and-delete on a hash map came in 5.14 (probed: the kernel's BTF has its function)
-            if (KernelBtf.vmlinux().find("htab_map_lookup_and_delete_elem", Type.Func.class).isPresent()) {
+            if (KernelBtf.vmlinux()
+                    .find("htab_map_lookup_and_delete_elem", Type.Func.class)
+                    .isPresent()) {
                 assertEquals(Optional.of(20L), m.take(2));
             } else {
                 assertTrue(m.remove(2));
@@ -117,9 +124,15 @@ class MapOperationsTest {
     void perCpuBatchesUseEightByteSlotsPerCpu() {
         int cpus = Cpus.possibleCount();
         int stride = 8 * cpus; // value_size 4 rounds up to an 8-byte slot per possible CPU
-        MapSpec spec = MapSpec.builder(MapType.PERCPU_HASH).name("pcpubatch").keySize(4).valueSize(4).maxEntries(16)
-                .flags(MapFlags.ZERO_SEED).build(); // fixed hash seed: no bucket outgrows the 3-entry batches by chance
-        try (BpfMap raw = BpfMap.create(spec); Arena arena = Arena.ofConfined()) {
+        MapSpec spec = MapSpec.builder(MapType.PERCPU_HASH)
+                .name("pcpubatch")
+                .keySize(4)
+                .valueSize(4)
+                .maxEntries(16)
+                .flags(MapFlags.ZERO_SEED)
+                .build(); // fixed hash seed: no bucket outgrows the 3-entry batches by chance
+        try (BpfMap raw = BpfMap.create(spec);
+                Arena arena = Arena.ofConfined()) {
             assertEquals(stride, raw.valueBufferSize());
             int n = 10;
             MemorySegment keys = arena.allocate(4L * n);
@@ -131,7 +144,8 @@ class MapOperationsTest {
                 }
             }
             assertEquals(n, raw.updateBatch(keys, values, n, UpdateFlag.ANY));
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> raw.updateBatch(keys, values.asSlice(0, (long) stride * n - 1), n, UpdateFlag.ANY));
 
             MemorySegment outK = arena.allocate(4L * 3);
@@ -144,7 +158,9 @@ class MapOperationsTest {
                     int key = outK.getAtIndex(ValueLayout.JAVA_INT, j);
                     assertTrue(seen.add(key), "key " + key + " came twice");
                     for (int c = 0; c < cpus; c++) {
-                        assertEquals(key * 1000 + c, outV.get(ValueLayout.JAVA_INT, (long) j * stride + 8L * c),
+                        assertEquals(
+                                key * 1000 + c,
+                                outV.get(ValueLayout.JAVA_INT, (long) j * stride + 8L * c),
                                 "key " + key + " cpu " + c);
                     }
                 }
@@ -155,7 +171,8 @@ class MapOperationsTest {
 
     @Test
     void batchReadTooSmallForABucketSaysSo() {
-        try (BpfMap raw = hash("bucket", 64); Arena arena = Arena.ofConfined()) {
+        try (BpfMap raw = hash("bucket", 64);
+                Arena arena = Arena.ofConfined()) {
             for (int i = 0; i < 64; i++) {
                 raw.update(BpfMap.intKey(i), new byte[8], UpdateFlag.ANY);
             }
@@ -178,10 +195,10 @@ class MapOperationsTest {
     private static byte[] spinLockValueBtf() {
         byte[] strings = "\0int\0bpf_spin_lock\0val\0lock\0cnt\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         java.nio.ByteBuffer t = java.nio.ByteBuffer.allocate(16 + 24 + 36).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        t.putInt(1).putInt(1 << 24).putInt(4).putInt((1 << 24) | 32);            // INT int, signed 32 bits
+        t.putInt(1).putInt(1 << 24).putInt(4).putInt((1 << 24) | 32); // INT int, signed 32 bits
         t.putInt(5).putInt((4 << 24) | 1).putInt(4).putInt(19).putInt(1).putInt(0); // STRUCT bpf_spin_lock { int val; }
-        t.putInt(19).putInt((4 << 24) | 2).putInt(8);                             // STRUCT val, 8 bytes
-        t.putInt(23).putInt(2).putInt(0).putInt(28).putInt(1).putInt(32);          // lock @0, cnt @32 bits
+        t.putInt(19).putInt((4 << 24) | 2).putInt(8); // STRUCT val, 8 bytes
+        t.putInt(23).putInt(2).putInt(0).putInt(28).putInt(1).putInt(32); // lock @0, cnt @32 bits
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24 + t.capacity() + strings.length)
                 .order(java.nio.ByteOrder.LITTLE_ENDIAN);
         b.putShort((short) 0xeB9F).put((byte) 1).put((byte) 0).putInt(24);
@@ -191,11 +208,16 @@ class MapOperationsTest {
 
     @Test
     void lockFlagUpdatesValuesWithASpinLock() {
-        MapSpec spec = MapSpec.builder(MapType.HASH).name("locked").keySize(4).valueSize(8).maxEntries(4)
-                .btfTypeIds(1, 3).build();
+        MapSpec spec = MapSpec.builder(MapType.HASH)
+                .name("locked")
+                .keySize(4)
+                .valueSize(8)
+                .maxEntries(4)
+                .btfTypeIds(1, 3)
+                .build();
         try (Fd btf = BtfObjects.load(spinLockValueBtf(), "spin lock BTF");
-             BpfMap map = BpfMap.create(spec, OptionalInt.of(btf.raw()));
-             BpfMap plain = hash("unlocked", 4)) {
+                BpfMap map = BpfMap.create(spec, OptionalInt.of(btf.raw()));
+                BpfMap plain = hash("unlocked", 4)) {
             byte[] value = {0, 0, 0, 0, 42, 0, 0, 0};
             map.update(BpfMap.intKey(7), value, UpdateFlag.LOCK);
             value[4] = 43;
@@ -204,16 +226,20 @@ class MapOperationsTest {
             MemorySegment out = MemorySegment.ofArray(new byte[8]);
             assertTrue(map.lookupLocked(MemorySegment.ofArray(BpfMap.intKey(7)), out));
             assertEquals(43, out.get(ValueLayout.JAVA_BYTE, 4));
-            assertThrows(BpfException.class, () -> plain.lookupLocked(MemorySegment.ofArray(new byte[4]), MemorySegment.ofArray(new byte[8])));
+            assertThrows(
+                    BpfException.class,
+                    () -> plain.lookupLocked(MemorySegment.ofArray(new byte[4]), MemorySegment.ofArray(new byte[8])));
             // Without a bpf_spin_lock in the value the kernel refuses BPF_F_LOCK.
-            BpfException e = assertThrows(BpfException.class, () -> plain.update(BpfMap.intKey(1), new byte[8], UpdateFlag.LOCK));
+            BpfException e = assertThrows(
+                    BpfException.class, () -> plain.update(BpfMap.intKey(1), new byte[8], UpdateFlag.LOCK));
             assertEquals(Optional.of(Errno.EINVAL), e.errno());
         }
     }
 
     @Test
     void batchCursorResumesUntilDone() {
-        try (BpfMap raw = hash("batch", 1024); Arena arena = Arena.ofConfined()) {
+        try (BpfMap raw = hash("batch", 1024);
+                Arena arena = Arena.ofConfined()) {
             int n = 1000;
             MemorySegment keys = arena.allocate(4L * n);
             MemorySegment values = arena.allocate(8L * n);
@@ -254,7 +280,12 @@ class MapOperationsTest {
 
     @Test
     void perCpuValuesHaveOneSlotPerPossibleCpu() {
-        MapSpec spec = MapSpec.builder(MapType.PERCPU_ARRAY).name("pcpu").keySize(4).valueSize(4).maxEntries(2).build();
+        MapSpec spec = MapSpec.builder(MapType.PERCPU_ARRAY)
+                .name("pcpu")
+                .keySize(4)
+                .valueSize(4)
+                .maxEntries(2)
+                .build();
         try (BpfMap raw = BpfMap.create(spec)) {
             int cpus = Cpus.possibleCount();
             assertEquals(8 * cpus, raw.valueBufferSize());
@@ -265,7 +296,9 @@ class MapOperationsTest {
             }
             m.put(1, values, UpdateFlag.ANY);
             assertEquals(values, m.get(1).orElseThrow());
-            assertThrows(IllegalArgumentException.class, () -> m.put(1, List.of(1, 2, 3, 4, 5, 6, 7, 8, 9).subList(0, cpus + 1), UpdateFlag.ANY));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> m.put(1, List.of(1, 2, 3, 4, 5, 6, 7, 8, 9).subList(0, cpus + 1), UpdateFlag.ANY));
             assertThrows(IllegalArgumentException.class, () -> raw.update(new byte[4], new byte[4], UpdateFlag.ANY));
             assertThrows(IllegalArgumentException.class, () -> TypedMap.of(raw, Codecs.s32(), Codecs.s32()));
         }
@@ -274,12 +307,15 @@ class MapOperationsTest {
     @Test
     void queueAndStackOrder() {
         for (MapType t : List.of(MapType.QUEUE, MapType.STACK)) {
-            try (BpfMap q = BpfMap.create(MapSpec.builder(t).name("qs").valueSize(4).maxEntries(3).build())) {
+            try (BpfMap q = BpfMap.create(
+                    MapSpec.builder(t).name("qs").valueSize(4).maxEntries(3).build())) {
                 for (int i = 1; i <= 3; i++) {
                     q.push(Codecs.s32().toBytes(i));
                 }
                 assertThrows(MapFullException.class, () -> q.push(Codecs.s32().toBytes(4)));
-                assertEquals(t == MapType.QUEUE ? 1 : 3, Codecs.s32().fromBytes(q.peek().orElseThrow()));
+                assertEquals(
+                        t == MapType.QUEUE ? 1 : 3,
+                        Codecs.s32().fromBytes(q.peek().orElseThrow()));
                 List<Integer> out = new ArrayList<>();
                 Optional<byte[]> v;
                 while ((v = q.pop()).isPresent()) {
@@ -290,7 +326,9 @@ class MapOperationsTest {
                 for (int i = 1; i <= 4; i++) { // full at 3: the fourth push drops the oldest (BPF_EXIST)
                     q.push(MemorySegment.ofArray(Codecs.s32().toBytes(i)), true);
                 }
-                assertEquals(t == MapType.QUEUE ? 2 : 4, Codecs.s32().fromBytes(q.pop().orElseThrow()));
+                assertEquals(
+                        t == MapType.QUEUE ? 2 : 4,
+                        Codecs.s32().fromBytes(q.pop().orElseThrow()));
             }
         }
         try (BpfMap h = hash("notq", 1)) {
@@ -301,7 +339,12 @@ class MapOperationsTest {
     @Test
     void bloomFilterHasNoFalseNegatives() {
         KernelFeature.assumeMapType(MapType.BLOOM_FILTER);
-        MapSpec spec = MapSpec.builder(MapType.BLOOM_FILTER).name("bloom").valueSize(4).maxEntries(100).mapExtra(3).build();
+        MapSpec spec = MapSpec.builder(MapType.BLOOM_FILTER)
+                .name("bloom")
+                .valueSize(4)
+                .maxEntries(100)
+                .mapExtra(3)
+                .build();
         try (BpfMap b = BpfMap.create(spec)) {
             for (int i = 0; i < 50; i++) {
                 b.push(Codecs.s32().toBytes(i * 7));
@@ -321,8 +364,13 @@ class MapOperationsTest {
 
     @Test
     void lpmTrieFindsTheLongestPrefix() throws Exception {
-        MapSpec spec = MapSpec.builder(MapType.LPM_TRIE).name("routes").keySize(8).valueSize(4).maxEntries(16)
-                .flags(MapFlags.NO_PREALLOC).build();
+        MapSpec spec = MapSpec.builder(MapType.LPM_TRIE)
+                .name("routes")
+                .keySize(8)
+                .valueSize(4)
+                .maxEntries(16)
+                .flags(MapFlags.NO_PREALLOC)
+                .build();
         try (BpfMap raw = BpfMap.create(spec)) {
             TypedMap<LpmKey, Integer> routes = TypedMap.of(raw, LpmKey.codec(4), Codecs.s32());
             routes.put(LpmKey.of(InetAddress.getByName("10.0.0.0"), 8), 8);
@@ -330,11 +378,18 @@ class MapOperationsTest {
             assertEquals(Optional.of(16), routes.get(LpmKey.host(InetAddress.getByName("10.1.2.3"))));
             assertEquals(Optional.of(8), routes.get(LpmKey.host(InetAddress.getByName("10.200.0.1"))));
             assertEquals(Optional.empty(), routes.get(LpmKey.host(InetAddress.getByName("192.0.2.1"))));
-            assertEquals("10.1.0.0/16", LpmKey.of(InetAddress.getByName("10.1.0.0"), 16).toString());
+            assertEquals(
+                    "10.1.0.0/16",
+                    LpmKey.of(InetAddress.getByName("10.1.0.0"), 16).toString());
             assertThrows(IllegalArgumentException.class, () -> LpmKey.of(InetAddress.getByName("10.0.0.0"), 33));
         }
-        MapSpec v6 = MapSpec.builder(MapType.LPM_TRIE).name("routes6").keySize(20).valueSize(4).maxEntries(4)
-                .flags(MapFlags.NO_PREALLOC).build();
+        MapSpec v6 = MapSpec.builder(MapType.LPM_TRIE)
+                .name("routes6")
+                .keySize(20)
+                .valueSize(4)
+                .maxEntries(4)
+                .flags(MapFlags.NO_PREALLOC)
+                .build();
         try (BpfMap raw = BpfMap.create(v6)) {
             TypedMap<LpmKey, Integer> routes = TypedMap.of(raw, LpmKey.codec(16), Codecs.s32());
             routes.put(LpmKey.of(InetAddress.getByName("2001:db8::"), 32), 32);
@@ -344,10 +399,21 @@ class MapOperationsTest {
 
     @Test
     void mapInMapStoresInnerMapsAndReturnsIds() {
-        MapSpec inner = MapSpec.builder(MapType.ARRAY).name("inner").keySize(4).valueSize(4).maxEntries(1).build();
-        MapSpec outer = MapSpec.builder(MapType.ARRAY_OF_MAPS).name("outer").keySize(4).valueSize(4).maxEntries(2)
-                .innerMap(inner).build();
-        try (BpfMap o = BpfMap.create(outer); BpfMap i = BpfMap.create(inner)) {
+        MapSpec inner = MapSpec.builder(MapType.ARRAY)
+                .name("inner")
+                .keySize(4)
+                .valueSize(4)
+                .maxEntries(1)
+                .build();
+        MapSpec outer = MapSpec.builder(MapType.ARRAY_OF_MAPS)
+                .name("outer")
+                .keySize(4)
+                .valueSize(4)
+                .maxEntries(2)
+                .innerMap(inner)
+                .build();
+        try (BpfMap o = BpfMap.create(outer);
+                BpfMap i = BpfMap.create(inner)) {
             o.setInner(Codecs.s32().toBytes(1), i);
             assertEquals(i.info().id(), o.innerMapId(Codecs.s32().toBytes(1)).orElseThrow());
             assertTrue(o.innerMapId(Codecs.s32().toBytes(0)).isEmpty());
@@ -357,10 +423,17 @@ class MapOperationsTest {
 
     @Test
     void programArrayTakesProgramsByFd() {
-        MapSpec spec = MapSpec.builder(MapType.PROG_ARRAY).name("jumps").keySize(4).valueSize(4).maxEntries(2).build();
+        MapSpec spec = MapSpec.builder(MapType.PROG_ARRAY)
+                .name("jumps")
+                .keySize(4)
+                .valueSize(4)
+                .maxEntries(2)
+                .build();
         ProgramSpec ps = ProgramSpec.builder("tail", ProgramType.XDP)
-                .instructions(List.of(Instruction.mov64Imm(Reg.R0, 1), Instruction.exit())).build();
-        try (BpfMap jumps = BpfMap.create(spec); Program p = Program.load(ps)) {
+                .instructions(List.of(Instruction.mov64Imm(Reg.R0, 1), Instruction.exit()))
+                .build();
+        try (BpfMap jumps = BpfMap.create(spec);
+                Program p = Program.load(ps)) {
             jumps.setProgram(1, p);
             assertTrue(jumps.lookup(Codecs.s32().toBytes(1)).isPresent());
             assertThrows(IllegalArgumentException.class, () -> jumps.setProgram(2, p));
@@ -377,7 +450,9 @@ class MapOperationsTest {
             m.pin(pin);
             try (BpfMap again = BpfMap.fromPin(pin)) {
                 assertEquals("pinned", again.name());
-                assertArrayEquals(new byte[] {5, 0, 0, 0, 0, 0, 0, 0}, again.lookup(new byte[4]).orElseThrow());
+                assertArrayEquals(
+                        new byte[] {5, 0, 0, 0, 0, 0, 0, 0},
+                        again.lookup(new byte[4]).orElseThrow());
             }
             try (BpfMap dup = BpfMap.fromFd(m.fd())) {
                 assertEquals(m.info().id(), dup.info().id());
@@ -392,7 +467,12 @@ class MapOperationsTest {
 
     @Test
     void frozenMapsRefuseUserWrites() {
-        try (BpfMap m = BpfMap.create(MapSpec.builder(MapType.ARRAY).name("frozen").keySize(4).valueSize(4).maxEntries(1).build())) {
+        try (BpfMap m = BpfMap.create(MapSpec.builder(MapType.ARRAY)
+                .name("frozen")
+                .keySize(4)
+                .valueSize(4)
+                .maxEntries(1)
+                .build())) {
             m.update(new byte[4], new byte[] {1, 2, 3, 4}, UpdateFlag.ANY);
             m.freeze();
             BpfException e = assertThrows(BpfException.class, () -> m.update(new byte[4], new byte[4], UpdateFlag.ANY));
@@ -430,7 +510,8 @@ class MapOperationsTest {
     @Test
     void segmentPathAllocatesNothingPerCall() {
         var bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        try (BpfMap raw = hash("alloc", 16); Arena arena = Arena.ofConfined()) {
+        try (BpfMap raw = hash("alloc", 16);
+                Arena arena = Arena.ofConfined()) {
             MemorySegment k = arena.allocate(4);
             MemorySegment v = arena.allocate(8);
             MemorySegment next = arena.allocate(4);

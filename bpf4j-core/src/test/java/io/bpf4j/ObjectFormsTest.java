@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ObjectFormsTest {
     @Test
     void btfMapFormsCarryEveryField() {
-        Map<String, MapSpec> maps = ObjectSpec.read(Kernel.bpfObject("obj_forms")).maps();
+        Map<String, MapSpec> maps =
+                ObjectSpec.read(Kernel.bpfObject("obj_forms")).maps();
 
         MapSpec typed = maps.get("obj_typed");
         assertEquals(MapType.HASH, typed.type());
@@ -59,7 +60,8 @@ class ObjectFormsTest {
         Kernel.assumeRoot();
         KernelFeature.assumeMapType(MapType.BLOOM_FILTER); // obj_forms has bloom filters (Linux 5.16)
         // A pin directory of our own: other helpers pin under /sys/fs/bpf at the same time.
-        Path pins = Kernel.bpffs().resolve("bpf4j_elf_forms_" + ProcessHandle.current().pid());
+        Path pins = Kernel.bpffs()
+                .resolve("bpf4j_elf_forms_" + ProcessHandle.current().pid());
         Files.createDirectories(pins);
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("obj_forms")).load(pins, 0)) {
             assertTrue(Files.exists(pins.resolve("obj_sized")), "pinned by name");
@@ -86,7 +88,8 @@ class ObjectFormsTest {
 
     @Test
     void everyGlobalSectionBecomesAnArrayMap() {
-        Map<String, MapSpec> maps = ObjectSpec.read(Kernel.bpfObject("obj_forms")).maps();
+        Map<String, MapSpec> maps =
+                ObjectSpec.read(Kernel.bpfObject("obj_forms")).maps();
         for (String sec : new String[] {".data", ".rodata", ".bss", ".data.custom", ".rodata.custom", ".kconfig"}) {
             MapSpec m = maps.get(sec);
             assertTrue(m != null, sec + " missing from " + maps.keySet());
@@ -113,7 +116,12 @@ class ObjectFormsTest {
         Kernel.assumeRoot();
         try (BpfObject obj = spec.load()) {
             assertTrue(obj.programs().get("obj_legacy_prog").fd() > 0);
-            assertEquals(2, obj.maps().keySet().stream().filter(n -> n.startsWith("obj_legacy_")).count(), obj.maps().keySet().toString());
+            assertEquals(
+                    2,
+                    obj.maps().keySet().stream()
+                            .filter(n -> n.startsWith("obj_legacy_"))
+                            .count(),
+                    obj.maps().keySet().toString());
         }
     }
 
@@ -149,15 +157,33 @@ class ObjectFormsTest {
         check(spec, "s_tp_btf", ProgramType.TRACING, Optional.of(AttachType.TRACE_RAW_TP), "sched_switch", 0);
         check(spec, "s_ksyscall", ProgramType.KPROBE, Optional.empty(), "openat", 0);
         check(spec, "s_kprobe_multi", ProgramType.KPROBE, Optional.of(AttachType.TRACE_KPROBE_MULTI), "do_*", 0);
-        check(spec, "s_uretprobe_s", ProgramType.KPROBE, Optional.empty(), "/bin/bash:readline", ProgramFlags.SLEEPABLE);
-        check(spec, "s_fexit_s", ProgramType.TRACING, Optional.of(AttachType.TRACE_FEXIT), "do_unlinkat", ProgramFlags.SLEEPABLE);
+        check(
+                spec,
+                "s_uretprobe_s",
+                ProgramType.KPROBE,
+                Optional.empty(),
+                "/bin/bash:readline",
+                ProgramFlags.SLEEPABLE);
+        check(
+                spec,
+                "s_fexit_s",
+                ProgramType.TRACING,
+                Optional.of(AttachType.TRACE_FEXIT),
+                "do_unlinkat",
+                ProgramFlags.SLEEPABLE);
         check(spec, "s_fmod_ret", ProgramType.TRACING, Optional.of(AttachType.MODIFY_RETURN), "security_file_open", 0);
         check(spec, "s_lsm_s", ProgramType.LSM, Optional.of(AttachType.LSM_MAC), "file_open", ProgramFlags.SLEEPABLE);
         check(spec, "s_iter", ProgramType.TRACING, Optional.of(AttachType.TRACE_ITER), "task", 0);
         check(spec, "s_xdp_frags", ProgramType.XDP, Optional.of(AttachType.XDP), "", ProgramFlags.XDP_HAS_FRAGS);
         check(spec, "s_xdp_devmap", ProgramType.XDP, Optional.of(AttachType.XDP_DEVMAP), "", 0);
         check(spec, "s_tcx_egress", ProgramType.SCHED_CLS, Optional.of(AttachType.TCX_EGRESS), "", 0);
-        check(spec, "s_cgroup_connect4", ProgramType.CGROUP_SOCK_ADDR, Optional.of(AttachType.CGROUP_INET4_CONNECT), "", 0);
+        check(
+                spec,
+                "s_cgroup_connect4",
+                ProgramType.CGROUP_SOCK_ADDR,
+                Optional.of(AttachType.CGROUP_INET4_CONNECT),
+                "",
+                0);
         check(spec, "s_sk_skb", ProgramType.SK_SKB, Optional.of(AttachType.SK_SKB_STREAM_VERDICT), "", 0);
         check(spec, "s_lwt_in", ProgramType.LWT_IN, Optional.empty(), "", 0);
         check(spec, "s_syscall", ProgramType.SYSCALL, Optional.empty(), "", ProgramFlags.SLEEPABLE);
@@ -172,13 +198,25 @@ class ObjectFormsTest {
     void objectWithoutDebugInfoParses(@TempDir Path dir) throws Exception {
         Path src = Path.of("src/test/bpf/obj_legacy.bpf.c");
         Path obj = dir.resolve("obj_legacy_nog.bpf.o");
-        Process p = new ProcessBuilder("clang-16", "-O2", "-target", "bpf", "-Isrc/test/bpf/include",
-                "-I/usr/include/x86_64-linux-gnu", "-c", src.toString(), "-o", obj.toString())
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "clang-16",
+                        "-O2",
+                        "-target",
+                        "bpf",
+                        "-Isrc/test/bpf/include",
+                        "-I/usr/include/x86_64-linux-gnu",
+                        "-c",
+                        src.toString(),
+                        "-o",
+                        obj.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "clang failed: " + out);
         ObjectSpec spec = ObjectSpec.read(obj);
-        assertEquals(ProgramType.SOCKET_FILTER, spec.program("obj_legacy_prog").orElseThrow().type());
+        assertEquals(
+                ProgramType.SOCKET_FILTER,
+                spec.program("obj_legacy_prog").orElseThrow().type());
         assertEquals(16, spec.maps().get("obj_legacy_hash").maxEntries(), spec.toString());
     }
 
@@ -207,8 +245,8 @@ class ObjectFormsTest {
         assertTrue(refused > 0, "no mutant was refused: the fuzzer never reached a checked field");
     }
 
-    private static void check(ObjectSpec spec, String name, ProgramType type, Optional<AttachType> attach, String target,
-            int flags) {
+    private static void check(
+            ObjectSpec spec, String name, ProgramType type, Optional<AttachType> attach, String target, int flags) {
         ProgramSpec p = spec.program(name).orElseThrow(() -> new AssertionError(name + " missing from " + spec));
         assertEquals(type, p.type(), name);
         assertEquals(attach, p.attachType(), name);

@@ -27,13 +27,19 @@ class ObjectModelTest {
         List<Instruction> insns = first.instructions();
         assertTrue(insns.size() > 10, "linked with its subprograms: " + insns.size());
         assertEquals(Optional.of("xdp_first"), insns.get(0).metadata().symbol());
-        List<String> functions = insns.stream().flatMap(i -> i.metadata().symbol().stream()).toList();
+        List<String> functions =
+                insns.stream().flatMap(i -> i.metadata().symbol().stream()).toList();
         assertTrue(functions.contains("bump") && functions.contains("mix"), functions.toString());
-        List<Metadata.Reference> refs = insns.stream().flatMap(i -> i.metadata().reference().stream()).toList();
+        List<Metadata.Reference> refs =
+                insns.stream().flatMap(i -> i.metadata().reference().stream()).toList();
         assertTrue(refs.contains(new Metadata.MapReference("sub_counts")), refs.toString());
         assertTrue(refs.contains(new Metadata.FunctionReference("bump")), refs.toString());
-        assertTrue(insns.stream().anyMatch(i -> i.metadata().line().map(l -> l.file().endsWith("load_subprogs.bpf.c"))
-                .orElse(false)), "line info as metadata");
+        assertTrue(
+                insns.stream().anyMatch(i -> i.metadata()
+                        .line()
+                        .map(l -> l.file().endsWith("load_subprogs.bpf.c"))
+                        .orElse(false)),
+                "line info as metadata");
     }
 
     @Test
@@ -67,34 +73,42 @@ class ObjectModelTest {
         byte[] greeting = vars.get("greeting").value();
         assertArrayEquals("hello\0\0\0".getBytes(), greeting);
         // The DATASEC of the .rodata map's value type holds the variables at their offsets (not all 0).
-        Type.DataSec rodata = (Type.DataSec) spec.maps().get(".rodata").valueType().orElseThrow().type();
+        Type.DataSec rodata = (Type.DataSec)
+                spec.maps().get(".rodata").valueType().orElseThrow().type();
         assertTrue(rodata.vars().stream().anyMatch(v -> v.offset() > 0), rodata.toString());
         // Edits show in the variables.
-        assertEquals(1, spec.withConstant("verdict", 1).variables().get("verdict").longValue());
+        assertEquals(
+                1, spec.withConstant("verdict", 1).variables().get("verdict").longValue());
         assertEquals(2, spec.variables().get("verdict").longValue(), "the original is unchanged");
     }
 
     @Test
     void externsAreTyped() {
         ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("spec_everything"));
-        assertTrue(spec.externs().stream().anyMatch(e -> e instanceof KconfigExtern k
-                && k.name().equals("LINUX_KERNEL_VERSION") && k.kind() == KconfigExtern.Kind.INT));
-        assertTrue(spec.externs().stream().anyMatch(e -> e instanceof KsymExtern k && k.name().equals("bpf_prog_fops")));
+        assertTrue(spec.externs().stream()
+                .anyMatch(e -> e instanceof KconfigExtern k
+                        && k.name().equals("LINUX_KERNEL_VERSION")
+                        && k.kind() == KconfigExtern.Kind.INT));
+        assertTrue(spec.externs().stream()
+                .anyMatch(e -> e instanceof KsymExtern k && k.name().equals("bpf_prog_fops")));
     }
 
     @Test
     void editsNameWhatDoesNotExist() {
         ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("load_subprogs"));
-        IllegalArgumentException map = assertThrows(IllegalArgumentException.class, () -> spec.withValueSize("nope", 8));
+        IllegalArgumentException map =
+                assertThrows(IllegalArgumentException.class, () -> spec.withValueSize("nope", 8));
         assertTrue(map.getMessage().contains("sub_counts"), map.getMessage());
-        IllegalArgumentException prog = assertThrows(IllegalArgumentException.class,
-                () -> spec.withAutoattach("nope", false));
+        IllegalArgumentException prog =
+                assertThrows(IllegalArgumentException.class, () -> spec.withAutoattach("nope", false));
         assertTrue(prog.getMessage().contains("xdp_first"), prog.getMessage());
-        IllegalArgumentException var = assertThrows(IllegalArgumentException.class,
-                () -> ObjectSpec.read(Kernel.bpfObject("load_globals")).withConstant("nope", 1));
+        IllegalArgumentException var =
+                assertThrows(IllegalArgumentException.class, () -> ObjectSpec.read(Kernel.bpfObject("load_globals"))
+                        .withConstant("nope", 1));
         assertTrue(var.getMessage().contains("verdict"), var.getMessage());
-        IllegalArgumentException fit = assertThrows(IllegalArgumentException.class,
-                () -> ObjectSpec.read(Kernel.bpfObject("load_globals")).withConstant("verdict", 1L << 40));
+        IllegalArgumentException fit =
+                assertThrows(IllegalArgumentException.class, () -> ObjectSpec.read(Kernel.bpfObject("load_globals"))
+                        .withConstant("verdict", 1L << 40));
         assertTrue(fit.getMessage().contains("__u32"), fit.getMessage());
         assertFalse(spec.withAutoattach("xdp_first", false).autoattach("xdp_first"));
         assertThrows(IllegalArgumentException.class, () -> ObjectSpec.read(new byte[16], ""));
@@ -106,7 +120,8 @@ class ObjectModelTest {
         ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("load_subprogs")).withValueSize("sub_counts", 16);
         assertEquals(16, spec.maps().get("sub_counts").valueSize());
         assertTrue(spec.maps().get("sub_counts").valueType().isEmpty());
-        assertEquals("__u32", spec.maps().get("sub_counts").keyType().orElseThrow().name());
+        assertEquals(
+                "__u32", spec.maps().get("sub_counts").keyType().orElseThrow().name());
     }
 
     @Test
@@ -117,7 +132,9 @@ class ObjectModelTest {
         assertEquals(a.programs(), b.programs());
         assertEquals(a.variables(), b.variables());
         assertEquals(a.maps().keySet(), b.maps().keySet());
-        a.maps().forEach((n, m) -> assertEquals(m.toBuilder().build().flags(), b.maps().get(n).flags(), n));
+        a.maps()
+                .forEach((n, m) -> assertEquals(
+                        m.toBuilder().build().flags(), b.maps().get(n).flags(), n));
     }
 
     @Test
@@ -156,13 +173,16 @@ class ObjectModelTest {
         try (BpfObject obj = spec.load()) {
             // As bpftool (libbpf 1.1) creates them for this object.
             assertEquals("load_glo.rodata", obj.map(".rodata").info().name());
-            assertEquals(MapFlags.RDONLY_PROG | MapFlags.MMAPABLE, obj.map(".rodata").info().flags());
+            assertEquals(
+                    MapFlags.RDONLY_PROG | MapFlags.MMAPABLE,
+                    obj.map(".rodata").info().flags());
             assertEquals("load_glo.bss", obj.map(".bss").info().name());
             assertEquals(MapFlags.MMAPABLE, obj.map(".bss").info().flags());
             assertEquals("load_glo.data", obj.map(".data").info().name());
             assertEquals(".data.stats", obj.map(".data.stats").info().name());
             assertTrue(obj.map(".rodata").info().btfValueTypeId() != 0);
-            assertEquals(spec.maps().get(".rodata").valueType(), obj.map(".rodata").valueType());
+            assertEquals(
+                    spec.maps().get(".rodata").valueType(), obj.map(".rodata").valueType());
             assertEquals(spec, obj.spec().orElseThrow());
         }
     }
@@ -173,7 +193,9 @@ class ObjectModelTest {
         ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("perf_emit"));
         assertEquals(0, spec.maps().get("events").maxEntries());
         try (BpfObject obj = spec.load()) {
-            assertEquals(io.bpf4j.internal.sys.Cpus.possibleCount(), obj.map("events").info().maxEntries());
+            assertEquals(
+                    io.bpf4j.internal.sys.Cpus.possibleCount(),
+                    obj.map("events").info().maxEntries());
         }
     }
 
@@ -198,7 +220,9 @@ class ObjectModelTest {
         try (BpfObject obj = spec.withAutoattach(prog, false).load()) {
             var result = obj.attachAll();
             assertTrue(result.attached().isEmpty(), result.toString());
-            assertEquals(List.of("autoattach is off"), result.skipped().stream().map(s -> s.reason()).toList());
+            assertEquals(
+                    List.of("autoattach is off"),
+                    result.skipped().stream().map(s -> s.reason()).toList());
         }
         try (BpfObject obj = spec.load()) {
             assertEquals(1, obj.attachAll().attached().size());
@@ -209,15 +233,24 @@ class ObjectModelTest {
     void aMapCanBeReplacedByAnExistingOne() {
         Kernel.assumeRoot();
         ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("load_subprogs"));
-        try (BpfMap shared = BpfMap.create(MapSpec.builder(MapType.ARRAY).name("sub_counts").keySize(4).valueSize(8)
-                .maxEntries(4).build());
-             BpfObject obj = spec.load(ObjectOptions.DEFAULT.withMapReplacement("sub_counts", shared))) {
+        try (BpfMap shared = BpfMap.create(MapSpec.builder(MapType.ARRAY)
+                        .name("sub_counts")
+                        .keySize(4)
+                        .valueSize(8)
+                        .maxEntries(4)
+                        .build());
+                BpfObject obj = spec.load(ObjectOptions.DEFAULT.withMapReplacement("sub_counts", shared))) {
             assertEquals(shared.info().id(), obj.map("sub_counts").info().id());
         }
-        try (BpfMap wrong = BpfMap.create(MapSpec.builder(MapType.ARRAY).name("sub_counts").keySize(4).valueSize(16)
-                .maxEntries(4).build())) {
-            Exception e = assertThrows(RuntimeException.class,
-                    () -> spec.load(ObjectOptions.DEFAULT.withMapReplacement("sub_counts", wrong)).close());
+        try (BpfMap wrong = BpfMap.create(MapSpec.builder(MapType.ARRAY)
+                .name("sub_counts")
+                .keySize(4)
+                .valueSize(16)
+                .maxEntries(4)
+                .build())) {
+            Exception e = assertThrows(RuntimeException.class, () -> spec.load(
+                            ObjectOptions.DEFAULT.withMapReplacement("sub_counts", wrong))
+                    .close());
             assertTrue(e.getMessage().contains("sub_counts"), e.getMessage());
         }
     }

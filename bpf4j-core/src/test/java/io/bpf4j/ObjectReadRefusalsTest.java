@@ -28,10 +28,13 @@ class ObjectReadRefusalsTest {
         Path c = dir.resolve(name + ".bpf.c");
         Path o = dir.resolve(name + ".bpf.o");
         Files.writeString(c, HEADER + source);
-        String arch = "/usr/include/" + ("amd64".equals(System.getProperty("os.arch")) ? "x86_64"
-                : System.getProperty("os.arch")) + "-linux-gnu";
-        Process p = new ProcessBuilder(List.of("clang-16", "-g", "-O2", "-target", "bpf", "-I", arch, "-c",
-                c.toString(), "-o", o.toString())).redirectErrorStream(true).start();
+        String arch = "/usr/include/"
+                + ("amd64".equals(System.getProperty("os.arch")) ? "x86_64" : System.getProperty("os.arch"))
+                + "-linux-gnu";
+        Process p = new ProcessBuilder(List.of(
+                        "clang-16", "-g", "-O2", "-target", "bpf", "-I", arch, "-c", c.toString(), "-o", o.toString()))
+                .redirectErrorStream(true)
+                .start();
         String log = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {
             throw new AssertionError("clang failed:\n" + log);

@@ -62,12 +62,13 @@ class ObjectSpecFuzzTest {
             if (choice < 7) {
                 b[at] ^= (byte) (1 << r.nextInt(8));
             } else {
-                int v = switch (r.nextInt(4)) {
-                    case 0 -> -1;
-                    case 1 -> 0;
-                    case 2 -> 0x7fff_ffff;
-                    default -> r.nextInt();
-                };
+                int v =
+                        switch (r.nextInt(4)) {
+                            case 0 -> -1;
+                            case 1 -> 0;
+                            case 2 -> 0x7fff_ffff;
+                            default -> r.nextInt();
+                        };
                 for (int j = 0; j < 4 && at + j < b.length; j++) {
                     b[at + j] = (byte) (v >>> (8 * j));
                 }

@@ -20,13 +20,25 @@ class ObjectSpecTest {
         var tp = ProgramSections.match("tracepoint/syscalls/sys_enter_execve").orElseThrow();
         assertEquals(ProgramType.TRACEPOINT, tp.def().type());
         assertEquals("syscalls/sys_enter_execve", tp.target());
-        assertEquals(ProgramType.TRACEPOINT, ProgramSections.match("tp/sched/sched_switch").orElseThrow().def().type());
+        assertEquals(
+                ProgramType.TRACEPOINT,
+                ProgramSections.match("tp/sched/sched_switch")
+                        .orElseThrow()
+                        .def()
+                        .type());
         var sleepy = ProgramSections.match("uprobe.s//bin/bash:readline").orElseThrow();
         assertEquals(ProgramFlags.SLEEPABLE, sleepy.def().flags());
-        assertEquals(Optional.of(AttachType.TCX_INGRESS), ProgramSections.match("tc/ingress").orElseThrow().def().attachType());
-        assertEquals(Optional.of(AttachType.XDP), ProgramSections.match("xdp").orElseThrow().def().attachType());
-        assertEquals(ProgramFlags.XDP_HAS_FRAGS, ProgramSections.match("xdp.frags").orElseThrow().def().flags());
-        assertTrue(ProgramSections.match("fentry/do_unlinkat").orElseThrow().def().attachBtf());
+        assertEquals(
+                Optional.of(AttachType.TCX_INGRESS),
+                ProgramSections.match("tc/ingress").orElseThrow().def().attachType());
+        assertEquals(
+                Optional.of(AttachType.XDP),
+                ProgramSections.match("xdp").orElseThrow().def().attachType());
+        assertEquals(
+                ProgramFlags.XDP_HAS_FRAGS,
+                ProgramSections.match("xdp.frags").orElseThrow().def().flags());
+        assertTrue(
+                ProgramSections.match("fentry/do_unlinkat").orElseThrow().def().attachBtf());
         assertTrue(ProgramSections.match("xdpfoo").isEmpty(), "no '+': exact names only");
         assertTrue(ProgramSections.match("nonsense/x").isEmpty());
         assertTrue(ProgramSections.all().size() > 100);
@@ -42,7 +54,10 @@ class ObjectSpecTest {
         String text = spec.toString();
         assertTrue(text.contains("programs:") && text.contains(".rodata"), text);
         ObjectSpec mim = ObjectSpec.read(Kernel.bpfObject("load_map_in_map"));
-        assertTrue(mim.maps().values().stream().anyMatch(m -> m.type().isMapInMap() && m.innerMap().isPresent()), mim.toString());
+        assertTrue(
+                mim.maps().values().stream()
+                        .anyMatch(m -> m.type().isMapInMap() && m.innerMap().isPresent()),
+                mim.toString());
     }
 
     @Test
@@ -69,8 +84,8 @@ class ObjectSpecTest {
 
     @Test
     void notABpfObjectIsRefusedClearly(@TempDir Path dir) throws Exception {
-        ObjectFormatException e = assertThrows(ObjectFormatException.class,
-                () -> ObjectSpec.read(new byte[] {1, 2, 3}, "junk.o"));
+        ObjectFormatException e =
+                assertThrows(ObjectFormatException.class, () -> ObjectSpec.read(new byte[] {1, 2, 3}, "junk.o"));
         assertTrue(e.getMessage().contains("junk.o") && e.getMessage().contains("ELF"), e.getMessage());
         Path libc = Path.of("/lib/x86_64-linux-gnu/libc.so.6");
         if (Files.exists(libc)) {
@@ -83,7 +98,9 @@ class ObjectSpecTest {
         assertTrue(t.getMessage().contains("cut.bpf.o") && t.getMessage().contains("offset"), t.getMessage());
         byte[] be = real.clone();
         be[5] = 2;
-        assertTrue(assertThrows(ObjectFormatException.class, () -> ObjectSpec.read(be, "be.o")).getMessage().contains("big-endian"));
+        assertTrue(assertThrows(ObjectFormatException.class, () -> ObjectSpec.read(be, "be.o"))
+                .getMessage()
+                .contains("big-endian"));
     }
 
     /**

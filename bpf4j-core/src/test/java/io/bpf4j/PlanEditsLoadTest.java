@@ -36,25 +36,32 @@ class PlanEditsLoadTest {
             byte[] stats = GlobalData.read(o.map(".data.stats"));
             assertEquals(1, stats[8]); // short_packets
         }
-        IllegalArgumentException type = assertThrows(IllegalArgumentException.class, () -> plan.withConstant("verdict", "x"));
+        IllegalArgumentException type =
+                assertThrows(IllegalArgumentException.class, () -> plan.withConstant("verdict", "x"));
         assertTrue(type.getMessage().contains("verdict") && type.getMessage().contains("__u32"), type.getMessage());
-        IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
-                () -> plan.withConstant("verdict", 1L << 40));
+        IllegalArgumentException range =
+                assertThrows(IllegalArgumentException.class, () -> plan.withConstant("verdict", 1L << 40));
         assertTrue(range.getMessage().contains("out of range"), range.getMessage());
-        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
-                () -> plan.withConstant("greeting", "much too long"));
+        IllegalArgumentException tooLong =
+                assertThrows(IllegalArgumentException.class, () -> plan.withConstant("greeting", "much too long"));
         assertTrue(tooLong.getMessage().contains("do not fit"), tooLong.getMessage());
-        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> plan.withConstant("nope", 1));
+        IllegalArgumentException none =
+                assertThrows(IllegalArgumentException.class, () -> plan.withConstant("nope", 1));
         assertTrue(none.getMessage().contains("verdict") && none.getMessage().contains("min_len"), none.getMessage());
     }
 
     @Test
     void resizeAutoloadAndAnExistingMap() throws Exception {
         LoadPlan plan = ElfLoadFixture.plan(Kernel.bpfObject("load_subprogs"));
-        try (BpfMap mine = BpfMap.create(MapSpec.builder(MapType.ARRAY).name("mine").keySize(4).valueSize(8)
-                .maxEntries(4).build());
-             BpfObject o = ObjectLoader.load(plan.withAutoload("xdp_second", false).withMapFd("sub_counts", mine.fd()),
-                     ObjectLoader.Options.DEFAULT)) {
+        try (BpfMap mine = BpfMap.create(MapSpec.builder(MapType.ARRAY)
+                        .name("mine")
+                        .keySize(4)
+                        .valueSize(8)
+                        .maxEntries(4)
+                        .build());
+                BpfObject o = ObjectLoader.load(
+                        plan.withAutoload("xdp_second", false).withMapFd("sub_counts", mine.fd()),
+                        ObjectLoader.Options.DEFAULT)) {
             assertEquals(Set.of("xdp_first"), o.programs().keySet());
             run(o, "xdp_first", 64);
             assertEquals(1, mine.lookup(new byte[4]).orElseThrow()[0]);
@@ -64,10 +71,15 @@ class PlanEditsLoadTest {
         }
         assertThrows(IllegalArgumentException.class, () -> plan.withAutoload("nope", false));
         BpfException mismatch;
-        try (BpfMap wrong = BpfMap.create(MapSpec.builder(MapType.ARRAY).name("wrong").keySize(4).valueSize(4)
-                .maxEntries(4).build())) {
-            mismatch = assertThrows(BpfException.class, () -> ObjectLoader.load(plan.withMapFd("sub_counts", wrong.fd()),
-                    ObjectLoader.Options.DEFAULT));
+        try (BpfMap wrong = BpfMap.create(MapSpec.builder(MapType.ARRAY)
+                .name("wrong")
+                .keySize(4)
+                .valueSize(4)
+                .maxEntries(4)
+                .build())) {
+            mismatch = assertThrows(
+                    BpfException.class,
+                    () -> ObjectLoader.load(plan.withMapFd("sub_counts", wrong.fd()), ObjectLoader.Options.DEFAULT));
         }
         assertTrue(mismatch.getMessage().contains("value size 4 vs 8"), mismatch.getMessage());
     }
@@ -76,8 +88,21 @@ class PlanEditsLoadTest {
     void programTypeAndAttachTargetCanChange() throws Exception {
         LoadPlan plan = ElfLoadFixture.plan(Kernel.bpfObject("load_core_values"));
         LoadPlan asXdp = plan.withProgramType("v_offset", ProgramType.XDP, java.util.Optional.empty(), "");
-        for (String other : new String[] {"v_array", "v_bitfield", "v_bitfield_off", "v_enum", "v_exists", "v_flavor",
-                "v_guarded", "v_nested", "v_signed", "v_size", "v_type_id", "v_type_size", "v_types"}) {
+        for (String other : new String[] {
+            "v_array",
+            "v_bitfield",
+            "v_bitfield_off",
+            "v_enum",
+            "v_exists",
+            "v_flavor",
+            "v_guarded",
+            "v_nested",
+            "v_signed",
+            "v_size",
+            "v_type_id",
+            "v_type_size",
+            "v_types"
+        }) {
             asXdp = asXdp.withAutoload(other, false);
         }
         try (BpfObject o = ObjectLoader.load(asXdp, ObjectLoader.Options.DEFAULT)) {
@@ -86,17 +111,21 @@ class PlanEditsLoadTest {
             assertTrue(run(o, "v_offset", 64) > 0); // a field offset, now returned by an XDP program
         }
         LoadPlan badTarget = ElfLoadFixture.plan(Kernel.bpfObject("load_iter"))
-                .withProgramType("dump_tasks", ProgramType.TRACING, java.util.Optional.of(AttachType.TRACE_ITER), "bpf4j_nope");
-        BpfException e = assertThrows(BpfException.class, () -> ObjectLoader.load(badTarget, ObjectLoader.Options.DEFAULT));
+                .withProgramType(
+                        "dump_tasks", ProgramType.TRACING, java.util.Optional.of(AttachType.TRACE_ITER), "bpf4j_nope");
+        BpfException e =
+                assertThrows(BpfException.class, () -> ObjectLoader.load(badTarget, ObjectLoader.Options.DEFAULT));
         assertTrue(e.getMessage().contains("bpf_iter_bpf4j_nope"), e.getMessage());
     }
 
     @Test
     void pinnedByNameMapsAreReusedAndCheckedForCompatibility() throws Exception {
-        Path dir = Kernel.bpffs().resolve("bpf4j_loader_" + ProcessHandle.current().pid() + "_pins");
+        Path dir =
+                Kernel.bpffs().resolve("bpf4j_loader_" + ProcessHandle.current().pid() + "_pins");
         Files.createDirectories(dir);
         ObjectLoader.Options opts = new ObjectLoader.Options(dir, 0);
-        LoadPlan plan = ElfLoadFixture.plan(Kernel.bpfObject("load_subprogs")).withPinning("sub_counts", Pinning.BY_NAME);
+        LoadPlan plan =
+                ElfLoadFixture.plan(Kernel.bpfObject("load_subprogs")).withPinning("sub_counts", Pinning.BY_NAME);
         try {
             int firstId;
             try (BpfObject o = ObjectLoader.load(plan, opts)) {
@@ -108,14 +137,18 @@ class PlanEditsLoadTest {
                 assertEquals(firstId, o.map("sub_counts").info().id());
                 assertEquals(1, o.map("sub_counts").lookup(new byte[4]).orElseThrow()[0]); // state kept in the pin
             }
-            BpfException e = assertThrows(BpfException.class,
-                    () -> ObjectLoader.load(plan.withMaxEntries("sub_counts", 8), opts));
+            BpfException e = assertThrows(
+                    BpfException.class, () -> ObjectLoader.load(plan.withMaxEntries("sub_counts", 8), opts));
             // A failed load removes the pins it made (and only those).
-            LoadPlan rejected = ElfLoadFixture.plan(Kernel.bpfObject("load_rejected")).withPinning("rej_values", Pinning.BY_NAME);
+            LoadPlan rejected =
+                    ElfLoadFixture.plan(Kernel.bpfObject("load_rejected")).withPinning("rej_values", Pinning.BY_NAME);
             assertThrows(VerifierException.class, () -> ObjectLoader.load(rejected, opts));
             assertTrue(!Files.exists(dir.resolve("rej_values")));
             assertTrue(Files.exists(dir.resolve("sub_counts")));
-            assertTrue(e.getMessage().contains("max_entries 4 vs 8") && e.getMessage().contains(dir.toString()), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("max_entries 4 vs 8")
+                            && e.getMessage().contains(dir.toString()),
+                    e.getMessage());
         } finally {
             Files.deleteIfExists(dir.resolve("sub_counts"));
             Files.deleteIfExists(dir);

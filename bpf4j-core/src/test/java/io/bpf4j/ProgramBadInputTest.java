@@ -18,13 +18,16 @@ class ProgramBadInputTest {
     }
 
     private static ProgramSpec xdp() {
-        return ProgramSpec.builder("bad_in_xdp", ProgramType.XDP).license("GPL")
-                .instructions(List.of(Instruction.mov64Imm(Reg.R0, 2), Instruction.exit())).build();
+        return ProgramSpec.builder("bad_in_xdp", ProgramType.XDP)
+                .license("GPL")
+                .instructions(List.of(Instruction.mov64Imm(Reg.R0, 2), Instruction.exit()))
+                .build();
     }
 
     @Test
     void aLogLevelTheKernelDoesNotTakeIsNotAVerifierRejection() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Program.load(xdp(), LoadOptions.DEFAULT.withLogLevel(99)).close());
         assertTrue(e.getMessage().contains("log level 99"), e.getMessage());
     }
@@ -32,8 +35,8 @@ class ProgramBadInputTest {
     @Test
     void aTestPacketShorterThanAnEthernetHeaderIsNamed() {
         try (Program p = Program.load(xdp())) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> p.testRun(TestRunOptions.data(new byte[2])));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> p.testRun(TestRunOptions.data(new byte[2])));
             assertTrue(e.getMessage().contains("2 bytes") && e.getMessage().contains("14 bytes"), e.getMessage());
             p.testRun(TestRunOptions.data(new byte[14])); // the minimum runs
         }

@@ -21,7 +21,8 @@ class ProgramBasicsTest {
     @Test
     void xdpProgramReturnsItsConstant() {
         ProgramSpec spec = ProgramSpec.builder("ret_pass", ProgramType.XDP)
-                .instructions(List.of(Instruction.mov64Imm(Reg.R0, 2), Instruction.exit())).build();
+                .instructions(List.of(Instruction.mov64Imm(Reg.R0, 2), Instruction.exit()))
+                .build();
         try (Program p = Program.load(spec)) {
             TestRunResult r = p.testRun(TestRunOptions.data(new byte[64]).withRepeat(10));
             assertEquals(2, r.returnValue());
@@ -32,7 +33,8 @@ class ProgramBasicsTest {
     void verifierRejectionCarriesTheLog() {
         // r0 is never set: the verifier says "R0 !read_ok".
         ProgramSpec spec = ProgramSpec.builder("bad", ProgramType.XDP)
-                .instructions(List.of(Instruction.exit())).build();
+                .instructions(List.of(Instruction.exit()))
+                .build();
         VerifierException e = assertThrows(VerifierException.class, () -> Program.load(spec));
         assertTrue(e.log().contains("R0 !read_ok"), e.log());
         assertTrue(e.getMessage().contains("bad") && e.getMessage().contains("R0"), e.getMessage());

@@ -8,14 +8,12 @@ import io.bpf4j.asm.Instruction;
 import io.bpf4j.btf.Btf;
 import io.bpf4j.btf.CoreRelocation;
 import io.bpf4j.btf.CoreRelocator;
-import io.bpf4j.internal.sys.Fd;
 import io.bpf4j.testing.Kernel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,8 +30,7 @@ class ProgramBtfLoadTest {
         kernel = Btf.parse(Files.readAllBytes(Path.of("/sys/kernel/btf/vmlinux")));
     }
 
-    record Loaded(ElfSections elf, Btf btf, byte[] fixedBtf) {
-    }
+    record Loaded(ElfSections elf, Btf btf, byte[] fixedBtf) {}
 
     static Loaded open(String name) throws Exception {
         ElfSections elf = ElfSections.read(Kernel.bpfObject(name));
@@ -75,7 +72,8 @@ class ProgramBtfLoadTest {
         List<Linker.Placed<ProgramBtf.LineInfo>> out = new ArrayList<>();
         for (ElfSections.ExtRecord r : o.elf().extInfo(o.btf(), 1)) {
             if (r.section().equals(section)) {
-                out.add(new Linker.Placed<>(r.slot(), new ProgramBtf.LineInfo(r.fields()[0], r.fields()[1], r.fields()[2])));
+                out.add(new Linker.Placed<>(
+                        r.slot(), new ProgramBtf.LineInfo(r.fields()[0], r.fields()[1], r.fields()[2])));
             }
         }
         return out;
@@ -91,7 +89,8 @@ class ProgramBtfLoadTest {
             assertTrue(fd.fd() > 0);
         }
         // Unfixed, the kernel refuses it and the error carries its log.
-        BpfException e = assertThrows(BpfException.class,
+        BpfException e = assertThrows(
+                BpfException.class,
                 () -> io.bpf4j.btf.BtfHandle.loadRaw(o.elf().sections.get(".BTF"), "BTF of raw"));
         assertTrue(e.getMessage().contains("refused BTF of raw"), e.getMessage());
     }
@@ -102,10 +101,15 @@ class ProgramBtfLoadTest {
         Map<String, List<CoreRelocation>> relos = o.elf().coreRelocations(o.btf());
         CoreRelocator core = new CoreRelocator(o.btf(), kernel);
         String sec = "raw_tp/v_nested";
-        List<Instruction> insns = core.apply("v_nested", Instruction.decodeAll(o.elf().sections.get(sec)), relos.get(sec));
+        List<Instruction> insns =
+                core.apply("v_nested", Instruction.decodeAll(o.elf().sections.get(sec)), relos.get(sec));
         try (io.bpf4j.btf.BtfHandle btf = io.bpf4j.btf.BtfHandle.loadRaw(o.fixedBtf(), "load_core_values.bpf.o");
-             Program p = Program.load(ProgramSpec.builder("v_nested", ProgramType.RAW_TRACEPOINT).instructions(insns).build(),
-                     LoadOptions.DEFAULT.withLogLevel(2), ProgramBtf.extInfo(btf.fd(), funcs(o, sec), lines(o, sec)))) {
+                Program p = Program.load(
+                        ProgramSpec.builder("v_nested", ProgramType.RAW_TRACEPOINT)
+                                .instructions(insns)
+                                .build(),
+                        LoadOptions.DEFAULT.withLogLevel(2),
+                        ProgramBtf.extInfo(btf.fd(), funcs(o, sec), lines(o, sec)))) {
             assertTrue(p.info().btfId() > 0, p.info().toString());
             // With line info the verifier's log quotes the C source.
             assertTrue(p.verifierLog().contains("se.vruntime"), p.verifierLog());
@@ -116,17 +120,29 @@ class ProgramBtfLoadTest {
     void rejectionPointsAtTheSourceLine() throws Exception {
         Loaded o = open("load_core_poison");
         String sec = "raw_tp/poisoned";
-        List<Instruction> insns = new CoreRelocator(o.btf(), kernel).apply("poisoned",
-                Instruction.decodeAll(o.elf().sections.get(sec)), o.elf().coreRelocations(o.btf()).get(sec));
+        List<Instruction> insns = new CoreRelocator(o.btf(), kernel)
+                .apply(
+                        "poisoned",
+                        Instruction.decodeAll(o.elf().sections.get(sec)),
+                        o.elf().coreRelocations(o.btf()).get(sec));
         List<SourceLine> source = new ArrayList<>();
         for (Linker.Placed<ProgramBtf.LineInfo> l : lines(o, sec)) {
-            source.add(new SourceLine(l.slot(), o.btf().string(l.record().fileNameOff()), l.record().line(),
-                    l.record().column(), o.btf().string(l.record().lineOff())));
+            source.add(new SourceLine(
+                    l.slot(),
+                    o.btf().string(l.record().fileNameOff()),
+                    l.record().line(),
+                    l.record().column(),
+                    o.btf().string(l.record().lineOff())));
         }
         try (io.bpf4j.btf.BtfHandle btf = io.bpf4j.btf.BtfHandle.loadRaw(o.fixedBtf(), "load_core_poison.bpf.o")) {
-            VerifierException raw = assertThrows(VerifierException.class, () -> Program.load(
-                    ProgramSpec.builder("poisoned", ProgramType.RAW_TRACEPOINT).instructions(insns).build(),
-                    LoadOptions.DEFAULT, ProgramBtf.extInfo(btf.fd(), funcs(o, sec), lines(o, sec))));
+            VerifierException raw = assertThrows(
+                    VerifierException.class,
+                    () -> Program.load(
+                            ProgramSpec.builder("poisoned", ProgramType.RAW_TRACEPOINT)
+                                    .instructions(insns)
+                                    .build(),
+                            LoadOptions.DEFAULT,
+                            ProgramBtf.extInfo(btf.fd(), funcs(o, sec), lines(o, sec))));
             VerifierException e = VerifierSource.withSource(raw, "poisoned", source);
             assertTrue(e.getMessage().contains("load_core_poison.bpf.c:14"), e.getMessage());
             assertTrue(e.getMessage().contains("task_struct___old"), e.getMessage());

@@ -24,21 +24,27 @@ class ProgramInfoTest {
 
     private static ProgramSpec readsMap(BpfMap map) {
         // r1 = map; r2 = fp-4 (key 0); r0 = lookup; return 2
-        return ProgramSpec.builder("info_probe", ProgramType.XDP).instructions(List.of(
-                Instruction.storeImm(Opcodes.W, Reg.R10, -4, 0),
-                Instruction.mov64Reg(Reg.R2, Reg.R10),
-                Instruction.alu64Imm(Opcodes.ADD, Reg.R2, -4),
-                Instruction.loadMapFd(Reg.R1, map.fd()),
-                Instruction.call(1),
-                Instruction.mov64Imm(Reg.R0, 2),
-                Instruction.exit())).build();
+        return ProgramSpec.builder("info_probe", ProgramType.XDP)
+                .instructions(List.of(
+                        Instruction.storeImm(Opcodes.W, Reg.R10, -4, 0),
+                        Instruction.mov64Reg(Reg.R2, Reg.R10),
+                        Instruction.alu64Imm(Opcodes.ADD, Reg.R2, -4),
+                        Instruction.loadMapFd(Reg.R1, map.fd()),
+                        Instruction.call(1),
+                        Instruction.mov64Imm(Reg.R0, 2),
+                        Instruction.exit()))
+                .build();
     }
 
     @Test
     void infoNamesTheProgramAndItsMap() {
-        try (BpfMap map = BpfMap.create(MapSpec.builder(MapType.ARRAY).name("info_arr").keySize(4)
-                .valueSize(8).maxEntries(1).build());
-             Program p = Program.load(readsMap(map))) {
+        try (BpfMap map = BpfMap.create(MapSpec.builder(MapType.ARRAY)
+                        .name("info_arr")
+                        .keySize(4)
+                        .valueSize(8)
+                        .maxEntries(1)
+                        .build());
+                Program p = Program.load(readsMap(map))) {
             ProgramInfo info = p.info();
             assertTrue(info.id() > 0);
             assertEquals("info_probe", info.name());
@@ -48,8 +54,12 @@ class ProgramInfoTest {
             assertFalse(info.tagHex().equals("0000000000000000"));
             assertTrue(info.xlatedSize() > 0 && info.jitedSize() > 0, info.toString());
             // bpf_prog_info.verified_insns came in 5.16: an older kernel leaves it 0
-            boolean counts = io.bpf4j.btf.KernelBtf.vmlinux().find("bpf_prog_info", io.bpf4j.btf.Type.Struct.class)
-                    .orElseThrow().members().stream().anyMatch(m -> m.name().equals("verified_insns"));
+            boolean counts = io.bpf4j.btf.KernelBtf.vmlinux()
+                    .find("bpf_prog_info", io.bpf4j.btf.Type.Struct.class)
+                    .orElseThrow()
+                    .members()
+                    .stream()
+                    .anyMatch(m -> m.name().equals("verified_insns"));
             if (counts) {
                 assertTrue(info.verifiedInstructions() >= 7, info.toString());
             } else {
@@ -66,18 +76,24 @@ class ProgramInfoTest {
 
     @Test
     void openedByIdAndByPinIsTheSameProgram() throws Exception {
-        Path pin = Kernel.bpffs().resolve("bpf4j_loader_" + ProcessHandle.current().pid() + "_info");
+        Path pin =
+                Kernel.bpffs().resolve("bpf4j_loader_" + ProcessHandle.current().pid() + "_info");
         try (Program p = Program.load(ProgramSpec.builder("info_pin", ProgramType.XDP)
-                .instructions(List.of(Instruction.mov64Imm(Reg.R0, 1), Instruction.exit())).build())) {
+                .instructions(List.of(Instruction.mov64Imm(Reg.R0, 1), Instruction.exit()))
+                .build())) {
             ProgramInfo info = p.info();
             p.pin(pin);
-            try (Program byPin = Program.fromPin(pin); Program byId = Program.fromId(info.id())) {
+            try (Program byPin = Program.fromPin(pin);
+                    Program byId = Program.fromId(info.id())) {
                 assertEquals(info.id(), byPin.info().id());
                 assertEquals(info.id(), byId.info().id());
                 assertArrayEquals(info.tag(), byId.info().tag());
                 assertEquals("info_pin", byPin.name());
                 assertEquals(ProgramType.XDP, byPin.type());
-                assertEquals(1, byPin.testRun(io.bpf4j.TestRunOptions.data(new byte[64])).returnValue());
+                assertEquals(
+                        1,
+                        byPin.testRun(io.bpf4j.TestRunOptions.data(new byte[64]))
+                                .returnValue());
             }
         } finally {
             Files.deleteIfExists(pin);

@@ -6,7 +6,6 @@ import io.bpf4j.link.Xdp;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
 /**
@@ -24,8 +23,7 @@ public final class TokenChild {
     private static final int AT_FDCWD = -100;
     private static final int MOVE_MOUNT_F_EMPTY_PATH = 4;
 
-    private TokenChild() {
-    }
+    private TokenChild() {}
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
@@ -48,8 +46,14 @@ public final class TokenChild {
                 System.out.println("FAIL fsmount: " + Errno.nameOf((int) -mnt));
                 return;
             }
-            long moved = Libc.syscall(SYS_MOVE_MOUNT, mnt, arena.allocateFrom("").address(), AT_FDCWD,
-                    arena.allocateFrom(dir.toString()).address(), MOVE_MOUNT_F_EMPTY_PATH, 0);
+            long moved = Libc.syscall(
+                    SYS_MOVE_MOUNT,
+                    mnt,
+                    arena.allocateFrom("").address(),
+                    AT_FDCWD,
+                    arena.allocateFrom(dir.toString()).address(),
+                    MOVE_MOUNT_F_EMPTY_PATH,
+                    0);
             if (moved < 0) {
                 System.out.println("FAIL move_mount to " + dir + ": " + Errno.nameOf((int) -moved));
                 return;
@@ -59,18 +63,21 @@ public final class TokenChild {
         try (BpfObject obj = spec.load(ObjectOptions.DEFAULT.withoutToken())) {
             System.out.println("FAIL loaded without a token: " + obj.programs().keySet());
         } catch (BpfException e) {
-            System.out.println("WITHOUT " + e.getClass().getSimpleName() + " " + e.errno().map(Enum::name).orElse("?")
-                    + " " + e.getMessage().replace('\n', ' '));
+            System.out.println("WITHOUT " + e.getClass().getSimpleName() + " "
+                    + e.errno().map(Enum::name).orElse("?") + " "
+                    + e.getMessage().replace('\n', ' '));
         }
         try (BpfObject obj = spec.load(ObjectOptions.DEFAULT.withTokenPath(dir));
-             Link link = Xdp.attach(obj.program("token_xdp_pass"), "lo", Xdp.Mode.GENERIC)) {
-            System.out.println("WITH loaded " + obj.programs().keySet() + " maps " + obj.maps().keySet()
-                    + " attached " + link.description());
+                Link link = Xdp.attach(obj.program("token_xdp_pass"), "lo", Xdp.Mode.GENERIC)) {
+            System.out.println("WITH loaded " + obj.programs().keySet() + " maps "
+                    + obj.maps().keySet() + " attached " + link.description());
         } catch (RuntimeException e) {
-            System.out.println("FAIL with the token: " + e.getClass().getSimpleName() + " " + e.getMessage().replace('\n', ' '));
+            System.out.println("FAIL with the token: " + e.getClass().getSimpleName() + " "
+                    + e.getMessage().replace('\n', ' '));
         }
-        try (BpfToken token = BpfToken.create(dir); BpfToken copy = BpfToken.fromFd(token.fd());
-             BpfObject obj = spec.load(ObjectOptions.DEFAULT.withToken(copy))) {
+        try (BpfToken token = BpfToken.create(dir);
+                BpfToken copy = BpfToken.fromFd(token.fd());
+                BpfObject obj = spec.load(ObjectOptions.DEFAULT.withToken(copy))) {
             System.out.println("TOKEN " + token + " loaded " + obj.programs().keySet());
         } catch (RuntimeException e) {
             System.out.println("FAIL with a given token: " + e.getMessage().replace('\n', ' '));
@@ -79,7 +86,8 @@ public final class TokenChild {
         try (BpfObject obj = spec.load()) {
             System.out.println("ENV loaded " + obj.programs().keySet());
         } catch (RuntimeException e) {
-            System.out.println("FAIL with " + BpfToken.PATH_VARIABLE + ": " + e.getMessage().replace('\n', ' '));
+            System.out.println("FAIL with " + BpfToken.PATH_VARIABLE + ": "
+                    + e.getMessage().replace('\n', ' '));
         }
     }
 }

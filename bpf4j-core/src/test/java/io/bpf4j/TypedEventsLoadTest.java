@@ -24,8 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /** Ring and perf records decoded by naming their BTF struct; one ring fanned out to several subscribers. */
 class TypedEventsLoadTest {
-    record ExecLike(long pid, long uid, String comm, long seq) {
-    }
+    record ExecLike(long pid, long uid, String comm, long seq) {}
 
     @BeforeAll
     static void root() {
@@ -35,13 +34,15 @@ class TypedEventsLoadTest {
     @Test
     void ringAndPerfRecordsDecodeByStructName() {
         try (BpfObject obj = TypedValuesObject.spec().load();
-             RingBuffer rb = RingBuffer.open(obj.map("events"));
-             PerfBuffer perf = PerfBuffer.open(obj.map("perf_events"), 4, (cpu, n) -> { })) {
+                RingBuffer rb = RingBuffer.open(obj.map("events"));
+                PerfBuffer perf = PerfBuffer.open(obj.map("perf_events"), 4, (cpu, n) -> {})) {
             obj.program("emit").testRun(TestRunOptions.data(new byte[64]).withRepeat(3));
             BtfCodec dynamic = ObjectTypes.struct(obj, "exec_like");
             List<StructValue> got = new ArrayList<>();
             assertEquals(3, rb.consume(RecordDecoder.of(dynamic, v -> got.add((StructValue) v))));
-            assertEquals(List.of(1000L, 1001L, 1002L), got.stream().map(v -> v.getLong("pid")).toList());
+            assertEquals(
+                    List.of(1000L, 1001L, 1002L),
+                    got.stream().map(v -> v.getLong("pid")).toList());
             assertEquals("typed", got.get(0).getString("comm"));
             assertEquals(7L, got.get(2).get("uid"));
 
@@ -53,12 +54,15 @@ class TypedEventsLoadTest {
 
             // A codec of another struct does not silently read a wrong layout.
             obj.program("emit").testRun(TestRunOptions.data(new byte[64]));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> rb.consume(RecordDecoder.of(ObjectTypes.struct(obj, "flow_stats"), v -> { })));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> rb.consume(RecordDecoder.of(ObjectTypes.struct(obj, "flow_stats"), v -> {})));
             assertTrue(e.getMessage().startsWith("ring record of 32 bytes, the codec (BtfCodec["), e.getMessage());
             assertTrue(e.getMessage().endsWith("STRUCT 'flow_stats']) reads 24"), e.getMessage());
-            IllegalArgumentException p = assertThrows(IllegalArgumentException.class,
-                    () -> perf.poll(Duration.ofSeconds(1), SampleDecoder.of(ObjectTypes.struct(obj, "flow_stats"), v -> { })));
+            IllegalArgumentException p = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> perf.poll(
+                            Duration.ofSeconds(1), SampleDecoder.of(ObjectTypes.struct(obj, "flow_stats"), v -> {})));
             assertTrue(p.getMessage().startsWith("perf sample of 36 bytes on CPU "), p.getMessage());
         }
     }
@@ -66,7 +70,7 @@ class TypedEventsLoadTest {
     @Test
     void fanOutDeliversEveryRecordToEachSubscriberAndReportsALaggingOne() throws Exception {
         try (BpfObject obj = TypedValuesObject.spec().load();
-             RingBuffer rb = RingBuffer.open(obj.map("events"))) {
+                RingBuffer rb = RingBuffer.open(obj.map("events"))) {
             RecordCodec<ExecLike> codec = ObjectTypes.bind(obj, MethodHandles.lookup(), ExecLike.class, "exec_like");
             List<Long> fast1 = new CopyOnWriteArrayList<>();
             List<Long> fast2 = new CopyOnWriteArrayList<>();
@@ -76,13 +80,16 @@ class TypedEventsLoadTest {
             try (RingFanout<ExecLike> fan = RingFanout.start(rb, codec, 256)) {
                 fan.subscribe(e -> fast1.add(e.seq()), fastErrors::add);
                 fan.subscribe(e -> fast2.add(e.seq()), fastErrors::add);
-                fan.subscribe(e -> {
-                    slow.add(e.seq());
-                    sleep(5);
-                }, err -> slowLost.addAndGet(((RingFanout.LaggedException) err).lost()));
+                fan.subscribe(
+                        e -> {
+                            slow.add(e.seq());
+                            sleep(5);
+                        },
+                        err -> slowLost.addAndGet(((RingFanout.LaggedException) err).lost()));
                 int total = 0;
                 for (int round = 0; round < 10; round++) {
-                    obj.program("emit").testRun(TestRunOptions.data(new byte[64]).withRepeat(100));
+                    obj.program("emit")
+                            .testRun(TestRunOptions.data(new byte[64]).withRepeat(100));
                     total += 100;
                     waitFor(() -> fast1.size() == 10 * 100 || rb.pending() == 0);
                 }
@@ -104,15 +111,17 @@ class TypedEventsLoadTest {
     @Test
     void aThrowingSubscriberGetsItsErrorsAndAClosedOneNothingMore() throws Exception {
         try (BpfObject obj = TypedValuesObject.spec().load();
-             RingBuffer rb = RingBuffer.open(obj.map("events"));
-             RingFanout<Object> fan = RingFanout.start(rb, ObjectTypes.struct(obj, "exec_like"))) {
+                RingBuffer rb = RingBuffer.open(obj.map("events"));
+                RingFanout<Object> fan = RingFanout.start(rb, ObjectTypes.struct(obj, "exec_like"))) {
             List<Object> good = new CopyOnWriteArrayList<>();
             List<Throwable> thrown = new CopyOnWriteArrayList<>();
             List<Object> stopped = new CopyOnWriteArrayList<>();
             fan.subscribe(good::add, thrown::add);
-            fan.subscribe(v -> {
-                throw new IllegalStateException("boom " + ((StructValue) v).getLong("seq"));
-            }, thrown::add);
+            fan.subscribe(
+                    v -> {
+                        throw new IllegalStateException("boom " + ((StructValue) v).getLong("seq"));
+                    },
+                    thrown::add);
             AutoCloseable later = fan.subscribe(stopped::add, thrown::add);
             obj.program("emit").testRun(TestRunOptions.data(new byte[64]).withRepeat(5));
             waitFor(() -> good.size() == 5 && thrown.size() == 5 && stopped.size() == 5);

@@ -19,11 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /** The typed handle of every map kind, from a loaded object's BTF, its kind checked. */
 class TypedHandlesLoadTest {
-    record FlowKey(long saddr, long daddr, int sport, int dport, int proto) {
-    }
+    record FlowKey(long saddr, long daddr, int sport, int dport, int proto) {}
 
-    record FlowStats(long packets, long bytes, String tag) {
-    }
+    record FlowStats(long packets, long bytes, String tag) {}
 
     @BeforeAll
     static void root() {
@@ -33,8 +31,8 @@ class TypedHandlesLoadTest {
     @Test
     void hashMapsDynamicAndBound() {
         try (BpfObject obj = TypedValuesObject.spec().load()) {
-            TypedHashMap<FlowKey, FlowStats> flows = TypedHashMap.of(obj.map("flows"), MethodHandles.lookup(),
-                    FlowKey.class, FlowStats.class);
+            TypedHashMap<FlowKey, FlowStats> flows =
+                    TypedHashMap.of(obj.map("flows"), MethodHandles.lookup(), FlowKey.class, FlowStats.class);
             FlowKey k = new FlowKey(0x0100000a, 0x0200000a, 1234, 443, 6);
             assertEquals(Optional.empty(), flows.lookup(k));
             flows.update(k, new FlowStats(1, 60, "web"));
@@ -48,8 +46,13 @@ class TypedHandlesLoadTest {
             assertEquals(300, flows.updateBatch(many));
             List<Map.Entry<FlowKey, FlowStats>> all = flows.entries(16);
             assertEquals(301, all.size());
-            assertEquals(new FlowStats(7, 14, "b7"), all.stream().filter(e -> e.getKey().saddr() == 7).findFirst()
-                    .orElseThrow().getValue());
+            assertEquals(
+                    new FlowStats(7, 14, "b7"),
+                    all.stream()
+                            .filter(e -> e.getKey().saddr() == 7)
+                            .findFirst()
+                            .orElseThrow()
+                            .getValue());
             assertEquals(2, flows.deleteBatch(List.of(new FlowKey(1, 2, 1, 80, 17), new FlowKey(2, 2, 2, 80, 17))));
             assertTrue(flows.delete(k));
             assertFalse(flows.delete(k));
@@ -58,14 +61,22 @@ class TypedHandlesLoadTest {
             // The same map dynamically: keys and values as StructValues, encoded back from Maps.
             TypedHashMap<Object, Object> dyn = TypedHashMap.of(obj.map("flows"));
             dyn.update(Map.of("saddr", 9, "dport", 22), Map.of("packets", 3, "tag", "ssh"));
-            StructValue v = (StructValue) dyn.lookup(Map.of("saddr", 9, "dport", 22)).orElseThrow();
+            StructValue v =
+                    (StructValue) dyn.lookup(Map.of("saddr", 9, "dport", 22)).orElseThrow();
             assertEquals(U64.of(3), v.get("packets"));
             assertEquals("ssh", v.get("tag"));
             assertEquals(1, obj.map("flows").typed().entries().count());
             // A map opened by id has no spec: its types are read back from the kernel's BTF.
             try (BpfMap again = BpfMap.fromId(obj.map("flows").info().id())) {
                 assertTrue(again.keyType().isEmpty());
-                assertEquals("ssh", ((StructValue) again.typed().entries().findFirst().orElseThrow().getValue()).get("tag"));
+                assertEquals(
+                        "ssh",
+                        ((StructValue) again.typed()
+                                        .entries()
+                                        .findFirst()
+                                        .orElseThrow()
+                                        .getValue())
+                                .get("tag"));
             }
 
             TypedHashMap<Object, Object> lru = TypedHashMap.of(obj.map("recent"));
@@ -74,7 +85,8 @@ class TypedHandlesLoadTest {
             }
             assertTrue(lru.entries(8).size() <= 16);
 
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TypedHashMap.of(obj.map("slots")));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> TypedHashMap.of(obj.map("slots")));
             assertEquals("map \"slots\" is a ARRAY map; TypedHashMap takes [HASH, LRU_HASH] maps", e.getMessage());
         }
     }
@@ -119,8 +131,8 @@ class TypedHandlesLoadTest {
 
             boolean bloom = io.bpf4j.features.MapFeatures.supports(MapType.BLOOM_FILTER); // else seen_flows is a queue
             if (bloom) {
-                TypedBloomFilter<FlowKey> seen = TypedBloomFilter.of(obj.map("seen_flows"), MethodHandles.lookup(),
-                        FlowKey.class);
+                TypedBloomFilter<FlowKey> seen =
+                        TypedBloomFilter.of(obj.map("seen_flows"), MethodHandles.lookup(), FlowKey.class);
                 seen.insert(new FlowKey(1, 2, 3, 4, 5));
                 assertTrue(seen.contains(new FlowKey(1, 2, 3, 4, 5)));
                 assertFalse(seen.contains(new FlowKey(9, 9, 9, 9, 9)));

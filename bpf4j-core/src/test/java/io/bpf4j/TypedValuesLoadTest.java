@@ -79,15 +79,21 @@ class TypedValuesLoadTest {
             assertArrayEquals(raw, codec.toBytes(v.members()), "and through a Map");
 
             // A changed copy writes back and is read by the kernel's map as given.
-            StructValue changed = v.with("in.port", 9090).with("name", "again").with("anon_y", 5)
+            StructValue changed = v.with("in.port", 9090)
+                    .with("name", "again")
+                    .with("anon_y", 5)
                     .with("either.as_u32", 0x0a0b0c0dL);
             values.update(new byte[4], codec.toBytes(changed), UpdateFlag.ANY);
-            StructValue back = (StructValue) codec.fromBytes(values.lookup(new byte[4]).orElseThrow());
+            StructValue back =
+                    (StructValue) codec.fromBytes(values.lookup(new byte[4]).orElseThrow());
             assertEquals(9090, back.get("in.port"));
             assertEquals("again", back.get("name"));
             assertEquals(5, back.get("anon_y"));
             assertEquals(77L, back.get("anon_x"));
-            assertEquals(List.of(0x0d, 0x0c, 0x0b, 0x0a), back.get("either.as_bytes"), "the union's other member, rewritten");
+            assertEquals(
+                    List.of(0x0d, 0x0c, 0x0b, 0x0a),
+                    back.get("either.as_bytes"),
+                    "the union's other member, rewritten");
         }
     }
 
@@ -104,8 +110,11 @@ class TypedValuesLoadTest {
                     if (ours.length() > 1) {
                         ours.append(',');
                     }
-                    ours.append("{\"key\":").append(keys.toJson(e.getKey())).append(",\"value\":")
-                            .append(vals.toJson(e.getValue())).append('}');
+                    ours.append("{\"key\":")
+                            .append(keys.toJson(e.getKey()))
+                            .append(",\"value\":")
+                            .append(vals.toJson(e.getValue()))
+                            .append('}');
                 }
                 ours.append(']');
                 String bpftool = bpftoolFormatted(map.info().id());
@@ -174,16 +183,22 @@ class TypedValuesLoadTest {
     void badValuesAreRefusedNamingThePath() {
         try (BpfObject obj = filled()) {
             BtfCodec codec = BtfCodec.of(MapBtf.of(obj.map("values")).value().orElseThrow());
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> codec.toBytes(Map.of("in", Map.of("port", 70000))));
-            assertEquals("struct all_kinds.in.port: 70000 is outside the range of unsigned short (0..65535)", e.getMessage());
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> codec.toBytes(Map.of("in", Map.of("port", 70000))));
+            assertEquals(
+                    "struct all_kinds.in.port: 70000 is outside the range of unsigned short (0..65535)",
+                    e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> codec.toBytes(Map.of("nmae", "x")));
-            assertTrue(e.getMessage().startsWith("struct all_kinds: struct all_kinds has no member \"nmae\"; it has [u8, s8,"),
+            assertTrue(
+                    e.getMessage()
+                            .startsWith("struct all_kinds: struct all_kinds has no member \"nmae\"; it has [u8, s8,"),
                     e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> codec.toBytes(Map.of("name", "0123456789abcdef")));
             assertTrue(e.getMessage().contains("does not fit char[16] with its NUL"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> codec.toBytes(Map.of("color", "PURPLE")));
-            assertTrue(e.getMessage().contains("has no enumerator \"PURPLE\"; it has [RED, GREEN, MINUS]"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("has no enumerator \"PURPLE\"; it has [RED, GREEN, MINUS]"),
+                    e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> codec.toBytes(Map.of("level", 8)));
             assertTrue(e.getMessage().contains("outside the range of int:4 (-8..7)"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> codec.toBytes(Map.of("u64", -1L)));

@@ -10,8 +10,7 @@ import io.bpf4j.testing.Kernel;
  * tests of the other kinds run there too, and only bloom-filter checks skip (by probe).
  */
 final class TypedValuesObject {
-    private TypedValuesObject() {
-    }
+    private TypedValuesObject() {}
 
     static ObjectSpec spec() {
         ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("typed_values"));

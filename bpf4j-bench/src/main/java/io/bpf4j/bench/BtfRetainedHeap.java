@@ -15,15 +15,16 @@ import java.nio.file.Path;
  * figures: {@code java -XX:+UseSerialGC -cp ... io.bpf4j.bench.BtfRetainedHeap}.
  */
 public final class BtfRetainedHeap {
-    private BtfRetainedHeap() {
-    }
+    private BtfRetainedHeap() {}
 
     /** Used heap after full GCs (the least of five), for retained-size measurements. */
     static long usedAfterGc() {
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 5; i++) {
             System.gc();
-            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            used = Math.min(
+                    used,
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return used;
     }

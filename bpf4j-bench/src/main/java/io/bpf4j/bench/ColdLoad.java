@@ -12,8 +12,7 @@ import java.nio.file.Path;
  * Usage: {@code ColdLoad FILE.bpf.o}.
  */
 public final class ColdLoad {
-    private ColdLoad() {
-    }
+    private ColdLoad() {}
 
     public static void main(String[] args) {
         long t0 = System.nanoTime();

@@ -23,6 +23,7 @@ import java.time.Duration;
 public final class DrainBench {
     /** Extra work per record in the release-policy experiment (xorshift rounds, about 1.5 ns each). */
     private static final int WORK = Integer.getInteger("drainbench.work", 0);
+
     private static long sink;
     private static long seen;
 
@@ -35,8 +36,7 @@ public final class DrainBench {
         seen++;
     };
 
-    private DrainBench() {
-    }
+    private DrainBench() {}
 
     public static void main(String[] args) {
         if (args.length < 3) {
@@ -45,10 +45,14 @@ public final class DrainBench {
         }
         int rounds = Integer.parseInt(args[1]);
         try (BpfObject obj = ObjectSpec.read(Path.of(args[0])).load();
-             RingBuffer rb = RingBuffer.open(obj.map("ring"));
-             PerfBuffer pb = PerfBuffer.builder(obj.map("perf")).pagesPerCpu(8192).onLost((cpu, n) -> {
-                 throw new IllegalStateException(n + " samples lost: the ring is too small for the benchmark");
-             }).open()) {
+                RingBuffer rb = RingBuffer.open(obj.map("ring"));
+                PerfBuffer pb = PerfBuffer.builder(obj.map("perf"))
+                        .pagesPerCpu(8192)
+                        .onLost((cpu, n) -> {
+                            throw new IllegalStateException(
+                                    n + " samples lost: the ring is too small for the benchmark");
+                        })
+                        .open()) {
             for (int a = 2; a < args.length; a++) {
                 String row = args[a];
                 if (row.equals("small_drops")) {
@@ -220,8 +224,10 @@ public final class DrainBench {
             long dropped = b.getLong(8); // .bss: seq, dropped, written (state is in .data)
             long written = b.getLong(16);
             sink += work[0];
-            System.out.printf("small_drops releaseBytes=%s dropped %.2f%% of %d%n",
-                    System.getProperty("bpf4j.ringbuf.releaseBytes", "4096"), 100.0 * dropped / (dropped + written),
+            System.out.printf(
+                    "small_drops releaseBytes=%s dropped %.2f%% of %d%n",
+                    System.getProperty("bpf4j.ringbuf.releaseBytes", "4096"),
+                    100.0 * dropped / (dropped + written),
                     dropped + written);
         }
     }

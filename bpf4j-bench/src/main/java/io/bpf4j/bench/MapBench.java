@@ -43,7 +43,12 @@ public class MapBench {
     @SuppressWarnings("MustBeClosedChecker") // the arena is closed by the trial's tear-down
     public void setup() {
         arena = Arena.ofConfined();
-        map = BpfMap.create(MapSpec.builder(MapType.HASH).name("bench").keySize(4).valueSize(8).maxEntries(N).build());
+        map = BpfMap.create(MapSpec.builder(MapType.HASH)
+                .name("bench")
+                .keySize(4)
+                .valueSize(8)
+                .maxEntries(N)
+                .build());
         key = arena.allocate(4);
         value = arena.allocate(8);
         keys = arena.allocate(4L * N);

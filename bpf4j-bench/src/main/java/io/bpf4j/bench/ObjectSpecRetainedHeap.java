@@ -10,8 +10,7 @@ import java.nio.file.Path;
  * {@code java -XX:+UseSerialGC -cp ... io.bpf4j.bench.ObjectSpecRetainedHeap FILE.bpf.o}.
  */
 public final class ObjectSpecRetainedHeap {
-    private ObjectSpecRetainedHeap() {
-    }
+    private ObjectSpecRetainedHeap() {}
 
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]);
@@ -19,7 +18,12 @@ public final class ObjectSpecRetainedHeap {
         long before = BtfRetainedHeap.usedAfterGc();
         ObjectSpec spec = ObjectSpec.read(Files.readAllBytes(file), file.toString());
         long retained = BtfRetainedHeap.usedAfterGc() - before;
-        System.out.printf("%s: %.1f KB file, %d programs, %d maps, retained %.1f MB%n", file.getFileName(),
-                Files.size(file) / 1e3, spec.programs().size(), spec.maps().size(), retained / 1e6);
+        System.out.printf(
+                "%s: %.1f KB file, %d programs, %d maps, retained %.1f MB%n",
+                file.getFileName(),
+                Files.size(file) / 1e3,
+                spec.programs().size(),
+                spec.maps().size(),
+                retained / 1e6);
     }
 }

@@ -47,7 +47,9 @@ public class ObsJfrBench {
     @Setup(Level.Trial)
     public void setup() {
         Path dir = Path.of(System.getProperty("bpf4j.bpf.dir", "bpf4j-core/target/test-classes/bpf"));
-        obj = ObjectSpec.read(dir.resolve("typed_values.bpf.o")).withMaxEntries("events", 64 << 20).load();
+        obj = ObjectSpec.read(dir.resolve("typed_values.bpf.o"))
+                .withMaxEntries("events", 64 << 20)
+                .load();
         emit = obj.program("emit");
         ring = RingBuffer.open(obj.map("events"));
         dynamic = ObjectTypes.struct(obj, "exec_like");

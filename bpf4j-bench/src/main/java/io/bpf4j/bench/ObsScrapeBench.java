@@ -56,9 +56,14 @@ public class ObsScrapeBench {
         obj = ObjectSpec.read(dir.resolve("obs_exec.bpf.o")).load();
         BpfMap map = obj.map("obs_execs");
         for (int i = 0; i < KEYS; i++) {
-            ByteBuffer k = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder()).putInt(100_000 + i)
+            ByteBuffer k = ByteBuffer.allocate(20)
+                    .order(ByteOrder.nativeOrder())
+                    .putInt(100_000 + i)
                     .put(("bench" + i).getBytes(StandardCharsets.US_ASCII));
-            byte[] v = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(i * 3L).array();
+            byte[] v = ByteBuffer.allocate(8)
+                    .order(ByteOrder.nativeOrder())
+                    .putLong(i * 3L)
+                    .array();
             map.update(k.array(), v, UpdateFlag.ANY);
         }
         MapMetric metric = MapMetric.counter(map).maxSeries(KEYS).build();

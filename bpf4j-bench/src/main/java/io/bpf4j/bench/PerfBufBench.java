@@ -49,9 +49,15 @@ public class PerfBufBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        map = BpfMap.create(MapSpec.builder(MapType.PERF_EVENT_ARRAY).name("bench_pb").keySize(4).valueSize(4)
-                .maxEntries(Cpus.possibleCount()).build());
-        program = Program.load(ProgramSpec.builder("bench_perf", ProgramType.XDP).instructions(emitter(map.fd())).build());
+        map = BpfMap.create(MapSpec.builder(MapType.PERF_EVENT_ARRAY)
+                .name("bench_pb")
+                .keySize(4)
+                .valueSize(4)
+                .maxEntries(Cpus.possibleCount())
+                .build());
+        program = Program.load(ProgramSpec.builder("bench_perf", ProgramType.XDP)
+                .instructions(emitter(map.fd()))
+                .build());
         scalars = RingBufBench.sampleCodec();
         buffer = PerfBuffer.open(map, 8192, (cpu, n) -> {
             throw new IllegalStateException(n + " samples lost: the ring is too small for the benchmark");

@@ -44,12 +44,10 @@ public class RingBufBench {
     static final int N = 1_000_000;
 
     /** The record the program writes: u64 seq, u32 kind, 36 bytes of payload. */
-    public record Event(long seq, int kind, byte[] payload) {
-    }
+    public record Event(long seq, int kind, byte[] payload) {}
 
     /** The same 48 bytes read as scalars: u64 seq, u32 kind, u32 cpu, u64 a, u64 b, u64 c, u32 d, u32 e. */
-    public record Sample(long seq, int kind, int cpu, long a, long b, long c, int d, int e) {
-    }
+    public record Sample(long seq, int kind, int cpu, long a, long b, long c, int d, int e) {}
 
     private RecordCodec<Sample> scalars;
     private BpfMap map;
@@ -59,19 +57,33 @@ public class RingBufBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        map = BpfMap.create(MapSpec.builder(MapType.RINGBUF).name("bench_rb").maxEntries(64 << 20).build());
-        program = Program.load(ProgramSpec.builder("bench_emit", ProgramType.XDP).instructions(emitter(map.fd())).build());
+        map = BpfMap.create(MapSpec.builder(MapType.RINGBUF)
+                .name("bench_rb")
+                .maxEntries(64 << 20)
+                .build());
+        program = Program.load(ProgramSpec.builder("bench_emit", ProgramType.XDP)
+                .instructions(emitter(map.fd()))
+                .build());
         ring = RingBuffer.open(map);
         codec = RecordCodec.builder(MethodHandles.lookup(), Event.class)
-                .field("seq", Codecs.s64()).field("kind", Codecs.s32()).field("payload", Codecs.bytes(36)).build();
+                .field("seq", Codecs.s64())
+                .field("kind", Codecs.s32())
+                .field("payload", Codecs.bytes(36))
+                .build();
         scalars = sampleCodec();
     }
 
     static RecordCodec<Sample> sampleCodec() {
         return RecordCodec.builder(MethodHandles.lookup(), Sample.class)
-                .field("seq", Codecs.s64()).field("kind", Codecs.s32()).field("cpu", Codecs.s32())
-                .field("a", Codecs.s64()).field("b", Codecs.s64()).field("c", Codecs.s64())
-                .field("d", Codecs.s32()).field("e", Codecs.s32()).build();
+                .field("seq", Codecs.s64())
+                .field("kind", Codecs.s32())
+                .field("cpu", Codecs.s32())
+                .field("a", Codecs.s64())
+                .field("b", Codecs.s64())
+                .field("c", Codecs.s64())
+                .field("d", Codecs.s32())
+                .field("e", Codecs.s32())
+                .build();
     }
 
     /** r1..r4 = map, fp-48, 48, 0; call bpf_ringbuf_output; return XDP_PASS. The record holds the run's index in seq. */
@@ -131,10 +143,14 @@ public class RingBufBench {
     @Benchmark
     @OperationsPerInvocation(N)
     public int drainHandwritten(Blackhole bh) {
-        return ring.consume(rec -> bh.consume(rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0) + rec.get(ValueLayout.JAVA_INT_UNALIGNED, 8)
-                + rec.get(ValueLayout.JAVA_INT_UNALIGNED, 12) + rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 16)
-                + rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 24) + rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 32)
-                + rec.get(ValueLayout.JAVA_INT_UNALIGNED, 40) + rec.get(ValueLayout.JAVA_INT_UNALIGNED, 44)));
+        return ring.consume(rec -> bh.consume(rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0)
+                + rec.get(ValueLayout.JAVA_INT_UNALIGNED, 8)
+                + rec.get(ValueLayout.JAVA_INT_UNALIGNED, 12)
+                + rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 16)
+                + rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 24)
+                + rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 32)
+                + rec.get(ValueLayout.JAVA_INT_UNALIGNED, 40)
+                + rec.get(ValueLayout.JAVA_INT_UNALIGNED, 44)));
     }
 
     /** Decoded, and each record object is kept (handed away as a whole): one 64-byte allocation per record. */
@@ -158,7 +174,8 @@ public class RingBufBench {
         return ring.consume(rec -> {
             byte[] b = new byte[36];
             java.lang.foreign.MemorySegment.copy(rec, ValueLayout.JAVA_BYTE, 12, b, 0, 36);
-            bh.consume(new Event(rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0), rec.get(ValueLayout.JAVA_INT_UNALIGNED, 8), b));
+            bh.consume(new Event(
+                    rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0), rec.get(ValueLayout.JAVA_INT_UNALIGNED, 8), b));
         });
     }
 }

@@ -38,8 +38,7 @@ public class TypedDrainBench {
     static final int N = 500_000;
 
     /** struct exec_like. */
-    public record ExecLike(long pid, long uid, String comm, long seq) {
-    }
+    public record ExecLike(long pid, long uid, String comm, long seq) {}
 
     private BpfObject obj;
     private Program emit;
@@ -51,12 +50,17 @@ public class TypedDrainBench {
     @Setup(Level.Trial)
     public void setup() {
         Path dir = Path.of(System.getProperty("bpf4j.bpf.dir", "bpf4j-core/target/test-classes/bpf"));
-        obj = ObjectSpec.read(dir.resolve("typed_values.bpf.o")).withMaxEntries("events", 64 << 20).load();
+        obj = ObjectSpec.read(dir.resolve("typed_values.bpf.o"))
+                .withMaxEntries("events", 64 << 20)
+                .load();
         emit = obj.program("emit");
         ring = RingBuffer.open(obj.map("events"));
         hand = RecordCodec.builder(MethodHandles.lookup(), ExecLike.class)
-                .field("pid", Codecs.u32()).field("uid", Codecs.u32()).field("comm", Codecs.string(16))
-                .field("seq", Codecs.s64()).build();
+                .field("pid", Codecs.u32())
+                .field("uid", Codecs.u32())
+                .field("comm", Codecs.string(16))
+                .field("seq", Codecs.s64())
+                .build();
         bound = ObjectTypes.bind(obj, MethodHandles.lookup(), ExecLike.class, "exec_like");
         dynamic = ObjectTypes.struct(obj, "exec_like");
     }

@@ -35,8 +35,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class TypedLookupBench {
     /** struct flow_stats. */
-    public record FlowStats(long packets, long bytes, String tag) {
-    }
+    public record FlowStats(long packets, long bytes, String tag) {}
 
     private BpfObject obj;
     private BpfMap map;
@@ -56,8 +55,15 @@ public class TypedLookupBench {
         value = arena.allocate(map.valueSize(), 8);
         key.set(ValueLayout.JAVA_INT, 0, 1);
         hand = RecordCodec.builder(MethodHandles.lookup(), FlowStats.class)
-                .field("packets", Codecs.s64()).field("bytes", Codecs.s64()).field("tag", Codecs.string(8)).build();
-        bound = RecordCodec.bind(MethodHandles.lookup(), FlowStats.class, map.valueType().orElseThrow().btf(), "flow_stats");
+                .field("packets", Codecs.s64())
+                .field("bytes", Codecs.s64())
+                .field("tag", Codecs.string(8))
+                .build();
+        bound = RecordCodec.bind(
+                MethodHandles.lookup(),
+                FlowStats.class,
+                map.valueType().orElseThrow().btf(),
+                "flow_stats");
         dynamic = BtfCodec.of(map.valueType().orElseThrow());
         obj.map("slots").typed().put(1, Map.of("packets", 7, "bytes", 9, "tag", "bench"));
     }

@@ -10,11 +10,12 @@ import java.io.PrintStream;
  * which bench.sh times side by side.
  */
 public final class VmlinuxHeader {
-    private VmlinuxHeader() {
-    }
+    private VmlinuxHeader() {}
 
     public static void main(String[] args) {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
+        PrintStream out = new PrintStream(
+                new java.io.FileOutputStream(java.io.FileDescriptor.out),
+                false,
                 java.nio.charset.StandardCharsets.UTF_8);
         out.print(CHeaderWriter.write(KernelBtf.vmlinux()));
         out.flush();

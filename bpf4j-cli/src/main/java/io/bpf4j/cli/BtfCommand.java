@@ -15,11 +15,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code bpf4j btf list|dump}: the kernel's BTF objects, and the types of one as C, raw or JSON. */
-@Command(name = "btf", description = "BTF type information.", subcommands = {BtfCommand.ListCmd.class,
-    BtfCommand.DumpCmd.class})
+@Command(
+        name = "btf",
+        description = "BTF type information.",
+        subcommands = {BtfCommand.ListCmd.class, BtfCommand.DumpCmd.class})
 final class BtfCommand {
 
-    @Command(name = "list", aliases = {"ls", "show"}, description = "Every BTF object the kernel holds.")
+    @Command(
+            name = "list",
+            aliases = {"ls", "show"},
+            description = "Every BTF object the kernel holds.")
     static final class ListCmd extends Cmd implements Runnable {
         @Override
         public void run() {
@@ -33,12 +38,20 @@ final class BtfCommand {
                 m.put("kernel", b.kernel());
                 j.add(m);
             }
-            emit(j, () -> String.join("", all.stream().map(b -> b.id() + ": name " + (b.name().isEmpty() ? "<anon>" : b.name())
-                    + "  size " + b.size() + "B" + (b.kernel() ? "  kernel" : "") + "\n").toList()));
+            emit(
+                    j,
+                    () -> String.join(
+                            "",
+                            all.stream()
+                                    .map(b -> b.id() + ": name " + (b.name().isEmpty() ? "<anon>" : b.name())
+                                            + "  size " + b.size() + "B" + (b.kernel() ? "  kernel" : "") + "\n")
+                                    .toList()));
         }
     }
 
-    @Command(name = "dump", description = "The types of one BTF: dump (file PATH | id N | vmlinux | PATH) [format c|raw|json].")
+    @Command(
+            name = "dump",
+            description = "The types of one BTF: dump (file PATH | id N | vmlinux | PATH) [format c|raw|json].")
     static final class DumpCmd extends Cmd implements Runnable {
         @Parameters(paramLabel = "SOURCE [format c|raw|json]", arity = "1..4")
         List<String> words = new ArrayList<>();
@@ -70,7 +83,11 @@ final class BtfCommand {
                         m.put("kind", btf.type(id).getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT));
                         m.put("name", btf.type(id).name());
                         types.add(m);
-                        sb.append('[').append(id).append("] ").append(btf.describe(id)).append('\n');
+                        sb.append('[')
+                                .append(id)
+                                .append("] ")
+                                .append(btf.describe(id))
+                                .append('\n');
                     }
                     if (format.equals("json") && !Main.json) {
                         Main.json = true;
@@ -103,7 +120,8 @@ final class BtfCommand {
             Path p = Path.of(kind.equals("file") && w.size() == 2 ? w.get(1) : kind);
             byte[] b = read(p);
             if (b.length >= 4 && b[0] == 0x7f && b[1] == 'E' && b[2] == 'L' && b[3] == 'F') {
-                return io.bpf4j.ObjectSpec.read(b, p.toString()).btf()
+                return io.bpf4j.ObjectSpec.read(b, p.toString())
+                        .btf()
                         .orElseThrow(() -> fail(p + " has no .BTF section (compile with -g)"));
             }
             return Btf.parse(b);

@@ -43,7 +43,10 @@ final class FeatureCommand {
                 if (ok && !noHelpers) {
                     List<String> have = new java.util.ArrayList<>();
                     for (int id = 1; id <= Helpers.maxId(); id++) {
-                        if (loads(t, Assembler.assemble("call " + id + "\nr0 = 0x0\nexit").instructions())) {
+                        if (loads(
+                                t,
+                                Assembler.assemble("call " + id + "\nr0 = 0x0\nexit")
+                                        .instructions())) {
                             have.add(Helpers.name(id).orElseThrow());
                         }
                     }
@@ -58,11 +61,20 @@ final class FeatureCommand {
             }
             emit(top, () -> {
                 StringBuilder sb = new StringBuilder();
-                progs.forEach((k, v) -> sb.append(k.replace("have_", "").replace("_prog_type", "")).append(" program type: ")
-                        .append((Boolean) v ? "yes" : "no").append('\n'));
-                maps.forEach((k, v) -> sb.append(k.replace("have_", "").replace("_map_type", "")).append(" map type: ")
-                        .append((Boolean) v ? "yes" : "no").append('\n'));
-                helpers.forEach((k, v) -> sb.append(k).append(": ").append(String.join(", ", ((List<?>) v).stream().map(String::valueOf).toList())).append('\n'));
+                progs.forEach((k, v) -> sb.append(k.replace("have_", "").replace("_prog_type", ""))
+                        .append(" program type: ")
+                        .append((Boolean) v ? "yes" : "no")
+                        .append('\n'));
+                maps.forEach((k, v) -> sb.append(k.replace("have_", "").replace("_map_type", ""))
+                        .append(" map type: ")
+                        .append((Boolean) v ? "yes" : "no")
+                        .append('\n'));
+                helpers.forEach((k, v) -> sb.append(k)
+                        .append(": ")
+                        .append(String.join(
+                                ", ",
+                                ((List<?>) v).stream().map(String::valueOf).toList()))
+                        .append('\n'));
                 return sb.toString();
             });
         }
@@ -82,8 +94,7 @@ final class FeatureCommand {
                 case NETFILTER -> b.attachType(io.bpf4j.AttachType.NETFILTER);
                 case LSM -> b.attachType(io.bpf4j.AttachType.LSM_MAC);
                 case SYSCALL -> b.flags(io.bpf4j.ProgramFlags.SLEEPABLE);
-                default -> {
-                }
+                default -> {}
             }
             try {
                 Program.load(b.build()).close();
@@ -91,7 +102,8 @@ final class FeatureCommand {
             } catch (BpfException e) {
                 String m = e.getMessage();
                 return e.errno().map(x -> x != io.bpf4j.Errno.EINVAL).orElse(false)
-                        && !m.contains("unknown func") && !m.contains("invalid func");
+                        && !m.contains("unknown func")
+                        && !m.contains("invalid func");
             }
         }
     }

@@ -28,23 +28,37 @@ final class GenCommand extends Cmd implements Runnable {
     @Parameters(paramLabel = "OBJECT", description = "The .bpf.o file (compiled with clang -g).")
     Path object;
 
-    @Option(names = "--package", required = true, paramLabel = "P", description = "Java package of the generated class.")
+    @Option(
+            names = "--package",
+            required = true,
+            paramLabel = "P",
+            description = "Java package of the generated class.")
     String packageName;
 
-    @Option(names = "--class", paramLabel = "C", description = "Skeleton class name (default: from the file name,"
-            + " execsnoop.bpf.o -> Execsnoop).")
+    @Option(
+            names = "--class",
+            paramLabel = "C",
+            description = "Skeleton class name (default: from the file name," + " execsnoop.bpf.o -> Execsnoop).")
     String className;
 
-    @Option(names = "--resource", paramLabel = "R", description = "Class-path resource the skeleton loads the object"
-            + " from (default: bpf/<file name>).")
+    @Option(
+            names = "--resource",
+            paramLabel = "R",
+            description = "Class-path resource the skeleton loads the object" + " from (default: bpf/<file name>).")
     String resource;
 
-    @Option(names = "--record", paramLabel = "MAP=STRUCT", description = "Ring or perf buffer MAP carries records of"
-            + " C struct STRUCT (repeatable; adds to BPF4J_RECORD in the C source).")
+    @Option(
+            names = "--record",
+            paramLabel = "MAP=STRUCT",
+            description = "Ring or perf buffer MAP carries records of"
+                    + " C struct STRUCT (repeatable; adds to BPF4J_RECORD in the C source).")
     List<String> records = new ArrayList<>();
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Source root to write into"
-            + " (package directories are created).")
+    @Option(
+            names = {"-o", "--output"},
+            required = true,
+            paramLabel = "DIR",
+            description = "Source root to write into" + " (package directories are created).")
     Path output;
 
     @Override
@@ -65,7 +79,8 @@ final class GenCommand extends Cmd implements Runnable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot generate from " + object + ": " + e.getMessage(), e);
         }
-        emit(Map.of("written", written.stream().map(Path::toString).toList()),
+        emit(
+                Map.of("written", written.stream().map(Path::toString).toList()),
                 () -> String.join("\n", written.stream().map(Path::toString).toList()));
     }
 }

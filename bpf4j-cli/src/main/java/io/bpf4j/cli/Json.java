@@ -10,11 +10,9 @@ import java.util.Map;
  */
 final class Json {
     /** JSON text to put in as it is. */
-    record Raw(String json) {
-    }
+    record Raw(String json) {}
 
-    private Json() {
-    }
+    private Json() {}
 
     static String of(Object v) {
         StringBuilder sb = new StringBuilder();

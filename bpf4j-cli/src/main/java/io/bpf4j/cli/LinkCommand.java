@@ -14,8 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code bpf4j link list|show}: the kernel's links. */
-@Command(name = "link", description = "Links (attachments).", subcommands = {LinkCommand.ListCmd.class,
-    LinkCommand.ShowCmd.class})
+@Command(
+        name = "link",
+        description = "Links (attachments).",
+        subcommands = {LinkCommand.ListCmd.class, LinkCommand.ShowCmd.class})
 final class LinkCommand {
 
     static Map<String, Object> json(LinkInfo l) {
@@ -27,8 +29,8 @@ final class LinkCommand {
     }
 
     static String human(LinkInfo l) {
-        return l.id() + ": " + (l.kind() == LinkType.UNKNOWN ? "type " + l.type() : Cmd.lower(l.kind()))
-                + "  prog " + l.programId() + "\n";
+        return l.id() + ": " + (l.kind() == LinkType.UNKNOWN ? "type " + l.type() : Cmd.lower(l.kind())) + "  prog "
+                + l.programId() + "\n";
     }
 
     @Command(name = "list", aliases = "ls", description = "Every link.")
@@ -54,11 +56,12 @@ final class LinkCommand {
                 return;
             }
             Refs.Ref r = Refs.parse(ref, "link");
-            try (KernelLink l = switch (r.kind()) {
-                case "id" -> Link.fromId(Integer.parseInt(r.value()));
-                case "pinned" -> Link.fromPin(Path.of(r.value()));
-                default -> throw fail("links have no names: give id N or pinned PATH");
-            }) {
+            try (KernelLink l =
+                    switch (r.kind()) {
+                        case "id" -> Link.fromId(Integer.parseInt(r.value()));
+                        case "pinned" -> Link.fromPin(Path.of(r.value()));
+                        default -> throw fail("links have no names: give id N or pinned PATH");
+                    }) {
                 LinkInfo info = l.info();
                 emit(json(info), () -> human(info));
             }

@@ -14,21 +14,39 @@ import picocli.CommandLine.ScopeType;
  * <p>Exit codes: 0 done, 1 the operation failed (one line on stderr; the stack trace with
  * {@code --verbose}), 2 the command line is wrong.
  */
-@Command(name = "bpf4j", mixinStandardHelpOptions = true, version = "bpf4j 0.1.0",
+@Command(
+        name = "bpf4j",
+        mixinStandardHelpOptions = true,
+        version = "bpf4j 0.1.0",
         description = "Inspect BPF objects and the kernel's programs, maps, links and BTF; run an object.",
-        subcommands = {ObjectCommand.class, ProgCommand.class, MapCommand.class, LinkCommand.class,
-            BtfCommand.class, FeatureCommand.class, RunCommand.class, GenCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            ObjectCommand.class,
+            ProgCommand.class,
+            MapCommand.class,
+            LinkCommand.class,
+            BtfCommand.class,
+            FeatureCommand.class,
+            RunCommand.class,
+            GenCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main {
     static boolean json;
     static boolean pretty;
     static boolean verbose;
 
-    @Option(names = {"-j", "--json"}, scope = ScopeType.INHERIT, description = "Print JSON.")
+    @Option(
+            names = {"-j", "--json"},
+            scope = ScopeType.INHERIT,
+            description = "Print JSON.")
     void json(boolean v) {
         json = v;
     }
 
-    @Option(names = {"-p", "--pretty"}, scope = ScopeType.INHERIT, description = "Print JSON, indented (implies -j).")
+    @Option(
+            names = {"-p", "--pretty"},
+            scope = ScopeType.INHERIT,
+            description = "Print JSON, indented (implies -j).")
     void pretty(boolean v) {
         pretty = v;
         json |= v;

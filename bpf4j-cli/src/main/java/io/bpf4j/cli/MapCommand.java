@@ -19,8 +19,18 @@ import picocli.CommandLine.Parameters;
  * {@code bpf4j map list|show|dump|lookup|update|delete}: the kernel's maps, as bpftool map shows
  * them; keys and values decoded through the map's BTF where it has one, hex bytes otherwise.
  */
-@Command(name = "map", description = "Maps.", subcommands = {MapCommand.ListCmd.class, MapCommand.ShowCmd.class,
-    MapCommand.DumpCmd.class, MapCommand.PinCmd.class, MapCommand.LookupCmd.class, MapCommand.UpdateCmd.class, MapCommand.DeleteCmd.class})
+@Command(
+        name = "map",
+        description = "Maps.",
+        subcommands = {
+            MapCommand.ListCmd.class,
+            MapCommand.ShowCmd.class,
+            MapCommand.DumpCmd.class,
+            MapCommand.PinCmd.class,
+            MapCommand.LookupCmd.class,
+            MapCommand.UpdateCmd.class,
+            MapCommand.DeleteCmd.class
+        })
 final class MapCommand {
 
     static Map<String, Object> json(MapInfo m) {
@@ -51,7 +61,8 @@ final class MapCommand {
                 return Optional.empty();
             }
             Btf btf = Btf.parse(KernelObjects.btfData(info.btfId()));
-            return Optional.of(new Codecs(BtfCodec.of(btf, info.btfKeyTypeId()), BtfCodec.of(btf, info.btfValueTypeId())));
+            return Optional.of(
+                    new Codecs(BtfCodec.of(btf, info.btfKeyTypeId()), BtfCodec.of(btf, info.btfValueTypeId())));
         }
     }
 
@@ -100,15 +111,21 @@ final class MapCommand {
         @SuppressWarnings("unchecked")
         Map<String, Object> f = (Map<String, Object>) e.get("formatted");
         if (f != null) {
-            return "key: " + Json.of(f.get("key")) + "  " + (f.containsKey("values") ? "values: " + Json.of(f.get("values"))
-                    : "value: " + Json.of(f.get("value"))) + "\n";
+            return "key: " + Json.of(f.get("key")) + "  "
+                    + (f.containsKey("values")
+                            ? "values: " + Json.of(f.get("values"))
+                            : "value: " + Json.of(f.get("value")))
+                    + "\n";
         }
-        return "key: " + hex(e.get("key")) + "  " + (e.containsKey("values") ? "values: " + Json.of(e.get("values"))
-                : "value: " + hex(e.get("value"))) + "\n";
+        return "key: " + hex(e.get("key")) + "  "
+                + (e.containsKey("values") ? "values: " + Json.of(e.get("values")) : "value: " + hex(e.get("value")))
+                + "\n";
     }
 
     private static String hex(Object list) {
-        return String.join(" ", ((List<?>) list).stream().map(o -> o.toString().substring(2)).toList());
+        return String.join(
+                " ",
+                ((List<?>) list).stream().map(o -> o.toString().substring(2)).toList());
     }
 
     /**
@@ -122,13 +139,15 @@ final class MapCommand {
         byte[] b;
         if (words.get(0).equals("hex")) {
             try {
-                b = HexFormat.of().parseHex(String.join("", words.subList(1, words.size())).replace("0x", ""));
+                b = HexFormat.of()
+                        .parseHex(
+                                String.join("", words.subList(1, words.size())).replace("0x", ""));
             } catch (IllegalArgumentException e) {
                 throw Cmd.fail("the " + what + " is not hex: " + String.join(" ", words.subList(1, words.size())));
             }
         } else if (words.get(0).equals("json")) {
-            BtfCodec c = codec.orElseThrow(() -> Cmd.fail("the map has no BTF type for its " + what
-                    + ": give bytes or hex"));
+            BtfCodec c = codec.orElseThrow(
+                    () -> Cmd.fail("the map has no BTF type for its " + what + ": give bytes or hex"));
             b = c.toBytes(c.fromJson(String.join(" ", words.subList(1, words.size()))));
         } else {
             b = new byte[words.size()];
@@ -195,8 +214,12 @@ final class MapCommand {
                 for (Map.Entry<byte[], byte[]> e : m.entries()) {
                     out.add(entry(info, e.getKey(), e.getValue(), codecs));
                 }
-                emit(out, () -> String.join("", out.stream().map(MapCommand::humanEntry).toList())
-                        + "Found " + out.size() + " element" + (out.size() == 1 ? "" : "s") + "\n");
+                emit(
+                        out,
+                        () -> String.join(
+                                        "",
+                                        out.stream().map(MapCommand::humanEntry).toList()) + "Found " + out.size()
+                                + " element" + (out.size() == 1 ? "" : "s") + "\n");
             }
         }
     }
@@ -251,7 +274,8 @@ final class MapCommand {
                 MapInfo info = m.info();
                 Optional<Codecs> codecs = Codecs.of(info);
                 byte[] key = bytes(rest.subList(1, v), info.keySize(), codecs.map(Codecs::key), "key");
-                byte[] value = bytes(rest.subList(v + 1, rest.size()), info.valueSize(), codecs.map(Codecs::value), "value");
+                byte[] value =
+                        bytes(rest.subList(v + 1, rest.size()), info.valueSize(), codecs.map(Codecs::value), "value");
                 m.update(key, value, flag);
                 emit(Map.of(), () -> "");
             }
@@ -272,7 +296,11 @@ final class MapCommand {
             }
             try (BpfMap m = Refs.map(r)) {
                 MapInfo info = m.info();
-                byte[] key = bytes(rest.subList(1, rest.size()), info.keySize(), Codecs.of(info).map(Codecs::key), "key");
+                byte[] key = bytes(
+                        rest.subList(1, rest.size()),
+                        info.keySize(),
+                        Codecs.of(info).map(Codecs::key),
+                        "key");
                 if (!m.delete(key)) {
                     throw fail("no entry with that key in map " + r);
                 }

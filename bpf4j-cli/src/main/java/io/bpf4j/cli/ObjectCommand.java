@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bpf4j object show|dump FILE}: what a .bpf.o holds, read without loading anything. */
-@Command(name = "object", description = "BPF object files (.bpf.o), read without loading.",
+@Command(
+        name = "object",
+        description = "BPF object files (.bpf.o), read without loading.",
         subcommands = {ObjectCommand.ShowCmd.class, ObjectCommand.DumpCmd.class})
 final class ObjectCommand {
 
@@ -51,13 +53,22 @@ final class ObjectCommand {
                     j.put("attach_to", p.attachTo());
                 }
                 // The linked program (with the subprograms it calls), as it is loaded.
-                int insns = p.instructions().stream().mapToInt(Instruction::slots).sum();
+                int insns =
+                        p.instructions().stream().mapToInt(Instruction::slots).sum();
                 j.put("insns", insns);
                 j.put("core_relocations", code.coreRelocations().getOrDefault(p.sectionName(), 0));
                 progs.add(j);
-                h.append("  ").append(p.name()).append("  ").append(lower(p.type())).append("  SEC(\"")
-                        .append(p.sectionName()).append("\")  ").append(insns).append(" insns")
-                        .append(p.attachType().map(a -> "  attach " + lower(a)).orElse("")).append('\n');
+                h.append("  ")
+                        .append(p.name())
+                        .append("  ")
+                        .append(lower(p.type()))
+                        .append("  SEC(\"")
+                        .append(p.sectionName())
+                        .append("\")  ")
+                        .append(insns)
+                        .append(" insns")
+                        .append(p.attachType().map(a -> "  attach " + lower(a)).orElse(""))
+                        .append('\n');
             }
             top.put("programs", progs);
 
@@ -82,10 +93,21 @@ final class ObjectCommand {
                     j.put("value_type", value);
                 }
                 maps.add(j);
-                h.append("  ").append(m.name()).append("  ").append(lower(m.type())).append("  key ").append(m.keySize())
-                        .append('B').append(key.isEmpty() ? "" : " (" + key + ")").append("  value ").append(m.valueSize())
-                        .append('B').append(value.isEmpty() ? "" : " (" + value + ")").append("  max_entries ")
-                        .append(m.maxEntries()).append('\n');
+                h.append("  ")
+                        .append(m.name())
+                        .append("  ")
+                        .append(lower(m.type()))
+                        .append("  key ")
+                        .append(m.keySize())
+                        .append('B')
+                        .append(key.isEmpty() ? "" : " (" + key + ")")
+                        .append("  value ")
+                        .append(m.valueSize())
+                        .append('B')
+                        .append(value.isEmpty() ? "" : " (" + value + ")")
+                        .append("  max_entries ")
+                        .append(m.maxEntries())
+                        .append('\n');
             }
             top.put("maps", maps);
 
@@ -101,8 +123,8 @@ final class ObjectCommand {
                 String type = typeName(g.type());
                 j.put("type", type);
                 // .bss holds no bytes in the file: its variables start as zeros (shown up to 1 MiB).
-                byte[] initial = g.value().length == 0 && g.size() > 0 && g.size() <= 1 << 20
-                        ? new byte[g.size()] : g.value();
+                byte[] initial =
+                        g.value().length == 0 && g.size() > 0 && g.size() <= 1 << 20 ? new byte[g.size()] : g.value();
                 String value;
                 try {
                     value = BtfCodec.of(g.type().btf(), g.type().id()).toJson(initial);
@@ -111,8 +133,15 @@ final class ObjectCommand {
                 }
                 j.put("value", value == null ? Json.hexBytes(initial) : new Json.Raw(value));
                 globals.add(j);
-                h.append("  ").append(g.section()).append("  ").append(type).append(' ').append(g.name()).append(" = ")
-                        .append(value == null ? Json.of(Json.hexBytes(initial)) : value).append('\n');
+                h.append("  ")
+                        .append(g.section())
+                        .append("  ")
+                        .append(type)
+                        .append(' ')
+                        .append(g.name())
+                        .append(" = ")
+                        .append(value == null ? Json.of(Json.hexBytes(initial)) : value)
+                        .append('\n');
             }
             top.put("globals", globals);
 
@@ -127,10 +156,17 @@ final class ObjectCommand {
                 j.put("kind", kind);
                 j.put("weak", e.weak());
                 externs.add(j);
-                h.append("  ").append(kind).append(' ').append(e.name()).append(e.weak() ? " (weak)" : "").append('\n');
+                h.append("  ")
+                        .append(kind)
+                        .append(' ')
+                        .append(e.name())
+                        .append(e.weak() ? " (weak)" : "")
+                        .append('\n');
             }
             top.put("externs", externs);
-            int core = code.coreRelocations().values().stream().mapToInt(Integer::intValue).sum();
+            int core = code.coreRelocations().values().stream()
+                    .mapToInt(Integer::intValue)
+                    .sum();
             top.put("core_relocations", code.coreRelocations());
             h.append("CO-RE relocations: ").append(core).append('\n');
             emit(top, h::toString);
@@ -145,7 +181,9 @@ final class ObjectCommand {
         }
     }
 
-    @Command(name = "dump", description = "The disassembly of the object's programs (with source lines when it has BTF).")
+    @Command(
+            name = "dump",
+            description = "The disassembly of the object's programs (with source lines when it has BTF).")
     static final class DumpCmd extends Cmd implements Runnable {
         @Parameters(index = "0", paramLabel = "FILE")
         Path file;
@@ -153,7 +191,9 @@ final class ObjectCommand {
         @Option(names = "--prog", paramLabel = "PROG", description = "Only this program (and the functions it calls).")
         String prog;
 
-        @Option(names = "--objdump", description = "Exactly llvm-objdump's text: numbers instead of names, slot numbers.")
+        @Option(
+                names = "--objdump",
+                description = "Exactly llvm-objdump's text: numbers instead of names, slot numbers.")
         boolean objdump;
 
         @Override
@@ -181,10 +221,17 @@ final class ObjectCommand {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("name", n);
                 m.put("section", code.functions().get(n).section());
-                m.put("insns", text.lines().filter(s -> s.startsWith("\t") || s.matches("\\s*[0-9]+:.*")).toList());
+                m.put(
+                        "insns",
+                        text.lines()
+                                .filter(s -> s.startsWith("\t") || s.matches("\\s*[0-9]+:.*"))
+                                .toList());
                 j.add(m);
-                h.append(h.isEmpty() ? "" : "\n").append("; section ").append(code.functions().get(n).section())
-                        .append('\n').append(text);
+                h.append(h.isEmpty() ? "" : "\n")
+                        .append("; section ")
+                        .append(code.functions().get(n).section())
+                        .append('\n')
+                        .append(text);
             }
             emit(j, h::toString);
         }

@@ -15,8 +15,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code bpf4j prog list|show|dump xlated}: the kernel's loaded programs, as bpftool prog shows them. */
-@Command(name = "prog", description = "Loaded programs.", subcommands = {ProgCommand.ListCmd.class,
-    ProgCommand.ShowCmd.class, ProgCommand.DumpCmd.class, ProgCommand.PinCmd.class})
+@Command(
+        name = "prog",
+        description = "Loaded programs.",
+        subcommands = {
+            ProgCommand.ListCmd.class,
+            ProgCommand.ShowCmd.class,
+            ProgCommand.DumpCmd.class,
+            ProgCommand.PinCmd.class
+        })
 final class ProgCommand {
 
     static Map<String, Object> json(ProgramInfo p) {
@@ -51,11 +58,16 @@ final class ProgCommand {
         if (!p.name().isEmpty()) {
             sb.append("  name ").append(p.name());
         }
-        sb.append("  tag ").append(HexFormat.of().formatHex(p.tag())).append(p.gplCompatible() ? "  gpl" : "").append('\n');
+        sb.append("  tag ")
+                .append(HexFormat.of().formatHex(p.tag()))
+                .append(p.gplCompatible() ? "  gpl" : "")
+                .append('\n');
         sb.append("\txlated ").append(p.xlatedSize()).append('B');
         sb.append(p.jitedSize() > 0 ? "  jited " + p.jitedSize() + "B" : "  not jited");
         if (!p.mapIds().isEmpty()) {
-            sb.append("  map_ids ").append(String.join(",", p.mapIds().stream().map(String::valueOf).toList()));
+            sb.append("  map_ids ")
+                    .append(String.join(
+                            ",", p.mapIds().stream().map(String::valueOf).toList()));
         }
         if (p.btfId() != 0) {
             sb.append("\n\tbtf_id ").append(p.btfId());
@@ -100,7 +112,9 @@ final class ProgCommand {
         @Parameters(index = "1..*", arity = "1..2", paramLabel = "PROG", description = "id N | name NAME | pinned PATH")
         List<String> ref = new ArrayList<>();
 
-        @picocli.CommandLine.Option(names = "--llvm", description = "LLVM's syntax (as llvm-objdump) instead of bpftool's.")
+        @picocli.CommandLine.Option(
+                names = "--llvm",
+                description = "LLVM's syntax (as llvm-objdump) instead of bpftool's.")
         boolean llvm;
 
         @Override
@@ -125,8 +139,11 @@ final class ProgCommand {
                 } else {
                     // bpftool's syntax by default: the kernel rewrote map fds to map ids and helper
                     // calls to addresses, which LLVM's syntax has no words for.
-                    out().print(Disassembler.disassemble(l, llvm ? EnumSet.of(Disassembler.Option.OFFSETS,
-                            Disassembler.Option.OBJDUMP) : EnumSet.of(Disassembler.Option.BPFTOOL)));
+                    out().print(Disassembler.disassemble(
+                            l,
+                            llvm
+                                    ? EnumSet.of(Disassembler.Option.OFFSETS, Disassembler.Option.OBJDUMP)
+                                    : EnumSet.of(Disassembler.Option.BPFTOOL)));
                     out().flush();
                 }
             }

@@ -13,8 +13,7 @@ import java.util.List;
  * {@code pinned PATH}, or a bare id. Returns how many words it used.
  */
 final class Refs {
-    private Refs() {
-    }
+    private Refs() {}
 
     record Ref(String kind, String value) {
         @Override
@@ -51,11 +50,19 @@ final class Refs {
             case "id" -> Program.fromId(Integer.parseInt(r.value()));
             case "pinned" -> Program.fromPin(Path.of(r.value()));
             default -> {
-                List<ProgramInfo> found = KernelObjects.programs().stream().filter(p -> p.name().equals(r.value())).toList();
+                List<ProgramInfo> found = KernelObjects.programs().stream()
+                        .filter(p -> p.name().equals(r.value()))
+                        .toList();
                 if (found.size() != 1) {
-                    throw Cmd.fail(found.isEmpty() ? "no program named " + r.value()
-                            : found.size() + " programs are named " + r.value() + ": name one by id ("
-                            + found.stream().map(p -> Integer.toString(p.id())).reduce((a, b) -> a + ", " + b).orElse("") + ")");
+                    throw Cmd.fail(
+                            found.isEmpty()
+                                    ? "no program named " + r.value()
+                                    : found.size() + " programs are named " + r.value() + ": name one by id ("
+                                            + found.stream()
+                                                    .map(p -> Integer.toString(p.id()))
+                                                    .reduce((a, b) -> a + ", " + b)
+                                                    .orElse("")
+                                            + ")");
                 }
                 yield Program.fromId(found.get(0).id());
             }
@@ -68,11 +75,19 @@ final class Refs {
             case "id" -> BpfMap.fromId(Integer.parseInt(r.value()));
             case "pinned" -> BpfMap.fromPin(Path.of(r.value()));
             default -> {
-                List<MapInfo> found = KernelObjects.maps().stream().filter(m -> m.name().equals(r.value())).toList();
+                List<MapInfo> found = KernelObjects.maps().stream()
+                        .filter(m -> m.name().equals(r.value()))
+                        .toList();
                 if (found.size() != 1) {
-                    throw Cmd.fail(found.isEmpty() ? "no map named " + r.value()
-                            : found.size() + " maps are named " + r.value() + ": name one by id ("
-                            + found.stream().map(m -> Integer.toString(m.id())).reduce((a, b) -> a + ", " + b).orElse("") + ")");
+                    throw Cmd.fail(
+                            found.isEmpty()
+                                    ? "no map named " + r.value()
+                                    : found.size() + " maps are named " + r.value() + ": name one by id ("
+                                            + found.stream()
+                                                    .map(m -> Integer.toString(m.id()))
+                                                    .reduce((a, b) -> a + ", " + b)
+                                                    .orElse("")
+                                            + ")");
                 }
                 yield BpfMap.fromId(found.get(0).id());
             }

@@ -41,7 +41,9 @@ final class RunCommand extends Cmd implements Runnable {
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Set a global (const volatile) before load.")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--attach", paramLabel = "PROG=SPEC",
+    @Option(
+            names = "--attach",
+            paramLabel = "PROG=SPEC",
             description = "Attach PROG as the section SPEC names (e.g. tracepoint/syscalls/sys_enter_execve).")
     List<String> attaches = new ArrayList<>();
 
@@ -57,7 +59,9 @@ final class RunCommand extends Cmd implements Runnable {
     @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (e.g. 10s, 500ms, 2m).")
     String duration;
 
-    @Option(names = "--metrics", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--metrics",
+            paramLabel = "HOST:PORT",
             description = "Serve the maps as Prometheus metrics at http://HOST:PORT/metrics (bpf4j-observability).")
     String metrics;
 
@@ -99,8 +103,7 @@ final class RunCommand extends Cmd implements Runnable {
         return v;
     }
 
-    private record Stream(String map, Optional<BtfCodec> codec) {
-    }
+    private record Stream(String map, Optional<BtfCodec> codec) {}
 
     private Stream stream(String arg, Optional<Btf> btf) {
         int c = arg.indexOf(':');
@@ -164,7 +167,10 @@ final class RunCommand extends Cmd implements Runnable {
                 String target = attachTo.get(p.name());
                 if (target != null) {
                     int slash = target.indexOf('/');
-                    as = p.toBuilder().sectionName(target).attachTo(slash < 0 ? "" : target.substring(slash + 1)).build();
+                    as = p.toBuilder()
+                            .sectionName(target)
+                            .attachTo(slash < 0 ? "" : target.substring(slash + 1))
+                            .build();
                 }
                 obj.own(Attach.attach(prog.get(), as));
             }
@@ -172,10 +178,13 @@ final class RunCommand extends Cmd implements Runnable {
             List<Runnable> polls = new ArrayList<>();
             try {
                 if (metrics != null) {
-                    var server = io.bpf4j.observability.MetricsServer.start(metrics, io.bpf4j.observability.MapMetrics.of(obj));
+                    var server = io.bpf4j.observability.MetricsServer.start(
+                            metrics, io.bpf4j.observability.MapMetrics.of(obj));
                     readers.add(server);
-                    o.println(Json.of(Map.of("metrics", "http://" + metrics.substring(0, metrics.lastIndexOf(':') + 1)
-                            + server.port() + "/metrics")));
+                    o.println(Json.of(Map.of(
+                            "metrics",
+                            "http://" + metrics.substring(0, metrics.lastIndexOf(':') + 1) + server.port()
+                                    + "/metrics")));
                     o.flush();
                 }
                 for (Stream s : rings) {
@@ -248,8 +257,12 @@ final class RunCommand extends Cmd implements Runnable {
         for (Map.Entry<String, BpfMap> e : obj.maps().entrySet()) {
             BpfMap m = e.getValue();
             MapType t = m.type();
-            if (t == MapType.RINGBUF || t == MapType.USER_RINGBUF || t == MapType.PERF_EVENT_ARRAY
-                    || t == MapType.PROG_ARRAY || t.isMapInMap() || m.keySize() == 0) {
+            if (t == MapType.RINGBUF
+                    || t == MapType.USER_RINGBUF
+                    || t == MapType.PERF_EVENT_ARRAY
+                    || t == MapType.PROG_ARRAY
+                    || t.isMapInMap()
+                    || m.keySize() == 0) {
                 continue;
             }
             MapInfo info = m.info();

@@ -25,8 +25,7 @@ import org.junit.jupiter.api.Test;
 /** The bpf4j command against bpftool on the same kernel, and its errors. */
 class CliTest {
 
-    record Result(int code, String out, String err) {
-    }
+    record Result(int code, String out, String err) {}
 
     static Result bpf4j(String... args) {
         StringWriter out = new StringWriter();
@@ -45,7 +44,9 @@ class CliTest {
         List<String> cmd = new ArrayList<>();
         cmd.add("bpftool");
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), "bpftool " + cmd + ": " + out);
@@ -60,14 +61,15 @@ class CliTest {
         return Path.of(System.getProperty("bpf4j.test.bpf.dir"), name + ".bpf.o");
     }
 
-    private static final Pattern PROG = Pattern.compile("\\{\"id\":(\\d+),\"type\":\"([^\"]*)\"(?:,\"name\":\"([^\"]*)\")?");
+    private static final Pattern PROG =
+            Pattern.compile("\\{\"id\":(\\d+),\"type\":\"([^\"]*)\"(?:,\"name\":\"([^\"]*)\")?");
 
     /** id → "type name" of each program in a prog list -j output. */
     static Map<Integer, String[]> programs(String json) {
         Map<Integer, String[]> out = new LinkedHashMap<>();
         Matcher m = PROG.matcher(json);
         while (m.find()) {
-            out.put(Integer.parseInt(m.group(1)), new String[]{m.group(2), m.group(3) == null ? "" : m.group(3)});
+            out.put(Integer.parseInt(m.group(1)), new String[] {m.group(2), m.group(3) == null ? "" : m.group(3)});
         }
         return out;
     }
@@ -81,7 +83,8 @@ class CliTest {
             assertEquals(0, r.code(), r.err());
             Map<Integer, String[]> ours = programs(r.out());
             Map<Integer, String[]> theirs = programs(bpftool("-j", "prog", "list"));
-            assertTrue(ours.containsKey(mine) && theirs.containsKey(mine), "our program " + mine + " is listed by both");
+            assertTrue(
+                    ours.containsKey(mine) && theirs.containsKey(mine), "our program " + mine + " is listed by both");
             // Other tests load and unload programs meanwhile: compare the ids both saw.
             int compared = 0;
             for (Map.Entry<Integer, String[]> e : ours.entrySet()) {
@@ -95,7 +98,8 @@ class CliTest {
                 }
                 // bpftool completes names the kernel cut at 15 characters from BTF.
                 String name = e.getValue()[1];
-                assertTrue(name.length() == 15 ? t[1].startsWith(name) : t[1].equals(name),
+                assertTrue(
+                        name.length() == 15 ? t[1].startsWith(name) : t[1].equals(name),
                         "name of program " + e.getKey() + ": " + name + " vs " + t[1]);
             }
             assertTrue(compared >= 1);
@@ -105,9 +109,14 @@ class CliTest {
             // kernel function the call was rewritten to, from kallsyms)
             Result xlated = bpf4j("prog", "dump", "xlated", "id", Integer.toString(mine));
             assertEquals(0, xlated.code(), xlated.err());
-            List<String> ours2 = xlated.out().lines().filter(l -> l.matches("\\s*\\d+: \\(.*") && !l.contains(" call ")).toList();
-            List<String> theirs2 = bpftool("prog", "dump", "xlated", "id", Integer.toString(mine)).lines()
-                    .filter(l -> l.matches("\\s*\\d+: \\(.*") && !l.contains(" call ")).toList();
+            List<String> ours2 = xlated.out()
+                    .lines()
+                    .filter(l -> l.matches("\\s*\\d+: \\(.*") && !l.contains(" call "))
+                    .toList();
+            List<String> theirs2 = bpftool("prog", "dump", "xlated", "id", Integer.toString(mine))
+                    .lines()
+                    .filter(l -> l.matches("\\s*\\d+: \\(.*") && !l.contains(" call "))
+                    .toList();
             assertEquals(theirs2, ours2);
             assertTrue(ours2.size() > 5, xlated.out());
         }
@@ -120,11 +129,35 @@ class CliTest {
             BpfMap m = obj.map("cli_stats");
             String id = Integer.toString(m.info().id());
             // two entries written through the command (JSON through BTF, and bytes), one directly
-            Result u1 = bpf4j("map", "update", "id", id, "key", "json", "{\"pid\":7,\"comm\":\"bash\"}", "value", "json",
+            Result u1 = bpf4j(
+                    "map",
+                    "update",
+                    "id",
+                    id,
+                    "key",
+                    "json",
+                    "{\"pid\":7,\"comm\":\"bash\"}",
+                    "value",
+                    "json",
                     "{\"count\":18446744073709551615,\"delta\":-5,\"state\":\"CLI_BUSY\",\"flags\":[1,2,3],\"range\":{\"lo\":1,\"hi\":65535}}");
             assertEquals(0, u1.code(), u1.err());
-            Result u2 = bpf4j("map", "update", "id", id, "key", "hex", "090000006a617661000000ff", "value", "hex",
-                    "0100000000000000", "feffffff", "07000000", "000102", "00", "02000300", "noexist");
+            Result u2 = bpf4j(
+                    "map",
+                    "update",
+                    "id",
+                    id,
+                    "key",
+                    "hex",
+                    "090000006a617661000000ff",
+                    "value",
+                    "hex",
+                    "0100000000000000",
+                    "feffffff",
+                    "07000000",
+                    "000102",
+                    "00",
+                    "02000300",
+                    "noexist");
             assertEquals(0, u2.code(), u2.err());
             m.update(new byte[12], new byte[24], UpdateFlag.NOEXIST);
 
@@ -134,14 +167,22 @@ class CliTest {
             assertTrue(dump.out().contains("\"formatted\":{\"key\":{\"pid\":7,\"comm\":\"bash\"}"), dump.out());
 
             Result look = bpf4j("-j", "map", "lookup", "id", id, "key", "json", "{\"pid\":7,\"comm\":\"bash\"}");
-            assertEquals(bpftool("-j", "map", "lookup", "id", id, "key", "7", "0", "0", "0", "98", "97", "115", "104", "0", "0", "0", "0"),
+            assertEquals(
+                    bpftool(
+                            "-j", "map", "lookup", "id", id, "key", "7", "0", "0", "0", "98", "97", "115", "104", "0",
+                            "0", "0", "0"),
                     look.out().strip());
-            Path pin = Path.of("/sys/fs/bpf/bpf4j_cli_" + ProcessHandle.current().pid());
-            if (Files.isDirectory(Path.of("/sys/fs/bpf")) && Files.getFileStore(Path.of("/sys/fs/bpf")).type().equals("bpf")) {
+            Path pin =
+                    Path.of("/sys/fs/bpf/bpf4j_cli_" + ProcessHandle.current().pid());
+            if (Files.isDirectory(Path.of("/sys/fs/bpf"))
+                    && Files.getFileStore(Path.of("/sys/fs/bpf")).type().equals("bpf")) {
                 try {
-                    assertEquals(0, bpf4j("map", "pin", "id", id, pin.toString()).code());
+                    assertEquals(
+                            0, bpf4j("map", "pin", "id", id, pin.toString()).code());
                     Result shown = bpf4j("-j", "map", "show", "pinned", pin.toString());
-                    assertTrue(shown.out().startsWith("{\"id\":" + id + ",\"type\":\"hash\",\"name\":\"cli_stats\""), shown.out());
+                    assertTrue(
+                            shown.out().startsWith("{\"id\":" + id + ",\"type\":\"hash\",\"name\":\"cli_stats\""),
+                            shown.out());
                 } finally {
                     Files.deleteIfExists(pin);
                 }
@@ -173,16 +214,26 @@ class CliTest {
         assumeRoot();
         Result r = bpf4j("map", "show", "id", "2147483647");
         assertEquals(1, r.code());
-        assertTrue(r.err().startsWith("bpf4j: cannot open map id 2147483647") && r.err().contains("ENOENT"), r.err());
+        assertTrue(
+                r.err().startsWith("bpf4j: cannot open map id 2147483647")
+                        && r.err().contains("ENOENT"),
+                r.err());
     }
 
     @Test
     void objectShowAndDump() {
         Result show = bpf4j("-j", "object", "show", object("cli_hash").toString());
         assertEquals(0, show.code(), show.err());
-        assertTrue(show.out().contains("{\"name\":\"cli_stats\",\"type\":\"hash\",\"bytes_key\":12,\"bytes_value\":24,"
-                + "\"max_entries\":16,\"key_type\":\"struct cli_key\",\"value_type\":\"struct cli_value\"}"), show.out());
-        assertTrue(show.out().contains("\"name\":\"cli_limit\",\"offset\":0,\"type\":\"const volatile __u32\",\"value\":3"), show.out());
+        assertTrue(
+                show.out()
+                        .contains(
+                                "{\"name\":\"cli_stats\",\"type\":\"hash\",\"bytes_key\":12,\"bytes_value\":24,"
+                                        + "\"max_entries\":16,\"key_type\":\"struct cli_key\",\"value_type\":\"struct cli_value\"}"),
+                show.out());
+        assertTrue(
+                show.out()
+                        .contains("\"name\":\"cli_limit\",\"offset\":0,\"type\":\"const volatile __u32\",\"value\":3"),
+                show.out());
         Result core = bpf4j("-j", "object", "show", object("load_core_exec").toString());
         assertTrue(core.out().contains("\"core_relocations\":{\"tracepoint/sched/sched_process_exec\":3}"), core.out());
         Result dump = bpf4j("object", "dump", object("load_subprogs").toString(), "--prog", "xdp_first");
@@ -202,8 +253,8 @@ class CliTest {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int[] code = {-1};
-        Thread t = new Thread(() -> code[0] = cl.execute("run", object("cli_exec").toString(),
-                "--ringbuf", "cli_events:cli_exec", "--duration", "4s"));
+        Thread t = new Thread(() -> code[0] = cl.execute(
+                "run", object("cli_exec").toString(), "--ringbuf", "cli_events:cli_exec", "--duration", "4s"));
         t.start();
         Thread.sleep(2500); // loaded and attached by then
         List<Long> pids = new ArrayList<>();
@@ -215,12 +266,16 @@ class CliTest {
         t.join(30_000);
         assertEquals(0, code[0], err.toString());
         for (long pid : pids) {
-            long lines = out.toString().lines().filter(l -> l.startsWith("{\"ringbuf\":\"cli_events\",\"data\":{\"pid\":"
-                    + pid + ",\"seq\":")).count();
+            long lines = out.toString()
+                    .lines()
+                    .filter(l -> l.startsWith("{\"ringbuf\":\"cli_events\",\"data\":{\"pid\":" + pid + ",\"seq\":"))
+                    .count();
             // the JDK starts a child through jspawnhelper: two execs in the one pid
             assertTrue(lines >= 1 && lines <= 2, lines + " lines for the exec of pid " + pid + " in\n" + out);
         }
-        assertTrue(out.toString().contains("{\"map\":\"cli_count\",\"entries\":[{\"key\":[\"0x00\",\"0x00\",\"0x00\",\"0x00\"]"),
+        assertTrue(
+                out.toString()
+                        .contains("{\"map\":\"cli_count\",\"entries\":[{\"key\":[\"0x00\",\"0x00\",\"0x00\",\"0x00\"]"),
                 out.toString());
     }
 
@@ -256,7 +311,8 @@ class CliTest {
         assumeRoot();
         Result list = bpf4j("-j", "btf", "list");
         assertEquals(0, list.code(), list.err());
-        Matcher m = Pattern.compile("\\{\"id\":(\\d+),\"size\":(\\d+),\"name\":\"vmlinux\",\"kernel\":true\\}").matcher(list.out());
+        Matcher m = Pattern.compile("\\{\"id\":(\\d+),\"size\":(\\d+),\"name\":\"vmlinux\",\"kernel\":true\\}")
+                .matcher(list.out());
         assertTrue(m.find(), list.out());
         assertEquals(Files.size(Path.of("/sys/kernel/btf/vmlinux")), Long.parseLong(m.group(2)));
         Result raw = bpf4j("btf", "dump", "id", m.group(1));

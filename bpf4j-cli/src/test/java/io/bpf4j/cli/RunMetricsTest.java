@@ -28,8 +28,8 @@ class RunMetricsTest {
         cl.setErr(new PrintWriter(err, true));
         int[] code = {-1};
         Path obj = Path.of(System.getProperty("bpf4j.test.bpf.dir"), "cli_exec.bpf.o");
-        Thread t = new Thread(() -> code[0] = cl.execute("run", obj.toString(), "--metrics", "127.0.0.1:0",
-                "--duration", "5s"));
+        Thread t = new Thread(
+                () -> code[0] = cl.execute("run", obj.toString(), "--metrics", "127.0.0.1:0", "--duration", "5s"));
         t.start();
         Pattern url = Pattern.compile("\\{\"metrics\":\"(http://127\\.0\\.0\\.1:[0-9]+/metrics)\"}");
         String endpoint = null;
@@ -42,8 +42,11 @@ class RunMetricsTest {
         for (int i = 0; i < 2; i++) {
             new ProcessBuilder("/bin/true").start().waitFor();
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        String body = http.send(HttpRequest.newBuilder(URI.create(endpoint)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String body = http.send(
+                        HttpRequest.newBuilder(URI.create(endpoint)).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
         // cli_count: an ARRAY of one __u64 counting every execve since the program was attached
         Matcher m = Pattern.compile("(?m)^cli_count\\{key=\"0\"} ([0-9.E]+)$").matcher(body);
         assertTrue(m.find(), body);

@@ -25,8 +25,7 @@ public final class BpfHeaders {
     /** The header's file name, as C sources include it. */
     public static final String FILE_NAME = "bpf4j.h";
 
-    private BpfHeaders() {
-    }
+    private BpfHeaders() {}
 
     /** The header's text. */
     public static String text() {

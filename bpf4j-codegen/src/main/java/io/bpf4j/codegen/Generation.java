@@ -33,36 +33,55 @@ final class Generation {
     private final Btf btf;
     private final String cls;
     private final Set<String> imports = new TreeSet<>();
-    private final Set<String> methods = new HashSet<>(Set.of("load", "open", "close", "object", "attachAll", "spec",
-            "toString", "hashCode", "equals", "getClass", "notify", "notifyAll", "wait", "clone", "finalize"));
+    private final Set<String> methods = new HashSet<>(Set.of(
+            "load",
+            "open",
+            "close",
+            "object",
+            "attachAll",
+            "spec",
+            "toString",
+            "hashCode",
+            "equals",
+            "getClass",
+            "notify",
+            "notifyAll",
+            "wait",
+            "clone",
+            "finalize"));
     private JavaTypes types;
 
-    private record MapPlan(MapSpec spec, String accessor, String handle, String handleType, String create) {
-    }
+    private record MapPlan(MapSpec spec, String accessor, String handle, String handleType, String create) {}
 
-    private record Handle(String type, String create) {
-    }
+    private record Handle(String type, String create) {}
 
     /** A ring or perf buffer's reader; {@code type} (and what goes with it) is null when its records have no type. */
-    private record Reader(MapSpec map, String struct, JavaTypes.JType type, String ring, String poll, String subscribe,
-                          String codecField) {
+    private record Reader(
+            MapSpec map,
+            String struct,
+            JavaTypes.JType type,
+            String ring,
+            String poll,
+            String subscribe,
+            String codecField) {
         boolean typed() {
             return type != null;
         }
     }
 
-    private record Var(VariableSpec spec, String name, JavaTypes.JType type) {
-    }
+    private record Var(VariableSpec spec, String name, JavaTypes.JType type) {}
 
-    private record Section(String name, String className, String accessor, boolean readOnly, List<Var> vars) {
-    }
+    private record Section(String name, String className, String accessor, boolean readOnly, List<Var> vars) {}
 
     Generation(String file, ObjectSpec spec, GeneratorOptions options) {
         this.file = file;
         this.spec = spec;
         this.options = options;
-        this.btf = spec.btf().orElseThrow(() -> new GeneratorException(file, null,
-                "the object has no BTF (no .BTF section), so its types are unknown: compile it with clang -g"));
+        this.btf = spec.btf()
+                .orElseThrow(() -> new GeneratorException(
+                        file,
+                        null,
+                        "the object has no BTF (no .BTF section), so its types are unknown: compile it with clang -g"));
         this.cls = options.className().orElseGet(() -> JavaNames.skeleton(fileName(file)));
     }
 
@@ -71,15 +90,71 @@ final class Generation {
     }
 
     Map<String, String> sources() {
-        Set<String> reserved = new HashSet<>(Set.of(cls, "Builder", "String", "Object", "Integer", "Long", "Short",
-                "Byte", "Boolean", "Float", "Double", "Override", "Record", "Enum", "Math", "System", "Character",
-                "BpfObject", "ObjectSpec", "BpfMap", "Program", "TypedHashMap", "TypedArray", "TypedLpmTrie",
-                "TypedQueue", "TypedBloomFilter", "PerCpuMap", "Codec", "BtfCodecs", "RecordCodec", "MethodHandles",
-                "Duration", "Consumer", "RingBuffer", "PerfBuffer", "Subscription", "DataSection", "AttachAll",
-                "TypeRef", "Btf", "MemorySegment", "ValueLayout", "UnaryOperator", "Lookup", "Type", "Class", "Throwable",
-                "RuntimeException", "IllegalStateException", "Exception", "Error", "Void", "Iterable", "AutoCloseable",
-                "SuppressWarnings", "Deprecated", "FunctionalInterface", "SafeVarargs", "InputStream", "IOException",
-                "UncheckedIOException", "FileNotFoundException", "Arrays", "Objects"));
+        Set<String> reserved = new HashSet<>(Set.of(
+                cls,
+                "Builder",
+                "String",
+                "Object",
+                "Integer",
+                "Long",
+                "Short",
+                "Byte",
+                "Boolean",
+                "Float",
+                "Double",
+                "Override",
+                "Record",
+                "Enum",
+                "Math",
+                "System",
+                "Character",
+                "BpfObject",
+                "ObjectSpec",
+                "BpfMap",
+                "Program",
+                "TypedHashMap",
+                "TypedArray",
+                "TypedLpmTrie",
+                "TypedQueue",
+                "TypedBloomFilter",
+                "PerCpuMap",
+                "Codec",
+                "BtfCodecs",
+                "RecordCodec",
+                "MethodHandles",
+                "Duration",
+                "Consumer",
+                "RingBuffer",
+                "PerfBuffer",
+                "Subscription",
+                "DataSection",
+                "AttachAll",
+                "TypeRef",
+                "Btf",
+                "MemorySegment",
+                "ValueLayout",
+                "UnaryOperator",
+                "Lookup",
+                "Type",
+                "Class",
+                "Throwable",
+                "RuntimeException",
+                "IllegalStateException",
+                "Exception",
+                "Error",
+                "Void",
+                "Iterable",
+                "AutoCloseable",
+                "SuppressWarnings",
+                "Deprecated",
+                "FunctionalInterface",
+                "SafeVarargs",
+                "InputStream",
+                "IOException",
+                "UncheckedIOException",
+                "FileNotFoundException",
+                "Arrays",
+                "Objects"));
         List<Section> sections = sectionsPlan(reserved);
         types = new JavaTypes(btf, reserved);
         List<MapPlan> maps = mapsPlan();
@@ -111,14 +186,19 @@ final class Generation {
 
     /** A global data map ({@code .data}, {@code .rodata}, {@code .bss}, {@code .kconfig}...): its value is a DATASEC. */
     private static boolean isDataSection(MapSpec m) {
-        return m.name().startsWith(".") || m.valueType().map(t -> t.resolved().type() instanceof Type.DataSec).orElse(false);
+        return m.name().startsWith(".")
+                || m.valueType()
+                        .map(t -> t.resolved().type() instanceof Type.DataSec)
+                        .orElse(false);
     }
 
     private List<Section> sectionsPlan(Set<String> reservedTypes) {
         Map<String, List<Var>> bySection = new LinkedHashMap<>();
         for (VariableSpec v : spec.variables().values()) {
             // As libbpf's skeleton: static variables stay the object's own; the record markers are not data.
-            if (v.isStatic() || v.name().startsWith(RECORD_MARKER) || !isCName(v.name())
+            if (v.isStatic()
+                    || v.name().startsWith(RECORD_MARKER)
+                    || !isCName(v.name())
                     || spec.map(v.section()).isEmpty()) {
                 continue;
             }
@@ -134,8 +214,17 @@ final class Generation {
             }
             reservedTypes.add(className);
             boolean ro = e.getValue().get(0).spec.readOnly();
-            Set<String> used = new HashSet<>(Set.of("section", "toString", "hashCode", "equals", "getClass", "notify",
-                    "notifyAll", "wait", "clone", "finalize"));
+            Set<String> used = new HashSet<>(Set.of(
+                    "section",
+                    "toString",
+                    "hashCode",
+                    "equals",
+                    "getClass",
+                    "notify",
+                    "notifyAll",
+                    "wait",
+                    "clone",
+                    "finalize"));
             List<Var> vars = new ArrayList<>();
             for (Var v : e.getValue()) {
                 String name = JavaNames.member(v.spec.name());
@@ -177,7 +266,8 @@ final class Generation {
                 handleType = "TypedHashMap<" + kt.boxed() + ", " + vt.boxed() + ">";
                 create = "TypedHashMap.of(" + raw + ", LOOKUP, " + kt.classLiteral() + ", " + vt.classLiteral() + ")";
             } else if ((t == MapType.PERCPU_HASH || t == MapType.LRU_PERCPU_HASH || t == MapType.PERCPU_ARRAY)
-                    && hasKey && hasValue) {
+                    && hasKey
+                    && hasValue) {
                 JavaTypes.JType kt = types.of(k.get().id(), hint + "Key");
                 JavaTypes.JType vt = types.of(v.get().id(), hint + "Value");
                 imports.add("io.bpf4j.PerCpuMap");
@@ -213,7 +303,8 @@ final class Generation {
     private Handle single(String handle, TypeRef value, String hint, String raw) {
         JavaTypes.JType vt = types.of(value.id(), hint + "Value");
         imports.add("io.bpf4j." + handle);
-        return new Handle(handle + "<" + vt.boxed() + ">", handle + ".of(" + raw + ", LOOKUP, " + vt.classLiteral() + ")");
+        return new Handle(
+                handle + "<" + vt.boxed() + ">", handle + ".of(" + raw + ", LOOKUP, " + vt.classLiteral() + ")");
     }
 
     private List<Reader> readersPlan() {
@@ -223,8 +314,11 @@ final class Generation {
                 String map = v.name().substring(RECORD_MARKER.length());
                 Type t = btf.type(btf.resolve(v.type().id()));
                 if (!(t instanceof Type.Ptr p)) {
-                    throw new GeneratorException(file, v.type().cName(), "global " + v.name() + " is not a pointer:"
-                            + " declare record types with BPF4J_RECORD(map, type) from bpf4j.h");
+                    throw new GeneratorException(
+                            file,
+                            v.type().cName(),
+                            "global " + v.name() + " is not a pointer:"
+                                    + " declare record types with BPF4J_RECORD(map, type) from bpf4j.h");
                 }
                 wanted.put(map, "#" + p.targetId());
             }
@@ -233,33 +327,58 @@ final class Generation {
         List<Reader> out = new ArrayList<>();
         for (Map.Entry<String, String> e : wanted.entrySet()) {
             String mapName = e.getKey();
-            MapSpec m = spec.map(mapName).orElseThrow(() -> new GeneratorException(file, null, "a record type is"
-                    + " declared for map \"" + mapName + "\", which the object does not have; its maps are "
-                    + spec.maps().keySet()));
+            MapSpec m = spec.map(mapName)
+                    .orElseThrow(() -> new GeneratorException(
+                            file,
+                            null,
+                            "a record type is"
+                                    + " declared for map \"" + mapName
+                                    + "\", which the object does not have; its maps are "
+                                    + spec.maps().keySet()));
             if (m.type() != MapType.RINGBUF && m.type() != MapType.PERF_EVENT_ARRAY) {
-                throw new GeneratorException(file, null, "map \"" + mapName + "\" is a " + m.type() + " map; a record"
-                        + " type is for RINGBUF and PERF_EVENT_ARRAY maps (its key and value types come from its BTF)");
+                throw new GeneratorException(
+                        file,
+                        null,
+                        "map \"" + mapName + "\" is a " + m.type() + " map; a record"
+                                + " type is for RINGBUF and PERF_EVENT_ARRAY maps (its key and value types come from its BTF)");
             }
-            int typeId = e.getValue().startsWith("#") ? Integer.parseInt(e.getValue().substring(1))
+            int typeId = e.getValue().startsWith("#")
+                    ? Integer.parseInt(e.getValue().substring(1))
                     : structId(mapName, e.getValue());
             int resolved = btf.resolve(typeId);
             if (!(btf.type(resolved) instanceof Type.Struct) && !(btf.type(resolved) instanceof Type.Union)) {
-                throw new GeneratorException(file, btf.cName(typeId), "map \"" + mapName + "\": record type "
-                        + btf.cName(typeId) + " is not a struct or union (its BTF says " + btf.describe(resolved) + ")");
+                throw new GeneratorException(
+                        file,
+                        btf.cName(typeId),
+                        "map \"" + mapName + "\": record type " + btf.cName(typeId)
+                                + " is not a struct or union (its BTF says " + btf.describe(resolved) + ")");
             }
             JavaTypes.JType jt = types.of(typeId, JavaNames.type(mapName) + "Record");
             String base = JavaNames.type(mapName);
             boolean ring = m.type() == MapType.RINGBUF;
             String reader = method(JavaNames.member(mapName) + (ring ? "Ring" : "Perf"), "Reader");
-            out.add(new Reader(m, btf.cName(typeId), jt, reader, method("poll" + base, "Records"),
-                    method("subscribe" + base, "Records"), JavaNames.member(mapName) + "Codec"));
+            out.add(new Reader(
+                    m,
+                    btf.cName(typeId),
+                    jt,
+                    reader,
+                    method("poll" + base, "Records"),
+                    method("subscribe" + base, "Records"),
+                    JavaNames.member(mapName) + "Codec"));
         }
         // Buffers with no record type still get their reader, for raw records.
         for (MapSpec m : spec.maps().values()) {
-            if ((m.type() == MapType.RINGBUF || m.type() == MapType.PERF_EVENT_ARRAY) && !wanted.containsKey(m.name())) {
+            if ((m.type() == MapType.RINGBUF || m.type() == MapType.PERF_EVENT_ARRAY)
+                    && !wanted.containsKey(m.name())) {
                 boolean ring = m.type() == MapType.RINGBUF;
-                out.add(new Reader(m, null, null, method(JavaNames.member(m.name()) + (ring ? "Ring" : "Perf"), "Reader"),
-                        null, null, null));
+                out.add(new Reader(
+                        m,
+                        null,
+                        null,
+                        method(JavaNames.member(m.name()) + (ring ? "Ring" : "Perf"), "Reader"),
+                        null,
+                        null,
+                        null));
             }
         }
         return out;
@@ -288,9 +407,13 @@ final class Generation {
                 structs.add(s.name());
             }
         }
-        throw new GeneratorException(file, name, "map \"" + map + "\": record type \"" + name + "\" is not in the"
-                + " object's BTF (its structs are " + structs + "). Check the name; a struct only local variables use"
-                + " is not in BTF: declare it with BPF4J_RECORD(" + map + ", struct " + n + ") from bpf4j.h");
+        throw new GeneratorException(
+                file,
+                name,
+                "map \"" + map + "\": record type \"" + name + "\" is not in the"
+                        + " object's BTF (its structs are " + structs
+                        + "). Check the name; a struct only local variables use"
+                        + " is not in BTF: declare it with BPF4J_RECORD(" + map + ", struct " + n + ") from bpf4j.h");
     }
 
     // ---- the source ----
@@ -323,7 +446,8 @@ final class Generation {
             imports.add("java.util.Arrays");
             imports.add("java.util.Objects");
         }
-        boolean encodes = sections.stream().flatMap(s -> s.vars.stream())
+        boolean encodes = sections.stream()
+                .flatMap(s -> s.vars.stream())
                 .anyMatch(v -> v.type.kind() == JavaTypes.Kind.RECORD || v.type.kind() == JavaTypes.Kind.ARRAY);
         if (encodes) {
             imports.add("java.lang.foreign.MemorySegment");
@@ -381,8 +505,8 @@ final class Generation {
             reader(w, r);
         }
         for (Section s : sections) {
-            w.doc("The globals of section {@code " + s.name + "}" + (s.readOnly ? ", read-only after load." : ", read and"
-                    + " written in place."));
+            w.doc("The globals of section {@code " + s.name + "}"
+                    + (s.readOnly ? ", read-only after load." : ", read and" + " written in place."));
             w.open("public " + s.className + " " + s.accessor + "()");
             w.line("return " + s.accessor + ";");
             w.close();
@@ -425,7 +549,8 @@ final class Generation {
         }
         if (typedReaders) {
             w.blank();
-            w.line("private static <R extends Record> RecordCodec<R> bind(BpfObject object, Class<R> type, String cName) {");
+            w.line(
+                    "private static <R extends Record> RecordCodec<R> bind(BpfObject object, Class<R> type, String cName) {");
             w.line("    var btf = object.spec().orElseThrow().btf().orElseThrow();");
             w.line("    for (int id = btf.firstOwnId(); id < btf.typeCount(); id++) {");
             w.line("        if (btf.cName(id).equals(cName)) {");
@@ -446,7 +571,8 @@ final class Generation {
 
     private void classDoc(SourceWriter w, List<MapPlan> maps, List<Reader> readers, List<ProgramSpec> programs) {
         List<String> d = new ArrayList<>();
-        d.add("The BPF object {@code " + fileName(file) + "} (object name {@code " + spec.name() + "}), typed: its maps,");
+        d.add("The BPF object {@code " + fileName(file) + "} (object name {@code " + spec.name()
+                + "}), typed: its maps,");
         d.add("programs and globals, with Java records for the C types they carry. Closing it closes everything.");
         d.add("");
         d.add("<pre>{@code");
@@ -474,7 +600,8 @@ final class Generation {
         }
         for (Reader r : readers) {
             if (r.typed()) {
-                w.line("this." + r.codecField + " = bind(object, " + r.type.source() + ".class, \"" + r.struct + "\");");
+                w.line("this." + r.codecField + " = bind(object, " + r.type.source() + ".class, \"" + r.struct
+                        + "\");");
             }
         }
         for (Section s : sections) {
@@ -527,7 +654,8 @@ final class Generation {
         w.blank();
         Set<String> used = new HashSet<>(Set.of("edit", "spec", "load"));
         // .rodata first (the constants), then the initial values of .data and .bss, as libbpf's skeleton allows.
-        List<Section> ordered = new ArrayList<>(sections.stream().filter(s -> s.readOnly).toList());
+        List<Section> ordered =
+                new ArrayList<>(sections.stream().filter(s -> s.readOnly).toList());
         ordered.addAll(sections.stream().filter(s -> !s.readOnly).toList());
         for (Section s : ordered) {
             for (Var v : s.vars) {
@@ -536,16 +664,19 @@ final class Generation {
                     name = v.name + n;
                 }
                 List<String> d = new ArrayList<>();
-                d.add((s.readOnly ? "Sets {@code " : "Sets the initial value of {@code ") + javadoc(v.spec.type().cName())
+                d.add((s.readOnly ? "Sets {@code " : "Sets the initial value of {@code ")
+                        + javadoc(v.spec.type().cName())
                         + " " + v.spec.name() + "} (section {@code " + s.name + "}) before load"
                         + (v.type.kind() == JavaTypes.Kind.ENUM ? "" : note(v.type)) + ".");
                 w.doc(d);
                 w.open("public Builder " + name + "(" + v.type.source() + " value)");
-                String arg = switch (v.type.kind()) {
-                    case ENUM -> "value.name()";
-                    case RECORD, ARRAY -> "encode(spec, \"" + v.spec.name() + "\", " + v.type.classLiteral() + ", value)";
-                    default -> "value";
-                };
+                String arg =
+                        switch (v.type.kind()) {
+                            case ENUM -> "value.name()";
+                            case RECORD, ARRAY ->
+                                "encode(spec, \"" + v.spec.name() + "\", " + v.type.classLiteral() + ", value)";
+                            default -> "value";
+                        };
                 if (v.type.source().equals(v.type.boxed())) {
                     w.line("java.util.Objects.requireNonNull(value, \"value\");");
                 }
@@ -555,7 +686,8 @@ final class Generation {
                 w.blank();
             }
         }
-        w.doc("Any other edit of the spec before load, e.g. {@code b.edit(s -> s.withMaxEntries(\"events\", 1 << 20))}.");
+        w.doc(
+                "Any other edit of the spec before load, e.g. {@code b.edit(s -> s.withMaxEntries(\"events\", 1 << 20))}.");
         w.open("public Builder edit(UnaryOperator<ObjectSpec> edit)");
         w.line("spec = edit.apply(spec);");
         w.line("return this;");
@@ -580,8 +712,11 @@ final class Generation {
 
     private void mapAccessor(SourceWriter w, MapPlan m) {
         MapSpec s = m.spec;
-        String types = s.keyType().map(k -> "key {@code " + javadoc(k.cName()) + "}, ").orElse("")
-                + s.valueType().map(v -> "value {@code " + javadoc(v.cName()) + "}, ").orElse("");
+        String types =
+                s.keyType().map(k -> "key {@code " + javadoc(k.cName()) + "}, ").orElse("")
+                        + s.valueType()
+                                .map(v -> "value {@code " + javadoc(v.cName()) + "}, ")
+                                .orElse("");
         w.doc("Map {@code " + s.name() + "}: " + s.type() + ", " + types + "max_entries " + s.maxEntries() + ".");
         w.open("public " + m.handleType + " " + m.accessor + "()");
         w.line("return " + m.handle + ";");
@@ -592,13 +727,21 @@ final class Generation {
     private void reader(SourceWriter w, Reader r) {
         boolean ring = r.map.type() == MapType.RINGBUF;
         String rt = readerType(r);
-        w.doc("The reader of " + (ring ? "ring buffer" : "perf event array") + " {@code " + r.map.name() + "}, opened on"
-                + " first use and closed with this skeleton" + (r.typed() ? "." : "; its records have no declared"
-                + " type (name one with BPF4J_RECORD or the generator's record types for typed reads)."));
+        w.doc(
+                "The reader of " + (ring ? "ring buffer" : "perf event array") + " {@code " + r.map.name()
+                        + "}, opened on"
+                        + " first use and closed with this skeleton"
+                        + (r.typed()
+                                ? "."
+                                : "; its records have no declared"
+                                        + " type (name one with BPF4J_RECORD or the generator's record types for typed reads)."));
         w.open("public synchronized " + rt + " " + r.ring + "()");
         w.open("if (" + r.ring + "Handle == null)");
-        w.line(r.ring + "Handle = object.own(" + (ring ? "RingBuffer.open(object.map(\"" + r.map.name() + "\"))"
-                : "PerfBuffer.builder(object.map(\"" + r.map.name() + "\")).open()") + ");");
+        w.line(r.ring + "Handle = object.own("
+                + (ring
+                        ? "RingBuffer.open(object.map(\"" + r.map.name() + "\"))"
+                        : "PerfBuffer.builder(object.map(\"" + r.map.name() + "\")).open()")
+                + ");");
         w.close();
         w.line("return " + r.ring + "Handle;");
         w.close();
@@ -616,7 +759,8 @@ final class Generation {
         w.doc("Hands every record of {@code " + r.map.name() + "} to {@code sink} on a reader thread until the"
                 + " subscription is closed; errors go to {@code onError}.");
         String sub = ring ? "io.bpf4j.ringbuf.Subscription" : "io.bpf4j.perf.Subscription";
-        w.open("public " + sub + " " + r.subscribe + "(Consumer<? super " + rec + "> sink, Consumer<Throwable> onError)");
+        w.open("public " + sub + " " + r.subscribe + "(Consumer<? super " + rec
+                + "> sink, Consumer<Throwable> onError)");
         w.line("return " + r.ring + "().subscribe(" + r.codecField + ", sink, onError);");
         w.close();
         w.blank();
@@ -628,8 +772,10 @@ final class Generation {
     }
 
     private void sectionClass(SourceWriter w, Section s) {
-        w.doc("The globals of section {@code " + s.name + "}" + (s.readOnly ? " (frozen after load: set them with"
-                + " {@link Builder} before)." : ", read and written in the map's memory."));
+        w.doc("The globals of section {@code " + s.name + "}"
+                + (s.readOnly
+                        ? " (frozen after load: set them with" + " {@link Builder} before)."
+                        : ", read and written in the map's memory."));
         w.open("public static final class " + s.className);
         w.line("private final DataSection section;");
         for (Var v : s.vars) {
@@ -701,7 +847,8 @@ final class Generation {
             w.line("public record " + r.name() + "(");
             for (int i = 0; i < r.components().size(); i++) {
                 JavaTypes.Component c = r.components().get(i);
-                w.line("        " + c.type().source() + " " + c.name() + (i + 1 < r.components().size() ? "," : ") {"));
+                w.line("        " + c.type().source() + " " + c.name()
+                        + (i + 1 < r.components().size() ? "," : ") {"));
             }
         } else {
             w.line(sig + " {");
@@ -736,12 +883,13 @@ final class Generation {
                 hash.add(f + (flat ? "hashCode(" : "HashCode(") + n + ")");
                 str.add(f + (flat ? "toString(" : "ToString(") + n + ")");
             } else {
-                eq.add(switch (src) {
-                    case "float" -> "Float.compare(" + n + ", other." + n + ") == 0";
-                    case "double" -> "Double.compare(" + n + ", other." + n + ") == 0";
-                    case "byte", "short", "int", "long", "boolean" -> n + " == other." + n;
-                    default -> "Objects.equals(" + n + ", other." + n + ")";
-                });
+                eq.add(
+                        switch (src) {
+                            case "float" -> "Float.compare(" + n + ", other." + n + ") == 0";
+                            case "double" -> "Double.compare(" + n + ", other." + n + ") == 0";
+                            case "byte", "short", "int", "long", "boolean" -> n + " == other." + n;
+                            default -> "Objects.equals(" + n + ", other." + n + ")";
+                        });
                 hash.add(n);
                 str.add(n);
             }

@@ -23,8 +23,8 @@ import java.util.TreeMap;
  *        ({@code "event"} or {@code "struct event"}); adds to (and wins over) what the object
  *        declares with {@code BPF4J_RECORD} (see {@link SkeletonGenerator})
  */
-public record GeneratorOptions(String packageName, Optional<String> className, String resourceName,
-        Map<String, String> recordTypes) {
+public record GeneratorOptions(
+        String packageName, Optional<String> className, String resourceName, Map<String, String> recordTypes) {
 
     /** Checks the names; keeps a sorted copy of {@code recordTypes}. */
     public GeneratorOptions {

@@ -25,7 +25,15 @@ import java.util.Set;
  */
 final class JavaTypes {
     /** How a Java type is written and how the generated code hands it to bpf4j. */
-    enum Kind { NUMBER, BOOLEAN, ENUM, STRING, ARRAY, RECORD, OBJECT }
+    enum Kind {
+        NUMBER,
+        BOOLEAN,
+        ENUM,
+        STRING,
+        ARRAY,
+        RECORD,
+        OBJECT
+    }
 
     /**
      * @param source as declared ({@code int}, {@code String}, {@code Event}, {@code int[]})
@@ -40,25 +48,24 @@ final class JavaTypes {
     }
 
     /** One component of a generated record. */
-    record Component(String name, JType type, String cName, String cType, long offset) {
-    }
+    record Component(String name, JType type, String cName, String cType, long offset) {}
 
     /** A record or enum to declare. */
     sealed interface Decl permits RecordDecl, EnumDecl {
         String name();
     }
 
-    record RecordDecl(String name, String cName, long size, boolean union, List<Component> components,
-                      List<String> notes) implements Decl {
-    }
+    record RecordDecl(
+            String name, String cName, long size, boolean union, List<Component> components, List<String> notes)
+            implements Decl {}
 
-    record EnumDecl(String name, String cName, int size, boolean signed, List<Type.Enumerator> values) implements Decl {
-    }
+    record EnumDecl(String name, String cName, int size, boolean signed, List<Type.Enumerator> values)
+            implements Decl {}
 
     private static final int MAX_DEPTH = 32;
     /** Record component names that would clash with a record's own methods. */
-    private static final Set<String> OBJECT_METHODS = Set.of("hashCode", "toString", "getClass", "clone", "finalize",
-            "notify", "notifyAll", "wait", "equals");
+    private static final Set<String> OBJECT_METHODS =
+            Set.of("hashCode", "toString", "getClass", "clone", "finalize", "notify", "notifyAll", "wait", "equals");
 
     private final Btf btf;
     private final Set<String> usedTypeNames;
@@ -111,14 +118,24 @@ final class JavaTypes {
         }
         String unsigned = i.signed() ? "" : "unsigned";
         return switch (i.size()) {
-            case 1 -> i.signed() ? new JType("byte", "Byte", Kind.NUMBER, "")
-                    : new JType("short", "Short", Kind.NUMBER, unsigned);
-            case 2 -> i.signed() ? new JType("short", "Short", Kind.NUMBER, "")
-                    : new JType("int", "Integer", Kind.NUMBER, unsigned);
-            case 4 -> i.signed() ? new JType("int", "Integer", Kind.NUMBER, "")
-                    : new JType("long", "Long", Kind.NUMBER, unsigned);
-            case 8 -> new JType("long", "Long", Kind.NUMBER, i.signed() ? ""
-                    : "unsigned 64-bit: print with Long.toUnsignedString");
+            case 1 ->
+                i.signed()
+                        ? new JType("byte", "Byte", Kind.NUMBER, "")
+                        : new JType("short", "Short", Kind.NUMBER, unsigned);
+            case 2 ->
+                i.signed()
+                        ? new JType("short", "Short", Kind.NUMBER, "")
+                        : new JType("int", "Integer", Kind.NUMBER, unsigned);
+            case 4 ->
+                i.signed()
+                        ? new JType("int", "Integer", Kind.NUMBER, "")
+                        : new JType("long", "Long", Kind.NUMBER, unsigned);
+            case 8 ->
+                new JType(
+                        "long",
+                        "Long",
+                        Kind.NUMBER,
+                        i.signed() ? "" : "unsigned 64-bit: print with Long.toUnsignedString");
             default -> object(i.size() * 8 + "-bit integer");
         };
     }
@@ -134,20 +151,27 @@ final class JavaTypes {
             if (elem.kind() == Kind.OBJECT) {
                 return object("array of " + btf.cName(a.elementId()));
             }
-            return new JType(elem.source() + "[]", elem.source() + "[]", Kind.ARRAY, a.length() + " elements"
-                    + (elem.note().isEmpty() ? "" : ", each " + elem.note()));
+            return new JType(
+                    elem.source() + "[]",
+                    elem.source() + "[]",
+                    Kind.ARRAY,
+                    a.length() + " elements" + (elem.note().isEmpty() ? "" : ", each " + elem.note()));
         }
         if (e.size() == 1 && (e.isChar() || e.name().equals("char"))) {
-            return new JType("String", "String", Kind.STRING, "a NUL-terminated string of at most "
-                    + (a.length() - 1) + " bytes");
+            return new JType(
+                    "String",
+                    "String",
+                    Kind.STRING,
+                    "a NUL-terminated string of at most " + (a.length() - 1) + " bytes");
         }
-        String elem = switch (e.size()) {
-            case 1 -> "byte";
-            case 2 -> e.signed() ? "short" : "int";
-            case 4 -> e.signed() ? "int" : "long";
-            case 8 -> "long";
-            default -> null;
-        };
+        String elem =
+                switch (e.size()) {
+                    case 1 -> "byte";
+                    case 2 -> e.signed() ? "short" : "int";
+                    case 4 -> e.signed() ? "int" : "long";
+                    case 8 -> "long";
+                    default -> null;
+                };
         if (elem == null) {
             return object("array of " + e.size() * 8 + "-bit integers");
         }
@@ -190,8 +214,8 @@ final class JavaTypes {
         return name;
     }
 
-    private JType enumType(int typeId, int id, String own, int size, boolean signed, List<Type.Enumerator> values,
-                           String hint) {
+    private JType enumType(
+            int typeId, int id, String own, int size, boolean signed, List<Type.Enumerator> values, String hint) {
         Decl d = byId.get(id);
         if (d == null) {
             boolean javaNames = !values.isEmpty();
@@ -205,7 +229,8 @@ final class JavaTypes {
             }
             String cName = cNameOf(typeId, id);
             String name = uniqueTypeName(JavaNames.type(cName.isEmpty() ? hint : cName), "Enum");
-            String cDisplay = !own.isEmpty() ? "enum " + own : cName.isEmpty() ? "anonymous enum" : cName + " (anonymous enum)";
+            String cDisplay =
+                    !own.isEmpty() ? "enum " + own : cName.isEmpty() ? "anonymous enum" : cName + " (anonymous enum)";
             d = new EnumDecl(name, cDisplay, size, signed, values);
             byId.put(id, d);
             declared.put(name, d);
@@ -215,21 +240,32 @@ final class JavaTypes {
 
     private static JType integerOfSize(int size, boolean signed, String why) {
         return switch (size) {
-            case 1 -> signed ? new JType("byte", "Byte", Kind.NUMBER, why) : new JType("short", "Short", Kind.NUMBER, why);
-            case 2 -> signed ? new JType("short", "Short", Kind.NUMBER, why) : new JType("int", "Integer", Kind.NUMBER, why);
-            case 4 -> signed ? new JType("int", "Integer", Kind.NUMBER, why) : new JType("long", "Long", Kind.NUMBER, why);
+            case 1 ->
+                signed ? new JType("byte", "Byte", Kind.NUMBER, why) : new JType("short", "Short", Kind.NUMBER, why);
+            case 2 ->
+                signed ? new JType("short", "Short", Kind.NUMBER, why) : new JType("int", "Integer", Kind.NUMBER, why);
+            case 4 ->
+                signed ? new JType("int", "Integer", Kind.NUMBER, why) : new JType("long", "Long", Kind.NUMBER, why);
             default -> new JType("long", "Long", Kind.NUMBER, why);
         };
     }
 
-    private JType record(int typeId, int id, String own, int size, boolean union, List<Type.Member> members,
-                         String hint, int depth) {
+    private JType record(
+            int typeId,
+            int id,
+            String own,
+            int size,
+            boolean union,
+            List<Type.Member> members,
+            String hint,
+            int depth) {
         Decl d = byId.get(id);
         if (d == null) {
             String cName = cNameOf(typeId, id);
             String kw = union ? "union" : "struct";
             String name = uniqueTypeName(JavaNames.type(cName.isEmpty() ? hint : cName), union ? "Union" : "Struct");
-            String cDisplay = own.isEmpty() ? (cName.isEmpty() ? "anonymous " + kw : cName + " (anonymous " + kw + ")")
+            String cDisplay = own.isEmpty()
+                    ? (cName.isEmpty() ? "anonymous " + kw : cName + " (anonymous " + kw + ")")
                     : kw + " " + own;
             List<Component> components = new ArrayList<>();
             List<String> notes = new ArrayList<>();
@@ -244,8 +280,14 @@ final class JavaTypes {
     }
 
     /** The members of a struct as components; anonymous struct and union members are flattened, as C reads them. */
-    private void components(List<Type.Member> members, String owner, long base, Set<String> used, List<Component> out,
-                            List<String> notes, int depth) {
+    private void components(
+            List<Type.Member> members,
+            String owner,
+            long base,
+            Set<String> used,
+            List<Component> out,
+            List<String> notes,
+            int depth) {
         for (Type.Member m : members) {
             long offset = base + Integer.toUnsignedLong(m.bitOffset()) / 8;
             if (m.bitfieldSize() != 0 || m.bitOffset() % 8 != 0) {
@@ -261,8 +303,11 @@ final class JavaTypes {
                     int first = out.size();
                     components(u.members(), owner, offset, used, out, notes, depth);
                     if (out.size() - first > 1) {
-                        notes.add("components " + out.subList(first, out.size()).stream().map(c -> "{@code " + c.name()
-                                + "}").collect(java.util.stream.Collectors.joining(", ")) + " are an anonymous union's"
+                        notes.add("components "
+                                + out.subList(first, out.size()).stream()
+                                        .map(c -> "{@code " + c.name() + "}")
+                                        .collect(java.util.stream.Collectors.joining(", "))
+                                + " are an anonymous union's"
                                 + " members: they share bytes, and on write the last one wins");
                     }
                 }

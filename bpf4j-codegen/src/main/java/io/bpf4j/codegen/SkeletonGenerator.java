@@ -26,8 +26,7 @@ import java.util.Objects;
  * The output depends only on the object and the options: the same object gives the same bytes.
  */
 public final class SkeletonGenerator {
-    private SkeletonGenerator() {
-    }
+    private SkeletonGenerator() {}
 
     /**
      * Writes the Java sources for one object under {@code outputDirectory} (in package
@@ -37,12 +36,14 @@ public final class SkeletonGenerator {
      *         record type, a malformed object); nothing is written then
      * @throws IOException when the object cannot be read or a source cannot be written
      */
-    public static List<Path> generate(Path objectFile, GeneratorOptions options, Path outputDirectory) throws IOException {
+    public static List<Path> generate(Path objectFile, GeneratorOptions options, Path outputDirectory)
+            throws IOException {
         Objects.requireNonNull(objectFile, "objectFile");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(outputDirectory, "outputDirectory");
         Map<String, String> sources = sources(objectFile, options);
-        Path dir = options.packageName().isEmpty() ? outputDirectory
+        Path dir = options.packageName().isEmpty()
+                ? outputDirectory
                 : outputDirectory.resolve(options.packageName().replace('.', '/'));
         Files.createDirectories(dir);
         List<Path> written = new ArrayList<>();
@@ -70,7 +71,8 @@ public final class SkeletonGenerator {
         String name = objectFile.toString();
         ObjectSpec spec;
         try {
-            spec = ObjectSpec.read(Files.readAllBytes(objectFile), objectFile.getFileName().toString());
+            spec = ObjectSpec.read(
+                    Files.readAllBytes(objectFile), objectFile.getFileName().toString());
         } catch (ObjectFormatException e) {
             throw new GeneratorException(name, null, "not a BPF object bpf4j can read: " + e.getMessage(), e);
         } catch (UncheckedIOException e) {

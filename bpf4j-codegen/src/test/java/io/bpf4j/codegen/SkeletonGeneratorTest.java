@@ -28,6 +28,7 @@ class SkeletonGeneratorTest {
 
     @TempDir
     static Path work;
+
     static Path object;
 
     @BeforeAll
@@ -49,11 +50,14 @@ class SkeletonGeneratorTest {
         TestObjects.compileJava(out, List.of(), classes);
         try (URLClassLoader l = TestObjects.loader(classes)) {
             // struct event from BPF4J_RECORD: camelCase components, C types to the Java types the codecs bind.
-            assertEquals("long pid, long ppidUnused, EventKind kind, long seq, long cookie, String comm, EventNet net,"
-                    + " long asU32, byte[] asBytes, boolean marked", components(l, "CodegenExec$Event"));
+            assertEquals(
+                    "long pid, long ppidUnused, EventKind kind, long seq, long cookie, String comm, EventNet net,"
+                            + " long asU32, byte[] asBytes, boolean marked",
+                    components(l, "CodegenExec$Event"));
             assertEquals("int port, byte delta", components(l, "CodegenExec$EventNet"));
             assertEquals("long pid, int value", components(l, "CodegenExec$PerfSample"));
-            assertEquals("long pid, String comm", components(l, "CodegenExec$ExecKeyT"), "typedef'd anonymous struct key");
+            assertEquals(
+                    "long pid, String comm", components(l, "CodegenExec$ExecKeyT"), "typedef'd anonymous struct key");
             assertEquals("long count, long lastSeq, int[] ports", components(l, "CodegenExec$ExecStats"));
             assertEquals("long maxEvents, long seen", components(l, "CodegenExec$Limits"));
             Class<?> kind = l.loadClass(PACKAGE + ".CodegenExec$EventKind");
@@ -71,8 +75,11 @@ class SkeletonGeneratorTest {
 
     private static String components(ClassLoader l, String name) throws ClassNotFoundException {
         Class<?> c = l.loadClass(PACKAGE + "." + name);
-        return String.join(", ", Stream.of(c.getRecordComponents())
-                .map((RecordComponent rc) -> rc.getType().getSimpleName() + " " + rc.getName()).toList());
+        return String.join(
+                ", ",
+                Stream.of(c.getRecordComponents())
+                        .map((RecordComponent rc) -> rc.getType().getSimpleName() + " " + rc.getName())
+                        .toList());
     }
 
     @Test
@@ -113,8 +120,8 @@ class SkeletonGeneratorTest {
         try (URLClassLoader l = TestObjects.loader(classes)) {
             Thread.currentThread().setContextClassLoader(l);
             @SuppressWarnings("unchecked")
-            Function<Path, Map<String, Object>> driver = (Function<Path, Map<String, Object>>) l
-                    .loadClass(PACKAGE + ".ExecDriver").getConstructor().newInstance();
+            Function<Path, Map<String, Object>> driver = (Function<Path, Map<String, Object>>)
+                    l.loadClass(PACKAGE + ".ExecDriver").getConstructor().newInstance();
             seen = driver.apply(object);
         } finally {
             Thread.currentThread().setContextClassLoader(previous);
@@ -156,11 +163,17 @@ class SkeletonGeneratorTest {
         TestObjects.compileJava(out, List.of(), classes);
         try (URLClassLoader l = TestObjects.loader(classes)) {
             Class<?> skel = l.loadClass(PACKAGE + ".CodegenExec");
-            assertEquals(io.bpf4j.perf.PerfBuffer.class, skel.getMethod("samplesPerf").getReturnType());
-            assertEquals(io.bpf4j.ringbuf.RingBuffer.class, skel.getMethod("eventsRing").getReturnType());
-            assertTrue(Stream.of(skel.getMethods()).noneMatch(m -> m.getName().equals("pollSamples")),
+            assertEquals(
+                    io.bpf4j.perf.PerfBuffer.class,
+                    skel.getMethod("samplesPerf").getReturnType());
+            assertEquals(
+                    io.bpf4j.ringbuf.RingBuffer.class,
+                    skel.getMethod("eventsRing").getReturnType());
+            assertTrue(
+                    Stream.of(skel.getMethods()).noneMatch(m -> m.getName().equals("pollSamples")),
                     "no typed reads without a record type");
-            assertTrue(Stream.of(skel.getMethods()).anyMatch(m -> m.getName().equals("pollEvents")),
+            assertTrue(
+                    Stream.of(skel.getMethods()).anyMatch(m -> m.getName().equals("pollEvents")),
                     "events still typed by BPF4J_RECORD");
         }
     }
@@ -169,8 +182,8 @@ class SkeletonGeneratorTest {
     void objectWithoutBtfIsRefusedNamingTheFix() throws Exception {
         Path plain = TestObjects.compileBpf("codegen_exec", work.resolve("nobtf"), false);
         Path out = work.resolve("nobtf-out");
-        GeneratorException e = assertThrows(GeneratorException.class,
-                () -> SkeletonGenerator.generate(plain, options(), out));
+        GeneratorException e =
+                assertThrows(GeneratorException.class, () -> SkeletonGenerator.generate(plain, options(), out));
         assertTrue(e.getMessage().startsWith(plain.toString() + ": "), e.getMessage());
         assertTrue(e.getMessage().contains("clang -g"), e.getMessage());
         assertEquals(plain.toString(), e.object());
@@ -180,10 +193,14 @@ class SkeletonGeneratorTest {
     @Test
     void unknownRecordStructIsRefusedListingTheStructs() {
         Path out = work.resolve("unknown-out");
-        GeneratorException e = assertThrows(GeneratorException.class, () -> SkeletonGenerator.generate(object,
-                options().withRecordType("samples", "struct perf_sampel"), out));
+        GeneratorException e = assertThrows(
+                GeneratorException.class,
+                () -> SkeletonGenerator.generate(
+                        object, options().withRecordType("samples", "struct perf_sampel"), out));
         assertEquals("struct perf_sampel", e.cType().orElseThrow());
-        assertTrue(e.getMessage().contains("map \"samples\": record type \"struct perf_sampel\" is not in the object's BTF"),
+        assertTrue(
+                e.getMessage()
+                        .contains("map \"samples\": record type \"struct perf_sampel\" is not in the object's BTF"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("perf_sample,") || e.getMessage().contains("perf_sample]"), e.getMessage());
         assertTrue(e.getMessage().contains("BPF4J_RECORD(samples, struct perf_sampel)"), e.getMessage());
@@ -192,31 +209,44 @@ class SkeletonGeneratorTest {
 
     @Test
     void recordTypeForAMapThatIsNoBufferOrIsMissingIsRefused() {
-        GeneratorException hash = assertThrows(GeneratorException.class, () -> SkeletonGenerator.sources(object,
-                options().withRecordType("stats", "event")));
-        assertTrue(hash.getMessage().contains("map \"stats\" is a HASH map; a record type is for RINGBUF and"
-                + " PERF_EVENT_ARRAY maps"), hash.getMessage());
-        GeneratorException missing = assertThrows(GeneratorException.class, () -> SkeletonGenerator.sources(object,
-                options().withRecordType("evnts", "event")));
-        assertTrue(missing.getMessage().contains("map \"evnts\", which the object does not have; its maps are"),
+        GeneratorException hash = assertThrows(
+                GeneratorException.class,
+                () -> SkeletonGenerator.sources(object, options().withRecordType("stats", "event")));
+        assertTrue(
+                hash.getMessage()
+                        .contains("map \"stats\" is a HASH map; a record type is for RINGBUF and"
+                                + " PERF_EVENT_ARRAY maps"),
+                hash.getMessage());
+        GeneratorException missing = assertThrows(
+                GeneratorException.class,
+                () -> SkeletonGenerator.sources(object, options().withRecordType("evnts", "event")));
+        assertTrue(
+                missing.getMessage().contains("map \"evnts\", which the object does not have; its maps are"),
                 missing.getMessage());
     }
 
     @Test
     void fileThatIsNoObjectIsRefused() throws IOException {
         Path junk = Files.writeString(work.resolve("junk.bpf.o"), "not an ELF file");
-        GeneratorException e = assertThrows(GeneratorException.class,
-                () -> SkeletonGenerator.sources(junk, options()));
+        GeneratorException e = assertThrows(GeneratorException.class, () -> SkeletonGenerator.sources(junk, options()));
         assertTrue(e.getMessage().startsWith(junk + ": not a BPF object bpf4j can read"), e.getMessage());
     }
 
     @Test
     void classNameDerivesFromTheFileOrIsGiven() throws Exception {
-        assertEquals("CodegenExec", SkeletonGenerator.sources(object, options()).keySet().iterator().next());
-        assertEquals("Exec", SkeletonGenerator.sources(object, options().withClassName("Exec")).keySet().iterator().next());
+        assertEquals(
+                "CodegenExec",
+                SkeletonGenerator.sources(object, options()).keySet().iterator().next());
+        assertEquals(
+                "Exec",
+                SkeletonGenerator.sources(object, options().withClassName("Exec"))
+                        .keySet()
+                        .iterator()
+                        .next());
         assertEquals("TcpRtt", JavaNames.skeleton("tcp_rtt.bpf.o"));
         assertEquals("Execsnoop", JavaNames.skeleton("execsnoop.bpf.o"));
         assertThrows(IllegalArgumentException.class, () -> GeneratorOptions.of("com.example.", RESOURCE));
-        assertThrows(IllegalArgumentException.class, () -> GeneratorOptions.of("p", RESOURCE).withClassName("class"));
+        assertThrows(IllegalArgumentException.class, () -> GeneratorOptions.of("p", RESOURCE)
+                .withClassName("class"));
     }
 }

@@ -17,12 +17,12 @@ import javax.tools.ToolProvider;
 
 /** The tests' tools: clang for the BPF C, javac for the generated Java, a class loader for the result. */
 final class TestObjects {
-    static final Path MODULE = Path.of(System.getProperty("bpf4j.codegen.basedir", ".")).toAbsolutePath();
+    static final Path MODULE =
+            Path.of(System.getProperty("bpf4j.codegen.basedir", ".")).toAbsolutePath();
     static final Path BPF_SOURCES = MODULE.resolve("src/test/bpf");
     static final Path DRIVERS = MODULE.resolve("src/test/drivers");
 
-    private TestObjects() {
-    }
+    private TestObjects() {}
 
     /** Compiles src/test/bpf/NAME.bpf.c with clang's BPF target into {@code dir}; with or without debug info (BTF). */
     static Path compileBpf(String name, Path dir, boolean btf) throws IOException, InterruptedException {
@@ -32,9 +32,17 @@ final class TestObjects {
         if (btf) {
             cmd.add("-g");
         }
-        cmd.addAll(List.of("-O2", "-target", "bpf", "-D__TARGET_ARCH_x86", "-I" + include.getParent(),
+        cmd.addAll(List.of(
+                "-O2",
+                "-target",
+                "bpf",
+                "-D__TARGET_ARCH_x86",
+                "-I" + include.getParent(),
                 "-I/usr/include/" + System.getProperty("os.arch").replace("amd64", "x86_64") + "-linux-gnu",
-                "-c", BPF_SOURCES.resolve(name + ".bpf.c").toString(), "-o", out.toString()));
+                "-c",
+                BPF_SOURCES.resolve(name + ".bpf.c").toString(),
+                "-o",
+                out.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
@@ -66,9 +74,14 @@ final class TestObjects {
         Files.createDirectories(classes);
         String classPath = location(io.bpf4j.BpfObject.class);
         try (StandardJavaFileManager fm = javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
-            boolean ok = javac.getTask(null, fm, diagnostics,
-                    List.of("-Xlint:all", "-Werror", "-proc:none", "-cp", classPath, "-d", classes.toString()), null,
-                    fm.getJavaFileObjectsFromPaths(files)).call();
+            boolean ok = javac.getTask(
+                            null,
+                            fm,
+                            diagnostics,
+                            List.of("-Xlint:all", "-Werror", "-proc:none", "-cp", classPath, "-d", classes.toString()),
+                            null,
+                            fm.getJavaFileObjectsFromPaths(files))
+                    .call();
             if (!ok) {
                 StringBuilder msg = new StringBuilder("generated sources do not compile:\n");
                 diagnostics.getDiagnostics().forEach(d -> msg.append(d).append('\n'));
@@ -79,7 +92,8 @@ final class TestObjects {
 
     static String location(Class<?> c) {
         try {
-            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .toString();
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -49,11 +49,12 @@ public final class Assembler {
     private static final Pattern JUMP = Pattern.compile("(gotol|goto|may_goto)(.+)");
     private static final Pattern CALLX = Pattern.compile("callxr([0-9]+)");
     private static final Pattern CALL = Pattern.compile("call(.+)");
-    private static final Pattern COND = Pattern.compile("if" + REG + "(s>=|s<=|s>|s<|==|!=|>=|<=|>|<|&)(" + REG
-            + "|" + NUM + ")goto(.+)");
+    private static final Pattern COND =
+            Pattern.compile("if" + REG + "(s>=|s<=|s>|s<|==|!=|>=|<=|>|<|&)(" + REG + "|" + NUM + ")goto(.+)");
     private static final Pattern STORE = Pattern.compile("\\*\\(" + SIZE + "\\*\\)" + MEM + "=(.+)");
     private static final Pattern LOCK = Pattern.compile("lock\\*\\((u32|u64)\\*\\)" + MEM + "(\\+|\\||&|\\^)=" + REG);
-    private static final Pattern STORE_REL = Pattern.compile("store_release\\(\\(" + SIZE + "\\*\\)" + MEM + "," + REG + "\\)");
+    private static final Pattern STORE_REL =
+            Pattern.compile("store_release\\(\\(" + SIZE + "\\*\\)" + MEM + "," + REG + "\\)");
     private static final Pattern ALU = Pattern.compile(REG + "(s>>|<<|>>|s/|s%|\\+|-|\\*|/|\\||&|%|\\^)=(.+)");
     private static final Pattern ASSIGN = Pattern.compile(REG + "=(.+)");
     private static final Pattern QUAD = Pattern.compile("\\.quad" + UNUM);
@@ -64,36 +65,60 @@ public final class Assembler {
     private static final Pattern ENDIAN = Pattern.compile("(be|le|bswap)(16|32|64)r([0-9]+)");
     private static final Pattern LOAD = Pattern.compile("\\*\\(([us])(8|16|32|64)\\*\\)" + MEM);
     private static final Pattern SKB = Pattern.compile("\\*\\((u8|u16|u32)\\*\\)skb\\[(?:r([0-9]+)|" + NUM + ")\\]");
-    private static final Pattern FETCH = Pattern.compile("atomic_fetch_(add|and|or|xor)\\(\\((u32|u64)\\*\\)" + MEM + "," + REG + "\\)");
-    private static final Pattern XCHG = Pattern.compile("xchg(?:32_32|_64)\\(r([0-9]+)([+-])" + UNUM + "," + REG + "\\)");
-    private static final Pattern CMPXCHG = Pattern.compile("cmpxchg(?:32_32|_64)\\(r([0-9]+)([+-])" + UNUM + ",([rw])0," + REG + "\\)");
+    private static final Pattern FETCH =
+            Pattern.compile("atomic_fetch_(add|and|or|xor)\\(\\((u32|u64)\\*\\)" + MEM + "," + REG + "\\)");
+    private static final Pattern XCHG =
+            Pattern.compile("xchg(?:32_32|_64)\\(r([0-9]+)([+-])" + UNUM + "," + REG + "\\)");
+    private static final Pattern CMPXCHG =
+            Pattern.compile("cmpxchg(?:32_32|_64)\\(r([0-9]+)([+-])" + UNUM + ",([rw])0," + REG + "\\)");
     private static final Pattern LOAD_ACQ = Pattern.compile("load_acquire\\(\\(" + SIZE + "\\*\\)" + MEM + "\\)");
     private static final Pattern AS_CAST = Pattern.compile("addr_space_cast\\(" + REG + "," + NUM + "," + NUM + "\\)");
     private static final Pattern LDDW = Pattern.compile("(.+)ll");
-    private static final Pattern MAP = Pattern.compile("map\\[(?:(fd|idx):" + NUM + "|" + NAME + ")\\](?:\\+" + NUM + ")?");
+    private static final Pattern MAP =
+            Pattern.compile("map\\[(?:(fd|idx):" + NUM + "|" + NAME + ")\\](?:\\+" + NUM + ")?");
     private static final Pattern KSYM = Pattern.compile("ksym\\[(?:id:" + NUM + "|" + NAME + ")\\]");
     private static final Pattern FUNC = Pattern.compile("func\\[(?:pc" + NUM + "|" + NAME + ")\\]");
-    private static final Pattern OBJDUMP_PREFIX = Pattern.compile("^\\s*[0-9]+:\\s*(?:[0-9a-f]{2} )*(?:[0-9a-f]{2})?\\s*\\t");
+    private static final Pattern OBJDUMP_PREFIX =
+            Pattern.compile("^\\s*[0-9]+:\\s*(?:[0-9a-f]{2} )*(?:[0-9a-f]{2})?\\s*\\t");
     private static final Pattern SLOT_PREFIX = Pattern.compile("^\\s*[0-9]+:");
 
-    private static final Map<String, Integer> ALU_OPS = Map.ofEntries(Map.entry("+", Opcodes.ADD),
-            Map.entry("-", Opcodes.SUB), Map.entry("*", Opcodes.MUL), Map.entry("/", Opcodes.DIV),
-            Map.entry("s/", Opcodes.DIV), Map.entry("|", Opcodes.OR), Map.entry("&", Opcodes.AND),
-            Map.entry("<<", Opcodes.LSH), Map.entry(">>", Opcodes.RSH), Map.entry("%", Opcodes.MOD),
-            Map.entry("s%", Opcodes.MOD), Map.entry("^", Opcodes.XOR), Map.entry("s>>", Opcodes.ARSH));
-    private static final Map<String, Integer> JMP_OPS = Map.ofEntries(Map.entry("==", Opcodes.JEQ),
-            Map.entry("!=", Opcodes.JNE), Map.entry(">", Opcodes.JGT), Map.entry(">=", Opcodes.JGE),
-            Map.entry("<", Opcodes.JLT), Map.entry("<=", Opcodes.JLE), Map.entry("s>", Opcodes.JSGT),
-            Map.entry("s>=", Opcodes.JSGE), Map.entry("s<", Opcodes.JSLT), Map.entry("s<=", Opcodes.JSLE),
+    private static final Map<String, Integer> ALU_OPS = Map.ofEntries(
+            Map.entry("+", Opcodes.ADD),
+            Map.entry("-", Opcodes.SUB),
+            Map.entry("*", Opcodes.MUL),
+            Map.entry("/", Opcodes.DIV),
+            Map.entry("s/", Opcodes.DIV),
+            Map.entry("|", Opcodes.OR),
+            Map.entry("&", Opcodes.AND),
+            Map.entry("<<", Opcodes.LSH),
+            Map.entry(">>", Opcodes.RSH),
+            Map.entry("%", Opcodes.MOD),
+            Map.entry("s%", Opcodes.MOD),
+            Map.entry("^", Opcodes.XOR),
+            Map.entry("s>>", Opcodes.ARSH));
+    private static final Map<String, Integer> JMP_OPS = Map.ofEntries(
+            Map.entry("==", Opcodes.JEQ),
+            Map.entry("!=", Opcodes.JNE),
+            Map.entry(">", Opcodes.JGT),
+            Map.entry(">=", Opcodes.JGE),
+            Map.entry("<", Opcodes.JLT),
+            Map.entry("<=", Opcodes.JLE),
+            Map.entry("s>", Opcodes.JSGT),
+            Map.entry("s>=", Opcodes.JSGE),
+            Map.entry("s<", Opcodes.JSLT),
+            Map.entry("s<=", Opcodes.JSLE),
             Map.entry("&", Opcodes.JSET));
-    private static final Map<String, Integer> SIZES = Map.of("32", Opcodes.W, "16", Opcodes.H, "8", Opcodes.B,
-            "64", Opcodes.DW);
+    private static final Map<String, Integer> SIZES =
+            Map.of("32", Opcodes.W, "16", Opcodes.H, "8", Opcodes.B, "64", Opcodes.DW);
 
     /** An instruction whose offset or immediate waits for a label's slot. */
-    private record Fixup(int index, int slot, int line, String text, String label, Kind kind) {
-    }
+    private record Fixup(int index, int slot, int line, String text, String label, Kind kind) {}
 
-    private enum Kind { OFFSET, IMM, CALL }
+    private enum Kind {
+        OFFSET,
+        IMM,
+        CALL
+    }
 
     private final List<Instruction> out = new ArrayList<>();
     private final Map<Integer, String> labels = new LinkedHashMap<>();
@@ -106,8 +131,7 @@ public final class Assembler {
     private boolean quadPending;
     private long pendingQuad;
 
-    private Assembler() {
-    }
+    private Assembler() {}
 
     /**
      * Assembles {@code text}.
@@ -181,8 +205,12 @@ public final class Assembler {
         } else if ((m = QUAD.matcher(s)).matches()) {
             quad(parse(m.group(1)));
         } else if ((m = LD_PSEUDO.matcher(s)).matches()) {
-            emit(new Instruction(Opcodes.LD_IMM64, reg(m.group(1)), (int) range(parse(m.group(2)), 0, 15, "pseudo source"),
-                    (short) 0, parse(m.group(3))));
+            emit(new Instruction(
+                    Opcodes.LD_IMM64,
+                    reg(m.group(1)),
+                    (int) range(parse(m.group(2)), 0, 15, "pseudo source"),
+                    (short) 0,
+                    parse(m.group(3))));
         } else if ((m = JUMP.matcher(s)).matches()) {
             String t = stripAnnotation(m.group(2));
             switch (m.group(1)) {
@@ -217,18 +245,27 @@ public final class Assembler {
             }
         } else if ((m = LOCK.matcher(s)).matches()) {
             int size = SIZES.get(m.group(1).substring(1));
-            int op = switch (m.group(5)) {
-                case "+" -> Opcodes.ADD;
-                case "|" -> Opcodes.OR;
-                case "&" -> Opcodes.AND;
-                default -> Opcodes.XOR;
-            };
-            emit(new Instruction(Opcodes.STX | Opcodes.ATOMIC | size, reg("r" + m.group(2)), reg(m.group(6)),
-                    off(m.group(3), m.group(4)), op));
+            int op =
+                    switch (m.group(5)) {
+                        case "+" -> Opcodes.ADD;
+                        case "|" -> Opcodes.OR;
+                        case "&" -> Opcodes.AND;
+                        default -> Opcodes.XOR;
+                    };
+            emit(new Instruction(
+                    Opcodes.STX | Opcodes.ATOMIC | size,
+                    reg("r" + m.group(2)),
+                    reg(m.group(6)),
+                    off(m.group(3), m.group(4)),
+                    op));
         } else if ((m = STORE_REL.matcher(s)).matches()) {
             int size = SIZES.get(m.group(1).substring(1));
-            emit(new Instruction(Opcodes.STX | Opcodes.ATOMIC | size, reg("r" + m.group(2)), reg(m.group(5)),
-                    off(m.group(3), m.group(4)), 0x110));
+            emit(new Instruction(
+                    Opcodes.STX | Opcodes.ATOMIC | size,
+                    reg("r" + m.group(2)),
+                    reg(m.group(5)),
+                    off(m.group(3), m.group(4)),
+                    0x110));
         } else if ((m = ALU.matcher(s)).matches()) {
             alu(m.group(1), m.group(2), m.group(3));
         } else if ((m = ASSIGN.matcher(s)).matches()) {
@@ -274,26 +311,31 @@ public final class Assembler {
             emit(new Instruction(cls | Opcodes.NEG, dst, 0, (short) 0, 0));
         } else if ((m = MOVSX.matcher(rhs)).matches()) {
             width(wide, m.group(2));
-            emit(new Instruction(cls | Opcodes.MOV | Opcodes.X, dst, reg(m.group(2)),
-                    (short) Integer.parseInt(m.group(1)), 0));
+            emit(new Instruction(
+                    cls | Opcodes.MOV | Opcodes.X, dst, reg(m.group(2)), (short) Integer.parseInt(m.group(1)), 0));
         } else if ((m = ENDIAN.matcher(rhs)).matches()) {
             if (reg("r" + m.group(3)) != dst || !wide) {
                 throw new IllegalArgumentException("a byte swap works in place on an r register: write r" + dst + " = "
                         + m.group(1) + m.group(2) + " r" + dst);
             }
-            int op = switch (m.group(1)) {
-                case "le" -> Opcodes.ALU | Opcodes.END;
-                case "be" -> Opcodes.ALU | Opcodes.END | Opcodes.X;
-                default -> Opcodes.ALU64 | Opcodes.END;
-            };
+            int op =
+                    switch (m.group(1)) {
+                        case "le" -> Opcodes.ALU | Opcodes.END;
+                        case "be" -> Opcodes.ALU | Opcodes.END | Opcodes.X;
+                        default -> Opcodes.ALU64 | Opcodes.END;
+                    };
             emit(new Instruction(op, dst, 0, (short) 0, Integer.parseInt(m.group(2))));
         } else if ((m = LOAD.matcher(rhs)).matches()) {
             boolean signed = m.group(1).equals("s");
             if (signed && m.group(2).equals("64")) {
                 throw new IllegalArgumentException("a sign-extending load is 8, 16 or 32 bits");
             }
-            emit(new Instruction(Opcodes.LDX | (signed ? Opcodes.MEMSX : Opcodes.MEM) | SIZES.get(m.group(2)), dst,
-                    reg("r" + m.group(3)), off(m.group(4), m.group(5)), 0));
+            emit(new Instruction(
+                    Opcodes.LDX | (signed ? Opcodes.MEMSX : Opcodes.MEM) | SIZES.get(m.group(2)),
+                    dst,
+                    reg("r" + m.group(3)),
+                    off(m.group(4), m.group(5)),
+                    0));
         } else if ((m = SKB.matcher(rhs)).matches()) {
             if (dst != 0) {
                 throw new IllegalArgumentException("a packet load (skb[...]) always loads r0");
@@ -306,37 +348,54 @@ public final class Assembler {
             }
         } else if ((m = FETCH.matcher(rhs)).matches()) {
             if (!m.group(6).equals(dstReg)) {
-                throw new IllegalArgumentException("atomic_fetch_" + m.group(1) + " returns into its source register "
-                        + m.group(6));
+                throw new IllegalArgumentException(
+                        "atomic_fetch_" + m.group(1) + " returns into its source register " + m.group(6));
             }
-            int op = switch (m.group(1)) {
-                case "add" -> Opcodes.ADD;
-                case "and" -> Opcodes.AND;
-                case "or" -> Opcodes.OR;
-                default -> Opcodes.XOR;
-            };
-            emit(new Instruction(Opcodes.STX | Opcodes.ATOMIC | SIZES.get(m.group(2).substring(1)), reg("r" + m.group(3)),
-                    dst, off(m.group(4), m.group(5)), op | Opcodes.FETCH));
+            int op =
+                    switch (m.group(1)) {
+                        case "add" -> Opcodes.ADD;
+                        case "and" -> Opcodes.AND;
+                        case "or" -> Opcodes.OR;
+                        default -> Opcodes.XOR;
+                    };
+            emit(new Instruction(
+                    Opcodes.STX | Opcodes.ATOMIC | SIZES.get(m.group(2).substring(1)),
+                    reg("r" + m.group(3)),
+                    dst,
+                    off(m.group(4), m.group(5)),
+                    op | Opcodes.FETCH));
         } else if ((m = XCHG.matcher(rhs)).matches()) {
             if (!m.group(4).equals(dstReg)) {
                 throw new IllegalArgumentException("xchg returns into its source register " + m.group(4));
             }
-            emit(new Instruction(Opcodes.STX | Opcodes.ATOMIC | (wide ? Opcodes.DW : Opcodes.W), reg("r" + m.group(1)),
-                    dst, off(m.group(2), m.group(3)), Opcodes.XCHG));
+            emit(new Instruction(
+                    Opcodes.STX | Opcodes.ATOMIC | (wide ? Opcodes.DW : Opcodes.W),
+                    reg("r" + m.group(1)),
+                    dst,
+                    off(m.group(2), m.group(3)),
+                    Opcodes.XCHG));
         } else if ((m = CMPXCHG.matcher(rhs)).matches()) {
             if (dst != 0) {
                 throw new IllegalArgumentException("cmpxchg compares with and returns into r0");
             }
-            emit(new Instruction(Opcodes.STX | Opcodes.ATOMIC | (wide ? Opcodes.DW : Opcodes.W), reg("r" + m.group(1)),
-                    reg(m.group(5)), off(m.group(2), m.group(3)), Opcodes.CMPXCHG));
+            emit(new Instruction(
+                    Opcodes.STX | Opcodes.ATOMIC | (wide ? Opcodes.DW : Opcodes.W),
+                    reg("r" + m.group(1)),
+                    reg(m.group(5)),
+                    off(m.group(2), m.group(3)),
+                    Opcodes.CMPXCHG));
         } else if ((m = LOAD_ACQ.matcher(rhs)).matches()) {
-            emit(new Instruction(Opcodes.STX | Opcodes.ATOMIC | SIZES.get(m.group(1).substring(1)), dst,
-                    reg("r" + m.group(2)), off(m.group(3), m.group(4)), 0x100));
+            emit(new Instruction(
+                    Opcodes.STX | Opcodes.ATOMIC | SIZES.get(m.group(1).substring(1)),
+                    dst,
+                    reg("r" + m.group(2)),
+                    off(m.group(3), m.group(4)),
+                    0x100));
         } else if ((m = AS_CAST.matcher(rhs)).matches()) {
             long to = range(parse(m.group(2)), 0, 0xffff, "address space");
             long from = range(parse(m.group(3)), 0, 0xffff, "address space");
-            emit(new Instruction(Opcodes.ALU64 | Opcodes.MOV | Opcodes.X, dst, reg(m.group(1)), (short) 1,
-                    (int) (to << 16 | from)));
+            emit(new Instruction(
+                    Opcodes.ALU64 | Opcodes.MOV | Opcodes.X, dst, reg(m.group(1)), (short) 1, (int) (to << 16 | from)));
         } else {
             throw new IllegalArgumentException("not an instruction bpf4j knows");
         }
@@ -348,14 +407,21 @@ public final class Assembler {
             emit(new Instruction(Opcodes.LD_IMM64, dst, 0, (short) 0, parse(v)));
         } else if ((m = MAP.matcher(v)).matches()) {
             boolean value = m.group(4) != null;
-            int offset = value ? (int) range(parse(m.group(4)), Integer.MIN_VALUE, 0xffff_ffffL, "map value offset") : 0;
+            int offset =
+                    value ? (int) range(parse(m.group(4)), Integer.MIN_VALUE, 0xffff_ffffL, "map value offset") : 0;
             if (m.group(3) != null) {
-                refs.put(slot, value ? new Reference.MapValueRef(m.group(3), offset) : new Reference.MapRef(m.group(3)));
-                emit(new Instruction(Opcodes.LD_IMM64, dst, value ? Opcodes.PSEUDO_MAP_VALUE : Opcodes.PSEUDO_MAP_FD,
-                        (short) 0, value ? (long) offset << 32 : 0));
+                refs.put(
+                        slot, value ? new Reference.MapValueRef(m.group(3), offset) : new Reference.MapRef(m.group(3)));
+                emit(new Instruction(
+                        Opcodes.LD_IMM64,
+                        dst,
+                        value ? Opcodes.PSEUDO_MAP_VALUE : Opcodes.PSEUDO_MAP_FD,
+                        (short) 0,
+                        value ? (long) offset << 32 : 0));
             } else {
                 boolean idx = m.group(1).equals("idx");
-                int src = idx ? (value ? Opcodes.PSEUDO_MAP_IDX_VALUE : Opcodes.PSEUDO_MAP_IDX)
+                int src = idx
+                        ? (value ? Opcodes.PSEUDO_MAP_IDX_VALUE : Opcodes.PSEUDO_MAP_IDX)
                         : (value ? Opcodes.PSEUDO_MAP_VALUE : Opcodes.PSEUDO_MAP_FD);
                 long lo = imm32(m.group(2)) & 0xffff_ffffL;
                 emit(new Instruction(Opcodes.LD_IMM64, dst, src, (short) 0, lo | (long) offset << 32));
@@ -365,11 +431,15 @@ public final class Assembler {
                 refs.put(slot, new Reference.KsymRef(m.group(2)));
                 emit(new Instruction(Opcodes.LD_IMM64, dst, Opcodes.PSEUDO_BTF_ID, (short) 0, 0));
             } else {
-                emit(new Instruction(Opcodes.LD_IMM64, dst, Opcodes.PSEUDO_BTF_ID, (short) 0,
-                        imm32(m.group(1)) & 0xffff_ffffL));
+                emit(new Instruction(
+                        Opcodes.LD_IMM64, dst, Opcodes.PSEUDO_BTF_ID, (short) 0, imm32(m.group(1)) & 0xffff_ffffL));
             }
         } else if ((m = FUNC.matcher(v)).matches()) {
-            Instruction in = new Instruction(Opcodes.LD_IMM64, dst, Opcodes.PSEUDO_FUNC, (short) 0,
+            Instruction in = new Instruction(
+                    Opcodes.LD_IMM64,
+                    dst,
+                    Opcodes.PSEUDO_FUNC,
+                    (short) 0,
                     m.group(1) == null ? 0 : imm32(m.group(1)) & 0xffff_ffffL);
             if (m.group(2) != null) {
                 fixups.add(new Fixup(out.size(), slot, lineNo, text, m.group(2), Kind.IMM));
@@ -385,12 +455,19 @@ public final class Assembler {
         if (arg.matches(NUM)) {
             emit(new Instruction(Opcodes.JMP | Opcodes.CALL, 0, 0, (short) 0, imm32(arg)));
         } else if (arg.startsWith("pc") && arg.substring(2).matches(NUM)) {
-            emit(new Instruction(Opcodes.JMP | Opcodes.CALL, 0, Opcodes.PSEUDO_CALL, (short) 0, imm32(arg.substring(2))));
-        } else if ((m = Pattern.compile("kfunc\\[(?:id:" + NUM + "|" + NAME + ")\\]").matcher(arg)).matches()) {
+            emit(new Instruction(
+                    Opcodes.JMP | Opcodes.CALL, 0, Opcodes.PSEUDO_CALL, (short) 0, imm32(arg.substring(2))));
+        } else if ((m = Pattern.compile("kfunc\\[(?:id:" + NUM + "|" + NAME + ")\\]")
+                        .matcher(arg))
+                .matches()) {
             if (m.group(2) != null) {
                 refs.put(slot, new Reference.KfuncRef(m.group(2)));
             }
-            emit(new Instruction(Opcodes.JMP | Opcodes.CALL, 0, Opcodes.PSEUDO_KFUNC_CALL, (short) 0,
+            emit(new Instruction(
+                    Opcodes.JMP | Opcodes.CALL,
+                    0,
+                    Opcodes.PSEUDO_KFUNC_CALL,
+                    (short) 0,
                     m.group(1) == null ? 0 : imm32(m.group(1))));
         } else if ((m = Pattern.compile(NAME + "#" + NUM).matcher(arg)).matches()) {
             // bpftool's form: name#id; the number decides.
@@ -406,8 +483,10 @@ public final class Assembler {
     private void jump(Instruction in, String target, Kind kind) {
         if (target.matches(NUM)) {
             long rel = parse(target);
-            emit(kind == Kind.IMM ? in.withConstant(range(rel, Integer.MIN_VALUE, Integer.MAX_VALUE, "jump"))
-                    : in.withOffset((int) range(rel, Short.MIN_VALUE, Short.MAX_VALUE, "jump offset")));
+            emit(
+                    kind == Kind.IMM
+                            ? in.withConstant(range(rel, Integer.MIN_VALUE, Integer.MAX_VALUE, "jump"))
+                            : in.withOffset((int) range(rel, Short.MIN_VALUE, Short.MAX_VALUE, "jump offset")));
         } else if (target.matches(NAME)) {
             fixups.add(new Fixup(out.size(), slot, lineNo, text, target, kind));
             emit(in);
@@ -441,8 +520,11 @@ public final class Assembler {
         switch (f.kind()) {
             case OFFSET -> {
                 if (rel < Short.MIN_VALUE || rel > Short.MAX_VALUE) {
-                    throw new AssemblerException(f.line(), f.text(), "label " + f.label() + " is " + rel
-                            + " slots away, beyond a 16-bit jump offset (use gotol)");
+                    throw new AssemblerException(
+                            f.line(),
+                            f.text(),
+                            "label " + f.label() + " is " + rel
+                                    + " slots away, beyond a 16-bit jump offset (use gotol)");
                 }
                 out.set(f.index(), in.withOffset((int) rel));
             }
@@ -459,7 +541,11 @@ public final class Assembler {
                 throw new IllegalArgumentException("the second slot of an lddw has opcode, registers and offset 0");
             }
             int regs = (int) (first >>> 8) & 0xff;
-            emit(new Instruction(Opcodes.LD_IMM64, regs & 0xf, regs >>> 4, (short) (first >>> 16),
+            emit(new Instruction(
+                    Opcodes.LD_IMM64,
+                    regs & 0xf,
+                    regs >>> 4,
+                    (short) (first >>> 16),
                     (first >>> 32) | (v & 0xffff_ffff_0000_0000L)));
             return;
         }
@@ -518,7 +604,9 @@ public final class Assembler {
         boolean neg = s.startsWith("-");
         String t = s.startsWith("-") || s.startsWith("+") ? s.substring(1) : s;
         try {
-            long v = t.startsWith("0x") || t.startsWith("0X") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseLong(t);
+            long v = t.startsWith("0x") || t.startsWith("0X")
+                    ? Long.parseUnsignedLong(t.substring(2), 16)
+                    : Long.parseLong(t);
             return neg ? -v : v;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("number " + s + " does not fit 64 bits");

@@ -57,13 +57,14 @@ public final class Disassembler {
 
     private static final String[] SIZE = {"u32", "u16", "u8", "u64"};
     private static final String[] SSIZE = {"s32", "s16", "s8", "s64"};
-    private static final String[] ALU_OP = {"+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=", null, "%=", "^=", "=",
-        "s>>=", null, null, null};
-    private static final String[] JMP_OP = {null, "==", ">", ">=", "&", "!=", "s>", "s>=", null, null, "<", "<=",
-        "s<", "s<=", null, null};
+    private static final String[] ALU_OP = {
+        "+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=", null, "%=", "^=", "=", "s>>=", null, null, null
+    };
+    private static final String[] JMP_OP = {
+        null, "==", ">", ">=", "&", "!=", "s>", "s>=", null, null, "<", "<=", "s<", "s<=", null, null
+    };
 
-    private Disassembler() {
-    }
+    private Disassembler() {}
 
     /**
      * One instruction as llvm-objdump prints it, with no jump-target symbol: {@code r0 = 0x2}.
@@ -109,16 +110,27 @@ public final class Disassembler {
                 sb.append(label).append(":\n");
             }
             Listing.Line line = listing.lines().get(slot);
-            if (line != null && line.line() > 0 && options.contains(Option.SOURCE)
-                    && (shown == null || shown.line() != line.line() || !shown.file().equals(line.file()))) {
+            if (line != null
+                    && line.line() > 0
+                    && options.contains(Option.SOURCE)
+                    && (shown == null
+                            || shown.line() != line.line()
+                            || !shown.file().equals(line.file()))) {
                 // One comment per source line, as llvm-objdump -S prints it, with the file's base name.
                 String file = line.file().substring(line.file().lastIndexOf('/') + 1);
-                sb.append("; ").append(line.text().strip()).append(" [").append(file).append(':').append(line.line())
+                sb.append("; ")
+                        .append(line.text().strip())
+                        .append(" [")
+                        .append(file)
+                        .append(':')
+                        .append(line.line())
                         .append("]\n");
                 shown = line;
             }
             if (options.contains(Option.BPFTOOL)) {
-                sb.append(String.format("%4d: ", slot)).append(KernelSyntax.format(in)).append('\n');
+                sb.append(String.format("%4d: ", slot))
+                        .append(KernelSyntax.format(in))
+                        .append('\n');
                 slot += in.slots();
                 continue;
             }
@@ -152,8 +164,9 @@ public final class Disassembler {
     /** llvm-objdump's {@code <sym>} / {@code <sym+0x10>} after a jump: the nearest label at or before the target. */
     private static String objdumpTarget(Instruction in, int slot, java.util.NavigableMap<Integer, String> labels) {
         int cls = in.opcode() & 7;
-        boolean jump = (cls == Opcodes.JMP || cls == Opcodes.JMP32) && !isCallOrExit(in) && text(in, slot, null, true)
-                .indexOf("goto") >= 0;
+        boolean jump = (cls == Opcodes.JMP || cls == Opcodes.JMP32)
+                && !isCallOrExit(in)
+                && text(in, slot, null, true).indexOf("goto") >= 0;
         if (!jump || labels.isEmpty()) {
             return "";
         }
@@ -213,8 +226,10 @@ public final class Disassembler {
             case Opcodes.ALU, Opcodes.ALU64 -> alu(in, cls == Opcodes.ALU64);
             case Opcodes.LD -> ld(in, slot, names, raw);
             case Opcodes.LDX -> ldx(in);
-            case Opcodes.ST -> (op & 0xe0) == Opcodes.MEM && in.src() == 0
-                    ? "*(" + SIZE[(op >> 3) & 3] + " *)" + mem(in.dst(), in.offset()) + " = " + hex(in.imm()) : null;
+            case Opcodes.ST ->
+                (op & 0xe0) == Opcodes.MEM && in.src() == 0
+                        ? "*(" + SIZE[(op >> 3) & 3] + " *)" + mem(in.dst(), in.offset()) + " = " + hex(in.imm())
+                        : null;
             case Opcodes.STX -> stx(in);
             default -> jmp(in, slot, names);
         };
@@ -253,7 +268,8 @@ public final class Disassembler {
             } else if (op == Opcodes.MOV && x && (off == 8 || off == 16 || (off == 32 && wide))) {
                 rhs = "(s" + off + ")" + rhs;
             } else if (op == Opcodes.MOV && x && wide && off == 1) {
-                return dst + " = addr_space_cast(" + rhs + ", " + hex(in.imm() >>> 16) + ", " + hex(in.imm() & 0xffff) + ")";
+                return dst + " = addr_space_cast(" + rhs + ", " + hex(in.imm() >>> 16) + ", " + hex(in.imm() & 0xffff)
+                        + ")";
             } else {
                 return null;
             }
@@ -272,8 +288,10 @@ public final class Disassembler {
             String dst = "r" + in.dst();
             Reference ref = names == null ? null : names.references().get(slot);
             if (raw) {
-                return in.src() == 0 ? dst + " = " + hex(in.constant()) + " ll"
-                        : "ld_pseudo " + dst + ", " + hex(in.src()) + ", " + hex(in.imm()); // LLVM shows the first slot's imm
+                return in.src() == 0
+                        ? dst + " = " + hex(in.constant()) + " ll"
+                        : "ld_pseudo " + dst + ", " + hex(in.src()) + ", "
+                                + hex(in.imm()); // LLVM shows the first slot's imm
             }
             return dst + " = " + pseudo(in, slot, ref, names) + " ll";
         }
@@ -296,18 +314,19 @@ public final class Disassembler {
             case Reference.MapValueRef v -> "map[" + v.name() + "] + " + hex(v.offset());
             case Reference.KsymRef k -> "ksym[" + k.name() + "]";
             case Reference.FunctionRef f -> "func[" + f.name() + "]";
-            case null, default -> switch (in.src()) {
-                case Opcodes.PSEUDO_MAP_FD -> "map[fd:" + hex(lo) + "]";
-                case Opcodes.PSEUDO_MAP_IDX -> "map[idx:" + hex(lo) + "]";
-                case Opcodes.PSEUDO_MAP_VALUE -> "map[fd:" + hex(lo) + "] + " + hex(hi);
-                case Opcodes.PSEUDO_MAP_IDX_VALUE -> "map[idx:" + hex(lo) + "] + " + hex(hi);
-                case Opcodes.PSEUDO_BTF_ID -> "ksym[id:" + hex(lo) + "]";
-                case Opcodes.PSEUDO_FUNC -> {
-                    String label = names == null ? null : names.labels().get(slot + lo + 1);
-                    yield label != null ? "func[" + label + "]" : "func[pc" + (lo < 0 ? "" : "+") + hex(lo) + "]";
-                }
-                default -> hex(c);
-            };
+            case null, default ->
+                switch (in.src()) {
+                    case Opcodes.PSEUDO_MAP_FD -> "map[fd:" + hex(lo) + "]";
+                    case Opcodes.PSEUDO_MAP_IDX -> "map[idx:" + hex(lo) + "]";
+                    case Opcodes.PSEUDO_MAP_VALUE -> "map[fd:" + hex(lo) + "] + " + hex(hi);
+                    case Opcodes.PSEUDO_MAP_IDX_VALUE -> "map[idx:" + hex(lo) + "] + " + hex(hi);
+                    case Opcodes.PSEUDO_BTF_ID -> "ksym[id:" + hex(lo) + "]";
+                    case Opcodes.PSEUDO_FUNC -> {
+                        String label = names == null ? null : names.labels().get(slot + lo + 1);
+                        yield label != null ? "func[" + label + "]" : "func[pc" + (lo < 0 ? "" : "+") + hex(lo) + "]";
+                    }
+                    default -> hex(c);
+                };
         };
     }
 
@@ -342,7 +361,8 @@ public final class Disassembler {
         boolean dw = size == 3;
         if (imm == 0x100) { // BPF_LOAD_ACQ
             // The one atomic that loads: dst = *(src + off).
-            return (dw ? "r" : "w") + in.dst() + " = load_acquire((" + SIZE[size] + " *)" + mem(in.src(), in.offset()) + ")";
+            return (dw ? "r" : "w") + in.dst() + " = load_acquire((" + SIZE[size] + " *)" + mem(in.src(), in.offset())
+                    + ")";
         }
         if (imm == 0x110) { // BPF_STORE_REL
             return "store_release(" + m + ", " + reg(dw, in.src()) + ")";
@@ -362,8 +382,9 @@ public final class Disassembler {
             case Opcodes.AND | Opcodes.FETCH -> src + " = atomic_fetch_and(" + m + ", " + src + ")";
             case Opcodes.XOR | Opcodes.FETCH -> src + " = atomic_fetch_xor(" + m + ", " + src + ")";
             case Opcodes.XCHG -> src + " = xchg" + (dw ? "" : "32") + "_" + bits + "(" + addr + ", " + src + ")";
-            case Opcodes.CMPXCHG -> reg(dw, 0) + " = cmpxchg" + (dw ? "" : "32") + "_" + bits + "(" + addr + ", "
-                    + reg(dw, 0) + ", " + src + ")";
+            case Opcodes.CMPXCHG ->
+                reg(dw, 0) + " = cmpxchg" + (dw ? "" : "32") + "_" + bits + "(" + addr + ", " + reg(dw, 0) + ", " + src
+                        + ")";
             default -> null;
         };
     }
@@ -404,11 +425,14 @@ public final class Disassembler {
                 return in.dst() != 0 ? null : call(in, slot, names);
             }
             case Opcodes.EXIT -> {
-                return wide && !x && in.src() == 0 && in.dst() == 0 && in.offset() == 0 && in.imm() == 0 ? "exit" : null;
+                return wide && !x && in.src() == 0 && in.dst() == 0 && in.offset() == 0 && in.imm() == 0
+                        ? "exit"
+                        : null;
             }
             case 0xe0 -> { // BPF_JCOND: may_goto
                 return wide && !x && in.src() == 0 && in.dst() == 0 && in.imm() == 0
-                        ? "may_goto " + target(in.offset(), slot, names) : null;
+                        ? "may_goto " + target(in.offset(), slot, names)
+                        : null;
             }
             default -> {
                 String sym = JMP_OP[code >> 4];
@@ -416,7 +440,8 @@ public final class Disassembler {
                     return null;
                 }
                 String rhs = x ? reg(wide, in.src()) : hex(in.imm());
-                return "if " + reg(wide, in.dst()) + " " + sym + " " + rhs + " goto " + target(in.offset(), slot, names);
+                return "if " + reg(wide, in.dst()) + " " + sym + " " + rhs + " goto "
+                        + target(in.offset(), slot, names);
             }
         }
     }
@@ -439,8 +464,10 @@ public final class Disassembler {
                 String label = names.labels().get(slot + 1 + imm);
                 yield label != null ? "call " + label : "call pc" + (imm < 0 ? "" : "+") + hex(imm);
             }
-            case Opcodes.PSEUDO_KFUNC_CALL -> ref instanceof Reference.KfuncRef k ? "call kfunc[" + k.name() + "]"
-                    : "call kfunc[id:" + hex(imm) + "]";
+            case Opcodes.PSEUDO_KFUNC_CALL ->
+                ref instanceof Reference.KfuncRef k
+                        ? "call kfunc[" + k.name() + "]"
+                        : "call kfunc[id:" + hex(imm) + "]";
             default -> null;
         };
     }

@@ -1,14 +1,14 @@
 package io.bpf4j.asm;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
  * One eBPF instruction. A 64-bit immediate load ({@code lddw}, opcode 0x18) is one
@@ -38,12 +38,12 @@ public record Instruction(int opcode, int dst, int src, short offset, long const
     public Instruction {
         java.util.Objects.requireNonNull(metadata, "metadata");
         if ((opcode & ~0xff) != 0 || (dst & ~0xf) != 0 || (src & ~0xf) != 0) {
-            throw new IllegalArgumentException(String.format(
-                    "instruction field out of range: opcode 0x%x dst %d src %d", opcode, dst, src));
+            throw new IllegalArgumentException(
+                    String.format("instruction field out of range: opcode 0x%x dst %d src %d", opcode, dst, src));
         }
         if (opcode != Opcodes.LD_IMM64 && (constant < Integer.MIN_VALUE || constant > 0xffff_ffffL)) {
-            throw new IllegalArgumentException(String.format(
-                    "immediate 0x%x does not fit 32 bits (opcode 0x%02x)", constant, opcode));
+            throw new IllegalArgumentException(
+                    String.format("immediate 0x%x does not fit 32 bits (opcode 0x%02x)", constant, opcode));
         }
     }
 
@@ -135,7 +135,8 @@ public record Instruction(int opcode, int dst, int src, short offset, long const
             long imm = b.getInt(at + 4);
             if (op == Opcodes.LD_IMM64) {
                 if (at + 16 > code.length) {
-                    throw new IllegalArgumentException("lddw at byte offset " + at + " is cut off by the end of the code");
+                    throw new IllegalArgumentException(
+                            "lddw at byte offset " + at + " is cut off by the end of the code");
                 }
                 imm = (imm & 0xffff_ffffL) | ((long) b.getInt(at + 12) << 32);
                 out.add(new Instruction(op, regs & 0xf, regs >>> 4, off, imm));
@@ -181,7 +182,11 @@ public record Instruction(int opcode, int dst, int src, short offset, long const
 
     /** {@code dst = &map_value[offset]} of an array map with one element (global data). */
     public static Instruction loadMapValue(int dst, int mapFd, int offset) {
-        return new Instruction(Opcodes.LD_IMM64, dst, Opcodes.PSEUDO_MAP_VALUE, (short) 0,
+        return new Instruction(
+                Opcodes.LD_IMM64,
+                dst,
+                Opcodes.PSEUDO_MAP_VALUE,
+                (short) 0,
                 (mapFd & 0xffff_ffffL) | ((long) offset << 32));
     }
 

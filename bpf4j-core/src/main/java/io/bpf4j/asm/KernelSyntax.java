@@ -7,15 +7,16 @@ package io.bpf4j.asm;
  * pc-relative jumps, maps by id as the kernel reports a loaded program's ({@code xlated}) code.
  */
 final class KernelSyntax {
-    private static final String[] ALU = {"+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=", "neg", "%=", "^=", "=",
-        "s>>=", "endian", "BUG", "BUG"};
-    private static final String[] JMP = {"jmp", "==", ">", ">=", "&", "!=", "s>", "s>=", "call", "exit", "<", "<=",
-        "s<", "s<=", "BUG", "BUG"};
+    private static final String[] ALU = {
+        "+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=", "neg", "%=", "^=", "=", "s>>=", "endian", "BUG", "BUG"
+    };
+    private static final String[] JMP = {
+        "jmp", "==", ">", ">=", "&", "!=", "s>", "s>=", "call", "exit", "<", "<=", "s<", "s<=", "BUG", "BUG"
+    };
     private static final String[] SIZE = {"u32", "u16", "u8", "u64"};
     private static final String[] SSIZE = {"s32", "s16", "s8", "s64"};
 
-    private KernelSyntax() {
-    }
+    private KernelSyntax() {}
 
     private static String off(int off) {
         return off < 0 ? Integer.toString(off) : "+" + off;
@@ -41,7 +42,8 @@ final class KernelSyntax {
             case Opcodes.ALU, Opcodes.ALU64 -> {
                 char r = cls == Opcodes.ALU ? 'w' : 'r';
                 if (op == Opcodes.END) {
-                    return cls == Opcodes.ALU64 ? "r" + d + " = bswap" + imm + " r" + d
+                    return cls == Opcodes.ALU64
+                            ? "r" + d + " = bswap" + imm + " r" + d
                             : "r" + d + " = " + (x ? "be" : "le") + imm + " r" + d;
                 }
                 if (op == Opcodes.NEG) {
@@ -68,15 +70,20 @@ final class KernelSyntax {
                 }
                 String bits = size == 3 ? "64" : "";
                 return switch (imm) {
-                    case Opcodes.ADD, Opcodes.AND, Opcodes.OR, Opcodes.XOR -> "lock *" + m + " " + ALU[imm >> 4] + " r" + s;
-                    case Opcodes.ADD | Opcodes.FETCH, Opcodes.AND | Opcodes.FETCH, Opcodes.OR | Opcodes.FETCH,
-                         Opcodes.XOR | Opcodes.FETCH -> "r" + s + " = atomic" + bits + "_fetch_"
-                            + switch (imm & 0xf0) {
-                                case Opcodes.ADD -> "add";
-                                case Opcodes.AND -> "and";
-                                case Opcodes.OR -> "or";
-                                default -> "xor";
-                            } + "(" + m + ", r" + s + ")";
+                    case Opcodes.ADD, Opcodes.AND, Opcodes.OR, Opcodes.XOR ->
+                        "lock *" + m + " " + ALU[imm >> 4] + " r" + s;
+                    case Opcodes.ADD | Opcodes.FETCH,
+                            Opcodes.AND | Opcodes.FETCH,
+                            Opcodes.OR | Opcodes.FETCH,
+                            Opcodes.XOR | Opcodes.FETCH ->
+                        "r" + s + " = atomic" + bits + "_fetch_"
+                                + switch (imm & 0xf0) {
+                                    case Opcodes.ADD -> "add";
+                                    case Opcodes.AND -> "and";
+                                    case Opcodes.OR -> "or";
+                                    default -> "xor";
+                                }
+                                + "(" + m + ", r" + s + ")";
                     case Opcodes.CMPXCHG -> "r0 = atomic" + bits + "_cmpxchg(" + m + ", r0, r" + s + ")";
                     case Opcodes.XCHG -> "r" + s + " = atomic" + bits + "_xchg(" + m + ", r" + s + ")";
                     case 0x100 -> "r" + d + " = load_acquire((" + SIZE[size] + " *)(r" + s + " " + off(off) + "))";
@@ -85,14 +92,16 @@ final class KernelSyntax {
                 };
             }
             case Opcodes.ST -> {
-                return mode == Opcodes.MEM ? "*(" + SIZE[size] + " *)(r" + d + " " + off(off) + ") = " + imm
+                return mode == Opcodes.MEM
+                        ? "*(" + SIZE[size] + " *)(r" + d + " " + off(off) + ") = " + imm
                         : mode == 0xc0 ? "nospec" : "BUG_st_" + String.format("%02x", code);
             }
             case Opcodes.LDX -> {
                 if (mode != Opcodes.MEM && mode != Opcodes.MEMSX) {
                     return "BUG_ldx_" + String.format("%02x", code);
                 }
-                return "r" + d + " = *(" + (mode == Opcodes.MEM ? SIZE : SSIZE)[size] + " *)(r" + s + " " + off(off) + ")";
+                return "r" + d + " = *(" + (mode == Opcodes.MEM ? SIZE : SSIZE)[size] + " *)(r" + s + " " + off(off)
+                        + ")";
             }
             case Opcodes.LD -> {
                 if (mode == Opcodes.ABS) {
@@ -104,14 +113,15 @@ final class KernelSyntax {
                 if (code == Opcodes.LD_IMM64) {
                     long c = in.constant();
                     int hi = (int) (c >>> 32);
-                    return "r" + d + " = " + switch (s) {
-                        case Opcodes.PSEUDO_MAP_FD -> "map[id:" + imm + "]";
-                        case Opcodes.PSEUDO_MAP_VALUE -> "map[id:" + imm + "][0]+" + hi;
-                        case Opcodes.PSEUDO_MAP_IDX -> "map[idx:" + imm + "]";
-                        case Opcodes.PSEUDO_MAP_IDX_VALUE -> "map[idx:" + imm + "]+" + hi;
-                        case Opcodes.PSEUDO_FUNC -> "subprog[" + off(imm) + "]";
-                        default -> "0x" + Long.toHexString(c);
-                    };
+                    return "r" + d + " = "
+                            + switch (s) {
+                                case Opcodes.PSEUDO_MAP_FD -> "map[id:" + imm + "]";
+                                case Opcodes.PSEUDO_MAP_VALUE -> "map[id:" + imm + "][0]+" + hi;
+                                case Opcodes.PSEUDO_MAP_IDX -> "map[idx:" + imm + "]";
+                                case Opcodes.PSEUDO_MAP_IDX_VALUE -> "map[idx:" + imm + "]+" + hi;
+                                case Opcodes.PSEUDO_FUNC -> "subprog[" + off(imm) + "]";
+                                default -> "0x" + Long.toHexString(c);
+                            };
                 }
                 return "BUG_ld_" + String.format("%02x", code);
             }

@@ -28,8 +28,11 @@ import java.util.function.ToIntFunction;
  * @param references what the instruction at a slot refers to by name
  * @param lines the source line that starts at a slot
  */
-public record Listing(List<Instruction> instructions, Map<Integer, String> labels,
-                      Map<Integer, Reference> references, Map<Integer, Line> lines) {
+public record Listing(
+        List<Instruction> instructions,
+        Map<Integer, String> labels,
+        Map<Integer, Reference> references,
+        Map<Integer, Line> lines) {
 
     /**
      * A source line from BTF line info.
@@ -82,7 +85,10 @@ public record Listing(List<Instruction> instructions, Map<Integer, String> label
 
     /** The slot of the label {@code name}. */
     public Optional<Integer> slotOf(String name) {
-        return labels.entrySet().stream().filter(e -> e.getValue().equals(name)).map(Map.Entry::getKey).findFirst();
+        return labels.entrySet().stream()
+                .filter(e -> e.getValue().equals(name))
+                .map(Map.Entry::getKey)
+                .findFirst();
     }
 
     /** Number of slots the code occupies. */
@@ -105,13 +111,15 @@ public record Listing(List<Instruction> instructions, Map<Integer, String> label
             Reference r = references.get(slot);
             switch (r) {
                 case null -> out.add(in);
-                case Reference.MapRef m -> out.add(in.withSrc(Opcodes.PSEUDO_MAP_FD)
-                        .withConstant(mapFd.applyAsInt(m.name()) & 0xffff_ffffL));
-                case Reference.MapValueRef v -> out.add(in.withSrc(Opcodes.PSEUDO_MAP_VALUE)
-                        .withConstant((mapFd.applyAsInt(v.name()) & 0xffff_ffffL) | ((long) v.offset() << 32)));
+                case Reference.MapRef m ->
+                    out.add(in.withSrc(Opcodes.PSEUDO_MAP_FD).withConstant(mapFd.applyAsInt(m.name()) & 0xffff_ffffL));
+                case Reference.MapValueRef v ->
+                    out.add(in.withSrc(Opcodes.PSEUDO_MAP_VALUE)
+                            .withConstant((mapFd.applyAsInt(v.name()) & 0xffff_ffffL) | ((long) v.offset() << 32)));
                 case Reference.FunctionRef f when labels.containsValue(f.name()) -> out.add(in);
-                default -> throw new IllegalStateException("instruction " + slot + " refers to " + r
-                        + ", which only the object loader resolves");
+                default ->
+                    throw new IllegalStateException(
+                            "instruction " + slot + " refers to " + r + ", which only the object loader resolves");
             }
             slot += in.slots();
         }

@@ -21,11 +21,11 @@ import java.util.OptionalInt;
  * @param line the source line, from the object's BTF line info
  * @param funcTypeId the BTF {@code FUNC} type id of the function starting here (func info)
  */
-public record Metadata(Optional<String> symbol, Optional<Reference> reference, Optional<SourceLine> line,
-                       OptionalInt funcTypeId) {
+public record Metadata(
+        Optional<String> symbol, Optional<Reference> reference, Optional<SourceLine> line, OptionalInt funcTypeId) {
     /** No metadata. */
-    public static final Metadata NONE = new Metadata(Optional.empty(), Optional.empty(), Optional.empty(),
-            OptionalInt.empty());
+    public static final Metadata NONE =
+            new Metadata(Optional.empty(), Optional.empty(), Optional.empty(), OptionalInt.empty());
 
     /** Checks for nulls. */
     public Metadata {
@@ -81,18 +81,14 @@ public record Metadata(Optional<String> symbol, Optional<Reference> reference, O
     }
 
     /** {@code lddw rX, map}: the map's fd. */
-    public record MapReference(String name) implements Reference {
-    }
+    public record MapReference(String name) implements Reference {}
 
     /** {@code lddw rX, &global}: {@code offset} bytes into the single value of data map {@code name}. */
-    public record MapValueReference(String name, int offset) implements Reference {
-    }
+    public record MapValueReference(String name, int offset) implements Reference {}
 
     /** A bpf-to-bpf call of, or {@code lddw} of the address of, function {@code name}. */
-    public record FunctionReference(String name) implements Reference {
-    }
+    public record FunctionReference(String name) implements Reference {}
 
     /** A kfunc call or the address of a kernel variable ({@code __ksym}). */
-    public record KernelSymbolReference(String name) implements Reference {
-    }
+    public record KernelSymbolReference(String name) implements Reference {}
 }

@@ -73,6 +73,5 @@ public final class Opcodes {
     public static final int PSEUDO_CALL = 1;
     public static final int PSEUDO_KFUNC_CALL = 2;
 
-    private Opcodes() {
-    }
+    private Opcodes() {}
 }

@@ -17,6 +17,5 @@ public final class Reg {
     /** Alias of {@link #R10}. */
     public static final int FP = 10;
 
-    private Reg() {
-    }
+    private Reg() {}
 }

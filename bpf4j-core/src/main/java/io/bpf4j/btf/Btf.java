@@ -33,19 +33,23 @@ public final class Btf implements CoreTypes {
     static final int HEADER_MIN = 24;
     /** The deepest typedef/modifier/array chain followed before calling it hostile. */
     private static final int MAX_CHAIN = 1024;
+
     private static final Type.Void VOID_TYPE = new Type.Void();
 
     private final Btf base;
     private final int firstId;
     /** The blob (our copy); {@code offsets[i]} is where the record of id {@code firstId + i} starts in it. */
     private final byte[] data;
+
     private final int[] offsets;
     /** Where the string section starts in {@code data}, and its length (split BTF: offsets continue the base's). */
     private final int strStart;
+
     private final int strLen;
     private final int baseStrLen;
     /** Records decoded so far, made on the first decode. Racy on purpose: Types are immutable, a lost race decodes twice. */
     private volatile Type[] decoded;
+
     private final BtfNames names;
 
     Btf(Btf base, int firstId, byte[] data, int[] offsets, int strStart, int strLen) {
@@ -206,7 +210,9 @@ public final class Btf implements CoreTypes {
         }
         int local = offset - baseStrLen;
         int end = local + utf8.length;
-        return local >= 0 && end < strLen && data[strStart + end] == 0
+        return local >= 0
+                && end < strLen
+                && data[strStart + end] == 0
                 && Arrays.equals(data, strStart + local, strStart + end, utf8, 0, utf8.length);
     }
 
@@ -218,7 +224,8 @@ public final class Btf implements CoreTypes {
         int local = offset - baseStrLen;
         int h = 0;
         for (int i = strStart + local, end = (int) Math.min(strStart + strLen, (long) strStart + local + stop);
-                i < end && data[i] != 0; i++) {
+                i < end && data[i] != 0;
+                i++) {
             h = 31 * h + data[i];
         }
         return h;
@@ -313,11 +320,28 @@ public final class Btf implements CoreTypes {
         return -1;
     }
 
-    private static final Class<?>[] RECORD_CLASSES = {Type.Void.class, Type.Int.class, Type.Ptr.class,
-        Type.Array.class, Type.Struct.class, Type.Union.class, Type.Enum.class, Type.Fwd.class, Type.Typedef.class,
-        Type.Volatile.class, Type.Const.class, Type.Restrict.class, Type.Func.class, Type.FuncProto.class,
-        Type.Var.class, Type.DataSec.class, Type.Float.class, Type.DeclTag.class, Type.TypeTag.class,
-        Type.Enum64.class};
+    private static final Class<?>[] RECORD_CLASSES = {
+        Type.Void.class,
+        Type.Int.class,
+        Type.Ptr.class,
+        Type.Array.class,
+        Type.Struct.class,
+        Type.Union.class,
+        Type.Enum.class,
+        Type.Fwd.class,
+        Type.Typedef.class,
+        Type.Volatile.class,
+        Type.Const.class,
+        Type.Restrict.class,
+        Type.Func.class,
+        Type.FuncProto.class,
+        Type.Var.class,
+        Type.DataSec.class,
+        Type.Float.class,
+        Type.DeclTag.class,
+        Type.TypeTag.class,
+        Type.Enum64.class
+    };
 
     // ---- CoreTypes: answers read from the record bytes, nothing decoded ----
 
@@ -398,15 +422,18 @@ public final class Btf implements CoreTypes {
         int rec = at(id);
         int info = word(rec + 4);
         if (i < 0 || i >= (info & 0xffff)) {
-            throw new BtfException("entry " + i + " of type [" + id + "] out of range (it has " + (info & 0xffff) + ")");
+            throw new BtfException(
+                    "entry " + i + " of type [" + id + "] out of range (it has " + (info & 0xffff) + ")");
         }
         int kind = (info >>> 24) & 0x1f;
-        int entrySize = switch (kind) {
-            case STRUCT, UNION, ENUM64, DATASEC -> 12;
-            case ENUM, FUNC_PROTO -> 8;
-            // vlen means something else here (a FUNC's linkage): there are no entries to read
-            default -> throw new BtfException("type [" + id + "] is " + KIND_NAMES[kind] + ", which has no members");
-        };
+        int entrySize =
+                switch (kind) {
+                    case STRUCT, UNION, ENUM64, DATASEC -> 12;
+                    case ENUM, FUNC_PROTO -> 8;
+                    // vlen means something else here (a FUNC's linkage): there are no entries to read
+                    default ->
+                        throw new BtfException("type [" + id + "] is " + KIND_NAMES[kind] + ", which has no members");
+                };
         return rec + 12 + i * entrySize;
     }
 
@@ -476,7 +503,8 @@ public final class Btf implements CoreTypes {
 
     @Override
     public List<Integer> idsWithEssentialName(String essentialName) {
-        List<Integer> out = base == null ? new ArrayList<>() : new ArrayList<>(base.idsWithEssentialName(essentialName));
+        List<Integer> out =
+                base == null ? new ArrayList<>() : new ArrayList<>(base.idsWithEssentialName(essentialName));
         for (int id : names.withEssentialName(essentialName)) {
             out.add(id);
         }
@@ -485,8 +513,9 @@ public final class Btf implements CoreTypes {
 
     /** Parsing does not look for cycles (as libbpf's does not); every chain walk stops here instead. */
     private BtfException chainTooLong(int start) {
-        return new BtfException("type [" + start + "] " + kindName(start) + ": its typedef/modifier/array chain does not end"
-                + " within " + MAX_CHAIN + " steps: a reference cycle");
+        return new BtfException(
+                "type [" + start + "] " + kindName(start) + ": its typedef/modifier/array chain does not end"
+                        + " within " + MAX_CHAIN + " steps: a reference cycle");
     }
 
     /** The kind's name for messages ("STRUCT"). */
@@ -495,9 +524,28 @@ public final class Btf implements CoreTypes {
         return k < KIND_NAMES.length ? KIND_NAMES[k] : "KIND " + k;
     }
 
-    private static final String[] KIND_NAMES = {"VOID", "INT", "PTR", "ARRAY", "STRUCT", "UNION", "ENUM", "FWD",
-        "TYPEDEF", "VOLATILE", "CONST", "RESTRICT", "FUNC", "FUNC_PROTO", "VAR", "DATASEC", "FLOAT", "DECL_TAG",
-        "TYPE_TAG", "ENUM64"};
+    private static final String[] KIND_NAMES = {
+        "VOID",
+        "INT",
+        "PTR",
+        "ARRAY",
+        "STRUCT",
+        "UNION",
+        "ENUM",
+        "FWD",
+        "TYPEDEF",
+        "VOLATILE",
+        "CONST",
+        "RESTRICT",
+        "FUNC",
+        "FUNC_PROTO",
+        "VAR",
+        "DATASEC",
+        "FLOAT",
+        "DECL_TAG",
+        "TYPE_TAG",
+        "ENUM64"
+    };
 
     /** Every type id the record of {@code id} refers to, read from its bytes (for validation messages). */
     int[] references(int id) {
@@ -572,14 +620,30 @@ public final class Btf implements CoreTypes {
         for (int i = 0; i < MAX_CHAIN; i++) {
             Type t = type(id);
             switch (t) {
-                case Type.Int x -> { return Math.multiplyExact(mult, x.size()); }
-                case Type.Struct x -> { return Math.multiplyExact(mult, Integer.toUnsignedLong(x.size())); }
-                case Type.Union x -> { return Math.multiplyExact(mult, Integer.toUnsignedLong(x.size())); }
-                case Type.Enum x -> { return Math.multiplyExact(mult, x.size()); }
-                case Type.Enum64 x -> { return Math.multiplyExact(mult, x.size()); }
-                case Type.Float x -> { return Math.multiplyExact(mult, x.size()); }
-                case Type.DataSec x -> { return Math.multiplyExact(mult, Integer.toUnsignedLong(x.size())); }
-                case Type.Ptr x -> { return Math.multiplyExact(mult, 8L); }
+                case Type.Int x -> {
+                    return Math.multiplyExact(mult, x.size());
+                }
+                case Type.Struct x -> {
+                    return Math.multiplyExact(mult, Integer.toUnsignedLong(x.size()));
+                }
+                case Type.Union x -> {
+                    return Math.multiplyExact(mult, Integer.toUnsignedLong(x.size()));
+                }
+                case Type.Enum x -> {
+                    return Math.multiplyExact(mult, x.size());
+                }
+                case Type.Enum64 x -> {
+                    return Math.multiplyExact(mult, x.size());
+                }
+                case Type.Float x -> {
+                    return Math.multiplyExact(mult, x.size());
+                }
+                case Type.DataSec x -> {
+                    return Math.multiplyExact(mult, Integer.toUnsignedLong(x.size()));
+                }
+                case Type.Ptr x -> {
+                    return Math.multiplyExact(mult, 8L);
+                }
                 case Type.Array x -> {
                     mult = Math.multiplyExact(mult, Integer.toUnsignedLong(x.length()));
                     id = x.elementId();
@@ -623,15 +687,29 @@ public final class Btf implements CoreTypes {
             }
             Type t = type(resolve(id));
             switch (t) {
-                case Type.Int x -> { return Math.max(1, Math.min(x.size(), 8)); }
-                case Type.Float x -> { return Math.max(1, Math.min(x.size(), 8)); }
-                case Type.Enum x -> { return Math.max(1, Math.min(x.size(), 8)); }
-                case Type.Enum64 x -> { return Math.max(1, Math.min(x.size(), 8)); }
-                case Type.Ptr x -> { return 8; }
+                case Type.Int x -> {
+                    return Math.max(1, Math.min(x.size(), 8));
+                }
+                case Type.Float x -> {
+                    return Math.max(1, Math.min(x.size(), 8));
+                }
+                case Type.Enum x -> {
+                    return Math.max(1, Math.min(x.size(), 8));
+                }
+                case Type.Enum64 x -> {
+                    return Math.max(1, Math.min(x.size(), 8));
+                }
+                case Type.Ptr x -> {
+                    return 8;
+                }
                 case Type.Array x -> id = x.elementId();
                 case Type.Var x -> id = x.typeId();
-                case Type.Struct x -> { return aggregateAlign(x.members(), x.size(), nesting, budget); }
-                case Type.Union x -> { return aggregateAlign(x.members(), x.size(), nesting, budget); }
+                case Type.Struct x -> {
+                    return aggregateAlign(x.members(), x.size(), nesting, budget);
+                }
+                case Type.Union x -> {
+                    return aggregateAlign(x.members(), x.size(), nesting, budget);
+                }
                 default -> throw new BtfException("type [" + id + "] " + describe(id) + " has no alignment");
             }
         }
@@ -659,31 +737,32 @@ public final class Btf implements CoreTypes {
     public String cName(int id) {
         int[] budget = {WORK_BUDGET};
         return CDeclarator.declare(this, id, "", 0, MAX_CHAIN, new CDeclarator.Host() {
-            @Override
-            public String base(int at, Type t, int nesting) {
-                return baseName(t);
-            }
+                    @Override
+                    public String base(int at, Type t, int nesting) {
+                        return baseName(t);
+                    }
 
-            @Override
-            public void step(int start, String inner, CharSequence prefix) {
-                budget[0] -= inner.length() + 1;
-                if (budget[0] < 0) {
-                    throw new BtfException("the C name of type [" + start + "] is absurdly long");
-                }
-            }
+                    @Override
+                    public void step(int start, String inner, CharSequence prefix) {
+                        budget[0] -= inner.length() + 1;
+                        if (budget[0] < 0) {
+                            throw new BtfException("the C name of type [" + start + "] is absurdly long");
+                        }
+                    }
 
-            @Override
-            public BtfException chainTooLong(int start, int maxChain) {
-                return new BtfException("type nesting from id " + start + " deeper than " + maxChain
-                        + " levels: a reference cycle through pointer/array/modifier types, or hostile BTF");
-            }
+                    @Override
+                    public BtfException chainTooLong(int start, int maxChain) {
+                        return new BtfException("type nesting from id " + start + " deeper than " + maxChain
+                                + " levels: a reference cycle through pointer/array/modifier types, or hostile BTF");
+                    }
 
-            @Override
-            public BtfException nestedTooDeep(int at) {
-                return new BtfException("type nesting from id " + at + " deeper than " + MAX_NESTING
-                        + " levels of function prototypes: a reference cycle, or hostile BTF");
-            }
-        }).strip();
+                    @Override
+                    public BtfException nestedTooDeep(int at) {
+                        return new BtfException("type nesting from id " + at + " deeper than " + MAX_NESTING
+                                + " levels of function prototypes: a reference cycle, or hostile BTF");
+                    }
+                })
+                .strip();
     }
 
     private static String baseName(Type t) {
@@ -768,7 +847,9 @@ public final class Btf implements CoreTypes {
             vars.sort(java.util.Comparator.comparingInt(Type.VarSecInfo::offset));
             for (int k = 0; k < vars.size(); k++) {
                 int at = rec + 12 + 12 * k; // struct btf_var_secinfo { type, offset, size }
-                b.putInt(at, vars.get(k).typeId()).putInt(at + 4, vars.get(k).offset()).putInt(at + 8, vars.get(k).size());
+                b.putInt(at, vars.get(k).typeId())
+                        .putInt(at + 4, vars.get(k).offset())
+                        .putInt(at + 8, vars.get(k).size());
             }
         }
         return copy;
@@ -810,7 +891,6 @@ public final class Btf implements CoreTypes {
 
     @Override
     public String toString() {
-        return "Btf[" + offsets.length + " types from id " + firstId + ", " + data.length
-                + " bytes]";
+        return "Btf[" + offsets.length + " types from id " + firstId + ", " + data.length + " bytes]";
     }
 }

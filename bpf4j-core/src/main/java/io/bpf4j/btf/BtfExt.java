@@ -25,7 +25,9 @@ import java.util.Map;
  * @param lineInfos line info by section name
  * @param coreRelocations CO-RE relocations by section name
  */
-public record BtfExt(Map<String, List<FuncInfo>> funcInfos, Map<String, List<LineInfo>> lineInfos,
+public record BtfExt(
+        Map<String, List<FuncInfo>> funcInfos,
+        Map<String, List<LineInfo>> lineInfos,
         Map<String, List<CoreRelocation>> coreRelocations) {
 
     private static final int MAGIC = 0xeB9F;
@@ -38,8 +40,8 @@ public record BtfExt(Map<String, List<FuncInfo>> funcInfos, Map<String, List<Lin
      * (instructions). {@code fileNameOffset} and {@code lineOffset} are the string offsets of
      * {@code file} and {@code line} in the object's BTF, which is what the kernel is given.
      */
-    public record LineInfo(int insnOffset, String file, String line, int lineNum, int col, int fileNameOffset,
-            int lineOffset) {}
+    public record LineInfo(
+            int insnOffset, String file, String line, int lineNum, int col, int fileNameOffset, int lineOffset) {}
 
     /** Copies the maps. */
     public BtfExt {
@@ -87,7 +89,8 @@ public record BtfExt(Map<String, List<FuncInfo>> funcInfos, Map<String, List<Lin
         }
         long hdrLen = Integer.toUnsignedLong(b.getInt(4));
         if (hdrLen < 24 || hdrLen > ext.length) {
-            throw new BtfException(".BTF.ext header length " + hdrLen + " at offset 4 is invalid for " + ext.length + " bytes");
+            throw new BtfException(
+                    ".BTF.ext header length " + hdrLen + " at offset 4 is invalid for " + ext.length + " bytes");
         }
         Reader r = new Reader(b, ext.length, btf, hdrLen);
         Map<String, List<FuncInfo>> funcs = new LinkedHashMap<>();
@@ -97,8 +100,15 @@ public record BtfExt(Map<String, List<FuncInfo>> funcInfos, Map<String, List<Lin
                 .add(new FuncInfo(r.insn(p), r.typeId(p + 4))));
         r.section("line_info", 16, 16, 16, (sec, p) -> {
             int lineCol = b.getInt(p + 12);
-            lines.computeIfAbsent(sec, k -> new ArrayList<>()).add(new LineInfo(r.insn(p), r.string(p + 4),
-                    r.string(p + 8), lineCol >>> 10, lineCol & 0x3ff, b.getInt(p + 4), b.getInt(p + 8)));
+            lines.computeIfAbsent(sec, k -> new ArrayList<>())
+                    .add(new LineInfo(
+                            r.insn(p),
+                            r.string(p + 4),
+                            r.string(p + 8),
+                            lineCol >>> 10,
+                            lineCol & 0x3ff,
+                            b.getInt(p + 4),
+                            b.getInt(p + 8)));
         });
         if (hdrLen >= 32) {
             r.section("core_relo", 24, 16, 16, (sec, p) -> {
@@ -106,8 +116,9 @@ public record BtfExt(Map<String, List<FuncInfo>> funcInfos, Map<String, List<Lin
                 if (kind < 0 || kind >= CoreRelocation.Kind.values().length) {
                     throw new BtfException(".BTF.ext core_relo record at offset " + p + ": unknown kind " + kind);
                 }
-                relos.computeIfAbsent(sec, k -> new ArrayList<>()).add(new CoreRelocation(r.insn(p), r.typeId(p + 4),
-                        r.string(p + 8), CoreRelocation.Kind.of(kind)));
+                relos.computeIfAbsent(sec, k -> new ArrayList<>())
+                        .add(new CoreRelocation(
+                                r.insn(p), r.typeId(p + 4), r.string(p + 8), CoreRelocation.Kind.of(kind)));
             });
         }
         return new BtfExt(funcs, lines, relos);
@@ -127,7 +138,8 @@ public record BtfExt(Map<String, List<FuncInfo>> funcInfos, Map<String, List<Lin
             }
             long end = off + len;
             if (end > length) {
-                throw new BtfException(".BTF.ext " + what + " [" + off + ", " + end + ") runs past the end (" + length + " bytes)");
+                throw new BtfException(
+                        ".BTF.ext " + what + " [" + off + ", " + end + ") runs past the end (" + length + " bytes)");
             }
             if (len < 4) {
                 throw new BtfException(".BTF.ext " + what + " at offset " + off + " lacks its record size");
@@ -140,7 +152,8 @@ public record BtfExt(Map<String, List<FuncInfo>> funcInfos, Map<String, List<Lin
             long p = off + 4;
             while (p < end) {
                 if (p + 8 > end) {
-                    throw new BtfException(".BTF.ext " + what + " section header at offset " + p + " runs past its end " + end);
+                    throw new BtfException(
+                            ".BTF.ext " + what + " section header at offset " + p + " runs past its end " + end);
                 }
                 String sec = string((int) p);
                 long n = Integer.toUnsignedLong(b.getInt((int) p + 4));

@@ -13,6 +13,7 @@ import java.util.Arrays;
 final class BtfNames {
     /** Lookups answered by scanning before the index is built. */
     private static final int SCANS_BEFORE_INDEX = 2;
+
     private static final int[] NONE = new int[0];
 
     private final Btf btf;
@@ -25,8 +26,7 @@ final class BtfNames {
     }
 
     /** Chained hash table: {@code heads[hash & mask]} is 1 + the first own index, {@code next[i]} 1 + the following. */
-    private record Table(int[] heads, int[] next, int mask) {
-    }
+    private record Table(int[] heads, int[] next, int mask) {}
 
     /** Own ids named exactly {@code name}, ascending. */
     int[] named(String name) {

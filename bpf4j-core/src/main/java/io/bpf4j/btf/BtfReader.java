@@ -52,7 +52,8 @@ final class BtfReader {
         }
         long hdrLen = Integer.toUnsignedLong(header(4));
         if (hdrLen < Btf.HEADER_MIN || hdrLen > raw.length) {
-            throw new BtfException("BTF header length " + hdrLen + " at offset 4 is invalid for a " + raw.length + "-byte blob");
+            throw new BtfException(
+                    "BTF header length " + hdrLen + " at offset 4 is invalid for a " + raw.length + "-byte blob");
         }
         // A longer header is fine only when its extra bytes are zero (what the kernel demands too).
         for (int i = Btf.HEADER_MIN; i < hdrLen; i++) {
@@ -73,7 +74,8 @@ final class BtfReader {
                     + raw.length + " bytes)");
         }
         if ((typeLen & 3) != 0 || (typeOff & 3) != 0) {
-            throw new BtfException("BTF type section at offset " + typeOff + " of length " + typeLen + " is not 4-byte aligned");
+            throw new BtfException(
+                    "BTF type section at offset " + typeOff + " of length " + typeLen + " is not 4-byte aligned");
         }
         if (typeOff < strOff + strLen && strOff < typeOff + typeLen && typeLen > 0 && strLen > 0) {
             throw new BtfException("BTF type section and string section overlap");
@@ -101,6 +103,7 @@ final class BtfReader {
         private final int firstId;
         /** One past the largest valid string offset (split BTF continues the base's offsets). */
         private final long strLimit;
+
         private int[] offsets;
         private int count;
         /** The largest type id referenced anywhere, compared unsigned; checked once against the final count. */
@@ -132,8 +135,10 @@ final class BtfReader {
 
         private void name(int off, int at) {
             if (Integer.toUnsignedLong(off) >= strLimit) {
-                throw bad(at, "name offset " + Integer.toUnsignedString(off) + " is invalid: past the string section ("
-                        + strLimit + " bytes)");
+                throw bad(
+                        at,
+                        "name offset " + Integer.toUnsignedString(off) + " is invalid: past the string section ("
+                                + strLimit + " bytes)");
             }
         }
 
@@ -141,8 +146,10 @@ final class BtfReader {
         private void need(int p, int count, int entrySize, String what) {
             long n = (long) count * entrySize;
             if (p + n > typeEnd) {
-                throw bad(p, (count == 1 ? "" : count + " ") + what + " (" + n
-                        + " bytes) run past the end of the type section at offset " + typeEnd);
+                throw bad(
+                        p,
+                        (count == 1 ? "" : count + " ") + what + " (" + n
+                                + " bytes) run past the end of the type section at offset " + typeEnd);
             }
         }
 
@@ -176,7 +183,11 @@ final class BtfReader {
                         }
                         p += 4;
                     }
-                    case CoreTypes.PTR, CoreTypes.TYPEDEF, CoreTypes.VOLATILE, CoreTypes.CONST, CoreTypes.RESTRICT,
+                    case CoreTypes.PTR,
+                            CoreTypes.TYPEDEF,
+                            CoreTypes.VOLATILE,
+                            CoreTypes.CONST,
+                            CoreTypes.RESTRICT,
                             CoreTypes.TYPE_TAG -> {
                         ref(sizeOrType);
                     }
@@ -199,8 +210,7 @@ final class BtfReader {
                             name(word(p), p);
                         }
                     }
-                    case CoreTypes.FWD, CoreTypes.FLOAT -> {
-                    }
+                    case CoreTypes.FWD, CoreTypes.FLOAT -> {}
                     case CoreTypes.FUNC -> {
                         if (vlen > 2) {
                             throw bad(rec, "FUNC has unknown linkage " + vlen);

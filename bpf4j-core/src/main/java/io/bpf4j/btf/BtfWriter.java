@@ -72,7 +72,8 @@ public final class BtfWriter {
         w.offsets.clear();
         for (int start = 0, i = 0; i <= own.length; i++) {
             if (i == own.length || own[i] == 0) {
-                w.offsets.putIfAbsent(new String(own, start, i - start, java.nio.charset.StandardCharsets.UTF_8), start);
+                w.offsets.putIfAbsent(
+                        new String(own, start, i - start, java.nio.charset.StandardCharsets.UTF_8), start);
                 start = i + 1;
             }
         }
@@ -91,7 +92,8 @@ public final class BtfWriter {
         });
     }
 
-    private static byte[] write(Btf base, List<Type> own, Set<Sanitize> sanitize, java.util.function.IntFunction<Type> types) {
+    private static byte[] write(
+            Btf base, List<Type> own, Set<Sanitize> sanitize, java.util.function.IntFunction<Type> types) {
         int strBase = base == null ? 0 : base.stringsLength();
         return new BtfWriter(strBase).finish(own, sanitize, types);
     }
@@ -105,9 +107,16 @@ public final class BtfWriter {
         }
         byte[] str = w.strings.toByteArray();
         int typeLen = typeBuf.position();
-        ByteBuffer out = ByteBuffer.allocate(Btf.HEADER_MIN + typeLen + str.length).order(ByteOrder.LITTLE_ENDIAN);
-        out.putShort((short) Btf.MAGIC).put((byte) 1).put((byte) 0).putInt(Btf.HEADER_MIN)
-                .putInt(0).putInt(typeLen).putInt(typeLen).putInt(str.length);
+        ByteBuffer out =
+                ByteBuffer.allocate(Btf.HEADER_MIN + typeLen + str.length).order(ByteOrder.LITTLE_ENDIAN);
+        out.putShort((short) Btf.MAGIC)
+                .put((byte) 1)
+                .put((byte) 0)
+                .putInt(Btf.HEADER_MIN)
+                .putInt(0)
+                .putInt(typeLen)
+                .putInt(typeLen)
+                .putInt(str.length);
         out.put(typeBuf.array(), 0, typeLen).put(str);
         return out.array();
     }
@@ -115,15 +124,17 @@ public final class BtfWriter {
     private static int sizeEstimate(List<Type> types) {
         long n = 0;
         for (Type t : types) {
-            n += 16 + 12L * switch (t) {
-                case Type.Struct s -> s.members().size();
-                case Type.Union u -> u.members().size();
-                case Type.Enum e -> e.values().size();
-                case Type.Enum64 e -> e.values().size();
-                case Type.FuncProto f -> f.params().size();
-                case Type.DataSec d -> d.vars().size();
-                default -> 0;
-            };
+            n += 16
+                    + 12L
+                            * switch (t) {
+                                case Type.Struct s -> s.members().size();
+                                case Type.Union u -> u.members().size();
+                                case Type.Enum e -> e.values().size();
+                                case Type.Enum64 e -> e.values().size();
+                                case Type.FuncProto f -> f.params().size();
+                                case Type.DataSec d -> d.vars().size();
+                                default -> 0;
+                            };
         }
         return (int) Math.min(n, Integer.MAX_VALUE - 64);
     }
@@ -134,18 +145,22 @@ public final class BtfWriter {
             case Type.TypeTag tt when s.contains(Sanitize.TYPE_TAG) -> new Type.Const(tt.targetId());
             case Type.Enum64 e when s.contains(Sanitize.ENUM64) -> new Type.Union("", e.size(), List.of(), false);
             // signedness (kind_flag) came with ENUM64: an older kernel refuses an ENUM with it (libbpf clears it too)
-            case Type.Enum e when s.contains(Sanitize.ENUM64) && e.signed() -> new Type.Enum(e.name(), e.size(), false, e.values());
+            case Type.Enum e
+            when s.contains(Sanitize.ENUM64) && e.signed() -> new Type.Enum(e.name(), e.size(), false, e.values());
             case Type.Float f when s.contains(Sanitize.FLOAT) -> new Type.Struct("", f.size(), List.of(), false);
             case Type.Var v when s.contains(Sanitize.DATASEC_VAR) -> new Type.Int("", 1, false, false, false, 0, 8);
-            case Type.DataSec d when s.contains(Sanitize.DATASEC_VAR) -> {
+            case Type.DataSec d
+            when s.contains(Sanitize.DATASEC_VAR) -> {
                 List<Type.Member> ms = new ArrayList<>(d.vars().size());
                 for (Type.VarSecInfo v : d.vars()) {
                     // The kernel wants C identifiers: ".data" is not one.
-                    ms.add(new Type.Member(types.apply(v.typeId()).name().replace('.', '_'), v.typeId(), v.offset() * 8, 0));
+                    ms.add(new Type.Member(
+                            types.apply(v.typeId()).name().replace('.', '_'), v.typeId(), v.offset() * 8, 0));
                 }
                 yield new Type.Struct(d.name().replace('.', '_'), d.size(), ms, false);
             }
-            case Type.Func f when s.contains(Sanitize.FUNC_LINKAGE) -> new Type.Func(f.name(), f.protoId(), Type.Linkage.STATIC);
+            case Type.Func f
+            when s.contains(Sanitize.FUNC_LINKAGE) -> new Type.Func(f.name(), f.protoId(), Type.Linkage.STATIC);
             default -> t;
         };
     }
@@ -168,7 +183,8 @@ public final class BtfWriter {
 
     private ByteBuffer encode(Type t, ByteBuffer b) {
         if (b.remaining() < 16 + 12 * 65536) {
-            ByteBuffer bigger = ByteBuffer.allocate(b.capacity() * 2 + 16 + 12 * 65536).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer bigger =
+                    ByteBuffer.allocate(b.capacity() * 2 + 16 + 12 * 65536).order(ByteOrder.LITTLE_ENDIAN);
             b.flip();
             bigger.put(b);
             b = bigger;
@@ -241,7 +257,9 @@ public final class BtfWriter {
         }
         head(b, name, info(kind, ms.size(), kflag), size);
         for (Type.Member m : ms) {
-            b.putInt(str(m.name())).putInt(m.typeId()).putInt(kflag ? m.bitfieldSize() << 24 | m.bitOffset() : m.bitOffset());
+            b.putInt(str(m.name()))
+                    .putInt(m.typeId())
+                    .putInt(kflag ? m.bitfieldSize() << 24 | m.bitOffset() : m.bitOffset());
         }
     }
 }

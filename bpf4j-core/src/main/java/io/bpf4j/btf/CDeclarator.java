@@ -28,8 +28,7 @@ final class CDeclarator {
         BtfException nestedTooDeep(int id);
     }
 
-    private CDeclarator() {
-    }
+    private CDeclarator() {}
 
     /** The declaration of {@code inner} (a name, or empty for a type name) as type {@code id}. */
     static String declare(Btf btf, int id, String inner, int nesting, int maxChain, Host host) {
@@ -76,8 +75,11 @@ final class CDeclarator {
                             args.append(", ");
                         }
                         Type.Param p = ps.get(i);
-                        args.append(p.typeId() == 0 && i == ps.size() - 1 ? "..."
-                                : declare(btf, p.typeId(), "", nesting + 1, maxChain, host).strip());
+                        args.append(
+                                p.typeId() == 0 && i == ps.size() - 1
+                                        ? "..."
+                                        : declare(btf, p.typeId(), "", nesting + 1, maxChain, host)
+                                                .strip());
                         host.step(start, args.toString(), prefix);
                     }
                     inner = args.append(')').toString();
@@ -85,7 +87,8 @@ final class CDeclarator {
                 }
                 default -> {
                     String base = host.base(id, t, nesting);
-                    return prefix + (inner.isEmpty() ? base : inner.startsWith("[") ? base + inner : base + " " + inner);
+                    return prefix
+                            + (inner.isEmpty() ? base : inner.startsWith("[") ? base + inner : base + " " + inner);
                 }
             }
         }

@@ -37,9 +37,11 @@ public final class CHeaderWriter {
     private final byte[] visited;
     /** Per type id: the strongest visit of it on the work stack (1 not by value, 2 by value). */
     private final byte[] onStack;
+
     private final long maxChars;
     /** Steps walked along declarator chains, against {@link #maxSteps}. */
     private long steps;
+
     private final long maxSteps;
 
     /** The longest chain of pointers, arrays, modifiers and typedefs followed in one declaration. */
@@ -75,12 +77,16 @@ public final class CHeaderWriter {
     private String dump() {
         out.append("#ifndef __VMLINUX_H__\n#define __VMLINUX_H__\n\n");
         out.append("#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n");
-        out.append("#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n#endif\n\n");
+        out.append(
+                "#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n#endif\n\n");
         assignNames();
         for (int id = 1; id < btf.typeCount(); id++) {
             Type t = btf.type(id);
-            if ((t instanceof Type.Struct || t instanceof Type.Union) && !t.name().isEmpty()) {
-                out.append(t instanceof Type.Struct ? "struct " : "union ").append(names.get(id)).append(";\n");
+            if ((t instanceof Type.Struct || t instanceof Type.Union)
+                    && !t.name().isEmpty()) {
+                out.append(t instanceof Type.Struct ? "struct " : "union ")
+                        .append(names.get(id))
+                        .append(";\n");
             } else if (t instanceof Type.Fwd f && !f.name().isEmpty() && !defined(f.name())) {
                 // A struct only ever declared (BTF FWD): declared here, or its first use in a
                 // prototype's parameters would declare it there alone (clang: -Wvisibility).
@@ -105,13 +111,15 @@ public final class CHeaderWriter {
         }
         for (int id = 1; id < btf.typeCount(); id++) {
             Type t = btf.type(id);
-            if ((t instanceof Type.Struct || t instanceof Type.Union) && !t.name().isEmpty()) {
+            if ((t instanceof Type.Struct || t instanceof Type.Union)
+                    && !t.name().isEmpty()) {
                 visit(id, true);
             } else if (t instanceof Type.Typedef && !t.name().startsWith("__builtin_")) {
                 visit(id, false);
             }
         }
-        out.append("#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute pop\n#endif\n\n#endif /* __VMLINUX_H__ */\n");
+        out.append(
+                "#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute pop\n#endif\n\n#endif /* __VMLINUX_H__ */\n");
         return out.toString();
     }
 
@@ -125,15 +133,16 @@ public final class CHeaderWriter {
             if (n.isEmpty()) {
                 continue;
             }
-            Map<String, Integer> ns = switch (t) {
-                case Type.Struct s -> tags;
-                case Type.Union u -> tags;
-                case Type.Enum e -> tags;
-                case Type.Enum64 e -> tags;
-                case Type.Fwd f -> tags;
-                case Type.Typedef d -> ordinary;
-                default -> null;
-            };
+            Map<String, Integer> ns =
+                    switch (t) {
+                        case Type.Struct s -> tags;
+                        case Type.Union u -> tags;
+                        case Type.Enum e -> tags;
+                        case Type.Enum64 e -> tags;
+                        case Type.Fwd f -> tags;
+                        case Type.Typedef d -> ordinary;
+                        default -> null;
+                    };
             if (ns == null) {
                 continue;
             }
@@ -157,6 +166,7 @@ public final class CHeaderWriter {
         Runnable then;
         /** A typedef decides whether it writes itself only after its target is complete (when by value). */
         boolean typedefPending;
+
         int next;
 
         Frame(int id, boolean byValue, int[] needs, boolean[] needsByValue, Runnable then, byte wasOnStack) {
@@ -303,7 +313,9 @@ public final class CHeaderWriter {
             f.needsByValue = new boolean[] {false};
             f.next = 0;
             f.then = () -> {
-                out.append("typedef ").append(declare(d.targetId(), names.get(id), 0)).append(";\n\n");
+                out.append("typedef ")
+                        .append(declare(d.targetId(), names.get(id), 0))
+                        .append(";\n\n");
                 checkSize(0);
                 state[id] = 2;
             };
@@ -363,7 +375,8 @@ public final class CHeaderWriter {
                 bit = padTo(sb, pad, bit, m, m.bitfieldSize() == 0 && !packed ? btf.alignof(m.typeId()) : 1, pads);
                 pads += bit != before ? 1 : 0;
             }
-            sb.append(pad).append(decl(m.typeId(), m.name(), indent + 1, nesting).strip());
+            sb.append(pad)
+                    .append(decl(m.typeId(), m.name(), indent + 1, nesting).strip());
             if (m.bitfieldSize() != 0) {
                 sb.append(": ").append(m.bitfieldSize());
             }
@@ -421,7 +434,12 @@ public final class CHeaderWriter {
         long lastByte = to / 8 * 8;
         if (lastByte - firstByte >= 8 * ARRAY_PAD_BYTES) {
             bitfieldPad(sb, pad, from, firstByte);
-            sb.append(pad).append("char __pad_").append(pads).append('[').append((lastByte - firstByte) / 8).append("];\n");
+            sb.append(pad)
+                    .append("char __pad_")
+                    .append(pads)
+                    .append('[')
+                    .append((lastByte - firstByte) / 8)
+                    .append("];\n");
             bitfieldPad(sb, pad, lastByte, to);
         } else {
             bitfieldPad(sb, pad, from, to);
@@ -517,8 +535,9 @@ public final class CHeaderWriter {
 
             @Override
             public BtfException chainTooLong(int start, int maxChain) {
-                return new BtfException("type [" + start + "] nests too deeply to write as C: its pointer/array/modifier"
-                        + " chain does not end within " + maxChain + " steps (a reference cycle)");
+                return new BtfException(
+                        "type [" + start + "] nests too deeply to write as C: its pointer/array/modifier"
+                                + " chain does not end within " + maxChain + " steps (a reference cycle)");
             }
 
             @Override
@@ -532,7 +551,8 @@ public final class CHeaderWriter {
     private String baseName(int id, Type t, int indent, int nesting) {
         return switch (t) {
             case Type.Void v -> "void";
-            case Type.Struct s -> s.name().isEmpty() ? compositeBody(id, indent, nesting + 1) : "struct " + names.get(id);
+            case Type.Struct s ->
+                s.name().isEmpty() ? compositeBody(id, indent, nesting + 1) : "struct " + names.get(id);
             case Type.Union u -> u.name().isEmpty() ? compositeBody(id, indent, nesting + 1) : "union " + names.get(id);
             case Type.Enum e -> enumName(id, e.name(), e.values().isEmpty(), e.size(), e.signed(), indent, nesting);
             case Type.Enum64 e -> enumName(id, e.name(), e.values().isEmpty(), e.size(), e.signed(), indent, nesting);
@@ -547,7 +567,8 @@ public final class CHeaderWriter {
             }
             case Type.Int i -> i.name();
             case Type.Float f -> f.name();
-            default -> throw new BtfException("type [" + id + "] " + btf.describe(id) + " cannot appear in a C declaration");
+            default ->
+                throw new BtfException("type [" + id + "] " + btf.describe(id) + " cannot appear in a C declaration");
         };
     }
 

@@ -20,8 +20,19 @@ public record CoreRelocation(int slot, int typeId, String accessString, Kind kin
 
     /** {@code enum bpf_core_relo_kind}, in the kernel's order. */
     public enum Kind {
-        FIELD_BYTE_OFFSET, FIELD_BYTE_SIZE, FIELD_EXISTS, FIELD_SIGNED, FIELD_LSHIFT_U64, FIELD_RSHIFT_U64,
-        TYPE_ID_LOCAL, TYPE_ID_TARGET, TYPE_EXISTS, TYPE_SIZE, ENUMVAL_EXISTS, ENUMVAL_VALUE, TYPE_MATCHES;
+        FIELD_BYTE_OFFSET,
+        FIELD_BYTE_SIZE,
+        FIELD_EXISTS,
+        FIELD_SIGNED,
+        FIELD_LSHIFT_U64,
+        FIELD_RSHIFT_U64,
+        TYPE_ID_LOCAL,
+        TYPE_ID_TARGET,
+        TYPE_EXISTS,
+        TYPE_SIZE,
+        ENUMVAL_EXISTS,
+        ENUMVAL_VALUE,
+        TYPE_MATCHES;
 
         /** The kind with this number. */
         public static Kind of(int n) {
@@ -37,7 +48,10 @@ public record CoreRelocation(int slot, int typeId, String accessString, Kind kin
         }
 
         boolean isType() {
-            return this == TYPE_ID_LOCAL || this == TYPE_ID_TARGET || this == TYPE_EXISTS || this == TYPE_SIZE
+            return this == TYPE_ID_LOCAL
+                    || this == TYPE_ID_TARGET
+                    || this == TYPE_EXISTS
+                    || this == TYPE_SIZE
                     || this == TYPE_MATCHES;
         }
 

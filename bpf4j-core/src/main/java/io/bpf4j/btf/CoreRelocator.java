@@ -1,15 +1,5 @@
 package io.bpf4j.btf;
 
-import io.bpf4j.BpfException;
-import io.bpf4j.asm.Instruction;
-import io.bpf4j.asm.Opcodes;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 import static io.bpf4j.btf.CoreTypes.ARRAY;
 import static io.bpf4j.btf.CoreTypes.ENUM;
 import static io.bpf4j.btf.CoreTypes.ENUM64;
@@ -20,6 +10,16 @@ import static io.bpf4j.btf.CoreTypes.INT;
 import static io.bpf4j.btf.CoreTypes.PTR;
 import static io.bpf4j.btf.CoreTypes.STRUCT;
 import static io.bpf4j.btf.CoreTypes.UNION;
+
+import io.bpf4j.BpfException;
+import io.bpf4j.asm.Instruction;
+import io.bpf4j.asm.Opcodes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Compile Once – Run Everywhere: rewrites the instructions clang marked with CO-RE relocations
@@ -67,8 +67,14 @@ public final class CoreRelocator {
      * @param newSize the target field's size
      * @param failMemSizeAdjust the access size changes in a way a load cannot follow (poison a load/store)
      */
-    public record Result(boolean poison, long originalValue, long newValue, boolean validate, int originalSize,
-                         int newSize, boolean failMemSizeAdjust) {
+    public record Result(
+            boolean poison,
+            long originalValue,
+            long newValue,
+            boolean validate,
+            int originalSize,
+            int newSize,
+            boolean failMemSizeAdjust) {
         static Result poisoned() {
             return new Result(true, 0, 0, false, 0, 0, false);
         }
@@ -140,10 +146,12 @@ public final class CoreRelocator {
             } else if (m.get().bitOffset != chosenSpec.bitOffset) {
                 throw new BpfException("program \"" + program + "\": CO-RE relocation of " + localSpec.describe()
                         + " is ambiguous: kernel types [" + chosenSpec.rootId + "] and [" + cand
-                        + "] place it at different offsets (" + chosenSpec.bitOffset + " and " + m.get().bitOffset + " bits)");
+                        + "] place it at different offsets (" + chosenSpec.bitOffset + " and " + m.get().bitOffset
+                        + " bits)");
             } else if (res.poison() != chosen.poison() || res.newValue() != chosen.newValue()) {
-                throw new BpfException("program \"" + program + "\": CO-RE relocation " + r.kind() + " of "
-                        + localSpec.describe() + " is ambiguous: candidates give " + chosen.newValue() + " and " + res.newValue());
+                throw new BpfException(
+                        "program \"" + program + "\": CO-RE relocation " + r.kind() + " of " + localSpec.describe()
+                                + " is ambiguous: candidates give " + chosen.newValue() + " and " + res.newValue());
             }
             kept.add(cand);
         }
@@ -243,8 +251,9 @@ public final class CoreRelocator {
     }
 
     private BpfException badSpec(String program, CoreRelocation r, String why) {
-        return new BpfException("program \"" + program + "\": malformed CO-RE relocation " + r.kind() + " at instruction "
-                + r.slot() + " on [" + r.typeId() + "] " + local.name(r.typeId()) + " + \"" + r.accessString() + "\": " + why);
+        return new BpfException("program \"" + program + "\": malformed CO-RE relocation " + r.kind()
+                + " at instruction " + r.slot() + " on [" + r.typeId() + "] " + local.name(r.typeId()) + " + \""
+                + r.accessString() + "\": " + why);
     }
 
     /** Matches the local spec against one candidate; empty when the candidate does not fit. */
@@ -475,8 +484,13 @@ public final class CoreRelocator {
                         String want = local.memberName(localId, i);
                         boolean found = false;
                         for (int j = 0; j < target.vlen(targId) && !found; j++) {
-                            found = (want.isEmpty() || target.memberName(targId, j).equals(want))
-                                    && typesMatch(local.memberType(localId, i), target.memberType(targId, j), false, depth + 1);
+                            found = (want.isEmpty()
+                                            || target.memberName(targId, j).equals(want))
+                                    && typesMatch(
+                                            local.memberType(localId, i),
+                                            target.memberType(targId, j),
+                                            false,
+                                            depth + 1);
                         }
                         if (!found) {
                             return false;
@@ -485,7 +499,8 @@ public final class CoreRelocator {
                     return true;
                 }
                 case INT -> {
-                    return tk == INT && local.size(localId) == target.size(targId)
+                    return tk == INT
+                            && local.size(localId) == target.size(targId)
                             && local.intSigned(localId) == target.intSigned(targId);
                 }
                 case PTR -> {
@@ -508,7 +523,8 @@ public final class CoreRelocator {
                         return false;
                     }
                     for (int i = 0; i < local.vlen(localId); i++) {
-                        if (!typesMatch(local.memberType(localId, i), target.memberType(targId, i), behindPtr, depth + 1)) {
+                        if (!typesMatch(
+                                local.memberType(localId, i), target.memberType(targId, i), behindPtr, depth + 1)) {
                             return false;
                         }
                     }
@@ -525,8 +541,7 @@ public final class CoreRelocator {
 
     // ---- values ------------------------------------------------------------------------------
 
-    private record FieldValue(long value, int size, int typeId, boolean validate, boolean poison) {
-    }
+    private record FieldValue(long value, int size, int typeId, boolean validate, boolean poison) {}
 
     private Result calc(String program, CoreRelocation r, CoreSpec localSpec, CoreSpec targetSpec) {
         CoreRelocation.Kind k = r.kind();
@@ -541,8 +556,10 @@ public final class CoreRelocator {
                 int ot = local.skipModsAndTypedefs(o.typeId());
                 int nt = target.skipModsAndTypedefs(n.typeId());
                 boolean ptrs = local.kind(ot) == PTR && target.kind(nt) == PTR;
-                boolean unsignedInts = local.kind(ot) == INT && target.kind(nt) == INT
-                        && !local.intSigned(ot) && !target.intSigned(nt);
+                boolean unsignedInts = local.kind(ot) == INT
+                        && target.kind(nt) == INT
+                        && !local.intSigned(ot)
+                        && !target.intSigned(nt);
                 failAdjust = !ptrs && !unsignedInts;
             }
             return new Result(false, o.value(), n.value(), o.validate(), o.size(), n.size(), failAdjust);
@@ -561,8 +578,14 @@ public final class CoreRelocator {
         }
         CoreSpec.Accessor la = localSpec.accessors.get(0);
         CoreSpec.Accessor ta = targetSpec.accessors.get(0);
-        return new Result(false, local.enumValue(la.typeId(), la.idx()), target.enumValue(ta.typeId(), ta.idx()),
-                true, 0, 0, false);
+        return new Result(
+                false,
+                local.enumValue(la.typeId(), la.idx()),
+                target.enumValue(ta.typeId(), ta.idx()),
+                true,
+                0,
+                0,
+                false);
     }
 
     private static long typeValue(CoreRelocation.Kind k, CoreSpec spec, CoreTypes btf) {
@@ -587,8 +610,10 @@ public final class CoreRelocator {
             return switch (r.kind()) {
                 case FIELD_BYTE_OFFSET -> new FieldValue(spec.bitOffset / 8, (int) sz, acc.typeId(), true, false);
                 case FIELD_BYTE_SIZE -> new FieldValue(sz, 0, 0, true, false);
-                default -> throw new BpfException("program \"" + program + "\": CO-RE relocation " + r.kind()
-                        + " at instruction " + r.slot() + " cannot apply to an array element (" + spec.describe() + ")");
+                default ->
+                    throw new BpfException(
+                            "program \"" + program + "\": CO-RE relocation " + r.kind() + " at instruction " + r.slot()
+                                    + " cannot apply to an array element (" + spec.describe() + ")");
             };
         }
         int memberType = btf.memberType(acc.typeId(), acc.idx());
@@ -604,7 +629,8 @@ public final class CoreRelocator {
             while (bitOff + bitSize - byteOff * 8 > byteSize * 8) {
                 if (byteSize >= 8) {
                     throw new BpfException("program \"" + program + "\": bitfield " + spec.describe()
-                            + " cannot be read with one 64-bit load (CO-RE relocation at instruction " + r.slot() + ")");
+                            + " cannot be read with one 64-bit load (CO-RE relocation at instruction " + r.slot()
+                            + ")");
                 }
                 byteSize *= 2;
                 byteOff = bitOff / 8 / byteSize * byteSize;
@@ -615,11 +641,11 @@ public final class CoreRelocator {
             bitSize = byteSize * 8;
         }
         return switch (r.kind()) {
-            case FIELD_BYTE_OFFSET -> new FieldValue(byteOff, bitfield ? 0 : (int) byteSize, bitfield ? 0 : mt,
-                    !bitfield, false);
+            case FIELD_BYTE_OFFSET ->
+                new FieldValue(byteOff, bitfield ? 0 : (int) byteSize, bitfield ? 0 : mt, !bitfield, false);
             case FIELD_BYTE_SIZE -> new FieldValue(byteSize, 0, 0, !bitfield, false);
-            case FIELD_SIGNED -> new FieldValue(btf.isEnum(mt) || (btf.kind(mt) == INT && btf.intSigned(mt)) ? 1 : 0,
-                    0, 0, true, false);
+            case FIELD_SIGNED ->
+                new FieldValue(btf.isEnum(mt) || (btf.kind(mt) == INT && btf.intSigned(mt)) ? 1 : 0, 0, 0, true, false);
             case FIELD_LSHIFT_U64 -> new FieldValue(64 - (bitOff + bitSize - byteOff * 8), 0, 0, !bitfield, false);
             case FIELD_RSHIFT_U64 -> new FieldValue(64 - bitSize, 0, 0, true, false);
             default -> throw new IllegalStateException(r.kind().name());
@@ -655,7 +681,8 @@ public final class CoreRelocator {
             }
             case Opcodes.LDX, Opcodes.ST, Opcodes.STX -> {
                 if (res.validate() && insn.offset() != orig) {
-                    throw new BpfException(where + ": the instruction's offset is " + insn.offset() + ", expected " + orig);
+                    throw new BpfException(
+                            where + ": the instruction's offset is " + insn.offset() + ", expected " + orig);
                 }
                 if (val > Short.MAX_VALUE) {
                     throw new BpfException(where + ": offset " + val + " does not fit a load/store (ERANGE)");
@@ -676,8 +703,12 @@ public final class CoreRelocator {
                     if (size < 0) {
                         throw new BpfException(where + ": new field size " + res.newSize() + " is no load size");
                     }
-                    patched = new Instruction((insn.opcode() & ~0x18) | size, patched.dst(), patched.src(),
-                            patched.offset(), patched.constant());
+                    patched = new Instruction(
+                            (insn.opcode() & ~0x18) | size,
+                            patched.dst(),
+                            patched.src(),
+                            patched.offset(),
+                            patched.constant());
                 }
                 out.set(index, patched);
             }

@@ -10,8 +10,7 @@ import java.util.List;
  */
 final class CoreSpec {
     /** One step: a named member {@code idx} of {@code typeId}, or (name null) array index {@code idx}. */
-    record Accessor(int typeId, int idx, String name) {
-    }
+    record Accessor(int typeId, int idx, String name) {}
 
     final CoreTypes btf;
     final int rootId;

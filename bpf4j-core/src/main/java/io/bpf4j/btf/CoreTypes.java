@@ -132,11 +132,13 @@ public interface CoreTypes {
                     mult *= arrayLength(id);
                     id = arrayElement(id);
                 }
-                default -> throw new IllegalArgumentException("type [" + id + "] " + name(id) + " of kind "
-                        + kind(id) + " has no size");
+                default ->
+                    throw new IllegalArgumentException(
+                            "type [" + id + "] " + name(id) + " of kind " + kind(id) + " has no size");
             }
         }
-        throw new BtfException("type chain too long at id " + id + ": a reference cycle through typedefs/modifiers/arrays");
+        throw new BtfException(
+                "type chain too long at id " + id + ": a reference cycle through typedefs/modifiers/arrays");
     }
 
     /** A name without its {@code ___flavor} suffix (libbpf's essential name). */

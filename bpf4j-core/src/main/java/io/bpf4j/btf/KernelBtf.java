@@ -49,7 +49,8 @@ public final class KernelBtf {
                 try {
                     btf = Btf.parse(Files.readAllBytes(file));
                 } catch (NoSuchFileException e) {
-                    failure = new BtfException("the kernel has no BTF: " + e.getFile() + " is missing (CONFIG_DEBUG_INFO_BTF=n)", e);
+                    failure = new BtfException(
+                            "the kernel has no BTF: " + e.getFile() + " is missing (CONFIG_DEBUG_INFO_BTF=n)", e);
                 } catch (IOException e) {
                     failure = new BtfException("cannot read " + file + ": " + e.getMessage(), e);
                 } catch (BtfException e) {

@@ -9,8 +9,7 @@ import java.util.List;
  * unknown kind.
  */
 final class TypeDecoder {
-    private TypeDecoder() {
-    }
+    private TypeDecoder() {}
 
     static Type decode(Btf btf, int p) {
         String name = btf.string(btf.word(p));
@@ -24,8 +23,14 @@ final class TypeDecoder {
             case CoreTypes.INT -> {
                 int e = btf.word(p);
                 int flags = (e >>> 24) & 0xf;
-                yield new Type.Int(name, sizeOrType, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0,
-                        (e >>> 16) & 0xff, e & 0xff);
+                yield new Type.Int(
+                        name,
+                        sizeOrType,
+                        (flags & 1) != 0,
+                        (flags & 2) != 0,
+                        (flags & 4) != 0,
+                        (e >>> 16) & 0xff,
+                        e & 0xff);
             }
             case CoreTypes.PTR -> new Type.Ptr(sizeOrType);
             case CoreTypes.ARRAY -> new Type.Array(btf.word(p), btf.word(p + 4), btf.word(p + 8));
@@ -33,10 +38,14 @@ final class TypeDecoder {
                 List<Type.Member> ms = new ArrayList<>(vlen);
                 for (int i = 0; i < vlen; i++, p += 12) {
                     int off = btf.word(p + 8);
-                    ms.add(new Type.Member(btf.string(btf.word(p)), btf.word(p + 4),
-                            kflag ? off & 0xffffff : off, kflag ? off >>> 24 : 0));
+                    ms.add(new Type.Member(
+                            btf.string(btf.word(p)),
+                            btf.word(p + 4),
+                            kflag ? off & 0xffffff : off,
+                            kflag ? off >>> 24 : 0));
                 }
-                yield kind == CoreTypes.STRUCT ? new Type.Struct(name, sizeOrType, ms, kflag)
+                yield kind == CoreTypes.STRUCT
+                        ? new Type.Struct(name, sizeOrType, ms, kflag)
                         : new Type.Union(name, sizeOrType, ms, kflag);
             }
             case CoreTypes.ENUM -> {

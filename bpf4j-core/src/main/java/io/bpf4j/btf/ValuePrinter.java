@@ -46,9 +46,15 @@ public final class ValuePrinter {
         switch (t) {
             case Type.Int i -> integer(sb, i, b, off);
             case Type.Ptr p -> sb.append(Long.toUnsignedString(b.getLong(off)));
-            case Type.Float f -> sb.append(f.size() == 4 ? Double.toString(b.getFloat(off))
-                    : f.size() == 8 ? Double.toString(b.getDouble(off)) : "\"<" + f.size() + "-byte float>\"");
-            case Type.Enum e -> enumerator(sb, e.values(), e.signed() ? signedAt(b, off, e.size()) : unsignedAt(b, off, e.size()));
+            case Type.Float f ->
+                sb.append(
+                        f.size() == 4
+                                ? Double.toString(b.getFloat(off))
+                                : f.size() == 8
+                                        ? Double.toString(b.getDouble(off))
+                                        : "\"<" + f.size() + "-byte float>\"");
+            case Type.Enum e ->
+                enumerator(sb, e.values(), e.signed() ? signedAt(b, off, e.size()) : unsignedAt(b, off, e.size()));
             case Type.Enum64 e -> enumerator(sb, e.values(), b.getLong(off));
             case Type.Array a -> array(sb, a, b, off, depth);
             case Type.Struct s -> {
@@ -92,7 +98,8 @@ public final class ValuePrinter {
         for (Type.VarSecInfo v : vars) {
             long off = Integer.toUnsignedLong(v.offset());
             if (off < end || off + Integer.toUnsignedLong(v.size()) > Integer.toUnsignedLong(d.size())) {
-                throw new BtfException("DATASEC " + d.name() + " is not laid out: " + btf.name(v.typeId()) + " at offset "
+                throw new BtfException("DATASEC " + d.name() + " is not laid out: " + btf.name(v.typeId())
+                        + " at offset "
                         + off + " overlaps another variable or ends past the " + Integer.toUnsignedLong(d.size())
                         + "-byte section (offsets are fixed up at load): print with the loaded map's BTF");
             }
@@ -203,7 +210,9 @@ public final class ValuePrinter {
     private void array(StringBuilder sb, Type.Array a, ByteBuffer b, int off, int depth) {
         Type elem = btf.type(btf.resolve(a.elementId()));
         long n = Integer.toUnsignedLong(a.length());
-        if (elem instanceof Type.Int i && i.size() == 1 && (i.isChar() || i.name().contains("char"))) {
+        if (elem instanceof Type.Int i
+                && i.size() == 1
+                && (i.isChar() || i.name().contains("char"))) {
             StringBuilder s = new StringBuilder();
             for (int k = 0; k < n && b.get(off + k) != 0; k++) {
                 s.append((char) (b.get(off + k) & 0xff));

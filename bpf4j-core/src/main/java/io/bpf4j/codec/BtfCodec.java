@@ -69,8 +69,10 @@ public final class BtfCodec implements Codec<Object> {
      */
     public static BtfCodec struct(Btf btf, String name) {
         Objects.requireNonNull(name, "name");
-        int id = btf.findId(name, Type.Struct.class).or(() -> btf.findId(name, Type.Union.class))
-                .orElseThrow(() -> new java.util.NoSuchElementException("the BTF has no struct or union \"" + name + "\""));
+        int id = btf.findId(name, Type.Struct.class)
+                .or(() -> btf.findId(name, Type.Union.class))
+                .orElseThrow(
+                        () -> new java.util.NoSuchElementException("the BTF has no struct or union \"" + name + "\""));
         return of(btf, id);
     }
 

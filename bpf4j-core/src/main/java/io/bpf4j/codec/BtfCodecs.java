@@ -16,8 +16,7 @@ import java.lang.invoke.MethodHandles;
  * }</pre>
  */
 public final class BtfCodecs {
-    private BtfCodecs() {
-    }
+    private BtfCodecs() {}
 
     /**
      * The codec of {@code type} laid out as {@code btfType}.

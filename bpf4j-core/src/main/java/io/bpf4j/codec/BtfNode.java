@@ -73,32 +73,34 @@ sealed interface BtfNode {
                 return known;
             }
             Type t = btf.type(r);
-            BtfNode n = switch (t) {
-                case Type.Int i -> {
-                    if (i.size() != 1 && i.size() != 2 && i.size() != 4 && i.size() != 8 && i.size() != 16) {
-                        throw new BtfException("type [" + r + "] " + btf.describe(r) + ": integers of " + i.size()
-                                + " bytes are not supported");
-                    }
-                    yield new IntNode(i.name(), i.size(), i.signed(), i.isBool());
-                }
-                case Type.Ptr p -> new PtrNode(btf.cName(r));
-                case Type.Float f -> {
-                    if (f.size() != 4 && f.size() != 8) {
-                        throw new BtfException("type [" + r + "] " + f.name() + ": floats of " + f.size()
-                                + " bytes are not supported");
-                    }
-                    yield new FloatNode(f.name(), f.size());
-                }
-                case Type.Enum e -> new EnumNode(btf.cName(r), e.size(), e.signed(), e.values());
-                case Type.Enum64 e -> new EnumNode(btf.cName(r), e.size(), e.signed(), e.values());
-                case Type.Array a -> array(r, a, depth);
-                case Type.Struct st -> struct(r, st.size(), st.members(), false, depth);
-                case Type.Union u -> struct(r, u.size(), u.members(), true, depth);
-                case Type.Var v -> node(v.typeId(), depth + 1);
-                case Type.DataSec d -> dataSec(r, d, depth);
-                default -> throw new BtfException("type [" + r + "] " + btf.describe(r)
-                        + " has no value layout (void, forward declaration, function)");
-            };
+            BtfNode n =
+                    switch (t) {
+                        case Type.Int i -> {
+                            if (i.size() != 1 && i.size() != 2 && i.size() != 4 && i.size() != 8 && i.size() != 16) {
+                                throw new BtfException("type [" + r + "] " + btf.describe(r) + ": integers of "
+                                        + i.size() + " bytes are not supported");
+                            }
+                            yield new IntNode(i.name(), i.size(), i.signed(), i.isBool());
+                        }
+                        case Type.Ptr p -> new PtrNode(btf.cName(r));
+                        case Type.Float f -> {
+                            if (f.size() != 4 && f.size() != 8) {
+                                throw new BtfException("type [" + r + "] " + f.name() + ": floats of " + f.size()
+                                        + " bytes are not supported");
+                            }
+                            yield new FloatNode(f.name(), f.size());
+                        }
+                        case Type.Enum e -> new EnumNode(btf.cName(r), e.size(), e.signed(), e.values());
+                        case Type.Enum64 e -> new EnumNode(btf.cName(r), e.size(), e.signed(), e.values());
+                        case Type.Array a -> array(r, a, depth);
+                        case Type.Struct st -> struct(r, st.size(), st.members(), false, depth);
+                        case Type.Union u -> struct(r, u.size(), u.members(), true, depth);
+                        case Type.Var v -> node(v.typeId(), depth + 1);
+                        case Type.DataSec d -> dataSec(r, d, depth);
+                        default ->
+                            throw new BtfException("type [" + r + "] " + btf.describe(r)
+                                    + " has no value layout (void, forward declaration, function)");
+                    };
             done.put(r, n);
             return n;
         }
@@ -108,14 +110,17 @@ sealed interface BtfNode {
             long count = Integer.toUnsignedLong(a.length());
             long size = count * elem.size();
             if (size > Integer.MAX_VALUE) {
-                throw new BtfException("type [" + id + "] " + btf.cName(id) + " is " + size + " bytes, larger than 2 GiB");
+                throw new BtfException(
+                        "type [" + id + "] " + btf.cName(id) + " is " + size + " bytes, larger than 2 GiB");
             }
             if (elem.size() == 0 && count > MAX_EMPTY_ELEMENTS) {
                 throw new BtfException("type [" + id + "] " + btf.cName(id) + ": " + count
                         + " elements of an empty type (at most " + MAX_EMPTY_ELEMENTS + ")");
             }
             Type et = btf.type(btf.resolve(a.elementId()));
-            boolean chars = et instanceof Type.Int i && i.size() == 1 && (i.isChar() || i.name().equals("char"));
+            boolean chars = et instanceof Type.Int i
+                    && i.size() == 1
+                    && (i.isChar() || i.name().equals("char"));
             return new ArrayNode(btf.cName(id), elem, (int) count, chars);
         }
 
@@ -135,8 +140,8 @@ sealed interface BtfNode {
                     if (n instanceof IntNode in) {
                         bits = in.size * 8;
                     } else {
-                        throw new BtfException(name + " member \"" + m.name() + "\" starts at bit " + bitOff
-                                + ", not on a byte");
+                        throw new BtfException(
+                                name + " member \"" + m.name() + "\" starts at bit " + bitOff + ", not on a byte");
                     }
                 }
                 long end = bits == 0 ? bitOff / 8 + n.size() : (bitOff + bits + 7) / 8;
@@ -145,8 +150,8 @@ sealed interface BtfNode {
                             + size + "-byte " + (union ? "union" : "struct"));
                 }
                 if (bits != 0 && (bits > 64 || !(n instanceof IntNode || n instanceof EnumNode))) {
-                    throw new BtfException(name + " member \"" + m.name() + "\" is a " + bits + "-bit bitfield of "
-                            + n.cName());
+                    throw new BtfException(
+                            name + " member \"" + m.name() + "\" is a " + bits + "-bit bitfield of " + n.cName());
                 }
                 if (m.name().isEmpty() && (bits != 0 || !(n instanceof StructNode))) {
                     continue; // unnamed padding: no value of its own
@@ -166,8 +171,10 @@ sealed interface BtfNode {
                 long sz = Integer.toUnsignedLong(v.size());
                 if (off < lastEnd || off + sz > Integer.toUnsignedLong(d.size())) {
                     throw new BtfException("DATASEC " + d.name() + " is not laid out: variable [" + v.typeId() + "] "
-                            + btf.name(v.typeId()) + " at offset " + off + " (" + sz + " bytes) overlaps another or ends past the "
-                            + Integer.toUnsignedLong(d.size()) + "-byte section; sizes and offsets are fixed up when the"
+                            + btf.name(v.typeId()) + " at offset " + off + " (" + sz
+                            + " bytes) overlaps another or ends past the "
+                            + Integer.toUnsignedLong(d.size())
+                            + "-byte section; sizes and offsets are fixed up when the"
                             + " object is read/loaded: use the loaded object's BTF");
                 }
                 lastEnd = off + sz;
@@ -181,7 +188,11 @@ sealed interface BtfNode {
                 }
                 members.add(new Member(btf.name(v.typeId()), off, 0, 0, n));
             }
-            return new StructNode(new TypeRef(btf, id), d.name(), Math.toIntExact(Integer.toUnsignedLong(d.size())), false,
+            return new StructNode(
+                    new TypeRef(btf, id),
+                    d.name(),
+                    Math.toIntExact(Integer.toUnsignedLong(d.size())),
+                    false,
                     List.copyOf(members));
         }
     }
@@ -293,7 +304,8 @@ sealed interface BtfNode {
     record FloatNode(String cName, int size) implements BtfNode {
         @Override
         public Object decode(MemorySegment s, long off) {
-            return size == 4 ? (Object) s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off)
+            return size == 4
+                    ? (Object) s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off)
                     : (Object) s.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, off);
         }
 
@@ -543,8 +555,9 @@ sealed interface BtfNode {
                 x = e.valueOf(v, bits, path);
             } else {
                 IntNode in = (IntNode) node;
-                x = in.bool && v instanceof Boolean b ? (b ? 1 : 0) : Values.integer(v, bits, in.signed, path,
-                        in.name + ":" + bits);
+                x = in.bool && v instanceof Boolean b
+                        ? (b ? 1 : 0)
+                        : Values.integer(v, bits, in.signed, path, in.name + ":" + bits);
             }
             writeBits(x, s, base);
         }
@@ -585,8 +598,8 @@ sealed interface BtfNode {
                 }
                 Located at = locate(name, off);
                 if (at == null) {
-                    throw new IllegalArgumentException(path + ": " + cName + " has no member \"" + name + "\"; it has "
-                            + memberNames());
+                    throw new IllegalArgumentException(
+                            path + ": " + cName + " has no member \"" + name + "\"; it has " + memberNames());
                 }
                 at.member.encode(e.getValue(), s, at.base, path + "." + name, patch);
             }
@@ -636,20 +649,20 @@ sealed interface BtfNode {
                     m.node.json(sb, s, off + m.byteOffset);
                 } else {
                     // bpftool prints bitfields as the hex of their bits
-                    sb.append("\"0x").append(Long.toHexString(m.rawBits(s, off))).append('"');
+                    sb.append("\"0x")
+                            .append(Long.toHexString(m.rawBits(s, off)))
+                            .append('"');
                 }
             }
             sb.append('}');
         }
     }
 
-    record Located(Member member, long base) {
-    }
+    record Located(Member member, long base) {}
 
     /** Conversions of the Java values a caller may give. */
     final class Values {
-        private Values() {
-        }
+        private Values() {}
 
         static String what(Object v) {
             return v == null ? "null" : v.getClass().getSimpleName() + " " + v;
@@ -667,7 +680,9 @@ sealed interface BtfNode {
                 case Boolean b -> b ? BigInteger.ONE : BigInteger.ZERO;
                 case String str -> {
                     try {
-                        yield str.startsWith("0x") || str.startsWith("0X") ? new BigInteger(str.substring(2), 16) : new BigInteger(str);
+                        yield str.startsWith("0x") || str.startsWith("0X")
+                                ? new BigInteger(str.substring(2), 16)
+                                : new BigInteger(str);
                     } catch (NumberFormatException e) {
                         throw new IllegalArgumentException(path + ": \"" + str + "\" is not a number for a " + type);
                     }
@@ -683,7 +698,8 @@ sealed interface BtfNode {
                 // bpftool's bitfields: the hex of the raw bits, whatever the signedness
                 BigInteger b = big(v, path, type);
                 if (b.signum() < 0 || b.bitLength() > bits) {
-                    throw new IllegalArgumentException(path + ": " + str + " has more than the " + bits + " bits of " + type);
+                    throw new IllegalArgumentException(
+                            path + ": " + str + " has more than the " + bits + " bits of " + type);
                 }
                 return b.longValue();
             }
@@ -699,8 +715,8 @@ sealed interface BtfNode {
                 long min = signed ? -(1L << (bits - 1)) : 0;
                 long max = signed ? (1L << (bits - 1)) - 1 : (1L << bits) - 1;
                 if (x < min || x > max) {
-                    throw new IllegalArgumentException(path + ": " + x + " is outside the range of " + type + " ("
-                            + min + ".." + max + ")");
+                    throw new IllegalArgumentException(
+                            path + ": " + x + " is outside the range of " + type + " (" + min + ".." + max + ")");
                 }
                 return x;
             }
@@ -709,11 +725,12 @@ sealed interface BtfNode {
             }
             BigInteger b = big(v, path, type);
             BigInteger min = signed ? BigInteger.ONE.shiftLeft(bits - 1).negate() : BigInteger.ZERO;
-            BigInteger max = signed ? BigInteger.ONE.shiftLeft(bits - 1).subtract(BigInteger.ONE)
+            BigInteger max = signed
+                    ? BigInteger.ONE.shiftLeft(bits - 1).subtract(BigInteger.ONE)
                     : BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE);
             if (b.compareTo(min) < 0 || b.compareTo(max) > 0) {
-                throw new IllegalArgumentException(path + ": " + v + " is outside the range of " + type + " (" + min
-                        + ".." + max + ")");
+                throw new IllegalArgumentException(
+                        path + ": " + v + " is outside the range of " + type + " (" + min + ".." + max + ")");
             }
             return b.longValue();
         }
@@ -748,8 +765,8 @@ sealed interface BtfNode {
                 }
                 return (Map<String, ?>) m;
             }
-            throw new IllegalArgumentException(path + ": " + what(v) + " for " + type
-                    + " (give a StructValue or a Map of member names)");
+            throw new IllegalArgumentException(
+                    path + ": " + what(v) + " for " + type + " (give a StructValue or a Map of member names)");
         }
     }
 }

@@ -17,11 +17,9 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class Codecs {
-    private Codecs() {
-    }
+    private Codecs() {}
 
-    private record Fixed<T>(int size, Reader<T> reader, Writer<T> writer)
-            implements Codec<T> {
+    private record Fixed<T>(int size, Reader<T> reader, Writer<T> writer) implements Codec<T> {
         @Override
         public void encode(T value, MemorySegment out, long offset) {
             writer.write(out, offset, value);
@@ -48,7 +46,8 @@ public final class Codecs {
         java.lang.invoke.MethodHandle decodeHandle();
     }
 
-    private record Primitive<T>(int size, Reader<T> reader, Writer<T> writer, java.lang.invoke.MethodHandle decodeHandle)
+    private record Primitive<T>(
+            int size, Reader<T> reader, Writer<T> writer, java.lang.invoke.MethodHandle decodeHandle)
             implements Codec<T>, Direct {
         @Override
         public void encode(T value, MemorySegment out, long offset) {
@@ -63,8 +62,8 @@ public final class Codecs {
 
     /** A fixed-size primitive codec whose decoder is also the plain layout read {@code (segment, offset) -> primitive}. */
     private static <T> Codec<T> primitive(ValueLayout layout, Reader<T> r, Writer<T> w) {
-        java.lang.invoke.MethodHandle get = layout.varHandle()
-                .toMethodHandle(java.lang.invoke.VarHandle.AccessMode.GET);
+        java.lang.invoke.MethodHandle get =
+                layout.varHandle().toMethodHandle(java.lang.invoke.VarHandle.AccessMode.GET);
         return new Primitive<>((int) layout.byteSize(), r, w, get);
     }
 
@@ -78,12 +77,17 @@ public final class Codecs {
 
     /** Signed 8-bit. */
     public static Codec<Byte> s8() {
-        return primitive(ValueLayout.JAVA_BYTE, (s, o) -> s.get(ValueLayout.JAVA_BYTE, o), (s, o, v) -> s.set(ValueLayout.JAVA_BYTE, o, v));
+        return primitive(
+                ValueLayout.JAVA_BYTE,
+                (s, o) -> s.get(ValueLayout.JAVA_BYTE, o),
+                (s, o, v) -> s.set(ValueLayout.JAVA_BYTE, o, v));
     }
 
     /** Unsigned 8-bit as 0..255; values outside are refused. */
     public static Codec<Integer> u8() {
-        return fixed(1, (s, o) -> s.get(ValueLayout.JAVA_BYTE, o) & 0xff,
+        return fixed(
+                1,
+                (s, o) -> s.get(ValueLayout.JAVA_BYTE, o) & 0xff,
                 (s, o, v) -> s.set(ValueLayout.JAVA_BYTE, o, (byte) (int) checkRange(v, 0xffL, "u8")));
     }
 
@@ -94,7 +98,9 @@ public final class Codecs {
 
     /** Unsigned 16-bit as 0..65535. */
     public static Codec<Integer> u16() {
-        return fixed(2, (s, o) -> s.get(S16, o) & 0xffff,
+        return fixed(
+                2,
+                (s, o) -> s.get(S16, o) & 0xffff,
                 (s, o, v) -> s.set(S16, o, (short) (int) checkRange(v, 0xffffL, "u16")));
     }
 
@@ -105,7 +111,9 @@ public final class Codecs {
 
     /** Unsigned 32-bit as 0..2^32-1. */
     public static Codec<Long> u32() {
-        return fixed(4, (s, o) -> s.get(S32, o) & 0xffff_ffffL,
+        return fixed(
+                4,
+                (s, o) -> s.get(S32, o) & 0xffff_ffffL,
                 (s, o, v) -> s.set(S32, o, (int) (long) checkRange(v, 0xffff_ffffL, "u32")));
     }
 
@@ -121,19 +129,25 @@ public final class Codecs {
 
     /** IEEE 754 single precision. */
     public static Codec<Float> f32() {
-        return fixed(4, (s, o) -> s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, o),
+        return fixed(
+                4,
+                (s, o) -> s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, o),
                 (s, o, v) -> s.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o, v));
     }
 
     /** IEEE 754 double precision. */
     public static Codec<Double> f64() {
-        return fixed(8, (s, o) -> s.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, o),
+        return fixed(
+                8,
+                (s, o) -> s.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, o),
                 (s, o, v) -> s.set(ValueLayout.JAVA_DOUBLE_UNALIGNED, o, v));
     }
 
     /** A boolean in one byte (0 false, anything else true). */
     public static Codec<Boolean> bool() {
-        return fixed(1, (s, o) -> s.get(ValueLayout.JAVA_BYTE, o) != 0,
+        return fixed(
+                1,
+                (s, o) -> s.get(ValueLayout.JAVA_BYTE, o) != 0,
                 (s, o, v) -> s.set(ValueLayout.JAVA_BYTE, o, (byte) (v ? 1 : 0)));
     }
 
@@ -143,38 +157,45 @@ public final class Codecs {
      */
     public static Codec<String> string(int size) {
         positive(size, "string");
-        return fixed(size, (s, o) -> {
-            int n = 0;
-            while (n < size && s.get(ValueLayout.JAVA_BYTE, o + n) != 0) {
-                n++;
-            }
-            byte[] b = new byte[n];
-            MemorySegment.copy(s, ValueLayout.JAVA_BYTE, o, b, 0, n);
-            return new String(b, StandardCharsets.UTF_8);
-        }, (s, o, v) -> {
-            byte[] b = v.getBytes(StandardCharsets.UTF_8);
-            if (b.length >= size) {
-                throw new IllegalArgumentException("string of " + b.length + " bytes does not fit char[" + size
-                        + "] with its NUL: \"" + v + "\"");
-            }
-            MemorySegment.copy(b, 0, s, ValueLayout.JAVA_BYTE, o, b.length);
-            s.asSlice(o + b.length, size - b.length).fill((byte) 0);
-        });
+        return fixed(
+                size,
+                (s, o) -> {
+                    int n = 0;
+                    while (n < size && s.get(ValueLayout.JAVA_BYTE, o + n) != 0) {
+                        n++;
+                    }
+                    byte[] b = new byte[n];
+                    MemorySegment.copy(s, ValueLayout.JAVA_BYTE, o, b, 0, n);
+                    return new String(b, StandardCharsets.UTF_8);
+                },
+                (s, o, v) -> {
+                    byte[] b = v.getBytes(StandardCharsets.UTF_8);
+                    if (b.length >= size) {
+                        throw new IllegalArgumentException("string of " + b.length + " bytes does not fit char[" + size
+                                + "] with its NUL: \"" + v + "\"");
+                    }
+                    MemorySegment.copy(b, 0, s, ValueLayout.JAVA_BYTE, o, b.length);
+                    s.asSlice(o + b.length, size - b.length).fill((byte) 0);
+                });
     }
 
     /** Exactly {@code size} raw bytes. */
     public static Codec<byte[]> bytes(int size) {
         positive(size, "byte array");
-        return fixed(size, (s, o) -> {
-            byte[] b = new byte[size];
-            MemorySegment.copy(s, ValueLayout.JAVA_BYTE, o, b, 0, size);
-            return b;
-        }, (s, o, v) -> {
-            if (v.length != size) {
-                throw new IllegalArgumentException("byte array of " + v.length + " bytes for a " + size + "-byte field");
-            }
-            MemorySegment.copy(v, 0, s, ValueLayout.JAVA_BYTE, o, size);
-        });
+        return fixed(
+                size,
+                (s, o) -> {
+                    byte[] b = new byte[size];
+                    MemorySegment.copy(s, ValueLayout.JAVA_BYTE, o, b, 0, size);
+                    return b;
+                },
+                (s, o, v) -> {
+                    if (v.length != size) {
+                        throw new IllegalArgumentException(
+                                "byte array of " + v.length + " bytes for a " + size + "-byte field");
+                    }
+                    MemorySegment.copy(v, 0, s, ValueLayout.JAVA_BYTE, o, size);
+                });
     }
 
     /**
@@ -192,20 +213,24 @@ public final class Codecs {
             throw new IllegalArgumentException("array of " + count + " elements of " + element.size()
                     + " bytes is larger than 2 GiB (" + (long) element.size() * count + " bytes)");
         }
-        return fixed(size, (s, o) -> {
-            java.util.List<T> out = new java.util.ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                out.add(element.decode(s, o + (long) i * element.size()));
-            }
-            return java.util.List.copyOf(out);
-        }, (s, o, v) -> {
-            if (v.size() != count) {
-                throw new IllegalArgumentException("list of " + v.size() + " elements for an array of " + count);
-            }
-            for (int i = 0; i < count; i++) {
-                element.encode(v.get(i), s, o + (long) i * element.size());
-            }
-        });
+        return fixed(
+                size,
+                (s, o) -> {
+                    java.util.List<T> out = new java.util.ArrayList<>(count);
+                    for (int i = 0; i < count; i++) {
+                        out.add(element.decode(s, o + (long) i * element.size()));
+                    }
+                    return java.util.List.copyOf(out);
+                },
+                (s, o, v) -> {
+                    if (v.size() != count) {
+                        throw new IllegalArgumentException(
+                                "list of " + v.size() + " elements for an array of " + count);
+                    }
+                    for (int i = 0; i < count; i++) {
+                        element.encode(v.get(i), s, o + (long) i * element.size());
+                    }
+                });
     }
 
     /** Same as {@link Codec#map}, for readability at call sites. */

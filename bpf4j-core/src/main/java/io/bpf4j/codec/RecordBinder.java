@@ -18,37 +18,43 @@ import java.util.List;
 final class RecordBinder {
     private static final int MAX_DEPTH = 32;
 
-    private RecordBinder() {
-    }
+    private RecordBinder() {}
 
-    static <R extends Record> RecordCodec<R> bind(MethodHandles.Lookup lookup, Class<R> type, TypeRef struct, int depth) {
+    static <R extends Record> RecordCodec<R> bind(
+            MethodHandles.Lookup lookup, Class<R> type, TypeRef struct, int depth) {
         if (depth > MAX_DEPTH) {
-            throw new IllegalArgumentException("records nest deeper than " + MAX_DEPTH + " levels at " + type.getName());
+            throw new IllegalArgumentException(
+                    "records nest deeper than " + MAX_DEPTH + " levels at " + type.getName());
         }
         if (!type.isRecord()) {
             throw new IllegalArgumentException(type.getName() + " is not a record");
         }
         Btf btf = struct.btf();
         int sid = btf.resolve(struct.id());
-        List<Type.Member> members = switch (btf.type(sid)) {
-            case Type.Struct s -> s.members();
-            case Type.Union u -> u.members();
-            default -> throw new IllegalArgumentException("cannot bind " + type.getSimpleName() + " to " + struct
-                    + ": not a struct or union");
-        };
+        List<Type.Member> members =
+                switch (btf.type(sid)) {
+                    case Type.Struct s -> s.members();
+                    case Type.Union u -> u.members();
+                    default ->
+                        throw new IllegalArgumentException(
+                                "cannot bind " + type.getSimpleName() + " to " + struct + ": not a struct or union");
+                };
         String sname = btf.cName(sid);
         RecordCodec.Builder<R> b = RecordCodec.builder(lookup, type);
         for (RecordComponent c : type.getRecordComponents()) {
             Located m = find(btf, members, c.getName(), 0);
             if (m == null) {
                 throw new IllegalArgumentException("record " + type.getSimpleName() + " component \"" + c.getName()
-                        + "\" has no member in " + sname + " (looked for " + candidates(c.getName()) + "; its members are "
+                        + "\" has no member in " + sname + " (looked for " + candidates(c.getName())
+                        + "; its members are "
                         + names(btf, members) + ")");
             }
-            String where = "record " + type.getSimpleName() + " component \"" + c.getName() + "\" (" + c.getType().getSimpleName()
-                    + ") and " + sname + " member \"" + m.member.name() + "\" (" + btf.cName(m.member.typeId()) + ")";
+            String where = "record " + type.getSimpleName() + " component \"" + c.getName() + "\" ("
+                    + c.getType().getSimpleName() + ") and " + sname + " member \"" + m.member.name() + "\" ("
+                    + btf.cName(m.member.typeId()) + ")";
             if (m.member.bitfieldSize() != 0 || m.member.bitOffset() % 8 != 0) {
-                throw new IllegalArgumentException(where + ": the member is a bitfield; read it with a StructValue or Object component");
+                throw new IllegalArgumentException(
+                        where + ": the member is a bitfield; read it with a StructValue or Object component");
             }
             Codec<?> codec = codec(lookup, c.getType(), new TypeRef(btf, m.member.typeId()), where, depth);
             b.fieldAt(c.getName(), codec, m.byteOffset);
@@ -57,8 +63,7 @@ final class RecordBinder {
         return b.build();
     }
 
-    private record Located(Type.Member member, long byteOffset) {
-    }
+    private record Located(Type.Member member, long byteOffset) {}
 
     /** The member named like the component, looking into anonymous members as C does. */
     private static Located find(Btf btf, List<Type.Member> members, String component, long base) {
@@ -71,7 +76,8 @@ final class RecordBinder {
         for (Type.Member m : members) {
             if (m.name().isEmpty() && m.bitfieldSize() == 0) {
                 Type t = btf.type(btf.resolve(m.typeId()));
-                List<Type.Member> inner = t instanceof Type.Struct s ? s.members() : t instanceof Type.Union u ? u.members() : null;
+                List<Type.Member> inner =
+                        t instanceof Type.Struct s ? s.members() : t instanceof Type.Union u ? u.members() : null;
                 if (inner != null) {
                     Located l = find(btf, inner, component, base + Integer.toUnsignedLong(m.bitOffset()) / 8);
                     if (l != null) {
@@ -137,8 +143,8 @@ final class RecordBinder {
     }
 
     @SuppressWarnings("unchecked")
-    private static Codec<?> enumCodec(Class<?> c, TypeRef member, int size, boolean signed, List<Type.Enumerator> values,
-                                      String where) {
+    private static Codec<?> enumCodec(
+            Class<?> c, TypeRef member, int size, boolean signed, List<Type.Enumerator> values, String where) {
         if (c == EnumValue.class) {
             return BtfCodec.of(member);
         }
@@ -147,31 +153,40 @@ final class RecordBinder {
             for (Object k : constants) {
                 String n = ((Enum<?>) k).name();
                 if (values.stream().noneMatch(v -> v.name().equals(n))) {
-                    throw new IllegalArgumentException(where + ": enum constant " + n + " is not an enumerator (they are "
-                            + values.stream().map(Type.Enumerator::name).toList() + ")");
+                    throw new IllegalArgumentException(
+                            where + ": enum constant " + n + " is not an enumerator (they are "
+                                    + values.stream().map(Type.Enumerator::name).toList() + ")");
                 }
             }
             Codec<Long> raw = (Codec<Long>) (Codec<?>) integer(long.class, size, signed, where);
-            return raw.map(v -> {
-                for (Type.Enumerator e : values) {
-                    if (e.value() == v) {
-                        for (Object k : constants) {
-                            if (((Enum<?>) k).name().equals(e.name())) {
-                                return k;
+            return raw.map(
+                    v -> {
+                        for (Type.Enumerator e : values) {
+                            if (e.value() == v) {
+                                for (Object k : constants) {
+                                    if (((Enum<?>) k).name().equals(e.name())) {
+                                        return k;
+                                    }
+                                }
                             }
                         }
-                    }
-                }
-                // C enums hold values beyond their enumerators (0 in zeroed memory, flags): null, not an error.
-                return null;
-            }, k -> k == null ? 0L
-                    : values.stream().filter(e -> e.name().equals(((Enum<?>) k).name())).findFirst().orElseThrow().value());
+                        // C enums hold values beyond their enumerators (0 in zeroed memory, flags): null, not an error.
+                        return null;
+                    },
+                    k -> k == null
+                            ? 0L
+                            : values.stream()
+                                    .filter(e -> e.name().equals(((Enum<?>) k).name()))
+                                    .findFirst()
+                                    .orElseThrow()
+                                    .value());
         }
         return integer(c, size, signed, where);
     }
 
     @SuppressWarnings("unchecked")
-    private static Codec<?> array(MethodHandles.Lookup lookup, Class<?> c, Btf btf, Type.Array a, String where, int depth) {
+    private static Codec<?> array(
+            MethodHandles.Lookup lookup, Class<?> c, Btf btf, Type.Array a, String where, int depth) {
         int n = a.length();
         if (n < 0) {
             throw new IllegalArgumentException(where + ": array of " + Integer.toUnsignedString(n) + " elements");
@@ -179,9 +194,10 @@ final class RecordBinder {
         Type et = btf.type(btf.resolve(a.elementId()));
         if (!(et instanceof Type.Int ei)) {
             if (c.isArray() && depth < MAX_DEPTH) {
-                // Arrays of structs, enums, arrays (int[2][3], char[4][16] as String[]): an array of the element's codec.
-                Codec<?> elem = codec(lookup, c.getComponentType(), new TypeRef(btf, a.elementId()), where + " element",
-                        depth + 1);
+                // Arrays of structs, enums, arrays (int[2][3], char[4][16] as String[]): an array of the element's
+                // codec.
+                Codec<?> elem = codec(
+                        lookup, c.getComponentType(), new TypeRef(btf, a.elementId()), where + " element", depth + 1);
                 return javaArray(c.getComponentType(), elem, n, where);
             }
             throw new IllegalArgumentException(where + ": arrays of " + btf.cName(a.elementId())
@@ -198,8 +214,8 @@ final class RecordBinder {
             Class<?> ec = c.getComponentType();
             return javaArray(ec, integer(ec, ei.size(), ei.signed(), where + " element"), n, where);
         }
-        throw new IllegalArgumentException(where + ": a " + c.getSimpleName() + " cannot hold an array of "
-                + n + " " + et.name() + " (use String/byte[] for 1-byte elements, short[]/int[]/long[], or Object)");
+        throw new IllegalArgumentException(where + ": a " + c.getSimpleName() + " cannot hold an array of " + n + " "
+                + et.name() + " (use String/byte[] for 1-byte elements, short[]/int[]/long[], or Object)");
     }
 
     /** A Java array of {@code n} elements of class {@code ec}, each through {@code element}; a write checks the length. */
@@ -207,23 +223,26 @@ final class RecordBinder {
     private static Codec<?> javaArray(Class<?> ec, Codec<?> element, int n, String where) {
         Codec<Object> elem = (Codec<Object>) element;
         Codec<List<Object>> list = Codecs.array(elem, n);
-        return list.map(l -> {
-            Object arr = java.lang.reflect.Array.newInstance(ec, n);
-            for (int k = 0; k < n; k++) {
-                java.lang.reflect.Array.set(arr, k, l.get(k));
-            }
-            return arr;
-        }, arr -> {
-            int len = java.lang.reflect.Array.getLength(arr);
-            if (len != n) {
-                throw new IllegalArgumentException(where + ": array of " + len + " elements, the member has " + n);
-            }
-            List<Object> l = new ArrayList<>(n);
-            for (int k = 0; k < n; k++) {
-                l.add(java.lang.reflect.Array.get(arr, k));
-            }
-            return l;
-        });
+        return list.map(
+                l -> {
+                    Object arr = java.lang.reflect.Array.newInstance(ec, n);
+                    for (int k = 0; k < n; k++) {
+                        java.lang.reflect.Array.set(arr, k, l.get(k));
+                    }
+                    return arr;
+                },
+                arr -> {
+                    int len = java.lang.reflect.Array.getLength(arr);
+                    if (len != n) {
+                        throw new IllegalArgumentException(
+                                where + ": array of " + len + " elements, the member has " + n);
+                    }
+                    List<Object> l = new ArrayList<>(n);
+                    for (int k = 0; k < n; k++) {
+                        l.add(java.lang.reflect.Array.get(arr, k));
+                    }
+                    return l;
+                });
     }
 
     /** An integer member of {@code size} bytes into a Java integer type that holds every value it can have. */
@@ -244,8 +263,9 @@ final class RecordBinder {
                     + (signed ? "signed " : "unsigned ") + (size * 8) + "-bit integer");
         }
         if (size > javaBytes || size == javaBytes && !signed && size != 8) {
-            throw new IllegalArgumentException(where + ": " + (signed ? "a signed " : "an unsigned ") + (size * 8)
-                    + "-bit member does not fit a " + c.getSimpleName() + (signed ? "" : " (unsigned needs a wider type)"));
+            throw new IllegalArgumentException(
+                    where + ": " + (signed ? "a signed " : "an unsigned ") + (size * 8) + "-bit member does not fit a "
+                            + c.getSimpleName() + (signed ? "" : " (unsigned needs a wider type)"));
         }
         if (size == javaBytes) {
             return switch (size) {
@@ -278,13 +298,21 @@ final class RecordBinder {
 
         @Override
         public Object decode(MemorySegment in, long offset) {
-            long v = switch (size) {
-                case 1 -> signed ? in.get(ValueLayout.JAVA_BYTE, offset) : in.get(ValueLayout.JAVA_BYTE, offset) & 0xffL;
-                case 2 -> signed ? in.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset)
-                        : in.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset) & 0xffffL;
-                default -> signed ? in.get(ValueLayout.JAVA_INT_UNALIGNED, offset)
-                        : in.get(ValueLayout.JAVA_INT_UNALIGNED, offset) & 0xffff_ffffL;
-            };
+            long v =
+                    switch (size) {
+                        case 1 ->
+                            signed
+                                    ? in.get(ValueLayout.JAVA_BYTE, offset)
+                                    : in.get(ValueLayout.JAVA_BYTE, offset) & 0xffL;
+                        case 2 ->
+                            signed
+                                    ? in.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset)
+                                    : in.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset) & 0xffffL;
+                        default ->
+                            signed
+                                    ? in.get(ValueLayout.JAVA_INT_UNALIGNED, offset)
+                                    : in.get(ValueLayout.JAVA_INT_UNALIGNED, offset) & 0xffff_ffffL;
+                    };
             return switch (javaBytes) {
                 case 2 -> (Object) (short) v;
                 case 4 -> (Object) (int) v;

@@ -44,12 +44,11 @@ public class RecordCodec<R extends Record> implements Codec<R> {
     /** (MemorySegment, long) -> Object: every field read and the constructor called, with no array or boxing for primitives. */
     private final MethodHandle decoder;
 
-    private record Field(String name, Codec<Object> codec, long offset, MethodHandle accessor, int argIndex) {
-    }
+    private record Field(String name, Codec<Object> codec, long offset, MethodHandle accessor, int argIndex) {}
 
     /** What a codec is made of; handed to the spun subclass's constructor. */
-    record Parts(Class<? extends Record> type, int size, Object fields, MethodHandle constructor, MethodHandle decoder) {
-    }
+    record Parts(
+            Class<? extends Record> type, int size, Object fields, MethodHandle constructor, MethodHandle decoder) {}
 
     /** Only this package makes codecs (the spun subclass calls this). */
     @SuppressWarnings("unchecked")
@@ -96,17 +95,18 @@ public class RecordCodec<R extends Record> implements Codec<R> {
      *         array length, a bitfield, a nested type)
      * @throws java.util.NoSuchElementException when {@code btf} has no struct {@code struct}
      */
-    public static <R extends Record> RecordCodec<R> bind(MethodHandles.Lookup lookup, Class<R> type, io.bpf4j.btf.Btf btf,
-                                                         String struct) {
+    public static <R extends Record> RecordCodec<R> bind(
+            MethodHandles.Lookup lookup, Class<R> type, io.bpf4j.btf.Btf btf, String struct) {
         int id = btf.findId(struct, io.bpf4j.btf.Type.Struct.class)
                 .or(() -> btf.findId(struct, io.bpf4j.btf.Type.Union.class))
-                .orElseThrow(() -> new java.util.NoSuchElementException("cannot bind " + type.getSimpleName()
-                        + ": the BTF has no struct \"" + struct + "\""));
+                .orElseThrow(() -> new java.util.NoSuchElementException(
+                        "cannot bind " + type.getSimpleName() + ": the BTF has no struct \"" + struct + "\""));
         return bind(lookup, type, new io.bpf4j.btf.TypeRef(btf, id));
     }
 
     /** {@link #bind(MethodHandles.Lookup, Class, io.bpf4j.btf.Btf, String)} to a struct type given by reference. */
-    public static <R extends Record> RecordCodec<R> bind(MethodHandles.Lookup lookup, Class<R> type, io.bpf4j.btf.TypeRef struct) {
+    public static <R extends Record> RecordCodec<R> bind(
+            MethodHandles.Lookup lookup, Class<R> type, io.bpf4j.btf.TypeRef struct) {
         return RecordBinder.bind(lookup, type, struct, 0);
     }
 
@@ -159,12 +159,18 @@ public class RecordCodec<R extends Record> implements Codec<R> {
 
     static {
         try {
-            ADD = MethodHandles.lookup().findStatic(RecordCodec.class, "add",
-                    MethodType.methodType(long.class, long.class, long.class));
-            DECODE = MethodHandles.publicLookup().findVirtual(Codec.class, "decode",
-                    MethodType.methodType(Object.class, MemorySegment.class, long.class));
-            SLICE = MethodHandles.publicLookup().findVirtual(MemorySegment.class, "asSlice",
-                    MethodType.methodType(MemorySegment.class, long.class, long.class));
+            ADD = MethodHandles.lookup()
+                    .findStatic(RecordCodec.class, "add", MethodType.methodType(long.class, long.class, long.class));
+            DECODE = MethodHandles.publicLookup()
+                    .findVirtual(
+                            Codec.class,
+                            "decode",
+                            MethodType.methodType(Object.class, MemorySegment.class, long.class));
+            SLICE = MethodHandles.publicLookup()
+                    .findVirtual(
+                            MemorySegment.class,
+                            "asSlice",
+                            MethodType.methodType(MemorySegment.class, long.class, long.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -185,7 +191,8 @@ public class RecordCodec<R extends Record> implements Codec<R> {
         for (Field f : fields) {
             MethodHandle read = f.codec instanceof Codecs.Direct d ? d.decodeHandle() : DECODE.bindTo(f.codec);
             read = MethodHandles.filterArguments(read, 1, MethodHandles.insertArguments(ADD, 1, f.offset));
-            readers[f.argIndex] = read.asType(MethodType.methodType(params[f.argIndex], MemorySegment.class, long.class));
+            readers[f.argIndex] =
+                    read.asType(MethodType.methodType(params[f.argIndex], MemorySegment.class, long.class));
         }
         MethodHandle mh = ctor;
         for (int i = params.length - 1; i >= 0; i--) {
@@ -196,8 +203,8 @@ public class RecordCodec<R extends Record> implements Codec<R> {
             reorder[2 * i] = 0;
             reorder[2 * i + 1] = 1;
         }
-        mh = MethodHandles.permuteArguments(mh, MethodType.methodType(ctor.type().returnType(), MemorySegment.class, long.class),
-                reorder);
+        mh = MethodHandles.permuteArguments(
+                mh, MethodType.methodType(ctor.type().returnType(), MemorySegment.class, long.class), reorder);
         // Read from a slice of constant length covering the fields: one bounds check for the whole
         // record, after which the JIT folds every field's check against that constant away.
         long span = 0;
@@ -233,8 +240,8 @@ public class RecordCodec<R extends Record> implements Codec<R> {
         public Builder<R> field(String name, Codec<?> codec) {
             RecordComponent c = components.get(name);
             if (c == null) {
-                throw new IllegalArgumentException(type.getSimpleName() + " has no component \"" + name
-                        + "\"; it has " + components.keySet());
+                throw new IllegalArgumentException(
+                        type.getSimpleName() + " has no component \"" + name + "\"; it has " + components.keySet());
             }
             if (bound.containsKey(name)) {
                 throw new IllegalArgumentException("component \"" + name + "\" is bound twice");
@@ -284,8 +291,8 @@ public class RecordCodec<R extends Record> implements Codec<R> {
             }
             long size = totalSize < 0 ? offset : totalSize;
             if (size < offset) {
-                throw new IllegalArgumentException(type.getSimpleName() + ": size " + size
-                        + " is smaller than its fields (" + offset + " bytes)");
+                throw new IllegalArgumentException(
+                        type.getSimpleName() + ": size " + size + " is smaller than its fields (" + offset + " bytes)");
             }
             List<String> order = new ArrayList<>(components.keySet());
             Field[] fields = new Field[bound.size()];
@@ -294,12 +301,17 @@ public class RecordCodec<R extends Record> implements Codec<R> {
                 for (Map.Entry<String, Object[]> e : bound.entrySet()) {
                     RecordComponent c = components.get(e.getKey());
                     // Typed (Object)Object so that encode can use invokeExact, the fast call path.
-                    MethodHandle acc = lookup.unreflect(c.getAccessor())
-                            .asType(MethodType.methodType(Object.class, Object.class));
-                    fields[i++] = new Field(e.getKey(), (Codec<Object>) e.getValue()[0], (long) e.getValue()[1],
-                            acc, order.indexOf(e.getKey()));
+                    MethodHandle acc =
+                            lookup.unreflect(c.getAccessor()).asType(MethodType.methodType(Object.class, Object.class));
+                    fields[i++] = new Field(
+                            e.getKey(),
+                            (Codec<Object>) e.getValue()[0],
+                            (long) e.getValue()[1],
+                            acc,
+                            order.indexOf(e.getKey()));
                 }
-                Class<?>[] params = Arrays.stream(type.getRecordComponents()).map(RecordComponent::getType)
+                Class<?>[] params = Arrays.stream(type.getRecordComponents())
+                        .map(RecordComponent::getType)
                         .toArray(Class<?>[]::new);
                 MethodHandle plain = lookup.findConstructor(type, MethodType.methodType(void.class, params));
                 MethodHandle ctor = plain.asSpreader(Object[].class, params.length)
@@ -307,8 +319,10 @@ public class RecordCodec<R extends Record> implements Codec<R> {
                 MethodHandle decoder = decoder(plain, params, fields);
                 return RecordCodecClass.instantiate(new Parts(type, Math.toIntExact(size), fields, ctor, decoder));
             } catch (IllegalAccessException | NoSuchMethodException e) {
-                throw new IllegalArgumentException("cannot access record " + type.getName()
-                        + ": pass MethodHandles.lookup() from code that can see it", e);
+                throw new IllegalArgumentException(
+                        "cannot access record " + type.getName()
+                                + ": pass MethodHandles.lookup() from code that can see it",
+                        e);
             }
         }
     }

@@ -107,10 +107,12 @@ public final class StructValue {
             }
             String name = path.substring(i, end);
             if (!(cur instanceof StructValue sv)) {
-                throw new NoSuchElementException("\"" + path + "\": " + name + " is asked of a value that is not a struct");
+                throw new NoSuchElementException(
+                        "\"" + path + "\": " + name + " is asked of a value that is not a struct");
             }
-            cur = sv.member(name).orElseThrow(() -> new NoSuchElementException("\"" + path + "\": " + sv.typeName()
-                    + " has no member \"" + name + "\"; it has " + sv.names()));
+            cur = sv.member(name)
+                    .orElseThrow(() -> new NoSuchElementException("\"" + path + "\": " + sv.typeName()
+                            + " has no member \"" + name + "\"; it has " + sv.names()));
             i = end < n && path.charAt(end) == '.' ? end + 1 : end;
         }
         return cur;
@@ -152,7 +154,8 @@ public final class StructValue {
             case Number num -> num.longValue();
             case EnumValue e -> e.value();
             case Boolean b -> b ? 1 : 0;
-            default -> throw new ClassCastException("\"" + path + "\" is " + BtfNode.Values.what(v) + ", not an integer");
+            default ->
+                throw new ClassCastException("\"" + path + "\" is " + BtfNode.Values.what(v) + ", not an integer");
         };
     }
 
@@ -238,7 +241,9 @@ public final class StructValue {
                 return new StructValue(node, names, copy);
             }
         }
-        if (dot < 0 && node.union() && node.members().stream().anyMatch(m -> m.name().equals(head))) {
+        if (dot < 0
+                && node.union()
+                && node.members().stream().anyMatch(m -> m.name().equals(head))) {
             return new StructValue(node, new String[] {head}, new Object[] {value}); // a member set before
         }
         for (int k = 0; k < names.length; k++) {
@@ -248,8 +253,8 @@ public final class StructValue {
                 return new StructValue(node, names, copy);
             }
         }
-        throw new NoSuchElementException("\"" + path + "\": " + typeName() + " has no member \"" + head + "\"; it has "
-                + names());
+        throw new NoSuchElementException(
+                "\"" + path + "\": " + typeName() + " has no member \"" + head + "\"; it has " + names());
     }
 
     /** The value as bpftool's JSON prints it ({@code bpftool -j map dump}'s "formatted" part). */
@@ -263,7 +268,9 @@ public final class StructValue {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof StructValue v && v.node.type().equals(node.type()) && Arrays.equals(v.names, names)
+        return o instanceof StructValue v
+                && v.node.type().equals(node.type())
+                && Arrays.equals(v.names, names)
                 && Arrays.deepEquals(v.values, values);
     }
 

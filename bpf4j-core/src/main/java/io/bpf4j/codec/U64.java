@@ -43,7 +43,8 @@ public final class U64 extends Number implements Comparable<U64> {
 
     /** Parses a decimal (or {@code 0x} hexadecimal) unsigned value. */
     public static U64 parse(String s) {
-        return s.startsWith("0x") || s.startsWith("0X") ? new U64(Long.parseUnsignedLong(s.substring(2), 16))
+        return s.startsWith("0x") || s.startsWith("0X")
+                ? new U64(Long.parseUnsignedLong(s.substring(2), 16))
                 : new U64(Long.parseUnsignedLong(s));
     }
 

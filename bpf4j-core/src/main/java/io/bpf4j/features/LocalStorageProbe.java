@@ -9,15 +9,13 @@ import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-
 /**
  * Local-storage maps (sk, inode, task, cgroup storage) can only be created with BTF for their key
  * and value, so their probe loads a tiny hand-made BTF first: {@code [1] int}, {@code [2] struct
  * val { int cnt; }} — the shape libbpf's probe uses, without the spin lock.
  */
 final class LocalStorageProbe {
-    private LocalStorageProbe() {
-    }
+    private LocalStorageProbe() {}
 
     static int probe(MapType type) {
         try (Arena arena = Arena.ofConfined()) {
@@ -26,8 +24,10 @@ final class LocalStorageProbe {
                 return (int) -btf;
             }
             try {
-                long r = MapCreate.of(type.value(), 4, 4, 0).withFlags(MapFlags.NO_PREALLOC)
-                        .withBtf((int) btf, 1, 2).call();
+                long r = MapCreate.of(type.value(), 4, 4, 0)
+                        .withFlags(MapFlags.NO_PREALLOC)
+                        .withBtf((int) btf, 1, 2)
+                        .call();
                 if (r < 0) {
                     return (int) -r;
                 }
@@ -48,7 +48,8 @@ final class LocalStorageProbe {
         // [2] STRUCT "val": name_off 5, kind 4 vlen 1, size 4; member "cnt" type 1 offset 0
         types.putInt(5).putInt((4 << 24) | 1).putInt(4);
         types.putInt(9).putInt(1).putInt(0);
-        ByteBuffer b = ByteBuffer.allocate(24 + types.capacity() + strings.length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+                ByteBuffer.allocate(24 + types.capacity() + strings.length).order(ByteOrder.LITTLE_ENDIAN);
         b.putShort((short) 0xeB9F).put((byte) 1).put((byte) 0).putInt(24);
         b.putInt(0).putInt(types.capacity()).putInt(types.capacity()).putInt(strings.length);
         b.put(types.array()).put(strings);

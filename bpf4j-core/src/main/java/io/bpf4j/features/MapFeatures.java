@@ -1,5 +1,8 @@
 package io.bpf4j.features;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import io.bpf4j.Errno;
 import io.bpf4j.MapFlags;
 import io.bpf4j.MapType;
@@ -13,9 +16,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 /**
  * Whether the running kernel has a map type, probed once per type by creating the smallest map
  * of that type (as libbpf's {@code libbpf_probe_bpf_map_type} does) and cached for the life of
@@ -28,8 +28,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class MapFeatures {
     private static final Map<MapType, Integer> CACHE = new ConcurrentHashMap<>();
 
-    private MapFeatures() {
-    }
+    private MapFeatures() {}
 
     /** True when a map of this type can be created on this kernel. */
     public static boolean supports(MapType type) {
@@ -80,8 +79,7 @@ public final class MapFeatures {
             case STRUCT_OPS -> {
                 return probeStructOps();
             }
-            default -> {
-            }
+            default -> {}
         }
         int innerFd = -1;
         try (Arena arena = Arena.ofConfined()) {
@@ -110,7 +108,9 @@ public final class MapFeatures {
      * type). A kernel with struct_ops maps answers ENOTSUPP for the type; one without, EINVAL.
      */
     private static int probeStructOps() {
-        long r = MapCreate.of(MapType.STRUCT_OPS.value(), 4, 4, 1).withVmlinuxValueTypeId(1).call();
+        long r = MapCreate.of(MapType.STRUCT_OPS.value(), 4, 4, 1)
+                .withVmlinuxValueTypeId(1)
+                .call();
         if (r >= 0) {
             new Fd((int) r, "probe map").close();
             return 0;
@@ -119,7 +119,10 @@ public final class MapFeatures {
     }
 
     static long create(Arena arena, int type, int key, int value, int max, int flags, int innerFd) {
-        return MapCreate.of(type, key, value, max).withFlags(flags).withInnerMapFd(Math.max(innerFd, 0)).call();
+        return MapCreate.of(type, key, value, max)
+                .withFlags(flags)
+                .withInnerMapFd(Math.max(innerFd, 0))
+                .call();
     }
 
     private static volatile int batchErrno = -1;

@@ -1,5 +1,8 @@
 package io.bpf4j.features;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import io.bpf4j.AttachType;
 import io.bpf4j.Errno;
 import io.bpf4j.ProgramType;
@@ -18,9 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 /**
  * Whether the running kernel loads BTF-attached tracing programs (fentry, fexit, lsm), probed
  * once per attach type by loading the smallest such program ({@code r0 = 0; exit}) against a
@@ -38,12 +38,12 @@ public final class ProgramFeatures {
     private static final Map<AttachType, Integer> CACHE = new ConcurrentHashMap<>();
     /** Functions the kernel keeps for BPF tracing tests and LSM hooks: traceable on every kernel that has them. */
     private static final List<String> TRACING_TARGETS = List.of("bpf_fentry_test1", "do_nanosleep", "ksys_read");
+
     private static final List<String> LSM_TARGETS = List.of("bpf_lsm_file_open", "bpf_lsm_bpf");
     /** ENOENT stands for "no target function in kernel BTF" in the probe's results. */
     private static final int NO_TARGET = Errno.ENOENT.number();
 
-    private ProgramFeatures() {
-    }
+    private ProgramFeatures() {}
 
     /** True when a minimal program of this attach type (TRACE_FENTRY, TRACE_FEXIT or LSM_MAC) loads. */
     public static boolean supports(AttachType type) {
@@ -73,11 +73,12 @@ public final class ProgramFeatures {
     }
 
     private static int probe(AttachType type) {
-        ProgramType progType = switch (type) {
-            case TRACE_FENTRY, TRACE_FEXIT -> ProgramType.TRACING;
-            case LSM_MAC -> ProgramType.LSM;
-            default -> throw new IllegalArgumentException("no probe for " + type + " programs");
-        };
+        ProgramType progType =
+                switch (type) {
+                    case TRACE_FENTRY, TRACE_FEXIT -> ProgramType.TRACING;
+                    case LSM_MAC -> ProgramType.LSM;
+                    default -> throw new IllegalArgumentException("no probe for " + type + " programs");
+                };
         Optional<Integer> target = kernelFunction(targets(type));
         if (target.isEmpty()) {
             return NO_TARGET;

@@ -1,5 +1,8 @@
 package io.bpf4j.features;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import io.bpf4j.Errno;
 import io.bpf4j.ProgramType;
 import io.bpf4j.btf.Btf;
@@ -14,9 +17,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Whether the running kernel takes struct_ops of a given kind (e.g. {@code tcp_congestion_ops},
@@ -34,8 +34,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class StructOpsFeatures {
     private static final Map<String, String> CACHE = new ConcurrentHashMap<>();
 
-    private StructOpsFeatures() {
-    }
+    private StructOpsFeatures() {}
 
     /** True when a minimal struct_ops program for member {@code member} of {@code struct NAME} loads. */
     public static boolean supports(String structName, String member) {
@@ -54,23 +53,24 @@ public final class StructOpsFeatures {
      */
     public static boolean supportsLinks() {
         return CACHE.computeIfAbsent("link", k -> {
-            try {
-                Btf vmlinux = KernelBtf.vmlinux();
-                for (int id : vmlinux.idsNamed("bpf_attach_type")) {
-                    if (vmlinux.kind(id) == CoreTypes.ENUM) {
-                        for (int i = 0; i < vmlinux.vlen(id); i++) {
-                            if (vmlinux.type(id) instanceof io.bpf4j.btf.Type.Enum e
-                                    && e.values().get(i).name().equals("BPF_STRUCT_OPS")) {
-                                return "";
+                    try {
+                        Btf vmlinux = KernelBtf.vmlinux();
+                        for (int id : vmlinux.idsNamed("bpf_attach_type")) {
+                            if (vmlinux.kind(id) == CoreTypes.ENUM) {
+                                for (int i = 0; i < vmlinux.vlen(id); i++) {
+                                    if (vmlinux.type(id) instanceof io.bpf4j.btf.Type.Enum e
+                                            && e.values().get(i).name().equals("BPF_STRUCT_OPS")) {
+                                        return "";
+                                    }
+                                }
                             }
                         }
+                        return "enum bpf_attach_type in the kernel's BTF has no BPF_STRUCT_OPS (struct_ops links: Linux 6.4)";
+                    } catch (BtfException e) {
+                        return "no kernel BTF: " + e.getMessage();
                     }
-                }
-                return "enum bpf_attach_type in the kernel's BTF has no BPF_STRUCT_OPS (struct_ops links: Linux 6.4)";
-            } catch (BtfException e) {
-                return "no kernel BTF: " + e.getMessage();
-            }
-        }).isEmpty();
+                })
+                .isEmpty();
     }
 
     private static String probe(String name, String member) {
@@ -109,8 +109,10 @@ public final class StructOpsFeatures {
             if (r < 0) {
                 int e = (int) -r;
                 return "BPF_PROG_LOAD of a minimal struct_ops program for " + name + "." + member + " gave "
-                        + Errno.nameOf(e) + (e == Errno.ENOTSUPP.number() || e == Errno.EOPNOTSUPP.number()
-                        ? " (this kernel's build or policy refuses struct_ops programs)" : "");
+                        + Errno.nameOf(e)
+                        + (e == Errno.ENOTSUPP.number() || e == Errno.EOPNOTSUPP.number()
+                                ? " (this kernel's build or policy refuses struct_ops programs)"
+                                : "");
             }
             new Fd((int) r, "probe program").close();
             return "";

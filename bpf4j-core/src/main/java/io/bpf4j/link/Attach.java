@@ -11,8 +11,7 @@ import io.bpf4j.Program;
  * }</pre>
  */
 public final class Attach {
-    private Attach() {
-    }
+    private Attach() {}
 
     /**
      * Attaches {@code program} as its section name says (libbpf's auto-attach of one program:
@@ -22,8 +21,11 @@ public final class Attach {
      */
     public static Link attach(Program program, io.bpf4j.ProgramSpec section) {
         AttachAll.Plan plan = AttachAll.fromSection(section, AttachOptions.defaults());
-        return attach(program, plan.spec().orElseThrow(() -> new IllegalArgumentException("program \""
-                + program.name() + "\": " + plan.reason())));
+        return attach(
+                program,
+                plan.spec()
+                        .orElseThrow(() ->
+                                new IllegalArgumentException("program \"" + program.name() + "\": " + plan.reason())));
     }
 
     /**
@@ -52,9 +54,11 @@ public final class Attach {
             case Netfilter.Spec s -> Netfilter.attach(program, s);
             case BpfIterator.Spec s -> BpfIterator.attach(program);
             case SocketFilter.Spec s -> SocketFilter.attach(program, s);
-            case Usdt.Spec s -> throw new IllegalArgumentException("USDT probe " + s.describe() + " for program \""
-                    + program.name() + "\" needs the object's usdt.bpf.h maps: use Usdt.attach(object, program, spec)"
-                    + " or BpfObject.attachAll");
+            case Usdt.Spec s ->
+                throw new IllegalArgumentException("USDT probe " + s.describe() + " for program \""
+                        + program.name()
+                        + "\" needs the object's usdt.bpf.h maps: use Usdt.attach(object, program, spec)"
+                        + " or BpfObject.attachAll");
         };
     }
 }

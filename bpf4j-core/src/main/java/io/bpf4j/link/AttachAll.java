@@ -30,16 +30,13 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public final class AttachAll {
-    private AttachAll() {
-    }
+    private AttachAll() {}
 
     /** A program that attached: its name, section, and the link (owned by the object). */
-    public record Attached(String program, String section, Link link) {
-    }
+    public record Attached(String program, String section, Link link) {}
 
     /** A program left unattached, and why. */
-    public record Skipped(String program, String section, String reason) {
-    }
+    public record Skipped(String program, String section, String reason) {}
 
     /**
      * What {@code attachAll} did.
@@ -60,7 +57,10 @@ public final class AttachAll {
 
         /** The link of program {@code name}, if it attached. */
         public Optional<Link> link(String name) {
-            return attached.stream().filter(a -> a.program().equals(name)).map(Attached::link).findFirst();
+            return attached.stream()
+                    .filter(a -> a.program().equals(name))
+                    .map(Attached::link)
+                    .findFirst();
         }
     }
 
@@ -76,7 +76,8 @@ public final class AttachAll {
         for (String name : options.specs().keySet()) {
             if (!loaded.contains(name) || object.findProgram(name).isEmpty()) {
                 throw new IllegalArgumentException("attach spec for program \"" + name + "\", which object \""
-                        + object.name() + "\" did not load; its programs are " + object.programs().keySet());
+                        + object.name() + "\" did not load; its programs are "
+                        + object.programs().keySet());
             }
         }
         List<Attached> made = new ArrayList<>();
@@ -93,7 +94,9 @@ public final class AttachAll {
                     continue;
                 }
                 if (spec.type() == ProgramType.STRUCT_OPS) {
-                    skipped.add(new Skipped(spec.name(), spec.sectionName(),
+                    skipped.add(new Skipped(
+                            spec.name(),
+                            spec.sectionName(),
                             "a struct_ops callback: it runs once its struct_ops map is registered"));
                     continue;
                 }
@@ -109,7 +112,8 @@ public final class AttachAll {
                 }
                 AttachSpec as = plan.spec().get();
                 try {
-                    Link link = as instanceof Usdt.Spec u ? Usdt.attach(object, prog.get(), u) // needs the object's maps
+                    Link link = as instanceof Usdt.Spec u
+                            ? Usdt.attach(object, prog.get(), u) // needs the object's maps
                             : Attach.attach(prog.get(), as);
                     made.add(new Attached(spec.name(), spec.sectionName(), link));
                 } catch (RuntimeException e) {
@@ -118,15 +122,18 @@ public final class AttachAll {
             }
             // As libbpf 1.4+: struct_ops maps autoattach (register), a link map by BPF_LINK_CREATE.
             for (String map : object.structOpsMaps()) {
-                String section = (object.map(map).flags() & io.bpf4j.MapFlags.LINK) != 0 ? ".struct_ops.link"
-                        : ".struct_ops";
+                String section =
+                        (object.map(map).flags() & io.bpf4j.MapFlags.LINK) != 0 ? ".struct_ops.link" : ".struct_ops";
                 if (options.autoattachOff().contains(map)) {
                     skipped.add(new Skipped(map, section, "autoattach is off"));
                     continue;
                 }
                 try {
-                    made.add(new Attached(map, section, StructOps.register(object.map(map),
-                            object.structOpsValue(map).orElseThrow())));
+                    made.add(new Attached(
+                            map,
+                            section,
+                            StructOps.register(
+                                    object.map(map), object.structOpsValue(map).orElseThrow())));
                 } catch (RuntimeException e) {
                     throw new AttachException(map, section, "struct_ops map \"" + map + "\"", e);
                 }
@@ -173,12 +180,16 @@ public final class AttachAll {
             case Uprobe.Spec u when u.point().isEmpty() -> u.at(point);
             case UprobeMulti.Spec u when u.point().isEmpty() -> u.at(point);
             case KprobeMulti.Spec k when k.point().isEmpty() -> k.at(point);
-            case Tcx.Spec t when t.direction().isEmpty() && spec.attachType().isPresent() -> switch (spec.attachType().get()) {
-                case TCX_EGRESS -> t.direction(Tcx.Direction.EGRESS);
-                case TCX_INGRESS -> t.direction(Tcx.Direction.INGRESS);
-                default -> t;
-            };
-            case Cgroup.Spec c when c.type().isEmpty() && spec.attachType().isPresent() -> c.type(spec.attachType().get());
+            case Tcx.Spec t
+            when t.direction().isEmpty() && spec.attachType().isPresent() ->
+                switch (spec.attachType().get()) {
+                    case TCX_EGRESS -> t.direction(Tcx.Direction.EGRESS);
+                    case TCX_INGRESS -> t.direction(Tcx.Direction.INGRESS);
+                    default -> t;
+                };
+            case Cgroup.Spec c
+            when c.type().isEmpty() && spec.attachType().isPresent() ->
+                c.type(spec.attachType().get());
             default -> given;
         };
     }
@@ -210,14 +221,25 @@ public final class AttachAll {
             case "raw_tracepoint", "raw_tp", "raw_tracepoint.s", "raw_tp.s", "raw_tracepoint.w", "raw_tp.w" -> {
                 return target.isEmpty() ? Plan.skip(noTarget) : Plan.attach(new RawTracepoint.Spec(target));
             }
-            case "tp_btf", "tp_btf.s", "fentry", "fexit", "fmod_ret", "fentry.s", "fexit.s", "fmod_ret.s", "lsm", "lsm.s" -> {
-                return attachType.isEmpty() ? Plan.skip(noTarget)
+            case "tp_btf",
+                    "tp_btf.s",
+                    "fentry",
+                    "fexit",
+                    "fmod_ret",
+                    "fentry.s",
+                    "fexit.s",
+                    "fmod_ret.s",
+                    "lsm",
+                    "lsm.s" -> {
+                return attachType.isEmpty()
+                        ? Plan.skip(noTarget)
                         : Plan.attach(new Tracing.Spec(attachType.get(), spec.attachTo(), 0));
             }
             case "lsm_cgroup" -> {
-                return options.cgroup().map(c -> Plan.attach(new Cgroup.Spec(c, Optional.of(AttachType.LSM_CGROUP))))
-                        .orElse(Plan.skip("SEC(\"" + section + "\") attaches to a cgroup: give AttachOptions.cgroup(dir)"
-                                + " or a Cgroup.Spec"));
+                return options.cgroup()
+                        .map(c -> Plan.attach(new Cgroup.Spec(c, Optional.of(AttachType.LSM_CGROUP))))
+                        .orElse(Plan.skip("SEC(\"" + section
+                                + "\") attaches to a cgroup: give AttachOptions.cgroup(dir)" + " or a Cgroup.Spec"));
             }
             case "iter", "iter.s" -> {
                 return Plan.attach(new BpfIterator.Spec());
@@ -231,12 +253,14 @@ public final class AttachAll {
                 return Plan.attach(new Kprobe.Spec(plus < 0 ? target : target.substring(0, plus), off, point, 0));
             }
             case "ksyscall", "kretsyscall" -> {
-                return target.isEmpty() ? Plan.skip(noTarget)
-                        : Plan.attach(new Kprobe.Syscall(target, kind.equals("kretsyscall") ? ProbePoint.RETURN
-                        : ProbePoint.ENTRY, 0));
+                return target.isEmpty()
+                        ? Plan.skip(noTarget)
+                        : Plan.attach(new Kprobe.Syscall(
+                                target, kind.equals("kretsyscall") ? ProbePoint.RETURN : ProbePoint.ENTRY, 0));
             }
             case "kprobe.multi", "kretprobe.multi" -> {
-                return target.isEmpty() ? Plan.skip(noTarget)
+                return target.isEmpty()
+                        ? Plan.skip(noTarget)
                         : Plan.attach(new KprobeMulti.Spec(List.of(target), Optional.of(point)));
             }
             case "uprobe", "uretprobe", "uprobe.s", "uretprobe.s" -> {
@@ -254,8 +278,11 @@ public final class AttachAll {
                     throw new IllegalArgumentException("program \"" + spec.name() + "\" in SEC(\"" + section
                             + "\"): the target must be written BINARY:PATTERN");
                 }
-                return Plan.attach(new UprobeMulti.Spec(target.substring(0, colon), List.of(target.substring(colon + 1)),
-                        Optional.of(point), OptionalInt.empty()));
+                return Plan.attach(new UprobeMulti.Spec(
+                        target.substring(0, colon),
+                        List.of(target.substring(colon + 1)),
+                        Optional.of(point),
+                        OptionalInt.empty()));
             }
             case "usdt", "usdt.s" -> {
                 return target.isEmpty() ? Plan.skip(noTarget + " (Usdt.Spec)") : Plan.attach(Usdt.Spec.parse(target));
@@ -265,7 +292,8 @@ public final class AttachAll {
             }
             default -> {
                 if (isCgroupHook(type) && attachType.isPresent()) {
-                    return options.cgroup().map(c -> Plan.attach(new Cgroup.Spec(c, attachType)))
+                    return options.cgroup()
+                            .map(c -> Plan.attach(new Cgroup.Spec(c, attachType)))
                             .orElse(Plan.skip("SEC(\"" + section + "\") attaches to a cgroup: give"
                                     + " AttachOptions.cgroup(dir) or a Cgroup.Spec"));
                 }
@@ -277,7 +305,8 @@ public final class AttachAll {
 
     private static boolean isCgroupHook(ProgramType type) {
         return switch (type) {
-            case CGROUP_SKB, CGROUP_SOCK, CGROUP_SOCK_ADDR, CGROUP_SYSCTL, CGROUP_SOCKOPT, CGROUP_DEVICE, SOCK_OPS -> true;
+            case CGROUP_SKB, CGROUP_SOCK, CGROUP_SOCK_ADDR, CGROUP_SYSCTL, CGROUP_SOCKOPT, CGROUP_DEVICE, SOCK_OPS ->
+                true;
             default -> false;
         };
     }
@@ -307,7 +336,8 @@ public final class AttachAll {
             return Uprobe.Spec.atOffset(binary, parseOffset(fn, section)).at(point);
         }
         int plus = fn.indexOf('+');
-        Uprobe.Spec s = Uprobe.Spec.of(binary, plus < 0 ? fn : fn.substring(0, plus)).at(point);
+        Uprobe.Spec s =
+                Uprobe.Spec.of(binary, plus < 0 ? fn : fn.substring(0, plus)).at(point);
         return plus < 0 ? s : s.offset(parseOffset(fn.substring(plus + 1), section));
     }
 

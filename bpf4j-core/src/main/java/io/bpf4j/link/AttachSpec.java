@@ -13,9 +13,25 @@ package io.bpf4j.link;
  *         .spec("on_tick", PerfEvent.Spec.frequency("cpu_clock", 99)));
  * }</pre>
  */
-public sealed interface AttachSpec permits Tracepoint.Spec, RawTracepoint.Spec, Tracing.Spec, Kprobe.Spec,
-        Kprobe.Syscall, KprobeMulti.Spec, Uprobe.Spec, UprobeMulti.Spec, PerfEvent.Spec, Xdp.Spec, Tcx.Spec,
-        TcFilter.Spec, Cgroup.Spec, NetnsLink.Spec, Netfilter.Spec, BpfIterator.Spec, SocketFilter.Spec, Usdt.Spec {
+public sealed interface AttachSpec
+        permits Tracepoint.Spec,
+                RawTracepoint.Spec,
+                Tracing.Spec,
+                Kprobe.Spec,
+                Kprobe.Syscall,
+                KprobeMulti.Spec,
+                Uprobe.Spec,
+                UprobeMulti.Spec,
+                PerfEvent.Spec,
+                Xdp.Spec,
+                Tcx.Spec,
+                TcFilter.Spec,
+                Cgroup.Spec,
+                NetnsLink.Spec,
+                Netfilter.Spec,
+                BpfIterator.Spec,
+                SocketFilter.Spec,
+                Usdt.Spec {
     /** The target in words, for messages (e.g. {@code tracepoint syscalls/sys_enter_execve}). */
     String describe();
 }

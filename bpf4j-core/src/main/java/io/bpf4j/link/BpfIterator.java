@@ -1,5 +1,7 @@
 package io.bpf4j.link;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
 import io.bpf4j.AttachType;
 import io.bpf4j.Program;
 import io.bpf4j.internal.sys.Bpf;
@@ -11,8 +13,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * A BPF iterator ({@code SEC("iter/task")} and friends): an iterator link, then a fresh readable
@@ -40,8 +40,9 @@ public final class BpfIterator extends KernelLink {
     /** Creates the iterator link of a TRACING program loaded with attach type TRACE_ITER. */
     public static BpfIterator attach(Program program) {
         String description = LinkCreate.describe("iterator", program);
-        return new BpfIterator(LinkCreate.create(program, 0, AttachType.TRACE_ITER, 0, description, "BPF iterators",
-                "5.8"), description);
+        return new BpfIterator(
+                LinkCreate.create(program, 0, AttachType.TRACE_ITER, 0, description, "BPF iterators", "5.8"),
+                description);
     }
 
     /** Runs the iterator once and returns everything it wrote, as UTF-8 text. */
@@ -55,17 +56,18 @@ public final class BpfIterator extends KernelLink {
         if (r < 0) {
             throw Bpf.error("cannot start " + description(), r, BpfCmd.ITER_CREATE, description());
         }
-        try (Fd fd = new Fd((int) r, "iterator of " + description()); Arena arena = Arena.ofConfined()) {
+        try (Fd fd = new Fd((int) r, "iterator of " + description());
+                Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(64 * 1024);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            for (;;) {
+            for (; ; ) {
                 long n = fd.read(buf);
                 if (n == -io.bpf4j.Errno.EINTR.number() || n == -io.bpf4j.Errno.EAGAIN.number()) {
                     continue;
                 }
                 if (n < 0) {
-                    throw new io.bpf4j.BpfException("reading " + description() + " failed", (int) -n, "read",
-                            description());
+                    throw new io.bpf4j.BpfException(
+                            "reading " + description() + " failed", (int) -n, "read", description());
                 }
                 if (n == 0) {
                     return out.toByteArray();

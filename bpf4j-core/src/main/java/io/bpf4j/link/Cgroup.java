@@ -57,14 +57,15 @@ public final class Cgroup extends KernelLink {
      * @throws IllegalArgumentException when the spec has no attach type, or the path is not a cgroup v2 directory
      */
     public static Cgroup attach(Program program, Spec spec) {
-        AttachType type = spec.type().orElseThrow(() -> new IllegalArgumentException("cgroup attach of program \""
-                + program.name() + "\" needs an attach type (e.g. AttachType.CGROUP_INET_EGRESS)"));
+        AttachType type = spec.type()
+                .orElseThrow(() -> new IllegalArgumentException("cgroup attach of program \"" + program.name()
+                        + "\" needs an attach type (e.g. AttachType.CGROUP_INET_EGRESS)"));
         String description = LinkCreate.describe("cgroup " + spec.path() + " " + type, program);
         try (Fd fd = open(spec.path())) {
             int raw = fd.acquire();
             try {
-                return new Cgroup(LinkCreate.create(program, raw, type, 0, description, "cgroup links", "5.7"),
-                        description);
+                return new Cgroup(
+                        LinkCreate.create(program, raw, type, 0, description, "cgroup links", "5.7"), description);
             } finally {
                 fd.release();
             }

@@ -15,8 +15,7 @@ import java.util.Set;
  * and the kernel functions a kprobe.multi pattern resolves to, as libbpf finds them.
  */
 final class Glob {
-    private Glob() {
-    }
+    private Glob() {}
 
     static boolean isPattern(String s) {
         return s.indexOf('*') >= 0 || s.indexOf('?') >= 0;
@@ -68,7 +67,10 @@ final class Glob {
         }
         read(Path.of("/proc/kallsyms"), line -> {
             String[] f = line.split("\\s+");
-            if (f.length >= 3 && (f[1].equals("t") || f[1].equals("T")) && f[2].indexOf('.') < 0 && matches(f[2], pattern)) {
+            if (f.length >= 3
+                    && (f[1].equals("t") || f[1].equals("T"))
+                    && f[2].indexOf('.') < 0
+                    && matches(f[2], pattern)) {
                 out.add(f[2]);
             }
         });

@@ -19,15 +19,15 @@ import java.util.List;
  */
 public sealed interface Interfaces {
     /** Every interface of the namespace at attach time (loopback included). */
-    record All() implements Interfaces {
-    }
+    record All() implements Interfaces {}
 
     /** Interfaces by index. */
     record ByIndex(List<Integer> indexes) implements Interfaces {
         public ByIndex {
             indexes = List.copyOf(indexes);
             if (indexes.isEmpty()) {
-                throw new IllegalArgumentException("no interface index given (use Interfaces.all() for every interface)");
+                throw new IllegalArgumentException(
+                        "no interface index given (use Interfaces.all() for every interface)");
             }
             for (int i : indexes) {
                 if (i <= 0) {
@@ -42,7 +42,8 @@ public sealed interface Interfaces {
         public ByName {
             names = List.copyOf(names);
             if (names.isEmpty()) {
-                throw new IllegalArgumentException("no interface name given (use Interfaces.all() for every interface)");
+                throw new IllegalArgumentException(
+                        "no interface name given (use Interfaces.all() for every interface)");
             }
         }
     }
@@ -63,8 +64,7 @@ public sealed interface Interfaces {
     }
 
     /** An interface resolved in the calling thread's namespace. */
-    record Resolved(int index, String label) {
-    }
+    record Resolved(int index, String label) {}
 
     /** The interfaces, resolved in the calling thread's network namespace. */
     default List<Resolved> resolve() {
@@ -79,8 +79,10 @@ public sealed interface Interfaces {
                 }
                 yield out;
             }
-            case ByIndex b -> b.indexes().stream().map(i -> new Resolved(i, "ifindex " + i)).toList();
-            case ByName b -> b.names().stream().map(n -> new Resolved(index(n), n)).toList();
+            case ByIndex b ->
+                b.indexes().stream().map(i -> new Resolved(i, "ifindex " + i)).toList();
+            case ByName b ->
+                b.names().stream().map(n -> new Resolved(index(n), n)).toList();
         };
     }
 
@@ -88,8 +90,11 @@ public sealed interface Interfaces {
     static int index(String ifname) {
         int idx = IfIndex.of(ifname);
         if (idx == 0) {
-            throw new BpfException("no network interface \"" + ifname + "\" in this network namespace",
-                    Errno.ENODEV.number(), "if_nametoindex", ifname);
+            throw new BpfException(
+                    "no network interface \"" + ifname + "\" in this network namespace",
+                    Errno.ENODEV.number(),
+                    "if_nametoindex",
+                    ifname);
         }
         return idx;
     }

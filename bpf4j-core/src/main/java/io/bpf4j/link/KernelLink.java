@@ -16,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
-
 /**
  * A link the kernel holds as an object with an fd (a BPF link, or for perf events attached the
  * pre-5.15 way, the perf event itself): it can be pinned, inspected, and for some kinds given
@@ -30,8 +29,21 @@ import java.util.concurrent.atomic.AtomicReference;
  * }</pre>
  */
 public abstract sealed class KernelLink implements Link
-        permits Tracepoint, RawTracepoint, Tracing, Kprobe, Uprobe, KprobeMulti, UprobeMulti, Xdp, Tcx, Cgroup,
-        NetnsLink, Netfilter, BpfIterator, PinnedLink, StructOps {
+        permits Tracepoint,
+                RawTracepoint,
+                Tracing,
+                Kprobe,
+                Uprobe,
+                KprobeMulti,
+                UprobeMulti,
+                Xdp,
+                Tcx,
+                Cgroup,
+                NetnsLink,
+                Netfilter,
+                BpfIterator,
+                PinnedLink,
+                StructOps {
     private final Fd link;
     private final Optional<Fd> perfEvent;
     private final String description;
@@ -83,9 +95,14 @@ public abstract sealed class KernelLink implements Link
 
     private void requireBpfLink(String what) {
         if (perfEventOnly) {
-            throw new NotSupportedException("BPF links on perf events (" + description + " is a perf event with the"
-                    + " program set by PERF_EVENT_IOC_SET_BPF: this kernel has no BPF link for it, so no " + what + ")",
-                    "5.15", 0, "BPF_LINK_CREATE", description);
+            throw new NotSupportedException(
+                    "BPF links on perf events (" + description + " is a perf event with the"
+                            + " program set by PERF_EVENT_IOC_SET_BPF: this kernel has no BPF link for it, so no "
+                            + what + ")",
+                    "5.15",
+                    0,
+                    "BPF_LINK_CREATE",
+                    description);
         }
     }
 
@@ -101,8 +118,11 @@ public abstract sealed class KernelLink implements Link
             long r = Links.update(raw, program.fd(), 0, 0);
             if (r < 0) {
                 String what = "BPF_LINK_UPDATE of " + description + " to program \"" + program.name() + "\"";
-                throw Bpf.error("the kernel refused " + what + LinkErrors.hint((int) -r, "update"), r,
-                        BpfCmd.LINK_UPDATE, description);
+                throw Bpf.error(
+                        "the kernel refused " + what + LinkErrors.hint((int) -r, "update"),
+                        r,
+                        BpfCmd.LINK_UPDATE,
+                        description);
             }
         } finally {
             link.release();
@@ -126,12 +146,15 @@ public abstract sealed class KernelLink implements Link
             return;
         }
         try {
-            Files.createDirectory(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(
+                    parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (FileAlreadyExistsException e) {
             // made by someone else meanwhile, or a file: the pin says which
         } catch (IOException e) {
-            throw new BpfException("cannot make the pin directory " + parent + " for " + path + ": " + e
-                    + " (its parent must exist on a bpffs, e.g. /sys/fs/bpf)", e);
+            throw new BpfException(
+                    "cannot make the pin directory " + parent + " for " + path + ": " + e
+                            + " (its parent must exist on a bpffs, e.g. /sys/fs/bpf)",
+                    e);
         }
     }
 
@@ -145,8 +168,11 @@ public abstract sealed class KernelLink implements Link
         try {
             long r = Links.detach(raw);
             if (r < 0) {
-                throw Bpf.error("the kernel refused to detach " + description + LinkErrors.hint((int) -r, "detach"), r,
-                        BpfCmd.LINK_DETACH, description);
+                throw Bpf.error(
+                        "the kernel refused to detach " + description + LinkErrors.hint((int) -r, "detach"),
+                        r,
+                        BpfCmd.LINK_DETACH,
+                        description);
             }
         } finally {
             link.release();

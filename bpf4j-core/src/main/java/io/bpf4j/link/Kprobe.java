@@ -39,8 +39,8 @@ public final class Kprobe extends KernelLink {
                 throw new IllegalArgumentException("kprobe offset " + offset + " into " + function + " is negative");
             }
             if (offset != 0 && point == ProbePoint.RETURN) {
-                throw new IllegalArgumentException("a kretprobe fires on return: it takes no offset (" + function
-                        + "+" + offset + ")");
+                throw new IllegalArgumentException(
+                        "a kretprobe fires on return: it takes no offset (" + function + "+" + offset + ")");
             }
         }
 
@@ -66,7 +66,9 @@ public final class Kprobe extends KernelLink {
 
         @Override
         public String describe() {
-            return (point == ProbePoint.RETURN ? "kretprobe " : "kprobe ") + function + (offset != 0 ? "+" + offset : "");
+            return (point == ProbePoint.RETURN ? "kretprobe " : "kprobe ")
+                    + function
+                    + (offset != 0 ? "+" + offset : "");
         }
     }
 
@@ -145,10 +147,14 @@ public final class Kprobe extends KernelLink {
             try {
                 fd = PerfEvents.open(attr, -1, 0, what);
             } catch (BpfException e) {
-                throw new BpfException("the kernel refused " + what + " for program \"" + program.name() + "\""
-                        + (e.errno().orElse(null) == io.bpf4j.Errno.ENOENT
-                        ? " (no kernel function " + spec.function() + " that can be probed)" : ""),
-                        e.errnoNumber(), "perf_event_open", what);
+                throw new BpfException(
+                        "the kernel refused " + what + " for program \"" + program.name() + "\""
+                                + (e.errno().orElse(null) == io.bpf4j.Errno.ENOENT
+                                        ? " (no kernel function " + spec.function() + " that can be probed)"
+                                        : ""),
+                        e.errnoNumber(),
+                        "perf_event_open",
+                        what);
             }
             return new Kprobe(PerfLinks.attach(program, fd, what, spec.cookie()));
         }
@@ -175,8 +181,7 @@ public final class Kprobe extends KernelLink {
     static final class LegacyKprobe {
         static final Path EVENTS = Path.of("/sys/kernel/tracing/kprobe_events");
 
-        private LegacyKprobe() {
-        }
+        private LegacyKprobe() {}
 
         static boolean available() {
             return Files.isWritable(EVENTS);
@@ -184,15 +189,17 @@ public final class Kprobe extends KernelLink {
 
         static Kprobe attach(Program program, Spec spec, String what) {
             boolean ret = spec.point() == ProbePoint.RETURN;
-            String event = "bpf4j_" + ProcessHandle.current().pid() + "_" + spec.function().replaceAll("[^A-Za-z0-9_]", "_")
-                    + "_" + System.nanoTime() % 100000;
+            String event = "bpf4j_" + ProcessHandle.current().pid() + "_"
+                    + spec.function().replaceAll("[^A-Za-z0-9_]", "_") + "_" + System.nanoTime() % 100000;
             String def = (ret ? "r" : "p") + ":bpf4j/" + event + " " + spec.function()
                     + (spec.offset() != 0 ? "+" + spec.offset() : "") + "\n";
             try {
                 Files.writeString(EVENTS, def, java.nio.file.StandardOpenOption.APPEND);
             } catch (java.io.IOException e) {
-                throw new BpfException("cannot add legacy " + what + " for program \"" + program.name() + "\" to "
-                        + EVENTS + ": " + e.getMessage(), e);
+                throw new BpfException(
+                        "cannot add legacy " + what + " for program \"" + program.name() + "\" to " + EVENTS + ": "
+                                + e.getMessage(),
+                        e);
             }
             Runnable remove = () -> {
                 try {
@@ -216,14 +223,17 @@ public final class Kprobe extends KernelLink {
 
     /** The PMU of kprobes and uprobes: its type number and the config bit of return probes. */
     static final class ProbePmu {
-        private ProbePmu() {
-        }
+        private ProbePmu() {}
 
         static int type(Path pmu, String feature, String config) {
             Path t = pmu.resolve("type");
             if (!Files.exists(t)) {
-                throw new NotSupportedException(feature + " (no " + pmu + "; the kernel was built without " + config + ")",
-                        "4.17", 0, "perf_event_open", "");
+                throw new NotSupportedException(
+                        feature + " (no " + pmu + "; the kernel was built without " + config + ")",
+                        "4.17",
+                        0,
+                        "perf_event_open",
+                        "");
             }
             try {
                 return Integer.parseInt(Files.readString(t).trim());
@@ -235,7 +245,8 @@ public final class Kprobe extends KernelLink {
         /** The bit of {@code config} that makes a return probe, from {@code format/retprobe} ("config:0"). */
         static int retprobeBit(Path pmu) {
             try {
-                String f = Files.readString(pmu.resolve("format").resolve("retprobe")).trim();
+                String f = Files.readString(pmu.resolve("format").resolve("retprobe"))
+                        .trim();
                 return Integer.parseInt(f.substring(f.indexOf(':') + 1));
             } catch (java.io.IOException | RuntimeException e) {
                 return 0; // the kernel's fixed value since the PMU exists

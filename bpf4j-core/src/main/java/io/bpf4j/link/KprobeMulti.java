@@ -1,5 +1,7 @@
 package io.bpf4j.link;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+
 import io.bpf4j.AttachType;
 import io.bpf4j.BpfException;
 import io.bpf4j.Errno;
@@ -14,8 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
 
 /**
  * One link for kprobes on many kernel functions (BPF_TRACE_KPROBE_MULTI, Linux 5.18, built on
@@ -90,16 +90,31 @@ public final class KprobeMulti extends KernelLink {
             for (int i = 0; i < functions.size(); i++) {
                 syms.setAtIndex(ADDRESS, i, arena.allocateFrom(functions.get(i)));
             }
-            long r = Links.createKprobeMulti(program.fd(), AttachType.TRACE_KPROBE_MULTI.value(), ret ? RETURN : 0,
-                    functions.size(), syms, MemorySegment.NULL, MemorySegment.NULL);
+            long r = Links.createKprobeMulti(
+                    program.fd(),
+                    AttachType.TRACE_KPROBE_MULTI.value(),
+                    ret ? RETURN : 0,
+                    functions.size(),
+                    syms,
+                    MemorySegment.NULL,
+                    MemorySegment.NULL);
             if (r < 0) {
                 if (r == -Errno.EOPNOTSUPP.number() || r == -Errno.ENOTSUPP.number()) {
                     // The kernel knows the attach type but was built without fprobe.
-                    throw new io.bpf4j.NotSupportedException("kprobe_multi links (the kernel was built without"
-                            + " CONFIG_FPROBE)", "5.18", (int) -r, BpfCmd.LINK_CREATE.kernelName(), description);
+                    throw new io.bpf4j.NotSupportedException(
+                            "kprobe_multi links (the kernel was built without" + " CONFIG_FPROBE)",
+                            "5.18",
+                            (int) -r,
+                            BpfCmd.LINK_CREATE.kernelName(),
+                            description);
                 }
-                throw LinkErrors.refused(description, r, BpfCmd.LINK_CREATE, AttachType.TRACE_KPROBE_MULTI,
-                        "kprobe_multi links", "5.18");
+                throw LinkErrors.refused(
+                        description,
+                        r,
+                        BpfCmd.LINK_CREATE,
+                        AttachType.TRACE_KPROBE_MULTI,
+                        "kprobe_multi links",
+                        "5.18");
             }
             return new KprobeMulti(new Fd((int) r, "link " + description), description);
         }
@@ -115,8 +130,11 @@ public final class KprobeMulti extends KernelLink {
             }
             List<String> matched = Glob.kernelFunctions(f);
             if (matched.isEmpty()) {
-                throw new BpfException("no kernel function matches the kprobe.multi pattern \"" + f + "\"",
-                        Errno.ENOENT.number(), "kprobe.multi", f);
+                throw new BpfException(
+                        "no kernel function matches the kprobe.multi pattern \"" + f + "\"",
+                        Errno.ENOENT.number(),
+                        "kprobe.multi",
+                        f);
             }
             out.addAll(matched);
         }

@@ -17,8 +17,8 @@ import java.nio.file.Path;
  * }
  * }</pre>
  */
-public sealed interface Link extends AutoCloseable permits KernelLink, PerfEvent, SocketFilter, TcFilter, UsdtLink, LinkGroup,
-        StructOpsRegistration {
+public sealed interface Link extends AutoCloseable
+        permits KernelLink, PerfEvent, SocketFilter, TcFilter, UsdtLink, LinkGroup, StructOpsRegistration {
     /** What the link attaches, e.g. {@code tracepoint syscalls/sys_enter_execve -> program "count"}. */
     String description();
 

@@ -22,8 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class LinkErrors {
     private static final Map<String, Optional<Boolean>> KNOWN = new ConcurrentHashMap<>();
 
-    private LinkErrors() {
-    }
+    private LinkErrors() {}
 
     /**
      * The exception for a refused BPF_LINK_CREATE (or another attach command).
@@ -31,18 +30,24 @@ final class LinkErrors {
      * @param type the attach type asked for; probed in the kernel's {@code enum bpf_attach_type}
      * @param feature the feature's name for a {@link NotSupportedException}, {@code since} its Linux version
      */
-    static BpfException refused(String description, long negErrno, BpfCmd cmd, AttachType type, String feature,
-                                String since) {
+    static BpfException refused(
+            String description, long negErrno, BpfCmd cmd, AttachType type, String feature, String since) {
         int errno = (int) -negErrno;
         if (isUnsupportedErrno(errno)) {
-            for (String[] probe : new String[][] {{"bpf_cmd", cmd.kernelName()}, {"bpf_attach_type", type.kernelName()}}) {
+            for (String[] probe :
+                    new String[][] {{"bpf_cmd", cmd.kernelName()}, {"bpf_attach_type", type.kernelName()}}) {
                 if (knowsEnumerator(probe[0], probe[1]).equals(Optional.of(false))) {
-                    return new NotSupportedException(feature + " (the kernel has no " + probe[1] + ")", since, errno,
-                            cmd.kernelName(), description);
+                    return new NotSupportedException(
+                            feature + " (the kernel has no " + probe[1] + ")",
+                            since,
+                            errno,
+                            cmd.kernelName(),
+                            description);
                 }
             }
         }
-        return Bpf.error("the kernel refused to attach " + description + hint(errno, "attach"), negErrno, cmd, description);
+        return Bpf.error(
+                "the kernel refused to attach " + description + hint(errno, "attach"), negErrno, cmd, description);
     }
 
     static boolean isUnsupportedErrno(int errno) {
@@ -61,7 +66,8 @@ final class LinkErrors {
                 if (e.isEmpty()) {
                     return Optional.of(false);
                 }
-                return Optional.of(e.get().values().stream().anyMatch(v -> v.name().equals(enumerator)));
+                return Optional.of(
+                        e.get().values().stream().anyMatch(v -> v.name().equals(enumerator)));
             } catch (RuntimeException noBtf) {
                 return Optional.empty();
             }
@@ -75,11 +81,13 @@ final class LinkErrors {
             return "";
         }
         return switch (e.get()) {
-            case EINVAL -> verb.equals("update")
-                    ? " (this kind of link cannot swap programs, or the new program's type or attach type differs)"
-                    : verb.equals("detach") ? " (this kind of link cannot be detached in place)"
-                    : " (the kernel found an argument invalid: the program's type or expected attach type does not"
-                            + " fit this target, or a flag or mode is wrong)";
+            case EINVAL ->
+                verb.equals("update")
+                        ? " (this kind of link cannot swap programs, or the new program's type or attach type differs)"
+                        : verb.equals("detach")
+                                ? " (this kind of link cannot be detached in place)"
+                                : " (the kernel found an argument invalid: the program's type or expected attach type does not"
+                                        + " fit this target, or a flag or mode is wrong)";
             case EOPNOTSUPP, ENOTSUPP -> " (the target does not support this, e.g. a driver without native XDP)";
             case EEXIST -> " (a program is attached there already and this attachment does not replace it)";
             case EBUSY -> " (the target is in use by another attachment, e.g. an XDP program attached without a link)";

@@ -1,11 +1,11 @@
 package io.bpf4j.link;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.Fd;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * What the kernel says about a live link (bpf_link_info): its kind, its kernel id and the id of

@@ -35,7 +35,8 @@ public final class NetnsLink extends KernelLink {
 
         @Override
         public String describe() {
-            return "network namespace " + namespace.orElse(NetworkNamespace.current()).path();
+            return "network namespace "
+                    + namespace.orElse(NetworkNamespace.current()).path();
         }
     }
 
@@ -64,12 +65,14 @@ public final class NetnsLink extends KernelLink {
         boolean lookup = program.type() == ProgramType.SK_LOOKUP;
         AttachType type = lookup ? AttachType.SK_LOOKUP : AttachType.FLOW_DISSECTOR;
         String feature = lookup ? "sk_lookup links" : "flow dissector links";
-        String description = LinkCreate.describe((lookup ? "sk_lookup in " : "flow dissector in ") + spec.describe(),
-                program);
-        try (Fd nsFd = Netns.open(spec.namespace().orElse(NetworkNamespace.current()).path())) {
+        String description =
+                LinkCreate.describe((lookup ? "sk_lookup in " : "flow dissector in ") + spec.describe(), program);
+        try (Fd nsFd =
+                Netns.open(spec.namespace().orElse(NetworkNamespace.current()).path())) {
             int raw = nsFd.acquire();
             try {
-                return new NetnsLink(LinkCreate.create(program, raw, type, 0, description, feature, lookup ? "5.9" : "5.7"),
+                return new NetnsLink(
+                        LinkCreate.create(program, raw, type, 0, description, feature, lookup ? "5.9" : "5.7"),
                         description);
             } finally {
                 nsFd.release();

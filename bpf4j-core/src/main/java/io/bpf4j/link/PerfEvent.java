@@ -1,5 +1,7 @@
 package io.bpf4j.link;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import io.bpf4j.BpfException;
 import io.bpf4j.Errno;
 import io.bpf4j.NotSupportedException;
@@ -22,8 +24,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 /**
  * A PERF_EVENT program on a software or hardware perf event, armed once per CPU (or per task of
  * the target processes): sampling by frequency or period runs the program on each sample; a
@@ -41,7 +41,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class PerfEvent implements Link {
     /** Whether an event is counted by the kernel (software) or by the CPU's PMU (hardware). */
     public enum Kind {
-        SOFTWARE(PerfEvents.TYPE_SOFTWARE), HARDWARE(PerfEvents.TYPE_HARDWARE);
+        SOFTWARE(PerfEvents.TYPE_SOFTWARE),
+        HARDWARE(PerfEvents.TYPE_HARDWARE);
 
         private final int type;
 
@@ -85,8 +86,9 @@ public final class PerfEvent implements Link {
         private static Event ofKind(Kind kind, String name) {
             Event e = named(name);
             if (e.kind != kind) {
-                throw new IllegalArgumentException("perf event \"" + name + "\" is a " + e.kind.name().toLowerCase(Locale.ROOT)
-                        + " event, not a " + kind.name().toLowerCase(Locale.ROOT) + " one");
+                throw new IllegalArgumentException(
+                        "perf event \"" + name + "\" is a " + e.kind.name().toLowerCase(Locale.ROOT) + " event, not a "
+                                + kind.name().toLowerCase(Locale.ROOT) + " one");
             }
             return e;
         }
@@ -95,15 +97,15 @@ public final class PerfEvent implements Link {
     /** Which tasks are observed. */
     public sealed interface Target {
         /** Every task on the CPUs (system-wide). */
-        record All() implements Target {
-        }
+        record All() implements Target {}
 
         /** These processes (each of their threads, and the children and threads they start later). */
         record Pids(List<Integer> pids) implements Target {
             public Pids {
                 pids = List.copyOf(pids);
                 if (pids.isEmpty()) {
-                    throw new IllegalArgumentException("a pid target needs at least one pid (use Target.All for every task)");
+                    throw new IllegalArgumentException(
+                            "a pid target needs at least one pid (use Target.All for every task)");
                 }
                 for (int p : pids) {
                     if (p <= 0) {
@@ -125,8 +127,7 @@ public final class PerfEvent implements Link {
         }
 
         /** Every task of a cgroup v2 directory. */
-        record Cgroup(Path dir) implements Target {
-        }
+        record Cgroup(Path dir) implements Target {}
     }
 
     /** How the event runs the program. */
@@ -150,8 +151,7 @@ public final class PerfEvent implements Link {
         }
 
         /** No samples: the event counts, {@link PerfEvent#count()} reads it. */
-        record Counting() implements Sampling {
-        }
+        record Counting() implements Sampling {}
     }
 
     /**
@@ -214,17 +214,19 @@ public final class PerfEvent implements Link {
 
         @Override
         public String describe() {
-            String t = switch (target) {
-                case Target.All a -> "";
-                case Target.Pids p -> " pids " + p.pids();
-                case Target.PidNamespace n -> " pid namespace " + n.nsFile();
-                case Target.Cgroup c -> " cgroup " + c.dir();
-            };
-            String s = switch (sampling) {
-                case Sampling.Frequency f -> " at " + f.hz() + " Hz";
-                case Sampling.Period p -> " every " + p.events();
-                case Sampling.Counting c -> " counting";
-            };
+            String t =
+                    switch (target) {
+                        case Target.All a -> "";
+                        case Target.Pids p -> " pids " + p.pids();
+                        case Target.PidNamespace n -> " pid namespace " + n.nsFile();
+                        case Target.Cgroup c -> " cgroup " + c.dir();
+                    };
+            String s =
+                    switch (sampling) {
+                        case Sampling.Frequency f -> " at " + f.hz() + " Hz";
+                        case Sampling.Period p -> " every " + p.events();
+                        case Sampling.Counting c -> " counting";
+                    };
             return "perf event " + event.name() + s + t + (cpus.isEmpty() ? "" : " on cpus " + cpus);
         }
     }
@@ -299,11 +301,12 @@ public final class PerfEvent implements Link {
     public static PerfEvent attach(Program program, Spec spec) {
         LinkCreate.requireType(program, "a perf event", ProgramType.PERF_EVENT);
         List<Integer> cpus = checkCpus(spec.cpus());
-        long period = switch (spec.sampling()) {
-            case Sampling.Frequency f -> f.hz();
-            case Sampling.Period p -> p.events();
-            case Sampling.Counting c -> 0;
-        };
+        long period =
+                switch (spec.sampling()) {
+                    case Sampling.Frequency f -> f.hz();
+                    case Sampling.Period p -> p.events();
+                    case Sampling.Counting c -> 0;
+                };
         long flags = spec.sampling() instanceof Sampling.Frequency ? PerfEvents.FLAG_FREQ : 0;
         String description = LinkCreate.describe(spec.describe(), program);
         List<PerfLinks.Attached> made = new ArrayList<>();
@@ -321,8 +324,8 @@ public final class PerfEvent implements Link {
                     if (members.isEmpty()) {
                         armCpus(program, spec, period, flags, cpus, -1, 0, made);
                     } else if (members.get().isEmpty()) {
-                        throw new BpfException("no process in pid namespace " + n.nsFile() + " to observe with "
-                                + spec.describe());
+                        throw new BpfException(
+                                "no process in pid namespace " + n.nsFile() + " to observe with " + spec.describe());
                     } else {
                         armTasks(program, spec, period, flags | INHERIT, members.get(), true, made);
                     }
@@ -341,17 +344,31 @@ public final class PerfEvent implements Link {
     /** perf_event_attr.inherit: children (threads and processes) started later are counted too. */
     private static final long INHERIT = 1L << 1;
 
-    private static void armCpus(Program program, Spec spec, long period, long flags, List<Integer> cpus, int pid,
-                                long openFlags, List<PerfLinks.Attached> made) {
+    private static void armCpus(
+            Program program,
+            Spec spec,
+            long period,
+            long flags,
+            List<Integer> cpus,
+            int pid,
+            long openFlags,
+            List<PerfLinks.Attached> made) {
         for (int cpu : cpus.isEmpty() ? Cpus.online() : cpus) {
             String what = spec.describe() + " (cpu " + cpu + ")";
-            made.add(PerfLinks.attach(program, open(spec, period, flags, pid, cpu, openFlags, what), what, spec.cookie()));
+            made.add(PerfLinks.attach(
+                    program, open(spec, period, flags, pid, cpu, openFlags, what), what, spec.cookie()));
         }
     }
 
     /** One event per thread of each process (and CPU, if given); {@code lenient}: skip processes that ended. */
-    private static void armTasks(Program program, Spec spec, long period, long flags, List<Integer> pids,
-                                 boolean lenient, List<PerfLinks.Attached> made) {
+    private static void armTasks(
+            Program program,
+            Spec spec,
+            long period,
+            long flags,
+            List<Integer> pids,
+            boolean lenient,
+            List<PerfLinks.Attached> made) {
         for (int pid : pids) {
             List<Integer> tids;
             try {
@@ -381,24 +398,30 @@ public final class PerfEvent implements Link {
     }
 
     private static Fd open(Spec spec, long period, long flags, int pid, int cpu, long openFlags, String what) {
-        PerfEvents.Attr attr = new PerfEvents.Attr(spec.event().kind().type, spec.event().config(), period, 0, flags,
-                0, 0, 0);
+        PerfEvents.Attr attr =
+                new PerfEvents.Attr(spec.event().kind().type, spec.event().config(), period, 0, flags, 0, 0, 0);
         try {
             return PerfEvents.open(attr, pid, cpu, openFlags, what);
         } catch (BpfException e) {
             Errno errno = e.errno().orElse(null);
             if (spec.event().kind() == Kind.HARDWARE && (errno == Errno.ENOENT || errno == Errno.EOPNOTSUPP)) {
-                throw new NotSupportedException("hardware perf event " + spec.event().name()
-                        + " (this machine's PMU has no counter for it, e.g. in a VM)", "", e.errnoNumber(),
-                        "perf_event_open", what);
+                throw new NotSupportedException(
+                        "hardware perf event " + spec.event().name()
+                                + " (this machine's PMU has no counter for it, e.g. in a VM)",
+                        "",
+                        e.errnoNumber(),
+                        "perf_event_open",
+                        what);
             }
-            String hint = switch (errno) {
-                case ESRCH -> " (no process " + pid + ")";
-                case ENODEV -> " (CPU " + cpu + " is offline or does not exist)";
-                case EINVAL -> " (the kernel found the event's attributes invalid, e.g. a frequency above"
-                        + " kernel.perf_event_max_sample_rate)";
-                case null, default -> "";
-            };
+            String hint =
+                    switch (errno) {
+                        case ESRCH -> " (no process " + pid + ")";
+                        case ENODEV -> " (CPU " + cpu + " is offline or does not exist)";
+                        case EINVAL ->
+                            " (the kernel found the event's attributes invalid, e.g. a frequency above"
+                                    + " kernel.perf_event_max_sample_rate)";
+                        case null, default -> "";
+                    };
             throw new BpfException("cannot open " + what + hint, e.errnoNumber(), "perf_event_open", what);
         }
     }
@@ -429,12 +452,18 @@ public final class PerfEvent implements Link {
     private static List<Integer> threads(int pid) {
         Path dir = Path.of("/proc", Integer.toString(pid), "task");
         if (!Files.isDirectory(dir)) {
-            throw new BpfException("no process " + pid + " to observe (no " + dir + ")", Errno.ESRCH.number(),
-                    "perf_event_open", "pid " + pid);
+            throw new BpfException(
+                    "no process " + pid + " to observe (no " + dir + ")",
+                    Errno.ESRCH.number(),
+                    "perf_event_open",
+                    "pid " + pid);
         }
         try (Stream<Path> s = Files.list(dir)) {
-            List<Integer> tids = new ArrayList<>(s.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+"))
-                    .map(Integer::valueOf).sorted().toList());
+            List<Integer> tids = new ArrayList<>(s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("\\d+"))
+                    .map(Integer::valueOf)
+                    .sorted()
+                    .toList());
             tids.remove(Integer.valueOf(pid));
             tids.addFirst(pid);
             return tids;
@@ -448,8 +477,9 @@ public final class PerfEvent implements Link {
      * namespace of pid 1), which is observed system-wide instead.
      */
     private static Optional<List<Integer>> namespaceMembers(Path nsFile) {
-        String ns = readLink(nsFile).orElseThrow(() -> new BpfException("no pid namespace at " + nsFile,
-                Errno.ENOENT.number(), "readlink", nsFile.toString()));
+        String ns = readLink(nsFile)
+                .orElseThrow(() -> new BpfException(
+                        "no pid namespace at " + nsFile, Errno.ENOENT.number(), "readlink", nsFile.toString()));
         if (!ns.startsWith("pid:[")) {
             throw new IllegalArgumentException(nsFile + " is not a pid namespace (it is " + ns + ")");
         }
@@ -460,8 +490,12 @@ public final class PerfEvent implements Link {
         }
         try (Stream<Path> s = Files.list(Path.of("/proc"))) {
             return Optional.of(s.filter(p -> p.getFileName().toString().matches("\\d+"))
-                    .filter(p -> readLink(p.resolve("ns").resolve("pid")).map(ns::equals).orElse(false))
-                    .map(p -> Integer.valueOf(p.getFileName().toString())).sorted().toList());
+                    .filter(p -> readLink(p.resolve("ns").resolve("pid"))
+                            .map(ns::equals)
+                            .orElse(false))
+                    .map(p -> Integer.valueOf(p.getFileName().toString()))
+                    .sorted()
+                    .toList());
         } catch (IOException e) {
             throw new BpfException("cannot list /proc to find the processes of pid namespace " + nsFile, e);
         }
@@ -480,8 +514,8 @@ public final class PerfEvent implements Link {
      * process, any CPU, and closes it again (the probe tests skip with).
      */
     public static Optional<String> probe(Event event) {
-        PerfEvents.Attr attr = new PerfEvents.Attr(event.kind().type, event.config(), 0, 0, PerfEvents.FLAG_DISABLED,
-                0, 0, 0);
+        PerfEvents.Attr attr =
+                new PerfEvents.Attr(event.kind().type, event.config(), 0, 0, PerfEvents.FLAG_DISABLED, 0, 0, 0);
         try {
             PerfEvents.open(attr, 0, -1, "probe of " + event.name()).close();
             return Optional.empty();
@@ -503,8 +537,11 @@ public final class PerfEvent implements Link {
                 Fd fd = a.perfEvent().orElse(a.link());
                 long n = fd.read(buf);
                 if (n != 8) {
-                    throw new BpfException("cannot read the count of " + a.description(), n < 0 ? (int) -n : 0,
-                            "read", a.description());
+                    throw new BpfException(
+                            "cannot read the count of " + a.description(),
+                            n < 0 ? (int) -n : 0,
+                            "read",
+                            a.description());
                 }
                 sum += buf.get(JAVA_LONG, 0);
             }

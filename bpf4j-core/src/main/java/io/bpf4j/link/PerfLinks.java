@@ -9,7 +9,6 @@ import io.bpf4j.internal.sys.Links;
 import io.bpf4j.internal.sys.PerfEvents;
 import java.util.Optional;
 
-
 /**
  * A program on an open perf event (tracepoint, kprobe, uprobe, sampling event): a BPF link over
  * the perf event (BPF_LINK_CREATE with BPF_PERF_EVENT, Linux 5.15, with an optional BPF cookie);
@@ -17,12 +16,10 @@ import java.util.Optional;
  * PERF_EVENT_IOC_SET_BPF, as libbpf falls back.
  */
 final class PerfLinks {
-    private PerfLinks() {
-    }
+    private PerfLinks() {}
 
     /** The fds of an attachment: the link (or the perf event itself) and the perf event it holds. */
-    record Attached(Fd link, Optional<Fd> perfEvent, String description) {
-    }
+    record Attached(Fd link, Optional<Fd> perfEvent, String description) {}
 
     /**
      * Attaches {@code program} to the perf event {@code perf}; the result owns {@code perf}
@@ -50,14 +47,19 @@ final class PerfLinks {
             }
             boolean noPerfLinks = LinkErrors.isUnsupportedErrno((int) -r)
                     && LinkErrors.knowsEnumerator("bpf_attach_type", AttachType.PERF_EVENT.kernelName())
-                    .orElse(false).equals(false);
+                            .orElse(false)
+                            .equals(false);
             if (!noPerfLinks) {
-                throw LinkErrors.refused(description, r, BpfCmd.LINK_CREATE, AttachType.PERF_EVENT,
-                        "perf event BPF links", "5.15");
+                throw LinkErrors.refused(
+                        description, r, BpfCmd.LINK_CREATE, AttachType.PERF_EVENT, "perf event BPF links", "5.15");
             }
             if (cookie != 0) {
-                throw new io.bpf4j.NotSupportedException("BPF cookies on perf events (for " + description + ")",
-                        "5.15", (int) -r, BpfCmd.LINK_CREATE.kernelName(), description);
+                throw new io.bpf4j.NotSupportedException(
+                        "BPF cookies on perf events (for " + description + ")",
+                        "5.15",
+                        (int) -r,
+                        BpfCmd.LINK_CREATE.kernelName(),
+                        description);
             }
             // Kernels before 5.15 have no perf-event BPF links: attach through the perf event itself.
             try {

@@ -21,8 +21,8 @@ public final class PinnedLink extends KernelLink {
     }
 
     static PinnedLink ofId(int id) {
-        return new PinnedLink(io.bpf4j.internal.sys.KernelIds.open(io.bpf4j.internal.sys.KernelIds.Kind.LINK, id),
-                "link id " + id);
+        return new PinnedLink(
+                io.bpf4j.internal.sys.KernelIds.open(io.bpf4j.internal.sys.KernelIds.Kind.LINK, id), "link id " + id);
     }
 
     static PinnedLink open(Path path) {

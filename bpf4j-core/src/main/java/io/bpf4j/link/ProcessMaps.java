@@ -10,8 +10,7 @@ import java.util.List;
 
 /** The executable mappings of a file in a running process, from {@code /proc/PID/maps}. */
 final class ProcessMaps {
-    private ProcessMaps() {
-    }
+    private ProcessMaps() {}
 
     /**
      * {start, end, file offset} of every executable mapping of {@code file} (compared by real
@@ -31,8 +30,11 @@ final class ProcessMaps {
         try {
             lines = Files.readAllLines(maps);
         } catch (IOException e) {
-            throw new BpfException("cannot attach " + what + ": cannot read " + maps + " (" + e.getMessage() + ")",
-                    Errno.ESRCH.number(), "usdt", what);
+            throw new BpfException(
+                    "cannot attach " + what + ": cannot read " + maps + " (" + e.getMessage() + ")",
+                    Errno.ESRCH.number(),
+                    "usdt",
+                    what);
         }
         List<long[]> out = new ArrayList<>();
         for (String line : lines) {
@@ -42,12 +44,18 @@ final class ProcessMaps {
                 continue;
             }
             int dash = f[0].indexOf('-');
-            out.add(new long[] {Long.parseUnsignedLong(f[0].substring(0, dash), 16),
-                Long.parseUnsignedLong(f[0].substring(dash + 1), 16), Long.parseUnsignedLong(f[2], 16)});
+            out.add(new long[] {
+                Long.parseUnsignedLong(f[0].substring(0, dash), 16),
+                Long.parseUnsignedLong(f[0].substring(dash + 1), 16),
+                Long.parseUnsignedLong(f[2], 16)
+            });
         }
         if (out.isEmpty()) {
-            throw new BpfException("cannot attach " + what + ": process " + pid + " does not map " + wanted
-                    + " executable", Errno.ESRCH.number(), "usdt", what);
+            throw new BpfException(
+                    "cannot attach " + what + ": process " + pid + " does not map " + wanted + " executable",
+                    Errno.ESRCH.number(),
+                    "usdt",
+                    what);
         }
         return out;
     }

@@ -10,7 +10,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Optional;
 
-
 /**
  * A RAW_TRACEPOINT program on a raw tracepoint, through BPF_RAW_TRACEPOINT_OPEN.
  *
@@ -44,8 +43,8 @@ public final class RawTracepoint extends KernelLink {
 
     /** Attaches as {@code spec} says. */
     public static RawTracepoint attach(Program program, Spec spec) {
-        LinkCreate.requireType(program, "a raw tracepoint", ProgramType.RAW_TRACEPOINT,
-                ProgramType.RAW_TRACEPOINT_WRITABLE);
+        LinkCreate.requireType(
+                program, "a raw tracepoint", ProgramType.RAW_TRACEPOINT, ProgramType.RAW_TRACEPOINT_WRITABLE);
         String description = LinkCreate.describe(spec.describe(), program);
         return new RawTracepoint(open(program, Optional.of(spec.name()), description), description);
     }
@@ -53,12 +52,16 @@ public final class RawTracepoint extends KernelLink {
     /** BPF_RAW_TRACEPOINT_OPEN with a name, or none for a BTF-typed program whose target was fixed at load. */
     static Fd open(Program program, Optional<String> name, String description) {
         try (Arena arena = Arena.ofConfined()) {
-            long r = Links.rawTracepointOpen(name.isPresent() ? arena.allocateFrom(name.get()) : MemorySegment.NULL,
-                    program.fd(), 0);
+            long r = Links.rawTracepointOpen(
+                    name.isPresent() ? arena.allocateFrom(name.get()) : MemorySegment.NULL, program.fd(), 0);
             if (r < 0) {
-                String hint = r == -io.bpf4j.Errno.ENOENT.number() ? " (the kernel has no such raw tracepoint)"
+                String hint = r == -io.bpf4j.Errno.ENOENT.number()
+                        ? " (the kernel has no such raw tracepoint)"
                         : LinkErrors.hint((int) -r, "attach");
-                throw Bpf.error("the kernel refused to attach " + description + hint, r, BpfCmd.RAW_TRACEPOINT_OPEN,
+                throw Bpf.error(
+                        "the kernel refused to attach " + description + hint,
+                        r,
+                        BpfCmd.RAW_TRACEPOINT_OPEN,
                         description);
             }
             return new Fd((int) r, "link " + description);

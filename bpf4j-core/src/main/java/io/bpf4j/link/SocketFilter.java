@@ -2,7 +2,6 @@ package io.bpf4j.link;
 
 import io.bpf4j.Program;
 import io.bpf4j.internal.sys.Sockets;
-
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**

@@ -46,9 +46,10 @@ public final class StructOps extends KernelLink {
      *         name already registered (EEXIST), ...), in the kernel's words
      */
     public static Link register(BpfObject object, String map) {
-        byte[] value = object.structOpsValue(map).orElseThrow(() -> new java.util.NoSuchElementException(
-                "object \"" + object.name() + "\" has no struct_ops map \"" + map + "\"; its struct_ops maps are "
-                        + object.structOpsMaps()));
+        byte[] value = object.structOpsValue(map)
+                .orElseThrow(() ->
+                        new java.util.NoSuchElementException("object \"" + object.name() + "\" has no struct_ops map \""
+                                + map + "\"; its struct_ops maps are " + object.structOpsMaps()));
         return object.own(register(object.map(map), value));
     }
 
@@ -60,8 +61,8 @@ public final class StructOps extends KernelLink {
      */
     public static Link register(BpfMap map, byte[] value) {
         if (map.type() != MapType.STRUCT_OPS) {
-            throw new IllegalArgumentException("map \"" + map.name() + "\" is a " + map.type()
-                    + " map; only a STRUCT_OPS map registers");
+            throw new IllegalArgumentException(
+                    "map \"" + map.name() + "\" is a " + map.type() + " map; only a STRUCT_OPS map registers");
         }
         byte[] key = new byte[4];
         try {
@@ -97,8 +98,12 @@ public final class StructOps extends KernelLink {
         try {
             long r = Links.update(raw, replacement.fd(), 0, 0); // new_map_fd shares new_prog_fd's place
             if (r < 0) {
-                throw Bpf.error("the kernel refused to update " + description() + " to map \"" + replacement.name()
-                        + "\"" + LinkErrors.hint((int) -r, "update"), r, BpfCmd.LINK_UPDATE, description());
+                throw Bpf.error(
+                        "the kernel refused to update " + description() + " to map \"" + replacement.name() + "\""
+                                + LinkErrors.hint((int) -r, "update"),
+                        r,
+                        BpfCmd.LINK_UPDATE,
+                        description());
             }
         } finally {
             link.release();

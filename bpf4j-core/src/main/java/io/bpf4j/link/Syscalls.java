@@ -16,8 +16,7 @@ import java.util.Optional;
 final class Syscalls {
     private static volatile Optional<Boolean> wrappers;
 
-    private Syscalls() {
-    }
+    private Syscalls() {}
 
     /** The architecture's syscall prefix, libbpf's {@code arch_specific_syscall_pfx}. */
     static Optional<String> archPrefix() {

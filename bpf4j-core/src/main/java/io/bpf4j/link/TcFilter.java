@@ -24,7 +24,8 @@ public final class TcFilter implements Link {
      * @param direction ingress or egress
      * @param priority the filter's priority, 1..65535
      */
-    public record Spec(java.util.Optional<NetworkNamespace> namespace, String ifname, Tcx.Direction direction, int priority)
+    public record Spec(
+            java.util.Optional<NetworkNamespace> namespace, String ifname, Tcx.Direction direction, int priority)
             implements AttachSpec {
         public Spec {
             if (priority < 1 || priority > 0xffff) {
@@ -34,8 +35,8 @@ public final class TcFilter implements Link {
 
         @Override
         public String describe() {
-            return "tc " + direction.name().toLowerCase(java.util.Locale.ROOT) + " filter on " + ifname + " priority " + priority
-                    + namespace.map(n -> " in " + n.path()).orElse("");
+            return "tc " + direction.name().toLowerCase(java.util.Locale.ROOT) + " filter on " + ifname + " priority "
+                    + priority + namespace.map(n -> " in " + n.path()).orElse("");
         }
     }
 
@@ -79,31 +80,50 @@ public final class TcFilter implements Link {
 
     /** Attaches as {@code spec} says. */
     public static TcFilter attach(Program program, Spec spec) {
-        return Xdp.inNamespace(spec.namespace(), () -> attachHere(program, spec.ifname(), spec.direction(), spec.priority()));
+        return Xdp.inNamespace(
+                spec.namespace(), () -> attachHere(program, spec.ifname(), spec.direction(), spec.priority()));
     }
 
     private static TcFilter attachHere(Program program, String ifname, Tcx.Direction direction, int priority) {
         LinkCreate.requireType(program, "a tc filter", io.bpf4j.ProgramType.SCHED_CLS, io.bpf4j.ProgramType.SCHED_ACT);
         int ifindex = Interfaces.index(ifname);
-        String description = "tc " + direction.name().toLowerCase(java.util.Locale.ROOT) + " filter on " + ifname + " -> program \""
-                + program.name() + "\"";
+        String description = "tc " + direction.name().toLowerCase(java.util.Locale.ROOT) + " filter on " + ifname
+                + " -> program \"" + program.name() + "\"";
         Netlink nl = new Netlink();
         boolean madeQdisc = false;
         try {
-            int q = nl.request(tcmsg(new Netlink.Message(RTM_NEWQDISC,
-                    Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL),
-                    ifindex, 0xFFFF0000, TC_H_CLSACT, 0).attr(TCA_KIND, "clsact"));
+            int q = nl.request(tcmsg(
+                            new Netlink.Message(
+                                    RTM_NEWQDISC,
+                                    Netlink.NLM_F_REQUEST
+                                            | Netlink.NLM_F_ACK
+                                            | Netlink.NLM_F_CREATE
+                                            | Netlink.NLM_F_EXCL),
+                            ifindex,
+                            0xFFFF0000,
+                            TC_H_CLSACT,
+                            0)
+                    .attr(TCA_KIND, "clsact"));
             if (q == 0) {
                 madeQdisc = true;
             } else if (q != -Errno.EEXIST.number()) {
                 throw new BpfException("cannot add a clsact qdisc for " + description, -q, "RTM_NEWQDISC", ifname);
             }
-            int parent = direction == Tcx.Direction.INGRESS ? TC_H_CLSACT & 0xFFFF0000 | TC_H_MIN_INGRESS
+            int parent = direction == Tcx.Direction.INGRESS
+                    ? TC_H_CLSACT & 0xFFFF0000 | TC_H_MIN_INGRESS
                     : TC_H_CLSACT & 0xFFFF0000 | TC_H_MIN_EGRESS;
             int info = (priority << 16) | ETH_P_ALL_BE;
-            int f = nl.request(tcmsg(new Netlink.Message(RTM_NEWTFILTER,
-                    Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL),
-                    ifindex, HANDLE, parent, info)
+            int f = nl.request(tcmsg(
+                            new Netlink.Message(
+                                    RTM_NEWTFILTER,
+                                    Netlink.NLM_F_REQUEST
+                                            | Netlink.NLM_F_ACK
+                                            | Netlink.NLM_F_CREATE
+                                            | Netlink.NLM_F_EXCL),
+                            ifindex,
+                            HANDLE,
+                            parent,
+                            info)
                     .attr(TCA_KIND, "bpf")
                     .nest(TCA_OPTIONS)
                     .attr(TCA_BPF_FD, program.fd())
@@ -116,8 +136,13 @@ public final class TcFilter implements Link {
             return new TcFilter(nl, ifindex, parent, info, madeQdisc, description);
         } catch (RuntimeException e) {
             if (madeQdisc) {
-                nl.request(tcmsg(new Netlink.Message(RTM_DELQDISC, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK),
-                        ifindex, 0xFFFF0000, TC_H_CLSACT, 0).attr(TCA_KIND, "clsact"));
+                nl.request(tcmsg(
+                                new Netlink.Message(RTM_DELQDISC, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK),
+                                ifindex,
+                                0xFFFF0000,
+                                TC_H_CLSACT,
+                                0)
+                        .attr(TCA_KIND, "clsact"));
             }
             nl.close();
             throw e;
@@ -154,11 +179,21 @@ public final class TcFilter implements Link {
     }
 
     private void nlDelete() {
-        netlink.request(tcmsg(new Netlink.Message(RTM_DELTFILTER, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK),
-                ifindex, HANDLE, parent, info).attr(TCA_KIND, "bpf"));
+        netlink.request(tcmsg(
+                        new Netlink.Message(RTM_DELTFILTER, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK),
+                        ifindex,
+                        HANDLE,
+                        parent,
+                        info)
+                .attr(TCA_KIND, "bpf"));
         if (madeQdisc) {
-            netlink.request(tcmsg(new Netlink.Message(RTM_DELQDISC, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK),
-                    ifindex, 0xFFFF0000, TC_H_CLSACT, 0).attr(TCA_KIND, "clsact"));
+            netlink.request(tcmsg(
+                            new Netlink.Message(RTM_DELQDISC, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK),
+                            ifindex,
+                            0xFFFF0000,
+                            TC_H_CLSACT,
+                            0)
+                    .attr(TCA_KIND, "clsact"));
         }
     }
 }

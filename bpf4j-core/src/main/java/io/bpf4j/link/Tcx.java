@@ -1,5 +1,7 @@
 package io.bpf4j.link;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import io.bpf4j.AttachType;
 import io.bpf4j.Program;
 import io.bpf4j.ProgramType;
@@ -12,8 +14,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * A SCHED_CLS program on an interface's ingress or egress with a TCX link (Linux 6.6), placed
@@ -31,7 +31,8 @@ public final class Tcx extends KernelLink {
 
     /** Which way the packets go. */
     public enum Direction {
-        INGRESS(AttachType.TCX_INGRESS), EGRESS(AttachType.TCX_EGRESS);
+        INGRESS(AttachType.TCX_INGRESS),
+        EGRESS(AttachType.TCX_EGRESS);
 
         private final AttachType type;
 
@@ -48,35 +49,28 @@ public final class Tcx extends KernelLink {
     /** A program or link already attached at the same hook, that another is placed next to. */
     public sealed interface Anchor {
         /** An attached program. */
-        record OfProgram(Program program) implements Anchor {
-        }
+        record OfProgram(Program program) implements Anchor {}
 
         /** The program of an attached TCX link. */
-        record OfLink(KernelLink link) implements Anchor {
-        }
+        record OfLink(KernelLink link) implements Anchor {}
     }
 
     /** Where in the interface's chain a program goes. */
     public sealed interface Order {
         /** The kernel's default: after the programs there. */
-        record Default() implements Order {
-        }
+        record Default() implements Order {}
 
         /** Before every other program. */
-        record First() implements Order {
-        }
+        record First() implements Order {}
 
         /** After every other program. */
-        record Last() implements Order {
-        }
+        record Last() implements Order {}
 
         /** Right before {@code anchor}. */
-        record Before(Anchor anchor) implements Order {
-        }
+        record Before(Anchor anchor) implements Order {}
 
         /** Right after {@code anchor}. */
-        record After(Anchor anchor) implements Order {
-        }
+        record After(Anchor anchor) implements Order {}
 
         /** The kernel's default placement. */
         static Order defaults() {
@@ -122,8 +116,9 @@ public final class Tcx extends KernelLink {
      * @param direction ingress or egress; empty: from the section ({@code tcx/ingress}, {@code tc/egress})
      * @param order where in the chain
      */
-    public record Spec(Optional<NetworkNamespace> namespace, Interfaces interfaces, Optional<Direction> direction,
-                       Order order) implements AttachSpec {
+    public record Spec(
+            Optional<NetworkNamespace> namespace, Interfaces interfaces, Optional<Direction> direction, Order order)
+            implements AttachSpec {
         /** These interfaces of the calling thread's namespace, direction from the section, default order. */
         public static Spec of(Interfaces interfaces) {
             return new Spec(Optional.empty(), interfaces, Optional.empty(), new Order.Default());
@@ -146,8 +141,12 @@ public final class Tcx extends KernelLink {
 
         @Override
         public String describe() {
-            return "tcx " + direction.map(d -> d.name().toLowerCase(java.util.Locale.ROOT)).orElse("(direction from the section)") + " on "
-                    + Xdp.describe(interfaces) + namespace.map(n -> " in " + n.path()).orElse("") + where(order);
+            return "tcx "
+                    + direction
+                            .map(d -> d.name().toLowerCase(java.util.Locale.ROOT))
+                            .orElse("(direction from the section)")
+                    + " on " + Xdp.describe(interfaces)
+                    + namespace.map(n -> " in " + n.path()).orElse("") + where(order);
         }
     }
 
@@ -158,7 +157,8 @@ public final class Tcx extends KernelLink {
      */
     @Deprecated
     public enum Position {
-        FIRST, LAST
+        FIRST,
+        LAST
     }
 
     /**
@@ -168,7 +168,8 @@ public final class Tcx extends KernelLink {
      */
     @Deprecated
     public enum Relation {
-        BEFORE, AFTER
+        BEFORE,
+        AFTER
     }
 
     private Tcx(Fd fd, String description) {
@@ -192,8 +193,9 @@ public final class Tcx extends KernelLink {
      * @throws IllegalArgumentException when the spec has no direction
      */
     public static Link attach(Program program, Spec spec) {
-        Direction d = spec.direction().orElseThrow(() -> new IllegalArgumentException("TCX of program \""
-                + program.name() + "\" needs a direction: Tcx.Spec.direction(INGRESS or EGRESS)"));
+        Direction d = spec.direction()
+                .orElseThrow(() -> new IllegalArgumentException("TCX of program \"" + program.name()
+                        + "\" needs a direction: Tcx.Spec.direction(INGRESS or EGRESS)"));
         return Xdp.inNamespace(spec.namespace(), () -> {
             List<Link> made = new ArrayList<>();
             try {
@@ -223,13 +225,15 @@ public final class Tcx extends KernelLink {
     /** @deprecated use {@link #attach(Program, int, Direction, Order)} with {@link Order#before(Program)} */
     @Deprecated
     public static Tcx attach(Program program, int ifindex, Direction direction, Relation relation, Program anchor) {
-        return attach(program, ifindex, direction, relation == Relation.BEFORE ? Order.before(anchor) : Order.after(anchor));
+        return attach(
+                program, ifindex, direction, relation == Relation.BEFORE ? Order.before(anchor) : Order.after(anchor));
     }
 
     /** @deprecated use {@link #attach(Program, int, Direction, Order)} with {@link Order#before(KernelLink)} */
     @Deprecated
     public static Tcx attach(Program program, int ifindex, Direction direction, Relation relation, KernelLink anchor) {
-        return attach(program, ifindex, direction, relation == Relation.BEFORE ? Order.before(anchor) : Order.after(anchor));
+        return attach(
+                program, ifindex, direction, relation == Relation.BEFORE ? Order.before(anchor) : Order.after(anchor));
     }
 
     private static Tcx attach(Program program, int ifindex, String label, Direction direction, Order order) {
@@ -252,10 +256,11 @@ public final class Tcx extends KernelLink {
                 relative = anchorFd(a.anchor());
             }
         }
-        String description = LinkCreate.describe("tcx " + direction.name().toLowerCase(java.util.Locale.ROOT) + " on " + label + where(order),
-                program);
-        return new Tcx(LinkCreate.create(program, ifindex, direction.type, flags, relative, description, "TCX links",
-                "6.6"), description);
+        String description = LinkCreate.describe(
+                "tcx " + direction.name().toLowerCase(java.util.Locale.ROOT) + " on " + label + where(order), program);
+        return new Tcx(
+                LinkCreate.create(program, ifindex, direction.type, flags, relative, description, "TCX links", "6.6"),
+                description);
     }
 
     private static int anchorFlag(Anchor a) {
@@ -293,8 +298,12 @@ public final class Tcx extends KernelLink {
             MemorySegment ids = arena.allocate(4L * room, 4);
             long r = Links.progQuery(ifindex, direction.type.value(), 0, ids);
             if (r < 0) {
-                throw Bpf.error("cannot list the tcx " + direction.name().toLowerCase(java.util.Locale.ROOT) + " programs of ifindex "
-                        + ifindex, r, BpfCmd.PROG_QUERY, "ifindex " + ifindex);
+                throw Bpf.error(
+                        "cannot list the tcx " + direction.name().toLowerCase(java.util.Locale.ROOT)
+                                + " programs of ifindex " + ifindex,
+                        r,
+                        BpfCmd.PROG_QUERY,
+                        "ifindex " + ifindex);
             }
             int n = (int) Math.min(room, r);
             List<Integer> out = new ArrayList<>(n);

@@ -20,7 +20,8 @@ import java.util.List;
  * }</pre>
  */
 public final class Tracepoint extends KernelLink {
-    private static final List<Path> TRACEFS = List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
+    private static final List<Path> TRACEFS =
+            List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
 
     /**
@@ -87,14 +88,19 @@ public final class Tracepoint extends KernelLink {
                 try {
                     return Integer.parseInt(Files.readString(p).trim());
                 } catch (IOException | NumberFormatException e) {
-                    throw new BpfException("cannot read the id of tracepoint " + category + "/" + name + " from " + p, e);
+                    throw new BpfException(
+                            "cannot read the id of tracepoint " + category + "/" + name + " from " + p, e);
                 }
             }
         }
         if (TRACEFS.stream().noneMatch(r -> Files.exists(r.resolve("events")))) {
             throw new BpfException("tracefs is not mounted: mount -t tracefs tracefs /sys/kernel/tracing");
         }
-        throw new BpfException("no tracepoint " + category + "/" + name + " (looked in "
-                + TRACEFS.get(0).resolve("events") + ")", Errno.ENOENT.number(), "tracefs", category + "/" + name);
+        throw new BpfException(
+                "no tracepoint " + category + "/" + name + " (looked in "
+                        + TRACEFS.get(0).resolve("events") + ")",
+                Errno.ENOENT.number(),
+                "tracefs",
+                category + "/" + name);
     }
 }

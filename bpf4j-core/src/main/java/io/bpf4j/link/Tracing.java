@@ -12,7 +12,6 @@ import io.bpf4j.internal.sys.Fd;
 import io.bpf4j.internal.sys.Links;
 import java.util.Optional;
 
-
 /**
  * A program whose target was fixed at load by a kernel BTF id: fentry, fexit, fmod_ret, lsm
  * (BPF_LINK_CREATE) and tp_btf (BPF_RAW_TRACEPOINT_OPEN with no name), as libbpf's
@@ -30,8 +29,9 @@ public final class Tracing extends KernelLink {
     public record Spec(AttachType type, String function, long cookie) implements AttachSpec {
         /** The spec a program of this section was loaded for. */
         public static Spec of(ProgramSpec spec) {
-            AttachType t = spec.attachType().orElseThrow(() -> new IllegalArgumentException("program \""
-                    + spec.name() + "\" has no expected attach type: not an fentry/fexit/fmod_ret/lsm/tp_btf program"));
+            AttachType t = spec.attachType()
+                    .orElseThrow(() -> new IllegalArgumentException("program \"" + spec.name()
+                            + "\" has no expected attach type: not an fentry/fexit/fmod_ret/lsm/tp_btf program"));
             return new Spec(t, spec.attachTo(), 0);
         }
 
@@ -78,21 +78,25 @@ public final class Tracing extends KernelLink {
                 Fd fd = RawTracepoint.open(program, Optional.empty(), description);
                 yield new Tracing(fd, description);
             }
-            default -> throw new IllegalArgumentException("program \"" + program.name() + "\" attaches as "
-                    + spec.type() + ", not through Tracing");
+            default ->
+                throw new IllegalArgumentException(
+                        "program \"" + program.name() + "\" attaches as " + spec.type() + ", not through Tracing");
         };
     }
 
     private static BpfException refused(String description, long negErrno, Spec spec) {
-        BpfException e = LinkErrors.refused(description, negErrno, BpfCmd.LINK_CREATE, spec.type(), "BPF links for "
-                + spec.type(), "5.7");
+        BpfException e = LinkErrors.refused(
+                description, negErrno, BpfCmd.LINK_CREATE, spec.type(), "BPF links for " + spec.type(), "5.7");
         if (spec.cookie() == 0 || negErrno != -Errno.EINVAL.number() || e instanceof NotSupportedException) {
             return e;
         }
         // cookies on tracing links came in 5.19; an older kernel refuses the attr's unknown bytes
-        return new BpfException(e.getMessage() + "; a BPF cookie on " + spec.describe()
-                + " needs Linux 5.19 or later (attach with cookie 0 on older kernels)", (int) -negErrno,
-                BpfCmd.LINK_CREATE.kernelName(), description);
+        return new BpfException(
+                e.getMessage() + "; a BPF cookie on " + spec.describe()
+                        + " needs Linux 5.19 or later (attach with cookie 0 on older kernels)",
+                (int) -negErrno,
+                BpfCmd.LINK_CREATE.kernelName(),
+                description);
     }
 
     /**
@@ -101,13 +105,18 @@ public final class Tracing extends KernelLink {
      * for ({@link io.bpf4j.ObjectOptions#withExtensionTarget}), {@code target} then only names it.
      */
     public static Tracing attachFreplace(Program extension, Program target, int targetBtfId) {
-        String description = "freplace of a function of program \"" + target.name() + "\" by \"" + extension.name() + "\"";
+        String description =
+                "freplace of a function of program \"" + target.name() + "\" by \"" + extension.name() + "\"";
         // the kernel takes a target program and function together or neither (then the load's)
-        long r = targetBtfId != 0 ? Links.createExtension(extension.fd(), target.fd(), 0, targetBtfId)
+        long r = targetBtfId != 0
+                ? Links.createExtension(extension.fd(), target.fd(), 0, targetBtfId)
                 : Links.createExtension(extension.fd(), 0, 0, 0);
         if (r < 0) {
-            throw Bpf.error("the kernel refused " + description + LinkErrors.hint((int) -r, "attach"), r,
-                    BpfCmd.LINK_CREATE, description);
+            throw Bpf.error(
+                    "the kernel refused " + description + LinkErrors.hint((int) -r, "attach"),
+                    r,
+                    BpfCmd.LINK_CREATE,
+                    description);
         }
         return new Tracing(new Fd((int) r, "link " + description), description);
     }

@@ -40,16 +40,23 @@ public final class Uprobe extends KernelLink {
      * @param refCtrOffset the file offset of a USDT semaphore the kernel counts up while the probe
      *                     is attached (0: none)
      */
-    public record Spec(String binary, Optional<String> symbol, long offset, Optional<ProbePoint> point,
-                       OptionalInt pid, long cookie, long refCtrOffset) implements AttachSpec {
+    public record Spec(
+            String binary,
+            Optional<String> symbol,
+            long offset,
+            Optional<ProbePoint> point,
+            OptionalInt pid,
+            long cookie,
+            long refCtrOffset)
+            implements AttachSpec {
         public Spec {
             if (binary == null || binary.isEmpty()) {
                 throw new IllegalArgumentException("a uprobe needs a binary (a path or a library name)");
             }
             if (offset < 0) {
-                throw new IllegalArgumentException("uprobe offset " + offset + " in " + binary + symbol.map(s -> ":" + s)
-                        .orElse("") + " is negative: a probe cannot go before " + (symbol.isPresent() ? "the symbol"
-                        : "the start of the file"));
+                throw new IllegalArgumentException("uprobe offset " + offset + " in " + binary
+                        + symbol.map(s -> ":" + s).orElse("") + " is negative: a probe cannot go before "
+                        + (symbol.isPresent() ? "the symbol" : "the start of the file"));
             }
             if (refCtrOffset < 0) {
                 throw new IllegalArgumentException("uprobe semaphore offset " + refCtrOffset + " is negative");
@@ -96,8 +103,10 @@ public final class Uprobe extends KernelLink {
 
         @Override
         public String describe() {
-            return (point.orElse(ProbePoint.ENTRY) == ProbePoint.RETURN ? "uretprobe " : "uprobe ") + binary
-                    + symbol.map(s -> ":" + s + (offset != 0 ? "+" + offset : "")).orElse(":0x" + Long.toHexString(offset))
+            return (point.orElse(ProbePoint.ENTRY) == ProbePoint.RETURN ? "uretprobe " : "uprobe ")
+                    + binary
+                    + symbol.map(s -> ":" + s + (offset != 0 ? "+" + offset : ""))
+                            .orElse(":0x" + Long.toHexString(offset))
                     + (pid.isPresent() ? " pid " + pid.getAsInt() : "");
         }
     }
@@ -112,9 +121,18 @@ public final class Uprobe extends KernelLink {
      * @deprecated use {@link #attach(Program, Spec)}: {@code Uprobe.Spec.of(binary, symbol)}
      */
     @Deprecated
-    public static Uprobe attach(Program program, String binary, String symbol, long offset, boolean ret, OptionalInt pid) {
-        return attach(program, new Spec(binary, Optional.of(symbol), offset,
-                Optional.of(ret ? ProbePoint.RETURN : ProbePoint.ENTRY), pid, 0, 0));
+    public static Uprobe attach(
+            Program program, String binary, String symbol, long offset, boolean ret, OptionalInt pid) {
+        return attach(
+                program,
+                new Spec(
+                        binary,
+                        Optional.of(symbol),
+                        offset,
+                        Optional.of(ret ? ProbePoint.RETURN : ProbePoint.ENTRY),
+                        pid,
+                        0,
+                        0));
     }
 
     /**
@@ -128,8 +146,13 @@ public final class Uprobe extends KernelLink {
         long at = spec.offset();
         if (spec.symbol().isPresent()) {
             String symbol = spec.symbol().get();
-            at += ElfBinary.open(path).fileOffsetOfSymbol(symbol).orElseThrow(() -> new BpfException(
-                    path + " has no function symbol \"" + symbol + "\"", Errno.ENOENT.number(), "uprobe", path.toString()));
+            at += ElfBinary.open(path)
+                    .fileOffsetOfSymbol(symbol)
+                    .orElseThrow(() -> new BpfException(
+                            path + " has no function symbol \"" + symbol + "\"",
+                            Errno.ENOENT.number(),
+                            "uprobe",
+                            path.toString()));
         }
         String what = spec.describe().replace(spec.binary(), path.toString());
         boolean ret = spec.point().orElse(ProbePoint.ENTRY) == ProbePoint.RETURN;
@@ -146,8 +169,11 @@ public final class Uprobe extends KernelLink {
                 fd = PerfEvents.open(attr, pid.orElse(-1), pid.isPresent() ? -1 : 0, what);
             } catch (BpfException e) {
                 String hint = e.errno().orElse(null) == Errno.ESRCH ? " (no process " + pid.orElse(-1) + ")" : "";
-                throw new BpfException("the kernel refused " + what + " for program \"" + program.name() + "\"" + hint,
-                        e.errnoNumber(), "perf_event_open", what);
+                throw new BpfException(
+                        "the kernel refused " + what + " for program \"" + program.name() + "\"" + hint,
+                        e.errnoNumber(),
+                        "perf_event_open",
+                        what);
             }
             return new Uprobe(PerfLinks.attach(program, fd, what, spec.cookie()));
         }
@@ -159,16 +185,28 @@ public final class Uprobe extends KernelLink {
      * @deprecated use {@link #attach(Program, Spec)} with {@link Spec#atOffset}
      */
     @Deprecated
-    public static Uprobe attachOffset(Program program, Path binary, long fileOffset, boolean ret, OptionalInt pid,
-                                      String label) {
-        return attach(program, new Spec(binary.toString(), Optional.empty(), fileOffset,
-                Optional.of(ret ? ProbePoint.RETURN : ProbePoint.ENTRY), pid, 0, 0));
+    public static Uprobe attachOffset(
+            Program program, Path binary, long fileOffset, boolean ret, OptionalInt pid, String label) {
+        return attach(
+                program,
+                new Spec(
+                        binary.toString(),
+                        Optional.empty(),
+                        fileOffset,
+                        Optional.of(ret ? ProbePoint.RETURN : ProbePoint.ENTRY),
+                        pid,
+                        0,
+                        0));
     }
 
     /** A binary by path or library name, as the dynamic loader finds it. */
     static Path resolve(String binary, String what) {
-        return LibraryPaths.resolve(binary).orElseThrow(() -> new BpfException("no library or binary \"" + binary
-                + "\" (looked in /etc/ld.so.cache and the standard library directories)", Errno.ENOENT.number(),
-                what, binary));
+        return LibraryPaths.resolve(binary)
+                .orElseThrow(() -> new BpfException(
+                        "no library or binary \"" + binary
+                                + "\" (looked in /etc/ld.so.cache and the standard library directories)",
+                        Errno.ENOENT.number(),
+                        what,
+                        binary));
     }
 }

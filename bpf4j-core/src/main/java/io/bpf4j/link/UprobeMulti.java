@@ -1,5 +1,7 @@
 package io.bpf4j.link;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import io.bpf4j.AttachType;
 import io.bpf4j.BpfException;
 import io.bpf4j.Errno;
@@ -18,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * One link for many uprobes in one binary (BPF_TRACE_UPROBE_MULTI, Linux 6.6): the program must
@@ -47,7 +47,8 @@ public final class UprobeMulti extends KernelLink {
         public Spec {
             symbols = List.copyOf(symbols);
             if (symbols.isEmpty()) {
-                throw new IllegalArgumentException("a uprobe.multi on " + binary + " needs at least one symbol or pattern");
+                throw new IllegalArgumentException(
+                        "a uprobe.multi on " + binary + " needs at least one symbol or pattern");
             }
             if (pid.isPresent() && pid.getAsInt() <= 0) {
                 throw new IllegalArgumentException("uprobe.multi pid " + pid.getAsInt() + " is not a process id");
@@ -86,7 +87,8 @@ public final class UprobeMulti extends KernelLink {
      * @deprecated use {@link #attach(Program, Spec)}
      */
     @Deprecated
-    public static UprobeMulti attach(Program program, String binary, List<String> symbols, boolean ret, OptionalInt pid) {
+    public static UprobeMulti attach(
+            Program program, String binary, List<String> symbols, boolean ret, OptionalInt pid) {
         return attach(program, new Spec(binary, symbols, Optional.of(ret ? ProbePoint.RETURN : ProbePoint.ENTRY), pid));
     }
 
@@ -102,14 +104,26 @@ public final class UprobeMulti extends KernelLink {
         Map<String, Long> offsets = new LinkedHashMap<>();
         for (String s : spec.symbols()) {
             List<String> names = Glob.isPattern(s)
-                    ? elf.functionNames().stream().filter(n -> Glob.matches(n, s)).toList() : List.of(s);
+                    ? elf.functionNames().stream()
+                            .filter(n -> Glob.matches(n, s))
+                            .toList()
+                    : List.of(s);
             if (names.isEmpty()) {
-                throw new BpfException(path + " has no function matching \"" + s + "\"", Errno.ENOENT.number(),
-                        "uprobe_multi", path.toString());
+                throw new BpfException(
+                        path + " has no function matching \"" + s + "\"",
+                        Errno.ENOENT.number(),
+                        "uprobe_multi",
+                        path.toString());
             }
             for (String n : names) {
-                offsets.put(n, elf.fileOffsetOfSymbol(n).orElseThrow(() -> new BpfException(path
-                        + " has no function symbol \"" + n + "\"", Errno.ENOENT.number(), "uprobe_multi", path.toString())));
+                offsets.put(
+                        n,
+                        elf.fileOffsetOfSymbol(n)
+                                .orElseThrow(() -> new BpfException(
+                                        path + " has no function symbol \"" + n + "\"",
+                                        Errno.ENOENT.number(),
+                                        "uprobe_multi",
+                                        path.toString())));
             }
         }
         // Two names of one address (aliases) would be one probe twice: the kernel refuses that.
@@ -119,12 +133,19 @@ public final class UprobeMulti extends KernelLink {
         String description = LinkCreate.describe(spec.describe().replace(spec.binary(), path.toString()), program);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment offSeg = arena.allocateFrom(JAVA_LONG, offs);
-            long r = Links.createUprobeMulti(program.fd(), AttachType.TRACE_UPROBE_MULTI.value(), ret ? RETURN : 0,
-                    arena.allocateFrom(path.toString()), offSeg, MemorySegment.NULL, MemorySegment.NULL, offs.length,
+            long r = Links.createUprobeMulti(
+                    program.fd(),
+                    AttachType.TRACE_UPROBE_MULTI.value(),
+                    ret ? RETURN : 0,
+                    arena.allocateFrom(path.toString()),
+                    offSeg,
+                    MemorySegment.NULL,
+                    MemorySegment.NULL,
+                    offs.length,
                     spec.pid().orElse(0));
             if (r < 0) {
-                throw LinkErrors.refused(description, r, BpfCmd.LINK_CREATE, AttachType.TRACE_UPROBE_MULTI,
-                        "uprobe_multi links", "6.6");
+                throw LinkErrors.refused(
+                        description, r, BpfCmd.LINK_CREATE, AttachType.TRACE_UPROBE_MULTI, "uprobe_multi links", "6.6");
             }
             return new UprobeMulti(new Fd((int) r, "link " + description), description);
         }

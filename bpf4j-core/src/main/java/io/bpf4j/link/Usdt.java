@@ -23,7 +23,6 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
-
 /**
  * USDT (user statically defined tracing) probes, compatible with libbpf's {@code usdt.bpf.h}: a
  * program written for libbpf as {@code SEC("usdt") int BPF_USDT(handler, int a, long b)} runs
@@ -55,7 +54,8 @@ public final class Usdt {
      * library name resolved through {@code /etc/ld.so.cache} as for uprobes), for every process or
      * for one pid, with a cookie the program reads with {@code bpf_usdt_cookie()}.
      */
-    public record Spec(String binary, String provider, String name, OptionalInt pid, long cookie) implements AttachSpec {
+    public record Spec(String binary, String provider, String name, OptionalInt pid, long cookie)
+            implements AttachSpec {
         public Spec {
             Objects.requireNonNull(binary, "binary");
             Objects.requireNonNull(provider, "provider");
@@ -94,8 +94,7 @@ public final class Usdt {
         }
     }
 
-    private Usdt() {
-    }
+    private Usdt() {}
 
     /**
      * Every USDT probe call site in {@code binary} (an absolute path or a library name such as
@@ -129,13 +128,18 @@ public final class Usdt {
         StapsdtNotes notes = StapsdtNotes.read(path);
         List<UsdtProbe> all = toProbes(path, notes);
         List<UsdtProbe> sites = all.stream()
-                .filter(p -> p.provider().equals(spec.provider()) && p.name().equals(spec.name())).toList();
+                .filter(p -> p.provider().equals(spec.provider()) && p.name().equals(spec.name()))
+                .toList();
         String probe = spec.provider() + ":" + spec.name();
         if (sites.isEmpty()) {
-            throw new BpfException("no USDT probe " + probe + " in " + path + "; " + inventory(all),
-                    Errno.ENOENT.number(), "usdt", path.toString());
+            throw new BpfException(
+                    "no USDT probe " + probe + " in " + path + "; " + inventory(all),
+                    Errno.ENOENT.number(),
+                    "usdt",
+                    path.toString());
         }
-        String what = "usdt " + path + ":" + probe + spec.pid().stream().mapToObj(p -> " pid " + p).findFirst().orElse("");
+        String what = "usdt " + path + ":" + probe
+                + spec.pid().stream().mapToObj(p -> " pid " + p).findFirst().orElse("");
         BpfMap specs = object.findMap(UsdtSpecs.SPECS_MAP).orElseThrow(() -> missingMaps(object, what));
         BpfMap ipMap = object.findMap(UsdtSpecs.IP_MAP).orElseThrow(() -> missingMaps(object, what));
         UsdtSpecs.check(specs);
@@ -158,14 +162,19 @@ public final class Usdt {
                 specs.update(intKey(id), UsdtSpecs.encode(e.getValue(), spec.cookie()), UpdateFlag.ANY);
             }
             for (int i = 0; i < ips.length; i++) {
-                byte[] ip = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, ips[i]).array();
+                byte[] ip = ByteBuffer.allocate(8)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putLong(0, ips[i])
+                        .array();
                 try {
                     ipMap.update(ip, intKey(idOf.get(sites.get(i).arguments())), UpdateFlag.NOEXIST);
                 } catch (io.bpf4j.KeyExistsException ex) {
                     long taken = ips[i];
                     ips = java.util.Arrays.copyOf(ips, i); // only ours are removed on failure
-                    throw new BpfException("cannot attach " + what + ": address 0x" + Long.toHexString(taken)
-                            + " is already traced by another USDT attachment of this object (ip collision)", ex);
+                    throw new BpfException(
+                            "cannot attach " + what + ": address 0x" + Long.toHexString(taken)
+                                    + " is already traced by another USDT attachment of this object (ip collision)",
+                            ex);
                 }
             }
             for (UsdtProbe site : sites) {
@@ -187,8 +196,8 @@ public final class Usdt {
     }
 
     /** One uprobe at a site, with its spec id as BPF cookie and its semaphore as ref_ctr_offset. */
-    private static Link attachSite(Program program, Path path, UsdtProbe site, OptionalInt pid, boolean cookies, long id,
-            String what) {
+    private static Link attachSite(
+            Program program, Path path, UsdtProbe site, OptionalInt pid, boolean cookies, long id, String what) {
         String siteWhat = what + " site 0x" + Long.toHexString(site.address());
         // Kernels before 5.15 have neither perf links nor cookies: the uprobe then attaches through
         // the perf event ioctl, and the program finds its spec by address (see absoluteIps).
@@ -210,8 +219,12 @@ public final class Usdt {
             String f = Files.readString(format).trim();
             return Integer.parseInt(f.substring(f.indexOf(':') + 1, f.indexOf('-')));
         } catch (IOException | RuntimeException e) {
-            throw new NotSupportedException("USDT semaphores through uprobe ref_ctr_offset (no " + format + ") for "
-                    + what, "4.20", 0, "perf_event_open", what);
+            throw new NotSupportedException(
+                    "USDT semaphores through uprobe ref_ctr_offset (no " + format + ") for " + what,
+                    "4.20",
+                    0,
+                    "perf_event_open",
+                    what);
         }
     }
 
@@ -229,8 +242,12 @@ public final class Usdt {
             return out;
         }
         if (pid.isEmpty()) {
-            throw new NotSupportedException("attaching " + what + " (a shared object) for every process without BPF "
-                    + "cookies; give a pid", "5.15", 0, "usdt", what);
+            throw new NotSupportedException(
+                    "attaching " + what + " (a shared object) for every process without BPF " + "cookies; give a pid",
+                    "5.15",
+                    0,
+                    "usdt",
+                    what);
         }
         List<long[]> maps = ProcessMaps.executableMappings(pid.getAsInt(), Path.of(notes.file()), what);
         for (int i = 0; i < out.length; i++) {
@@ -243,9 +260,12 @@ public final class Usdt {
                 }
             }
             if (ip < 0) {
-                throw new BpfException("cannot attach " + what + ": file offset 0x" + Long.toHexString(off)
-                        + " is in no executable mapping of " + notes.file() + " in pid " + pid.getAsInt(),
-                        Errno.ESRCH.number(), "usdt", what);
+                throw new BpfException(
+                        "cannot attach " + what + ": file offset 0x" + Long.toHexString(off)
+                                + " is in no executable mapping of " + notes.file() + " in pid " + pid.getAsInt(),
+                        Errno.ESRCH.number(),
+                        "usdt",
+                        what);
             }
             out[i] = ip;
         }
@@ -253,9 +273,12 @@ public final class Usdt {
     }
 
     private static BpfException missingMaps(BpfObject object, String what) {
-        return new BpfException("cannot attach " + what + ": object \"" + object.name() + "\" has no map "
-                + UsdtSpecs.SPECS_MAP + " or " + UsdtSpecs.IP_MAP + "; include <bpf/usdt.bpf.h> in the BPF program",
-                Errno.ESRCH.number(), "usdt", object.name());
+        return new BpfException(
+                "cannot attach " + what + ": object \"" + object.name() + "\" has no map " + UsdtSpecs.SPECS_MAP
+                        + " or " + UsdtSpecs.IP_MAP + "; include <bpf/usdt.bpf.h> in the BPF program",
+                Errno.ESRCH.number(),
+                "usdt",
+                object.name());
     }
 
     /** "it has probes a:b (2 sites), c:d" or "it has no USDT probes". */
@@ -263,25 +286,42 @@ public final class Usdt {
         if (all.isEmpty()) {
             return "it has no USDT probes (no " + StapsdtNotes.NOTE_SECTION + " notes)";
         }
-        Map<String, Long> counts = all.stream().collect(Collectors.groupingBy(UsdtProbe::id, LinkedHashMap::new,
-                Collectors.counting()));
-        return "its probes are " + counts.entrySet().stream()
-                .map(e -> e.getKey() + (e.getValue() > 1 ? " (" + e.getValue() + " sites)" : ""))
-                .collect(Collectors.joining(", "));
+        Map<String, Long> counts =
+                all.stream().collect(Collectors.groupingBy(UsdtProbe::id, LinkedHashMap::new, Collectors.counting()));
+        return "its probes are "
+                + counts.entrySet().stream()
+                        .map(e -> e.getKey() + (e.getValue() > 1 ? " (" + e.getValue() + " sites)" : ""))
+                        .collect(Collectors.joining(", "));
     }
 
     private static List<UsdtProbe> toProbes(Path path, StapsdtNotes notes) {
-        return notes.probes().stream().map(p -> new UsdtProbe(path, p.provider(), p.name(), p.address(), p.fileOffset(),
-                p.semaphoreAddress(), p.semaphoreOffset(), p.arguments())).toList();
+        return notes.probes().stream()
+                .map(p -> new UsdtProbe(
+                        path,
+                        p.provider(),
+                        p.name(),
+                        p.address(),
+                        p.fileOffset(),
+                        p.semaphoreAddress(),
+                        p.semaphoreOffset(),
+                        p.arguments()))
+                .toList();
     }
 
     private static Path resolve(String binary) {
-        return LibraryPaths.resolve(binary).orElseThrow(() -> new BpfException("no library or binary \"" + binary
-                + "\" (looked in /etc/ld.so.cache and the standard library directories)", Errno.ENOENT.number(),
-                "usdt", binary));
+        return LibraryPaths.resolve(binary)
+                .orElseThrow(() -> new BpfException(
+                        "no library or binary \"" + binary
+                                + "\" (looked in /etc/ld.so.cache and the standard library directories)",
+                        Errno.ENOENT.number(),
+                        "usdt",
+                        binary));
     }
 
     private static byte[] intKey(long id) {
-        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, (int) id).array();
+        return ByteBuffer.allocate(4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(0, (int) id)
+                .array();
     }
 }

@@ -26,16 +26,13 @@ public sealed interface UsdtArgument {
     String spec();
 
     /** A constant: {@code -4@$5}. {@code value} is the immediate as written, before narrowing to {@link #size()}. */
-    record Constant(int size, boolean signed, long value, String spec) implements UsdtArgument {
-    }
+    record Constant(int size, boolean signed, long value, String spec) implements UsdtArgument {}
 
     /** A register's contents: {@code -1@%dil}; {@code register} as written, without the '%'. */
-    record Register(int size, boolean signed, String register, String spec) implements UsdtArgument {
-    }
+    record Register(int size, boolean signed, String register, String spec) implements UsdtArgument {}
 
     /** Memory at a register plus an offset: {@code 8@-16(%rbp)}, {@code 4@(%rax)}. */
-    record Memory(int size, boolean signed, String register, long offset, String spec) implements UsdtArgument {
-    }
+    record Memory(int size, boolean signed, String register, long offset, String spec) implements UsdtArgument {}
 
     /**
      * The argument's value as the probe sees it, from a 64-bit raw value (the constant, the register,

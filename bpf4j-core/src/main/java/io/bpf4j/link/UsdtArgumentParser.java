@@ -28,8 +28,7 @@ final class UsdtArgumentParser {
      */
     static final Map<String, Integer> PT_REGS = ptRegs();
 
-    private UsdtArgumentParser() {
-    }
+    private UsdtArgumentParser() {}
 
     /**
      * Decodes the space-separated specs of one probe.
@@ -66,11 +65,14 @@ final class UsdtArgumentParser {
         if ((m = MEMORY.matcher(spec)).matches()) {
             int size = size(m.group(1), spec, index, probe);
             long off = m.group(2) == null ? 0 : number(m.group(2), spec, index, probe);
-            return new UsdtArgument.Memory(Math.abs(size), size < 0, register(m.group(3), spec, index, probe), off, spec);
+            return new UsdtArgument.Memory(
+                    Math.abs(size), size < 0, register(m.group(3), spec, index, probe), off, spec);
         }
-        String why = spec.contains(",") ? "scale-index-base addressing, which libbpf 1.1's usdt.bpf.h cannot read"
-                : spec.contains("(%rip)") ? "an address relative to %rip (a global variable), which usdt.bpf.h cannot read"
-                : "a form bpf4j does not decode (expected SIZE@$IMM, SIZE@%REG, SIZE@OFF(%REG))";
+        String why = spec.contains(",")
+                ? "scale-index-base addressing, which libbpf 1.1's usdt.bpf.h cannot read"
+                : spec.contains("(%rip)")
+                        ? "an address relative to %rip (a global variable), which usdt.bpf.h cannot read"
+                        : "a form bpf4j does not decode (expected SIZE@$IMM, SIZE@%REG, SIZE@OFF(%REG))";
         throw bad(spec, index, probe, why);
     }
 
@@ -102,14 +104,19 @@ final class UsdtArgumentParser {
 
     private static String register(String name, String spec, int index, String probe) {
         if (!PT_REGS.containsKey(name)) {
-            throw bad(spec, index, probe, "register %" + name + " is not one usdt.bpf.h can read (general-purpose "
-                    + "registers by their 64/32/16/low-8-bit names, and %rip)");
+            throw bad(
+                    spec,
+                    index,
+                    probe,
+                    "register %" + name + " is not one usdt.bpf.h can read (general-purpose "
+                            + "registers by their 64/32/16/low-8-bit names, and %rip)");
         }
         return name;
     }
 
     private static IllegalArgumentException bad(String spec, int index, String probe, String why) {
-        return new IllegalArgumentException("USDT probe " + probe + ": argument #" + index + " \"" + spec + "\" uses " + why);
+        return new IllegalArgumentException(
+                "USDT probe " + probe + ": argument #" + index + " \"" + spec + "\" uses " + why);
     }
 
     private static Map<String, Integer> ptRegs() {

@@ -15,10 +15,10 @@ import java.util.List;
 final class UsdtCookies {
     /** BPF_FUNC_get_attach_cookie. */
     private static final int GET_ATTACH_COOKIE = 174;
+
     private static volatile Boolean supported;
 
-    private UsdtCookies() {
-    }
+    private UsdtCookies() {}
 
     static boolean supported() {
         Boolean s = supported;
@@ -32,7 +32,9 @@ final class UsdtCookies {
     /** A tracepoint program calling bpf_get_attach_cookie loads only where the helper exists. */
     private static boolean probe() {
         ProgramSpec spec = ProgramSpec.builder("usdt_cookie", ProgramType.TRACEPOINT)
-                .instructions(List.of(Instruction.call(GET_ATTACH_COOKIE), Instruction.exit())).license("GPL").build();
+                .instructions(List.of(Instruction.call(GET_ATTACH_COOKIE), Instruction.exit()))
+                .license("GPL")
+                .build();
         try {
             Program.load(spec).close();
             return true;

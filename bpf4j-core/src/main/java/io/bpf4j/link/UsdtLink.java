@@ -83,7 +83,10 @@ public final class UsdtLink implements Link {
         // attachment at that ip fail as a collision, as in libbpf.
         for (long ip : ips) {
             try {
-                ipMap.delete(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, ip).array());
+                ipMap.delete(ByteBuffer.allocate(8)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putLong(0, ip)
+                        .array());
             } catch (RuntimeException e) {
                 if (first == null) {
                     first = e;

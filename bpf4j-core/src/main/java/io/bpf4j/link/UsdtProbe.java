@@ -24,8 +24,15 @@ import java.util.OptionalLong;
  * @param semaphoreOffset the semaphore's file offset (the uprobe's {@code ref_ctr_offset})
  * @param arguments the argument specs as the note writes them ({@code -4@%edi 8@-16(%rbp)}), "" for none
  */
-public record UsdtProbe(Path binary, String provider, String name, long address, long fileOffset,
-                        OptionalLong semaphoreAddress, OptionalLong semaphoreOffset, String arguments) {
+public record UsdtProbe(
+        Path binary,
+        String provider,
+        String name,
+        long address,
+        long fileOffset,
+        OptionalLong semaphoreAddress,
+        OptionalLong semaphoreOffset,
+        String arguments) {
     /** {@code provider:name}. */
     public String id() {
         return provider + ":" + name;
@@ -43,8 +50,10 @@ public record UsdtProbe(Path binary, String provider, String name, long address,
 
     @Override
     public String toString() {
-        return id() + " at 0x" + Long.toHexString(address) + (semaphoreAddress.isPresent()
-                ? " (semaphore 0x" + Long.toHexString(semaphoreAddress.getAsLong()) + ")" : "")
+        return id() + " at 0x" + Long.toHexString(address)
+                + (semaphoreAddress.isPresent()
+                        ? " (semaphore 0x" + Long.toHexString(semaphoreAddress.getAsLong()) + ")"
+                        : "")
                 + " [" + arguments + "] in " + binary;
     }
 }

@@ -34,8 +34,7 @@ final class UsdtSpecs {
     /** Spec ids in use, per spec map (one per loaded object); weak so a closed object's entry goes. */
     private static final Map<BpfMap, BitSet> USED = new WeakHashMap<>();
 
-    private UsdtSpecs() {
-    }
+    private UsdtSpecs() {}
 
     /** The 208-byte spec value for {@code args} and the user's {@code cookie}. */
     static byte[] encode(List<UsdtArgument> args, long cookie) {
@@ -69,9 +68,10 @@ final class UsdtSpecs {
     /** Checks that {@code specs} is usdt.bpf.h's spec map: int keys, 208-byte values. */
     static void check(BpfMap specs) {
         if (specs.keySize() != 4 || specs.valueSize() != SPEC_SIZE) {
-            throw new BpfException("map " + SPECS_MAP + " has " + specs.keySize() + "-byte keys and " + specs.valueSize()
-                    + "-byte values; libbpf's usdt.bpf.h declares 4-byte keys and " + SPEC_SIZE
-                    + "-byte struct __bpf_usdt_spec values (is the object built with another usdt.bpf.h?)");
+            throw new BpfException(
+                    "map " + SPECS_MAP + " has " + specs.keySize() + "-byte keys and " + specs.valueSize()
+                            + "-byte values; libbpf's usdt.bpf.h declares 4-byte keys and " + SPEC_SIZE
+                            + "-byte struct __bpf_usdt_spec values (is the object built with another usdt.bpf.h?)");
         }
     }
 
@@ -81,9 +81,12 @@ final class UsdtSpecs {
             BitSet used = USED.computeIfAbsent(specs, m -> new BitSet());
             int id = used.nextClearBit(0);
             if (id >= specs.maxEntries()) {
-                throw new BpfException("cannot attach " + what + ": all " + specs.maxEntries() + " USDT spec slots of map "
-                        + SPECS_MAP + " are in use; define BPF_USDT_MAX_SPEC_CNT larger before including usdt.bpf.h",
-                        io.bpf4j.Errno.E2BIG.number(), "usdt", SPECS_MAP);
+                throw new BpfException(
+                        "cannot attach " + what + ": all " + specs.maxEntries() + " USDT spec slots of map " + SPECS_MAP
+                                + " are in use; define BPF_USDT_MAX_SPEC_CNT larger before including usdt.bpf.h",
+                        io.bpf4j.Errno.E2BIG.number(),
+                        "usdt",
+                        SPECS_MAP);
             }
             used.set(id);
             return id;

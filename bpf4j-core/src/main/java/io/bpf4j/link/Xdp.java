@@ -20,7 +20,10 @@ import java.util.Optional;
 public final class Xdp extends KernelLink {
     /** Where the program runs: the driver decides, generic (skb), native driver, or offloaded. */
     public enum Mode {
-        DEFAULT(0), GENERIC(1 << 1), DRIVER(1 << 2), OFFLOAD(1 << 3);
+        DEFAULT(0),
+        GENERIC(1 << 1),
+        DRIVER(1 << 2),
+        OFFLOAD(1 << 3);
 
         private final int flag;
 
@@ -64,7 +67,8 @@ public final class Xdp extends KernelLink {
 
         @Override
         public String describe() {
-            return "xdp on " + Xdp.describe(interfaces) + namespace.map(n -> " in " + n.path()).orElse("")
+            return "xdp on " + Xdp.describe(interfaces)
+                    + namespace.map(n -> " in " + n.path()).orElse("")
                     + (mode == Mode.DEFAULT ? "" : " (" + mode + ")");
         }
     }
@@ -107,16 +111,18 @@ public final class Xdp extends KernelLink {
             throw new IllegalArgumentException("interface index " + ifindex + " is not valid: indexes start at 1");
         }
         LinkCreate.requireType(program, "XDP", ProgramType.XDP);
-        String description = LinkCreate.describe("xdp on " + label + (mode == Mode.DEFAULT ? "" : " (" + mode + ")"),
-                program);
-        return new Xdp(LinkCreate.create(program, ifindex, AttachType.XDP, mode.flag(), description, "XDP links", "5.9"),
+        String description =
+                LinkCreate.describe("xdp on " + label + (mode == Mode.DEFAULT ? "" : " (" + mode + ")"), program);
+        return new Xdp(
+                LinkCreate.create(program, ifindex, AttachType.XDP, mode.flag(), description, "XDP links", "5.9"),
                 description);
     }
 
     static String describe(Interfaces interfaces) {
         return switch (interfaces) {
             case Interfaces.All a -> "every interface";
-            case Interfaces.ByIndex b -> b.indexes().size() == 1 ? "ifindex " + b.indexes().get(0) : "ifindexes " + b.indexes();
+            case Interfaces.ByIndex b ->
+                b.indexes().size() == 1 ? "ifindex " + b.indexes().get(0) : "ifindexes " + b.indexes();
             case Interfaces.ByName b -> b.names().size() == 1 ? b.names().get(0) : "interfaces " + b.names();
         };
     }

@@ -74,8 +74,7 @@ public final class PerfBuffer implements AutoCloseable {
     private long lost;
     private long processed;
 
-    private record Ring(int cpu, Fd event, MemorySegment mapping, MemorySegment data) {
-    }
+    private record Ring(int cpu, Fd event, MemorySegment mapping, MemorySegment data) {}
 
     private PerfBuffer(BpfMap map, LostHandler lostHandler) {
         this.map = map;
@@ -160,7 +159,8 @@ public final class PerfBuffer implements AutoCloseable {
          */
         public PerfBuffer open() {
             if (map.type() != MapType.PERF_EVENT_ARRAY) {
-                throw new IllegalArgumentException("map \"" + map.name() + "\" is " + map.type() + ", not a PERF_EVENT_ARRAY");
+                throw new IllegalArgumentException(
+                        "map \"" + map.name() + "\" is " + map.type() + ", not a PERF_EVENT_ARRAY");
             }
             if (pagesPerCpu <= 0 || Integer.bitCount(pagesPerCpu) != 1) {
                 throw new IllegalArgumentException("pages per CPU must be a power of two, got " + pagesPerCpu);
@@ -183,12 +183,20 @@ public final class PerfBuffer implements AutoCloseable {
                 if (cpu >= map.maxEntries()) {
                     continue; // the map has no slot for this CPU, as libbpf skips it
                 }
-                PerfEvents.Attr attr = new PerfEvents.Attr(PerfEvents.TYPE_SOFTWARE, PerfEvents.SW_BPF_OUTPUT, 0,
-                        PerfEvents.SAMPLE_RAW, options.watermark ? PerfEvents.FLAG_WATERMARK : 0, options.wakeup, 0, 0);
+                PerfEvents.Attr attr = new PerfEvents.Attr(
+                        PerfEvents.TYPE_SOFTWARE,
+                        PerfEvents.SW_BPF_OUTPUT,
+                        0,
+                        PerfEvents.SAMPLE_RAW,
+                        options.watermark ? PerfEvents.FLAG_WATERMARK : 0,
+                        options.wakeup,
+                        0,
+                        0);
                 Fd ev = PerfEvents.open(attr, -1, cpu, "bpf output on cpu " + cpu);
                 MemorySegment mapping;
                 try {
-                    mapping = pb.mappings.map(ev, page * (1 + options.pagesPerCpu), Mmap.PROT_READ | Mmap.PROT_WRITE, 0);
+                    mapping =
+                            pb.mappings.map(ev, page * (1 + options.pagesPerCpu), Mmap.PROT_READ | Mmap.PROT_WRITE, 0);
                 } catch (RuntimeException e) {
                     ev.close();
                     throw e;
@@ -257,8 +265,8 @@ public final class PerfBuffer implements AutoCloseable {
     public Subscription subscribe(SampleHandler handler, Consumer<Throwable> onError) {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(onError, "onError");
-        return new Subscription(new PollingThread("bpf4j-perf-" + map.name(),
-                () -> poll(Duration.ofMillis(100), handler), gate::isClosed, onError));
+        return new Subscription(new PollingThread(
+                "bpf4j-perf-" + map.name(), () -> poll(Duration.ofMillis(100), handler), gate::isClosed, onError));
     }
 
     /** {@link #subscribe(SampleHandler, Consumer)} decoding each sample with a codec. */
@@ -387,8 +395,8 @@ public final class PerfBuffer implements AutoCloseable {
      * A record outside the fast path: a sample that wraps the ring's end (copied into one piece
      * first), a PERF_RECORD_LOST, or another kind (skipped).
      */
-    private void deliverAlone(int cpu, MemorySegment data, long at, int recSize, int type, Arena views,
-            SampleHandler handler) {
+    private void deliverAlone(
+            int cpu, MemorySegment data, long at, int recSize, int type, Arena views, SampleHandler handler) {
         MemorySegment rec = at + recSize > data.byteSize()
                 ? contiguous(data, at, recSize).reinterpret(views, null)
                 : data.asSlice(at, recSize);

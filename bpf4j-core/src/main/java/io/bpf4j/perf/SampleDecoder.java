@@ -14,8 +14,7 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class SampleDecoder {
-    private SampleDecoder() {
-    }
+    private SampleDecoder() {}
 
     /** Decodes samples of {@code codec.size()} bytes (and the kernel's padding) into {@code sink}. */
     public static <T> SampleHandler of(Codec<T> codec, Consumer<? super T> sink) {

@@ -27,12 +27,12 @@ public record DropCounter(BpfMap map, int index) {
     /** Checks the map's type, value size and the index. */
     public DropCounter {
         if (map.type() != MapType.ARRAY && map.type() != MapType.PERCPU_ARRAY) {
-            throw new IllegalArgumentException("drop counter map \"" + map.name() + "\" is " + map.type()
-                    + ", not an ARRAY or PERCPU_ARRAY");
+            throw new IllegalArgumentException(
+                    "drop counter map \"" + map.name() + "\" is " + map.type() + ", not an ARRAY or PERCPU_ARRAY");
         }
         if (map.valueSize() != 8) {
-            throw new IllegalArgumentException("drop counter map \"" + map.name() + "\" has " + map.valueSize()
-                    + "-byte values, not a u64");
+            throw new IllegalArgumentException(
+                    "drop counter map \"" + map.name() + "\" has " + map.valueSize() + "-byte values, not a u64");
         }
         if (index < 0 || index >= map.maxEntries()) {
             throw new IllegalArgumentException("drop counter index " + index + " is outside map \"" + map.name()

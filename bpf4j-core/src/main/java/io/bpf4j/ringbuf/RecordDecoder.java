@@ -15,8 +15,7 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class RecordDecoder {
-    private RecordDecoder() {
-    }
+    private RecordDecoder() {}
 
     /** Decodes records of exactly {@code codec.size()} bytes into {@code sink}. */
     public static <T> RecordHandler of(Codec<T> codec, Consumer<? super T> sink) {
@@ -26,8 +25,8 @@ public final class RecordDecoder {
 
     static <T> T decode(Codec<T> codec, int size, MemorySegment rec) {
         if (rec.byteSize() != size) {
-            throw new IllegalArgumentException("ring record of " + rec.byteSize() + " bytes, the codec ("
-                    + codec + ") reads " + size);
+            throw new IllegalArgumentException(
+                    "ring record of " + rec.byteSize() + " bytes, the codec (" + codec + ") reads " + size);
         }
         return codec.decode(rec, 0);
     }

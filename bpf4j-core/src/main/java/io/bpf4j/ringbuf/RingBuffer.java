@@ -177,7 +177,7 @@ public final class RingBuffer implements AutoCloseable {
             // step. No unsigned 32-bit word equals the -1 it starts with.
             long expected = -1;
             long step = 0;
-            for (;;) {
+            for (; ; ) {
                 long prod = (long) LONG.getAcquire(producer, 0L);
                 if (cons >= prod) {
                     return n;

@@ -19,15 +19,13 @@ import java.util.List;
  * }</pre>
  */
 public final class RingBufferPoller implements AutoCloseable {
-    private record Entry(RingBuffer ring, RecordHandler handler) {
-    }
+    private record Entry(RingBuffer ring, RecordHandler handler) {}
 
     private final List<Entry> entries = new ArrayList<>();
     private final Epoll epoll = new Epoll(16);
 
     /** A poller watching no ring buffer yet. */
-    public RingBufferPoller() {
-    }
+    public RingBufferPoller() {}
 
     /** Watches {@code ring}, handing its records to {@code handler}. */
     public synchronized RingBufferPoller add(RingBuffer ring, RecordHandler handler) {

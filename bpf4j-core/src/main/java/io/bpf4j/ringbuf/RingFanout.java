@@ -58,30 +58,33 @@ public final class RingFanout<T> implements AutoCloseable {
         this.ring = ring;
         this.capacity = capacity;
         int size = codec.size();
-        this.drainer = Thread.ofPlatform().daemon().name("bpf4j-fanout-" + ring.name()).unstarted(() -> {
-            RecordHandler handler = rec -> {
-                T v;
-                try {
-                    v = RecordDecoder.decode(codec, size, rec);
-                } catch (RuntimeException e) {
-                    subscribers.forEach(s -> s.error(e));
-                    return;
-                }
-                for (Subscriber s : subscribers) {
-                    s.offer(v);
-                }
-            };
-            while (!closed && !ring.isClosed()) {
-                try {
-                    ring.poll(Duration.ofMillis(100), handler);
-                } catch (RuntimeException e) {
-                    if (closed || ring.isClosed()) {
-                        break;
+        this.drainer = Thread.ofPlatform()
+                .daemon()
+                .name("bpf4j-fanout-" + ring.name())
+                .unstarted(() -> {
+                    RecordHandler handler = rec -> {
+                        T v;
+                        try {
+                            v = RecordDecoder.decode(codec, size, rec);
+                        } catch (RuntimeException e) {
+                            subscribers.forEach(s -> s.error(e));
+                            return;
+                        }
+                        for (Subscriber s : subscribers) {
+                            s.offer(v);
+                        }
+                    };
+                    while (!closed && !ring.isClosed()) {
+                        try {
+                            ring.poll(Duration.ofMillis(100), handler);
+                        } catch (RuntimeException e) {
+                            if (closed || ring.isClosed()) {
+                                break;
+                            }
+                            subscribers.forEach(s -> s.error(e));
+                        }
                     }
-                    subscribers.forEach(s -> s.error(e));
-                }
-            }
-        });
+                });
     }
 
     /** Records each subscriber buffers when {@link #start(RingBuffer, Codec)} is not told. */
@@ -153,7 +156,10 @@ public final class RingFanout<T> implements AutoCloseable {
         Subscriber(Consumer<? super T> onRecord, Consumer<Throwable> onError, int n) {
             this.onRecord = onRecord;
             this.onError = onError;
-            this.thread = Thread.ofPlatform().daemon().name("bpf4j-fanout-" + ring.name() + "-" + n).unstarted(this::run);
+            this.thread = Thread.ofPlatform()
+                    .daemon()
+                    .name("bpf4j-fanout-" + ring.name() + "-" + n)
+                    .unstarted(this::run);
         }
 
         void offer(T v) {
@@ -210,6 +216,5 @@ public final class RingFanout<T> implements AutoCloseable {
         }
     }
 
-    private record Failure(Throwable error) {
-    }
+    private record Failure(Throwable error) {}
 }

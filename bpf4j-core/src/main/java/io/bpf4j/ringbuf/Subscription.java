@@ -19,8 +19,11 @@ public final class Subscription implements AutoCloseable {
     private final PollingThread thread;
 
     Subscription(RingBuffer ring, RecordHandler handler, Consumer<Throwable> onError) {
-        this.thread = new PollingThread("bpf4j-ringbuf-" + ring.name(), () -> ring.poll(Duration.ofMillis(100), handler),
-                ring::isClosed, onError);
+        this.thread = new PollingThread(
+                "bpf4j-ringbuf-" + ring.name(),
+                () -> ring.poll(Duration.ofMillis(100), handler),
+                ring::isClosed,
+                onError);
     }
 
     /** True while the reading thread runs. */

@@ -63,8 +63,8 @@ public final class UserRingBuffer implements AutoCloseable {
         if (map.type() != MapType.USER_RINGBUF) {
             throw new IllegalArgumentException("map \"" + map.name() + "\" is " + map.type() + ", not a USER_RINGBUF");
         }
-        return new UserRingBuffer(Fd.dupOf(map.fd(), "user ring buffer \"" + map.name() + "\""), map.name(),
-                map.maxEntries());
+        return new UserRingBuffer(
+                Fd.dupOf(map.fd(), "user ring buffer \"" + map.name() + "\""), map.name(), map.maxEntries());
     }
 
     /**

@@ -187,7 +187,9 @@ class AssemblerTest {
         assertEquals(EVERY_CLASS, Disassembler.disassemble(l));
         // and once more through the bytes: the same instructions come back
         assertEquals(l.instructions(), Instruction.decodeAll(Instruction.encodeAll(l.instructions())));
-        assertEquals(new Reference.MapRef("counts"), l.references().get(l.slotOf("prog").orElseThrow() + 53));
+        assertEquals(
+                new Reference.MapRef("counts"),
+                l.references().get(l.slotOf("prog").orElseThrow() + 53));
     }
 
     @Test
@@ -199,8 +201,13 @@ class AssemblerTest {
                        3:	95 00 00 00 00 00 00 00	exit
                 """;
         Listing l = Assembler.assemble(objdump);
-        assertEquals(List.of(Instruction.mov64Imm(0, 0), Instruction.jumpImm(Opcodes.JEQ, 1, 0, 1),
-                Instruction.loadMem(Opcodes.W, 2, 1, 0), Instruction.exit()), l.instructions());
+        assertEquals(
+                List.of(
+                        Instruction.mov64Imm(0, 0),
+                        Instruction.jumpImm(Opcodes.JEQ, 1, 0, 1),
+                        Instruction.loadMem(Opcodes.W, 2, 1, 0),
+                        Instruction.exit()),
+                l.instructions());
     }
 
     @Test
@@ -213,29 +220,45 @@ class AssemblerTest {
                 call bpf_map_lookup_elem#1
                 exit
                 """);
-        assertEquals("\tr1 = *(u64 *)(r10 - 0x8)\n\tr0 = 0x2\n\tcall bpf_map_lookup_elem\n\tcall bpf_map_lookup_elem\n\texit\n",
+        assertEquals(
+                "\tr1 = *(u64 *)(r10 - 0x8)\n\tr0 = 0x2\n\tcall bpf_map_lookup_elem\n\tcall bpf_map_lookup_elem\n\texit\n",
                 Disassembler.disassemble(l));
     }
 
     @Test
     void errorsNameTheLineAndTheProblem() {
-        assertEquals("line 2 (goto nowhere): no label nowhere",
-                assertThrows(AssemblerException.class, () -> Assembler.assemble("r0 = 0\ngoto nowhere\nexit")).getMessage());
-        assertEquals("line 1 (r11 = 0): no register r11 (r0..r10)",
-                assertThrows(AssemblerException.class, () -> Assembler.assemble("r11 = 0")).getMessage());
-        assertEquals("line 1 (r1 += w2): register w2 mixes 32-bit (w) and 64-bit (r) registers",
-                assertThrows(AssemblerException.class, () -> Assembler.assemble("r1 += w2")).getMessage());
-        assertEquals("line 1 (r1 = 0x100000000): 32-bit immediate 4294967296 is outside -2147483648..4294967295",
-                assertThrows(AssemblerException.class, () -> Assembler.assemble("r1 = 0x100000000")).getMessage());
-        assertEquals("line 1 (r1 = *(u32 *)(r2 + 0x8000)): offset 32768 is outside -32768..32767",
-                assertThrows(AssemblerException.class, () -> Assembler.assemble("r1 = *(u32 *)(r2 + 0x8000)")).getMessage());
-        assertEquals("line 3 (frobnicate r1): not an instruction bpf4j knows",
-                assertThrows(AssemblerException.class, () -> Assembler.assemble("\n\nfrobnicate r1")).getMessage());
-        assertEquals("line 2 (a:): label a is defined twice",
-                assertThrows(AssemblerException.class, () -> Assembler.assemble("a:\na:\nexit")).getMessage());
+        assertEquals(
+                "line 2 (goto nowhere): no label nowhere",
+                assertThrows(AssemblerException.class, () -> Assembler.assemble("r0 = 0\ngoto nowhere\nexit"))
+                        .getMessage());
+        assertEquals(
+                "line 1 (r11 = 0): no register r11 (r0..r10)",
+                assertThrows(AssemblerException.class, () -> Assembler.assemble("r11 = 0"))
+                        .getMessage());
+        assertEquals(
+                "line 1 (r1 += w2): register w2 mixes 32-bit (w) and 64-bit (r) registers",
+                assertThrows(AssemblerException.class, () -> Assembler.assemble("r1 += w2"))
+                        .getMessage());
+        assertEquals(
+                "line 1 (r1 = 0x100000000): 32-bit immediate 4294967296 is outside -2147483648..4294967295",
+                assertThrows(AssemblerException.class, () -> Assembler.assemble("r1 = 0x100000000"))
+                        .getMessage());
+        assertEquals(
+                "line 1 (r1 = *(u32 *)(r2 + 0x8000)): offset 32768 is outside -32768..32767",
+                assertThrows(AssemblerException.class, () -> Assembler.assemble("r1 = *(u32 *)(r2 + 0x8000)"))
+                        .getMessage());
+        assertEquals(
+                "line 3 (frobnicate r1): not an instruction bpf4j knows",
+                assertThrows(AssemblerException.class, () -> Assembler.assemble("\n\nfrobnicate r1"))
+                        .getMessage());
+        assertEquals(
+                "line 2 (a:): label a is defined twice",
+                assertThrows(AssemblerException.class, () -> Assembler.assemble("a:\na:\nexit"))
+                        .getMessage());
         StringBuilder far = new StringBuilder("goto end\n");
         far.append("r0 = 0\n".repeat(40_000)).append("end:\nexit\n");
-        assertTrue(assertThrows(AssemblerException.class, () -> Assembler.assemble(far.toString())).getMessage()
+        assertTrue(assertThrows(AssemblerException.class, () -> Assembler.assemble(far.toString()))
+                .getMessage()
                 .contains("beyond a 16-bit jump offset (use gotol)"));
     }
 
@@ -267,14 +290,19 @@ class AssemblerTest {
                     r0 = 0x2                       ; XDP_PASS
                     exit
                 """);
-        MapSpec ms = MapSpec.builder(MapType.ARRAY).name("asm_hits_" + ProcessHandle.current().pid() % 100000)
-                .keySize(4).valueSize(8).maxEntries(1).build();
+        MapSpec ms = MapSpec.builder(MapType.ARRAY)
+                .name("asm_hits_" + ProcessHandle.current().pid() % 100000)
+                .keySize(4)
+                .valueSize(8)
+                .maxEntries(1)
+                .build();
         try (BpfMap hits = BpfMap.create(ms)) {
             ProgramSpec spec = ProgramSpec.builder("asm_count", ProgramType.XDP)
                     .instructions(l.resolve(name -> {
                         assertEquals("hits", name);
                         return hits.fd();
-                    })).build();
+                    }))
+                    .build();
             try (Program p = Program.load(spec)) {
                 TestRunResult r = p.testRun(TestRunOptions.data(new byte[64]).withRepeat(3));
                 assertEquals(2, r.returnValue());

@@ -9,7 +9,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -20,9 +19,16 @@ class BtfBadInputTest {
     /** A small blob: header + the given type words + string section "\0a\0". */
     static byte[] blob(int... typeWords) {
         byte[] str = {0, 'a', 0};
-        ByteBuffer b = ByteBuffer.allocate(24 + typeWords.length * 4 + str.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.putShort((short) 0xeb9f).put((byte) 1).put((byte) 0).putInt(24).putInt(0).putInt(typeWords.length * 4)
-                .putInt(typeWords.length * 4).putInt(str.length);
+        ByteBuffer b =
+                ByteBuffer.allocate(24 + typeWords.length * 4 + str.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) 0xeb9f)
+                .put((byte) 1)
+                .put((byte) 0)
+                .putInt(24)
+                .putInt(0)
+                .putInt(typeWords.length * 4)
+                .putInt(typeWords.length * 4)
+                .putInt(str.length);
         for (int w : typeWords) {
             b.putInt(w);
         }
@@ -94,8 +100,29 @@ class BtfBadInputTest {
     @Test
     void arraysLargerThanALongAreRefusedNotOverflowed() {
         // [1] int, [2] int[0xffffffff], [3] [2][0xffffffff], [4] [3][0xffffffff]
-        Btf btf = Btf.parse(blob(1, info(1, 0), 4, 32, 0, info(3, 0), 0, 1, 1, -1, 0, info(3, 0), 0, 2, 1, -1,
-                0, info(3, 0), 0, 3, 1, -1));
+        Btf btf = Btf.parse(blob(
+                1,
+                info(1, 0),
+                4,
+                32,
+                0,
+                info(3, 0),
+                0,
+                1,
+                1,
+                -1,
+                0,
+                info(3, 0),
+                0,
+                2,
+                1,
+                -1,
+                0,
+                info(3, 0),
+                0,
+                3,
+                1,
+                -1));
         assertEquals(4L * 0xffffffffL, btf.sizeof(2));
         BtfException e = assertThrows(BtfException.class, () -> btf.sizeof(4));
         assertTrue(e.getMessage().contains("larger than"), e.getMessage());
@@ -125,7 +152,11 @@ class BtfBadInputTest {
         int n = base.typeCount();
         Type[] own = {
             new Type.Typedef("split_int", intId),
-            new Type.Struct("split_struct", 16, List.of(new Type.Member("x", n, 0, 0), new Type.Member("self", n + 2, 64, 0)), false),
+            new Type.Struct(
+                    "split_struct",
+                    16,
+                    List.of(new Type.Member("x", n, 0, 0), new Type.Member("self", n + 2, 64, 0)),
+                    false),
             new Type.Ptr(n + 1),
         };
         Btf split = Btf.of(base, List.of(own));
@@ -157,7 +188,8 @@ class BtfBadInputTest {
         // A slice of vmlinux: its first 3000 types whose references stay inside the slice, rewritten as one blob.
         Btf kernel = KernelBtf.vmlinux();
         List<Type> slice = java.util.stream.IntStream.rangeClosed(1, 3000)
-                .mapToObj(id -> Arrays.stream(kernel.references(id)).allMatch(r -> r <= 3000) ? kernel.type(id)
+                .mapToObj(id -> Arrays.stream(kernel.references(id)).allMatch(r -> r <= 3000)
+                        ? kernel.type(id)
                         : new Type.Int("x", 4, true, false, false, 0, 32))
                 .toList();
         byte[] kernelSlice = BtfWriter.write(Btf.of(null, slice));
@@ -174,8 +206,9 @@ class BtfBadInputTest {
             } catch (BtfException expected) {
                 // what bad input must give
             } catch (Throwable t) {
-                throw new AssertionError("mutation " + i + " of " + (i % 3 == 0 ? "the vmlinux slice" : "clang .BTF")
-                        + " threw " + t, t);
+                throw new AssertionError(
+                        "mutation " + i + " of " + (i % 3 == 0 ? "the vmlinux slice" : "clang .BTF") + " threw " + t,
+                        t);
             }
             try {
                 BtfExt.parse(mutate(objExt, rnd), objParsed);
@@ -225,7 +258,9 @@ class BtfBadInputTest {
                 case 1 -> {
                     int at = rnd.nextInt(Math.max(1, m.length - 4)) & ~3;
                     int[] interesting = {0, -1, 0x7fffffff, 0xffff, 1 << 24, m.length, 3000};
-                    ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN).putInt(at, interesting[rnd.nextInt(interesting.length)]);
+                    ByteBuffer.wrap(m)
+                            .order(ByteOrder.LITTLE_ENDIAN)
+                            .putInt(at, interesting[rnd.nextInt(interesting.length)]);
                 }
                 case 2 -> m[24 + rnd.nextInt(Math.max(1, Math.min(m.length - 24, 512)))] = (byte) rnd.nextInt(256);
                 default -> m = Arrays.copyOf(m, rnd.nextInt(m.length + 1));

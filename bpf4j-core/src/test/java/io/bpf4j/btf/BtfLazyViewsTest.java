@@ -50,7 +50,7 @@ class BtfLazyViewsTest {
                         assertEquals(fp.params().get(i).typeId(), btf.memberType(id, i), at);
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
         assertSame(btf.type(1), btf.type(1), "a decoded record is kept");
@@ -119,7 +119,8 @@ class BtfLazyViewsTest {
         byte[] blob = BtfTestFiles.vmlinux();
         // Names that several kinds share (a struct and its typedef, a FWD and its STRUCT) and one absent.
         List<String> probes = List.of("task_struct", "int", "u32", "pid_t", "sk_buff", "no_such_type_x");
-        List<Class<? extends Type>> kinds = List.of(Type.Struct.class, Type.Int.class, Type.Typedef.class, Type.Fwd.class);
+        List<Class<? extends Type>> kinds =
+                List.of(Type.Struct.class, Type.Int.class, Type.Typedef.class, Type.Fwd.class);
         Btf walked = Btf.parse(blob);
         for (Class<? extends Type> kind : kinds) {
             Btf scanning = Btf.parse(blob); // its first two lookups scan and stop at the first match

@@ -22,7 +22,15 @@ class BtfObjectTest {
     private static final Pattern TYPE_LINE = Pattern.compile("^\\[(\\d+)] (\\w+) '([^']*)'.*");
 
     @ParameterizedTest
-    @ValueSource(strings = {"load_globals", "load_core_exec", "load_core_kinds", "load_subprogs", "load_map_in_map", "ringbuf_emit"})
+    @ValueSource(
+            strings = {
+                "load_globals",
+                "load_core_exec",
+                "load_core_kinds",
+                "load_subprogs",
+                "load_map_in_map",
+                "ringbuf_emit"
+            })
     void parsesLikeBpftoolAndRoundTrips(String name) throws Exception {
         Path obj = BtfTestFiles.object(name);
         Btf btf = Btf.parse(BtfTestFiles.section(obj, ".BTF"));
@@ -48,11 +56,14 @@ class BtfObjectTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(raw, btf.toBytes());
         Type.DataSec data = btf.find(".data", Type.DataSec.class).orElseThrow();
         String first = btf.name(data.vars().get(0).typeId());
-        Btf laid = btf.withDataSecLayout(java.util.Map.of(".data", 64L), java.util.Map.of(".data", java.util.Map.of(first, 8L)));
+        Btf laid = btf.withDataSecLayout(
+                java.util.Map.of(".data", 64L), java.util.Map.of(".data", java.util.Map.of(first, 8L)));
         Btf again = Btf.parse(laid.toBytes());
         Type.DataSec patched = again.find(".data", Type.DataSec.class).orElseThrow();
         assertEquals(64, patched.size());
-        assertTrue(patched.vars().stream().anyMatch(v -> again.name(v.typeId()).equals(first) && v.offset() == 8), patched.toString());
+        assertTrue(
+                patched.vars().stream().anyMatch(v -> again.name(v.typeId()).equals(first) && v.offset() == 8),
+                patched.toString());
         assertEquals(raw.length, laid.toBytes().length); // patched where the values stand, nothing re-encoded
     }
 
@@ -64,7 +75,10 @@ class BtfObjectTest {
         assertFalse(ext.funcInfos().isEmpty());
         assertFalse(ext.coreRelocations().isEmpty(), "load_core_exec uses BPF_CORE_READ");
         for (var sec : ext.funcInfos().entrySet()) {
-            assertEquals(0, sec.getValue().getFirst().insnOffset(), "first function of " + sec.getKey() + " starts the section");
+            assertEquals(
+                    0,
+                    sec.getValue().getFirst().insnOffset(),
+                    "first function of " + sec.getKey() + " starts the section");
             for (BtfExt.FuncInfo f : sec.getValue()) {
                 assertTrue(btf.type(f.typeId()) instanceof Type.Func, "func_info names a FUNC");
             }
@@ -75,9 +89,14 @@ class BtfObjectTest {
                 assertTrue(r.typeId() > 0 && r.typeId() < btf.typeCount());
             }
         }
-        List<BtfExt.LineInfo> lines = ext.lineInfos().values().stream().flatMap(List::stream).toList();
-        assertTrue(lines.stream().anyMatch(l -> l.file().endsWith("load_core_exec.bpf.c") && l.lineNum() > 0
-                && !l.line().isBlank()), lines.toString());
+        List<BtfExt.LineInfo> lines =
+                ext.lineInfos().values().stream().flatMap(List::stream).toList();
+        assertTrue(
+                lines.stream()
+                        .anyMatch(l -> l.file().endsWith("load_core_exec.bpf.c")
+                                && l.lineNum() > 0
+                                && !l.line().isBlank()),
+                lines.toString());
     }
 
     @Test
@@ -92,10 +111,12 @@ class BtfObjectTest {
     void kernelAcceptsWriterOutputWithAndWithoutSanitizing() throws Exception {
         Path obj = BtfTestFiles.object("load_globals");
         ElfLayout layout = ElfLayout.of(obj);
-        Btf btf = Btf.parse(BtfTestFiles.section(obj, ".BTF")).withDataSecLayout(layout.sectionSizes(), layout.varOffsets());
+        Btf btf = Btf.parse(BtfTestFiles.section(obj, ".BTF"))
+                .withDataSecLayout(layout.sectionSizes(), layout.varOffsets());
         Type.DataSec data = btf.find(".data.stats", Type.DataSec.class).orElseThrow();
         assertEquals(16, data.size());
-        assertEquals(List.of(0, 8), data.vars().stream().map(Type.VarSecInfo::offset).toList());
+        assertEquals(
+                List.of(0, 8), data.vars().stream().map(Type.VarSecInfo::offset).toList());
         for (Set<Sanitize> s : List.of(EnumSet.noneOf(Sanitize.class), EnumSet.allOf(Sanitize.class))) {
             try (Fd fd = BtfObjects.load(BtfWriter.write(btf, s), "BTF of load_globals sanitized " + s)) {
                 assertTrue(fd.raw() > 0);
@@ -121,8 +142,14 @@ class BtfObjectTest {
         Btf clean = Btf.parse(BtfWriter.write(btf, EnumSet.allOf(Sanitize.class)));
         assertEquals(btf.typeCount(), clean.typeCount());
         for (Type t : clean.ownTypes()) {
-            assertFalse(t instanceof Type.Var || t instanceof Type.DataSec || t instanceof Type.DeclTag
-                    || t instanceof Type.TypeTag || t instanceof Type.Float || t instanceof Type.Enum64, t.toString());
+            assertFalse(
+                    t instanceof Type.Var
+                            || t instanceof Type.DataSec
+                            || t instanceof Type.DeclTag
+                            || t instanceof Type.TypeTag
+                            || t instanceof Type.Float
+                            || t instanceof Type.Enum64,
+                    t.toString());
             if (t instanceof Type.Func f) {
                 assertEquals(Type.Linkage.STATIC, f.linkage());
             }

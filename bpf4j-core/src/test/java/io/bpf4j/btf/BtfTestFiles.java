@@ -8,8 +8,28 @@ import java.util.List;
 
 /** Test inputs: the kernel's BTF, clang objects' sections (extracted with llvm-objcopy) and bpftool's dump. */
 final class BtfTestFiles {
-    static final String[] KIND_NAMES = {"UNKN", "INT", "PTR", "ARRAY", "STRUCT", "UNION", "ENUM", "FWD", "TYPEDEF",
-            "VOLATILE", "CONST", "RESTRICT", "FUNC", "FUNC_PROTO", "VAR", "DATASEC", "FLOAT", "DECL_TAG", "TYPE_TAG", "ENUM64"};
+    static final String[] KIND_NAMES = {
+        "UNKN",
+        "INT",
+        "PTR",
+        "ARRAY",
+        "STRUCT",
+        "UNION",
+        "ENUM",
+        "FWD",
+        "TYPEDEF",
+        "VOLATILE",
+        "CONST",
+        "RESTRICT",
+        "FUNC",
+        "FUNC_PROTO",
+        "VAR",
+        "DATASEC",
+        "FLOAT",
+        "DECL_TAG",
+        "TYPE_TAG",
+        "ENUM64"
+    };
 
     private BtfTestFiles() {}
 
@@ -27,7 +47,8 @@ final class BtfTestFiles {
         Path discardDir = Files.createTempDirectory("bpf4j-btf-");
         Path discard = discardDir.resolve("discard.o");
         try {
-            run(List.of("llvm-objcopy-16", "--dump-section", section + "=" + out, object.toString(), discard.toString()));
+            run(List.of(
+                    "llvm-objcopy-16", "--dump-section", section + "=" + out, object.toString(), discard.toString()));
             return Files.readAllBytes(out);
         } finally {
             Files.deleteIfExists(out);
@@ -38,11 +59,14 @@ final class BtfTestFiles {
 
     /** bpftool's plain-text {@code btf dump file} output. */
     static List<String> bpftoolDump(Path file) throws IOException, InterruptedException {
-        return List.of(run(List.of("bpftool", "btf", "dump", "file", file.toString())).split("\n"));
+        return List.of(
+                run(List.of("bpftool", "btf", "dump", "file", file.toString())).split("\n"));
     }
 
     static String run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(new ArrayList<>(cmd))
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {
             throw new IOException(cmd + " failed: " + out);

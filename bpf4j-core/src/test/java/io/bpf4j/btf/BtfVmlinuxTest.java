@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /** The whole kernel BTF, checked type by type against bpftool's dump. */
 class BtfVmlinuxTest {
     private static final Pattern TYPE_LINE = Pattern.compile("^\\[(\\d+)] (\\w+) '([^']*)'.*");
-    private static final Pattern MEMBER_LINE = Pattern.compile("^\\t'([^']*)' type_id=(\\d+) bits_offset=(\\d+)(?: bitfield_size=(\\d+))?$");
+    private static final Pattern MEMBER_LINE =
+            Pattern.compile("^\\t'([^']*)' type_id=(\\d+) bits_offset=(\\d+)(?: bitfield_size=(\\d+))?$");
 
     private static Btf btf;
     private static List<String> dump;
@@ -60,7 +61,8 @@ class BtfVmlinuxTest {
             if (!m.matches() || !(btf.type(id) instanceof Type.Struct || btf.type(id) instanceof Type.Union)) {
                 continue;
             }
-            List<Type.Member> ms = btf.type(id) instanceof Type.Struct s ? s.members() : ((Type.Union) btf.type(id)).members();
+            List<Type.Member> ms =
+                    btf.type(id) instanceof Type.Struct s ? s.members() : ((Type.Union) btf.type(id)).members();
             Type.Member got = ms.get(member++);
             String where = "[" + id + "] member " + (member - 1);
             assertEquals(m.group(1).equals("(anon)") ? "" : m.group(1), got.name(), where);
@@ -107,6 +109,9 @@ class BtfVmlinuxTest {
     }
 
     static Type.Member member(Type.Struct s, String name) {
-        return s.members().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow(() -> new AssertionError(name));
+        return s.members().stream()
+                .filter(m -> m.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(name));
     }
 }

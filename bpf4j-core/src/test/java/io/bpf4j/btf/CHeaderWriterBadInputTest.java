@@ -27,13 +27,17 @@ class CHeaderWriterBadInputTest {
     /** Runs {@code body} on a thread with a 512 KB stack and rethrows what it threw. */
     private static void onSmallStack(Runnable body) throws Throwable {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread t = new Thread(null, () -> {
-            try {
-                body.run();
-            } catch (Throwable e) {
-                thrown.set(e);
-            }
-        }, "small-stack", 512 * 1024);
+        Thread t = new Thread(
+                null,
+                () -> {
+                    try {
+                        body.run();
+                    } catch (Throwable e) {
+                        thrown.set(e);
+                    }
+                },
+                "small-stack",
+                512 * 1024);
         t.start();
         t.join();
         if (thrown.get() != null) {
@@ -51,31 +55,56 @@ class CHeaderWriterBadInputTest {
     @Test
     void aHugeStructIsPaddedInOneLineAndCompilesToItsSize() throws Exception {
         // [1] int, [2] struct big { int a; } of 484 MB, [3] struct huge { int a; int b @ 2 GiB - 8 bits } of 4 GiB - 1
-        Btf btf = Btf.of(null, List.of(INT,
-                new Type.Struct("big", 484_000_000, List.of(new Type.Member("a", 1, 0, 0)), false),
-                new Type.Struct("huge", -4, List.of(new Type.Member("a", 1, 0, 0),
-                        new Type.Member("b", 1, Integer.MAX_VALUE - 31, 0)), false)));
+        Btf btf = Btf.of(
+                null,
+                List.of(
+                        INT,
+                        new Type.Struct("big", 484_000_000, List.of(new Type.Member("a", 1, 0, 0)), false),
+                        new Type.Struct(
+                                "huge",
+                                -4,
+                                List.of(
+                                        new Type.Member("a", 1, 0, 0),
+                                        new Type.Member("b", 1, Integer.MAX_VALUE - 31, 0)),
+                                false)));
         String h = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> CHeaderWriter.write(btf));
         assertTrue(h.length() < 4000, h.length() + " characters");
-        compiles(h, "_Static_assert(sizeof(struct big) == 484000000, \"big\");\n"
-                + "_Static_assert(sizeof(struct huge) == 4294967292UL, \"huge\");\n"
-                + "_Static_assert(__builtin_offsetof(struct huge, b) == " + ((Integer.MAX_VALUE - 31) / 8) + ", \"b\");\n");
+        compiles(
+                h,
+                "_Static_assert(sizeof(struct big) == 484000000, \"big\");\n"
+                        + "_Static_assert(sizeof(struct huge) == 4294967292UL, \"huge\");\n"
+                        + "_Static_assert(__builtin_offsetof(struct huge, b) == " + ((Integer.MAX_VALUE - 31) / 8)
+                        + ", \"b\");\n");
     }
 
     @Test
     void aPackedUnionIsMarkedPackedAndKeepsItsSize() throws Exception {
         // [1] int, [2] long long, [3] char, [4] char[18], [5] union u { char k[18]; long long w; } of 18
-        // bytes (a u64 in an 18-byte union: packed, as Chrome EC's unions are), [6] struct s { char t; union u d; } of 19
+        // bytes (a u64 in an 18-byte union: packed, as Chrome EC's unions are), [6] struct s { char t; union u d; } of
+        // 19
         Type.Int s64 = new Type.Int("long long", 8, true, false, false, 0, 64);
         Type.Int chr = new Type.Int("char", 1, true, true, false, 0, 8);
-        Btf btf = Btf.of(null, List.of(INT, s64, chr, new Type.Array(3, 1, 18),
-                new Type.Union("u", 18, List.of(new Type.Member("k", 4, 0, 0), new Type.Member("w", 2, 0, 0)), false),
-                new Type.Struct("s", 19, List.of(new Type.Member("t", 3, 0, 0), new Type.Member("d", 5, 8, 0)), false)));
+        Btf btf = Btf.of(
+                null,
+                List.of(
+                        INT,
+                        s64,
+                        chr,
+                        new Type.Array(3, 1, 18),
+                        new Type.Union(
+                                "u", 18, List.of(new Type.Member("k", 4, 0, 0), new Type.Member("w", 2, 0, 0)), false),
+                        new Type.Struct(
+                                "s",
+                                19,
+                                List.of(new Type.Member("t", 3, 0, 0), new Type.Member("d", 5, 8, 0)),
+                                false)));
         String h = CHeaderWriter.write(btf);
         assertTrue(h.contains("} __attribute__((packed));"), h);
-        compiles(h, "_Static_assert(sizeof(union u) == 18, \"u\");\n"
-                + "_Static_assert(sizeof(struct s) == 19, \"s\");\n"
-                + "_Static_assert(__builtin_offsetof(struct s, d) == 1, \"d\");\n");
+        compiles(
+                h,
+                "_Static_assert(sizeof(union u) == 18, \"u\");\n"
+                        + "_Static_assert(sizeof(struct s) == 19, \"s\");\n"
+                        + "_Static_assert(__builtin_offsetof(struct s, d) == 1, \"d\");\n");
     }
 
     @Test
@@ -92,8 +121,11 @@ class CHeaderWriterBadInputTest {
         refusedOnSmallStack(() -> CHeaderWriter.write(ptrCycle), "a reference cycle");
         refusedOnSmallStack(() -> ptrCycle.cName(1), "cycle");
         // [1] anonymous struct holding itself by value, used by [2] struct s
-        Btf anonCycle = Btf.of(null, List.of(new Type.Struct("", 4, List.of(new Type.Member("x", 1, 0, 0)), false),
-                new Type.Struct("s", 4, List.of(new Type.Member("y", 1, 0, 0)), false)));
+        Btf anonCycle = Btf.of(
+                null,
+                List.of(
+                        new Type.Struct("", 4, List.of(new Type.Member("x", 1, 0, 0)), false),
+                        new Type.Struct("s", 4, List.of(new Type.Member("y", 1, 0, 0)), false)));
         refusedOnSmallStack(() -> CHeaderWriter.write(anonCycle), "deeper than");
         refusedOnSmallStack(() -> anonCycle.alignof(2), "deeper than");
         // 100,000 function prototypes, each taking a pointer to the next: no cycle, just deep
@@ -128,27 +160,41 @@ class CHeaderWriterBadInputTest {
         types.add(INT);
         for (int level = 1; level <= 40; level++) {
             int size = 4 << Math.min(level, 28);
-            types.add(new Type.Struct("", size, List.of(new Type.Member("a", level, 0, 0),
-                    new Type.Member("b", level, 8 * (size / 2), 0)), false));
+            types.add(new Type.Struct(
+                    "",
+                    size,
+                    List.of(new Type.Member("a", level, 0, 0), new Type.Member("b", level, 8 * (size / 2), 0)),
+                    false));
         }
         types.add(new Type.Struct("top", 4 << 28, List.of(new Type.Member("t", types.size(), 0, 0)), false));
         Btf btf = Btf.of(null, types);
         // Either limit may come first: the header's size, or the members alignof may visit.
-        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> onSmallStack(() -> {
-            BtfException e = assertThrows(BtfException.class, () -> CHeaderWriter.write(btf));
-            assertTrue(e.getMessage().contains("would exceed") || e.getMessage().contains("too many members"), e.getMessage());
-        }));
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(20),
+                () -> onSmallStack(() -> {
+                    BtfException e = assertThrows(BtfException.class, () -> CHeaderWriter.write(btf));
+                    assertTrue(
+                            e.getMessage().contains("would exceed")
+                                    || e.getMessage().contains("too many members"),
+                            e.getMessage());
+                }));
         // Unions the same (their alignment is walked too: a union may be packed).
         List<Type> unions = new ArrayList<>(types.subList(0, 1));
         for (int level = 1; level <= 40; level++) {
-            unions.add(new Type.Union("", 4, List.of(new Type.Member("a", level, 0, 0), new Type.Member("b", level, 0, 0)), false));
+            unions.add(new Type.Union(
+                    "", 4, List.of(new Type.Member("a", level, 0, 0), new Type.Member("b", level, 0, 0)), false));
         }
         unions.add(new Type.Union("top", 4, List.of(new Type.Member("t", unions.size(), 0, 0)), false));
         Btf u = Btf.of(null, unions);
-        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> onSmallStack(() -> {
-            BtfException e = assertThrows(BtfException.class, () -> CHeaderWriter.write(u));
-            assertTrue(e.getMessage().contains("would exceed") || e.getMessage().contains("too many members"), e.getMessage());
-        }));
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(20),
+                () -> onSmallStack(() -> {
+                    BtfException e = assertThrows(BtfException.class, () -> CHeaderWriter.write(u));
+                    assertTrue(
+                            e.getMessage().contains("would exceed")
+                                    || e.getMessage().contains("too many members"),
+                            e.getMessage());
+                }));
     }
 
     @Test
@@ -165,27 +211,46 @@ class CHeaderWriterBadInputTest {
     @Test
     void enumsWithoutValuesAreForwardDeclarationsOrTheirInteger() throws Exception {
         // [1] enum fwd {} (named, 4 bytes), [2] anonymous enum {} of 1 byte, [3] struct user of both
-        Btf btf = Btf.of(null, List.of(new Type.Enum("fwd", 4, false, List.of()), new Type.Enum("", 1, true, List.of()),
-                new Type.Ptr(1),
-                new Type.Struct("user", 16, List.of(new Type.Member("p", 3, 0, 0), new Type.Member("small", 2, 64, 0)), false)));
+        Btf btf = Btf.of(
+                null,
+                List.of(
+                        new Type.Enum("fwd", 4, false, List.of()),
+                        new Type.Enum("", 1, true, List.of()),
+                        new Type.Ptr(1),
+                        new Type.Struct(
+                                "user",
+                                16,
+                                List.of(new Type.Member("p", 3, 0, 0), new Type.Member("small", 2, 64, 0)),
+                                false)));
         String h = CHeaderWriter.write(btf);
         assertTrue(h.contains("enum fwd;"), h);
-        compiles(h, "_Static_assert(sizeof(struct user) == 16, \"user\");\n"
-                + "_Static_assert(__builtin_offsetof(struct user, small) == 8, \"small\");\n");
+        compiles(
+                h,
+                "_Static_assert(sizeof(struct user) == 16, \"user\");\n"
+                        + "_Static_assert(__builtin_offsetof(struct user, small) == 8, \"small\");\n");
     }
 
     private void compiles(String header, String checks) throws Exception {
         Files.writeString(dir.resolve("vmlinux.h"), header);
         Files.writeString(dir.resolve("check.c"), "#include \"vmlinux.h\"\n" + checks);
-        BtfTestFiles.run(List.of("clang-16", "-target", "bpf", "-fsyntax-only", "-Werror", "-Wno-pedantic",
-                "-I", dir.toString(), dir.resolve("check.c").toString()));
+        BtfTestFiles.run(List.of(
+                "clang-16",
+                "-target",
+                "bpf",
+                "-fsyntax-only",
+                "-Werror",
+                "-Wno-pedantic",
+                "-I",
+                dir.toString(),
+                dir.resolve("check.c").toString()));
     }
 
     @Test
     void aValueOfEmptyStructsClaimingBillionsOfElementsIsRefused() {
         // [1] struct e {} (size 0), [2] int index, [3] struct e[0xffffffff]: 0 bytes that claim 4 billion elements
         Btf btf = Btf.of(null, List.of(new Type.Struct("e", 0, List.of(), false), INT, new Type.Array(1, 2, -1)));
-        BtfException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
+        BtfException e = assertTimeoutPreemptively(
+                Duration.ofSeconds(5),
                 () -> assertThrows(BtfException.class, () -> new ValuePrinter(btf).toJson(3, new byte[0])));
         assertTrue(e.getMessage().contains("would exceed"), e.getMessage());
     }

@@ -42,8 +42,21 @@ class CHeaderWriterTest {
         Files.writeString(dir.resolve("prog.bpf.c"), CORE_PROGRAM);
         // -Wall -Werror: the header itself warns of nothing (a duplicate const, a struct first
         // declared in a prototype's parameters), as bpftool's does not.
-        BtfTestFiles.run(List.of("clang-16", "-target", "bpf", "-O2", "-g", "-Wall", "-Werror", "-D__TARGET_ARCH_x86", "-I", dir.toString(),
-                "-c", dir.resolve("prog.bpf.c").toString(), "-o", dir.resolve("prog.bpf.o").toString()));
+        BtfTestFiles.run(List.of(
+                "clang-16",
+                "-target",
+                "bpf",
+                "-O2",
+                "-g",
+                "-Wall",
+                "-Werror",
+                "-D__TARGET_ARCH_x86",
+                "-I",
+                dir.toString(),
+                "-c",
+                dir.resolve("prog.bpf.c").toString(),
+                "-o",
+                dir.resolve("prog.bpf.o").toString()));
         assertTrue(Files.size(dir.resolve("prog.bpf.o")) > 0);
     }
 
@@ -54,24 +67,45 @@ class CHeaderWriterTest {
         StringBuilder c = new StringBuilder("#include \"vmlinux.h\"\n");
         int asserts = 0;
         for (int id = 1; id < btf.typeCount(); id++) {
-            // va_list is clang's own void * on BPF but x86's __va_list_tag[1] in the kernel (bpftool's vmlinux.h alike).
-            if (btf.type(id) instanceof Type.Struct s && !s.name().isEmpty() && btf.idsByName(s.name()).size() == 1
+            // va_list is clang's own void * on BPF but x86's __va_list_tag[1] in the kernel (bpftool's vmlinux.h
+            // alike).
+            if (btf.type(id) instanceof Type.Struct s
+                    && !s.name().isEmpty()
+                    && btf.idsByName(s.name()).size() == 1
                     && s.members().stream().noneMatch(m -> btf.cName(m.typeId()).contains("va_list"))) {
-                c.append("_Static_assert(sizeof(struct ").append(s.name()).append(") == ").append(s.size())
-                        .append(", \"size of ").append(s.name()).append("\");\n");
+                c.append("_Static_assert(sizeof(struct ")
+                        .append(s.name())
+                        .append(") == ")
+                        .append(s.size())
+                        .append(", \"size of ")
+                        .append(s.name())
+                        .append("\");\n");
                 asserts++;
             }
         }
         Type.Struct task = btf.find("task_struct", Type.Struct.class).orElseThrow();
         for (Type.Member m : task.members()) {
             if (!m.name().isEmpty() && m.bitfieldSize() == 0) {
-                c.append("_Static_assert(__builtin_offsetof(struct task_struct, ").append(m.name()).append(") == ")
-                        .append(m.bitOffset() / 8).append(", \"task_struct.").append(m.name()).append("\");\n");
+                c.append("_Static_assert(__builtin_offsetof(struct task_struct, ")
+                        .append(m.name())
+                        .append(") == ")
+                        .append(m.bitOffset() / 8)
+                        .append(", \"task_struct.")
+                        .append(m.name())
+                        .append("\");\n");
                 asserts++;
             }
         }
         Files.writeString(dir.resolve("layout.c"), c);
-        BtfTestFiles.run(List.of("clang-16", "-target", "bpf", "-fsyntax-only", "-ferror-limit=0", "-DBPF_NO_PRESERVE_ACCESS_INDEX", "-I", dir.toString(),
+        BtfTestFiles.run(List.of(
+                "clang-16",
+                "-target",
+                "bpf",
+                "-fsyntax-only",
+                "-ferror-limit=0",
+                "-DBPF_NO_PRESERVE_ACCESS_INDEX",
+                "-I",
+                dir.toString(),
                 dir.resolve("layout.c").toString()));
         assertTrue(asserts > 5000, asserts + " layout assertions");
     }
@@ -83,12 +117,17 @@ class CHeaderWriterTest {
      */
     @Test
     void declaresWhatBpftoolsVmlinuxHeaderDeclares() throws Exception {
-        Path bpftool = Stream.of("/usr/sbin/bpftool", "/usr/bin/bpftool", "/usr/local/sbin/bpftool").map(Path::of)
-                .filter(Files::isExecutable).findFirst()
+        Path bpftool = Stream.of("/usr/sbin/bpftool", "/usr/bin/bpftool", "/usr/local/sbin/bpftool")
+                .map(Path::of)
+                .filter(Files::isExecutable)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("bpftool is not installed (scripts/setup.sh installs it)"));
         Path theirs = dir.resolve("bpftool.h");
-        Process p = new ProcessBuilder(bpftool.toString(), "btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c")
-                .redirectOutput(theirs.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        bpftool.toString(), "btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c")
+                .redirectOutput(theirs.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, "bpftool btf dump failed");
         Set<String> ours = declared(CHeaderWriter.write(KernelBtf.vmlinux()));
         Set<String> bpftools = declared(Files.readString(theirs));
@@ -97,8 +136,8 @@ class CHeaderWriterTest {
     }
 
     private static final Pattern COMPOSITE = Pattern.compile("^(struct|union|enum) (\\w+) \\{", Pattern.MULTILINE);
-    private static final Pattern TYPEDEF_LINE = Pattern.compile("^typedef .*?(\\w+)(\\)?\\(.*\\))?(\\[\\d*\\])*;$",
-            Pattern.MULTILINE);
+    private static final Pattern TYPEDEF_LINE =
+            Pattern.compile("^typedef .*?(\\w+)(\\)?\\(.*\\))?(\\[\\d*\\])*;$", Pattern.MULTILINE);
     private static final Pattern TYPEDEF_END = Pattern.compile("^\\} (\\w+)(\\[\\d*\\])*;$", Pattern.MULTILINE);
 
     /** "struct x", "typedef y", ... for every named type a C header defines at file scope. */

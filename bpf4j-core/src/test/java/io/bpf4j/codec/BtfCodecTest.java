@@ -22,11 +22,15 @@ class BtfCodecTest {
             new Type.Float("double", 8),
             new Type.Float("float", 4),
             new Type.Int("unsigned __int128", 16, false, false, false, 0, 128),
-            new Type.Struct("s", 48, List.of(
-                    new Type.Member("a", 1, 0, 0),
-                    new Type.Member("d", 2, 64, 0),
-                    new Type.Member("f", 3, 128, 0),
-                    new Type.Member("big", 4, 256, 0)), false)));
+            new Type.Struct(
+                    "s",
+                    48,
+                    List.of(
+                            new Type.Member("a", 1, 0, 0),
+                            new Type.Member("d", 2, 64, 0),
+                            new Type.Member("f", 3, 128, 0),
+                            new Type.Member("big", 4, 256, 0)),
+                    false)));
 
     @Test
     void floatsAnd128BitIntegersRoundTrip() {
@@ -46,7 +50,8 @@ class BtfCodecTest {
     void hostileLayoutsAreRefusedAtBuild() {
         Btf past = TestBtf.of(List.of(
                 new Type.Int("int", 4, true, false, false, 0, 32),
-                new Type.Struct("s", 4, List.of(new Type.Member("a", 1, 0, 0), new Type.Member("b", 1, 32, 0)), false)));
+                new Type.Struct(
+                        "s", 4, List.of(new Type.Member("a", 1, 0, 0), new Type.Member("b", 1, 32, 0)), false)));
         BtfException e = assertThrows(BtfException.class, () -> BtfCodec.of(past, 2));
         assertEquals("struct s member \"b\" ends at byte 8, past the 4-byte struct", e.getMessage());
 
@@ -59,14 +64,12 @@ class BtfCodecTest {
         assertTrue(e.getMessage().startsWith("DATASEC .data is not laid out"), e.getMessage());
 
         // A struct that holds itself (only hostile BTF can): a depth limit, not a stack overflow.
-        Btf cycle = TestBtf.of(List.of(
-                new Type.Struct("loop", 4, List.of(new Type.Member("self", 1, 0, 0)), false)));
+        Btf cycle = TestBtf.of(List.of(new Type.Struct("loop", 4, List.of(new Type.Member("self", 1, 0, 0)), false)));
         e = assertThrows(BtfException.class, () -> BtfCodec.of(cycle, 1));
         assertTrue(e.getMessage().contains("nests deeper than 64 levels"), e.getMessage());
 
-        Btf huge = TestBtf.of(List.of(
-                new Type.Int("long", 8, true, false, false, 0, 64),
-                new Type.Array(1, 1, 1 << 29)));
+        Btf huge =
+                TestBtf.of(List.of(new Type.Int("long", 8, true, false, false, 0, 64), new Type.Array(1, 1, 1 << 29)));
         e = assertThrows(BtfException.class, () -> BtfCodec.of(huge, 2));
         assertTrue(e.getMessage().contains("larger than 2 GiB"), e.getMessage());
         assertThrows(BtfException.class, () -> BtfCodec.of(huge, 0));

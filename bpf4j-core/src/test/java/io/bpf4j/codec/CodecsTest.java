@@ -2,8 +2,8 @@ package io.bpf4j.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.invoke.MethodHandles;
@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** Codecs round-trip values in the host's byte order and refuse what does not fit. */
 class CodecsTest {
-    record Event(int pid, long ts, String comm) {
-    }
+    record Event(int pid, long ts, String comm) {}
 
     @Test
     void scalarsRoundTripLittleEndian() {
@@ -38,22 +37,28 @@ class CodecsTest {
         assertEquals("12345678", Codecs.string(9).fromBytes("12345678\0".getBytes()));
         assertThrows(IllegalArgumentException.class, () -> s.toBytes("12345678"));
         assertThrows(IllegalArgumentException.class, () -> Codecs.bytes(4).toBytes(new byte[3]));
-        assertEquals(List.of(1, 2, 3), Codecs.array(Codecs.s32(), 3).fromBytes(Codecs.array(Codecs.s32(), 3).toBytes(List.of(1, 2, 3))));
+        assertEquals(
+                List.of(1, 2, 3),
+                Codecs.array(Codecs.s32(), 3)
+                        .fromBytes(Codecs.array(Codecs.s32(), 3).toBytes(List.of(1, 2, 3))));
     }
 
     @Test
     void arraysLargerThanAnIntAreRefused() {
         // Before: 8 × 2^29 wrapped to a size of 0, and 8 × (2^28 + 1) to a negative size.
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Codecs.array(Codecs.s64(), 1 << 29));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Codecs.array(Codecs.s64(), 1 << 29));
         assertEquals("array of 536870912 elements of 8 bytes is larger than 2 GiB (4294967296 bytes)", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Codecs.array(Codecs.s64(), (1 << 28) + 1));
-        assertEquals(8 * ((1 << 28) - 1), Codecs.array(Codecs.s64(), (1 << 28) - 1).size());
+        assertEquals(
+                8 * ((1 << 28) - 1), Codecs.array(Codecs.s64(), (1 << 28) - 1).size());
     }
 
     @Test
     void recordsFollowTheDeclaredLayout() {
         RecordCodec<Event> c = RecordCodec.builder(MethodHandles.lookup(), Event.class)
-                .field("pid", Codecs.s32()).align(8)
+                .field("pid", Codecs.s32())
+                .align(8)
                 .field("ts", Codecs.s64())
                 .field("comm", Codecs.string(16))
                 .build();
@@ -63,22 +68,28 @@ class CodecsTest {
         assertEquals(42, Codecs.s32().fromBytes(b));
         assertEquals(0, b[4], "padding is zeroed");
         assertEquals(e, c.fromBytes(b));
-        assertThrows(IllegalArgumentException.class,
-                () -> RecordCodec.builder(MethodHandles.lookup(), Event.class).field("pid", Codecs.s32()).build());
-        assertThrows(IllegalArgumentException.class,
-                () -> RecordCodec.builder(MethodHandles.lookup(), Event.class).field("nope", Codecs.s32()));
+        assertThrows(IllegalArgumentException.class, () -> RecordCodec.builder(MethodHandles.lookup(), Event.class)
+                .field("pid", Codecs.s32())
+                .build());
+        assertThrows(IllegalArgumentException.class, () -> RecordCodec.builder(MethodHandles.lookup(), Event.class)
+                .field("nope", Codecs.s32()));
     }
 
     /** Two codecs of different record types, decoded through the same {@code Codec} call site. */
-    record Pair(short a, byte[] b) {
-    }
+    record Pair(short a, byte[] b) {}
 
     @Test
     void recordDecodersAreSpunPerLayoutAndDecodeThroughEveryEntryPoint() {
         RecordCodec<Event> events = RecordCodec.builder(MethodHandles.lookup(), Event.class)
-                .field("pid", Codecs.s32()).pad(4).field("ts", Codecs.s64()).field("comm", Codecs.string(16)).build();
+                .field("pid", Codecs.s32())
+                .pad(4)
+                .field("ts", Codecs.s64())
+                .field("comm", Codecs.string(16))
+                .build();
         RecordCodec<Pair> pairs = RecordCodec.builder(MethodHandles.lookup(), Pair.class)
-                .field("a", Codecs.s16()).field("b", Codecs.bytes(3)).build();
+                .field("a", Codecs.s16())
+                .field("b", Codecs.bytes(3))
+                .build();
         // The fast path is a hidden class per layout; if spinning fell back silently, decoding would
         // still work but at a third of the speed, so the fallback is a defect this test catches.
         assertTrue(events.getClass().isHidden(), events.getClass().getName());
@@ -98,7 +109,10 @@ class CodecsTest {
     void aRecordIsReadFromTheFieldsItCoversAtTheGivenOffset() {
         // 12 bytes of fields, 16 with the trailing padding the struct declares.
         RecordCodec<Pair> pairs = RecordCodec.builder(MethodHandles.lookup(), Pair.class)
-                .field("a", Codecs.s16()).field("b", Codecs.bytes(10)).size(16).build();
+                .field("a", Codecs.s16())
+                .field("b", Codecs.bytes(10))
+                .size(16)
+                .build();
         byte[] bytes = new byte[3 + 12];
         bytes[3] = 5;
         bytes[14] = 9;

@@ -28,8 +28,10 @@ import org.junit.jupiter.api.Test;
  */
 class AttachKprobeLanesTest {
     private static final int PID = (int) ProcessHandle.current().pid();
-    private static final MethodHandle GETPPID = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("getppid").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final MethodHandle GETPPID = Linker.nativeLinker()
+            .downcallHandle(
+                    Linker.nativeLinker().defaultLookup().find("getppid").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT));
 
     @BeforeAll
     static void root() {
@@ -37,11 +39,15 @@ class AttachKprobeLanesTest {
     }
 
     private static long hits(BpfObject obj, int slot) {
-        return TypedMap.of(obj.map("hits"), Codecs.s32(), Codecs.s64()).get(slot).orElseThrow();
+        return TypedMap.of(obj.map("hits"), Codecs.s32(), Codecs.s64())
+                .get(slot)
+                .orElseThrow();
     }
 
     private static BpfObject load() {
-        return ObjectSpec.read(Kernel.bpfObject("attach_kprobes")).withConstant("target_tgid", PID).load();
+        return ObjectSpec.read(Kernel.bpfObject("attach_kprobes"))
+                .withConstant("target_tgid", PID)
+                .load();
     }
 
     private static void getppid(int n) throws Throwable {
@@ -72,20 +78,24 @@ class AttachKprobeLanesTest {
         // Where ftrace lists the traceable functions (as libbpf reads them), one name stands for
         // aliases at one address: 6.12 lists __do_sys_getppid, not __x64_sys_getppid at the same place.
         java.util.List<String> found = KprobeMulti.resolve(java.util.List.of("*sys_getppid"));
-        assertTrue(!found.isEmpty() && found.stream().allMatch(n -> n.endsWith("sys_getppid")),
+        assertTrue(
+                !found.isEmpty() && found.stream().allMatch(n -> n.endsWith("sys_getppid")),
                 "the glob finds the syscall's functions: " + found);
     }
 
     @Test
     void ksyscallKretsyscallAndKprobeFireFromTheirSections() throws Throwable {
         try (BpfObject obj = load()) {
-            AttachOptions only = AttachOptions.defaults().autoattach("k_multi", false).autoattach("k_multi_ret", false);
+            AttachOptions only =
+                    AttachOptions.defaults().autoattach("k_multi", false).autoattach("k_multi_ret", false);
             Optional<String> noKprobes = Kprobe.probe();
             if (noKprobes.isPresent()) {
                 AttachException e = assertThrows(AttachException.class, () -> obj.attachAll(only));
                 assertTrue(e.notSupported(), e.toString());
                 assertEquals("k_sys", e.program());
-                assertTrue(e.getMessage().contains("SEC(\"ksyscall/getppid\")") && e.getMessage().contains("kprobes"),
+                assertTrue(
+                        e.getMessage().contains("SEC(\"ksyscall/getppid\")")
+                                && e.getMessage().contains("kprobes"),
                         e.getMessage());
                 io.bpf4j.testing.KernelFeature.assume(false, "kprobes", noKprobes.get());
             }
@@ -102,7 +112,9 @@ class AttachKprobeLanesTest {
     @Test
     void kprobeMultiGlobsFireFromTheirSections() throws Throwable {
         try (BpfObject obj = load()) {
-            AttachOptions only = AttachOptions.defaults().autoattach("k_sys", false).autoattach("k_sys_ret", false)
+            AttachOptions only = AttachOptions.defaults()
+                    .autoattach("k_sys", false)
+                    .autoattach("k_sys_ret", false)
                     .autoattach("k_fn", false);
             AttachAll.Result r;
             try {
@@ -111,7 +123,8 @@ class AttachKprobeLanesTest {
                 // The kernel's own answer for a missing fprobe is EOPNOTSUPP (kernels before 6.x in
                 // this project's VMs, or built without CONFIG_FPROBE): the only probe there is.
                 assertTrue(e.notSupported(), e.toString());
-                assertTrue(e.getMessage().contains("k_multi") && e.getMessage().contains("kprobe_multi"), e.getMessage());
+                assertTrue(
+                        e.getMessage().contains("k_multi") && e.getMessage().contains("kprobe_multi"), e.getMessage());
                 io.bpf4j.testing.KernelFeature.assume(false, "kprobe.multi links", e.getMessage());
                 return;
             }

@@ -34,8 +34,10 @@ import org.junit.jupiter.api.Test;
 class AttachLanesTest {
     private static final int PID = (int) ProcessHandle.current().pid();
     private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup/unified");
-    private static final MethodHandle GETPPID = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("getppid").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final MethodHandle GETPPID = Linker.nativeLinker()
+            .downcallHandle(
+                    Linker.nativeLinker().defaultLookup().find("getppid").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT));
 
     @BeforeAll
     static void root() {
@@ -72,7 +74,9 @@ class AttachLanesTest {
     }
 
     private static long hits(BpfObject obj, int slot) {
-        return TypedMap.of(obj.map("hits"), Codecs.s32(), Codecs.s64()).get(slot).orElseThrow();
+        return TypedMap.of(obj.map("hits"), Codecs.s32(), Codecs.s64())
+                .get(slot)
+                .orElseThrow();
     }
 
     private static void spin(long millis) {
@@ -85,7 +89,9 @@ class AttachLanesTest {
     }
 
     private static long bpfLinks() {
-        return FdLeakCheck.kernelObjectFds().values().stream().filter(t -> t.contains("bpf_link")).count();
+        return FdLeakCheck.kernelObjectFds().values().stream()
+                .filter(t -> t.contains("bpf_link"))
+                .count();
     }
 
     @Test
@@ -95,9 +101,9 @@ class AttachLanesTest {
         Files.createDirectories(cg);
         long linksBefore = bpfLinks();
         try (TestNet net = new TestNet();
-             SocketFilterTest.Udp rx = new SocketFilterTest.Udp();
-             SocketFilterTest.Udp tx = new SocketFilterTest.Udp();
-             BpfObject obj = lanes().load()) {
+                SocketFilterTest.Udp rx = new SocketFilterTest.Udp();
+                SocketFilterTest.Udp tx = new SocketFilterTest.Udp();
+                BpfObject obj = lanes().load()) {
             NetworkNamespace nsB = NetworkNamespace.named(net.b);
             AttachOptions given = AttachOptions.defaults()
                     .spec("u_entry", Uprobe.Spec.of("libc.so.6", "getppid"))
@@ -109,21 +115,38 @@ class AttachLanesTest {
                     .autoattach("raw", false)
                     .cgroup(cg);
             if (has("tcx_in")) {
-                given = given.spec("tcx_in", Tcx.Spec.of(Interfaces.named("veth-b")).in(nsB)); // ingress: from SEC("tcx/ingress")
+                given = given.spec(
+                        "tcx_in", Tcx.Spec.of(Interfaces.named("veth-b")).in(nsB)); // ingress: from SEC("tcx/ingress")
             }
             if (has("nf")) {
-                given = given.spec("nf", new Netfilter.Spec(Netfilter.Family.IPV4, Netfilter.Hook.LOCAL_IN, -100,
-                        Optional.of(nsB)));
+                given = given.spec(
+                        "nf",
+                        new Netfilter.Spec(Netfilter.Family.IPV4, Netfilter.Hook.LOCAL_IN, -100, Optional.of(nsB)));
             }
             AttachOptions options = given;
             AttachAll.Result r = obj.attachAll(options);
-            Set<String> attached = r.attached().stream().map(AttachAll.Attached::program).collect(Collectors.toSet());
-            Set<String> expected = new java.util.TreeSet<>(Set.of("u_entry", "u_ret", "on_tick", "xdp_pass", "tcx_in",
-                    "sock_create", "lookup", "dump", "u_multi", "nf", "tp", "tc_egress", "sock_filter"));
+            Set<String> attached =
+                    r.attached().stream().map(AttachAll.Attached::program).collect(Collectors.toSet());
+            Set<String> expected = new java.util.TreeSet<>(Set.of(
+                    "u_entry",
+                    "u_ret",
+                    "on_tick",
+                    "xdp_pass",
+                    "tcx_in",
+                    "sock_create",
+                    "lookup",
+                    "dump",
+                    "u_multi",
+                    "nf",
+                    "tp",
+                    "tc_egress",
+                    "sock_filter"));
             expected.removeIf(p -> !has(p));
             assertEquals(expected, new java.util.TreeSet<>(attached), r.toString());
             assertEquals(List.of(new AttachAll.Skipped("raw", "raw_tp/sys_enter", "autoattach is off")), r.skipped());
-            assertTrue(r.link("xdp_pass").orElseThrow() instanceof LinkGroup g && g.members().size() == 2,
+            assertTrue(
+                    r.link("xdp_pass").orElseThrow() instanceof LinkGroup g
+                            && g.members().size() == 2,
                     "xdp on every interface of the namespace (lo, veth-b): " + r.link("xdp_pass"));
 
             getppid(3);
@@ -139,8 +162,9 @@ class AttachLanesTest {
             assertTrue(!has("tcx_in") || hits(obj, 4) >= 2, "tcx ingress on veth-b: " + hits(obj, 4));
             assertTrue(!has("nf") || hits(obj, 11) >= 2, "netfilter LOCAL_IN in B: " + hits(obj, 11));
             assertTrue(hits(obj, 14) >= 2, "tc egress filter on veth-b (the replies): " + hits(obj, 14));
-            Process p = new ProcessBuilder("sh", "-c", "echo $$ > " + cg.resolve("cgroup.procs")
-                    + " && exec ping -c 1 -W 1 127.0.0.1").start();
+            Process p = new ProcessBuilder(
+                            "sh", "-c", "echo $$ > " + cg.resolve("cgroup.procs") + " && exec ping -c 1 -W 1 127.0.0.1")
+                    .start();
             assertEquals(0, p.waitFor());
             assertTrue(hits(obj, 5) >= 1, "cgroup/sock_create for a socket made in the cgroup");
             long lookups = hits(obj, 6);
@@ -166,22 +190,31 @@ class AttachLanesTest {
             AttachException e = assertThrows(AttachException.class, () -> obj.attachAll(options));
             assertEquals("u_ret", e.program());
             assertEquals("uretprobe", e.section());
-            assertTrue(e.target().contains("no_such_function_here") && e.target().startsWith("uretprobe"), e.target());
-            assertTrue(e.getMessage().contains("u_ret") && e.getMessage().contains("SEC(\"uretprobe\")")
-                    && e.getMessage().contains("has no function symbol"), e.getMessage());
+            assertTrue(
+                    e.target().contains("no_such_function_here") && e.target().startsWith("uretprobe"), e.target());
+            assertTrue(
+                    e.getMessage().contains("u_ret")
+                            && e.getMessage().contains("SEC(\"uretprobe\")")
+                            && e.getMessage().contains("has no function symbol"),
+                    e.getMessage());
             assertEquals(io.bpf4j.Errno.ENOENT, e.errno().orElseThrow());
             assertEquals(linksBefore, bpfLinks(), "u_entry, attached before, was detached again");
             getppid(2);
             assertEquals(0, hits(obj, 0), "nothing fires after the rollback");
 
-            IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException unknown = assertThrows(
+                    IllegalArgumentException.class,
                     () -> obj.attachAll(AttachOptions.defaults().spec("nope", new RawTracepoint.Spec("sys_enter"))));
-            assertTrue(unknown.getMessage().contains("\"nope\"") && unknown.getMessage().contains("u_entry"),
+            assertTrue(
+                    unknown.getMessage().contains("\"nope\"")
+                            && unknown.getMessage().contains("u_entry"),
                     unknown.getMessage());
 
-            AttachException wrongKind = assertThrows(AttachException.class,
+            AttachException wrongKind = assertThrows(
+                    AttachException.class,
                     () -> obj.attachAll(AttachOptions.defaults().spec("tp", Xdp.Spec.of(Interfaces.indexes(1)))));
-            assertTrue(wrongKind.getMessage().contains("\"tp\" is a TRACEPOINT program; XDP takes a XDP program"),
+            assertTrue(
+                    wrongKind.getMessage().contains("\"tp\" is a TRACEPOINT program; XDP takes a XDP program"),
                     wrongKind.getMessage());
         }
     }
@@ -189,35 +222,45 @@ class AttachLanesTest {
     @Test
     void badArgumentsAreNamedNotReportedAsAMissingFeature() throws Exception {
         try (BpfObject obj = lanes().load()) {
-            IllegalArgumentException ifindex = assertThrows(IllegalArgumentException.class,
-                    () -> Xdp.attach(obj.program("xdp_pass"), -1, Xdp.Mode.DEFAULT));
+            IllegalArgumentException ifindex = assertThrows(
+                    IllegalArgumentException.class, () -> Xdp.attach(obj.program("xdp_pass"), -1, Xdp.Mode.DEFAULT));
             assertTrue(ifindex.getMessage().contains("interface index -1"), ifindex.getMessage());
-            IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
-                    () -> Xdp.attach(obj.program("tp"), 1, Xdp.Mode.DEFAULT));
+            IllegalArgumentException type = assertThrows(
+                    IllegalArgumentException.class, () -> Xdp.attach(obj.program("tp"), 1, Xdp.Mode.DEFAULT));
             assertTrue(type.getMessage().contains("TRACEPOINT"), type.getMessage());
             Path notCgroup = Files.createTempDirectory("bpf4j_not_cgroup");
             try {
-                IllegalArgumentException dir = assertThrows(IllegalArgumentException.class,
-                        () -> Cgroup.attach(obj.program("sock_create"), notCgroup, io.bpf4j.AttachType.CGROUP_INET_SOCK_CREATE));
+                IllegalArgumentException dir = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Cgroup.attach(
+                                obj.program("sock_create"), notCgroup, io.bpf4j.AttachType.CGROUP_INET_SOCK_CREATE));
                 assertTrue(dir.getMessage().contains("not a cgroup v2 directory"), dir.getMessage());
             } finally {
                 Files.delete(notCgroup);
             }
-            IllegalArgumentException cpu = assertThrows(IllegalArgumentException.class, () -> PerfEvent.attach(
-                    obj.program("on_tick"), PerfEvent.Spec.frequency("cpu_clock", 99).cpus(List.of(999))));
+            IllegalArgumentException cpu = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> PerfEvent.attach(
+                            obj.program("on_tick"),
+                            PerfEvent.Spec.frequency("cpu_clock", 99).cpus(List.of(999))));
             assertTrue(cpu.getMessage().contains("CPU 999 does not exist"), cpu.getMessage());
-            IllegalArgumentException neg = assertThrows(IllegalArgumentException.class,
-                    () -> Uprobe.Spec.of("libc.so.6", "getppid").offset(-4));
+            IllegalArgumentException neg =
+                    assertThrows(IllegalArgumentException.class, () -> Uprobe.Spec.of("libc.so.6", "getppid")
+                            .offset(-4));
             assertTrue(neg.getMessage().contains("negative"), neg.getMessage());
             // The kernel's own refusal is in its words, not "needs Linux 5.9": an XDP program as a
             // cgroup hook is an EINVAL the kernel knows the attach type for.
             Path root = CGROUP_ROOT;
             Assumptions.assumeTrue(Files.isDirectory(root), "no cgroup v2 at " + root);
-            io.bpf4j.BpfException refused = assertThrows(io.bpf4j.BpfException.class,
+            io.bpf4j.BpfException refused = assertThrows(
+                    io.bpf4j.BpfException.class,
                     () -> Cgroup.attach(obj.program("xdp_pass"), root, io.bpf4j.AttachType.CGROUP_INET_SOCK_CREATE));
             assertFalse(refused instanceof io.bpf4j.NotSupportedException, refused.toString());
-            assertTrue(refused.getMessage().contains("the kernel refused to attach") && refused.getMessage().contains("EINVAL")
-                    && refused.getMessage().contains("xdp_pass"), refused.getMessage());
+            assertTrue(
+                    refused.getMessage().contains("the kernel refused to attach")
+                            && refused.getMessage().contains("EINVAL")
+                            && refused.getMessage().contains("xdp_pass"),
+                    refused.getMessage());
         }
     }
 }

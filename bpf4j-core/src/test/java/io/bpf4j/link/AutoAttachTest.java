@@ -35,16 +35,21 @@ class AutoAttachTest {
     }
 
     private static void getpid() throws Throwable {
-        var h = Linker.nativeLinker().downcallHandle(Linker.nativeLinker().defaultLookup().find("getpid").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        var h = Linker.nativeLinker()
+                .downcallHandle(
+                        Linker.nativeLinker().defaultLookup().find("getpid").orElseThrow(),
+                        FunctionDescriptor.of(ValueLayout.JAVA_INT));
         int unused = (int) h.invokeExact();
     }
 
     @Test
     void everyKindAttachesFromItsSection() throws Throwable {
-        ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("link_auto")).withConstant("target_tgid", PID)
+        ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("link_auto"))
+                .withConstant("target_tgid", PID)
                 .withAutoload("auto_tp_other", false);
-        long linksBefore = FdLeakCheck.kernelObjectFds().values().stream().filter(t -> t.contains("bpf_link")).count();
+        long linksBefore = FdLeakCheck.kernelObjectFds().values().stream()
+                .filter(t -> t.contains("bpf_link"))
+                .count();
         try (BpfObject obj = spec.load()) {
             List<Link> links = obj.attachAll().links();
             assertEquals(4, links.size(), links.toString());
@@ -61,7 +66,9 @@ class AutoAttachTest {
                 assertTrue(info.id() > 0);
             }
         }
-        long linksAfter = FdLeakCheck.kernelObjectFds().values().stream().filter(t -> t.contains("bpf_link")).count();
+        long linksAfter = FdLeakCheck.kernelObjectFds().values().stream()
+                .filter(t -> t.contains("bpf_link"))
+                .count();
         assertEquals(linksBefore, linksAfter, "closing the object closed its links");
     }
 
@@ -73,20 +80,25 @@ class AutoAttachTest {
 
     @Test
     void perfEventLinksCannotSwapProgramsButPinsOutliveTheObject() throws Exception {
-        KernelFeature.assume(perfEventLinks(), "perf event links (Linux 5.15)",
+        KernelFeature.assume(
+                perfEventLinks(),
+                "perf event links (Linux 5.15)",
                 "enum bpf_link_type in the kernel's BTF has no BPF_LINK_TYPE_PERF_EVENT (a tracepoint is attached by ioctl)");
         Path pin = Kernel.bpffs().resolve("bpf4j_link_pin_" + PID);
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_auto")).load();
-             var link = Tracepoint.attach(obj.program("auto_tp"), "syscalls/sys_enter_execve")) {
+                var link = Tracepoint.attach(obj.program("auto_tp"), "syscalls/sys_enter_execve")) {
             TypedMap<Integer, Long> hits = TypedMap.of(obj.map("hits"), Codecs.s32(), Codecs.s64());
             // The kernel replaces programs of XDP, TCX, cgroup, iterator and netns links only
             // (NetworkLinksTest swaps an XDP program); a perf event link answers EINVAL, in its
             // words, not as a feature this kernel lacks.
-            io.bpf4j.BpfException e = assertThrows(io.bpf4j.BpfException.class,
-                    () -> link.update(obj.program("auto_tp_other")));
+            io.bpf4j.BpfException e =
+                    assertThrows(io.bpf4j.BpfException.class, () -> link.update(obj.program("auto_tp_other")));
             assertTrue(!(e instanceof io.bpf4j.NotSupportedException), e.toString());
-            assertTrue(e.getMessage().contains("EINVAL") && e.getMessage().contains("auto_tp_other")
-                    && e.getMessage().contains("cannot swap programs"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("EINVAL")
+                            && e.getMessage().contains("auto_tp_other")
+                            && e.getMessage().contains("cannot swap programs"),
+                    e.getMessage());
             exec();
             assertTrue(hits.get(0).orElseThrow() >= 1, "the original program still runs");
             link.pin(pin);
@@ -103,7 +115,9 @@ class AutoAttachTest {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_net")).load()) {
             AttachAll.Result r = obj.attachAll();
             assertTrue(r.attached().isEmpty(), r.toString());
-            AttachAll.Skipped xdp = r.skipped().stream().filter(s -> s.program().equals("xdp_count")).findFirst()
+            AttachAll.Skipped xdp = r.skipped().stream()
+                    .filter(s -> s.program().equals("xdp_count"))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError(r.toString()));
             assertEquals("xdp", xdp.section());
             assertTrue(xdp.reason().contains("Xdp.Spec"), xdp.reason());

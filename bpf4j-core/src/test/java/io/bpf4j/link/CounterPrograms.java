@@ -8,7 +8,6 @@ import io.bpf4j.asm.Instruction;
 import io.bpf4j.asm.Opcodes;
 import io.bpf4j.asm.Reg;
 import io.bpf4j.internal.sys.Libc;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,8 +20,7 @@ final class CounterPrograms {
     private final List<Instruction> insns = new ArrayList<>();
     private final List<Integer> jumpsToEnd = new ArrayList<>();
 
-    private CounterPrograms() {
-    }
+    private CounterPrograms() {}
 
     /** A new program body; add filters, then {@link #count}. */
     static CounterPrograms filter() {
@@ -85,7 +83,11 @@ final class CounterPrograms {
 
     /** A one-slot u64 ARRAY map. */
     static BpfMap newCounter(String name) {
-        return BpfMap.create(MapSpec.builder(MapType.ARRAY).name(name).keySize(4).valueSize(8).maxEntries(1)
+        return BpfMap.create(MapSpec.builder(MapType.ARRAY)
+                .name(name)
+                .keySize(4)
+                .valueSize(8)
+                .maxEntries(1)
                 .build());
     }
 
@@ -121,5 +123,4 @@ final class CounterPrograms {
         }
         return x;
     }
-
 }

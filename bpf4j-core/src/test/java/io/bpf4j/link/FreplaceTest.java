@@ -46,7 +46,8 @@ class FreplaceTest {
                     .load(ObjectOptions.DEFAULT.withExtensionTarget("new_verdict", xdp))) {
                 try (Tracing link = Tracing.attachFreplace(ext.program("new_verdict"), xdp, 0)) {
                     assertEquals(XDP_DROP, run(xdp), "the extension answers in place of verdict()");
-                    assertEquals(LinkType.TRACING, link.info().kind(), link.info().toString());
+                    assertEquals(
+                            LinkType.TRACING, link.info().kind(), link.info().toString());
                 }
                 assertEquals(XDP_PASS, run(xdp), "the original verdict() answers once the link is closed");
             }
@@ -57,7 +58,8 @@ class FreplaceTest {
     void anExtensionWithoutTargetIsRefusedByName() {
         ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("link_freplace")).withAutoload("xdp_verdict_target", false);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, spec::load);
-        assertTrue(e.getMessage().contains("new_verdict") && e.getMessage().contains("withExtensionTarget"),
+        assertTrue(
+                e.getMessage().contains("new_verdict") && e.getMessage().contains("withExtensionTarget"),
                 e.getMessage());
     }
 }

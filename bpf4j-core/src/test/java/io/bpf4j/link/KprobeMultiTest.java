@@ -31,19 +31,27 @@ class KprobeMultiTest {
     @Test
     void countsUnlinksOrIsClearlyNotSupported() throws Exception {
         try (BpfMap counter = CounterPrograms.newCounter("kpm_count");
-             Program prog = Program.load(ProgramSpec.builder("kpm_count", ProgramType.KPROBE)
-                     .attachType(AttachType.TRACE_KPROBE_MULTI).license("GPL")
-                     .instructions(CounterPrograms.filter().onlyThread(CounterPrograms.gettid()).count(counter, 0))
-                     .build())) {
+                Program prog = Program.load(ProgramSpec.builder("kpm_count", ProgramType.KPROBE)
+                        .attachType(AttachType.TRACE_KPROBE_MULTI)
+                        .license("GPL")
+                        .instructions(CounterPrograms.filter()
+                                .onlyThread(CounterPrograms.gettid())
+                                .count(counter, 0))
+                        .build())) {
             String unlinkat = KernelFunctions.unlinkat();
             Link link;
             try {
                 link = KprobeMulti.attach(prog, List.of(unlinkat), false);
             } catch (NotSupportedException e) {
                 // thrown only on a probe's word: no kprobes, no BPF_TRACE_KPROBE_MULTI (before 5.18), no fprobe
-                assertTrue(!Kprobe.supported() || e.getMessage().contains("FPROBE")
-                        || e.getMessage().contains("BPF_TRACE_KPROBE_MULTI"), e.getMessage());
-                assertTrue(e.getMessage().contains("kprobe_multi") && e.getMessage().contains(unlinkat),
+                assertTrue(
+                        !Kprobe.supported()
+                                || e.getMessage().contains("FPROBE")
+                                || e.getMessage().contains("BPF_TRACE_KPROBE_MULTI"),
+                        e.getMessage());
+                assertTrue(
+                        e.getMessage().contains("kprobe_multi")
+                                && e.getMessage().contains(unlinkat),
                         e.getMessage());
                 KernelFeature.assume(false, "kprobe_multi links", e.getMessage());
                 return;

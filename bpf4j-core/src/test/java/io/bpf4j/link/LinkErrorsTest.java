@@ -9,7 +9,6 @@ import io.bpf4j.AttachType;
 import io.bpf4j.BpfException;
 import io.bpf4j.BpfObject;
 import io.bpf4j.NotSupportedException;
-import io.bpf4j.ObjectSpec;
 import io.bpf4j.testing.Kernel;
 import java.util.Arrays;
 import java.util.Optional;
@@ -37,19 +36,34 @@ class LinkErrorsTest {
     @Test
     void anAttachTypeNewerThanTheKernelIsNotSupportedAndAKnownOneIsRefused() {
         Optional<AttachType> newer = Arrays.stream(AttachType.values())
-                .filter(t -> LinkErrors.knowsEnumerator("bpf_attach_type", t.kernelName()).equals(Optional.of(false)))
+                .filter(t -> LinkErrors.knowsEnumerator("bpf_attach_type", t.kernelName())
+                        .equals(Optional.of(false)))
                 .findFirst();
         try (BpfObject obj = AttachLanesTest.lanes().load()) {
-            BpfException refused = assertThrows(BpfException.class, () -> LinkCreate.create(obj.program("xdp_pass"), 1,
-                    AttachType.CGROUP_INET_EGRESS, 0, "cgroup of fd 1 -> program \"xdp_pass\"", "cgroup links", "5.7"));
+            BpfException refused = assertThrows(
+                    BpfException.class,
+                    () -> LinkCreate.create(
+                            obj.program("xdp_pass"),
+                            1,
+                            AttachType.CGROUP_INET_EGRESS,
+                            0,
+                            "cgroup of fd 1 -> program \"xdp_pass\"",
+                            "cgroup links",
+                            "5.7"));
             assertFalse(refused instanceof NotSupportedException, refused.toString());
-            assertTrue(refused.getMessage().startsWith("the kernel refused to attach cgroup of fd 1 -> program \"xdp_pass\""),
+            assertTrue(
+                    refused.getMessage()
+                            .startsWith("the kernel refused to attach cgroup of fd 1 -> program \"xdp_pass\""),
                     refused.getMessage());
             Assumptions.assumeTrue(newer.isPresent(), "this kernel knows every attach type bpf4j does");
-            NotSupportedException e = assertThrows(NotSupportedException.class, () -> LinkCreate.create(
-                    obj.program("xdp_pass"), 1, newer.get(), 0, "test", "links of " + newer.get(), "7.0"));
-            assertTrue(e.getMessage().contains("the kernel has no " + newer.get().kernelName())
-                    && e.getMessage().contains("7.0"), e.getMessage());
+            NotSupportedException e = assertThrows(
+                    NotSupportedException.class,
+                    () -> LinkCreate.create(
+                            obj.program("xdp_pass"), 1, newer.get(), 0, "test", "links of " + newer.get(), "7.0"));
+            assertTrue(
+                    e.getMessage().contains("the kernel has no " + newer.get().kernelName())
+                            && e.getMessage().contains("7.0"),
+                    e.getMessage());
         }
     }
 }

@@ -22,7 +22,8 @@ class LinkLifecycleTest {
 
     @Test
     void xdpLinkIsDescribedUpdatedAndDetached() {
-        try (TestNet net = new TestNet(); BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_net")).load()) {
+        try (TestNet net = new TestNet();
+                BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_net")).load()) {
             TypedMap<Integer, Long> packets = TypedMap.of(obj.map("packets"), Codecs.s32(), Codecs.s64());
             NetworkNamespace nsB = NetworkNamespace.named(net.b);
             try (var link = nsB.run(() -> Xdp.attach(obj.program("xdp_count"), "veth-b", Xdp.Mode.DEFAULT))) {

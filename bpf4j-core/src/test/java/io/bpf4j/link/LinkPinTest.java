@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bpf4j.BpfObject;
-import io.bpf4j.ObjectSpec;
 import io.bpf4j.testing.Kernel;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,7 +27,7 @@ class LinkPinTest {
         Path dir = Kernel.bpffs().resolve("bpf4j_pindir_" + PID);
         Path pin = dir.resolve("tp");
         try (BpfObject obj = AttachLanesTest.lanes().load();
-             RawTracepoint link = RawTracepoint.attach(obj.program("raw"), "sys_enter")) {
+                RawTracepoint link = RawTracepoint.attach(obj.program("raw"), "sys_enter")) {
             // a raw tracepoint: a BPF link on every kernel (a tracepoint is a perf event without one before 5.15)
             link.pin(pin);
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));

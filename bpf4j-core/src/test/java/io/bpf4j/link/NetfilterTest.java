@@ -26,15 +26,20 @@ class NetfilterTest {
 
     @Test
     void localInCountsPingsUntilClosed() {
-        try (TestNet net = new TestNet(); BpfMap counter = CounterPrograms.newCounter("nf_count")) {
-            ProgramSpec spec = ProgramSpec.builder("nf_count", ProgramType.NETFILTER).attachType(AttachType.NETFILTER)
-                    .license("GPL").instructions(CounterPrograms.filter().count(counter, NF_ACCEPT)).build();
+        try (TestNet net = new TestNet();
+                BpfMap counter = CounterPrograms.newCounter("nf_count")) {
+            ProgramSpec spec = ProgramSpec.builder("nf_count", ProgramType.NETFILTER)
+                    .attachType(AttachType.NETFILTER)
+                    .license("GPL")
+                    .instructions(CounterPrograms.filter().count(counter, NF_ACCEPT))
+                    .build();
             Program prog;
             try {
                 prog = Program.load(spec);
             } catch (NotSupportedException e) {
                 // thrown only when the kernel's own BTF has no BPF_PROG_TYPE_NETFILTER (before 6.4)
-                assertTrue(e.getMessage().contains("NETFILTER") && e.getMessage().contains("nf_count"), e.getMessage());
+                assertTrue(
+                        e.getMessage().contains("NETFILTER") && e.getMessage().contains("nf_count"), e.getMessage());
                 assertEquals(java.util.Optional.of("6.4"), e.since(), e.getMessage());
                 KernelFeature.assume(false, "NETFILTER programs", e.getMessage());
                 return;

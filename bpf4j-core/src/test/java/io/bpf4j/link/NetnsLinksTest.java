@@ -25,8 +25,11 @@ class NetnsLinksTest {
     }
 
     private static Program counting(String name, BpfMap counter) {
-        return Program.load(ProgramSpec.builder(name, ProgramType.SK_LOOKUP).attachType(AttachType.SK_LOOKUP)
-                .license("GPL").instructions(CounterPrograms.filter().count(counter, SK_PASS)).build());
+        return Program.load(ProgramSpec.builder(name, ProgramType.SK_LOOKUP)
+                .attachType(AttachType.SK_LOOKUP)
+                .license("GPL")
+                .instructions(CounterPrograms.filter().count(counter, SK_PASS))
+                .build());
     }
 
     private static void sendUdp(TestNet net, int times) {
@@ -37,8 +40,9 @@ class NetnsLinksTest {
 
     @Test
     void skLookupCountsDatagramsIntoTheNamespace() {
-        try (TestNet net = new TestNet(); BpfMap counter = CounterPrograms.newCounter("skl_count");
-             Program prog = counting("skl_count", counter)) {
+        try (TestNet net = new TestNet();
+                BpfMap counter = CounterPrograms.newCounter("skl_count");
+                Program prog = counting("skl_count", counter)) {
             try (var link = NetnsLink.skLookup(prog, NetworkNamespace.named(net.b))) {
                 assertEquals(LinkType.NETNS, link.info().kind());
                 sendUdp(net, 3);
@@ -51,9 +55,10 @@ class NetnsLinksTest {
 
     @Test
     void missingNamespaceIsNamed() {
-        try (BpfMap counter = CounterPrograms.newCounter("skl_none"); Program prog = counting("skl_none", counter)) {
-            BpfException e = assertThrows(BpfException.class,
-                    () -> NetnsLink.skLookup(prog, NetworkNamespace.named("bpf4j_no_such_ns_x")));
+        try (BpfMap counter = CounterPrograms.newCounter("skl_none");
+                Program prog = counting("skl_none", counter)) {
+            BpfException e = assertThrows(
+                    BpfException.class, () -> NetnsLink.skLookup(prog, NetworkNamespace.named("bpf4j_no_such_ns_x")));
             assertTrue(e.getMessage().contains("bpf4j_no_such_ns_x"), e.getMessage());
         }
     }

@@ -33,12 +33,15 @@ class NetworkLinksTest {
 
     @Test
     void xdpCountsThenDropsRealPacketsInsideANamespace() {
-        try (TestNet net = new TestNet(); BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_net")).load()) {
+        try (TestNet net = new TestNet();
+                BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_net")).load()) {
             NetworkNamespace nsB = NetworkNamespace.named(net.b);
             assertTrue(net.pingBFromA(1), "the test network works before any program");
             try (var count = nsB.run(() -> Xdp.attach(obj.program("xdp_count"), "veth-b", Xdp.Mode.DEFAULT))) {
                 assertTrue(net.pingBFromA(3));
-                assertTrue(packets(obj).get(0).orElseThrow() >= 3, "xdp saw " + packets(obj).get(0));
+                assertTrue(
+                        packets(obj).get(0).orElseThrow() >= 3,
+                        "xdp saw " + packets(obj).get(0));
             }
             try (var drop = nsB.run(() -> Xdp.attach(obj.program("xdp_drop"), "veth-b", Xdp.Mode.DEFAULT))) {
                 assertFalse(net.pingBFromA(2), "pings are dropped");
@@ -50,7 +53,8 @@ class NetworkLinksTest {
                 assertFalse(net.pingBFromA(1), "the link now runs the dropper");
                 assertEquals(obj.program("xdp_drop").info().id(), swap.info().programId());
             }
-            BpfException e = assertThrows(BpfException.class,
+            BpfException e = assertThrows(
+                    BpfException.class,
                     () -> nsB.run(() -> Xdp.attach(obj.program("xdp_count"), "no-such-if", Xdp.Mode.DEFAULT)));
             assertTrue(e.getMessage().contains("no-such-if"), e.getMessage());
         }
@@ -58,31 +62,42 @@ class NetworkLinksTest {
 
     @Test
     void tcxIngressCountsPackets() {
-        try (TestNet net = new TestNet(); BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_net")).load()) {
+        try (TestNet net = new TestNet();
+                BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_net")).load()) {
             NetworkNamespace nsB = NetworkNamespace.named(net.b);
             Tcx tcx;
             try {
-                tcx = nsB.run(() -> Tcx.attach(obj.program("tcx_count"), "veth-b", Tcx.Direction.INGRESS, Tcx.Position.LAST));
+                tcx = nsB.run(
+                        () -> Tcx.attach(obj.program("tcx_count"), "veth-b", Tcx.Direction.INGRESS, Tcx.Position.LAST));
             } catch (io.bpf4j.NotSupportedException e) {
                 KernelFeature.assume(false, "TCX links (Linux 6.6)", e.getMessage());
                 return;
             }
             try (var first = tcx) {
                 assertTrue(net.pingBFromA(3));
-                assertTrue(packets(obj).get(2).orElseThrow() >= 3, "tcx saw " + packets(obj).get(2));
+                assertTrue(
+                        packets(obj).get(2).orElseThrow() >= 3,
+                        "tcx saw " + packets(obj).get(2));
             }
         }
     }
 
     @Test
     void legacyTcFilterCountsAndCleansUp() {
-        try (TestNet net = new TestNet(); BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_net")).load()) {
+        try (TestNet net = new TestNet();
+                BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_net")).load()) {
             NetworkNamespace nsB = NetworkNamespace.named(net.b);
-            TcFilter f = nsB.run(() -> TcFilter.attach(obj.program("tc_legacy_count"), "veth-b", Tcx.Direction.INGRESS, 1));
+            TcFilter f =
+                    nsB.run(() -> TcFilter.attach(obj.program("tc_legacy_count"), "veth-b", Tcx.Direction.INGRESS, 1));
             try {
                 assertTrue(net.pingBFromA(3));
-                assertTrue(packets(obj).get(4).orElseThrow() >= 3, "tc saw " + packets(obj).get(4));
-                assertEquals(0, TestNet.run("ip netns exec " + net.b + " tc filter show dev veth-b ingress | grep -q tc_legacy_count"),
+                assertTrue(
+                        packets(obj).get(4).orElseThrow() >= 3,
+                        "tc saw " + packets(obj).get(4));
+                assertEquals(
+                        0,
+                        TestNet.run("ip netns exec " + net.b
+                                + " tc filter show dev veth-b ingress | grep -q tc_legacy_count"),
                         "tc itself lists the filter");
             } finally {
                 f.close();
@@ -91,10 +106,13 @@ class NetworkLinksTest {
             long after = packets(obj).get(4).orElseThrow();
             assertTrue(net.pingBFromA(2));
             assertEquals(after, packets(obj).get(4).orElseThrow(), "the filter is gone");
-            assertTrue(TestNet.run("ip netns exec " + net.b + " tc qdisc show dev veth-b | grep -q clsact") != 0,
+            assertTrue(
+                    TestNet.run("ip netns exec " + net.b + " tc qdisc show dev veth-b | grep -q clsact") != 0,
                     "the clsact qdisc this attachment made is gone");
-            assertThrows(IllegalArgumentException.class,
-                    () -> nsB.run(() -> TcFilter.attach(obj.program("tc_legacy_count"), "veth-b", Tcx.Direction.INGRESS, 0)));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> nsB.run(
+                            () -> TcFilter.attach(obj.program("tc_legacy_count"), "veth-b", Tcx.Direction.INGRESS, 0)));
         }
     }
 
@@ -105,11 +123,13 @@ class NetworkLinksTest {
         Path cg = root.resolve("bpf4j_test_" + ProcessHandle.current().pid());
         Files.createDirectories(cg);
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_net")).load();
-             var link = Cgroup.attach(obj.program("cgroup_egress"), cg, AttachType.CGROUP_INET_EGRESS)) {
+                var link = Cgroup.attach(obj.program("cgroup_egress"), cg, AttachType.CGROUP_INET_EGRESS)) {
             // A shell that moves itself into the cgroup, then sends three pings on loopback.
             int rc = TestNet.run("echo $$ > " + cg.resolve("cgroup.procs") + " && ping -c 3 -i 0.2 -W 1 127.0.0.1");
             assertEquals(0, rc);
-            assertTrue(packets(obj).get(3).orElseThrow() >= 3, "cgroup egress saw " + packets(obj).get(3));
+            assertTrue(
+                    packets(obj).get(3).orElseThrow() >= 3,
+                    "cgroup egress saw " + packets(obj).get(3));
         } finally {
             Files.deleteIfExists(cg);
         }

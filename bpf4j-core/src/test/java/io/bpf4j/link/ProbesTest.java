@@ -13,14 +13,13 @@ import io.bpf4j.codec.Codecs;
 import io.bpf4j.internal.elf.ElfBinary;
 import io.bpf4j.internal.elf.LibraryPaths;
 import io.bpf4j.testing.Kernel;
-import io.bpf4j.testing.KernelFunctions;
 import io.bpf4j.testing.KernelFeature;
+import io.bpf4j.testing.KernelFunctions;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,13 +35,17 @@ class ProbesTest {
     }
 
     private static BpfObject load() {
-        return ObjectSpec.read(Kernel.bpfObject("link_probes")).withConstant("target_tgid", PID).load();
+        return ObjectSpec.read(Kernel.bpfObject("link_probes"))
+                .withConstant("target_tgid", PID)
+                .load();
     }
 
     /** libc's getpid, called for real (not the JVM's cached pid). */
     private static int getpid() throws Throwable {
-        MethodHandle h = Linker.nativeLinker().downcallHandle(Linker.nativeLinker().defaultLookup().find("getpid").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        MethodHandle h = Linker.nativeLinker()
+                .downcallHandle(
+                        Linker.nativeLinker().defaultLookup().find("getpid").orElseThrow(),
+                        FunctionDescriptor.of(ValueLayout.JAVA_INT));
         return (int) h.invokeExact();
     }
 
@@ -56,15 +59,17 @@ class ProbesTest {
         Assumptions.assumeTrue(!line.isEmpty(), "nm (binutils) is needed for the comparison");
         // libc's text segment has virtual address == file offset on x86_64 Debian.
         assertEquals(Long.parseLong(line.split(" ")[0], 16), offset);
-        assertTrue(ElfBinary.open(libc).fileOffsetOfSymbol("no_such_function_here").isEmpty());
+        assertTrue(
+                ElfBinary.open(libc).fileOffsetOfSymbol("no_such_function_here").isEmpty());
     }
 
     @Test
     void uprobeAndUretprobeOnLibcByBareName() throws Throwable {
         try (BpfObject obj = load()) {
             TypedMap<Integer, Long> counts = TypedMap.of(obj.map("counts"), Codecs.s32(), Codecs.s64());
-            try (var call = Uprobe.attach(obj.program("on_call"), "libc.so.6", "getpid", 0, false, OptionalInt.empty());
-                 var ret = Uprobe.attach(obj.program("on_return"), "c", "getpid", 0, true, OptionalInt.of(PID))) {
+            try (var call = Uprobe.attach(
+                            obj.program("on_call"), "libc.so.6", "getpid", 0, false, OptionalInt.empty());
+                    var ret = Uprobe.attach(obj.program("on_return"), "c", "getpid", 0, true, OptionalInt.of(PID))) {
                 for (int i = 0; i < 5; i++) {
                     assertEquals(PID, getpid());
                 }
@@ -74,8 +79,10 @@ class ProbesTest {
             long before = counts.get(0).orElseThrow();
             getpid();
             assertEquals(before, counts.get(0).orElseThrow(), "closed uprobes no longer fire");
-            BpfException e = assertThrows(BpfException.class,
-                    () -> Uprobe.attach(obj.program("on_call"), "libc.so.6", "nope_not_here", 0, false, OptionalInt.empty()));
+            BpfException e = assertThrows(
+                    BpfException.class,
+                    () -> Uprobe.attach(
+                            obj.program("on_call"), "libc.so.6", "nope_not_here", 0, false, OptionalInt.empty()));
             assertTrue(e.getMessage().contains("nope_not_here"), e.getMessage());
         }
     }
@@ -96,7 +103,9 @@ class ProbesTest {
                 links.close();
             }
             assertTrue(counts.get(1).orElseThrow() > 10, "samples: " + counts.get(1));
-            assertThrows(IllegalArgumentException.class, () -> PerfEvent.attach(obj.program("on_sample"), PerfEvent.Spec.period("bogus", 1)));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> PerfEvent.attach(obj.program("on_sample"), PerfEvent.Spec.period("bogus", 1)));
         }
     }
 
@@ -108,16 +117,23 @@ class ProbesTest {
         java.nio.file.Files.createDirectories(cg);
         try (BpfObject obj = load()) {
             TypedMap<Integer, Long> counts = TypedMap.of(obj.map("counts"), Codecs.s32(), Codecs.s64());
-            PerfEvent links = PerfEvent.attach(obj.program("on_sample"), PerfEvent.Spec.frequency("cpu-clock", 1000).forCgroup(cg));
+            PerfEvent links = PerfEvent.attach(
+                    obj.program("on_sample"),
+                    PerfEvent.Spec.frequency("cpu-clock", 1000).forCgroup(cg));
             try {
                 Thread.sleep(200);
                 long idle = counts.get(1).orElseThrow();
                 // A shell that joins the cgroup and burns CPU for a while: now samples come.
-                Process p = new ProcessBuilder("sh", "-c", "echo $$ > " + cg.resolve("cgroup.procs")
-                        + "; i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done").start();
+                Process p = new ProcessBuilder(
+                                "sh",
+                                "-c",
+                                "echo $$ > " + cg.resolve("cgroup.procs")
+                                        + "; i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done")
+                        .start();
                 assertEquals(0, p.waitFor());
                 long busy = counts.get(1).orElseThrow();
-                assertTrue(busy - idle > 10, "samples while the cgroup ran: " + (busy - idle) + " (idle: " + idle + ")");
+                assertTrue(
+                        busy - idle > 10, "samples while the cgroup ran: " + (busy - idle) + " (idle: " + idle + ")");
             } finally {
                 links.close();
             }
@@ -149,19 +165,22 @@ class ProbesTest {
                 }
                 return;
             }
-            NotSupportedException e = assertThrows(NotSupportedException.class,
-                    () -> Kprobe.attach(obj.program("on_unlink"), unlinkat, 0, false));
+            NotSupportedException e = assertThrows(
+                    NotSupportedException.class, () -> Kprobe.attach(obj.program("on_unlink"), unlinkat, 0, false));
             assertTrue(e.getMessage().contains("CONFIG_KPROBES"), e.getMessage());
-            KernelFeature.assume(false, "kprobes", "Kprobe.supported() found no kprobe PMU or kprobe_events: " + e.getMessage());
+            KernelFeature.assume(
+                    false, "kprobes", "Kprobe.supported() found no kprobe PMU or kprobe_events: " + e.getMessage());
         }
     }
 
     @Test
     void taskIteratorListsUs() {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("load_iter")).load();
-             var it = BpfIterator.attach(obj.program("dump_tasks"))) {
+                var it = BpfIterator.attach(obj.program("dump_tasks"))) {
             String out = it.read();
-            assertTrue(out.lines().anyMatch(l -> l.startsWith(PID + " ")), "our pid in:\n" + out.lines().limit(5).toList());
+            assertTrue(
+                    out.lines().anyMatch(l -> l.startsWith(PID + " ")),
+                    "our pid in:\n" + out.lines().limit(5).toList());
             assertTrue(it.read().lines().count() > 1, "each read walks again");
         }
     }

@@ -36,14 +36,16 @@ class RawTracepointTest {
                 .skipIf(Opcodes.JNE, Reg.R2, SYS_GETPPID)
                 .onlyThread(CounterPrograms.gettid())
                 .count(counter, 0);
-        return Program.load(ProgramSpec.builder(name, ProgramType.RAW_TRACEPOINT).license("GPL")
-                .instructions(insns).build());
+        return Program.load(ProgramSpec.builder(name, ProgramType.RAW_TRACEPOINT)
+                .license("GPL")
+                .instructions(insns)
+                .build());
     }
 
     @Test
     void countsUntilClosedAndDescribesItself() {
         try (BpfMap counter = CounterPrograms.newCounter("rtp_count");
-             Program prog = countGetppid("rtp_count", counter)) {
+                Program prog = countGetppid("rtp_count", counter)) {
             try (var link = RawTracepoint.attach(prog, "sys_enter")) {
                 CounterPrograms.getppid(4);
                 assertEquals(4, CounterPrograms.read(counter));
@@ -58,9 +60,11 @@ class RawTracepointTest {
 
     @Test
     void pinnedLinkOutlivesItsHandleUntilUnpinned() {
-        Path pin = Kernel.bpffs().resolve("bpf4j_attach_" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Path pin = Kernel.bpffs()
+                .resolve("bpf4j_attach_"
+                        + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try (BpfMap counter = CounterPrograms.newCounter("rtp_pin");
-             Program prog = countGetppid("rtp_pin", counter)) {
+                Program prog = countGetppid("rtp_pin", counter)) {
             try (var link = RawTracepoint.attach(prog, "sys_enter")) {
                 link.pin(pin);
             }
@@ -89,10 +93,10 @@ class RawTracepointTest {
         // The kernel supports BPF_LINK_UPDATE only for cgroup, iter, netns, xdp, tcx, netkit and
         // struct_ops links; a raw tracepoint link must report that clearly.
         try (BpfMap a = CounterPrograms.newCounter("rtp_upd_a");
-             BpfMap b = CounterPrograms.newCounter("rtp_upd_b");
-             Program first = countGetppid("rtp_upd_a", a);
-             Program second = countGetppid("rtp_upd_b", b);
-             var link = RawTracepoint.attach(first, "sys_enter")) {
+                BpfMap b = CounterPrograms.newCounter("rtp_upd_b");
+                Program first = countGetppid("rtp_upd_a", a);
+                Program second = countGetppid("rtp_upd_b", b);
+                var link = RawTracepoint.attach(first, "sys_enter")) {
             BpfException e = assertThrows(BpfException.class, () -> link.update(second));
             assertTrue(e.getMessage().contains("rtp_upd_b"), e.getMessage());
             CounterPrograms.getppid(2);
@@ -104,7 +108,7 @@ class RawTracepointTest {
     @Test
     void unknownRawTracepointIsNamed() {
         try (BpfMap counter = CounterPrograms.newCounter("rtp_none");
-             Program prog = countGetppid("rtp_none", counter)) {
+                Program prog = countGetppid("rtp_none", counter)) {
             BpfException e = assertThrows(BpfException.class, () -> RawTracepoint.attach(prog, "no_such_tp_x"));
             assertTrue(e.getMessage().contains("no_such_tp_x"), e.getMessage());
         }

@@ -73,9 +73,11 @@ class SocketFilterTest {
     @Test
     void dropsAndCountsDatagramsUntilDetached() {
         try (BpfMap counter = CounterPrograms.newCounter("sf_drop");
-             Program drop = Program.load(ProgramSpec.builder("sf_drop", ProgramType.SOCKET_FILTER)
-                     .instructions(CounterPrograms.filter().count(counter, 0)).build());
-             Udp rx = new Udp(); Udp tx = new Udp()) {
+                Program drop = Program.load(ProgramSpec.builder("sf_drop", ProgramType.SOCKET_FILTER)
+                        .instructions(CounterPrograms.filter().count(counter, 0))
+                        .build());
+                Udp rx = new Udp();
+                Udp tx = new Udp()) {
             tx.sendTo(rx, 32);
             assertEquals(32, rx.receiveNow(), "without a filter the datagram arrives");
             try (SocketFilter f = SocketFilter.attach(drop, rx.fd)) {
@@ -95,11 +97,13 @@ class SocketFilterTest {
     @Test
     void attachingToSomethingThatIsNotASocketNamesTheError() {
         try (BpfMap counter = CounterPrograms.newCounter("sf_bad");
-             Program p = Program.load(ProgramSpec.builder("sf_bad", ProgramType.SOCKET_FILTER)
-                     .instructions(CounterPrograms.filter().count(counter, 0)).build())) {
+                Program p = Program.load(ProgramSpec.builder("sf_bad", ProgramType.SOCKET_FILTER)
+                        .instructions(CounterPrograms.filter().count(counter, 0))
+                        .build())) {
             BpfException e = assertThrows(BpfException.class, () -> SocketFilter.attach(p, p.fd()));
             assertEquals(Errno.ENOTSOCK, e.errno().orElseThrow(), e.getMessage());
-            assertTrue(e.getMessage().contains("SO_ATTACH_BPF") && e.getMessage().contains("sf_bad"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("SO_ATTACH_BPF") && e.getMessage().contains("sf_bad"), e.getMessage());
         }
     }
 }

@@ -49,11 +49,16 @@ class StructOpsSchedExtTest {
     @Test
     void globalFifoSchedulesUntilClosed() throws Exception {
         Kernel.assumeRoot();
-        KernelFeature.assume(() -> StructOpsFeatures.supports("sched_ext_ops", "enqueue"), "sched_ext",
+        KernelFeature.assume(
+                () -> StructOpsFeatures.supports("sched_ext_ops", "enqueue"),
+                "sched_ext",
                 () -> StructOpsFeatures.reason("sched_ext_ops", "enqueue"));
         assertEquals("disabled", read(STATE), "another sched_ext scheduler is running");
-        boolean dsqInsert = KernelBtf.vmlinux().findId("scx_bpf_dsq_insert", Type.Func.class).isPresent();
-        String name = "b4j_fifo_" + ProcessHandle.current().pid() + "_" + ThreadLocalRandom.current().nextInt(1000);
+        boolean dsqInsert = KernelBtf.vmlinux()
+                .findId("scx_bpf_dsq_insert", Type.Func.class)
+                .isPresent();
+        String name = "b4j_fifo_" + ProcessHandle.current().pid() + "_"
+                + ThreadLocalRandom.current().nextInt(1000);
         ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("struct_ops_scx"))
                 .withConstant("has_dsq_insert", dsqInsert)
                 .withStructOpsMember("b4j_fifo", "name", name);
@@ -68,8 +73,10 @@ class StructOpsSchedExtTest {
             // Every wakeup goes through select_cpu and enqueue; dispatch runs when a CPU looks for
             // work and the global queue is empty (the core consumes that queue first), as when
             // this thread sleeps.
-            while ((counter(obj, spec, "enqueue_calls") == enqueued || counter(obj, spec, "dispatch_calls") == 0
-                    || counter(obj, spec, "select_calls") == 0) && System.nanoTime() < deadline) {
+            while ((counter(obj, spec, "enqueue_calls") == enqueued
+                            || counter(obj, spec, "dispatch_calls") == 0
+                            || counter(obj, spec, "select_calls") == 0)
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
             assertTrue(counter(obj, spec, "enqueue_calls") > enqueued, "enqueue never ran");

@@ -41,7 +41,8 @@ class StructOpsTcpTest {
 
     /** A congestion control name no other test or run uses (TCP_CA_NAME_MAX is 16 with the NUL). */
     private static String uniqueName(String prefix) {
-        return prefix + Long.toString(ProcessHandle.current().pid() % 100_000, 36)
+        return prefix
+                + Long.toString(ProcessHandle.current().pid() % 100_000, 36)
                 + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
     }
 
@@ -51,12 +52,16 @@ class StructOpsTcpTest {
 
     private static void assumeTcpStructOps() {
         Kernel.assumeRoot();
-        KernelFeature.assume(() -> StructOpsFeatures.supports("tcp_congestion_ops", "ssthresh"),
-                "struct_ops TCP congestion control", () -> StructOpsFeatures.reason("tcp_congestion_ops", "ssthresh"));
+        KernelFeature.assume(
+                () -> StructOpsFeatures.supports("tcp_congestion_ops", "ssthresh"),
+                "struct_ops TCP congestion control",
+                () -> StructOpsFeatures.reason("tcp_congestion_ops", "ssthresh"));
     }
 
     private static void assumeLinks() {
-        KernelFeature.assume(StructOpsFeatures::supportsLinks, "struct_ops links (Linux 6.4)",
+        KernelFeature.assume(
+                StructOpsFeatures::supportsLinks,
+                "struct_ops links (Linux 6.4)",
                 () -> "enum bpf_attach_type in the kernel's BTF has no BPF_STRUCT_OPS");
     }
 
@@ -81,32 +86,49 @@ class StructOpsTcpTest {
         assertTrue(reno.link());
         assertFalse(ops.get("b4j_reno_legacy").link());
         assertEquals("tcp_congestion_ops", reno.type().btf().name(reno.type().id()));
-        assertEquals(Map.of("init", "b4j_init", "ssthresh", "b4j_ssthresh", "cong_avoid", "b4j_cong_avoid",
-                "undo_cwnd", "b4j_undo_cwnd"), reno.programs());
+        assertEquals(
+                Map.of(
+                        "init",
+                        "b4j_init",
+                        "ssthresh",
+                        "b4j_ssthresh",
+                        "cong_avoid",
+                        "b4j_cong_avoid",
+                        "undo_cwnd",
+                        "b4j_undo_cwnd"),
+                reno.programs());
         MapSpec map = spec.maps().get("b4j_reno");
         assertEquals(MapType.STRUCT_OPS, map.type());
         assertEquals(MapFlags.LINK, map.flags() & MapFlags.LINK);
         assertEquals(0, spec.maps().get("b4j_reno_legacy").flags() & MapFlags.LINK);
         assertEquals(reno.data().length, map.valueSize());
-        assertEquals(ProgramType.STRUCT_OPS, spec.program("b4j_ssthresh").orElseThrow().type());
+        assertEquals(
+                ProgramType.STRUCT_OPS,
+                spec.program("b4j_ssthresh").orElseThrow().type());
 
         ObjectSpec named = spec.withStructOpsMember("b4j_reno", "name", "renamed")
                 .withStructOpsMember("b4j_reno", "undo_cwnd", "b4j_ssthresh");
         StructOpsSpec edited = named.structOps().get("b4j_reno");
         assertEquals("b4j_ssthresh", edited.programs().get("undo_cwnd"));
         assertTrue(new String(edited.data(), java.nio.charset.StandardCharsets.US_ASCII).contains("renamed\0"));
-        assertEquals("b4j_reno", new String(reno.data(), java.nio.charset.StandardCharsets.US_ASCII)
-                .replaceAll("(?s).*(b4j_reno)\0.*", "$1"), "the spec read before the edit is unchanged");
+        assertEquals(
+                "b4j_reno",
+                new String(reno.data(), java.nio.charset.StandardCharsets.US_ASCII)
+                        .replaceAll("(?s).*(b4j_reno)\0.*", "$1"),
+                "the spec read before the edit is unchanged");
 
-        IllegalArgumentException noMember = assertThrows(IllegalArgumentException.class,
-                () -> spec.withStructOpsMember("b4j_reno", "no_such_member", 1));
-        assertTrue(noMember.getMessage().contains("no_such_member") && noMember.getMessage().contains("cong_avoid"),
+        IllegalArgumentException noMember = assertThrows(
+                IllegalArgumentException.class, () -> spec.withStructOpsMember("b4j_reno", "no_such_member", 1));
+        assertTrue(
+                noMember.getMessage().contains("no_such_member")
+                        && noMember.getMessage().contains("cong_avoid"),
                 noMember.getMessage());
-        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException tooLong = assertThrows(
+                IllegalArgumentException.class,
                 () -> spec.withStructOpsMember("b4j_reno", "name", "a name longer than sixteen bytes"));
         assertTrue(tooLong.getMessage().contains("b4j_reno.name"), tooLong.getMessage());
-        IllegalArgumentException notStructOps = assertThrows(IllegalArgumentException.class,
-                () -> spec.withStructOpsMember("nope", "name", "x"));
+        IllegalArgumentException notStructOps =
+                assertThrows(IllegalArgumentException.class, () -> spec.withStructOpsMember("nope", "name", "x"));
         assertTrue(notStructOps.getMessage().contains("b4j_reno_legacy"), notStructOps.getMessage());
     }
 
@@ -115,7 +137,8 @@ class StructOpsTcpTest {
         assumeTcpStructOps();
         String linked = uniqueName("b4jl");
         String legacy = uniqueName("b4jm");
-        ObjectSpec spec = readForThisKernel().withStructOpsMember("b4j_reno", "name", linked)
+        ObjectSpec spec = readForThisKernel()
+                .withStructOpsMember("b4j_reno", "name", linked)
                 .withStructOpsMember("b4j_reno_legacy", "name", legacy);
         try (BpfObject obj = spec.load()) {
             assertEquals(java.util.Set.of("b4j_reno", "b4j_reno_legacy"), java.util.Set.copyOf(obj.structOpsMaps()));
@@ -125,7 +148,9 @@ class StructOpsTcpTest {
             assertTrue(r.link("b4j_reno").orElseThrow() instanceof StructOps == links, r.toString());
             assertTrue(r.link("b4j_reno_legacy").orElseThrow() instanceof StructOpsRegistration, r.toString());
             assertTrue(r.skipped().stream().anyMatch(s -> s.program().equals("b4j_init")), r.toString());
-            assertTrue(available().contains(linked) && available().contains(legacy), available().toString());
+            assertTrue(
+                    available().contains(linked) && available().contains(legacy),
+                    available().toString());
             if (links) {
                 LinkInfo info = ((StructOps) r.link("b4j_reno").orElseThrow()).info();
                 assertEquals(LinkType.STRUCT_OPS, info.kind(), info.toString());
@@ -155,12 +180,16 @@ class StructOpsTcpTest {
         assumeLinks();
         ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("struct_ops_flavor"));
         BpfException e = assertThrows(BpfException.class, () -> spec.load().close());
-        assertTrue(e.getMessage().contains("b4j_flavor") && e.getMessage().contains("b4j_extra")
-                && e.getMessage().contains("tcp_congestion_ops"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("b4j_flavor")
+                        && e.getMessage().contains("b4j_extra")
+                        && e.getMessage().contains("tcp_congestion_ops"),
+                e.getMessage());
         String name = uniqueName("b4jf");
-        ObjectSpec zeroed = spec.withStructOpsMember("b4j_flavor", "b4j_extra", 0)
-                .withStructOpsMember("b4j_flavor", "name", name);
-        try (BpfObject obj = zeroed.load(); Link link = StructOps.register(obj, "b4j_flavor")) {
+        ObjectSpec zeroed =
+                spec.withStructOpsMember("b4j_flavor", "b4j_extra", 0).withStructOpsMember("b4j_flavor", "name", name);
+        try (BpfObject obj = zeroed.load();
+                Link link = StructOps.register(obj, "b4j_flavor")) {
             assertTrue(available().contains(name), "the flavor, laid out by member name, did not register");
         }
         assertFalse(available().contains(name));
@@ -172,10 +201,12 @@ class StructOpsTcpTest {
         assumeLinks();
         String name = uniqueName("b4ju");
         ObjectSpec spec = read().withStructOpsMember("b4j_reno", "name", name);
-        try (BpfObject first = spec.load(); BpfObject second = spec.load()) {
+        try (BpfObject first = spec.load();
+                BpfObject second = spec.load()) {
             StructOps link = (StructOps) StructOps.register(first, "b4j_reno");
             assertTrue(available().contains(name));
-            StructOps.prepare(second.map("b4j_reno"), second.structOpsValue("b4j_reno").orElseThrow());
+            StructOps.prepare(
+                    second.map("b4j_reno"), second.structOpsValue("b4j_reno").orElseThrow());
             link.update(second.map("b4j_reno"));
             assertTrue(available().contains(name), "the name left while the link swapped maps");
             long before = counter(first, spec, "init_calls");
@@ -193,7 +224,8 @@ class StructOpsTcpTest {
     void aNameTheKernelHasAlreadyIsRefusedWithEexistAndNothingStays() throws Exception {
         assumeTcpStructOps();
         String legacy = uniqueName("b4jx");
-        ObjectSpec spec = readForThisKernel().withStructOpsMember("b4j_reno", "name", "reno")
+        ObjectSpec spec = readForThisKernel()
+                .withStructOpsMember("b4j_reno", "name", "reno")
                 .withStructOpsMember("b4j_reno_legacy", "name", legacy);
         try (BpfObject obj = spec.load()) {
             Link first = StructOps.register(obj, "b4j_reno_legacy");
@@ -201,7 +233,9 @@ class StructOpsTcpTest {
             AttachException e = assertThrows(AttachException.class, obj::attachAll);
             assertTrue(e.getMessage().contains("b4j_reno"), e.getMessage());
             Throwable cause = e.getCause();
-            assertTrue(cause instanceof BpfException && String.valueOf(cause.getMessage()).contains("EEXIST"),
+            assertTrue(
+                    cause instanceof BpfException
+                            && String.valueOf(cause.getMessage()).contains("EEXIST"),
                     String.valueOf(cause));
             first.close();
             assertFalse(available().contains(legacy));

@@ -31,19 +31,25 @@ class SyscallCountTest {
     }
 
     private static Program load(String name, List<Instruction> insns) {
-        return Program.load(ProgramSpec.builder(name, ProgramType.TRACEPOINT).license("GPL")
-                .instructions(insns).build());
+        return Program.load(ProgramSpec.builder(name, ProgramType.TRACEPOINT)
+                .license("GPL")
+                .instructions(insns)
+                .build());
     }
 
     @Test
     void countsThisThreadsSyscallsUntilClosed() {
         try (BpfMap counter = CounterPrograms.newCounter("tp_getppid");
-             Program prog = load("tp_getppid",
-                     CounterPrograms.filter().onlyThread(CounterPrograms.gettid()).count(counter, 0))) {
+                Program prog = load(
+                        "tp_getppid",
+                        CounterPrograms.filter()
+                                .onlyThread(CounterPrograms.gettid())
+                                .count(counter, 0))) {
             try (var link = Tracepoint.attach(prog, "syscalls", "sys_enter_getppid")) {
                 CounterPrograms.getppid(5);
                 assertEquals(5, CounterPrograms.read(counter));
-                if (LinkErrors.knowsEnumerator("bpf_attach_type", "BPF_PERF_EVENT").orElse(true)) {
+                if (LinkErrors.knowsEnumerator("bpf_attach_type", "BPF_PERF_EVENT")
+                        .orElse(true)) {
                     assertTrue(link.isBpfLink(), link.toString());
                     LinkInfo info = link.info();
                     assertEquals(LinkType.PERF_EVENT, info.kind());
@@ -54,8 +60,10 @@ class SyscallCountTest {
                     io.bpf4j.NotSupportedException e = assertThrows(io.bpf4j.NotSupportedException.class, link::info);
                     assertEquals(java.util.Optional.of("5.15"), e.since(), e.getMessage());
                     assertTrue(e.getMessage().contains("PERF_EVENT_IOC_SET_BPF"), e.getMessage());
-                    assertThrows(io.bpf4j.NotSupportedException.class,
-                            () -> link.pin(java.nio.file.Path.of("/sys/fs/bpf/bpf4j_never_" + ProcessHandle.current().pid())));
+                    assertThrows(
+                            io.bpf4j.NotSupportedException.class,
+                            () -> link.pin(java.nio.file.Path.of("/sys/fs/bpf/bpf4j_never_"
+                                    + ProcessHandle.current().pid())));
                 }
             }
             CounterPrograms.getppid(3);
@@ -75,22 +83,24 @@ class SyscallCountTest {
             Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwx------"));
             String p = exe.toString();
             try (BpfMap counter = CounterPrograms.newCounter("tp_execve");
-                 Program prog = load("tp_execve", CounterPrograms.filter()
-                         // r6 = ctx; r3 = ctx->filename (offset 16 in sys_enter_execve's format)
-                         .add(Instruction.mov64Reg(Reg.R6, Reg.R1))
-                         .add(Instruction.loadMem(Opcodes.DW, Reg.R3, Reg.R6, 16))
-                         .add(Instruction.mov64Reg(Reg.R1, Reg.R10))
-                         .add(Instruction.alu64Imm(Opcodes.ADD, Reg.R1, -16))
-                         .add(Instruction.mov64Imm(Reg.R2, 16))
-                         .add(Instruction.call(Helpers.PROBE_READ_USER_STR))
-                         .add(Instruction.loadMem(Opcodes.DW, Reg.R1, Reg.R10, -16))
-                         .add(Instruction.loadImm64(Reg.R2, CounterPrograms.word(p, 0)))
-                         .add(Instruction.jumpReg(Opcodes.JNE, Reg.R1, Reg.R2, 4))
-                         .add(Instruction.loadMem(Opcodes.DW, Reg.R1, Reg.R10, -8))
-                         .add(Instruction.loadImm64(Reg.R2, CounterPrograms.word(p, 8)))
-                         .add(Instruction.jumpReg(Opcodes.JEQ, Reg.R1, Reg.R2, 1))
-                         .skipAlways() // a mismatch skips the count
-                         .count(counter, 0))) {
+                    Program prog = load(
+                            "tp_execve",
+                            CounterPrograms.filter()
+                                    // r6 = ctx; r3 = ctx->filename (offset 16 in sys_enter_execve's format)
+                                    .add(Instruction.mov64Reg(Reg.R6, Reg.R1))
+                                    .add(Instruction.loadMem(Opcodes.DW, Reg.R3, Reg.R6, 16))
+                                    .add(Instruction.mov64Reg(Reg.R1, Reg.R10))
+                                    .add(Instruction.alu64Imm(Opcodes.ADD, Reg.R1, -16))
+                                    .add(Instruction.mov64Imm(Reg.R2, 16))
+                                    .add(Instruction.call(Helpers.PROBE_READ_USER_STR))
+                                    .add(Instruction.loadMem(Opcodes.DW, Reg.R1, Reg.R10, -16))
+                                    .add(Instruction.loadImm64(Reg.R2, CounterPrograms.word(p, 0)))
+                                    .add(Instruction.jumpReg(Opcodes.JNE, Reg.R1, Reg.R2, 4))
+                                    .add(Instruction.loadMem(Opcodes.DW, Reg.R1, Reg.R10, -8))
+                                    .add(Instruction.loadImm64(Reg.R2, CounterPrograms.word(p, 8)))
+                                    .add(Instruction.jumpReg(Opcodes.JEQ, Reg.R1, Reg.R2, 1))
+                                    .skipAlways() // a mismatch skips the count
+                                    .count(counter, 0))) {
                 try (var link = Tracepoint.attach(prog, "syscalls", "sys_enter_execve")) {
                     for (int i = 0; i < 3; i++) {
                         assertEquals(0, new ProcessBuilder(p).start().waitFor());
@@ -108,9 +118,9 @@ class SyscallCountTest {
     @Test
     void unknownTracepointIsNamed() {
         try (BpfMap counter = CounterPrograms.newCounter("tp_none");
-             Program prog = load("tp_none", CounterPrograms.filter().count(counter, 0))) {
-            BpfException e = assertThrows(BpfException.class,
-                    () -> Tracepoint.attach(prog, "syscalls", "sys_enter_no_such_call"));
+                Program prog = load("tp_none", CounterPrograms.filter().count(counter, 0))) {
+            BpfException e = assertThrows(
+                    BpfException.class, () -> Tracepoint.attach(prog, "syscalls", "sys_enter_no_such_call"));
             assertTrue(e.getMessage().contains("syscalls/sys_enter_no_such_call"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> Tracepoint.attach(prog, "..", "x"));
         }

@@ -1,15 +1,15 @@
 package io.bpf4j.link;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
 import io.bpf4j.internal.sys.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * A loopback TCP connection whose sending side chose its congestion control by name
@@ -51,9 +51,11 @@ final class TcpLoopback implements AutoCloseable {
             int port = (sa.get(JAVA_BYTE, 2) & 0xff) << 8 | sa.get(JAVA_BYTE, 3) & 0xff;
             client = socket();
             MemorySegment name = arena.allocateFrom(cc);
-            check(Libc.syscall(SYS_SETSOCKOPT, client, IPPROTO_TCP, TCP_CONGESTION, name.address(), cc.length(), 0),
+            check(
+                    Libc.syscall(SYS_SETSOCKOPT, client, IPPROTO_TCP, TCP_CONGESTION, name.address(), cc.length(), 0),
                     "setsockopt(TCP_CONGESTION, " + cc + ")");
-            check(Libc.syscall(SYS_CONNECT, client, loopback(arena, port).address(), 16, 0, 0, 0),
+            check(
+                    Libc.syscall(SYS_CONNECT, client, loopback(arena, port).address(), 16, 0, 0, 0),
                     "connect to 127.0.0.1:" + port);
         } catch (IOException | RuntimeException e) {
             if (client >= 0) {
@@ -70,7 +72,7 @@ final class TcpLoopback implements AutoCloseable {
             }
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment buf = arena.allocate(64 * 1024);
-                for (long n; (n = Libc.syscall(Libc.SYS_READ, conn, buf.address(), buf.byteSize())) > 0;) {
+                for (long n; (n = Libc.syscall(Libc.SYS_READ, conn, buf.address(), buf.byteSize())) > 0; ) {
                     received.addAndGet(n);
                 }
             } finally {
@@ -119,7 +121,7 @@ final class TcpLoopback implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment chunk = arena.allocate(64 * 1024);
             long before = received.get();
-            for (int sent = 0; sent < bytes;) {
+            for (int sent = 0; sent < bytes; ) {
                 long r = Libc.syscall(Libc.SYS_WRITE, fd, chunk.address(), Math.min(chunk.byteSize(), bytes - sent));
                 if (r < 0) {
                     throw new IOException("write: errno " + -r);

@@ -26,15 +26,20 @@ class TcxOrderTest {
     }
 
     private static Program next(String name) {
-        return Program.load(ProgramSpec.builder(name, ProgramType.SCHED_CLS).attachType(AttachType.TCX_INGRESS)
-                .license("GPL").instructions(List.of(Instruction.mov64Imm(Reg.R0, TCX_NEXT), Instruction.exit()))
+        return Program.load(ProgramSpec.builder(name, ProgramType.SCHED_CLS)
+                .attachType(AttachType.TCX_INGRESS)
+                .license("GPL")
+                .instructions(List.of(Instruction.mov64Imm(Reg.R0, TCX_NEXT), Instruction.exit()))
                 .build());
     }
 
     @Test
     void programsRunInTheOrderAsked() {
-        try (TestNet net = new TestNet(); Program a = next("tcx_a"); Program b = next("tcx_b");
-             Program c = next("tcx_c"); Program d = next("tcx_d")) {
+        try (TestNet net = new TestNet();
+                Program a = next("tcx_a");
+                Program b = next("tcx_b");
+                Program c = next("tcx_c");
+                Program d = next("tcx_d")) {
             NetworkNamespace ns = NetworkNamespace.named(net.b);
             int ifindex = ns.run(() -> Xdp.ifindex("veth-b"));
             var in = Tcx.Direction.INGRESS;
@@ -46,13 +51,21 @@ class TcxOrderTest {
                 return;
             }
             try (var la = first;
-                 var lb = ns.run(() -> Tcx.attach(b, ifindex, in, Tcx.Relation.BEFORE, la));
-                 var lc = ns.run(() -> Tcx.attach(c, ifindex, in, Tcx.Relation.AFTER, b));
-                 var ld = ns.run(() -> Tcx.attach(d, ifindex, in, Tcx.Position.FIRST))) {
+                    var lb = ns.run(() -> Tcx.attach(b, ifindex, in, Tcx.Relation.BEFORE, la));
+                    var lc = ns.run(() -> Tcx.attach(c, ifindex, in, Tcx.Relation.AFTER, b));
+                    var ld = ns.run(() -> Tcx.attach(d, ifindex, in, Tcx.Position.FIRST))) {
                 List<Integer> order = ns.run(() -> Tcx.programIds(ifindex, in));
-                assertEquals(List.of(d.info().id(), b.info().id(), c.info().id(), a.info().id()), order);
+                assertEquals(
+                        List.of(
+                                d.info().id(),
+                                b.info().id(),
+                                c.info().id(),
+                                a.info().id()),
+                        order);
                 lc.close();
-                assertEquals(List.of(d.info().id(), b.info().id(), a.info().id()), ns.run(() -> Tcx.programIds(ifindex, in)),
+                assertEquals(
+                        List.of(d.info().id(), b.info().id(), a.info().id()),
+                        ns.run(() -> Tcx.programIds(ifindex, in)),
                         "closing a link takes its program out of the chain");
             }
             assertEquals(List.of(), ns.run(() -> Tcx.programIds(ifindex, in)));

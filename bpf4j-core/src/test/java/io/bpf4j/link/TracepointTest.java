@@ -28,7 +28,8 @@ class TracepointTest {
 
     @Test
     void execveTracepointCountsExecsUntilClosed() throws Exception {
-        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_tracepoint")).load()) {
+        try (BpfObject obj =
+                ObjectSpec.read(Kernel.bpfObject("link_tracepoint")).load()) {
             TypedMap<Integer, Long> counts = TypedMap.of(obj.map("counts"), Codecs.s32(), Codecs.s64());
             var link = Tracepoint.attach(obj.program("count_exec"), "syscalls/sys_enter_execve");
             exec(3);
@@ -47,7 +48,8 @@ class TracepointTest {
     void rawTracepointSeesOurOwnSyscalls() throws Exception {
         ObjectSpec spec = ObjectSpec.read(Kernel.bpfObject("link_tracepoint"))
                 .withConstant("target_tgid", (int) ProcessHandle.current().pid());
-        try (BpfObject obj = spec.load(); var link = RawTracepoint.attach(obj.program("count_sys_enter"), "sys_enter")) {
+        try (BpfObject obj = spec.load();
+                var link = RawTracepoint.attach(obj.program("count_sys_enter"), "sys_enter")) {
             TypedMap<Integer, Long> counts = TypedMap.of(obj.map("counts"), Codecs.s32(), Codecs.s64());
             for (int i = 0; i < 10; i++) {
                 java.nio.file.Files.exists(java.nio.file.Path.of("/proc/self/status"));
@@ -59,8 +61,10 @@ class TracepointTest {
 
     @Test
     void unknownTracepointIsAClearError() {
-        try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_tracepoint")).load()) {
-            BpfException e = assertThrows(BpfException.class, () -> Tracepoint.attach(obj.program("count_exec"), "nope", "nothing"));
+        try (BpfObject obj =
+                ObjectSpec.read(Kernel.bpfObject("link_tracepoint")).load()) {
+            BpfException e = assertThrows(
+                    BpfException.class, () -> Tracepoint.attach(obj.program("count_exec"), "nope", "nothing"));
             assertTrue(e.getMessage().contains("nope/nothing"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> Tracepoint.attach(obj.program("count_exec"), "noslash"));
         }

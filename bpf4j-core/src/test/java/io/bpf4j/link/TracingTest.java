@@ -33,7 +33,8 @@ class TracingTest {
         String unlinkat = KernelFunctions.unlinkat();
         ObjectSpec s = ObjectSpec.read(Kernel.bpfObject("link_tracing"))
                 .withConstant("target_tid", CounterPrograms.gettid())
-                .withAttachTarget("on_unlink_entry", unlinkat).withAttachTarget("on_unlink_exit", unlinkat);
+                .withAttachTarget("on_unlink_entry", unlinkat)
+                .withAttachTarget("on_unlink_exit", unlinkat);
         for (String p : PROBED) {
             if (!List.of(keep).contains(p)) {
                 s = s.withAutoload(p, false);
@@ -43,14 +44,17 @@ class TracingTest {
     }
 
     private static long count(BpfObject obj, int slot) {
-        return TypedMap.of(obj.map("counts"), Codecs.s32(), Codecs.s64()).get(slot).orElseThrow();
+        return TypedMap.of(obj.map("counts"), Codecs.s32(), Codecs.s64())
+                .get(slot)
+                .orElseThrow();
     }
 
     @Test
     void tpBtfCountsUntilClosed() {
         ObjectSpec s = spec();
         try (BpfObject obj = s.load()) {
-            try (var link = Tracing.attach(obj.program("on_sys_enter"), s.program("on_sys_enter").orElseThrow())) {
+            try (var link = Tracing.attach(
+                    obj.program("on_sys_enter"), s.program("on_sys_enter").orElseThrow())) {
                 CounterPrograms.getppid(4);
                 assertEquals(4, count(obj, 0));
                 LinkInfo info = link.info();
@@ -66,7 +70,8 @@ class TracingTest {
     void autoAttachReadsTheSectionName() {
         ObjectSpec s = spec();
         try (BpfObject obj = s.load();
-             var link = Attach.attach(obj.program("on_sys_enter"), s.program("on_sys_enter").orElseThrow())) {
+                var link = Attach.attach(
+                        obj.program("on_sys_enter"), s.program("on_sys_enter").orElseThrow())) {
             CounterPrograms.getppid(3);
             assertEquals(3, count(obj, 0));
             assertTrue(((KernelLink) link).info().programId() > 0);
@@ -77,9 +82,11 @@ class TracingTest {
     void notATracingAttachTypeIsRejectedByName() {
         ObjectSpec s = spec();
         try (BpfObject obj = s.load()) {
-            var xdpSpec = s.program("on_sys_enter").orElseThrow().toBuilder().attachType(AttachType.XDP).build();
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Tracing.attach(obj.program("on_sys_enter"), xdpSpec));
+            var xdpSpec = s.program("on_sys_enter").orElseThrow().toBuilder()
+                    .attachType(AttachType.XDP)
+                    .build();
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> Tracing.attach(obj.program("on_sys_enter"), xdpSpec));
             assertTrue(e.getMessage().contains("on_sys_enter") && e.getMessage().contains("XDP"), e.getMessage());
         }
     }
@@ -91,8 +98,12 @@ class TracingTest {
         ObjectSpec s = spec("on_unlink_entry", "on_unlink_exit");
         BpfObject obj = s.load();
         try (obj;
-             var in = Tracing.attach(obj.program("on_unlink_entry"), s.program("on_unlink_entry").orElseThrow());
-             var out = Tracing.attach(obj.program("on_unlink_exit"), s.program("on_unlink_exit").orElseThrow())) {
+                var in = Tracing.attach(
+                        obj.program("on_unlink_entry"),
+                        s.program("on_unlink_entry").orElseThrow());
+                var out = Tracing.attach(
+                        obj.program("on_unlink_exit"),
+                        s.program("on_unlink_exit").orElseThrow())) {
             Path f = Files.createTempFile("bpf4j-attach", ".tmp");
             Files.delete(f);
             assertEquals(1, count(obj, 1));
@@ -107,11 +118,15 @@ class TracingTest {
         // when "bpf" is among the LSMs enabled at boot (Debian's 5.10 leaves it out of CONFIG_LSM)
         Path active = Path.of("/sys/kernel/security/lsm");
         String lsms = Files.isReadable(active) ? Files.readString(active).strip() : "";
-        KernelFeature.assume(List.of(lsms.split(",")).contains("bpf"), "the BPF LSM enabled at boot",
+        KernelFeature.assume(
+                List.of(lsms.split(",")).contains("bpf"),
+                "the BPF LSM enabled at boot",
                 lsms.isEmpty() ? active + " is not readable (securityfs not mounted?)" : active + " lists " + lsms);
         ObjectSpec s = spec("on_file_open");
         BpfObject obj = s.load();
-        try (obj; var l = Tracing.attach(obj.program("on_file_open"), s.program("on_file_open").orElseThrow())) {
+        try (obj;
+                var l = Tracing.attach(
+                        obj.program("on_file_open"), s.program("on_file_open").orElseThrow())) {
             Files.readString(Path.of("/proc/self/status"));
             assertTrue(count(obj, 3) >= 1);
         }

@@ -34,19 +34,25 @@ class UprobeMultiTest {
 
     private static MethodHandle libc(String name) {
         Linker l = Linker.nativeLinker();
-        return l.downcallHandle(l.defaultLookup().find(name).orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        return l.downcallHandle(
+                l.defaultLookup().find(name).orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
     private static Program counting(String name, BpfMap counter) {
-        return Program.load(ProgramSpec.builder(name, ProgramType.KPROBE).attachType(AttachType.TRACE_UPROBE_MULTI)
-                .license("GPL").instructions(CounterPrograms.filter().onlyThread(CounterPrograms.gettid())
-                        .count(counter, 0)).build());
+        return Program.load(ProgramSpec.builder(name, ProgramType.KPROBE)
+                .attachType(AttachType.TRACE_UPROBE_MULTI)
+                .license("GPL")
+                .instructions(CounterPrograms.filter()
+                        .onlyThread(CounterPrograms.gettid())
+                        .count(counter, 0))
+                .build());
     }
 
     @Test
     void countsCallsOfBothFunctionsUntilClosed() throws Throwable {
         int pid = (int) ProcessHandle.current().pid();
-        try (BpfMap counter = CounterPrograms.newCounter("upm_count"); Program prog = counting("upm_count", counter)) {
+        try (BpfMap counter = CounterPrograms.newCounter("upm_count");
+                Program prog = counting("upm_count", counter)) {
             UprobeMulti link;
             try {
                 link = UprobeMulti.attach(prog, "libc.so.6", List.of("getpid", "getppid"), false, OptionalInt.of(pid));
@@ -72,9 +78,12 @@ class UprobeMultiTest {
 
     @Test
     void unknownSymbolIsNamed() {
-        try (BpfMap counter = CounterPrograms.newCounter("upm_none"); Program prog = counting("upm_none", counter)) {
-            BpfException e = assertThrows(BpfException.class, () -> UprobeMulti.attach(prog, "libc.so.6",
-                    List.of("getpid", "no_such_function_x"), false, OptionalInt.empty()));
+        try (BpfMap counter = CounterPrograms.newCounter("upm_none");
+                Program prog = counting("upm_none", counter)) {
+            BpfException e = assertThrows(
+                    BpfException.class,
+                    () -> UprobeMulti.attach(
+                            prog, "libc.so.6", List.of("getpid", "no_such_function_x"), false, OptionalInt.empty()));
             assertTrue(e.getMessage().contains("no_such_function_x"), e.getMessage());
         }
     }

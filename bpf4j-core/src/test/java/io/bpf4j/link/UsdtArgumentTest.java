@@ -53,7 +53,8 @@ class UsdtArgumentTest {
 
     @Test
     void encodesLibbpfSpecLayout() {
-        byte[] v = UsdtSpecs.encode(UsdtArgumentParser.parse("-4@$-9 8@%rdx -2@-1204(%rbp)", "p:n"), 0x1122334455667788L);
+        byte[] v =
+                UsdtSpecs.encode(UsdtArgumentParser.parse("-4@$-9 8@%rdx -2@-1204(%rbp)", "p:n"), 0x1122334455667788L);
         assertEquals(208, v.length);
         ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
         // arg 0: constant -9, signed, 4 bytes -> shift 32
@@ -81,31 +82,36 @@ class UsdtArgumentTest {
 
     @Test
     void refusalsNameTheProbeAndTheArgument() {
-        IllegalArgumentException sib = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException sib = assertThrows(
+                IllegalArgumentException.class,
                 () -> UsdtArgumentParser.parse("-4@%edi 1@-96(%rbp,%rax,8)", "prov:name at 0x10 in /bin/x"));
-        assertTrue(sib.getMessage().contains("prov:name at 0x10 in /bin/x") && sib.getMessage().contains("argument #1")
-                && sib.getMessage().contains("1@-96(%rbp,%rax,8)") && sib.getMessage().contains("scale-index-base"),
+        assertTrue(
+                sib.getMessage().contains("prov:name at 0x10 in /bin/x")
+                        && sib.getMessage().contains("argument #1")
+                        && sib.getMessage().contains("1@-96(%rbp,%rax,8)")
+                        && sib.getMessage().contains("scale-index-base"),
                 sib.getMessage());
-        IllegalArgumentException rip = assertThrows(IllegalArgumentException.class,
-                () -> UsdtArgumentParser.parse("4@counter(%rip)", "p:n"));
+        IllegalArgumentException rip =
+                assertThrows(IllegalArgumentException.class, () -> UsdtArgumentParser.parse("4@counter(%rip)", "p:n"));
         assertTrue(rip.getMessage().contains("argument #0") && rip.getMessage().contains("%rip"), rip.getMessage());
-        IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
-                () -> UsdtArgumentParser.parse("-4@%edi 3@%eax", "p:n"));
-        assertTrue(size.getMessage().contains("argument #1") && size.getMessage().contains("size 3"), size.getMessage());
-        IllegalArgumentException reg = assertThrows(IllegalArgumentException.class,
-                () -> UsdtArgumentParser.parse("1@%ah", "p:n"));
+        IllegalArgumentException size =
+                assertThrows(IllegalArgumentException.class, () -> UsdtArgumentParser.parse("-4@%edi 3@%eax", "p:n"));
+        assertTrue(
+                size.getMessage().contains("argument #1") && size.getMessage().contains("size 3"), size.getMessage());
+        IllegalArgumentException reg =
+                assertThrows(IllegalArgumentException.class, () -> UsdtArgumentParser.parse("1@%ah", "p:n"));
         assertTrue(reg.getMessage().contains("%ah"), reg.getMessage());
-        IllegalArgumentException xmm = assertThrows(IllegalArgumentException.class,
-                () -> UsdtArgumentParser.parse("8@%xmm0", "p:n"));
+        IllegalArgumentException xmm =
+                assertThrows(IllegalArgumentException.class, () -> UsdtArgumentParser.parse("8@%xmm0", "p:n"));
         assertTrue(xmm.getMessage().contains("%xmm0"), xmm.getMessage());
-        IllegalArgumentException many = assertThrows(IllegalArgumentException.class,
-                () -> UsdtArgumentParser.parse("1@$1 ".repeat(13), "p:n"));
+        IllegalArgumentException many =
+                assertThrows(IllegalArgumentException.class, () -> UsdtArgumentParser.parse("1@$1 ".repeat(13), "p:n"));
         assertTrue(many.getMessage().contains("more than 12"), many.getMessage());
-        IllegalArgumentException junk = assertThrows(IllegalArgumentException.class,
-                () -> UsdtArgumentParser.parse("hello", "p:n"));
+        IllegalArgumentException junk =
+                assertThrows(IllegalArgumentException.class, () -> UsdtArgumentParser.parse("hello", "p:n"));
         assertTrue(junk.getMessage().contains("\"hello\""), junk.getMessage());
-        IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
-                () -> UsdtArgumentParser.parse("8@$123456789012345678901234", "p:n"));
+        IllegalArgumentException big = assertThrows(
+                IllegalArgumentException.class, () -> UsdtArgumentParser.parse("8@$123456789012345678901234", "p:n"));
         assertTrue(big.getMessage().contains("64 bits"), big.getMessage());
     }
 

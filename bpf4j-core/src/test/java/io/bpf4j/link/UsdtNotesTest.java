@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class UsdtNotesTest {
     @TempDir
     static Path dir;
+
     static UsdtTarget target;
 
     @BeforeAll
@@ -36,12 +37,20 @@ class UsdtNotesTest {
         Process p = new ProcessBuilder("readelf", "-n", "--wide", file.toString()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), "readelf -n " + file);
-        Pattern note = Pattern.compile("Provider: (\\S+)\\s+Name: (\\S+)\\s+Location: 0x([0-9a-f]+), Base: 0x([0-9a-f]+), "
-                + "Semaphore: 0x([0-9a-f]+)\\s+Arguments: ?([^\\n]*)");
+        Pattern note =
+                Pattern.compile("Provider: (\\S+)\\s+Name: (\\S+)\\s+Location: 0x([0-9a-f]+), Base: 0x([0-9a-f]+), "
+                        + "Semaphore: 0x([0-9a-f]+)\\s+Arguments: ?([^\\n]*)");
         List<String[]> notes = new ArrayList<>();
         Matcher m = note.matcher(out);
         while (m.find()) {
-            notes.add(new String[] {m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6).trim()});
+            notes.add(new String[] {
+                m.group(1),
+                m.group(2),
+                m.group(3),
+                m.group(4),
+                m.group(5),
+                m.group(6).trim()
+            });
         }
         return notes;
     }
@@ -72,13 +81,19 @@ class UsdtNotesTest {
         matchesReadelf(target.binary);
         matchesReadelf(target.library);
         List<UsdtProbe> probes = Usdt.probes(target.binary);
-        assertEquals(3, probes.stream().filter(p -> p.id().equals("bpf4j_test:sizes")).count());
-        UsdtProbe gated = probes.stream().filter(p -> p.id().equals("bpf4j_test:gated")).findFirst().orElseThrow();
+        assertEquals(
+                3,
+                probes.stream().filter(p -> p.id().equals("bpf4j_test:sizes")).count());
+        UsdtProbe gated = probes.stream()
+                .filter(p -> p.id().equals("bpf4j_test:gated"))
+                .findFirst()
+                .orElseThrow();
         // The semaphore's file offset is where .probes lies in the file.
         long probesOffset = sectionOffset(target.binary, ".probes");
         assertEquals(probesOffset, gated.semaphoreOffset().getAsLong());
         // The three sites put the arguments in registers, in memory and in constants: every form.
-        List<UsdtArgument> all = probes.stream().flatMap(p -> p.parsedArguments().stream()).toList();
+        List<UsdtArgument> all =
+                probes.stream().flatMap(p -> p.parsedArguments().stream()).toList();
         assertTrue(all.stream().anyMatch(a -> a instanceof UsdtArgument.Register));
         assertTrue(all.stream().anyMatch(a -> a instanceof UsdtArgument.Memory));
         assertTrue(all.stream().anyMatch(a -> a instanceof UsdtArgument.Constant));
@@ -100,7 +115,9 @@ class UsdtNotesTest {
         }
         matchesReadelf(libjvm);
         assertTrue(probes.stream().anyMatch(p -> p.id().equals("hotspot:thread__start")), "hotspot:thread__start");
-        assertTrue(probes.stream().anyMatch(p -> p.id().equals("hotspot_jni:GetVersion__entry")), "hotspot_jni:GetVersion__entry");
+        assertTrue(
+                probes.stream().anyMatch(p -> p.id().equals("hotspot_jni:GetVersion__entry")),
+                "hotspot_jni:GetVersion__entry");
         // Every argument of a real, optimized binary decodes, or says which probe and argument it is.
         List<String> undecodable = new ArrayList<>();
         for (UsdtProbe p : probes) {
@@ -111,16 +128,18 @@ class UsdtNotesTest {
                 undecodable.add(e.getMessage());
             }
         }
-        System.out.println("libjvm: " + probes.size() + " USDT sites, " + undecodable.size() + " with undecodable arguments"
+        System.out.println("libjvm: " + probes.size() + " USDT sites, " + undecodable.size()
+                + " with undecodable arguments"
                 + undecodable.stream().limit(5).map(m -> "\n  " + m).collect(java.util.stream.Collectors.joining()));
     }
 
     @Test
     void noNotesIsNoProbes() {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        assertTrue(Usdt.probes(java).isEmpty() || Usdt.probes(java).stream().allMatch(p -> !p.provider().isEmpty()));
-        ObjectFormatException notElf = assertThrows(ObjectFormatException.class,
-                () -> Usdt.probes(UsdtTarget.SOURCES.resolve("usdt_lib.c")));
+        assertTrue(Usdt.probes(java).isEmpty()
+                || Usdt.probes(java).stream().allMatch(p -> !p.provider().isEmpty()));
+        ObjectFormatException notElf =
+                assertThrows(ObjectFormatException.class, () -> Usdt.probes(UsdtTarget.SOURCES.resolve("usdt_lib.c")));
         assertTrue(notElf.getMessage().contains("usdt_lib.c"), notElf.getMessage());
     }
 
@@ -135,8 +154,11 @@ class UsdtNotesTest {
         byte[] huge = good.clone();
         ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN).putInt(first + 4, 0x7fff_fff0);
         ObjectFormatException e = assertThrows(ObjectFormatException.class, () -> StapsdtNotes.read("huge", huge));
-        assertTrue(e.getMessage().contains("huge") && e.getMessage().contains(".note.stapsdt")
-                && e.getMessage().contains("past the section's end"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("huge")
+                        && e.getMessage().contains(".note.stapsdt")
+                        && e.getMessage().contains("past the section's end"),
+                e.getMessage());
 
         byte[] small = good.clone();
         ByteBuffer.wrap(small).order(ByteOrder.LITTLE_ENDIAN).putInt(first + 4, 20);
@@ -155,7 +177,8 @@ class UsdtNotesTest {
         byte[] wild = good.clone();
         ByteBuffer.wrap(wild).order(ByteOrder.LITTLE_ENDIAN).putLong(desc, 0x7777_0000_0000L);
         e = assertThrows(ObjectFormatException.class, () -> StapsdtNotes.read("wild", wild));
-        assertTrue(e.getMessage().contains("bpf4j_test:sizes") && e.getMessage().contains("no PT_LOAD segment"),
+        assertTrue(
+                e.getMessage().contains("bpf4j_test:sizes") && e.getMessage().contains("no PT_LOAD segment"),
                 e.getMessage());
 
         byte[] truncated = java.util.Arrays.copyOf(good, good.length / 2);
@@ -212,7 +235,8 @@ class UsdtNotesTest {
         Process p = new ProcessBuilder("readelf", "-S", "--wide", file.toString()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
-        Matcher m = Pattern.compile(Pattern.quote(section) + "\\s+\\S+\\s+[0-9a-f]+\\s+([0-9a-f]+)").matcher(out);
+        Matcher m = Pattern.compile(Pattern.quote(section) + "\\s+\\S+\\s+[0-9a-f]+\\s+([0-9a-f]+)")
+                .matcher(out);
         assertTrue(m.find(), section + " in " + out);
         return Long.parseLong(m.group(1), 16);
     }

@@ -30,10 +30,28 @@ final class UsdtTarget {
     /** Compiles the target and its library into {@code dir}. */
     static UsdtTarget build(Path dir) throws IOException, InterruptedException {
         UsdtTarget t = new UsdtTarget(dir);
-        run(dir, "gcc", "-O2", "-g", "-fPIC", "-shared", "-o", t.library.toString(),
+        run(
+                dir,
+                "gcc",
+                "-O2",
+                "-g",
+                "-fPIC",
+                "-shared",
+                "-o",
+                t.library.toString(),
                 SOURCES.resolve("usdt_lib.c").toAbsolutePath().toString());
-        run(dir, "gcc", "-O2", "-g", "-o", t.binary.toString(), SOURCES.resolve("usdt_target.c").toAbsolutePath().toString(),
-                SOURCES.resolve("usdt_sema.c").toAbsolutePath().toString(), "-L" + dir, "-lusdt_lib", "-Wl,-rpath,$ORIGIN");
+        run(
+                dir,
+                "gcc",
+                "-O2",
+                "-g",
+                "-o",
+                t.binary.toString(),
+                SOURCES.resolve("usdt_target.c").toAbsolutePath().toString(),
+                SOURCES.resolve("usdt_sema.c").toAbsolutePath().toString(),
+                "-L" + dir,
+                "-lusdt_lib",
+                "-Wl,-rpath,$ORIGIN");
         return t;
     }
 
@@ -44,7 +62,9 @@ final class UsdtTarget {
         final int readySemaphore;
 
         Run() throws IOException {
-            process = new ProcessBuilder(binary.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            process = new ProcessBuilder(binary.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
             out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
             if (line == null || !line.startsWith("ready ")) {
@@ -84,11 +104,15 @@ final class UsdtTarget {
     }
 
     private static void run(Path dir, String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(cmd)).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(List.of(cmd))
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + " failed (is gcc installed, and systemtap-sdt-dev for "
-                    + "<sys/sdt.h>? scripts/setup.sh installs both):\n" + output);
+            throw new IllegalStateException(
+                    String.join(" ", cmd) + " failed (is gcc installed, and systemtap-sdt-dev for "
+                            + "<sys/sdt.h>? scripts/setup.sh installs both):\n" + output);
         }
         if (!Files.exists(dir)) {
             throw new IllegalStateException("no " + dir);

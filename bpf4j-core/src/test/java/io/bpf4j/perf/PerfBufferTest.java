@@ -71,7 +71,9 @@ class PerfBufferTest {
     /** 10 rounds of 40 samples from {@code program}; checks each sample's CPU and its payload byte at {@code lastPayload}. */
     private static void assertOnceInOrder(String program, int lastPayload) {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("perf_emit")).load();
-             PerfBuffer pb = PerfBuffer.open(obj.map("events"), 1, (cpu, n) -> { throw new AssertionError(n + " lost"); })) {
+                PerfBuffer pb = PerfBuffer.open(obj.map("events"), 1, (cpu, n) -> {
+                    throw new AssertionError(n + " lost");
+                })) {
             Map<Integer, List<Long>> byCpu = new HashMap<>();
             for (int round = 0; round < 10; round++) {
                 run(obj, program, 40);
@@ -105,8 +107,10 @@ class PerfBufferTest {
         // the reader reads runs of equal headers, and each change of size must end a run.
         int[] runs = {5, 1, 7, 3, 1, 1, 4};
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("perf_emit")).load();
-             PerfBuffer pb = PerfBuffer.open(obj.map("events"), 1, (cpu, n) -> { throw new AssertionError(n + " lost"); });
-             CpuPin pin = CpuPin.current(pb.cpus().get(0))) {
+                PerfBuffer pb = PerfBuffer.open(obj.map("events"), 1, (cpu, n) -> {
+                    throw new AssertionError(n + " lost");
+                });
+                CpuPin pin = CpuPin.current(pb.cpus().get(0))) {
             List<Long> expectedSizes = new ArrayList<>();
             List<Long> seqs = new ArrayList<>();
             List<Long> sizes = new ArrayList<>();
@@ -138,8 +142,10 @@ class PerfBufferTest {
         // emit_short's 56-byte records in a 4 KiB ring: among 200 some straddle the end and arrive
         // as copies, which must not outlive the drain either.
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("perf_emit")).load();
-             PerfBuffer pb = PerfBuffer.open(obj.map("events"), 1, (cpu, n) -> { throw new AssertionError(n + " lost"); });
-             CpuPin pin = CpuPin.current(pb.cpus().get(0))) {
+                PerfBuffer pb = PerfBuffer.open(obj.map("events"), 1, (cpu, n) -> {
+                    throw new AssertionError(n + " lost");
+                });
+                CpuPin pin = CpuPin.current(pb.cpus().get(0))) {
             List<java.lang.foreign.MemorySegment> kept = new ArrayList<>();
             for (int round = 0; round < 5; round++) {
                 run(obj, "emit_short", 40);
@@ -156,16 +162,16 @@ class PerfBufferTest {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("perf_emit")).load()) {
             AtomicLong reported = new AtomicLong();
             try (PerfBuffer pb = PerfBuffer.open(obj.map("events"), 1, (cpu, n) -> reported.addAndGet(n));
-                 CpuPin pin = CpuPin.current(pb.cpus().get(0))) {
+                    CpuPin pin = CpuPin.current(pb.cpus().get(0))) {
                 run(obj, 500); // far more than one page holds, all on one CPU's ring
-                long samples = pb.consume((cpu, rec) -> { });
+                long samples = pb.consume((cpu, rec) -> {});
                 // With room again, the kernel writes the LOST record before the next sample on that
                 // CPU's ring; test runs may land on any CPU, so run until one lands there.
                 int extra = 0;
                 while (reported.get() == 0 && extra < 200) {
                     run(obj, 1);
                     extra++;
-                    samples += pb.consume((cpu, rec) -> { });
+                    samples += pb.consume((cpu, rec) -> {});
                 }
                 assertTrue(reported.get() > 0, "the kernel reported lost records (" + samples + " samples)");
                 assertEquals(500 + extra, samples + reported.get(), "every record arrived or was counted lost");
@@ -176,44 +182,61 @@ class PerfBufferTest {
 
     @Test
     void closeWakesABlockedPollAndChecksArguments() throws Exception {
-        try (BpfMap arr = BpfMap.create(MapSpec.builder(MapType.PERF_EVENT_ARRAY).name("pe").keySize(4).valueSize(4)
-                .maxEntries(io.bpf4j.internal.sys.Cpus.possibleCount()).build())) {
+        try (BpfMap arr = BpfMap.create(MapSpec.builder(MapType.PERF_EVENT_ARRAY)
+                .name("pe")
+                .keySize(4)
+                .valueSize(4)
+                .maxEntries(io.bpf4j.internal.sys.Cpus.possibleCount())
+                .build())) {
             PerfBuffer pb = PerfBuffer.open(arr, 2, null);
-            var polled = java.util.concurrent.CompletableFuture.supplyAsync(() -> pb.poll(Duration.ofSeconds(30), (c, r) -> { }));
+            var polled = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> pb.poll(Duration.ofSeconds(30), (c, r) -> {}));
             Thread.sleep(200);
             pb.close();
             assertEquals(0, polled.get(5, java.util.concurrent.TimeUnit.SECONDS));
             assertThrows(IllegalArgumentException.class, () -> PerfBuffer.open(arr, 3, null));
         }
-        try (BpfMap hash = BpfMap.create(MapSpec.builder(MapType.HASH).name("h").keySize(4).valueSize(4).maxEntries(1).build())) {
+        try (BpfMap hash = BpfMap.create(MapSpec.builder(MapType.HASH)
+                .name("h")
+                .keySize(4)
+                .valueSize(4)
+                .maxEntries(1)
+                .build())) {
             assertThrows(IllegalArgumentException.class, () -> PerfBuffer.open(hash, 1, null));
         }
     }
 
     /** struct event of perf_emit.bpf.c. */
-    record Event(long seq, int cpu, byte[] payload) {
-    }
+    record Event(long seq, int cpu, byte[] payload) {}
 
-    private static final io.bpf4j.codec.RecordCodec<Event> EVENT = io.bpf4j.codec.RecordCodec
-            .builder(java.lang.invoke.MethodHandles.lookup(), Event.class)
-            .field("seq", io.bpf4j.codec.Codecs.s64()).field("cpu", io.bpf4j.codec.Codecs.s32())
-            .field("payload", io.bpf4j.codec.Codecs.bytes(36)).build();
+    private static final io.bpf4j.codec.RecordCodec<Event> EVENT = io.bpf4j.codec.RecordCodec.builder(
+                    java.lang.invoke.MethodHandles.lookup(), Event.class)
+            .field("seq", io.bpf4j.codec.Codecs.s64())
+            .field("cpu", io.bpf4j.codec.Codecs.s32())
+            .field("payload", io.bpf4j.codec.Codecs.bytes(36))
+            .build();
 
     @Test
     void aWatermarkHoldsBackThePollUntilEnoughBytesWait() throws Exception {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("perf_emit")).load()) {
             // Control: woken for every sample, a poll returns the 10 samples already there at once.
-            try (PerfBuffer pb = PerfBuffer.builder(obj.map("events")).pagesPerCpu(1).open();
-                 CpuPin pin = CpuPin.current(pb.cpus().get(0))) {
+            try (PerfBuffer pb =
+                            PerfBuffer.builder(obj.map("events")).pagesPerCpu(1).open();
+                    CpuPin pin = CpuPin.current(pb.cpus().get(0))) {
                 run(obj, 10);
-                var polled = java.util.concurrent.CompletableFuture.supplyAsync(() -> pb.poll(Duration.ofSeconds(10), (c, r) -> { }));
+                var polled = java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> pb.poll(Duration.ofSeconds(10), (c, r) -> {}));
                 assertEquals(10, polled.get(5, java.util.concurrent.TimeUnit.SECONDS));
             }
             // 2 KiB watermark: 10 samples (640 bytes) do not wake the poll; 40 more (3200 in all) do.
-            try (PerfBuffer pb = PerfBuffer.builder(obj.map("events")).pagesPerCpu(1).wakeupWatermark(2048).open();
-                 CpuPin pin = CpuPin.current(pb.cpus().get(0))) {
+            try (PerfBuffer pb = PerfBuffer.builder(obj.map("events"))
+                            .pagesPerCpu(1)
+                            .wakeupWatermark(2048)
+                            .open();
+                    CpuPin pin = CpuPin.current(pb.cpus().get(0))) {
                 run(obj, 10);
-                var polled = java.util.concurrent.CompletableFuture.supplyAsync(() -> pb.poll(Duration.ofSeconds(10), (c, r) -> { }));
+                var polled = java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> pb.poll(Duration.ofSeconds(10), (c, r) -> {}));
                 Thread.sleep(300);
                 assertTrue(!polled.isDone(), "a poll below the watermark keeps waiting");
                 run(obj, 40);
@@ -221,28 +244,35 @@ class PerfBufferTest {
                 // run still writes, so the rest is read after it.
                 int woken = polled.get(5, java.util.concurrent.TimeUnit.SECONDS);
                 assertTrue(woken >= 2048 / 64, "woken with " + woken + " samples waiting");
-                assertEquals(50, woken + pb.consume((c, r) -> { }));
+                assertEquals(50, woken + pb.consume((c, r) -> {}));
             }
             var events = obj.map("events");
-            var tooBig = assertThrows(IllegalArgumentException.class,
-                    () -> PerfBuffer.builder(events).pagesPerCpu(1).wakeupWatermark(1 << 20).open());
+            var tooBig = assertThrows(IllegalArgumentException.class, () -> PerfBuffer.builder(events)
+                    .pagesPerCpu(1)
+                    .wakeupWatermark(1 << 20)
+                    .open());
             assertTrue(tooBig.getMessage().contains("does not fit"), tooBig.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> PerfBuffer.builder(events).wakeupEvents(0));
+            assertThrows(IllegalArgumentException.class, () -> PerfBuffer.builder(events)
+                    .wakeupEvents(0));
         }
     }
 
     @Test
     void aSubscriptionAndAStreamDeliverDecodedSamples() throws Exception {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("perf_emit")).load();
-             PerfBuffer pb = PerfBuffer.builder(obj.map("events")).pagesPerCpu(4).open()) {
+                PerfBuffer pb =
+                        PerfBuffer.builder(obj.map("events")).pagesPerCpu(4).open()) {
             var got = new java.util.concurrent.ConcurrentLinkedQueue<Event>();
             var errors = new java.util.concurrent.ConcurrentLinkedQueue<Throwable>();
-            Subscription sub = pb.subscribe(EVENT, e -> {
-                if (e.seq() == 5) {
-                    throw new IllegalStateException("handler refuses 5");
-                }
-                got.add(e);
-            }, errors::add);
+            Subscription sub = pb.subscribe(
+                    EVENT,
+                    e -> {
+                        if (e.seq() == 5) {
+                            throw new IllegalStateException("handler refuses 5");
+                        }
+                        got.add(e);
+                    },
+                    errors::add);
             try (sub) {
                 run(obj, 20);
                 long deadline = System.nanoTime() + 5_000_000_000L;
@@ -258,11 +288,16 @@ class PerfBufferTest {
             for (Event e : got) {
                 assertEquals((byte) (e.seq() * 3 + 35), e.payload()[35]);
             }
-            assertEquals(java.util.stream.LongStream.range(0, 20).filter(i -> i != 5).boxed().toList(),
+            assertEquals(
+                    java.util.stream.LongStream.range(0, 20)
+                            .filter(i -> i != 5)
+                            .boxed()
+                            .toList(),
                     got.stream().map(Event::seq).sorted().toList());
 
             run(obj, 10);
-            List<Long> streamed = pb.stream(EVENT).limit(10).map(Event::seq).sorted().toList();
+            List<Long> streamed =
+                    pb.stream(EVENT).limit(10).map(Event::seq).sorted().toList();
             assertEquals(java.util.stream.LongStream.range(20, 30).boxed().toList(), streamed);
         }
     }

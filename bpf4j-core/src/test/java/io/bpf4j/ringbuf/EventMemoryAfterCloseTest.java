@@ -52,7 +52,7 @@ class EventMemoryAfterCloseTest {
             rb.close();
             IllegalStateException e = assertThrows(IllegalStateException.class, rb::pending);
             assertTrue(e.getMessage().contains("\"events\" is closed"), e.getMessage());
-            assertEquals(0, rb.consume(rec -> { }), "a closed reader reads nothing");
+            assertEquals(0, rb.consume(rec -> {}), "a closed reader reads nothing");
         }
     }
 
@@ -77,9 +77,10 @@ class EventMemoryAfterCloseTest {
     void reserveOfAnImpossibleLengthThrowsAndLeavesTheRingAsItWas() {
         KernelFeature.assumeMapType(MapType.USER_RINGBUF); // user ring buffers: Linux 6.1
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("user_ringbuf")).load();
-             UserRingBuffer urb = UserRingBuffer.open(obj.map("requests"))) {
-            for (int bad : new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE - 7, Integer.MAX_VALUE - 15, 4089, 0, -1,
-                    Integer.MIN_VALUE}) {
+                UserRingBuffer urb = UserRingBuffer.open(obj.map("requests"))) {
+            for (int bad : new int[] {
+                Integer.MAX_VALUE, Integer.MAX_VALUE - 7, Integer.MAX_VALUE - 15, 4089, 0, -1, Integer.MIN_VALUE
+            }) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> urb.reserve(bad));
                 assertTrue(e.getMessage().contains("\"requests\""), e.getMessage());
             }
@@ -96,7 +97,7 @@ class EventMemoryAfterCloseTest {
     void aSegmentNotReservedHereIsRefused() {
         KernelFeature.assumeMapType(MapType.USER_RINGBUF); // user ring buffers: Linux 6.1
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("user_ringbuf")).load();
-             UserRingBuffer urb = UserRingBuffer.open(obj.map("requests"))) {
+                UserRingBuffer urb = UserRingBuffer.open(obj.map("requests"))) {
             MemorySegment rec = urb.reserve(16).orElseThrow();
             assertThrows(IllegalArgumentException.class, () -> urb.submit(rec.asSlice(0, 8)));
             assertThrows(IllegalArgumentException.class, () -> urb.submit(rec.asSlice(8, 8)));
@@ -109,11 +110,11 @@ class EventMemoryAfterCloseTest {
     @Test
     void pollRefusesANullHandlerAndANegativeTimeout() {
         try (BpfObject ring = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
-             BpfObject perf = ObjectSpec.read(Kernel.bpfObject("perf_emit")).load();
-             RingBuffer rb = RingBuffer.open(ring.map("events"));
-             PerfBuffer pb = PerfBuffer.open(perf.map("events"), 2, null);
-             RingBufferPoller poller = new RingBufferPoller()) {
-            poller.add(rb, rec -> { });
+                BpfObject perf = ObjectSpec.read(Kernel.bpfObject("perf_emit")).load();
+                RingBuffer rb = RingBuffer.open(ring.map("events"));
+                PerfBuffer pb = PerfBuffer.open(perf.map("events"), 2, null);
+                RingBufferPoller poller = new RingBufferPoller()) {
+            poller.add(rb, rec -> {});
             // Empty buffers: nothing would ever call the handler, so only a check up front catches it.
             assertThrows(NullPointerException.class, () -> rb.poll(Duration.ZERO, (RecordHandler) null));
             assertThrows(NullPointerException.class, () -> rb.consume(null));
@@ -121,14 +122,14 @@ class EventMemoryAfterCloseTest {
             assertThrows(NullPointerException.class, () -> pb.consume(null));
             // A negative timeout must fail at once, not wait forever (epoll_wait's -1).
             assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
-                assertThrows(IllegalArgumentException.class, () -> rb.poll(Duration.ofMillis(-1), rec -> { }));
-                assertThrows(IllegalArgumentException.class, () -> pb.poll(Duration.ofMillis(-1), (cpu, rec) -> { }));
+                assertThrows(IllegalArgumentException.class, () -> rb.poll(Duration.ofMillis(-1), rec -> {}));
+                assertThrows(IllegalArgumentException.class, () -> pb.poll(Duration.ofMillis(-1), (cpu, rec) -> {}));
                 assertThrows(IllegalArgumentException.class, () -> poller.poll(Duration.ofSeconds(-5)));
             });
             emit(ring, "emit", 2);
-            assertThrows(IllegalArgumentException.class, () -> rb.poll(Duration.ofMillis(-1), rec -> { }));
+            assertThrows(IllegalArgumentException.class, () -> rb.poll(Duration.ofMillis(-1), rec -> {}));
             assertEquals(2 * 56, rb.pending(), "the refused calls read nothing");
-            assertEquals(2, rb.poll(Duration.ZERO, rec -> { }));
+            assertEquals(2, rb.poll(Duration.ZERO, rec -> {}));
         }
     }
 
@@ -136,7 +137,8 @@ class EventMemoryAfterCloseTest {
     void forgottenReadersAndWritersAreUnmapped() throws Exception {
         KernelFeature.assumeMapType(MapType.USER_RINGBUF); // user ring buffers: Linux 6.1
         try (BpfObject ring = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
-             BpfObject user = ObjectSpec.read(Kernel.bpfObject("user_ringbuf")).load()) {
+                BpfObject user =
+                        ObjectSpec.read(Kernel.bpfObject("user_ringbuf")).load()) {
             long before = bpfMappings();
             for (int i = 0; i < 10; i++) {
                 RingBuffer.open(ring.map("events"));
@@ -159,7 +161,8 @@ class EventMemoryAfterCloseTest {
                 released.addAll(more);
                 quiet = more.isEmpty() ? quiet + 1 : 0;
             }
-            assertTrue(released.stream().filter(r -> r.startsWith("mappings of")).count() >= 20,
+            assertTrue(
+                    released.stream().filter(r -> r.startsWith("mappings of")).count() >= 20,
                     "every forgotten reader and writer is reported: " + released.size() + " releases");
             RingBuffer closed = RingBuffer.open(ring.map("events"));
             closed.close();
@@ -186,8 +189,9 @@ class EventMemoryAfterCloseTest {
         List<Throwable> unexpected = new CopyOnWriteArrayList<>();
         long rounds = 0;
         try (BpfObject ring = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
-             BpfObject user = ObjectSpec.read(Kernel.bpfObject("user_ringbuf")).load();
-             BpfObject perf = ObjectSpec.read(Kernel.bpfObject("perf_emit")).load()) {
+                BpfObject user =
+                        ObjectSpec.read(Kernel.bpfObject("user_ringbuf")).load();
+                BpfObject perf = ObjectSpec.read(Kernel.bpfObject("perf_emit")).load()) {
             long end = System.nanoTime() + 3_000_000_000L;
             while (System.nanoTime() < end && unexpected.isEmpty()) {
                 rounds++;
@@ -218,8 +222,8 @@ class EventMemoryAfterCloseTest {
         assertTrue(rounds > 5, "rounds: " + rounds);
     }
 
-    private static void useUntilLongAfterClose(RingBuffer rb, UserRingBuffer urb, PerfBuffer pb,
-            List<Throwable> unexpected) {
+    private static void useUntilLongAfterClose(
+            RingBuffer rb, UserRingBuffer urb, PerfBuffer pb, List<Throwable> unexpected) {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         List<MemorySegment> kept = new ArrayList<>();
         int afterClose = 0;
@@ -230,12 +234,13 @@ class EventMemoryAfterCloseTest {
             try {
                 switch (rnd.nextInt(9)) {
                     case 0 -> rb.pending();
-                    case 1 -> rb.consume(rec -> {
-                        rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
-                        if (kept.size() < 4) {
-                            kept.add(rec);
-                        }
-                    });
+                    case 1 ->
+                        rb.consume(rec -> {
+                            rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                            if (kept.size() < 4) {
+                                kept.add(rec);
+                            }
+                        });
                     case 2 -> rb.poll(Duration.ZERO, rec -> rec.get(ValueLayout.JAVA_BYTE, rec.byteSize() - 1));
                     case 3 -> {
                         Optional<MemorySegment> r = urb.reserve(8 + 8 * rnd.nextInt(4));
@@ -247,11 +252,12 @@ class EventMemoryAfterCloseTest {
                     }
                     case 4 -> urb.write(new byte[16]);
                     case 5 -> pb.consume((cpu, rec) -> rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0));
-                    case 6 -> pb.poll(Duration.ZERO, (cpu, rec) -> {
-                        if (kept.size() < 4) {
-                            kept.add(rec);
-                        }
-                    });
+                    case 6 ->
+                        pb.poll(Duration.ZERO, (cpu, rec) -> {
+                            if (kept.size() < 4) {
+                                kept.add(rec);
+                            }
+                        });
                     case 7 -> {
                         for (MemorySegment m : kept) {
                             m.get(ValueLayout.JAVA_BYTE, 0);

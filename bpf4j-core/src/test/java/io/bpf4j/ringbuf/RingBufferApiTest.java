@@ -35,16 +35,18 @@ class RingBufferApiTest {
     @Test
     void subscriptionReadsOnItsOwnThreadAndSurvivesAThrowingHandler() throws Exception {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
-             RingBuffer rb = RingBuffer.open(obj.map("events"))) {
+                RingBuffer rb = RingBuffer.open(obj.map("events"))) {
             List<Long> seen = new CopyOnWriteArrayList<>();
             List<Throwable> errors = new CopyOnWriteArrayList<>();
-            try (Subscription s = rb.subscribe(rec -> {
-                long seq = rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
-                seen.add(seq);
-                if (seq == 3) {
-                    throw new IllegalStateException("boom at 3");
-                }
-            }, errors::add)) {
+            try (Subscription s = rb.subscribe(
+                    rec -> {
+                        long seq = rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                        seen.add(seq);
+                        if (seq == 3) {
+                            throw new IllegalStateException("boom at 3");
+                        }
+                    },
+                    errors::add)) {
                 emit(obj, 10);
                 long deadline = System.nanoTime() + 5_000_000_000L;
                 while (seen.size() < 10 && System.nanoTime() < deadline) {
@@ -61,15 +63,18 @@ class RingBufferApiTest {
     @Test
     void decodedSubscriptionHandsValuesInOrderAndCodecErrorsToOnError() throws Exception {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
-             RingBuffer rb = RingBuffer.open(obj.map("events"))) {
+                RingBuffer rb = RingBuffer.open(obj.map("events"))) {
             List<Long> seen = new CopyOnWriteArrayList<>();
             List<Throwable> errors = new CopyOnWriteArrayList<>();
-            try (Subscription s = rb.subscribe(Codecs.s64(), seq -> {
-                if (seq == 2) {
-                    throw new IllegalStateException("sink refuses 2");
-                }
-                seen.add(seq);
-            }, errors::add)) {
+            try (Subscription s = rb.subscribe(
+                    Codecs.s64(),
+                    seq -> {
+                        if (seq == 2) {
+                            throw new IllegalStateException("sink refuses 2");
+                        }
+                        seen.add(seq);
+                    },
+                    errors::add)) {
                 emit(obj, 6);
                 long deadline = System.nanoTime() + 5_000_000_000L;
                 while (seen.size() < 5 && System.nanoTime() < deadline) {
@@ -78,7 +83,7 @@ class RingBufferApiTest {
             }
             assertEquals(List.of(0L, 1L, 3L, 4L, 5L), seen);
             assertEquals(1, errors.size());
-            assertThrows(NullPointerException.class, () -> rb.subscribe(null, v -> { }, errors::add));
+            assertThrows(NullPointerException.class, () -> rb.subscribe(null, v -> {}, errors::add));
         }
     }
 
@@ -97,10 +102,10 @@ class RingBufferApiTest {
     @Test
     void onePollerOverTwoBuffers() {
         try (BpfObject a = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
-             BpfObject b = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
-             RingBuffer ra = RingBuffer.open(a.map("events"));
-             RingBuffer rb = RingBuffer.open(b.map("events"));
-             RingBufferPoller poller = new RingBufferPoller()) {
+                BpfObject b = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
+                RingBuffer ra = RingBuffer.open(a.map("events"));
+                RingBuffer rb = RingBuffer.open(b.map("events"));
+                RingBufferPoller poller = new RingBufferPoller()) {
             AtomicInteger fromA = new AtomicInteger();
             AtomicInteger fromB = new AtomicInteger();
             poller.add(ra, r -> fromA.incrementAndGet()).add(rb, r -> fromB.incrementAndGet());
@@ -119,7 +124,7 @@ class RingBufferApiTest {
     void userRingBufferFeedsTheProgram() {
         KernelFeature.assumeMapType(MapType.USER_RINGBUF); // user ring buffers: Linux 6.1
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("user_ringbuf")).load();
-             UserRingBuffer urb = UserRingBuffer.open(obj.map("requests"))) {
+                UserRingBuffer urb = UserRingBuffer.open(obj.map("requests"))) {
             for (long v = 1; v <= 10; v++) {
                 assertTrue(urb.write(Codecs.s64().toBytes(v)));
             }

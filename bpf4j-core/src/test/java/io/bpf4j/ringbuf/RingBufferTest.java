@@ -36,7 +36,7 @@ class RingBufferTest {
     @Test
     void everyRecordOnceInOrderAcrossWrapAround() {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
-             RingBuffer rb = RingBuffer.open(obj.map("events"))) {
+                RingBuffer rb = RingBuffer.open(obj.map("events"))) {
             List<Long> seqs = new ArrayList<>();
             // 16 KiB ring, 56 bytes a record: 8 rounds of 200 go round the ring several times.
             for (int round = 0; round < 8; round++) {
@@ -65,7 +65,7 @@ class RingBufferTest {
         // reader reads runs of equal headers, and each change of length must end a run.
         int[] runs = {5, 1, 7, 3, 1, 1, 4};
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
-             RingBuffer rb = RingBuffer.open(obj.map("events"))) {
+                RingBuffer rb = RingBuffer.open(obj.map("events"))) {
             List<Long> expectedLengths = new ArrayList<>();
             List<Long> seqs = new ArrayList<>();
             List<Long> lengths = new ArrayList<>();
@@ -93,7 +93,7 @@ class RingBufferTest {
     @Test
     void aViewKeptPastItsDrainThrowsInsteadOfReadingTheRing() {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
-             RingBuffer rb = RingBuffer.open(obj.map("events"))) {
+                RingBuffer rb = RingBuffer.open(obj.map("events"))) {
             run(obj, "emit", 3);
             List<java.lang.foreign.MemorySegment> kept = new ArrayList<>();
             assertEquals(3, rb.consume(rec -> {
@@ -113,7 +113,7 @@ class RingBufferTest {
     @Test
     void spacePassedDuringADrainIsHandedBackBeforeTheDrainEnds() {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
-             RingBuffer rb = RingBuffer.open(obj.map("events"), new DropCounter(obj.map("drops"), 0))) {
+                RingBuffer rb = RingBuffer.open(obj.map("events"), new DropCounter(obj.map("drops"), 0))) {
             assertEquals(4096, RingBuffer.RELEASE_BYTES, "the figures below assume the 4 KiB default");
             // 16 KiB ring, 56 bytes a record: 280 records leave 704 bytes free.
             run(obj, "emit_counting_drops", 280);
@@ -128,7 +128,8 @@ class RingBufferTest {
                     run(obj, "emit_counting_drops", 130);
                 }
             });
-            assertTrue(pendingAt200[0] <= 280 * 56 - 8192, "the kernel still saw " + pendingAt200[0] + " bytes pending");
+            assertTrue(
+                    pendingAt200[0] <= 280 * 56 - 8192, "the kernel still saw " + pendingAt200[0] + " bytes pending");
             assertEquals(0, rb.dropped().orElseThrow(), "the producer found the space the drain had passed");
             assertEquals(410, seqs.size());
             for (int i = 0; i < seqs.size(); i++) {
@@ -142,7 +143,7 @@ class RingBufferTest {
     @Test
     void aSlowConsumerSeesTheProducersDropCount() {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
-             RingBuffer rb = RingBuffer.open(obj.map("events"), new DropCounter(obj.map("drops"), 0))) {
+                RingBuffer rb = RingBuffer.open(obj.map("events"), new DropCounter(obj.map("drops"), 0))) {
             assertEquals(0, rb.dropped().orElseThrow());
             // 16 KiB ring, 56 bytes a record: about 292 fit, so 1000 without reading must drop some.
             run(obj, "emit_counting_drops", 1000);
@@ -158,14 +159,14 @@ class RingBufferTest {
             }
             // Once drained there is room again: nothing more is dropped.
             run(obj, "emit_counting_drops", 10);
-            assertEquals(10, rb.consume(rec -> { }));
+            assertEquals(10, rb.consume(rec -> {}));
             assertEquals(dropped, rb.dropped().orElseThrow());
         }
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
-             RingBuffer rb = RingBuffer.open(obj.map("events"))) {
+                RingBuffer rb = RingBuffer.open(obj.map("events"))) {
             assertTrue(rb.dropped().isEmpty());
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new DropCounter(obj.map("events"), 0));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> new DropCounter(obj.map("events"), 0));
             assertTrue(e.getMessage().contains("\"events\" is RINGBUF"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> new DropCounter(obj.map("drops"), 1));
         }
@@ -174,7 +175,7 @@ class RingBufferTest {
     @Test
     void discardedRecordsAreSkipped() {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
-             RingBuffer rb = RingBuffer.open(obj.map("events"))) {
+                RingBuffer rb = RingBuffer.open(obj.map("events"))) {
             run(obj, "emit_some_discarded", 10);
             List<Long> seqs = new ArrayList<>();
             rb.poll(Duration.ofSeconds(1), Codecs.s64(), seqs::add);
@@ -185,13 +186,15 @@ class RingBufferTest {
     @Test
     void aThrowingHandlerDoesNotLoseOrRepeatRecords() {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("ringbuf_emit")).load();
-             RingBuffer rb = RingBuffer.open(obj.map("events"))) {
+                RingBuffer rb = RingBuffer.open(obj.map("events"))) {
             run(obj, "emit", 3);
             List<Long> seen = new ArrayList<>();
-            assertThrows(IllegalStateException.class, () -> rb.consume(rec -> {
-                seen.add(rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0));
-                throw new IllegalStateException("handler failed");
-            }));
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> rb.consume(rec -> {
+                        seen.add(rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0));
+                        throw new IllegalStateException("handler failed");
+                    }));
             rb.consume(rec -> seen.add(rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0)));
             assertEquals(List.of(0L, 1L, 2L), seen);
         }
@@ -199,21 +202,28 @@ class RingBufferTest {
 
     @Test
     void closeWakesABlockedPoll() throws Exception {
-        try (BpfMap map = BpfMap.create(MapSpec.builder(MapType.RINGBUF).name("idle").maxEntries(4096).build())) {
+        try (BpfMap map = BpfMap.create(
+                MapSpec.builder(MapType.RINGBUF).name("idle").maxEntries(4096).build())) {
             RingBuffer rb = RingBuffer.open(map);
-            CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> rb.poll(Duration.ofSeconds(30), r -> { }));
+            CompletableFuture<Integer> polled =
+                    CompletableFuture.supplyAsync(() -> rb.poll(Duration.ofSeconds(30), r -> {}));
             Thread.sleep(200);
             assertFalse(polled.isDone(), "the poll waits for records");
             rb.close();
             assertEquals(0, polled.get(5, TimeUnit.SECONDS));
             rb.close();
-            assertEquals(0, rb.poll(Duration.ofMillis(1), r -> { }));
+            assertEquals(0, rb.poll(Duration.ofMillis(1), r -> {}));
         }
     }
 
     @Test
     void onlyRingBufMaps() {
-        try (BpfMap map = BpfMap.create(MapSpec.builder(MapType.ARRAY).name("arr").keySize(4).valueSize(4).maxEntries(1).build())) {
+        try (BpfMap map = BpfMap.create(MapSpec.builder(MapType.ARRAY)
+                .name("arr")
+                .keySize(4)
+                .valueSize(4)
+                .maxEntries(1)
+                .build())) {
             assertThrows(IllegalArgumentException.class, () -> RingBuffer.open(map));
         }
     }

@@ -79,8 +79,10 @@ public final class FdLeakCheck implements BeforeAllCallback, AfterAllCallback {
             for (Path p : (Iterable<Path>) fds::iterator) {
                 try {
                     String target = Files.readSymbolicLink(p).toString();
-                    if (target.startsWith("anon_inode:") || target.startsWith("socket:")
-                            || target.startsWith("net:") || target.startsWith("mnt:")
+                    if (target.startsWith("anon_inode:")
+                            || target.startsWith("socket:")
+                            || target.startsWith("net:")
+                            || target.startsWith("mnt:")
                             || target.startsWith("/sys/fs/bpf")) {
                         out.put(Integer.parseInt(p.getFileName().toString()), target);
                     }

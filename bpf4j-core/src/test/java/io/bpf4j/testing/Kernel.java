@@ -6,8 +6,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /** Test helpers about the machine: root, bpffs, tracefs, compiled test objects. */
 public final class Kernel {
-    private Kernel() {
-    }
+    private Kernel() {}
 
     /**
      * Aborts the test unless the process has the capabilities kernel tests need, read from its
@@ -38,7 +37,9 @@ public final class Kernel {
     private static boolean isBpffs(Path p) {
         try {
             return Files.readAllLines(Path.of("/proc/self/mounts")).stream()
-                    .anyMatch(l -> l.split(" ").length > 2 && l.split(" ")[1].equals(p.toString()) && l.split(" ")[2].equals("bpf"));
+                    .anyMatch(l -> l.split(" ").length > 2
+                            && l.split(" ")[1].equals(p.toString())
+                            && l.split(" ")[2].equals("bpf"));
         } catch (java.io.IOException e) {
             return false;
         }

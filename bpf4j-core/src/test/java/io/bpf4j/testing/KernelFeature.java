@@ -24,8 +24,7 @@ public final class KernelFeature {
     /** Marks a skip that a feature probe decided; StrictSkips lets only these through. */
     public static final String MARKER = "[feature probe]";
 
-    private KernelFeature() {
-    }
+    private KernelFeature() {}
 
     /**
      * Skips unless the process's effective capabilities (CapEff in /proc/self/status, what the
@@ -35,10 +34,13 @@ public final class KernelFeature {
     public static void assumePrivileged() {
         long caps = Capabilities.effective();
         boolean bpf = Capabilities.has(caps, Capabilities.CAP_SYS_ADMIN)
-                || Capabilities.has(caps, Capabilities.CAP_BPF) && Capabilities.has(caps, Capabilities.CAP_PERFMON)
-                && Capabilities.has(caps, Capabilities.CAP_NET_ADMIN);
-        Assumptions.assumeTrue(bpf, () -> "kernel tests need CAP_BPF + CAP_PERFMON + CAP_NET_ADMIN or CAP_SYS_ADMIN"
-                + " (run as root); this process's CapEff is 0x" + Long.toHexString(caps));
+                || Capabilities.has(caps, Capabilities.CAP_BPF)
+                        && Capabilities.has(caps, Capabilities.CAP_PERFMON)
+                        && Capabilities.has(caps, Capabilities.CAP_NET_ADMIN);
+        Assumptions.assumeTrue(
+                bpf,
+                () -> "kernel tests need CAP_BPF + CAP_PERFMON + CAP_NET_ADMIN or CAP_SYS_ADMIN"
+                        + " (run as root); this process's CapEff is 0x" + Long.toHexString(caps));
     }
 
     /** Skips when {@code probe} says the kernel lacks {@code feature}; {@code reason} is the probe's answer. */

@@ -18,8 +18,7 @@ public final class KernelFunctions {
     /** Called once per unlink(2) of a file, whatever the filesystem (not vfs_unlink: overlayfs calls it twice). */
     private static final List<String> UNLINKAT = List.of("do_unlinkat", "filename_unlinkat");
 
-    private KernelFunctions() {
-    }
+    private KernelFunctions() {}
 
     /** The function the kernel runs once for each unlink/unlinkat system call. */
     public static String unlinkat() {

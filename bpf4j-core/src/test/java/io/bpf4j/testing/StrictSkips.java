@@ -20,20 +20,24 @@ public final class StrictSkips implements TestExecutionExceptionHandler, Lifecyc
     }
 
     @Override
-    public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+    public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable throwable)
+            throws Throwable {
         throw check(context.getDisplayName(), throwable);
     }
 
     @Override
-    public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+    public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable throwable)
+            throws Throwable {
         throw check(context.getDisplayName(), throwable);
     }
 
     /** The throwable to rethrow: the abort itself when allowed, else an AssertionError naming it. */
     static Throwable check(String displayName, Throwable throwable) {
         if (throwable instanceof TestAbortedException && Boolean.getBoolean(PROPERTY) && !fromProbe(throwable)) {
-            return new AssertionError(displayName + " skipped without a feature probe (-D" + PROPERTY
-                    + "=true allows only KernelFeature skips): " + throwable.getMessage(), throwable);
+            return new AssertionError(
+                    displayName + " skipped without a feature probe (-D" + PROPERTY
+                            + "=true allows only KernelFeature skips): " + throwable.getMessage(),
+                    throwable);
         }
         return throwable;
     }

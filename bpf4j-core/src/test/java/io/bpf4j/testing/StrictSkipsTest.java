@@ -23,8 +23,10 @@ class StrictSkipsTest {
             assertSame(probe, StrictSkips.check("t()", probe));
             Throwable failed = StrictSkips.check("t()", other);
             assertInstanceOf(AssertionError.class, failed);
-            assertTrue(failed.getMessage().contains("t() skipped without a feature probe")
-                    && failed.getMessage().contains("no clang installed"), failed.getMessage());
+            assertTrue(
+                    failed.getMessage().contains("t() skipped without a feature probe")
+                            && failed.getMessage().contains("no clang installed"),
+                    failed.getMessage());
             RuntimeException error = new IllegalStateException("x");
             assertSame(error, StrictSkips.check("t()", error), "failures stay what they are");
         } finally {
@@ -43,7 +45,8 @@ class StrictSkipsTest {
         long none = Capabilities.parse(List.of("CapEff:\t0000000000000000"));
         assertTrue(!Capabilities.has(none, Capabilities.CAP_BPF));
         long bpfOnly = Capabilities.parse(List.of("CapEff:\t000000c000000000"));
-        assertTrue(Capabilities.has(bpfOnly, Capabilities.CAP_BPF) && Capabilities.has(bpfOnly, Capabilities.CAP_PERFMON)
+        assertTrue(Capabilities.has(bpfOnly, Capabilities.CAP_BPF)
+                && Capabilities.has(bpfOnly, Capabilities.CAP_PERFMON)
                 && !Capabilities.has(bpfOnly, Capabilities.CAP_SYS_ADMIN));
     }
 }

@@ -52,8 +52,10 @@ public final class TestNet implements AutoCloseable {
 
     public static int run(String cmd) {
         try {
-            Process p = new ProcessBuilder(List.of("sh", "-c", cmd)).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(List.of("sh", "-c", cmd))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             return p.waitFor();
         } catch (IOException e) {
             throw new IllegalStateException(cmd + ": " + e.getMessage(), e);

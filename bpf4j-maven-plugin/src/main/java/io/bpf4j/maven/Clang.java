@@ -16,9 +16,11 @@ import org.apache.maven.plugin.MojoFailureException;
  */
 record Clang(Path executable, String version) {
     /** Searched in PATH, in this order, when no clang is configured. */
-    static final List<String> NAMES = List.of("clang-16", "clang", "clang-17", "clang-18", "clang-19", "clang-20", "clang-15", "clang-14");
+    static final List<String> NAMES =
+            List.of("clang-16", "clang", "clang-17", "clang-18", "clang-19", "clang-20", "clang-15", "clang-14");
 
-    static final String INSTALL_HINT = "install it with 'apt install clang-16 libbpf-dev' (or set <clang> / -Dbpf4j.clang to a clang's path)";
+    static final String INSTALL_HINT =
+            "install it with 'apt install clang-16 libbpf-dev' (or set <clang> / -Dbpf4j.clang to a clang's path)";
 
     /**
      * Finds clang and asks it for its version.
@@ -35,7 +37,10 @@ record Clang(Path executable, String version) {
                     + (c.contains(File.separator) ? "does not exist or is not executable" : "is not in PATH")
                     + ": " + INSTALL_HINT));
         } else {
-            exe = NAMES.stream().map(n -> inPath(n, path)).flatMap(Optional::stream).findFirst()
+            exe = NAMES.stream()
+                    .map(n -> inPath(n, path))
+                    .flatMap(Optional::stream)
+                    .findFirst()
                     .orElseThrow(() -> new MojoFailureException("bpf4j: no clang found in PATH (looked for "
                             + String.join(", ", NAMES) + "): " + INSTALL_HINT));
         }
@@ -43,11 +48,12 @@ record Clang(Path executable, String version) {
         try {
             r = run(List.of(exe.toString(), "--version"), null);
         } catch (IOException e) {
-            throw new MojoFailureException("bpf4j: clang " + exe + " cannot be run (" + e.getMessage() + "): " + INSTALL_HINT, e);
+            throw new MojoFailureException(
+                    "bpf4j: clang " + exe + " cannot be run (" + e.getMessage() + "): " + INSTALL_HINT, e);
         }
         if (r.exitCode() != 0) {
-            throw new MojoFailureException("bpf4j: '" + exe + " --version' failed (exit " + r.exitCode() + "): " + r.output().strip()
-                    + "\n" + INSTALL_HINT);
+            throw new MojoFailureException("bpf4j: '" + exe + " --version' failed (exit " + r.exitCode() + "): "
+                    + r.output().strip() + "\n" + INSTALL_HINT);
         }
         String version = r.output().lines().findFirst().orElse("").strip();
         return new Clang(exe, version);
@@ -73,8 +79,7 @@ record Clang(Path executable, String version) {
     }
 
     /** What a process printed (stdout and stderr merged, in order) and how it exited. */
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
     /** Runs a command to its end, in {@code dir} (null: the current directory). */
     static Result run(List<String> command, Path dir) throws IOException {

@@ -136,7 +136,8 @@ public final class CompileMojo extends AbstractMojo {
         Clang cc = Clang.find(Optional.ofNullable(clang).filter(s -> !s.isBlank()), System.getenv("PATH"));
         TargetArch arch;
         try {
-            arch = TargetArch.of(targetArch == null || targetArch.isBlank() ? System.getProperty("os.arch") : targetArch);
+            arch = TargetArch.of(
+                    targetArch == null || targetArch.isBlank() ? System.getProperty("os.arch") : targetArch);
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }
@@ -144,8 +145,14 @@ public final class CompileMojo extends AbstractMojo {
         String version = plugin == null ? "dev" : plugin.getVersion();
         BpfHeaders.write(include); // #include "bpf4j.h" for BPF4J_RECORD(map, type)
         boolean wanted = vmlinuxHeader != null || btfFile != null || mentionsVmlinux(src);
-        Optional<Path> vmlinux = !wanted ? Optional.empty() : VmlinuxHeader.prepare(Optional.ofNullable(vmlinuxHeader).map(File::toPath),
-                Optional.ofNullable(btfFile).map(File::toPath), include, version, getLog());
+        Optional<Path> vmlinux = !wanted
+                ? Optional.empty()
+                : VmlinuxHeader.prepare(
+                        Optional.ofNullable(vmlinuxHeader).map(File::toPath),
+                        Optional.ofNullable(btfFile).map(File::toPath),
+                        include,
+                        version,
+                        getLog());
 
         List<String> flags = new ArrayList<>(List.of("-g", "-O2", "-target", "bpf", arch.define(), "-I" + src));
         if (includeDirectories != null) {
@@ -165,8 +172,9 @@ public final class CompileMojo extends AbstractMojo {
         if (compilerArgs != null) {
             flags.addAll(compilerArgs);
         }
-        String fingerprint = VmlinuxHeader.sha256(String.join("\n", cc.executable().toString(), cc.version(), version,
-                String.join("\u0000", flags)).getBytes(StandardCharsets.UTF_8));
+        String fingerprint = VmlinuxHeader.sha256(
+                String.join("\n", cc.executable().toString(), cc.version(), version, String.join("\u0000", flags))
+                        .getBytes(StandardCharsets.UTF_8));
 
         int compiled = 0;
         for (BpfSource s : sources) {
@@ -177,7 +185,8 @@ public final class CompileMojo extends AbstractMojo {
                 getLog().debug("bpf4j: " + s.relative() + " is up to date");
                 continue;
             }
-            getLog().info("bpf4j: compiling " + s.relative() + " -> " + s.resourceName(resourceDirectory) + " (" + why.get() + ")");
+            getLog().info("bpf4j: compiling " + s.relative() + " -> " + s.resourceName(resourceDirectory) + " ("
+                    + why.get() + ")");
             state.remove(s.relative());
             compile(cc, flags, s, obj, dep, vmlinux.isEmpty());
             state.setProperty(s.relative(), fingerprint);
@@ -188,8 +197,8 @@ public final class CompileMojo extends AbstractMojo {
         if (compiled == 0) {
             getLog().info("bpf4j: nothing to compile, all " + sources.size() + " BPF object(s) up to date");
         } else {
-            getLog().info("bpf4j: compiled " + compiled + " BPF object(s) with " + cc.executable().getFileName() + ", "
-                    + (sources.size() - compiled) + " up to date");
+            getLog().info("bpf4j: compiled " + compiled + " BPF object(s) with "
+                    + cc.executable().getFileName() + ", " + (sources.size() - compiled) + " up to date");
         }
     }
 
@@ -216,11 +225,14 @@ public final class CompileMojo extends AbstractMojo {
             }
             List<Path> files;
             try (var walk = Files.walk(dir)) {
-                files = walk.filter(p -> Files.isRegularFile(p) && (p.toString().endsWith(".c") || p.toString().endsWith(".h"))).toList();
+                files = walk.filter(p -> Files.isRegularFile(p)
+                                && (p.toString().endsWith(".c") || p.toString().endsWith(".h")))
+                        .toList();
             }
             for (Path f : files) {
                 if (!f.getFileName().toString().equals(VmlinuxHeader.NAME)
-                        && new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains(VmlinuxHeader.NAME)) {
+                        && new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)
+                                .contains(VmlinuxHeader.NAME)) {
                     return true;
                 }
             }
@@ -269,8 +281,10 @@ public final class CompileMojo extends AbstractMojo {
             Files.deleteIfExists(dep);
             String hint = noVmlinux && r.output().contains("'vmlinux.h' file not found")
                     ? "\n(no vmlinux.h was written: the kernel of this machine has no BTF, or no file below <sourceDirectory>"
-                    + " or <includeDirectories> names it; set <btfFile> or <vmlinuxHeader>)"
-                    : r.output().contains("bpf/bpf_helpers.h") ? "\n(libbpf's headers are missing: apt install libbpf-dev)" : "";
+                            + " or <includeDirectories> names it; set <btfFile> or <vmlinuxHeader>)"
+                    : r.output().contains("bpf/bpf_helpers.h")
+                            ? "\n(libbpf's headers are missing: apt install libbpf-dev)"
+                            : "";
             throw new MojoFailureException("bpf4j: clang failed on " + s.source() + " (exit " + r.exitCode() + "):\n"
                     + r.output().stripTrailing() + hint);
         }
@@ -307,8 +321,12 @@ public final class CompileMojo extends AbstractMojo {
 
     private static void store(Properties p, Path file) throws IOException {
         Files.createDirectories(file.getParent());
-        StringBuilder sb = new StringBuilder("# bpf4j-maven-plugin: source -> fingerprint of the configuration it was compiled with\n");
-        new TreeMap<>(p).forEach((k, v) -> sb.append(escape(k.toString())).append('=').append(escape(v.toString())).append('\n'));
+        StringBuilder sb = new StringBuilder(
+                "# bpf4j-maven-plugin: source -> fingerprint of the configuration it was compiled with\n");
+        new TreeMap<>(p).forEach((k, v) -> sb.append(escape(k.toString()))
+                .append('=')
+                .append(escape(v.toString()))
+                .append('\n'));
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             w.write(sb.toString());
         }

@@ -12,8 +12,7 @@ import java.util.List;
  * {@code obj: src.c a.h \\\n b.h}, where a space in a name is written {@code \ } and a dollar {@code $$}.
  */
 final class DepFile {
-    private DepFile() {
-    }
+    private DepFile() {}
 
     /**
      * The prerequisites listed in {@code file} (the target before the first {@code ": "} is

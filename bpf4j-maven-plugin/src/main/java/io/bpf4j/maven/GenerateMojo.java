@@ -63,7 +63,9 @@ public final class GenerateMojo extends AbstractMojo {
     private String resourceDirectory;
 
     /** Where the Java sources go; added to the project's compile source roots. */
-    @Parameter(property = "bpf4j.generatedSourcesDirectory", defaultValue = "${project.build.directory}/generated-sources/bpf4j")
+    @Parameter(
+            property = "bpf4j.generatedSourcesDirectory",
+            defaultValue = "${project.build.directory}/generated-sources/bpf4j")
     private File generatedSourcesDirectory;
 
     /** The Java package of the generated sources. Default: the project's groupId (made a Java name) plus {@code .bpf}. */
@@ -109,21 +111,25 @@ public final class GenerateMojo extends AbstractMojo {
 
     private void generateAll(Path gen) throws IOException, MojoFailureException {
         List<BpfSource> sources = BpfSource.scan(sourceDirectory.toPath().toAbsolutePath());
-        String pkg = packageName != null && !packageName.isBlank() ? packageName.strip() : defaultPackage(project.getGroupId());
+        String pkg = packageName != null && !packageName.isBlank()
+                ? packageName.strip()
+                : defaultPackage(project.getGroupId());
         Map<String, String> recordConfig = records == null ? Map.of() : records;
         Set<String> usedRecordKeys = new HashSet<>();
         Set<Path> written = new TreeSet<>();
         for (BpfSource s : sources) {
             Path obj = s.object(outputDirectory.toPath().toAbsolutePath(), resourceDirectory);
             if (!Files.isRegularFile(obj)) {
-                throw new MojoFailureException("bpf4j: no object " + obj + " for " + s.relative()
-                        + ": the compile goal must run before generate (list <goal>compile</goal> first in the same execution)");
+                throw new MojoFailureException(
+                        "bpf4j: no object " + obj + " for " + s.relative()
+                                + ": the compile goal must run before generate (list <goal>compile</goal> first in the same execution)");
             }
             ObjectSpec spec;
             try {
                 spec = ObjectSpec.read(obj);
             } catch (ObjectFormatException e) {
-                throw new MojoFailureException("bpf4j: " + obj + " is not a BPF object bpf4j can read: " + e.getMessage(), e);
+                throw new MojoFailureException(
+                        "bpf4j: " + obj + " is not a BPF object bpf4j can read: " + e.getMessage(), e);
             }
             Map<String, String> recordTypes = new TreeMap<>();
             recordConfig.forEach((key, struct) -> {
@@ -139,20 +145,31 @@ public final class GenerateMojo extends AbstractMojo {
             GeneratorOptions options;
             try {
                 String cls = classNames == null ? null : classNames.get(s.baseName());
-                options = new GeneratorOptions(pkg, java.util.Optional.ofNullable(cls).map(String::strip),
-                        s.resourceName(resourceDirectory), recordTypes);
+                options = new GeneratorOptions(
+                        pkg,
+                        java.util.Optional.ofNullable(cls).map(String::strip),
+                        s.resourceName(resourceDirectory),
+                        recordTypes);
             } catch (IllegalArgumentException e) {
-                throw new MojoFailureException("bpf4j: " + e.getMessage() + (packageName == null || packageName.isBlank()
-                        ? " (derived from the groupId: set <packageName>)" : ""), e);
+                throw new MojoFailureException(
+                        "bpf4j: " + e.getMessage()
+                                + (packageName == null || packageName.isBlank()
+                                        ? " (derived from the groupId: set <packageName>)"
+                                        : ""),
+                        e);
             }
             List<Path> files;
             try {
                 files = SkeletonGenerator.generate(obj, options, gen);
             } catch (GeneratorException e) {
-                throw new MojoFailureException("bpf4j: cannot generate Java for " + s.relative() + ": " + e.getMessage(), e);
+                throw new MojoFailureException(
+                        "bpf4j: cannot generate Java for " + s.relative() + ": " + e.getMessage(), e);
             }
-            getLog().info("bpf4j: generated " + files.size() + " source(s) for " + s.resourceName(resourceDirectory) + ": "
-                    + String.join(", ", files.stream().map(f -> f.getFileName().toString()).toList()));
+            getLog().info("bpf4j: generated " + files.size() + " source(s) for " + s.resourceName(resourceDirectory)
+                    + ": "
+                    + String.join(
+                            ", ",
+                            files.stream().map(f -> f.getFileName().toString()).toList()));
             written.addAll(files);
         }
         for (String key : recordConfig.keySet()) {
@@ -160,7 +177,8 @@ public final class GenerateMojo extends AbstractMojo {
                 throw new MojoFailureException("bpf4j: <records> names '" + key + "', but no object "
                         + (key.contains(".") ? "of that name" : "has a map of that name")
                         + "; keys are a map name or object.map (objects: "
-                        + String.join(", ", sources.stream().map(BpfSource::baseName).toList()) + ")");
+                        + String.join(
+                                ", ", sources.stream().map(BpfSource::baseName).toList()) + ")");
             }
         }
         removeStale(gen, written);
@@ -186,7 +204,8 @@ public final class GenerateMojo extends AbstractMojo {
     /** {@code io.bpf4j-demo} gives {@code io.bpf4j_demo.bpf}. */
     static String defaultPackage(String groupId) {
         List<String> parts = new ArrayList<>();
-        for (String part : (groupId == null ? "" : groupId).toLowerCase(Locale.ROOT).split("\\.")) {
+        for (String part :
+                (groupId == null ? "" : groupId).toLowerCase(Locale.ROOT).split("\\.")) {
             String p = part.replaceAll("[^a-z0-9_]", "_");
             if (!p.isEmpty()) {
                 parts.add(Character.isDigit(p.charAt(0)) ? "_" + p : p);

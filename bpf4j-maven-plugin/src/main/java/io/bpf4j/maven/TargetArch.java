@@ -25,8 +25,9 @@ record TargetArch(String macro, String multiarch) {
             case "riscv64", "riscv" -> new TargetArch("riscv", "riscv64-linux-gnu");
             case "loongarch64", "loongarch" -> new TargetArch("loongarch", "loongarch64-linux-gnu");
             case "mips64el", "mips" -> new TargetArch("mips", "mips64el-linux-gnuabi64");
-            default -> throw new IllegalArgumentException("bpf4j: unknown target arch '" + arch
-                    + "': set <targetArch> to one of x86, arm64, arm, powerpc, s390, riscv, loongarch, mips");
+            default ->
+                throw new IllegalArgumentException("bpf4j: unknown target arch '" + arch
+                        + "': set <targetArch> to one of x86, arm64, arm, powerpc, s390, riscv, loongarch, mips");
         };
     }
 

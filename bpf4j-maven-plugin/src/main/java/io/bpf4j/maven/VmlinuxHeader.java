@@ -26,8 +26,7 @@ final class VmlinuxHeader {
     static final Path KERNEL_BTF = Path.of("/sys/kernel/btf/vmlinux");
     static final String NAME = "vmlinux.h";
 
-    private VmlinuxHeader() {
-    }
+    private VmlinuxHeader() {}
 
     /**
      * @param header a configured header to copy, if any (wins over BTF)
@@ -56,7 +55,8 @@ final class VmlinuxHeader {
             if (btfFile.isPresent()) {
                 throw new MojoFailureException("bpf4j: <btfFile> " + btf + " does not exist or cannot be read");
             }
-            log.info("bpf4j: no vmlinux.h (" + KERNEL_BTF + " is missing: the kernel has no BTF); programs that include it need"
+            log.info("bpf4j: no vmlinux.h (" + KERNEL_BTF
+                    + " is missing: the kernel has no BTF); programs that include it need"
                     + " <btfFile> (a BTF blob) or <vmlinuxHeader> (a header checked into the project)");
             Files.deleteIfExists(out);
             Files.deleteIfExists(stampFile);
@@ -64,7 +64,8 @@ final class VmlinuxHeader {
         }
         byte[] bytes = Files.readAllBytes(btf);
         String key = btf.toAbsolutePath() + " " + sha256(bytes) + " " + stamp;
-        if (Files.isRegularFile(out) && Files.isRegularFile(stampFile)
+        if (Files.isRegularFile(out)
+                && Files.isRegularFile(stampFile)
                 && Files.readString(stampFile, StandardCharsets.UTF_8).equals(key)) {
             log.debug("bpf4j: vmlinux.h up to date with " + btf);
             return Optional.of(out);
@@ -73,8 +74,10 @@ final class VmlinuxHeader {
         try {
             text = CHeaderWriter.write(Btf.parse(bytes));
         } catch (BtfException e) {
-            throw new MojoFailureException("bpf4j: cannot write vmlinux.h from " + btf + ": " + e.getMessage()
-                    + " (a <btfFile> must be raw BTF, as /sys/kernel/btf/vmlinux; or set <vmlinuxHeader>)", e);
+            throw new MojoFailureException(
+                    "bpf4j: cannot write vmlinux.h from " + btf + ": " + e.getMessage()
+                            + " (a <btfFile> must be raw BTF, as /sys/kernel/btf/vmlinux; or set <vmlinuxHeader>)",
+                    e);
         }
         log.info("bpf4j: wrote vmlinux.h from " + btf);
         writeIfChanged(out, text.getBytes(StandardCharsets.UTF_8));
@@ -84,13 +87,19 @@ final class VmlinuxHeader {
 
     /** Writes {@code bytes} unless the file already holds exactly them (its mtime then stays). */
     static boolean writeIfChanged(Path file, byte[] bytes) throws IOException {
-        if (Files.isRegularFile(file) && Files.size(file) == bytes.length && Arrays.equals(Files.readAllBytes(file), bytes)) {
+        if (Files.isRegularFile(file)
+                && Files.size(file) == bytes.length
+                && Arrays.equals(Files.readAllBytes(file), bytes)) {
             return false;
         }
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.write(tmp, bytes);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return true;
     }
 

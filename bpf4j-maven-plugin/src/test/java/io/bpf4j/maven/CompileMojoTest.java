@@ -52,8 +52,11 @@ class CompileMojoTest {
 
     /** The sources the last run compiled, from its log. */
     private List<String> compiled() {
-        List<String> c = log.stream().filter(l -> l.startsWith("bpf4j: compiling "))
-                .map(l -> l.substring("bpf4j: compiling ".length(), l.indexOf(" -> "))).sorted().toList();
+        List<String> c = log.stream()
+                .filter(l -> l.startsWith("bpf4j: compiling "))
+                .map(l -> l.substring("bpf4j: compiling ".length(), l.indexOf(" -> ")))
+                .sorted()
+                .toList();
         log.clear();
         return c;
     }
@@ -120,15 +123,20 @@ class CompileMojoTest {
         Files.delete(project.resolve("src/main/bpf/net/b.bpf.c"));
         mojo(List.of("-DEXTRA=1")).execute();
         assertEquals(List.of(), compiled());
-        assertFalse(Files.exists(project.resolve("target/classes/bpf/net/b.bpf.o")), "the object of a deleted source is removed");
+        assertFalse(
+                Files.exists(project.resolve("target/classes/bpf/net/b.bpf.o")),
+                "the object of a deleted source is removed");
     }
 
     @Test
     void aCompileErrorFailsWithClangsFileAndLineAndLeavesNoObject() throws Exception {
         write("vmlinux.h", "\n");
         write("bad.bpf.c", "int f(void)\n{\n    return missing;\n}\n");
-        MojoFailureException e = assertThrows(MojoFailureException.class, () -> mojo(List.of()).execute());
-        assertTrue(e.getMessage().contains("bad.bpf.c:3:12: error: use of undeclared identifier 'missing'"), e.getMessage());
+        MojoFailureException e =
+                assertThrows(MojoFailureException.class, () -> mojo(List.of()).execute());
+        assertTrue(
+                e.getMessage().contains("bad.bpf.c:3:12: error: use of undeclared identifier 'missing'"),
+                e.getMessage());
         assertFalse(Files.exists(project.resolve("target/classes/bpf/bad.bpf.o")));
         // the next build tries again rather than taking the failed source as up to date
         assertThrows(MojoFailureException.class, () -> mojo(List.of()).execute());

@@ -12,8 +12,13 @@ class DepFileTest {
         String rule = "/p/target/classes/bpf/a.bpf.o.tmp: /p/src/main/bpf/a.bpf.c \\\n"
                 + "  /usr/include/linux/bpf.h src/main/bpf/my\\ dir/common.h \\\n"
                 + "  /p/cost$$.h\n";
-        assertEquals(List.of(Path.of("/p/src/main/bpf/a.bpf.c"), Path.of("/usr/include/linux/bpf.h"),
-                Path.of("/base/src/main/bpf/my dir/common.h"), Path.of("/p/cost$.h")), DepFile.parse(rule, Path.of("/base")));
+        assertEquals(
+                List.of(
+                        Path.of("/p/src/main/bpf/a.bpf.c"),
+                        Path.of("/usr/include/linux/bpf.h"),
+                        Path.of("/base/src/main/bpf/my dir/common.h"),
+                        Path.of("/p/cost$.h")),
+                DepFile.parse(rule, Path.of("/base")));
     }
 
     @Test

@@ -53,7 +53,10 @@ class GenerateMojoTest {
 
     private GenerateMojo generate(MavenProject mp, Map<String, String> records) throws Exception {
         GenerateMojo g = common(new GenerateMojo());
-        set(g, "generatedSourcesDirectory", project.resolve("target/generated-sources/bpf4j").toFile());
+        set(
+                g,
+                "generatedSourcesDirectory",
+                project.resolve("target/generated-sources/bpf4j").toFile());
         set(g, "packageName", "com.example.bpf");
         set(g, "records", records);
         set(g, "project", mp);
@@ -91,7 +94,9 @@ class GenerateMojoTest {
         Path gen = project.resolve("target/generated-sources/bpf4j");
         Path snoop = gen.resolve("com/example/bpf/Snoop.java");
         Path tcp = gen.resolve("com/example/bpf/TcpRtt.java");
-        assertTrue(Files.readString(snoop).contains("pollEvents"), () -> "the configured record type gives a typed reader: " + read(snoop));
+        assertTrue(
+                Files.readString(snoop).contains("pollEvents"),
+                () -> "the configured record type gives a typed reader: " + read(snoop));
         assertTrue(Files.isRegularFile(tcp));
         assertEquals(List.of(gen.toString()), mp.getCompileSourceRoots());
 
@@ -106,16 +111,17 @@ class GenerateMojoTest {
     void aRecordKeyNamingNoMapFails() throws Exception {
         write("snoop.bpf.c", PROGRAM);
         compile();
-        MojoFailureException e = assertThrows(MojoFailureException.class,
-                () -> generate(new MavenProject(), Map.of("evnts", "event")).execute());
+        MojoFailureException e =
+                assertThrows(MojoFailureException.class, () -> generate(new MavenProject(), Map.of("evnts", "event"))
+                        .execute());
         assertTrue(e.getMessage().contains("'evnts'") && e.getMessage().contains("objects: snoop"), e.getMessage());
     }
 
     @Test
     void withoutCompileFirstItSaysSo() throws Exception {
         write("snoop.bpf.c", PROGRAM);
-        MojoFailureException e = assertThrows(MojoFailureException.class,
-                () -> generate(new MavenProject(), Map.of()).execute());
+        MojoFailureException e = assertThrows(MojoFailureException.class, () -> generate(new MavenProject(), Map.of())
+                .execute());
         assertTrue(e.getMessage().contains("the compile goal must run before generate"), e.getMessage());
     }
 }

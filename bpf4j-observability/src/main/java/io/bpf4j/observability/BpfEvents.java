@@ -1,13 +1,11 @@
 package io.bpf4j.observability;
 
 import io.bpf4j.codec.BtfCodec;
-import io.bpf4j.codec.EnumValue;
 import io.bpf4j.codec.StructValue;
 import io.bpf4j.codec.U64;
 import io.bpf4j.perf.SampleHandler;
 import io.bpf4j.ringbuf.RecordHandler;
 import java.lang.foreign.MemorySegment;
-import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +74,9 @@ public final class BpfEvents {
 
     /** How a decoded member value becomes a JFR field value. */
     private enum Conv {
-        SAME, U64_BITS, TEXT
+        SAME,
+        U64_BITS,
+        TEXT
     }
 
     private BpfEvents(Builder b) {
@@ -130,20 +130,30 @@ public final class BpfEvents {
             convs.add(conv);
         }
         if (b.kernelTime != null && kernel < 0) {
-            throw new IllegalArgumentException(codec.type().cName() + " has no member \"" + b.kernelTime + "\"; it has " + paths);
+            throw new IllegalArgumentException(
+                    codec.type().cName() + " has no member \"" + b.kernelTime + "\"; it has " + paths);
         }
         this.members = paths.size();
         this.kernelIndex = kernel;
         if (kernel >= 0) {
-            fields.add(new ValueDescriptor(long.class, "kernelTime", List.of(
-                    new AnnotationElement(Label.class, "Kernel Time"),
-                    new AnnotationElement(Description.class, "when the kernel stamped the record (" + paths.get(kernel)
-                            + ", CLOCK_MONOTONIC) as wall-clock time"),
-                    new AnnotationElement(Timestamp.class, Timestamp.MILLISECONDS_SINCE_EPOCH))));
-            fields.add(new ValueDescriptor(long.class, "kernelDelay", List.of(
-                    new AnnotationElement(Label.class, "Kernel Delay"),
-                    new AnnotationElement(Description.class, "from the kernel's timestamp to this event's commit"),
-                    new AnnotationElement(Timespan.class, Timespan.NANOSECONDS))));
+            fields.add(new ValueDescriptor(
+                    long.class,
+                    "kernelTime",
+                    List.of(
+                            new AnnotationElement(Label.class, "Kernel Time"),
+                            new AnnotationElement(
+                                    Description.class,
+                                    "when the kernel stamped the record (" + paths.get(kernel)
+                                            + ", CLOCK_MONOTONIC) as wall-clock time"),
+                            new AnnotationElement(Timestamp.class, Timestamp.MILLISECONDS_SINCE_EPOCH))));
+            fields.add(new ValueDescriptor(
+                    long.class,
+                    "kernelDelay",
+                    List.of(
+                            new AnnotationElement(Label.class, "Kernel Delay"),
+                            new AnnotationElement(
+                                    Description.class, "from the kernel's timestamp to this event's commit"),
+                            new AnnotationElement(Timespan.class, Timespan.NANOSECONDS))));
         }
         this.convs = convs.toArray(Conv[]::new);
         // System.nanoTime() is CLOCK_MONOTONIC on Linux, the clock of bpf_ktime_get_ns().
@@ -225,8 +235,8 @@ public final class BpfEvents {
         int size = codec.size();
         return rec -> {
             if (rec.byteSize() != size) {
-                throw new IllegalArgumentException("ring record of " + rec.byteSize() + " bytes, " + codec.type().cName()
-                        + " is " + size);
+                throw new IllegalArgumentException("ring record of " + rec.byteSize() + " bytes, "
+                        + codec.type().cName() + " is " + size);
             }
             commit(rec);
         };
@@ -255,11 +265,13 @@ public final class BpfEvents {
             if (i == kernelIndex) {
                 kernel = ((Number) v).longValue();
             }
-            e.set(i, switch (convs[i]) {
-                case SAME -> v;
-                case U64_BITS -> ((U64) v).longValue();
-                case TEXT -> KeyTags.text(v);
-            });
+            e.set(
+                    i,
+                    switch (convs[i]) {
+                        case SAME -> v;
+                        case U64_BITS -> ((U64) v).longValue();
+                        case TEXT -> KeyTags.text(v);
+                    });
         }
         if (kernelIndex >= 0) {
             e.set(members, Math.floorDiv(kernel + monoToEpochNanos, 1_000_000L));
@@ -268,8 +280,8 @@ public final class BpfEvents {
     }
 
     /** The leaves of a struct value: their names joined by _ (fields) and by . (for get), and values. */
-    private static void flatten(Object value, String path, String dotted, List<String> paths, List<String> dots,
-                                List<Object> values) {
+    private static void flatten(
+            Object value, String path, String dotted, List<String> paths, List<String> dots, List<Object> values) {
         if (value instanceof StructValue sv) {
             // names() lists anonymous members' members in their place, as get() reaches them
             for (String name : sv.names()) {
@@ -314,7 +326,8 @@ public final class BpfEvents {
 
         Builder(BtfCodec codec) {
             this.codec = Objects.requireNonNull(codec, "codec");
-            String struct = codec.type().name().isEmpty() ? "anonymous" : codec.type().name();
+            String struct =
+                    codec.type().name().isEmpty() ? "anonymous" : codec.type().name();
             this.name = "bpf4j." + struct;
             this.label = struct;
             this.description = "BPF records of " + codec.type().cName();
@@ -355,7 +368,8 @@ public final class BpfEvents {
          */
         public BpfEvents build() {
             if (!(codec.decode(MemorySegment.ofArray(new byte[codec.size()]), 0) instanceof StructValue)) {
-                throw new IllegalArgumentException(codec.type().cName() + " is not a struct: JFR events are made of structs");
+                throw new IllegalArgumentException(
+                        codec.type().cName() + " is not a struct: JFR events are made of structs");
             }
             return new BpfEvents(this);
         }

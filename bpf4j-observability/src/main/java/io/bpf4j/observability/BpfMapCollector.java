@@ -52,14 +52,19 @@ public final class BpfMapCollector implements MultiCollector {
     public BpfMapCollector(MapMetric metric) {
         this.metric = metric;
         this.sampler = new MapSampler(metric);
-        this.labelNames = metric.tagNames().stream().map(PrometheusNaming::sanitizeLabelName).toArray(String[]::new);
+        this.labelNames = metric.tagNames().stream()
+                .map(PrometheusNaming::sanitizeLabelName)
+                .toArray(String[]::new);
         for (int f = 0; f < metric.fields().size(); f++) {
             names.add(PrometheusNaming.sanitizeMetricName(metric.metricName(f).replace('.', '_')));
         }
         String base = PrometheusNaming.sanitizeMetricName(metric.name().replace('.', '_'));
-        this.series = new MetricMetadata(base + "_series", "keys of BPF map " + metric.map().name() + " exposed as series");
-        this.dropped = new MetricMetadata(base + "_dropped_keys", "keys of BPF map " + metric.map().name()
-                + " seen beyond the cap of " + metric.maxSeries() + " series, summed over scrapes");
+        this.series = new MetricMetadata(
+                base + "_series", "keys of BPF map " + metric.map().name() + " exposed as series");
+        this.dropped = new MetricMetadata(
+                base + "_dropped_keys",
+                "keys of BPF map " + metric.map().name() + " seen beyond the cap of " + metric.maxSeries()
+                        + " series, summed over scrapes");
         if (metric.kind() == MapMetric.Kind.LOG2_HISTOGRAM) {
             int n = metric.slotCount();
             upperBounds = new double[n + 1];
@@ -102,15 +107,20 @@ public final class BpfMapCollector implements MultiCollector {
                 }
             }
         }
-        out.add(new GaugeSnapshot(series, List.of(new GaugeSnapshot.GaugeDataPointSnapshot(r.series().size(), Labels.EMPTY, null))));
-        out.add(new CounterSnapshot(dropped, List.of(new CounterSnapshot.CounterDataPointSnapshot(r.droppedTotal(),
-                Labels.EMPTY, null, 0))));
+        out.add(new GaugeSnapshot(
+                series,
+                List.of(new GaugeSnapshot.GaugeDataPointSnapshot(r.series().size(), Labels.EMPTY, null))));
+        out.add(new CounterSnapshot(
+                dropped,
+                List.of(new CounterSnapshot.CounterDataPointSnapshot(r.droppedTotal(), Labels.EMPTY, null, 0))));
         return new MetricSnapshots(out);
     }
 
     private MetricSnapshot family(int f, List<Series> all) {
         MetricMetadata meta = metric.baseUnit().isPresent()
-                ? new MetricMetadata(names.get(f), metric.description() + " (" + metric.baseUnit().get() + ")")
+                ? new MetricMetadata(
+                        names.get(f),
+                        metric.description() + " (" + metric.baseUnit().get() + ")")
                 : new MetricMetadata(names.get(f), metric.description());
         if (metric.kind() == MapMetric.Kind.COUNTER) {
             List<CounterSnapshot.CounterDataPointSnapshot> points = new ArrayList<>(all.size());
@@ -131,11 +141,15 @@ public final class BpfMapCollector implements MultiCollector {
         for (Series s : all) {
             long[] counts = new long[upperBounds.length];
             System.arraycopy(s.slots, 0, counts, 0, s.slots.length);
-            points.add(new HistogramSnapshot.HistogramDataPointSnapshot(ClassicHistogramBuckets.of(upperBounds, counts),
-                    Double.NaN, labels(s), Exemplars.EMPTY, 0));
+            points.add(new HistogramSnapshot.HistogramDataPointSnapshot(
+                    ClassicHistogramBuckets.of(upperBounds, counts), Double.NaN, labels(s), Exemplars.EMPTY, 0));
         }
-        return new HistogramSnapshot(new MetricMetadata(names.get(0), metric.description()
-                + metric.baseUnit().map(u -> " (" + u + ")").orElse("")), points);
+        return new HistogramSnapshot(
+                new MetricMetadata(
+                        names.get(0),
+                        metric.description()
+                                + metric.baseUnit().map(u -> " (" + u + ")").orElse("")),
+                points);
     }
 
     private Labels labels(Series s) {

@@ -46,18 +46,22 @@ public final class BpfMapInstruments implements AutoCloseable {
         String base = metric.name();
         String unit = metric.baseUnit().orElse(null);
         List<String> tagNames = metric.tagNames();
-        List<AttributeKey<String>> keys = tagNames.stream().map(AttributeKey::stringKey).toList();
+        List<AttributeKey<String>> keys =
+                tagNames.stream().map(AttributeKey::stringKey).toList();
         Map<Series, Attributes> attrs = new IdentityHashMap<>();
         ObservableLongMeasurement series = meter.upDownCounterBuilder(base + ".series")
-                .setDescription("keys of BPF map " + metric.map().name() + " exposed as series").buildObserver();
+                .setDescription("keys of BPF map " + metric.map().name() + " exposed as series")
+                .buildObserver();
         ObservableLongMeasurement dropped = meter.counterBuilder(base + ".dropped_keys")
-                .setDescription("keys of BPF map " + metric.map().name() + " seen beyond the cap of " + metric.maxSeries()
-                        + " series, summed over collections").buildObserver();
+                .setDescription("keys of BPF map " + metric.map().name() + " seen beyond the cap of "
+                        + metric.maxSeries() + " series, summed over collections")
+                .buildObserver();
         List<ObservableMeasurement> all = new ArrayList<>();
         all.add(dropped);
         Runnable cb;
         if (metric.kind() == MapMetric.Kind.LOG2_HISTOGRAM) {
-            var b = meter.counterBuilder(base + ".bucket").setDescription(metric.description() + ": observations at or below le");
+            var b = meter.counterBuilder(base + ".bucket")
+                    .setDescription(metric.description() + ": observations at or below le");
             var c = meter.counterBuilder(base + ".count").setDescription(metric.description() + ": observations");
             if (unit != null) {
                 b.setUnit(unit);

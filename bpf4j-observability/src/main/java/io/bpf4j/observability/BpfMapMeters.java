@@ -61,13 +61,14 @@ public final class BpfMapMeters implements MeterBinder {
     @Override
     public synchronized void bindTo(MeterRegistry registry) {
         if (this.registry != null) {
-            throw new IllegalStateException(metric + " is already bound to " + this.registry
-                    + ": make one BpfMapMeters per registry");
+            throw new IllegalStateException(
+                    metric + " is already bound to " + this.registry + ": make one BpfMapMeters per registry");
         }
         this.registry = registry;
         // Held strongly: this gauge is what keeps the binder (and so its sampler) alive in the registry
         // while the map has no key yet; Micrometer holds a gauge's object weakly by default.
-        Gauge.builder(metric.name() + ".series", this, m -> m.touch()).strongReference(true)
+        Gauge.builder(metric.name() + ".series", this, m -> m.touch())
+                .strongReference(true)
                 .description("keys of BPF map " + metric.map().name() + " exposed as series")
                 .register(registry);
         FunctionCounter.builder(metric.name() + ".dropped.keys", sampler, MapSampler::droppedTotal)
@@ -127,26 +128,39 @@ public final class BpfMapMeters implements MeterBinder {
             for (int i = 0; i < slots; i++) {
                 int slot = i;
                 out.add(FunctionCounter.builder(metric.name() + ".bucket", s, x -> cumulative(x, slot))
-                        .tags(tags).tag("le", leText(slot)).baseUnit(unit)
-                        .description(metric.description() + ": observations at or below le").register(registry));
+                        .tags(tags)
+                        .tag("le", leText(slot))
+                        .baseUnit(unit)
+                        .description(metric.description() + ": observations at or below le")
+                        .register(registry));
             }
             List<Measurement> ms = List.of(
                     new Measurement(() -> summary(s, 0), Statistic.COUNT),
                     new Measurement(() -> summary(s, 1), Statistic.TOTAL),
                     new Measurement(() -> summary(s, 2), Statistic.MAX));
-            out.add(Meter.builder(metric.name(), Meter.Type.DISTRIBUTION_SUMMARY, ms).tags(tags).baseUnit(unit)
-                    .description(metric.description()).register(registry));
+            out.add(Meter.builder(metric.name(), Meter.Type.DISTRIBUTION_SUMMARY, ms)
+                    .tags(tags)
+                    .baseUnit(unit)
+                    .description(metric.description())
+                    .register(registry));
             return out;
         }
         for (int f = 0; f < metric.fields().size(); f++) {
             int field = f;
             String name = metric.metricName(f);
             if (metric.kind() == MapMetric.Kind.COUNTER) {
-                out.add(FunctionCounter.builder(name, s, x -> read(x, field)).tags(tags).baseUnit(unit)
-                        .description(metric.description()).register(registry));
+                out.add(FunctionCounter.builder(name, s, x -> read(x, field))
+                        .tags(tags)
+                        .baseUnit(unit)
+                        .description(metric.description())
+                        .register(registry));
             } else {
-                out.add(Gauge.builder(name, s, x -> read(x, field)).strongReference(true).tags(tags).baseUnit(unit)
-                        .description(metric.description()).register(registry));
+                out.add(Gauge.builder(name, s, x -> read(x, field))
+                        .strongReference(true)
+                        .tags(tags)
+                        .baseUnit(unit)
+                        .description(metric.description())
+                        .register(registry));
             }
         }
         return out;

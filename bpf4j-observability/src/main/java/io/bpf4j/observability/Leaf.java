@@ -35,7 +35,9 @@ record Leaf(String path, long offset, int size, boolean signed, boolean floating
     double read(MemorySegment s, long base, int i) {
         long at = base + offset + (long) i * size;
         if (floating) {
-            return size == 4 ? s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at) : s.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, at);
+            return size == 4
+                    ? s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at)
+                    : s.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, at);
         }
         long v = readLong(s, base, i);
         return !signed && size == 8 && v < 0 ? unsignedDouble(v) : v;
@@ -91,8 +93,8 @@ record Leaf(String path, long offset, int size, boolean signed, boolean floating
         }
     }
 
-    private static void members(Btf btf, List<Type.Member> members, boolean bitfields, String path, long offset,
-                                List<Leaf> out) {
+    private static void members(
+            Btf btf, List<Type.Member> members, boolean bitfields, String path, long offset, List<Leaf> out) {
         for (Type.Member m : members) {
             if (bitfields && m.bitfieldSize() != 0 || m.bitOffset() % 8 != 0) {
                 continue; // a bitfield: not addressable by bytes

@@ -2,8 +2,7 @@ package io.bpf4j.observability;
 
 /** Summaries of log2 slot counts (slot {@code i} holds values in {@code [2^i, 2^(i+1))}, slot 0 also 0). */
 final class Log2 {
-    private Log2() {
-    }
+    private Log2() {}
 
     static long count(long[] slots) {
         long n = 0;

@@ -274,8 +274,9 @@ public final class MapMetric {
             TypeRef k = keyType != null ? keyType : map.keyType().orElse(null);
             TypeRef v = valueType != null ? valueType : map.valueType().orElse(null);
             if (k == null || v == null) {
-                throw new IllegalArgumentException("map " + map.name() + " has no BTF key/value types (a map opened by fd,"
-                        + " pin or id, or an object built without -g): give them with types(key, value)");
+                throw new IllegalArgumentException(
+                        "map " + map.name() + " has no BTF key/value types (a map opened by fd,"
+                                + " pin or id, or an object built without -g): give them with types(key, value)");
             }
             List<Leaf> leaves = Leaf.of(v);
             if (kind == Kind.LOG2_HISTOGRAM) {
@@ -289,8 +290,12 @@ public final class MapMetric {
             }
             for (String f : only) {
                 if (picked.stream().noneMatch(l -> l.path().equals(f))) {
-                    throw new IllegalArgumentException("map " + map.name() + ": value " + v.cName() + " has no numeric member \""
-                            + f + "\"; it has " + leaves.stream().filter(l -> !l.isArray()).map(Leaf::path).toList());
+                    throw new IllegalArgumentException("map " + map.name() + ": value " + v.cName()
+                            + " has no numeric member \"" + f + "\"; it has "
+                            + leaves.stream()
+                                    .filter(l -> !l.isArray())
+                                    .map(Leaf::path)
+                                    .toList());
                 }
             }
             if (picked.isEmpty()) {
@@ -302,8 +307,9 @@ public final class MapMetric {
 
         private void requireSlots(int n, String what) {
             if (n > MAX_SLOTS) {
-                throw new IllegalArgumentException("map " + map.name() + ": " + n + " " + what + " cannot be log2 slots (a u64 has "
-                        + MAX_SLOTS + " at most, slot i counting [2^i, 2^(i+1)))");
+                throw new IllegalArgumentException(
+                        "map " + map.name() + ": " + n + " " + what + " cannot be log2 slots (a u64 has " + MAX_SLOTS
+                                + " at most, slot i counting [2^i, 2^(i+1)))");
             }
         }
 
@@ -313,12 +319,19 @@ public final class MapMetric {
                 requireSlots(map.maxEntries(), "entries");
                 return new MapMetric(this, Shape.ARRAY_OF_SLOTS, null, leaves);
             }
-            Leaf slotsLeaf = leaves.size() == 1 && leaves.get(0).isArray() && leaves.get(0).path().isEmpty() ? leaves.get(0)
-                    : leaves.stream().filter(l -> l.isArray() && l.path().equals(slots)).findFirst().orElse(null);
+            Leaf slotsLeaf = leaves.size() == 1
+                            && leaves.get(0).isArray()
+                            && leaves.get(0).path().isEmpty()
+                    ? leaves.get(0)
+                    : leaves.stream()
+                            .filter(l -> l.isArray() && l.path().equals(slots))
+                            .findFirst()
+                            .orElse(null);
             if (slotsLeaf == null || slotsLeaf.floating() || slotsLeaf.length() == 0) {
                 throw new IllegalArgumentException("map " + map.name() + " (" + map.type() + ", value " + v.cName()
                         + ") is not a log2 histogram this reads: give an ARRAY/PERCPU_ARRAY of integers indexed by slot,"
-                        + " or values that are an integer array or a struct with an integer array member \"" + slots + "\"");
+                        + " or values that are an integer array or a struct with an integer array member \"" + slots
+                        + "\"");
             }
             requireSlots(slotsLeaf.length(), "slots in " + v.cName());
             KeyTags tags = array && map.maxEntries() == 1 ? null : new KeyTags(BtfCodec.of(k), keyTag);

@@ -23,18 +23,24 @@ import java.util.Set;
  */
 public final class MapMetrics {
     private static final System.Logger LOG = System.getLogger(MapMetrics.class.getName());
-    private static final Set<MapType> KINDS = Set.of(MapType.HASH, MapType.LRU_HASH, MapType.ARRAY, MapType.PERCPU_HASH,
-            MapType.PERCPU_ARRAY, MapType.LRU_PERCPU_HASH);
+    private static final Set<MapType> KINDS = Set.of(
+            MapType.HASH,
+            MapType.LRU_HASH,
+            MapType.ARRAY,
+            MapType.PERCPU_HASH,
+            MapType.PERCPU_ARRAY,
+            MapType.LRU_PERCPU_HASH);
 
-    private MapMetrics() {
-    }
+    private MapMetrics() {}
 
     /** The metrics of every map of {@code object} that has a numeric value (see the class description). */
     public static List<MapMetric> of(BpfObject object) {
         List<MapMetric> out = new ArrayList<>();
         for (Map.Entry<String, BpfMap> e : object.maps().entrySet()) {
             BpfMap map = e.getValue();
-            if (!KINDS.contains(map.type()) || e.getKey().contains(".") || map.keyType().isEmpty()
+            if (!KINDS.contains(map.type())
+                    || e.getKey().contains(".")
+                    || map.keyType().isEmpty()
                     || map.valueType().isEmpty()) {
                 continue; // not a table of numbers, a global data section, or no BTF to name things
             }

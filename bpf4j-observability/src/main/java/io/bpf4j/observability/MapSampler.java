@@ -65,7 +65,8 @@ public final class MapSampler {
         this.cpus = map.type().isPerCpu() ? valueBuffer / stride : 1;
         this.fields = metric.fields();
         this.probe = new Key(new byte[keySize]);
-        this.batch = (int) Math.max(16, Math.min(4096, Math.min(map.maxEntries(), BATCH_BYTES / Math.max(1, keySize + valueBuffer))));
+        this.batch = (int) Math.max(
+                16, Math.min(4096, Math.min(map.maxEntries(), BATCH_BYTES / Math.max(1, keySize + valueBuffer))));
         if (metric.shape() == MapMetric.Shape.ARRAY_OF_SLOTS) {
             single = new Series(new String[0], 1, metric.slotCount());
             order.add(single);
@@ -80,8 +81,8 @@ public final class MapSampler {
     }
 
     /** What one read saw. */
-    public record Reading(List<Series> series, int droppedKeys, long droppedTotal, List<Series> added, List<Series> removed) {
-    }
+    public record Reading(
+            List<Series> series, int droppedKeys, long droppedTotal, List<Series> added, List<Series> removed) {}
 
     /**
      * Reads the map now.
@@ -225,7 +226,8 @@ public final class MapSampler {
 
     private void entry(MemorySegment k, long kOff, MemorySegment v, long vOff) {
         if (single != null) {
-            long slot = keySize == 4 ? Integer.toUnsignedLong(k.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, kOff))
+            long slot = keySize == 4
+                    ? Integer.toUnsignedLong(k.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, kOff))
                     : k.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, kOff);
             if (slot >= 0 && slot < single.slots.length) {
                 single.slots[(int) slot] = sumLong(fields.get(0), v, vOff, 0);
@@ -274,7 +276,8 @@ public final class MapSampler {
             droppedLast++;
             return null;
         }
-        String[] tags = metric.keyTags() == null ? new String[0] : metric.keyTags().values(k, kOff);
+        String[] tags =
+                metric.keyTags() == null ? new String[0] : metric.keyTags().values(k, kOff);
         boolean hist = metric.kind() == MapMetric.Kind.LOG2_HISTOGRAM;
         s = new Series(tags, hist ? 0 : fields.size(), hist ? metric.slotCount() : 0);
         Key stored = new Key(probe.bytes.clone());

@@ -37,7 +37,13 @@ public final class MetricsServer implements AutoCloseable {
             registry.register(new BpfMapCollector(m));
         }
         try {
-            return new MetricsServer(HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart(), registry);
+            return new MetricsServer(
+                    HTTPServer.builder()
+                            .hostname(host)
+                            .port(port)
+                            .registry(registry)
+                            .buildAndStart(),
+                    registry);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
         }
@@ -58,7 +64,8 @@ public final class MetricsServer implements AutoCloseable {
             port = -1;
         }
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("metrics address \"" + hostPort + "\" is not HOST:PORT (e.g. 127.0.0.1:9400)");
+            throw new IllegalArgumentException(
+                    "metrics address \"" + hostPort + "\" is not HOST:PORT (e.g. 127.0.0.1:9400)");
         }
         String host = hostPort.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {

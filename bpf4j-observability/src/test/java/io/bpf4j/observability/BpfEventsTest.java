@@ -41,7 +41,9 @@ class BpfEventsTest {
     @Test
     void theEventTypeHasTheStructsMembersWithUnitsFromTheirNames() {
         try (BpfObject obj = ObjectSpec.read(TestKernel.bpfObject("obs_exec")).load()) {
-            BpfEvents events = BpfEvents.builder(ObjectTypes.struct(obj, "exec_event")).kernelTime("ts_ns").build();
+            BpfEvents events = BpfEvents.builder(ObjectTypes.struct(obj, "exec_event"))
+                    .kernelTime("ts_ns")
+                    .build();
             EventType t = events.eventType();
             assertEquals("bpf4j.exec_event", t.getName());
             assertEquals(List.of("bpf4j", "Kernel"), t.getCategoryNames());
@@ -50,15 +52,18 @@ class BpfEventsTest {
                 fields.put(d.getName(), d.getTypeName());
             }
             assertEquals("long", fields.get("ts_ns"));
-            assertEquals("long", fields.get("pid"));     // a __u32 fits a long, never negative
+            assertEquals("long", fields.get("pid")); // a __u32 fits a long, never negative
             assertEquals("java.lang.String", fields.get("comm"));
             assertEquals("long", fields.get("kernelTime"));
             Timespan ts = t.getField("ts_ns").getAnnotation(Timespan.class);
             assertNotNull(ts, "ts_ns is a timespan");
             assertEquals(Timespan.NANOSECONDS, ts.value());
             assertEquals(null, t.getField("pid").getAnnotation(Timespan.class));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> BpfEvents.builder(ObjectTypes.struct(obj, "exec_event")).name("bpf4j.other").kernelTime("comm").build());
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> BpfEvents.builder(ObjectTypes.struct(obj, "exec_event"))
+                            .name("bpf4j.other")
+                            .kernelTime("comm")
+                            .build());
             assertTrue(e.getMessage().contains("comm"), e.getMessage());
         }
     }
@@ -67,11 +72,13 @@ class BpfEventsTest {
     void aRecordingHoldsOneEventPerExecWithItsPidAndComm() throws Exception {
         Path jfr = Files.createTempFile("bpf4j-obs", ".jfr");
         try (BpfObject obj = ObjectSpec.read(TestKernel.bpfObject("obs_exec")).load();
-             TestKernel.Exe exe = new TestKernel.Exe();
-             RingBuffer rb = RingBuffer.open(obj.map("obs_events"));
-             Recording rec = new Recording()) {
-            BpfEvents events = BpfEvents.builder(ObjectTypes.struct(obj, "exec_event")).name("bpf4j.test.exec")
-                    .kernelTime("ts_ns").build();
+                TestKernel.Exe exe = new TestKernel.Exe();
+                RingBuffer rb = RingBuffer.open(obj.map("obs_events"));
+                Recording rec = new Recording()) {
+            BpfEvents events = BpfEvents.builder(ObjectTypes.struct(obj, "exec_event"))
+                    .name("bpf4j.test.exec")
+                    .kernelTime("ts_ns")
+                    .build();
             rec.enable("bpf4j.test.exec");
             rec.start();
             obj.attachAll();
@@ -94,13 +101,22 @@ class BpfEventsTest {
             assertEquals(pids, ours.stream().map(e -> e.getLong("pid")).toList(), "one event per exec, in order");
             for (RecordedEvent e : ours) {
                 Instant kernel = e.getInstant("kernelTime");
-                assertTrue(!kernel.isBefore(before.minusSeconds(1)) && !kernel.isAfter(Instant.now().plusSeconds(1)),
+                assertTrue(
+                        !kernel.isBefore(before.minusSeconds(1))
+                                && !kernel.isAfter(Instant.now().plusSeconds(1)),
                         "kernel time " + kernel + " converted from CLOCK_MONOTONIC, test began " + before);
                 assertTrue(e.getDuration("kernelDelay").compareTo(Duration.ZERO) >= 0);
             }
             // and the JDK's own tool prints them
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jfr").toString(), "print",
-                    "--events", "bpf4j.test.exec", jfr.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "jfr")
+                                    .toString(),
+                            "print",
+                            "--events",
+                            "bpf4j.test.exec",
+                            jfr.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes());
             assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, out);
             assertTrue(out.contains("comm = \"" + exe.comm + "\"") && out.contains("pid = " + pids.get(0)), out);
@@ -112,10 +128,12 @@ class BpfEventsTest {
     @Test
     void aRecordingStreamSeesTheEventsAsTheyAreCommitted() throws Exception {
         try (BpfObject obj = ObjectSpec.read(TestKernel.bpfObject("obs_exec")).load();
-             TestKernel.Exe exe = new TestKernel.Exe();
-             RingBuffer rb = RingBuffer.open(obj.map("obs_events"));
-             RecordingStream stream = new RecordingStream()) {
-            BpfEvents events = BpfEvents.builder(ObjectTypes.struct(obj, "exec_event")).name("bpf4j.test.stream").build();
+                TestKernel.Exe exe = new TestKernel.Exe();
+                RingBuffer rb = RingBuffer.open(obj.map("obs_events"));
+                RecordingStream stream = new RecordingStream()) {
+            BpfEvents events = BpfEvents.builder(ObjectTypes.struct(obj, "exec_event"))
+                    .name("bpf4j.test.stream")
+                    .build();
             List<Long> seen = new CopyOnWriteArrayList<>();
             stream.enable("bpf4j.test.stream");
             stream.setMaxAge(Duration.ofSeconds(30));
@@ -139,11 +157,12 @@ class BpfEventsTest {
     void aRingFanoutSubscriberCommitsTheDecodedValues() throws Exception {
         Path jfr = Files.createTempFile("bpf4j-obs", ".jfr");
         try (BpfObject obj = ObjectSpec.read(TestKernel.bpfObject("obs_exec")).load();
-             TestKernel.Exe exe = new TestKernel.Exe();
-             RingBuffer rb = RingBuffer.open(obj.map("obs_events"));
-             Recording rec = new Recording()) {
+                TestKernel.Exe exe = new TestKernel.Exe();
+                RingBuffer rb = RingBuffer.open(obj.map("obs_events"));
+                Recording rec = new Recording()) {
             var codec = ObjectTypes.struct(obj, "exec_event");
-            BpfEvents events = BpfEvents.builder(codec).name("bpf4j.test.fanout").build();
+            BpfEvents events =
+                    BpfEvents.builder(codec).name("bpf4j.test.fanout").build();
             rec.enable("bpf4j.test.fanout");
             rec.start();
             List<Throwable> errors = new CopyOnWriteArrayList<>();
@@ -151,14 +170,20 @@ class BpfEventsTest {
             try (RingFanout<Object> fan = RingFanout.start(rb, codec)) {
                 List<Object> seen = new CopyOnWriteArrayList<>();
                 var sink = events.sink();
-                fan.subscribe(v -> {
-                    sink.accept(v);
-                    seen.add(v); // after the commit: seeing it here means the event was committed
-                }, errors::add);
+                fan.subscribe(
+                        v -> {
+                            sink.accept(v);
+                            seen.add(v); // after the commit: seeing it here means the event was committed
+                        },
+                        errors::add);
                 obj.attachAll();
                 pids = exe.run(2);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (seen.stream().filter(v -> v.toString().contains(exe.comm)).count() < 2 && System.nanoTime() < deadline) {
+                while (seen.stream()
+                                        .filter(v -> v.toString().contains(exe.comm))
+                                        .count()
+                                < 2
+                        && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
             }
@@ -181,10 +206,12 @@ class BpfEventsTest {
     void perfSamplesBecomeEventsToo() throws Exception {
         Path jfr = Files.createTempFile("bpf4j-obs", ".jfr");
         try (BpfObject obj = ObjectSpec.read(TestKernel.bpfObject("obs_exec")).load();
-             TestKernel.Exe exe = new TestKernel.Exe();
-             PerfBuffer pb = PerfBuffer.open(obj.map("obs_perf"), 8, (cpu, n) -> { });
-             Recording rec = new Recording()) {
-            BpfEvents events = BpfEvents.builder(ObjectTypes.struct(obj, "exec_event")).name("bpf4j.test.perf").build();
+                TestKernel.Exe exe = new TestKernel.Exe();
+                PerfBuffer pb = PerfBuffer.open(obj.map("obs_perf"), 8, (cpu, n) -> {});
+                Recording rec = new Recording()) {
+            BpfEvents events = BpfEvents.builder(ObjectTypes.struct(obj, "exec_event"))
+                    .name("bpf4j.test.perf")
+                    .build();
             rec.enable("bpf4j.test.perf");
             rec.start();
             obj.attachAll();

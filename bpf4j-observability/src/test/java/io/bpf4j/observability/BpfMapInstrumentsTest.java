@@ -32,12 +32,17 @@ class BpfMapInstrumentsTest {
     void eachCollectionReadsTheExecCountsOfTheKernel() throws Exception {
         InMemoryMetricReader reader = InMemoryMetricReader.create();
         try (BpfObject obj = ObjectSpec.read(TestKernel.bpfObject("obs_exec")).load();
-             TestKernel.Exe exe = new TestKernel.Exe();
-             SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
-             BpfMapInstruments execs = BpfMapInstruments.register(provider.get("io.bpf4j.test"),
-                     MapMetric.counter(obj.map("obs_execs")).build());
-             BpfMapInstruments hist = BpfMapInstruments.register(provider.get("io.bpf4j.test"),
-                     MapMetric.log2Histogram(obj.map("obs_pid_hist")).keyTag("comm").build())) {
+                TestKernel.Exe exe = new TestKernel.Exe();
+                SdkMeterProvider provider =
+                        SdkMeterProvider.builder().registerMetricReader(reader).build();
+                BpfMapInstruments execs = BpfMapInstruments.register(
+                        provider.get("io.bpf4j.test"),
+                        MapMetric.counter(obj.map("obs_execs")).build());
+                BpfMapInstruments hist = BpfMapInstruments.register(
+                        provider.get("io.bpf4j.test"),
+                        MapMetric.log2Histogram(obj.map("obs_pid_hist"))
+                                .keyTag("comm")
+                                .build())) {
             obj.attachAll();
             List<Long> pids = exe.run(2);
             Collection<MetricData> first = reader.collectAllMetrics();
@@ -46,20 +51,28 @@ class BpfMapInstrumentsTest {
             pids.forEach(p -> expected.put(Long.toString(p), 1.0));
             assertEquals(expected, byPid);
             long count = metric(first, "obs_pid_hist.count").getLongSumData().getPoints().stream()
-                    .filter(p -> exe.comm.equals(p.getAttributes().get(COMM))).mapToLong(LongPointData::getValue).sum();
+                    .filter(p -> exe.comm.equals(p.getAttributes().get(COMM)))
+                    .mapToLong(LongPointData::getValue)
+                    .sum();
             assertEquals(2, count);
             long inf = metric(first, "obs_pid_hist.bucket").getLongSumData().getPoints().stream()
                     .filter(p -> exe.comm.equals(p.getAttributes().get(COMM))
                             && BpfMapMeters.leText(31).equals(p.getAttributes().get(AttributeKey.stringKey("le"))))
-                    .mapToLong(LongPointData::getValue).sum();
+                    .mapToLong(LongPointData::getValue)
+                    .sum();
             assertEquals(2, inf);
 
             List<Long> more = exe.run(1);
             Map<String, Double> second = counts(reader.collectAllMetrics(), exe.comm);
             expected.put(Long.toString(more.get(0)), 1.0);
             assertEquals(expected, second);
-            assertTrue(metric(reader.collectAllMetrics(), "obs_execs.series").getLongSumData().getPoints().iterator().next()
-                    .getValue() >= 3);
+            assertTrue(metric(reader.collectAllMetrics(), "obs_execs.series")
+                            .getLongSumData()
+                            .getPoints()
+                            .iterator()
+                            .next()
+                            .getValue()
+                    >= 3);
         }
     }
 
@@ -76,7 +89,10 @@ class BpfMapInstrumentsTest {
     }
 
     private static MetricData metric(Collection<MetricData> all, String name) {
-        return all.stream().filter(m -> m.getName().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no metric " + name + " in " + all.stream().map(MetricData::getName).toList()));
+        return all.stream()
+                .filter(m -> m.getName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no metric " + name + " in "
+                        + all.stream().map(MetricData::getName).toList()));
     }
 }

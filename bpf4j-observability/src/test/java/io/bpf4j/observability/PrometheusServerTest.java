@@ -34,32 +34,39 @@ import org.junit.jupiter.api.Test;
  */
 class PrometheusServerTest {
     private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void privileged() {
         TestKernel.assumePrivileged();
-        TestKernel.assumeFeature(Files.isExecutable(PROMETHEUS), "the Prometheus server",
+        TestKernel.assumeFeature(
+                Files.isExecutable(PROMETHEUS),
+                "the Prometheus server",
                 PROMETHEUS + " is absent (apt-get install prometheus; scripts/setup.sh installs it)");
     }
 
     @Test
     void prometheusScrapesTheExecCountsTheKernelKept() throws Exception {
         try (BpfObject obj = ObjectSpec.read(TestKernel.bpfObject("obs_exec")).load();
-             TestKernel.Exe exe = new TestKernel.Exe()) {
+                TestKernel.Exe exe = new TestKernel.Exe()) {
             obj.attachAll();
             List<Long> pids = exe.run(3);
             MapMetric execs = MapMetric.counter(obj.map("obs_execs")).build();
-            MapMetric comm = MapMetric.counter(obj.map("obs_comm")).keyTag("comm").build();
-            MapMetric hist = MapMetric.log2Histogram(obj.map("obs_pid_hist")).keyTag("comm").build();
+            MapMetric comm =
+                    MapMetric.counter(obj.map("obs_comm")).keyTag("comm").build();
+            MapMetric hist = MapMetric.log2Histogram(obj.map("obs_pid_hist"))
+                    .keyTag("comm")
+                    .build();
             try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, List.of(execs, comm, hist));
-                 Prom prom = Prom.start(server.port())) {
+                    Prom prom = Prom.start(server.port())) {
                 // the map, read through the typed layer: (pid -> count) of our comm
                 Map<String, String> expected = new TreeMap<>();
                 for (var e : obj.map("obs_execs").typed().entries(64)) {
                     StructValue k = (StructValue) e.getKey();
                     if (k.getString("comm").equals(exe.comm)) {
-                        expected.put(Long.toString(k.getLong("pid")), e.getValue().toString());
+                        expected.put(
+                                Long.toString(k.getLong("pid")), e.getValue().toString());
                     }
                 }
                 assertEquals(3, expected.size(), expected.toString());
@@ -68,11 +75,15 @@ class PrometheusServerTest {
                 }
                 Map<String, String> seen = prom.awaitSeries("obs_execs_total{comm=\"" + exe.comm + "\"}", "pid", 3);
                 assertEquals(expected, seen);
-                assertEquals(Map.of(exe.comm, "3"), prom.awaitSeries("obs_comm_execs_total{comm=\"" + exe.comm + "\"}", "comm", 1));
+                assertEquals(
+                        Map.of(exe.comm, "3"),
+                        prom.awaitSeries("obs_comm_execs_total{comm=\"" + exe.comm + "\"}", "comm", 1));
                 long sum = pids.stream().mapToLong(Long::longValue).sum();
-                assertEquals(Map.of(exe.comm, Long.toString(sum)),
+                assertEquals(
+                        Map.of(exe.comm, Long.toString(sum)),
                         prom.awaitSeries("obs_comm_pid_sum_total{comm=\"" + exe.comm + "\"}", "comm", 1));
-                assertEquals(Map.of(exe.comm, "3"),
+                assertEquals(
+                        Map.of(exe.comm, "3"),
                         prom.awaitSeries("obs_pid_hist_bucket{comm=\"" + exe.comm + "\",le=\"+Inf\"}", "comm", 1));
                 // the median pid's slot, as Prometheus computes it from our buckets, is a slot bound
                 Map<String, String> median = prom.awaitSeries(
@@ -104,9 +115,14 @@ class PrometheusServerTest {
                         static_configs:
                           - targets: ['127.0.0.1:%d']
                     """.formatted(target));
-            Process p = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + config,
-                    "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+            Process p = new ProcessBuilder(
+                            PROMETHEUS.toString(),
+                            "--config.file=" + config,
+                            "--storage.tsdb.path=" + dir.resolve("data"),
+                            "--web.listen-address=127.0.0.1:" + port)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("prometheus.log").toFile())
+                    .start();
             Prom prom = new Prom(p, dir, port);
             try {
                 prom.awaitReady();
@@ -118,8 +134,11 @@ class PrometheusServerTest {
         }
 
         private String get(String path) throws IOException, InterruptedException {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return r.statusCode() + " " + r.body();
         }
 
@@ -158,7 +177,8 @@ class PrometheusServerTest {
                     + "\ntargets: " + get("/api/v1/targets") + "\n" + log());
         }
 
-        private static final Pattern RESULT = Pattern.compile("\\{\"metric\":\\{([^}]*)\\},\"value\":\\[[0-9.]+,\"([^\"]*)\"\\]\\}");
+        private static final Pattern RESULT =
+                Pattern.compile("\\{\"metric\":\\{([^}]*)\\},\"value\":\\[[0-9.]+,\"([^\"]*)\"\\]\\}");
 
         static Map<String, String> parse(String answer, String label) {
             Map<String, String> out = new HashMap<>();

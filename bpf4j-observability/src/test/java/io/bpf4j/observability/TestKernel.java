@@ -23,8 +23,7 @@ final class TestKernel {
     /** The marker of io.bpf4j.testing.KernelFeature: a skip a probe decided. */
     static final String MARKER = "[feature probe]";
 
-    private TestKernel() {
-    }
+    private TestKernel() {}
 
     /** Skips unless the process may use BPF (CAP_SYS_ADMIN, or CAP_BPF + CAP_PERFMON), from CapEff. */
     static void assumePrivileged() {
@@ -40,8 +39,10 @@ final class TestKernel {
         }
         boolean ok = (caps & (1L << 21)) != 0 || (caps & (1L << 39)) != 0 && (caps & (1L << 38)) != 0;
         long shown = caps;
-        Assumptions.assumeTrue(ok, () -> "kernel tests need CAP_BPF + CAP_PERFMON or CAP_SYS_ADMIN (run as root);"
-                + " CapEff is 0x" + Long.toHexString(shown));
+        Assumptions.assumeTrue(
+                ok,
+                () -> "kernel tests need CAP_BPF + CAP_PERFMON or CAP_SYS_ADMIN (run as root);" + " CapEff is 0x"
+                        + Long.toHexString(shown));
     }
 
     /** Skips, with the probe marker, when {@code probe} says the machine lacks {@code feature}. */
@@ -52,7 +53,8 @@ final class TestKernel {
     static Path bpfObject(String name) {
         Path p = Path.of(System.getProperty("bpf4j.test.bpf.dir", "target/test-classes/bpf"), name + ".bpf.o");
         if (!Files.exists(p)) {
-            throw new IllegalStateException("missing compiled BPF test object " + p + " (src/test/bpf/build.sh; clang?)");
+            throw new IllegalStateException(
+                    "missing compiled BPF test object " + p + " (src/test/bpf/build.sh; clang?)");
         }
         return p;
     }

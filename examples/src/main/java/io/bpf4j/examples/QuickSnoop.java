@@ -11,7 +11,9 @@ public final class QuickSnoop {
             skel.attachAll();
             new ProcessBuilder("/bin/true").start().waitFor(); // so that an idle machine shows one
             for (long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos(); System.nanoTime() < end; ) {
-                skel.pollEvents(Duration.ofMillis(200), e -> System.out.printf("%-8d %-16s %s%n", e.pid(), e.comm(), e.filename()));
+                skel.pollEvents(
+                        Duration.ofMillis(200),
+                        e -> System.out.printf("%-8d %-16s %s%n", e.pid(), e.comm(), e.filename()));
             }
         }
     }

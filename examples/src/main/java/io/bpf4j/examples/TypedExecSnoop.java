@@ -23,8 +23,7 @@ import java.util.Map;
  * (arguments: seconds to run, and a uid to trace only)
  */
 public final class TypedExecSnoop {
-    private TypedExecSnoop() {
-    }
+    private TypedExecSnoop() {}
 
     public static void main(String[] args) throws Exception {
         String[] a = args.length == 1 ? args[0].trim().split("\\s+") : args;
@@ -37,13 +36,19 @@ public final class TypedExecSnoop {
             obj.attachAll(); // the tracepoint attaches by its section name
             TypedHashMap<Object, Object> counts = TypedHashMap.of(obj.map("counts"));
             try (RingBuffer rb = RingBuffer.open(obj.map("events"));
-                 RingFanout<Object> events = RingFanout.start(rb, ObjectTypes.struct(obj, "exec_event"), 8192)) {
-                events.subscribe(v -> {
-                    StructValue e = (StructValue) v;
-                    System.out.printf("%s (pid %d) exec'd %s%n", e.get("comm"), e.getLong("pid"), e.get("filename"));
-                }, err -> System.err.println(err.getMessage()));
+                    RingFanout<Object> events = RingFanout.start(rb, ObjectTypes.struct(obj, "exec_event"), 8192)) {
+                events.subscribe(
+                        v -> {
+                            StructValue e = (StructValue) v;
+                            System.out.printf(
+                                    "%s (pid %d) exec'd %s%n", e.get("comm"), e.getLong("pid"), e.get("filename"));
+                        },
+                        err -> System.err.println(err.getMessage()));
                 for (String cmd : new String[] {"/bin/true", "/bin/uname"}) { // so an idle machine shows some
-                    new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+                    new ProcessBuilder(cmd)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start()
+                            .waitFor();
                 }
                 Thread.sleep(duration.toMillis());
             }

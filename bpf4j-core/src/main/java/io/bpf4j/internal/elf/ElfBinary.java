@@ -39,6 +39,7 @@ public final class ElfBinary {
     public static final int STT_FUNC = 2;
     /** Indirect functions (glibc's memcpy and friends): the symbol is the resolver, still probeable. */
     public static final int STT_GNU_IFUNC = 10;
+
     public static final int STB_LOCAL = 0;
     public static final int STB_GLOBAL = 1;
     public static final int STB_WEAK = 2;
@@ -58,12 +59,10 @@ public final class ElfBinary {
      * One defined symbol. {@code table} is ".symtab" or ".dynsym"; {@code sectionIndex} is the
      * section it is defined in (or a reserved index such as SHN_ABS).
      */
-    public record Symbol(String name, long value, long size, int type, int bind, int sectionIndex, String table) {
-    }
+    public record Symbol(String name, long value, long size, int type, int bind, int sectionIndex, String table) {}
 
     /** A symbol table's raw entries and its string table, kept for name lookups. */
-    private record SymbolTable(String name, byte[] entries, byte[] strings) {
-    }
+    private record SymbolTable(String name, byte[] entries, byte[] strings) {}
 
     private final String file;
     private final int elfType;
@@ -72,7 +71,12 @@ public final class ElfBinary {
     private final List<ElfReader.SectionHeader> sections;
     private final List<SymbolTable> symbolTables;
 
-    private ElfBinary(String file, int elfType, int machine, List<Segment> segments, List<ElfReader.SectionHeader> sections,
+    private ElfBinary(
+            String file,
+            int elfType,
+            int machine,
+            List<Segment> segments,
+            List<ElfReader.SectionHeader> sections,
             List<SymbolTable> symbolTables) {
         this.file = file;
         this.elfType = elfType;
@@ -210,7 +214,8 @@ public final class ElfBinary {
     @Override
     public String toString() {
         return "ElfBinary[" + file + ", type " + elfType + ", machine " + machine + ", " + segments.size()
-                + " segments, symbol tables " + symbolTables.stream().map(SymbolTable::name).toList() + "]";
+                + " segments, symbol tables "
+                + symbolTables.stream().map(SymbolTable::name).toList() + "]";
     }
 
     private Optional<Symbol> best(SymbolTable table, String name) {
@@ -228,8 +233,14 @@ public final class ElfBinary {
                 continue;
             }
             int info = table.entries()[at + 4] & 0xff;
-            candidates.add(new Symbol(string(table, nameOff), e.getLong(at + 8), e.getLong(at + 16), info & 0xf,
-                    info >>> 4, shndx, table.name()));
+            candidates.add(new Symbol(
+                    string(table, nameOff),
+                    e.getLong(at + 8),
+                    e.getLong(at + 16),
+                    info & 0xf,
+                    info >>> 4,
+                    shndx,
+                    table.name()));
         }
         int bestRank = candidates.stream().mapToInt(ElfBinary::rank).max().orElse(-1);
         List<Symbol> top = candidates.stream().filter(s -> rank(s) == bestRank).toList();
@@ -238,8 +249,8 @@ public final class ElfBinary {
         }
         if (top.stream().mapToLong(Symbol::value).distinct().count() > 1) {
             throw new ObjectFormatException(file + ": symbol " + name + " is defined " + top.size()
-                    + " times in " + table.name() + " at different addresses " + top.stream()
-                            .map(s -> "0x" + Long.toHexString(s.value())).toList());
+                    + " times in " + table.name() + " at different addresses "
+                    + top.stream().map(s -> "0x" + Long.toHexString(s.value())).toList());
         }
         return Optional.of(top.getFirst());
     }
@@ -290,14 +301,23 @@ public final class ElfBinary {
                 }
                 String name = wantedType == ElfReader.SHT_SYMTAB ? ".symtab" : ".dynsym";
                 if (s.entrySize() != SYM_SIZE) {
-                    throw src.error(name + " entry size " + s.entrySize() + " is not ELF64's " + SYM_SIZE, s.at() + 0x38);
+                    throw src.error(
+                            name + " entry size " + s.entrySize() + " is not ELF64's " + SYM_SIZE, s.at() + 0x38);
                 }
                 // Kept as bytes: lookups scan the entries in place, decoding only the names that match.
-                tables.add(new SymbolTable(name, r.contents(s, "section " + name), r.linkedStrings(s, name).bytes()));
+                tables.add(new SymbolTable(
+                        name,
+                        r.contents(s, "section " + name),
+                        r.linkedStrings(s, name).bytes()));
                 break;
             }
         }
-        return new ElfBinary(src.file(), r.header().type(), r.header().machine(), List.copyOf(r.segments()), sections,
+        return new ElfBinary(
+                src.file(),
+                r.header().type(),
+                r.header().machine(),
+                List.copyOf(r.segments()),
+                sections,
                 List.copyOf(tables));
     }
 }

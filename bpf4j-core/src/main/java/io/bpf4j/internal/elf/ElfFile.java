@@ -19,6 +19,7 @@ import java.util.Map;
 public final class ElfFile {
     /** e_machine of BPF objects. */
     public static final int EM_BPF = 247;
+
     public static final int SHT_SYMTAB = 2;
     public static final int SHT_NOBITS = 8;
     public static final int SHT_REL = 9;
@@ -33,8 +34,7 @@ public final class ElfFile {
      * has no contents in the file: its {@code data} is empty and {@code size} is what it claims,
      * so nothing is allocated by a size the file merely claims.
      */
-    public record Section(String name, int type, long flags, byte[] data, long size) {
-    }
+    public record Section(String name, int type, long flags, byte[] data, long size) {}
 
     /** One symbol; {@code section} is "" when undefined (an extern). */
     public record Symbol(String name, String section, long value, long size, int type, int bind, int visibility) {
@@ -51,15 +51,15 @@ public final class ElfFile {
     }
 
     /** One SHT_REL entry: where, against which symbol, of which R_BPF_* type. */
-    public record Reloc(long offset, Symbol symbol, int type) {
-    }
+    public record Reloc(long offset, Symbol symbol, int type) {}
 
     private final String file;
     private final Map<String, Section> sections;
     private final List<Symbol> symbols;
     private final Map<String, List<Reloc>> relocations;
 
-    private ElfFile(String file, Map<String, Section> sections, List<Symbol> symbols, Map<String, List<Reloc>> relocations) {
+    private ElfFile(
+            String file, Map<String, Section> sections, List<Symbol> symbols, Map<String, List<Reloc>> relocations) {
         this.file = file;
         this.sections = sections;
         this.symbols = symbols;
@@ -106,11 +106,14 @@ public final class ElfFile {
      */
     public static ElfFile readBpfObject(String file, byte[] raw) {
         ElfSource src = ElfSource.of(file, raw);
-        ElfReader r = ElfReader.open(src, "BPF objects are ELF64",
+        ElfReader r = ElfReader.open(
+                src,
+                "BPF objects are ELF64",
                 "bpf4j loads little-endian BPF objects (clang -target bpfel or bpf on x86)");
         int machine = r.header().machine();
         if (machine != EM_BPF) {
-            throw src.error("e_machine " + machine + " is not BPF (" + EM_BPF + "): compile with clang -target bpf", 0x12);
+            throw src.error(
+                    "e_machine " + machine + " is not BPF (" + EM_BPF + "): compile with clang -target bpf", 0x12);
         }
         List<ElfReader.SectionHeader> headers = r.sections();
         String[] names = new String[headers.size()];
@@ -122,7 +125,8 @@ public final class ElfFile {
             byte[] data;
             if (h.type() == SHT_NOBITS) {
                 if (h.size() < 0 || h.size() > Integer.MAX_VALUE) {
-                    throw src.error("section " + name + " declares " + Long.toUnsignedString(h.size()) + " bytes of zeros",
+                    throw src.error(
+                            "section " + name + " declares " + Long.toUnsignedString(h.size()) + " bytes of zeros",
                             h.at() + 0x20);
                 }
                 data = new byte[0];
@@ -135,7 +139,9 @@ public final class ElfFile {
             }
             names[h.index()] = name;
             contents[h.index()] = data;
-            sections.putIfAbsent(name, new Section(name, h.type(), h.flags(), data, h.type() == SHT_NOBITS ? h.size() : data.length));
+            sections.putIfAbsent(
+                    name,
+                    new Section(name, h.type(), h.flags(), data, h.type() == SHT_NOBITS ? h.size() : data.length));
             if (h.type() == SHT_SYMTAB) {
                 symtab = h;
             }
@@ -147,7 +153,8 @@ public final class ElfFile {
             int at = ElfReader.SYM_SIZE;
             for (ElfReader.RawSymbol s : r.symbols(symtab, ".symtab", contents[symtab.index()])) {
                 String name = strs.string(s.nameOff(), "symbol name at .symtab offset " + at);
-                String sec = s.shndx() > 0 && s.shndx() < names.length && names[s.shndx()] != null ? names[s.shndx()] : "";
+                String sec =
+                        s.shndx() > 0 && s.shndx() < names.length && names[s.shndx()] != null ? names[s.shndx()] : "";
                 symbols.add(new Symbol(name, sec, s.value(), s.size(), s.type(), s.bind(), s.other() & 0x3));
                 at += ElfReader.SYM_SIZE;
             }
@@ -155,8 +162,10 @@ public final class ElfFile {
                 if (h.type() != SHT_REL) {
                     continue;
                 }
-                ElfReader.SectionHeader target = r.section(Integer.toUnsignedLong(h.info()),
-                        "relocation section " + names[h.index()] + " applies to section", h.at() + 0x2c);
+                ElfReader.SectionHeader target = r.section(
+                        Integer.toUnsignedLong(h.info()),
+                        "relocation section " + names[h.index()] + " applies to section",
+                        h.at() + 0x2c);
                 if (isDwarf(names[target.index()])) {
                     continue; // relocations of debug info (their section's bytes were never read)
                 }
@@ -166,14 +175,19 @@ public final class ElfFile {
                     long info = b.getLong(off + 8);
                     long sym = info >>> 32;
                     if (sym < 1 || sym > symbols.size()) {
-                        throw src.error("relocation in " + names[h.index()] + " names symbol " + sym + " outside "
-                                + symbols.size() + " symbols", h.offset() + off + 8);
+                        throw src.error(
+                                "relocation in " + names[h.index()] + " names symbol " + sym + " outside "
+                                        + symbols.size() + " symbols",
+                                h.offset() + off + 8);
                     }
                     list.add(new Reloc(b.getLong(off), symbols.get((int) sym - 1), (int) info));
                 }
             }
         }
-        return new ElfFile(file, Collections.unmodifiableMap(sections), List.copyOf(symbols),
+        return new ElfFile(
+                file,
+                Collections.unmodifiableMap(sections),
+                List.copyOf(symbols),
                 Collections.unmodifiableMap(relocations));
     }
 

@@ -25,13 +25,21 @@ final class ElfReader {
     private static final int PHDR_MIN = 56;
 
     /** The ELF header's fields this library uses. */
-    record Header(int type, int machine, long phoff, long shoff, int phentsize, int phnum, int shentsize, int shstrndx) {
-    }
+    record Header(
+            int type, int machine, long phoff, long shoff, int phentsize, int phnum, int shentsize, int shstrndx) {}
 
     /** One section header; {@code at} is where the header itself lies in the file (for messages). */
-    record SectionHeader(int index, int nameOff, int type, long flags, long offset, long size, int link, int info,
-            long entrySize, long at) {
-    }
+    record SectionHeader(
+            int index,
+            int nameOff,
+            int type,
+            long flags,
+            long offset,
+            long size,
+            int link,
+            int info,
+            long entrySize,
+            long at) {}
 
     /** One symbol table entry, undecoded: name offset, st_info, st_other, section index, value and size. */
     record RawSymbol(int nameOff, int info, int other, int shndx, long value, long size) {
@@ -49,8 +57,10 @@ final class ElfReader {
         /** The NUL-terminated string at {@code off}; {@code what} names it in messages. */
         String string(int off, String what) {
             if (off < 0 || off >= bytes.length) {
-                throw reader.source.error(what + ": name offset " + Integer.toUnsignedString(off) + " outside the "
-                        + bytes.length + "-byte string table " + name, at);
+                throw reader.source.error(
+                        what + ": name offset " + Integer.toUnsignedString(off) + " outside the " + bytes.length
+                                + "-byte string table " + name,
+                        at);
             }
             int end = off;
             while (end < bytes.length && bytes[end] != 0) {
@@ -94,8 +104,15 @@ final class ElfReader {
         if (h.get(5) != 1) {
             throw src.error("big-endian ELF; " + orderHint, 5);
         }
-        Header hdr = new Header(h.getShort(0x10) & 0xffff, h.getShort(0x12) & 0xffff, h.getLong(0x20), h.getLong(0x28),
-                h.getShort(0x36) & 0xffff, h.getShort(0x38) & 0xffff, h.getShort(0x3a) & 0xffff, h.getShort(0x3e) & 0xffff);
+        Header hdr = new Header(
+                h.getShort(0x10) & 0xffff,
+                h.getShort(0x12) & 0xffff,
+                h.getLong(0x20),
+                h.getLong(0x28),
+                h.getShort(0x36) & 0xffff,
+                h.getShort(0x38) & 0xffff,
+                h.getShort(0x3a) & 0xffff,
+                h.getShort(0x3e) & 0xffff);
         int shnum = h.getShort(0x3c) & 0xffff;
         List<SectionHeader> sections = new ArrayList<>();
         if (hdr.shoff() != 0) {
@@ -113,9 +130,17 @@ final class ElfReader {
             ByteBuffer sh = src.read(hdr.shoff(), (long) shnum * hdr.shentsize(), "section headers");
             for (int i = 0; i < shnum; i++) {
                 int at = i * hdr.shentsize();
-                sections.add(new SectionHeader(i, sh.getInt(at), sh.getInt(at + 4), sh.getLong(at + 8),
-                        sh.getLong(at + 0x18), sh.getLong(at + 0x20), sh.getInt(at + 0x28), sh.getInt(at + 0x2c),
-                        sh.getLong(at + 0x38), hdr.shoff() + at));
+                sections.add(new SectionHeader(
+                        i,
+                        sh.getInt(at),
+                        sh.getInt(at + 4),
+                        sh.getLong(at + 8),
+                        sh.getLong(at + 0x18),
+                        sh.getLong(at + 0x20),
+                        sh.getInt(at + 0x28),
+                        sh.getInt(at + 0x2c),
+                        sh.getLong(at + 0x38),
+                        hdr.shoff() + at));
             }
         }
         if (hdr.shstrndx() == SHN_XINDEX && sections.isEmpty()) {
@@ -140,7 +165,8 @@ final class ElfReader {
     /** The section header at {@code index}; {@code what} names the reference in messages. */
     SectionHeader section(long index, String what, long at) {
         if (index <= 0 || index >= sections.size()) {
-            throw source.error(what + " " + Long.toUnsignedString(index) + " outside " + sections.size() + " sections", at);
+            throw source.error(
+                    what + " " + Long.toUnsignedString(index) + " outside " + sections.size() + " sections", at);
         }
         return sections.get((int) index);
     }
@@ -172,7 +198,12 @@ final class ElfReader {
         ByteBuffer e = ByteBuffer.wrap(entries).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         List<RawSymbol> out = new ArrayList<>(Math.max(0, entries.length / SYM_SIZE - 1));
         for (int at = SYM_SIZE; at + SYM_SIZE <= entries.length; at += SYM_SIZE) {
-            out.add(new RawSymbol(e.getInt(at), entries[at + 4] & 0xff, entries[at + 5] & 0xff, e.getShort(at + 6) & 0xffff, e.getLong(at + 8),
+            out.add(new RawSymbol(
+                    e.getInt(at),
+                    entries[at + 4] & 0xff,
+                    entries[at + 5] & 0xff,
+                    e.getShort(at + 6) & 0xffff,
+                    e.getLong(at + 8),
                     e.getLong(at + 16)));
         }
         return out;
@@ -180,7 +211,8 @@ final class ElfReader {
 
     /** The string table a symbol table links to. */
     StringTable linkedStrings(SectionHeader symtab, String name) {
-        SectionHeader str = section(Integer.toUnsignedLong(symtab.link()), name + " links to string table", symtab.at() + 0x28);
+        SectionHeader str =
+                section(Integer.toUnsignedLong(symtab.link()), name + " links to string table", symtab.at() + 0x28);
         return strings(str, "string table of " + name);
     }
 
@@ -196,8 +228,13 @@ final class ElfReader {
         ByteBuffer ph = source.read(header.phoff(), (long) header.phnum() * header.phentsize(), "program headers");
         for (int i = 0; i < header.phnum(); i++) {
             int at = i * header.phentsize();
-            out.add(new ElfBinary.Segment(ph.getInt(at), ph.getInt(at + 4), ph.getLong(at + 8), ph.getLong(at + 16),
-                    ph.getLong(at + 32), ph.getLong(at + 40)));
+            out.add(new ElfBinary.Segment(
+                    ph.getInt(at),
+                    ph.getInt(at + 4),
+                    ph.getLong(at + 8),
+                    ph.getLong(at + 16),
+                    ph.getLong(at + 32),
+                    ph.getLong(at + 40)));
         }
         return out;
     }

@@ -44,8 +44,10 @@ abstract sealed class ElfSource {
     /** Checks that {@code len} bytes at {@code off} lie inside the file. */
     void range(long off, long len, String what) {
         if (off < 0 || len < 0 || off > size() || len > size() - off) {
-            throw error(what + " span bytes " + Long.toUnsignedString(off) + "+" + Long.toUnsignedString(len)
-                    + ", past the end of the " + size() + "-byte file", off);
+            throw error(
+                    what + " span bytes " + Long.toUnsignedString(off) + "+" + Long.toUnsignedString(len)
+                            + ", past the end of the " + size() + "-byte file",
+                    off);
         }
     }
 

@@ -16,11 +16,15 @@ import java.util.Optional;
  */
 public final class LibraryPaths {
     private static final String MAGIC = "glibc-ld.so.cache1.1";
-    private static final List<Path> DIRS = List.of(Path.of("/lib/x86_64-linux-gnu"), Path.of("/usr/lib/x86_64-linux-gnu"),
-            Path.of("/lib64"), Path.of("/usr/lib64"), Path.of("/lib"), Path.of("/usr/lib"));
+    private static final List<Path> DIRS = List.of(
+            Path.of("/lib/x86_64-linux-gnu"),
+            Path.of("/usr/lib/x86_64-linux-gnu"),
+            Path.of("/lib64"),
+            Path.of("/usr/lib64"),
+            Path.of("/lib"),
+            Path.of("/usr/lib"));
 
-    private LibraryPaths() {
-    }
+    private LibraryPaths() {}
 
     /** An absolute path as it is; a bare name resolved through the cache and the standard directories. */
     public static Optional<Path> resolve(String nameOrPath) {
@@ -38,7 +42,10 @@ public final class LibraryPaths {
                 return Optional.of(p);
             }
             try (var s = Files.list(d)) {
-                Optional<Path> versioned = s.filter(f -> f.getFileName().toString().startsWith(soname + ".")).sorted().findFirst();
+                Optional<Path> versioned = s.filter(
+                                f -> f.getFileName().toString().startsWith(soname + "."))
+                        .sorted()
+                        .findFirst();
                 if (versioned.isPresent()) {
                     return versioned;
                 }

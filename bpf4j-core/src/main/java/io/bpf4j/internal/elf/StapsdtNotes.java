@@ -35,6 +35,7 @@ import java.util.OptionalLong;
 public final class StapsdtNotes {
     /** The section of the notes, of the base marker, and of the semaphores. */
     public static final String NOTE_SECTION = ".note.stapsdt";
+
     public static final String BASE_SECTION = ".stapsdt.base";
     private static final int SHT_NOTE = 7;
     private static final int NT_STAPSDT = 3;
@@ -53,9 +54,15 @@ public final class StapsdtNotes {
      * @param semaphoreOffset the semaphore's file offset: a uprobe's {@code ref_ctr_offset}
      * @param noteOffset where the note lies in the file (for messages)
      */
-    public record Probe(String provider, String name, String arguments, long address, long fileOffset,
-                        OptionalLong semaphoreAddress, OptionalLong semaphoreOffset, long noteOffset) {
-    }
+    public record Probe(
+            String provider,
+            String name,
+            String arguments,
+            long address,
+            long fileOffset,
+            OptionalLong semaphoreAddress,
+            OptionalLong semaphoreOffset,
+            long noteOffset) {}
 
     private final String file;
     private final int elfType;
@@ -109,12 +116,16 @@ public final class StapsdtNotes {
     }
 
     private static StapsdtNotes parse(ElfSource src) {
-        ElfReader r = ElfReader.open(src, "USDT probes are read from 64-bit binaries only",
+        ElfReader r = ElfReader.open(
+                src,
+                "USDT probes are read from 64-bit binaries only",
                 "USDT probes are read from little-endian binaries only");
         int type = r.header().type();
         if (type != ElfBinary.ET_EXEC && type != ElfBinary.ET_DYN) {
-            throw src.error("ELF type " + type + " is neither an executable (2) nor a shared object (3); "
-                    + "USDT probes live in linked binaries", 0x10);
+            throw src.error(
+                    "ELF type " + type + " is neither an executable (2) nor a shared object (3); "
+                            + "USDT probes live in linked binaries",
+                    0x10);
         }
         List<ElfBinary.Segment> segments = List.copyOf(r.segments());
         ElfReader.SectionHeader notes = null;
@@ -143,7 +154,8 @@ public final class StapsdtNotes {
         while (at < bytes.length) {
             long fileAt = notes.offset() + at;
             if (bytes.length - at < 12) {
-                throw src.error(NOTE_SECTION + ": " + (bytes.length - at) + " bytes left, too few for a note header", fileAt);
+                throw src.error(
+                        NOTE_SECTION + ": " + (bytes.length - at) + " bytes left, too few for a note header", fileAt);
             }
             long nameSize = Integer.toUnsignedLong(b.getInt(at));
             long descSize = Integer.toUnsignedLong(b.getInt(at + 4));
@@ -151,8 +163,11 @@ public final class StapsdtNotes {
             long namePadded = align4(nameSize);
             long descPadded = align4(descSize);
             if (12 + namePadded + descPadded > bytes.length - at) {
-                throw src.error(NOTE_SECTION + ": note with a " + nameSize + "-byte name and a " + descSize
-                        + "-byte description runs past the section's end (" + (bytes.length - at) + " bytes left)", fileAt);
+                throw src.error(
+                        NOTE_SECTION + ": note with a " + nameSize + "-byte name and a " + descSize
+                                + "-byte description runs past the section's end (" + (bytes.length - at)
+                                + " bytes left)",
+                        fileAt);
             }
             int nameAt = at + 12;
             int descAt = (int) (nameAt + namePadded);
@@ -165,11 +180,20 @@ public final class StapsdtNotes {
         return new StapsdtNotes(src.file(), type, segments, List.copyOf(probes));
     }
 
-    private static Probe probe(ElfSource src, List<ElfBinary.Segment> segments, byte[] bytes, ByteBuffer b, int at,
-            int size, long base, long fileAt) {
+    private static Probe probe(
+            ElfSource src,
+            List<ElfBinary.Segment> segments,
+            byte[] bytes,
+            ByteBuffer b,
+            int at,
+            int size,
+            long base,
+            long fileAt) {
         if (size < 8 * 3 + 3) {
-            throw src.error(NOTE_SECTION + ": stapsdt note description of " + size
-                    + " bytes is too short for three addresses and three strings", fileAt);
+            throw src.error(
+                    NOTE_SECTION + ": stapsdt note description of " + size
+                            + " bytes is too short for three addresses and three strings",
+                    fileAt);
         }
         long location = b.getLong(at);
         long noteBase = b.getLong(at + 8);
@@ -200,11 +224,14 @@ public final class StapsdtNotes {
         long address = location + shift;
         ElfBinary.Segment text = segmentOf(segments, address);
         if (text == null) {
-            throw src.error("probe " + what + " at 0x" + Long.toHexString(address) + " lies in no PT_LOAD segment", fileAt);
+            throw src.error(
+                    "probe " + what + " at 0x" + Long.toHexString(address) + " lies in no PT_LOAD segment", fileAt);
         }
         if ((text.flags() & PF_X) == 0) {
-            throw src.error("probe " + what + " at 0x" + Long.toHexString(address)
-                    + " lies in a segment that is not executable", fileAt);
+            throw src.error(
+                    "probe " + what + " at 0x" + Long.toHexString(address)
+                            + " lies in a segment that is not executable",
+                    fileAt);
         }
         OptionalLong semAddress = OptionalLong.empty();
         OptionalLong semOffset = OptionalLong.empty();
@@ -212,24 +239,28 @@ public final class StapsdtNotes {
             long s = semaphore + shift;
             ElfBinary.Segment data = segmentOf(segments, s);
             if (data == null) {
-                throw src.error("semaphore of probe " + what + " at 0x" + Long.toHexString(s) + " lies in no PT_LOAD segment",
+                throw src.error(
+                        "semaphore of probe " + what + " at 0x" + Long.toHexString(s) + " lies in no PT_LOAD segment",
                         fileAt);
             }
             if ((data.flags() & PF_X) != 0) {
-                throw src.error("semaphore of probe " + what + " at 0x" + Long.toHexString(s)
-                        + " lies in an executable segment", fileAt);
+                throw src.error(
+                        "semaphore of probe " + what + " at 0x" + Long.toHexString(s)
+                                + " lies in an executable segment",
+                        fileAt);
             }
             semAddress = OptionalLong.of(s);
             semOffset = OptionalLong.of(s - data.vaddr() + data.offset());
         }
-        return new Probe(provider, name, args, address, address - text.vaddr() + text.offset(), semAddress, semOffset,
-                fileAt);
+        return new Probe(
+                provider, name, args, address, address - text.vaddr() + text.offset(), semAddress, semOffset, fileAt);
     }
 
     /** The PT_LOAD segment whose memory image holds {@code address}, as libbpf matches [vaddr, vaddr + memsz). */
     private static ElfBinary.Segment segmentOf(List<ElfBinary.Segment> segments, long address) {
         for (ElfBinary.Segment s : segments) {
-            if (s.type() == ElfBinary.PT_LOAD && Long.compareUnsigned(address, s.vaddr()) >= 0
+            if (s.type() == ElfBinary.PT_LOAD
+                    && Long.compareUnsigned(address, s.vaddr()) >= 0
                     && Long.compareUnsigned(address - s.vaddr(), s.memSize()) < 0) {
                 return s;
             }

@@ -1,5 +1,8 @@
 package io.bpf4j.internal.sys;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import io.bpf4j.BpfException;
 import io.bpf4j.Errno;
 import io.bpf4j.NotSupportedException;
@@ -8,17 +11,13 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 /**
  * bpf(2): the one entry point for every BPF command, and the small commands that need no
  * object-specific logic (pin, get by path, ids, info). Results follow {@link Libc#syscall}:
  * {@code >= 0} or {@code -errno}.
  */
 public final class Bpf {
-    private Bpf() {
-    }
+    private Bpf() {}
 
     /** bpf(cmd, attr, size); returns the kernel's result or {@code -errno}. */
     public static long call(BpfCmd cmd, MemorySegment attr, int size) {
@@ -59,8 +58,8 @@ public final class Bpf {
      * {@code since}. EINVAL stays a {@link BpfException} in the kernel's words: it usually means a
      * bad argument, and a missing feature is only claimed where a probe says so (see the overload).
      */
-    public static BpfException errorOrUnsupported(String message, long negErrno, BpfCmd cmd, String object,
-                                                  String feature, String since) {
+    public static BpfException errorOrUnsupported(
+            String message, long negErrno, BpfCmd cmd, String object, String feature, String since) {
         int errno = (int) -negErrno;
         if (errno == Errno.EOPNOTSUPP.number() || errno == Errno.ENOTSUPP.number()) {
             return new NotSupportedException(feature, since, errno, cmd.kernelName(), object);
@@ -73,8 +72,14 @@ public final class Bpf {
      * becomes a {@link NotSupportedException} when {@code supported} (a feature probe, asked only
      * then) says this kernel lacks the feature.
      */
-    public static BpfException errorOrUnsupported(String message, long negErrno, BpfCmd cmd, String object,
-                                                  String feature, String since, java.util.function.BooleanSupplier supported) {
+    public static BpfException errorOrUnsupported(
+            String message,
+            long negErrno,
+            BpfCmd cmd,
+            String object,
+            String feature,
+            String since,
+            java.util.function.BooleanSupplier supported) {
         if (negErrno == -Errno.EINVAL.number() && !supported.getAsBoolean()) {
             return new NotSupportedException(feature, since, Errno.EINVAL.number(), cmd.kernelName(), object);
         }
@@ -86,19 +91,31 @@ public final class Bpf {
         int raw = fd.acquire();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = arena.allocate(Attr.ObjPin.LAYOUT);
-            attr.set(JAVA_LONG, Attr.ObjPin.PATHNAME, arena.allocateFrom(path.toString()).address());
+            attr.set(
+                    JAVA_LONG,
+                    Attr.ObjPin.PATHNAME,
+                    arena.allocateFrom(path.toString()).address());
             attr.set(JAVA_INT, Attr.ObjPin.BPF_FD, raw);
             long r = call(BpfCmd.OBJ_PIN, attr, Attr.ObjPin.SIZE);
             if (r < 0) {
                 String message = "cannot pin " + fd.what() + " at " + path;
                 int errno = (int) -r;
                 if (errno == Errno.EPERM.number()) {
-                    throw new PermissionException(message, "its directory is not on a bpf filesystem (mount -t bpf bpf"
-                            + " /sys/fs/bpf, and pin below it)", errno, BpfCmd.OBJ_PIN.kernelName(), fd.what());
+                    throw new PermissionException(
+                            message,
+                            "its directory is not on a bpf filesystem (mount -t bpf bpf"
+                                    + " /sys/fs/bpf, and pin below it)",
+                            errno,
+                            BpfCmd.OBJ_PIN.kernelName(),
+                            fd.what());
                 }
-                String why = errno == Errno.EEXIST.number() ? ": something is pinned there already (unpin it first)"
-                        : errno == Errno.ENOENT.number() ? ": its directory does not exist"
-                        : errno == Errno.EINVAL.number() ? ": is a bpffs mounted there? (mount -t bpf bpf /sys/fs/bpf)" : "";
+                String why = errno == Errno.EEXIST.number()
+                        ? ": something is pinned there already (unpin it first)"
+                        : errno == Errno.ENOENT.number()
+                                ? ": its directory does not exist"
+                                : errno == Errno.EINVAL.number()
+                                        ? ": is a bpffs mounted there? (mount -t bpf bpf /sys/fs/bpf)"
+                                        : "";
                 throw error(message + why, r, BpfCmd.OBJ_PIN, fd.what());
             }
         } finally {

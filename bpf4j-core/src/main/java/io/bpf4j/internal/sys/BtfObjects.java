@@ -1,16 +1,15 @@
 package io.bpf4j.internal.sys;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
 /** BPF_BTF_LOAD of a raw BTF blob, with the kernel's log when it refuses. */
 public final class BtfObjects {
-    private BtfObjects() {
-    }
+    private BtfObjects() {}
 
     /** Loads {@code blob} (a .BTF section's bytes); returns the fd or {@code -errno}, no log. */
     public static long loadRaw(byte[] blob) {

@@ -19,8 +19,7 @@ public final class Capabilities {
     public static final int CAP_PERFMON = 38;
     public static final int CAP_BPF = 39;
 
-    private Capabilities() {
-    }
+    private Capabilities() {}
 
     /** The effective capability set as a bit mask (bit n = capability n); 0 when it cannot be read. */
     public static long effective() {

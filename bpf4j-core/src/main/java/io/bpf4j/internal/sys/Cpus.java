@@ -11,8 +11,7 @@ import java.util.List;
 public final class Cpus {
     private static volatile int possible = -1;
 
-    private Cpus() {
-    }
+    private Cpus() {}
 
     /** Number of possible CPUs: the number of slots in a per-CPU map value. */
     public static int possibleCount() {

@@ -91,7 +91,7 @@ public final class Fd implements AutoCloseable {
 
     /** Marks one use; throws if closed. Pair with {@link #release()} in a finally block. */
     public int acquire() {
-        for (;;) {
+        for (; ; ) {
             int s = state;
             if ((s & CLOSED) != 0) {
                 throw new IllegalStateException(what + " is closed");
@@ -169,8 +169,14 @@ public final class Fd implements AutoCloseable {
      */
     public static Fd openDirectory(Path dir, String what) {
         try (Arena arena = Arena.ofConfined()) {
-            long fd = Libc.syscall(Libc.SYS_OPENAT, AT_FDCWD, arena.allocateFrom(dir.toString()).address(),
-                    O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, 0, 0);
+            long fd = Libc.syscall(
+                    Libc.SYS_OPENAT,
+                    AT_FDCWD,
+                    arena.allocateFrom(dir.toString()).address(),
+                    O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+                    0,
+                    0,
+                    0);
             if (fd < 0) {
                 throw new io.bpf4j.BpfException("cannot open " + what, (int) -fd, "open", dir.toString());
             }
@@ -181,7 +187,7 @@ public final class Fd implements AutoCloseable {
     /** Gives the number back to the kernel once no call is using it. Idempotent. */
     @Override
     public void close() {
-        for (;;) {
+        for (; ; ) {
             int s = state;
             if ((s & CLOSED) != 0) {
                 return;

@@ -3,8 +3,8 @@ package io.bpf4j.internal.sys;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.invoke.MethodHandle;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 
 /** Network interface names to indexes, through libc's {@code if_nametoindex}. */
 public final class IfIndex {
@@ -12,12 +12,12 @@ public final class IfIndex {
 
     static {
         Linker linker = Linker.nativeLinker();
-        IF_NAMETOINDEX = linker.downcallHandle(linker.defaultLookup().find("if_nametoindex").orElseThrow(),
+        IF_NAMETOINDEX = linker.downcallHandle(
+                linker.defaultLookup().find("if_nametoindex").orElseThrow(),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
     }
 
-    private IfIndex() {
-    }
+    private IfIndex() {}
 
     /** The index of interface {@code name} in the calling thread's network namespace; 0 when there is none. */
     public static int of(String name) {

@@ -1,5 +1,9 @@
 package io.bpf4j.internal.sys;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import io.bpf4j.BpfException;
 import io.bpf4j.Errno;
 import java.lang.foreign.Arena;
@@ -8,10 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 /**
  * The ids of the kernel's programs, maps, links and BTF objects (BPF_*_GET_NEXT_ID), opening one
  * by id when it may have gone meanwhile (BPF_*_GET_FD_BY_ID), and {@code bpf_btf_info}.
@@ -19,6 +19,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class KernelIds {
     /** bpf_btf_info: btf (u64), btf_size (u32), id, name (u64), name_len, kernel_btf. */
     private static final int BTF_INFO_SIZE = 32;
+
     private static final int NAME_MAX = 64;
 
     /** The four kinds of object the kernel numbers, with their two commands. */
@@ -40,11 +41,9 @@ public final class KernelIds {
     }
 
     /** What bpf_btf_info says: id, name (may be empty), size in bytes, whether it is the kernel's (or a module's). */
-    public record BtfInfo(int id, String name, int size, boolean kernel) {
-    }
+    public record BtfInfo(int id, String name, int size, boolean kernel) {}
 
-    private KernelIds() {
-    }
+    private KernelIds() {}
 
     /** Every id of {@code kind} now, ascending. */
     public static List<Integer> ids(Kind kind) {
@@ -89,8 +88,11 @@ public final class KernelIds {
             while (n < b.length && b[n] != 0) {
                 n++;
             }
-            return new BtfInfo(info.get(JAVA_INT, 12), new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8),
-                    info.get(JAVA_INT, 8), info.get(JAVA_INT, 28) != 0);
+            return new BtfInfo(
+                    info.get(JAVA_INT, 12),
+                    new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8),
+                    info.get(JAVA_INT, 8),
+                    info.get(JAVA_INT, 28) != 0);
         }
     }
 }

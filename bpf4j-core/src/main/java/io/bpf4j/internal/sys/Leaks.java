@@ -19,8 +19,7 @@ public final class Leaks {
 
     private static final List<String> RELEASED = new ArrayList<>();
 
-    private Leaks() {
-    }
+    private Leaks() {}
 
     /** Where an owner is being made, when tracking is on; {@code null} otherwise. */
     public static Throwable creation(String what) {

@@ -18,6 +18,7 @@ import java.lang.invoke.VarHandle;
 public final class Libc {
     /** x86_64 system call numbers (the only architecture these machines run). */
     public static final long SYS_IOCTL = 16;
+
     public static final long SYS_MMAP = 9;
     public static final long SYS_MUNMAP = 11;
     public static final long SYS_CLOSE = 3;
@@ -38,8 +39,8 @@ public final class Libc {
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(
-            java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+    private static final VarHandle ERRNO =
+            CAPTURE_LAYOUT.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
     private static final MethodHandle SYSCALL;
     /**
      * The same gate as a "critical" downcall: no Java thread-state transition around the call,
@@ -53,22 +54,24 @@ public final class Libc {
             throw new ExceptionInInitializerError("bpf4j's system-call numbers are for x86_64 Linux; this is "
                     + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
         }
-        MemorySegment addr = LINKER.defaultLookup().find("syscall")
+        MemorySegment addr = LINKER.defaultLookup()
+                .find("syscall")
                 .orElseThrow(() -> new ExceptionInInitializerError("libc has no syscall()"));
         var j = ValueLayout.JAVA_LONG;
-        SYSCALL = LINKER.downcallHandle(addr,
+        SYSCALL = LINKER.downcallHandle(
+                addr,
                 FunctionDescriptor.of(j, j, j, j, j, j, j, j),
                 Linker.Option.firstVariadicArg(1),
                 Linker.Option.captureCallState("errno"));
-        SYSCALL_CRITICAL = LINKER.downcallHandle(addr,
+        SYSCALL_CRITICAL = LINKER.downcallHandle(
+                addr,
                 FunctionDescriptor.of(j, j, j, j, j, j, j, j),
                 Linker.Option.firstVariadicArg(1),
                 Linker.Option.captureCallState("errno"),
                 Linker.Option.critical(false));
     }
 
-    private Libc() {
-    }
+    private Libc() {}
 
     /** Size and alignment of the per-thread errno capture area. */
     static StructLayout captureLayout() {
@@ -115,9 +118,11 @@ public final class Libc {
 
     static RuntimeException linkageFailure(Throwable t) {
         if (t instanceof IllegalCallerException ice) {
-            return new IllegalStateException("bpf4j needs native access: run java with "
-                    + "--enable-native-access=io.bpf4j (module path) or --enable-native-access=ALL-UNNAMED "
-                    + "(class path)", ice);
+            return new IllegalStateException(
+                    "bpf4j needs native access: run java with "
+                            + "--enable-native-access=io.bpf4j (module path) or --enable-native-access=ALL-UNNAMED "
+                            + "(class path)",
+                    ice);
         }
         if (t instanceof RuntimeException re) {
             return re;

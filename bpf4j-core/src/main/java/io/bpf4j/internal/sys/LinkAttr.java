@@ -15,8 +15,7 @@ import java.lang.foreign.StructLayout;
  * layouts; {@link Links} fills them.
  */
 public final class LinkAttr {
-    private LinkAttr() {
-    }
+    private LinkAttr() {}
 
     private static MemoryLayout u32(String name) {
         return JAVA_INT.withName(name);
@@ -40,20 +39,29 @@ public final class LinkAttr {
 
     /** BPF_LINK_CREATE's union after the head, each kind's member by the UAPI's name. */
     public static final MemoryLayout CREATE_UNION = MemoryLayout.unionLayout(
-            u32("target_btf_id"),
-            MemoryLayout.structLayout(u64("iter_info"), u32("iter_info_len"), MemoryLayout.paddingLayout(4))
-                    .withName("iter"),
-            MemoryLayout.structLayout(u64("bpf_cookie")).withName("perf_event"),
-            MemoryLayout.structLayout(u32("flags"), u32("cnt"), u64("syms"), u64("addrs"), u64("cookies"))
-                    .withName("kprobe_multi"),
-            MemoryLayout.structLayout(u32("target_btf_id"), MemoryLayout.paddingLayout(4), u64("cookie"))
-                    .withName("tracing"),
-            MemoryLayout.structLayout(u32("pf"), u32("hooknum"), u32("priority"), u32("flags"))
-                    .withName("netfilter"),
-            MemoryLayout.structLayout(u32("relative_fd"), MemoryLayout.paddingLayout(4), u64("expected_revision"))
-                    .withName("tcx"),
-            MemoryLayout.structLayout(u64("path"), u64("offsets"), u64("ref_ctr_offsets"), u64("cookies"),
-                    u32("cnt"), u32("flags"), u32("pid"), MemoryLayout.paddingLayout(4)).withName("uprobe_multi"))
+                    u32("target_btf_id"),
+                    MemoryLayout.structLayout(u64("iter_info"), u32("iter_info_len"), MemoryLayout.paddingLayout(4))
+                            .withName("iter"),
+                    MemoryLayout.structLayout(u64("bpf_cookie")).withName("perf_event"),
+                    MemoryLayout.structLayout(u32("flags"), u32("cnt"), u64("syms"), u64("addrs"), u64("cookies"))
+                            .withName("kprobe_multi"),
+                    MemoryLayout.structLayout(u32("target_btf_id"), MemoryLayout.paddingLayout(4), u64("cookie"))
+                            .withName("tracing"),
+                    MemoryLayout.structLayout(u32("pf"), u32("hooknum"), u32("priority"), u32("flags"))
+                            .withName("netfilter"),
+                    MemoryLayout.structLayout(
+                                    u32("relative_fd"), MemoryLayout.paddingLayout(4), u64("expected_revision"))
+                            .withName("tcx"),
+                    MemoryLayout.structLayout(
+                                    u64("path"),
+                                    u64("offsets"),
+                                    u64("ref_ctr_offsets"),
+                                    u64("cookies"),
+                                    u32("cnt"),
+                                    u32("flags"),
+                                    u32("pid"),
+                                    MemoryLayout.paddingLayout(4))
+                            .withName("uprobe_multi"))
             .withName("u");
 
     /** BPF_LINK_CREATE: the head and the union of every kind's member. */
@@ -96,8 +104,9 @@ public final class LinkAttr {
     public static final int CREATE_SIZE = (int) CREATE.byteSize();
 
     /** BPF_RAW_TRACEPOINT_OPEN. */
-    public static final StructLayout RAW_TP = MemoryLayout.structLayout(
-            u64("name"), u32("prog_fd"), MemoryLayout.paddingLayout(4), u64("cookie"));
+    public static final StructLayout RAW_TP =
+            MemoryLayout.structLayout(u64("name"), u32("prog_fd"), MemoryLayout.paddingLayout(4), u64("cookie"));
+
     public static final long RAW_TP_NAME = RAW_TP.byteOffset(groupElement("name"));
     public static final long RAW_TP_PROG_FD = RAW_TP.byteOffset(groupElement("prog_fd"));
     public static final long RAW_TP_COOKIE = RAW_TP.byteOffset(groupElement("cookie"));
@@ -105,12 +114,14 @@ public final class LinkAttr {
 
     /** BPF_LINK_DETACH and BPF_ITER_CREATE: the link fd first. */
     public static final StructLayout LINK_FD = MemoryLayout.structLayout(u32("link_fd"), u32("flags"));
+
     public static final long LINK_FD_LINK_FD = LINK_FD.byteOffset(groupElement("link_fd"));
     public static final int LINK_FD_SIZE = (int) LINK_FD.byteSize();
 
     /** BPF_LINK_UPDATE. */
-    public static final StructLayout UPDATE = MemoryLayout.structLayout(
-            u32("link_fd"), u32("new_prog_fd"), u32("flags"), u32("old_prog_fd"));
+    public static final StructLayout UPDATE =
+            MemoryLayout.structLayout(u32("link_fd"), u32("new_prog_fd"), u32("flags"), u32("old_prog_fd"));
+
     public static final long UPDATE_LINK_FD = UPDATE.byteOffset(groupElement("link_fd"));
     public static final long UPDATE_NEW_PROG_FD = UPDATE.byteOffset(groupElement("new_prog_fd"));
     public static final long UPDATE_FLAGS = UPDATE.byteOffset(groupElement("flags"));
@@ -119,8 +130,14 @@ public final class LinkAttr {
 
     /** BPF_PROG_ATTACH / BPF_PROG_DETACH (the pre-link cgroup, sockmap, lirc, flow dissector attach). */
     public static final StructLayout PROG_ATTACH = MemoryLayout.structLayout(
-            u32("target_fd"), u32("attach_bpf_fd"), u32("attach_type"), u32("attach_flags"),
-            u32("replace_bpf_fd"), u32("relative_fd"), u64("expected_revision"));
+            u32("target_fd"),
+            u32("attach_bpf_fd"),
+            u32("attach_type"),
+            u32("attach_flags"),
+            u32("replace_bpf_fd"),
+            u32("relative_fd"),
+            u64("expected_revision"));
+
     public static final long PROG_ATTACH_TARGET_FD = PROG_ATTACH.byteOffset(groupElement("target_fd"));
     public static final long PROG_ATTACH_BPF_FD = PROG_ATTACH.byteOffset(groupElement("attach_bpf_fd"));
     public static final long PROG_ATTACH_TYPE = PROG_ATTACH.byteOffset(groupElement("attach_type"));
@@ -130,9 +147,18 @@ public final class LinkAttr {
 
     /** BPF_PROG_QUERY. */
     public static final StructLayout QUERY = MemoryLayout.structLayout(
-            u32("target_fd"), u32("attach_type"), u32("query_flags"), u32("attach_flags"), u64("prog_ids"),
-            u32("count"), MemoryLayout.paddingLayout(4), u64("prog_attach_flags"), u64("link_ids"),
-            u64("link_attach_flags"), u64("revision"));
+            u32("target_fd"),
+            u32("attach_type"),
+            u32("query_flags"),
+            u32("attach_flags"),
+            u64("prog_ids"),
+            u32("count"),
+            MemoryLayout.paddingLayout(4),
+            u64("prog_attach_flags"),
+            u64("link_ids"),
+            u64("link_attach_flags"),
+            u64("revision"));
+
     public static final long QUERY_TARGET = QUERY.byteOffset(groupElement("target_fd"));
     public static final long QUERY_ATTACH_TYPE = QUERY.byteOffset(groupElement("attach_type"));
     public static final long QUERY_FLAGS = QUERY.byteOffset(groupElement("query_flags"));
@@ -143,8 +169,9 @@ public final class LinkAttr {
     public static final int QUERY_SIZE = (int) QUERY.byteSize();
 
     /** The head of struct bpf_link_info; each kind's union follows, 8-aligned. */
-    public static final StructLayout INFO_HEAD = MemoryLayout.structLayout(
-            u32("type"), u32("id"), u32("prog_id"), MemoryLayout.paddingLayout(4));
+    public static final StructLayout INFO_HEAD =
+            MemoryLayout.structLayout(u32("type"), u32("id"), u32("prog_id"), MemoryLayout.paddingLayout(4));
+
     public static final long INFO_TYPE = INFO_HEAD.byteOffset(groupElement("type"));
     public static final long INFO_ID = INFO_HEAD.byteOffset(groupElement("id"));
     public static final long INFO_PROG_ID = INFO_HEAD.byteOffset(groupElement("prog_id"));

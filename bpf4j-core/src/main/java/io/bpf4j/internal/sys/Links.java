@@ -12,8 +12,7 @@ import java.lang.foreign.MemorySegment;
  * attached to what.
  */
 public final class Links {
-    private Links() {
-    }
+    private Links() {}
 
     private static MemorySegment head(int progFd, int targetFd, int attachType, int flags) {
         MemorySegment attr = Scratch.get().attr(LinkAttr.CREATE_SIZE);
@@ -34,8 +33,8 @@ public final class Links {
     }
 
     /** BPF_LINK_CREATE of a TCX or netkit link, placed before/after {@code relative} (fd or id; 0: none). */
-    public static long createTcx(int progFd, int ifindex, int attachType, int flags, int relative,
-                                 long expectedRevision) {
+    public static long createTcx(
+            int progFd, int ifindex, int attachType, int flags, int relative, long expectedRevision) {
         MemorySegment attr = head(progFd, ifindex, attachType, flags);
         attr.set(JAVA_INT, LinkAttr.CREATE_TCX_RELATIVE, relative);
         attr.set(JAVA_LONG, LinkAttr.CREATE_TCX_EXPECTED_REVISION, expectedRevision);
@@ -68,8 +67,14 @@ public final class Links {
      * ({@code syms}, an array of C string pointers) or by address ({@code addrs}); either may be
      * {@link MemorySegment#NULL}, as may {@code cookies}.
      */
-    public static long createKprobeMulti(int progFd, int attachType, int flags, int count, MemorySegment syms,
-                                         MemorySegment addrs, MemorySegment cookies) {
+    public static long createKprobeMulti(
+            int progFd,
+            int attachType,
+            int flags,
+            int count,
+            MemorySegment syms,
+            MemorySegment addrs,
+            MemorySegment cookies) {
         MemorySegment attr = head(progFd, 0, attachType, 0);
         attr.set(JAVA_INT, LinkAttr.CREATE_KPROBE_MULTI_FLAGS, flags);
         attr.set(JAVA_INT, LinkAttr.CREATE_KPROBE_MULTI_CNT, count);
@@ -84,9 +89,16 @@ public final class Links {
      * {@code path} (a C string); {@code refCtrOffsets} and {@code cookies} may be
      * {@link MemorySegment#NULL}; {@code pid} 0 is every process.
      */
-    public static long createUprobeMulti(int progFd, int attachType, int flags, MemorySegment path,
-                                         MemorySegment offsets, MemorySegment refCtrOffsets, MemorySegment cookies,
-                                         int count, int pid) {
+    public static long createUprobeMulti(
+            int progFd,
+            int attachType,
+            int flags,
+            MemorySegment path,
+            MemorySegment offsets,
+            MemorySegment refCtrOffsets,
+            MemorySegment cookies,
+            int count,
+            int pid) {
         MemorySegment attr = head(progFd, 0, attachType, 0);
         attr.set(JAVA_LONG, LinkAttr.CREATE_UPROBE_MULTI_PATH, path.address());
         attr.set(JAVA_LONG, LinkAttr.CREATE_UPROBE_MULTI_OFFSETS, offsets.address());

@@ -16,9 +16,20 @@ import java.lang.foreign.MemorySegment;
  *
  * @param name the map's name (sanitized and cut as the kernel accepts it), empty for none
  */
-public record MapCreate(int type, int keySize, int valueSize, int maxEntries, int flags, int innerMapFd,
-                        int numaNode, String name, int btfFd, int btfKeyTypeId, int btfValueTypeId,
-                        int btfVmlinuxValueTypeId, long mapExtra) {
+public record MapCreate(
+        int type,
+        int keySize,
+        int valueSize,
+        int maxEntries,
+        int flags,
+        int innerMapFd,
+        int numaNode,
+        String name,
+        int btfFd,
+        int btfKeyTypeId,
+        int btfValueTypeId,
+        int btfVmlinuxValueTypeId,
+        long mapExtra) {
 
     /** A map of {@code type} with these sizes, everything else 0. */
     public static MapCreate of(int type, int keySize, int valueSize, int maxEntries) {
@@ -26,40 +37,124 @@ public record MapCreate(int type, int keySize, int valueSize, int maxEntries, in
     }
 
     public MapCreate withFlags(int newFlags) {
-        return new MapCreate(type, keySize, valueSize, maxEntries, newFlags, innerMapFd, numaNode, name, btfFd,
-                btfKeyTypeId, btfValueTypeId, btfVmlinuxValueTypeId, mapExtra);
+        return new MapCreate(
+                type,
+                keySize,
+                valueSize,
+                maxEntries,
+                newFlags,
+                innerMapFd,
+                numaNode,
+                name,
+                btfFd,
+                btfKeyTypeId,
+                btfValueTypeId,
+                btfVmlinuxValueTypeId,
+                mapExtra);
     }
 
     public MapCreate withInnerMapFd(int fd) {
-        return new MapCreate(type, keySize, valueSize, maxEntries, flags, fd, numaNode, name, btfFd,
-                btfKeyTypeId, btfValueTypeId, btfVmlinuxValueTypeId, mapExtra);
+        return new MapCreate(
+                type,
+                keySize,
+                valueSize,
+                maxEntries,
+                flags,
+                fd,
+                numaNode,
+                name,
+                btfFd,
+                btfKeyTypeId,
+                btfValueTypeId,
+                btfVmlinuxValueTypeId,
+                mapExtra);
     }
 
     public MapCreate withNumaNode(int node) {
-        return new MapCreate(type, keySize, valueSize, maxEntries, flags, innerMapFd, node, name, btfFd,
-                btfKeyTypeId, btfValueTypeId, btfVmlinuxValueTypeId, mapExtra);
+        return new MapCreate(
+                type,
+                keySize,
+                valueSize,
+                maxEntries,
+                flags,
+                innerMapFd,
+                node,
+                name,
+                btfFd,
+                btfKeyTypeId,
+                btfValueTypeId,
+                btfVmlinuxValueTypeId,
+                mapExtra);
     }
 
     public MapCreate withName(String newName) {
-        return new MapCreate(type, keySize, valueSize, maxEntries, flags, innerMapFd, numaNode, newName, btfFd,
-                btfKeyTypeId, btfValueTypeId, btfVmlinuxValueTypeId, mapExtra);
+        return new MapCreate(
+                type,
+                keySize,
+                valueSize,
+                maxEntries,
+                flags,
+                innerMapFd,
+                numaNode,
+                newName,
+                btfFd,
+                btfKeyTypeId,
+                btfValueTypeId,
+                btfVmlinuxValueTypeId,
+                mapExtra);
     }
 
     /** Key and value typed by BTF object {@code fd}. */
     public MapCreate withBtf(int fd, int keyTypeId, int valueTypeId) {
-        return new MapCreate(type, keySize, valueSize, maxEntries, flags, innerMapFd, numaNode, name, fd,
-                keyTypeId, valueTypeId, btfVmlinuxValueTypeId, mapExtra);
+        return new MapCreate(
+                type,
+                keySize,
+                valueSize,
+                maxEntries,
+                flags,
+                innerMapFd,
+                numaNode,
+                name,
+                fd,
+                keyTypeId,
+                valueTypeId,
+                btfVmlinuxValueTypeId,
+                mapExtra);
     }
 
     /** The kernel's (vmlinux) value type of a struct_ops map. */
     public MapCreate withVmlinuxValueTypeId(int id) {
-        return new MapCreate(type, keySize, valueSize, maxEntries, flags, innerMapFd, numaNode, name, btfFd,
-                btfKeyTypeId, btfValueTypeId, id, mapExtra);
+        return new MapCreate(
+                type,
+                keySize,
+                valueSize,
+                maxEntries,
+                flags,
+                innerMapFd,
+                numaNode,
+                name,
+                btfFd,
+                btfKeyTypeId,
+                btfValueTypeId,
+                id,
+                mapExtra);
     }
 
     public MapCreate withMapExtra(long extra) {
-        return new MapCreate(type, keySize, valueSize, maxEntries, flags, innerMapFd, numaNode, name, btfFd,
-                btfKeyTypeId, btfValueTypeId, btfVmlinuxValueTypeId, extra);
+        return new MapCreate(
+                type,
+                keySize,
+                valueSize,
+                maxEntries,
+                flags,
+                innerMapFd,
+                numaNode,
+                name,
+                btfFd,
+                btfKeyTypeId,
+                btfValueTypeId,
+                btfVmlinuxValueTypeId,
+                extra);
     }
 
     /** Sends BPF_MAP_CREATE; returns the new map's fd, or the negated errno. */

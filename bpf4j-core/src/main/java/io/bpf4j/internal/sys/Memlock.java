@@ -18,12 +18,12 @@ public final class Memlock {
     private static final long RLIM_INFINITY = -1L;
     /** {@code BPF_FUNC_ktime_get_coarse_ns}: came in 5.11 with memcg accounting; libbpf probes it the same way. */
     private static final int KTIME_GET_COARSE_NS = 160;
+
     private static final int PROG_TYPE_CGROUP_SKB = 8;
 
     private static volatile boolean checked;
 
-    private Memlock() {
-    }
+    private Memlock() {}
 
     /** Raises RLIMIT_MEMLOCK once per JVM where the kernel charges BPF objects to it. */
     public static void ensureRaised() {
@@ -52,7 +52,7 @@ public final class Memlock {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment insns = arena.allocate(16, 8);
             insns.set(JAVA_LONG, 0, 0x85L | ((long) KTIME_GET_COARSE_NS << 32)); // call ktime_get_coarse_ns
-            insns.set(JAVA_LONG, 8, 0x95L);                                       // exit
+            insns.set(JAVA_LONG, 8, 0x95L); // exit
             MemorySegment license = arena.allocateFrom("GPL");
             MemorySegment attr = arena.allocate(Attr.ProgLoad.LAYOUT);
             attr.set(java.lang.foreign.ValueLayout.JAVA_INT, Attr.ProgLoad.PROG_TYPE, PROG_TYPE_CGROUP_SKB);

@@ -10,8 +10,7 @@ public final class Mmap {
     public static final int PROT_WRITE = 2;
     public static final int MAP_SHARED = 1;
 
-    private Mmap() {
-    }
+    private Mmap() {}
 
     /** The system page size. */
     public static long pageSize() {

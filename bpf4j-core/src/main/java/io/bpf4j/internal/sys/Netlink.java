@@ -1,14 +1,14 @@
 package io.bpf4j.internal.sys;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import io.bpf4j.BpfException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * A NETLINK_ROUTE socket that sends one request at a time and waits for its acknowledgement:
@@ -123,7 +123,7 @@ public final class Netlink implements AutoCloseable {
                 throw new BpfException("netlink send failed", (int) -r, "sendto(netlink)", "");
             }
             MemorySegment in = arena.allocate(8192);
-            for (;;) {
+            for (; ; ) {
                 long n = Libc.syscall(SYS_RECVFROM, raw, in.address(), in.byteSize(), 0, 0, 0);
                 if (n < 0) {
                     throw new BpfException("netlink receive failed", (int) -n, "recvfrom(netlink)", "");
@@ -150,5 +150,4 @@ public final class Netlink implements AutoCloseable {
     public void close() {
         socket.close();
     }
-
 }

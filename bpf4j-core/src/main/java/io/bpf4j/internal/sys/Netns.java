@@ -16,8 +16,7 @@ public final class Netns {
     private static final int CLONE_NEWNET = 0x40000000;
     private static final int O_RDONLY_CLOEXEC = 0x80000;
 
-    private Netns() {
-    }
+    private Netns() {}
 
     /**
      * Opens a namespace file as an owned fd (the target of netns links: sk_lookup, flow
@@ -25,8 +24,8 @@ public final class Netns {
      */
     public static Fd open(Path nsPath) {
         try (Arena arena = Arena.ofConfined()) {
-            long fd = Libc.syscall(Libc.SYS_OPENAT, -100, arena.allocateFrom(nsPath.toString()).address(),
-                    O_RDONLY_CLOEXEC, 0, 0, 0);
+            long fd = Libc.syscall(
+                    Libc.SYS_OPENAT, -100, arena.allocateFrom(nsPath.toString()).address(), O_RDONLY_CLOEXEC, 0, 0, 0);
             if (fd < 0) {
                 throw new BpfException("cannot open network namespace " + nsPath, (int) -fd, "open", nsPath.toString());
             }
@@ -39,15 +38,23 @@ public final class Netns {
         CompletableFuture<T> result = new CompletableFuture<>();
         Thread t = Thread.ofPlatform().name("bpf4j-netns").start(() -> {
             try (Arena arena = Arena.ofConfined()) {
-                long fd = Libc.syscall(Libc.SYS_OPENAT, -100, arena.allocateFrom(nsPath.toString()).address(),
-                        O_RDONLY_CLOEXEC, 0, 0, 0);
+                long fd = Libc.syscall(
+                        Libc.SYS_OPENAT,
+                        -100,
+                        arena.allocateFrom(nsPath.toString()).address(),
+                        O_RDONLY_CLOEXEC,
+                        0,
+                        0,
+                        0);
                 if (fd < 0) {
-                    throw new BpfException("cannot open network namespace " + nsPath, (int) -fd, "open", nsPath.toString());
+                    throw new BpfException(
+                            "cannot open network namespace " + nsPath, (int) -fd, "open", nsPath.toString());
                 }
                 try {
                     long r = Libc.syscall(Libc.SYS_SETNS, fd, CLONE_NEWNET, 0);
                     if (r < 0) {
-                        throw new BpfException("cannot enter network namespace " + nsPath, (int) -r, "setns", nsPath.toString());
+                        throw new BpfException(
+                                "cannot enter network namespace " + nsPath, (int) -r, "setns", nsPath.toString());
                     }
                 } finally {
                     Libc.syscall(Libc.SYS_CLOSE, fd, 0, 0);

@@ -8,8 +8,7 @@ public final class ObjectNames {
     /** BPF_OBJ_NAME_LEN minus the NUL. */
     public static final int MAX = 15;
 
-    private ObjectNames() {
-    }
+    private ObjectNames() {}
 
     /** The name as the kernel will keep it. */
     public static String sanitize(String name) {

@@ -1,14 +1,14 @@
 package io.bpf4j.internal.sys;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
 import io.bpf4j.BpfException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /** perf_event_open(2) with {@code struct perf_event_attr} (PERF_ATTR_SIZE_VER7), and its ioctls. */
 public final class PerfEvents {
@@ -20,6 +20,7 @@ public final class PerfEvents {
     public static final long SAMPLE_RAW = 1L << 10;
     /** attr flag bits. */
     public static final long FLAG_DISABLED = 1L;
+
     public static final long FLAG_FREQ = 1L << 10;
     public static final long FLAG_WATERMARK = 1L << 14;
     private static final long PERF_FLAG_FD_CLOEXEC = 8;
@@ -29,14 +30,28 @@ public final class PerfEvents {
 
     /** struct perf_event_attr up to config2/aux fields (128 bytes). */
     public static final StructLayout ATTR = MemoryLayout.structLayout(
-            JAVA_INT.withName("type"), JAVA_INT.withName("size"), JAVA_LONG.withName("config"),
-            JAVA_LONG.withName("sample_period"), JAVA_LONG.withName("sample_type"), JAVA_LONG.withName("read_format"),
-            JAVA_LONG.withName("flags"), JAVA_INT.withName("wakeup_events"), JAVA_INT.withName("bp_type"),
-            JAVA_LONG.withName("config1"), JAVA_LONG.withName("config2"), JAVA_LONG.withName("branch_sample_type"),
-            JAVA_LONG.withName("sample_regs_user"), JAVA_INT.withName("sample_stack_user"), JAVA_INT.withName("clockid"),
-            JAVA_LONG.withName("sample_regs_intr"), JAVA_INT.withName("aux_watermark"),
-            JAVA_SHORT.withName("sample_max_stack"), JAVA_SHORT.withName("reserved_2"),
-            JAVA_INT.withName("aux_sample_size"), JAVA_INT.withName("reserved_3"), JAVA_LONG.withName("sig_data"));
+            JAVA_INT.withName("type"),
+            JAVA_INT.withName("size"),
+            JAVA_LONG.withName("config"),
+            JAVA_LONG.withName("sample_period"),
+            JAVA_LONG.withName("sample_type"),
+            JAVA_LONG.withName("read_format"),
+            JAVA_LONG.withName("flags"),
+            JAVA_INT.withName("wakeup_events"),
+            JAVA_INT.withName("bp_type"),
+            JAVA_LONG.withName("config1"),
+            JAVA_LONG.withName("config2"),
+            JAVA_LONG.withName("branch_sample_type"),
+            JAVA_LONG.withName("sample_regs_user"),
+            JAVA_INT.withName("sample_stack_user"),
+            JAVA_INT.withName("clockid"),
+            JAVA_LONG.withName("sample_regs_intr"),
+            JAVA_INT.withName("aux_watermark"),
+            JAVA_SHORT.withName("sample_max_stack"),
+            JAVA_SHORT.withName("reserved_2"),
+            JAVA_INT.withName("aux_sample_size"),
+            JAVA_INT.withName("reserved_3"),
+            JAVA_LONG.withName("sig_data"));
 
     /**
      * What to open.
@@ -50,16 +65,22 @@ public final class PerfEvents {
      * @param config1 kprobe/uprobe: the function name or path pointer
      * @param config2 kprobe/uprobe: offset
      */
-    public record Attr(int type, long config, long samplePeriod, long sampleType, long flags, int wakeupEvents,
-                       long config1, long config2) {
+    public record Attr(
+            int type,
+            long config,
+            long samplePeriod,
+            long sampleType,
+            long flags,
+            int wakeupEvents,
+            long config1,
+            long config2) {
         /** A plain event of this type and config. */
         public static Attr of(int type, long config) {
             return new Attr(type, config, 0, 0, 0, 0, 0, 0);
         }
     }
 
-    private PerfEvents() {
-    }
+    private PerfEvents() {}
 
     /**
      * Opens a perf event.
@@ -87,7 +108,8 @@ public final class PerfEvents {
             attr.set(JAVA_INT, 48, a.wakeupEvents());
             attr.set(JAVA_LONG, 56, a.config1());
             attr.set(JAVA_LONG, 64, a.config2());
-            long r = Libc.syscall(Libc.SYS_PERF_EVENT_OPEN, attr.address(), pid, cpu, -1, PERF_FLAG_FD_CLOEXEC | extraFlags, 0);
+            long r = Libc.syscall(
+                    Libc.SYS_PERF_EVENT_OPEN, attr.address(), pid, cpu, -1, PERF_FLAG_FD_CLOEXEC | extraFlags, 0);
             if (r < 0) {
                 throw new BpfException("cannot open perf event " + what, (int) -r, "perf_event_open", what);
             }

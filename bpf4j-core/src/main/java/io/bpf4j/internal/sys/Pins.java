@@ -1,14 +1,14 @@
 package io.bpf4j.internal.sys;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import io.bpf4j.BpfException;
 import io.bpf4j.Errno;
 import io.bpf4j.PermissionException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Opening pinned objects without following symbolic links. BPF_OBJ_GET itself follows links, so a
@@ -25,6 +25,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class Pins {
     /** statfs.f_type of a bpf filesystem. */
     static final long BPF_FS_MAGIC = 0xcafe4a11L;
+
     private static final long SYS_FSTAT = 5;
     private static final long SYS_FSTATFS = 138;
     private static final long AT_FDCWD = -100;
@@ -37,11 +38,11 @@ public final class Pins {
     private static final int S_IFDIR = 0040000;
     /** struct stat (x86-64): st_mode at 24 of 144 bytes. struct statfs: f_type at 0 of 120 bytes. */
     private static final int STAT_SIZE = 144;
+
     private static final int STAT_MODE = 24;
     private static final int STATFS_SIZE = 120;
 
-    private Pins() {
-    }
+    private Pins() {}
 
     /**
      * Opens the object pinned at {@code path}: a map, program, link or BTF (the caller checks
@@ -56,17 +57,23 @@ public final class Pins {
             long r = Libc.syscall(Libc.SYS_OPENAT, AT_FDCWD, pathC, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0, 0, 0);
             if (r < 0) {
                 int errno = (int) -r;
-                String why = errno == Errno.ENOENT.number() ? ": nothing is pinned there (no such file)"
-                        : errno == Errno.ENOTDIR.number() ? ": a parent of it is not a directory"
-                        : errno == Errno.EACCES.number() ? ": a directory on the way may not be searched by this process"
-                        : "";
+                String why = errno == Errno.ENOENT.number()
+                        ? ": nothing is pinned there (no such file)"
+                        : errno == Errno.ENOTDIR.number()
+                                ? ": a parent of it is not a directory"
+                                : errno == Errno.EACCES.number()
+                                        ? ": a directory on the way may not be searched by this process"
+                                        : "";
                 throw new BpfException("cannot open the pinned object at " + path + why, errno, "open", what);
             }
             int pathFd = (int) r;
             try {
                 check(path, pathFd, arena, what);
                 MemorySegment attr = arena.allocate(Attr.ObjPin.LAYOUT);
-                attr.set(JAVA_LONG, Attr.ObjPin.PATHNAME, arena.allocateFrom("/proc/self/fd/" + pathFd).address());
+                attr.set(
+                        JAVA_LONG,
+                        Attr.ObjPin.PATHNAME,
+                        arena.allocateFrom("/proc/self/fd/" + pathFd).address());
                 long fd = Bpf.call(BpfCmd.OBJ_GET, attr, Attr.ObjPin.SIZE);
                 if (fd < 0) {
                     throw Bpf.error("cannot open the pinned object at " + path, fd, BpfCmd.OBJ_GET, what);
@@ -87,10 +94,14 @@ public final class Pins {
         }
         int type = st.get(JAVA_INT, STAT_MODE) & S_IFMT;
         if (type == S_IFLNK) {
-            throw new PermissionException("refusing to open the pinned object at " + path,
+            throw new PermissionException(
+                    "refusing to open the pinned object at " + path,
                     "it is a symbolic link, and bpf4j opens pins without following links (a link planted in a shared"
                             + " pin directory could hand over another user's object); open the link's target path"
-                            + " if you trust it", Errno.ELOOP.number(), "open", what);
+                            + " if you trust it",
+                    Errno.ELOOP.number(),
+                    "open",
+                    what);
         }
         MemorySegment fs = arena.allocate(STATFS_SIZE, 8);
         r = Libc.syscall(SYS_FSTATFS, pathFd, fs.address(), 0);
@@ -99,15 +110,21 @@ public final class Pins {
         }
         long magic = fs.get(JAVA_LONG, 0);
         if (magic != BPF_FS_MAGIC) {
-            throw new PermissionException("cannot open the pinned object at " + path,
+            throw new PermissionException(
+                    "cannot open the pinned object at " + path,
                     "it is not on a bpf filesystem (filesystem magic 0x" + Long.toHexString(magic)
-                            + "): pins live on a bpffs (mount -t bpf bpf /sys/fs/bpf)", Errno.EACCES.number(),
-                    BpfCmd.OBJ_GET.kernelName(), what);
+                            + "): pins live on a bpffs (mount -t bpf bpf /sys/fs/bpf)",
+                    Errno.EACCES.number(),
+                    BpfCmd.OBJ_GET.kernelName(),
+                    what);
         }
         if (type != S_IFREG) {
-            throw new BpfException("cannot open the pinned object at " + path + ": it is "
-                    + (type == S_IFDIR ? "a directory" : "not a regular file") + " on the bpffs, not a pin",
-                    type == S_IFDIR ? Errno.EISDIR.number() : Errno.EINVAL.number(), BpfCmd.OBJ_GET.kernelName(), what);
+            throw new BpfException(
+                    "cannot open the pinned object at " + path + ": it is "
+                            + (type == S_IFDIR ? "a directory" : "not a regular file") + " on the bpffs, not a pin",
+                    type == S_IFDIR ? Errno.EISDIR.number() : Errno.EINVAL.number(),
+                    BpfCmd.OBJ_GET.kernelName(),
+                    what);
         }
     }
 }

@@ -10,8 +10,7 @@ import java.util.stream.StreamSupport;
 
 /** A blocking, ordered stream over an event reader: each pull polls until a value is ready or the reader closes. */
 public final class PolledStream {
-    private PolledStream() {
-    }
+    private PolledStream() {}
 
     /**
      * A lazy stream over what a reader's polls decode, ending when the reader closes.
@@ -21,20 +20,20 @@ public final class PolledStream {
      */
     public static <T> Stream<T> of(BooleanSupplier readerClosed, Consumer<Consumer<T>> pollInto) {
         ArrayDeque<T> ready = new ArrayDeque<>();
-        Spliterator<T> values = new Spliterators.AbstractSpliterator<T>(Long.MAX_VALUE,
-                Spliterator.ORDERED | Spliterator.NONNULL) {
-            @Override
-            public boolean tryAdvance(Consumer<? super T> action) {
-                while (ready.isEmpty()) {
-                    if (readerClosed.getAsBoolean()) {
-                        return false;
+        Spliterator<T> values =
+                new Spliterators.AbstractSpliterator<T>(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL) {
+                    @Override
+                    public boolean tryAdvance(Consumer<? super T> action) {
+                        while (ready.isEmpty()) {
+                            if (readerClosed.getAsBoolean()) {
+                                return false;
+                            }
+                            pollInto.accept(ready::add);
+                        }
+                        action.accept(ready.poll());
+                        return true;
                     }
-                    pollInto.accept(ready::add);
-                }
-                action.accept(ready.poll());
-                return true;
-            }
-        };
+                };
         return StreamSupport.stream(values, false);
     }
 }

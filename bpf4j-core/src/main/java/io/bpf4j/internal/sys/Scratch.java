@@ -21,8 +21,7 @@ public final class Scratch {
     private MemorySegment key = arena.allocate(64, 8);
     private MemorySegment value = arena.allocate(256, 8);
 
-    private Scratch() {
-    }
+    private Scratch() {}
 
     /** The calling thread's scratch. Never share it with another thread. */
     public static Scratch get() {

@@ -1,13 +1,12 @@
 package io.bpf4j.internal.sys;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import io.bpf4j.BpfException;
 import io.bpf4j.Errno;
 import io.bpf4j.PermissionException;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /** setsockopt(2) for attaching BPF programs to sockets (SO_ATTACH_BPF, SO_DETACH_BPF, SO_ATTACH_REUSEPORT_EBPF). */
 public final class Sockets {
@@ -18,8 +17,7 @@ public final class Sockets {
     public static final int SO_ATTACH_REUSEPORT_EBPF = 52;
     public static final int SO_DETACH_REUSEPORT_BPF = 68;
 
-    private Sockets() {
-    }
+    private Sockets() {}
 
     /**
      * {@code setsockopt(socket, SOL_SOCKET, option, &value, 4)}.

@@ -1,10 +1,10 @@
 package io.bpf4j.internal.sys;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import java.lang.foreign.MemorySegment;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * BPF tokens (Linux 6.9): BPF_TOKEN_CREATE from a bpffs mounted with {@code delegate_*} options,
@@ -16,16 +16,16 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 public final class Tokens {
     /** BPF_F_TOKEN_FD: the same bit in map_flags, prog_flags and btf_flags. */
     public static final int BPF_F_TOKEN_FD = 1 << 16;
+
     private static final ThreadLocal<Integer> CURRENT = new ThreadLocal<>();
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     /** BPF_TOKEN_CREATE from the bpffs root directory open as {@code bpffsFd}; the fd or {@code -errno}. */
     public static long create(int bpffsFd) {
         MemorySegment attr = Scratch.get().attr(8);
-        attr.set(JAVA_INT, 0, 0);        // flags
-        attr.set(JAVA_INT, 4, bpffsFd);  // bpffs_fd
+        attr.set(JAVA_INT, 0, 0); // flags
+        attr.set(JAVA_INT, 4, bpffsFd); // bpffs_fd
         return Bpf.call(BpfCmd.TOKEN_CREATE, attr, 8);
     }
 

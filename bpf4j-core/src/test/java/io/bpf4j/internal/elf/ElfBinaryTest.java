@@ -39,7 +39,8 @@ class ElfBinaryTest {
 
         long address = nmAddress(run("nm", "-D", LIBC.toString()), "getpid");
         assertEquals(address, libc.symbol("getpid").orElseThrow().value());
-        assertEquals(expectedOffset(LIBC, address), libc.fileOffsetOfSymbol("getpid").getAsLong());
+        assertEquals(
+                expectedOffset(LIBC, address), libc.fileOffsetOfSymbol("getpid").getAsLong());
     }
 
     @Test
@@ -53,8 +54,11 @@ class ElfBinaryTest {
         assertNotEquals(address, offset, "a non-PIE executable is linked at 0x400000, so address and offset differ");
         assertEquals(expectedOffset(exe, address), offset);
         // A reading of the same bytes gives the same answer as a reading through the file channel.
-        assertEquals(offset, ElfBinary.read(exe.toString(), Files.readAllBytes(exe))
-                .fileOffsetOfSymbol("bpf4j_probe_target").getAsLong());
+        assertEquals(
+                offset,
+                ElfBinary.read(exe.toString(), Files.readAllBytes(exe))
+                        .fileOffsetOfSymbol("bpf4j_probe_target")
+                        .getAsLong());
     }
 
     @Test
@@ -77,11 +81,16 @@ class ElfBinaryTest {
         assertEquals(ElfBinary.ET_REL, bin.elfType());
         assertEquals(ElfFile.EM_BPF, bin.machine());
         for (String fn : List.of("xdp_first", "xdp_second")) {
-            ElfFile.Symbol sym = parsed.symbols().stream().filter(s -> s.name().equals(fn)).findFirst().orElseThrow();
+            ElfFile.Symbol sym = parsed.symbols().stream()
+                    .filter(s -> s.name().equals(fn))
+                    .findFirst()
+                    .orElseThrow();
             int offset = (int) bin.fileOffsetOfSymbol(fn).getAsLong();
             byte[] section = parsed.data(sym.section());
-            assertArrayEquals(Arrays.copyOfRange(section, (int) sym.value(), (int) sym.value() + 16),
-                    Arrays.copyOfRange(raw, offset, offset + 16), fn + "'s first two instructions");
+            assertArrayEquals(
+                    Arrays.copyOfRange(section, (int) sym.value(), (int) sym.value() + 16),
+                    Arrays.copyOfRange(raw, offset, offset + 16),
+                    fn + "'s first two instructions");
         }
     }
 
@@ -89,35 +98,47 @@ class ElfBinaryTest {
     void badFilesAreRefusedNamingFileAndOffset(@TempDir Path dir) throws Exception {
         byte[] good = Files.readAllBytes(compileNonPie(dir));
 
-        var notElf = assertThrows(ObjectFormatException.class,
-                () -> ElfBinary.read("hello.txt", "hello, world, this is not an ELF file at all......................."
-                        .getBytes(StandardCharsets.US_ASCII)));
-        assertTrue(notElf.getMessage().contains("hello.txt") && notElf.getMessage().contains("magic"), notElf.getMessage());
+        var notElf = assertThrows(
+                ObjectFormatException.class,
+                () -> ElfBinary.read(
+                        "hello.txt",
+                        "hello, world, this is not an ELF file at all......................."
+                                .getBytes(StandardCharsets.US_ASCII)));
+        assertTrue(
+                notElf.getMessage().contains("hello.txt") && notElf.getMessage().contains("magic"),
+                notElf.getMessage());
 
         assertTrue(assertThrows(ObjectFormatException.class, () -> ElfBinary.read("short", Arrays.copyOf(good, 40)))
-                .getMessage().contains("too short"));
+                .getMessage()
+                .contains("too short"));
 
         byte[] big = good.clone();
         big[5] = 2;
         assertTrue(assertThrows(ObjectFormatException.class, () -> ElfBinary.read("be", big))
-                .getMessage().contains("big-endian"));
+                .getMessage()
+                .contains("big-endian"));
 
         byte[] elf32 = good.clone();
         elf32[4] = 1;
         assertTrue(assertThrows(ObjectFormatException.class, () -> ElfBinary.read("e32", elf32))
-                .getMessage().contains("32-bit"));
+                .getMessage()
+                .contains("32-bit"));
 
         byte[] farPhdrs = good.clone();
         ByteBuffer.wrap(farPhdrs).order(ByteOrder.LITTLE_ENDIAN).putLong(0x20, 1L << 40);
         var e = assertThrows(ObjectFormatException.class, () -> ElfBinary.read("far", farPhdrs));
-        assertTrue(e.getMessage().contains("far: program headers") && e.getMessage().contains("past the end"),
+        assertTrue(
+                e.getMessage().contains("far: program headers")
+                        && e.getMessage().contains("past the end"),
                 e.getMessage());
 
         // A truncated file: the section headers sit at the end, so they are cut off.
         Path cut = dir.resolve("cut");
         Files.write(cut, Arrays.copyOf(good, good.length - 100));
         var truncated = assertThrows(ObjectFormatException.class, () -> ElfBinary.open(cut));
-        assertTrue(truncated.getMessage().startsWith(cut.toString()) && truncated.getMessage().contains("section headers"),
+        assertTrue(
+                truncated.getMessage().startsWith(cut.toString())
+                        && truncated.getMessage().contains("section headers"),
                 truncated.getMessage());
 
         var missing = assertThrows(ObjectFormatException.class, () -> ElfBinary.open(dir.resolve("absent")));
@@ -135,7 +156,9 @@ class ElfBinaryTest {
             int edits = 1 + random.nextInt(8);
             for (int i = 0; i < edits; i++) {
                 // Bias toward the headers, where the offsets and counts are.
-                int at = random.nextBoolean() ? random.nextInt(Math.min(256, mutant.length)) : random.nextInt(mutant.length);
+                int at = random.nextBoolean()
+                        ? random.nextInt(Math.min(256, mutant.length))
+                        : random.nextInt(mutant.length);
                 mutant[at] = (byte) random.nextInt(256);
             }
             if (random.nextInt(10) == 0) {

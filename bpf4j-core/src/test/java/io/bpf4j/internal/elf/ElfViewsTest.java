@@ -45,7 +45,8 @@ class ElfViewsTest {
     void aUserBinaryIsRefusedAsABpfObjectButReadAsABinary() throws Exception {
         Path bin = Path.of("/bin/true");
         byte[] raw = Files.readAllBytes(bin);
-        ObjectFormatException e = assertThrows(ObjectFormatException.class, () -> ElfFile.readBpfObject(bin.toString(), raw));
+        ObjectFormatException e =
+                assertThrows(ObjectFormatException.class, () -> ElfFile.readBpfObject(bin.toString(), raw));
         assertTrue(e.getMessage().contains("not BPF"), e.getMessage());
         ElfBinary b = ElfBinary.read(bin.toString(), raw);
         assertTrue(b.segments().stream().anyMatch(s -> s.type() == ElfBinary.PT_LOAD));

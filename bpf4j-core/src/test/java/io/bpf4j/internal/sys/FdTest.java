@@ -14,8 +14,14 @@ import org.junit.jupiter.api.Test;
 class FdTest {
     private static int openDevNull() {
         try (var arena = java.lang.foreign.Arena.ofConfined()) {
-            long r = Libc.syscall(Libc.SYS_OPENAT, -100 /* AT_FDCWD */, arena.allocateFrom("/dev/null").address(),
-                    0x80000 /* O_CLOEXEC */, 0, 0, 0);
+            long r = Libc.syscall(
+                    Libc.SYS_OPENAT,
+                    -100 /* AT_FDCWD */,
+                    arena.allocateFrom("/dev/null").address(),
+                    0x80000 /* O_CLOEXEC */,
+                    0,
+                    0,
+                    0);
             assertTrue(r >= 0, "open /dev/null: " + r);
             return (int) r;
         }
@@ -64,10 +70,16 @@ class FdTest {
         io.bpf4j.testing.Kernel.assumeRoot();
         var before = FdLeakCheck.kernelObjectFds();
         io.bpf4j.BpfMap map = io.bpf4j.BpfMap.create(io.bpf4j.MapSpec.builder(io.bpf4j.MapType.ARRAY)
-                .name("leakprobe").keySize(4).valueSize(4).maxEntries(1).build());
+                .name("leakprobe")
+                .keySize(4)
+                .valueSize(4)
+                .maxEntries(1)
+                .build());
         try {
             var during = FdLeakCheck.kernelObjectFds();
-            assertTrue(during.size() == before.size() + 1 && during.containsValue("anon_inode:bpf-map"), during.toString());
+            assertTrue(
+                    during.size() == before.size() + 1 && during.containsValue("anon_inode:bpf-map"),
+                    during.toString());
         } finally {
             map.close();
         }
