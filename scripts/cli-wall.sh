@@ -28,8 +28,12 @@ median_ms() { # command... -> median wall ms of n runs
   printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'
 }
 
-# A map to dump: the first one the kernel lists (CI machines have a few), else none.
-map_id=$("$bpftool" -j map list 2>/dev/null | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2 || true)
+# A map to dump, made here (pinned, removed at exit): a hash of 16 entries, 4-byte keys, 8-byte values.
+pin=/sys/fs/bpf/cli_wall_$$
+"$bpftool" map create "$pin" type hash key 4 value 8 entries 16 name cli_wall
+trap 'rm -f "$pin"' EXIT
+for k in 1 2 3 4; do "$bpftool" map update pinned "$pin" key $k 0 0 0 value $k 0 0 0 0 0 0 0; done
+map_id=$("$bpftool" -j map show pinned "$pin" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
 
 row() { # label, bpftool command or "", bpf4j args...
   local label=$1 theirs=$2; shift 2

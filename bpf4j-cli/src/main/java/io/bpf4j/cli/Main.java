@@ -18,19 +18,29 @@ import picocli.CommandLine.ScopeType;
         name = "bpf4j",
         mixinStandardHelpOptions = true,
         version = "bpf4j 0.1.0",
-        description = "Inspect BPF objects and the kernel's programs, maps, links and BTF; run an object.",
-        subcommands = {
-            ObjectCommand.class,
-            ProgCommand.class,
-            MapCommand.class,
-            LinkCommand.class,
-            BtfCommand.class,
-            FeatureCommand.class,
-            RunCommand.class,
-            GenCommand.class,
-            CommandLine.HelpCommand.class
-        })
+        description = "Inspect BPF objects and the kernel's programs, maps, links and BTF; run an object.")
 public final class Main {
+    /**
+     * The subcommands, by name. Registered lazily: picocli builds a command's model by reflecting
+     * over its annotations, and doing that for every subcommand was most of a short command's
+     * start-up; a command line naming one subcommand registers only that one.
+     */
+    private static final java.util.Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+    private static java.util.Map<String, Class<?>> subcommands() {
+        java.util.Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
+        m.put("object", ObjectCommand.class);
+        m.put("prog", ProgCommand.class);
+        m.put("map", MapCommand.class);
+        m.put("link", LinkCommand.class);
+        m.put("btf", BtfCommand.class);
+        m.put("feature", FeatureCommand.class);
+        m.put("run", RunCommand.class);
+        m.put("gen", GenCommand.class);
+        m.put("help", CommandLine.HelpCommand.class);
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
     static boolean json;
     static boolean pretty;
     static boolean verbose;
@@ -57,9 +67,28 @@ public final class Main {
         verbose = v;
     }
 
-    /** The command line, set up with bpf4j's error handling. */
+    /** The command line with every subcommand, set up with bpf4j's error handling. */
     static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line for {@code args}: only the subcommand its first word names when it names
+     * one (help, an unknown word or none get all of them, for the usage and the error).
+     */
+    static CommandLine commandLine(String[] args) {
         CommandLine cl = new CommandLine(new Main());
+        String word = java.util.Arrays.stream(args)
+                .filter(a -> !a.startsWith("-"))
+                .findFirst()
+                .orElse("");
+        Class<?> only = word.equals("help") ? null : SUBCOMMANDS.get(word);
+        boolean versionOnly = word.isEmpty() && java.util.Arrays.asList(args).contains("--version");
+        if (only != null) {
+            cl.addSubcommand(word, only);
+        } else if (!versionOnly) {
+            SUBCOMMANDS.forEach(cl::addSubcommand);
+        }
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             err.println("bpf4j: " + message(ex));
@@ -89,6 +118,6 @@ public final class Main {
         json = false;
         pretty = false;
         verbose = false;
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 }
