@@ -140,18 +140,27 @@ class CHeaderWriterTest {
             Pattern.compile("^typedef .*?(\\w+)(\\)?\\(.*\\))?(\\[\\d*\\])*;$", Pattern.MULTILINE);
     private static final Pattern TYPEDEF_END = Pattern.compile("^\\} (\\w+)(\\[\\d*\\])*;$", Pattern.MULTILINE);
 
-    /** "struct x", "typedef y", ... for every named type a C header defines at file scope. */
+    /**
+     * "struct x", "typedef y", ... for every named type a C header defines at file scope, without
+     * the {@code ___N} suffix that tells apart types of one name: libbpf 1.1's dumper and ours may
+     * number them differently (6.12 has two structs and a forward declaration named
+     * intel_community_context; bpftool 1.1 defines one of the structs, we define both).
+     */
     private static Set<String> declared(String header) {
         Set<String> names = new TreeSet<>();
         for (Matcher m = COMPOSITE.matcher(header); m.find(); ) {
-            names.add(m.group(1) + " " + m.group(2));
+            names.add(m.group(1) + " " + unsuffixed(m.group(2)));
         }
         for (Matcher m = TYPEDEF_LINE.matcher(header); m.find(); ) {
-            names.add("typedef " + m.group(1));
+            names.add("typedef " + unsuffixed(m.group(1)));
         }
         for (Matcher m = TYPEDEF_END.matcher(header); m.find(); ) {
-            names.add("typedef " + m.group(1));
+            names.add("typedef " + unsuffixed(m.group(1)));
         }
         return names;
+    }
+
+    private static String unsuffixed(String name) {
+        return name.replaceFirst("___[0-9]+$", "");
     }
 }
