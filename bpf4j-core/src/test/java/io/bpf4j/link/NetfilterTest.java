@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bpf4j.AttachType;
 import io.bpf4j.BpfMap;
-import io.bpf4j.NotSupportedException;
 import io.bpf4j.Program;
 import io.bpf4j.ProgramSpec;
 import io.bpf4j.ProgramType;
@@ -33,17 +32,18 @@ class NetfilterTest {
                     .license("GPL")
                     .instructions(CounterPrograms.filter().count(counter, NF_ACCEPT))
                     .build();
-            Program prog;
-            try {
-                prog = Program.load(spec);
-            } catch (NotSupportedException e) {
-                // thrown only when the kernel's own BTF has no BPF_PROG_TYPE_NETFILTER (before 6.4)
-                assertTrue(
-                        e.getMessage().contains("NETFILTER") && e.getMessage().contains("nf_count"), e.getMessage());
-                assertEquals(java.util.Optional.of("6.4"), e.since(), e.getMessage());
-                KernelFeature.assume(false, "NETFILTER programs", e.getMessage());
-                return;
-            }
+            // Probe, as the kernel tells: the program type in its BTF's enum bpf_prog_type (6.4),
+            // and netfilter links built in (bpf_nf_link_attach, CONFIG_NETFILTER_BPF_LINK).
+            io.bpf4j.btf.Btf kernel = io.bpf4j.btf.KernelBtf.vmlinux();
+            boolean type = kernel.find("bpf_prog_type", io.bpf4j.btf.Type.Enum.class)
+                    .map(en -> en.values().stream().anyMatch(v -> v.name().equals("BPF_PROG_TYPE_NETFILTER")))
+                    .orElse(false);
+            KernelFeature.assume(type, "NETFILTER programs", "kernel BTF has no BPF_PROG_TYPE_NETFILTER (6.4)");
+            KernelFeature.assume(
+                    !kernel.idsByName("bpf_nf_link_attach").isEmpty(),
+                    "netfilter links",
+                    "kernel BTF has no bpf_nf_link_attach (built without CONFIG_NETFILTER_BPF_LINK)");
+            Program prog = Program.load(spec);
             try (prog) {
                 run(net, counter, prog);
             }
@@ -52,14 +52,7 @@ class NetfilterTest {
 
     private static void run(TestNet net, BpfMap counter, Program prog) {
         NetworkNamespace ns = NetworkNamespace.named(net.b);
-        Netfilter link;
-        try {
-            link = ns.run(() -> Netfilter.attach(prog, Netfilter.Family.IPV4, Netfilter.Hook.LOCAL_IN, -100));
-        } catch (NotSupportedException e) {
-            // EOPNOTSUPP: the kernel itself says it has no netfilter links (an EINVAL would be a BpfException)
-            KernelFeature.assume(false, "netfilter links", e.getMessage());
-            return;
-        }
+        Netfilter link = ns.run(() -> Netfilter.attach(prog, Netfilter.Family.IPV4, Netfilter.Hook.LOCAL_IN, -100));
         try (link) {
             assertEquals(LinkType.NETFILTER, link.info().kind());
             assertTrue(net.pingBFromA(3), "NF_ACCEPT lets the pings through");
