@@ -10,8 +10,12 @@ mkdir -p "$target/lib"
 cp "$target/$jar" "$target/lib/bpf4j-cli.jar"
 cp "$here/bpf4j" "$target/bpf4j"
 chmod +x "$target/bpf4j"
-"$java_home/bin/java" -cp "$target/lib/*" picocli.AutoComplete --force --completionScript "$target/bpf4j_completion" \
-  io.bpf4j.cli.Main >/dev/null
+# picocli ships Java 5 classes, which the AOT cache refuses: rewrite them as Java 17 classes
+# (ModernizeJar.java says why; the bytecode is unchanged).
+for pico in "$target"/lib/picocli-*.jar; do
+  "$java_home/bin/java" "$here/ModernizeJar.java" "$pico" "$pico" >/dev/null
+done
+"$java_home/bin/java" -cp "$target/lib/*" io.bpf4j.cli.Completion "$target/bpf4j_completion"
 # JDK 25's AOT cache (JEP 483/514): classes loaded and linked by a training run, mapped at start.
 # The launcher uses lib/bpf4j.aot when present; BPF4J_NO_AOT=1 skips making it.
 if [ -z "${BPF4J_NO_AOT:-}" ]; then

@@ -15,11 +15,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code bpf4j btf list|dump}: the kernel's BTF objects, and the types of one as C, raw or JSON. */
-@Command(
-        name = "btf",
-        description = "BTF type information.",
-        subcommands = {BtfCommand.ListCmd.class, BtfCommand.DumpCmd.class})
+@Command(name = "btf", description = "BTF type information.")
 final class BtfCommand {
+
+    /** The subcommands by every name they answer to; {@link Main} registers only the one named. */
+    static final java.util.Map<String, Class<?>> SUBCOMMANDS = Cmd.byName(
+            "list", ListCmd.class,
+            "ls", ListCmd.class,
+            "show", ListCmd.class,
+            "dump", DumpCmd.class);
 
     @Command(
             name = "list",

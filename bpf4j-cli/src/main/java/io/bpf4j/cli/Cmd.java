@@ -32,6 +32,19 @@ abstract class Cmd {
         ((Runnable) this).run();
     }
 
+    /**
+     * An ordered name-to-class map from (name, class) pairs: a group's subcommands by every name
+     * they answer to. Here, not in Main: a group's static initializer calls it, and Main's reads
+     * the groups' maps (no initialization cycle).
+     */
+    static java.util.Map<String, Class<?>> byName(Object... nameThenClass) {
+        java.util.Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < nameThenClass.length; i += 2) {
+            m.put((String) nameThenClass[i], (Class<?>) nameThenClass[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
     static String lower(Enum<?> e) {
         return e.name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -20,8 +20,11 @@ import picocli.CommandLine.Option;
  * this kernel accepts, each found by asking the kernel (creating a map, loading a tiny program),
  * as bpftool feature probe does.
  */
-@Command(name = "feature", description = "What this kernel supports.", subcommands = FeatureCommand.ProbeCmd.class)
+@Command(name = "feature", description = "What this kernel supports.")
 final class FeatureCommand {
+
+    /** The subcommands by every name they answer to; {@link Main} registers only the one named. */
+    static final java.util.Map<String, Class<?>> SUBCOMMANDS = Cmd.byName("probe", ProbeCmd.class);
 
     @Command(name = "probe", description = "Probe map types, program types and helpers.")
     static final class ProbeCmd extends Cmd implements Runnable {

@@ -14,11 +14,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code bpf4j link list|show}: the kernel's links. */
-@Command(
-        name = "link",
-        description = "Links (attachments).",
-        subcommands = {LinkCommand.ListCmd.class, LinkCommand.ShowCmd.class})
+@Command(name = "link", description = "Links (attachments).")
 final class LinkCommand {
+
+    /** The subcommands by every name they answer to; {@link Main} registers only the one named. */
+    static final java.util.Map<String, Class<?>> SUBCOMMANDS = Cmd.byName(
+            "list", ListCmd.class,
+            "ls", ListCmd.class,
+            "show", ShowCmd.class);
 
     static Map<String, Object> json(LinkInfo l) {
         Map<String, Object> j = new LinkedHashMap<>();

@@ -22,24 +22,31 @@ import picocli.CommandLine.ScopeType;
 public final class Main {
     /**
      * The subcommands, by name. Registered lazily: picocli builds a command's model by reflecting
-     * over its annotations, and doing that for every subcommand was most of a short command's
-     * start-up; a command line naming one subcommand registers only that one.
+     * over its annotations (each annotation type read costs a dynamic proxy class spun at run time,
+     * which the AOT cache cannot keep), and doing that for every command was most of a short
+     * command's start-up. A command line naming a subcommand registers only that one, and inside a
+     * group ({@code prog}, {@code map}, ...) only the subcommand it names; help, an unknown word or
+     * none get the whole level, for the usage and the error.
      */
-    private static final java.util.Map<String, Class<?>> SUBCOMMANDS = subcommands();
+    private static final java.util.Map<String, Class<?>> SUBCOMMANDS = Cmd.byName(
+            "object", ObjectCommand.class,
+            "prog", ProgCommand.class,
+            "map", MapCommand.class,
+            "link", LinkCommand.class,
+            "btf", BtfCommand.class,
+            "feature", FeatureCommand.class,
+            "run", RunCommand.class,
+            "gen", GenCommand.class,
+            "help", CommandLine.HelpCommand.class);
 
-    private static java.util.Map<String, Class<?>> subcommands() {
-        java.util.Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
-        m.put("object", ObjectCommand.class);
-        m.put("prog", ProgCommand.class);
-        m.put("map", MapCommand.class);
-        m.put("link", LinkCommand.class);
-        m.put("btf", BtfCommand.class);
-        m.put("feature", FeatureCommand.class);
-        m.put("run", RunCommand.class);
-        m.put("gen", GenCommand.class);
-        m.put("help", CommandLine.HelpCommand.class);
-        return java.util.Collections.unmodifiableMap(m);
-    }
+    /** The second level: a group's subcommands by every name they answer to. */
+    private static final java.util.Map<Class<?>, java.util.Map<String, Class<?>>> GROUPS = java.util.Map.of(
+            ObjectCommand.class, ObjectCommand.SUBCOMMANDS,
+            ProgCommand.class, ProgCommand.SUBCOMMANDS,
+            MapCommand.class, MapCommand.SUBCOMMANDS,
+            LinkCommand.class, LinkCommand.SUBCOMMANDS,
+            BtfCommand.class, BtfCommand.SUBCOMMANDS,
+            FeatureCommand.class, FeatureCommand.SUBCOMMANDS);
 
     static boolean json;
     static boolean pretty;
@@ -67,28 +74,50 @@ public final class Main {
         verbose = v;
     }
 
-    /** The command line with every subcommand, set up with bpf4j's error handling. */
+    /** The command line with every subcommand (tests, shell completion), with bpf4j's error handling. */
     static CommandLine commandLine() {
-        return commandLine(new String[0]);
+        CommandLine cl = new CommandLine(new Main());
+        SUBCOMMANDS.forEach((name, type) -> cl.addSubcommand(name, group(type, null)));
+        return handled(cl);
+    }
+
+    /** The command line for {@code args}: only the subcommands its words name (see {@link #SUBCOMMANDS}). */
+    static CommandLine commandLine(String[] args) {
+        CommandLine cl = new CommandLine(new Main());
+        java.util.List<String> words = java.util.Arrays.stream(args)
+                .filter(a -> !a.startsWith("-"))
+                .limit(2)
+                .toList();
+        String first = words.isEmpty() ? "" : words.get(0);
+        Class<?> only = first.equals("help") ? null : SUBCOMMANDS.get(first);
+        boolean versionOnly = first.isEmpty() && java.util.Arrays.asList(args).contains("--version");
+        if (only != null) {
+            cl.addSubcommand(first, group(only, words.size() > 1 ? words.get(1) : null));
+        } else if (!versionOnly) {
+            SUBCOMMANDS.forEach((name, type) -> cl.addSubcommand(name, group(type, null)));
+        }
+        return handled(cl);
     }
 
     /**
-     * The command line for {@code args}: only the subcommand its first word names when it names
-     * one (help, an unknown word or none get all of them, for the usage and the error).
+     * {@code type}'s command line; for a group, with the subcommand {@code word} names, or with all
+     * of them when {@code word} is null or names none.
      */
-    static CommandLine commandLine(String[] args) {
-        CommandLine cl = new CommandLine(new Main());
-        String word = java.util.Arrays.stream(args)
-                .filter(a -> !a.startsWith("-"))
-                .findFirst()
-                .orElse("");
-        Class<?> only = word.equals("help") ? null : SUBCOMMANDS.get(word);
-        boolean versionOnly = word.isEmpty() && java.util.Arrays.asList(args).contains("--version");
-        if (only != null) {
-            cl.addSubcommand(word, only);
-        } else if (!versionOnly) {
-            SUBCOMMANDS.forEach(cl::addSubcommand);
+    private static CommandLine group(Class<?> type, String word) {
+        CommandLine cl = new CommandLine(type);
+        java.util.Map<String, Class<?>> children = GROUPS.get(type);
+        if (children != null) {
+            Class<?> named = word == null ? null : children.get(word);
+            if (named != null) {
+                cl.addSubcommand(named);
+            } else {
+                new java.util.LinkedHashSet<>(children.values()).forEach(cl::addSubcommand);
+            }
         }
+        return cl;
+    }
+
+    private static CommandLine handled(CommandLine cl) {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             err.println("bpf4j: " + message(ex));

@@ -19,19 +19,19 @@ import picocli.CommandLine.Parameters;
  * {@code bpf4j map list|show|dump|lookup|update|delete}: the kernel's maps, as bpftool map shows
  * them; keys and values decoded through the map's BTF where it has one, hex bytes otherwise.
  */
-@Command(
-        name = "map",
-        description = "Maps.",
-        subcommands = {
-            MapCommand.ListCmd.class,
-            MapCommand.ShowCmd.class,
-            MapCommand.DumpCmd.class,
-            MapCommand.PinCmd.class,
-            MapCommand.LookupCmd.class,
-            MapCommand.UpdateCmd.class,
-            MapCommand.DeleteCmd.class
-        })
+@Command(name = "map", description = "Maps.")
 final class MapCommand {
+
+    /** The subcommands by every name they answer to; {@link Main} registers only the one named. */
+    static final java.util.Map<String, Class<?>> SUBCOMMANDS = Cmd.byName(
+            "list", ListCmd.class,
+            "ls", ListCmd.class,
+            "show", ShowCmd.class,
+            "dump", DumpCmd.class,
+            "pin", PinCmd.class,
+            "lookup", LookupCmd.class,
+            "update", UpdateCmd.class,
+            "delete", DeleteCmd.class);
 
     static Map<String, Object> json(MapInfo m) {
         Map<String, Object> j = new LinkedHashMap<>();

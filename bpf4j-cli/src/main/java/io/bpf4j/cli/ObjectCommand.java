@@ -21,11 +21,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bpf4j object show|dump FILE}: what a .bpf.o holds, read without loading anything. */
-@Command(
-        name = "object",
-        description = "BPF object files (.bpf.o), read without loading.",
-        subcommands = {ObjectCommand.ShowCmd.class, ObjectCommand.DumpCmd.class})
+@Command(name = "object", description = "BPF object files (.bpf.o), read without loading.")
 final class ObjectCommand {
+
+    /** The subcommands by every name they answer to; {@link Main} registers only the one named. */
+    static final java.util.Map<String, Class<?>> SUBCOMMANDS = Cmd.byName(
+            "show", ShowCmd.class,
+            "dump", DumpCmd.class);
 
     @Command(name = "show", description = "Programs, maps, globals with their values, externs, CO-RE relocations.")
     static final class ShowCmd extends Cmd implements Runnable {

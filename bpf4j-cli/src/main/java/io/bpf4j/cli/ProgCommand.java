@@ -15,16 +15,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code bpf4j prog list|show|dump xlated}: the kernel's loaded programs, as bpftool prog shows them. */
-@Command(
-        name = "prog",
-        description = "Loaded programs.",
-        subcommands = {
-            ProgCommand.ListCmd.class,
-            ProgCommand.ShowCmd.class,
-            ProgCommand.DumpCmd.class,
-            ProgCommand.PinCmd.class
-        })
+@Command(name = "prog", description = "Loaded programs.")
 final class ProgCommand {
+
+    /** The subcommands by every name they answer to; {@link Main} registers only the one named. */
+    static final java.util.Map<String, Class<?>> SUBCOMMANDS = Cmd.byName(
+            "list", ListCmd.class,
+            "ls", ListCmd.class,
+            "show", ShowCmd.class,
+            "dump", DumpCmd.class,
+            "pin", PinCmd.class);
 
     static Map<String, Object> json(ProgramInfo p) {
         Map<String, Object> m = new LinkedHashMap<>();
