@@ -362,21 +362,16 @@ final class ObjectLoader {
                         .build();
             }
             LoadOptions lo = new LoadOptions(pp.logLevel() >= 0 ? pp.logLevel() : options.logLevel());
-            java.util.function.BiConsumer<java.lang.foreign.MemorySegment, java.lang.foreign.Arena> ext =
-                    btfFd.isPresent()
-                            ? ProgramBtf.extInfo(btfFd.getAsInt(), linked.funcInfos(), linked.lineInfos())
-                            : (a, b) -> {};
-            if (extensionTarget != null) {
-                int targetFd = extensionTarget.fd();
-                ext = ext.andThen((attr, arena) -> attr.set(
-                        java.lang.foreign.ValueLayout.JAVA_INT,
-                        io.bpf4j.internal.sys.Attr.ProgLoad.ATTACH_PROG_FD,
-                        targetFd));
+            io.bpf4j.internal.sys.ProgLoad request = Program.request(spec);
+            if (btfFd.isPresent()) {
+                ProgramBtf.withExtInfo(request, btfFd.getAsInt(), linked.funcInfos(), linked.lineInfos());
             }
-            ProgramSpec loaded = spec;
-            ext = ext.andThen((attr, arena) -> StructOpsMaps.attachFields(loaded, structOps, attr));
+            if (extensionTarget != null) {
+                request.attachProgFd(extensionTarget.fd());
+            }
+            StructOpsMaps.attachFields(spec, structOps, request);
             try {
-                programs.put(pp.spec().name(), made.add(Program.load(spec, lo, ext)));
+                programs.put(pp.spec().name(), made.add(Program.load(spec, lo, request)));
             } catch (VerifierException e) {
                 throw VerifierSource.withSource(e, pp.spec().name(), sourceLines(plan, linked.lineInfos()));
             }

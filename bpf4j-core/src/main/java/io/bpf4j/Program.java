@@ -9,6 +9,7 @@ import io.bpf4j.internal.sys.Attr;
 import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
 import io.bpf4j.internal.sys.Fd;
+import io.bpf4j.internal.sys.ProgLoad;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -58,15 +59,25 @@ public final class Program implements AutoCloseable {
      * @throws VerifierException when the verifier rejects it, with the log
      */
     public static Program load(ProgramSpec spec, LoadOptions options) {
-        return load(spec, options, (attr, arena) -> {});
+        return load(spec, options, request(spec));
+    }
+
+    /** The BPF_PROG_LOAD request for {@code spec}'s own fields; the object loader adds BTF and targets. */
+    static ProgLoad request(ProgramSpec spec) {
+        return new ProgLoad(spec.type().value(), Instruction.encodeAll(spec.instructions()), spec.license())
+                .name(spec.name())
+                .kernVersion(spec.kernelVersion())
+                .flags(spec.flags())
+                .expectedAttachType(spec.attachType().map(AttachType::value).orElse(0))
+                .attachBtfId(spec.attachBtfId());
     }
 
     /**
-     * {@link #load(ProgramSpec, LoadOptions)} with {@code extra} filling more bpf_attr fields (the
-     * object's BTF fd, func and line info) before the call; the object loader's door.
+     * {@link #load(ProgramSpec, LoadOptions)} of a filled {@code request} (the object loader's door:
+     * it adds the object's BTF fd, func and line info, attach targets). Loads without a verifier
+     * log unless one is asked for, as libbpf does, and retries with one to explain a failure.
      */
-    static Program load(
-            ProgramSpec spec, LoadOptions options, java.util.function.BiConsumer<MemorySegment, Arena> extra) {
+    static Program load(ProgramSpec spec, LoadOptions options, ProgLoad request) {
         io.bpf4j.internal.sys.Memlock.ensureRaised(); // kernels before 5.11 charge programs to RLIMIT_MEMLOCK
         if (spec.instructions().isEmpty()) {
             throw new IllegalArgumentException("program \"" + spec.name() + "\" has no instructions");
@@ -76,68 +87,42 @@ public final class Program implements AutoCloseable {
             throw new IllegalArgumentException("program \"" + spec.name() + "\": log level " + options.logLevel()
                     + " holds bits the kernel does not take: 1 (log), 2 (verbose), 4 (statistics), 8 (fixed-size log)");
         }
-        try (Arena arena = Arena.ofConfined()) {
-            byte[] code = Instruction.encodeAll(spec.instructions());
-            MemorySegment insns = nativeCopy(arena, code);
-            MemorySegment license = arena.allocateFrom(spec.license());
-            MemorySegment attr = arena.allocate(Attr.ProgLoad.LAYOUT);
-            int logLevel = options.logLevel();
-            int logSize = logLevel > 0 ? INITIAL_LOG : 0;
-            for (; ; ) {
-                attr.fill((byte) 0);
-                attr.set(JAVA_INT, Attr.ProgLoad.PROG_TYPE, spec.type().value());
-                attr.set(JAVA_INT, Attr.ProgLoad.INSN_CNT, code.length / Instruction.SLOT_SIZE);
-                attr.set(JAVA_LONG, Attr.ProgLoad.INSNS, insns.address());
-                attr.set(JAVA_LONG, Attr.ProgLoad.LICENSE, license.address());
-                attr.set(JAVA_INT, Attr.ProgLoad.KERN_VERSION, spec.kernelVersion());
-                attr.set(JAVA_INT, Attr.ProgLoad.PROG_FLAGS, spec.flags());
-                spec.attachType().ifPresent(t -> attr.set(JAVA_INT, Attr.ProgLoad.EXPECTED_ATTACH_TYPE, t.value()));
-                attr.set(JAVA_INT, Attr.ProgLoad.ATTACH_BTF_ID, spec.attachBtfId());
-                Bpf.putObjectName(attr, Attr.ProgLoad.PROG_NAME, spec.name());
-                extra.accept(attr, arena);
-                io.bpf4j.internal.sys.Tokens.onProgLoad(attr); // an object load's BPF token, if it has one
-                MemorySegment log = MemorySegment.NULL;
-                if (logSize > 0) {
-                    log = arena.allocate(logSize);
-                    attr.set(JAVA_INT, Attr.ProgLoad.LOG_LEVEL, logLevel);
-                    attr.set(JAVA_INT, Attr.ProgLoad.LOG_SIZE, logSize);
-                    attr.set(JAVA_LONG, Attr.ProgLoad.LOG_BUF, log.address());
-                }
-                long r = Bpf.call(BpfCmd.PROG_LOAD, attr, Attr.ProgLoad.SIZE);
-                String text = logSize > 0 ? log.getString(0) : "";
-                if (r >= 0) {
-                    return new Program(
-                            new Fd((int) r, "program \"" + spec.name() + "\""), spec.name(), spec.type(), text);
-                }
-                int errno = (int) -r;
-                if (errno == Errno.ENOSPC.number() && logSize > 0 && logSize < MAX_LOG) {
-                    int need = attr.get(JAVA_INT, Attr.ProgLoad.LOG_TRUE_SIZE);
-                    logSize = Math.min(MAX_LOG, Math.max(logSize * 4, need + 1));
-                    continue;
-                }
-                if (logSize == 0 && errno != Errno.EPERM.number()) {
-                    // Loaded without a log for speed, as libbpf does; retry once to explain the failure
-                    // (not only EACCES/EINVAL: an unresolvable kernel symbol is ENOENT, with a log line).
-                    logLevel = 1;
-                    logSize = INITIAL_LOG;
-                    continue;
-                }
-                if (errno == Errno.EPERM.number() && text.isEmpty()) {
-                    throw Bpf.error(
-                            "cannot load program \"" + spec.name() + "\" (" + spec.type() + ")",
-                            r,
-                            BpfCmd.PROG_LOAD,
-                            "program \"" + spec.name() + "\"");
-                }
-                if (errno == Errno.EINVAL.number() && text.isEmpty()) {
-                    // an older kernel refuses a program type it does not know before verifying anything
-                    Optional<NotSupportedException> old = ProgramTypes.unsupported(spec, errno);
-                    if (old.isPresent()) {
-                        throw old.get();
-                    }
-                }
-                throw new VerifierException(VerifierLogs.summary(spec, text), errno, spec.name(), text);
+        int logLevel = options.logLevel();
+        int logSize = logLevel > 0 ? INITIAL_LOG : 0;
+        for (; ; ) {
+            ProgLoad.Result res = request.call(logLevel, logSize);
+            long r = res.fdOrNegErrno();
+            String text = res.log();
+            if (r >= 0) {
+                return new Program(new Fd((int) r, "program \"" + spec.name() + "\""), spec.name(), spec.type(), text);
             }
+            int errno = (int) -r;
+            if (errno == Errno.ENOSPC.number() && logSize > 0 && logSize < MAX_LOG) {
+                logSize = Math.min(MAX_LOG, Math.max(logSize * 4, res.logTrueSize() + 1));
+                continue;
+            }
+            if (logSize == 0 && errno != Errno.EPERM.number()) {
+                // Loaded without a log for speed, as libbpf does; retry once to explain the failure
+                // (not only EACCES/EINVAL: an unresolvable kernel symbol is ENOENT, with a log line).
+                logLevel = 1;
+                logSize = INITIAL_LOG;
+                continue;
+            }
+            if (errno == Errno.EPERM.number() && text.isEmpty()) {
+                throw Bpf.error(
+                        "cannot load program \"" + spec.name() + "\" (" + spec.type() + ")",
+                        r,
+                        BpfCmd.PROG_LOAD,
+                        "program \"" + spec.name() + "\"");
+            }
+            if (errno == Errno.EINVAL.number() && text.isEmpty()) {
+                // an older kernel refuses a program type it does not know before verifying anything
+                Optional<NotSupportedException> old = ProgramTypes.unsupported(spec, errno);
+                if (old.isPresent()) {
+                    throw old.get();
+                }
+            }
+            throw new VerifierException(VerifierLogs.summary(spec, text), errno, spec.name(), text);
         }
     }
 

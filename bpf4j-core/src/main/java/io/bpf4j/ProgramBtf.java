@@ -1,11 +1,6 @@
 package io.bpf4j;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
-import io.bpf4j.internal.sys.Attr;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import io.bpf4j.internal.sys.ProgLoad;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -52,36 +47,24 @@ final class ProgramBtf {
     }
 
     /**
-     * The load hook that passes program BTF, func_info and line_info (positions in slots of the
-     * linked program) with BPF_PROG_LOAD.
+     * Adds the program's BTF, func_info and line_info (positions in slots of the linked program)
+     * to its BPF_PROG_LOAD request.
      */
-    static java.util.function.BiConsumer<MemorySegment, Arena> extInfo(
-            int btfFd, List<Linker.Placed<FuncInfo>> funcs, List<Linker.Placed<LineInfo>> lines) {
-        return (attr, arena) -> {
-            attr.set(JAVA_INT, Attr.ProgLoad.PROG_BTF_FD, btfFd);
-            if (!funcs.isEmpty()) {
-                MemorySegment f = arena.allocate(8L * funcs.size(), 8);
-                for (int i = 0; i < funcs.size(); i++) {
-                    f.set(JAVA_INT, 8L * i, funcs.get(i).slot());
-                    f.set(JAVA_INT, 8L * i + 4, funcs.get(i).record().typeId());
-                }
-                attr.set(JAVA_INT, Attr.ProgLoad.FUNC_INFO_REC_SIZE, 8);
-                attr.set(JAVA_LONG, Attr.ProgLoad.FUNC_INFO, f.address());
-                attr.set(JAVA_INT, Attr.ProgLoad.FUNC_INFO_CNT, funcs.size());
-            }
-            if (!lines.isEmpty()) {
-                MemorySegment l = arena.allocate(16L * lines.size(), 8);
-                for (int i = 0; i < lines.size(); i++) {
-                    LineInfo li = lines.get(i).record();
-                    l.set(JAVA_INT, 16L * i, lines.get(i).slot());
-                    l.set(JAVA_INT, 16L * i + 4, li.fileNameOff());
-                    l.set(JAVA_INT, 16L * i + 8, li.lineOff());
-                    l.set(JAVA_INT, 16L * i + 12, li.lineCol());
-                }
-                attr.set(JAVA_INT, Attr.ProgLoad.LINE_INFO_REC_SIZE, 16);
-                attr.set(JAVA_LONG, Attr.ProgLoad.LINE_INFO, l.address());
-                attr.set(JAVA_INT, Attr.ProgLoad.LINE_INFO_CNT, lines.size());
-            }
-        };
+    static ProgLoad withExtInfo(
+            ProgLoad request, int btfFd, List<Linker.Placed<FuncInfo>> funcs, List<Linker.Placed<LineInfo>> lines) {
+        int[] f = new int[2 * funcs.size()];
+        for (int i = 0; i < funcs.size(); i++) {
+            f[2 * i] = funcs.get(i).slot();
+            f[2 * i + 1] = funcs.get(i).record().typeId();
+        }
+        int[] l = new int[4 * lines.size()];
+        for (int i = 0; i < lines.size(); i++) {
+            LineInfo li = lines.get(i).record();
+            l[4 * i] = lines.get(i).slot();
+            l[4 * i + 1] = li.fileNameOff();
+            l[4 * i + 2] = li.lineOff();
+            l[4 * i + 3] = li.lineCol();
+        }
+        return request.btf(btfFd, f, l);
     }
 }

@@ -1,9 +1,5 @@
 package io.bpf4j;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
-import io.bpf4j.internal.sys.Attr;
-import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -61,18 +57,18 @@ final class StructOpsMaps {
     }
 
     /**
-     * For a struct_ops program: writes the kernel struct's id and the member index into the load
-     * attributes (after the spec's own fields, so these win).
+     * For a struct_ops program: sets the kernel struct's id and the member index in its load
+     * request (after the spec's own fields, so these win).
      */
-    static void attachFields(ProgramSpec spec, Map<String, StructOpsLayout> layouts, MemorySegment attr) {
+    static void attachFields(
+            ProgramSpec spec, Map<String, StructOpsLayout> layouts, io.bpf4j.internal.sys.ProgLoad request) {
         if (spec.type() != ProgramType.STRUCT_OPS) {
             return;
         }
         for (StructOpsLayout l : layouts.values()) {
             Integer member = l.memberIndex().get(spec.name());
             if (member != null) {
-                attr.set(JAVA_INT, Attr.ProgLoad.ATTACH_BTF_ID, l.kernelTypeId());
-                attr.set(JAVA_INT, Attr.ProgLoad.EXPECTED_ATTACH_TYPE, member);
+                request.attachBtfId(l.kernelTypeId()).expectedAttachType(member);
                 return;
             }
         }

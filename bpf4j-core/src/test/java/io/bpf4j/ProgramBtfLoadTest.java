@@ -47,7 +47,7 @@ class ProgramBtfLoadTest {
         java.util.EnumSet<io.bpf4j.btf.Sanitize> sanitize = java.util.EnumSet.noneOf(io.bpf4j.btf.Sanitize.class);
         for (int i = 0; ; i++) {
             byte[] blob = ObjectBtf.forKernel(laidOut, java.util.Set.of(), sanitize);
-            try (io.bpf4j.btf.BtfHandle h = io.bpf4j.btf.BtfHandle.loadRaw(blob, "probe")) {
+            try (io.bpf4j.btf.BtfHandle _ = io.bpf4j.btf.BtfHandle.loadRaw(blob, "probe")) {
                 return blob;
             } catch (BpfException e) {
                 if (i == ObjectLoader.SANITIZE_ORDER.size()) {
@@ -103,13 +103,14 @@ class ProgramBtfLoadTest {
         String sec = "raw_tp/v_nested";
         List<Instruction> insns =
                 core.apply("v_nested", Instruction.decodeAll(o.elf().sections.get(sec)), relos.get(sec));
+        ProgramSpec spec = ProgramSpec.builder("v_nested", ProgramType.RAW_TRACEPOINT)
+                .instructions(insns)
+                .build();
         try (io.bpf4j.btf.BtfHandle btf = io.bpf4j.btf.BtfHandle.loadRaw(o.fixedBtf(), "load_core_values.bpf.o");
                 Program p = Program.load(
-                        ProgramSpec.builder("v_nested", ProgramType.RAW_TRACEPOINT)
-                                .instructions(insns)
-                                .build(),
+                        spec,
                         LoadOptions.DEFAULT.withLogLevel(2),
-                        ProgramBtf.extInfo(btf.fd(), funcs(o, sec), lines(o, sec)))) {
+                        ProgramBtf.withExtInfo(Program.request(spec), btf.fd(), funcs(o, sec), lines(o, sec)))) {
             assertTrue(p.info().btfId() > 0, p.info().toString());
             // With line info the verifier's log quotes the C source.
             assertTrue(p.verifierLog().contains("se.vruntime"), p.verifierLog());
@@ -135,14 +136,15 @@ class ProgramBtfLoadTest {
                     o.btf().string(l.record().lineOff())));
         }
         try (io.bpf4j.btf.BtfHandle btf = io.bpf4j.btf.BtfHandle.loadRaw(o.fixedBtf(), "load_core_poison.bpf.o")) {
+            ProgramSpec spec = ProgramSpec.builder("poisoned", ProgramType.RAW_TRACEPOINT)
+                    .instructions(insns)
+                    .build();
             VerifierException raw = assertThrows(
                     VerifierException.class,
                     () -> Program.load(
-                            ProgramSpec.builder("poisoned", ProgramType.RAW_TRACEPOINT)
-                                    .instructions(insns)
-                                    .build(),
+                            spec,
                             LoadOptions.DEFAULT,
-                            ProgramBtf.extInfo(btf.fd(), funcs(o, sec), lines(o, sec))));
+                            ProgramBtf.withExtInfo(Program.request(spec), btf.fd(), funcs(o, sec), lines(o, sec))));
             VerifierException e = VerifierSource.withSource(raw, "poisoned", source);
             assertTrue(e.getMessage().contains("load_core_poison.bpf.c:14"), e.getMessage());
             assertTrue(e.getMessage().contains("task_struct___old"), e.getMessage());

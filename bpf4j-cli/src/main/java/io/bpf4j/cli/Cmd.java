@@ -2,11 +2,10 @@ package io.bpf4j.cli;
 
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** What every command shares: its output, JSON or human text. */
 abstract class Cmd {
-    @Spec
+    /** This command's declaration (set by {@link Decl#command}); its command line prints the output. */
     CommandSpec spec;
 
     PrintWriter out() {
@@ -30,6 +29,24 @@ abstract class Cmd {
     void runWith(CommandSpec s) {
         this.spec = s;
         ((Runnable) this).run();
+    }
+
+    /**
+     * A group's subcommands by every name they answer to (aliases too), in help order, each as the
+     * function that declares it: {@link Main} declares only the one a command line names.
+     */
+    static final class Names {
+        private final java.util.Map<String, java.util.function.Supplier<CommandSpec>> byName =
+                new java.util.LinkedHashMap<>();
+
+        Names add(String name, java.util.function.Supplier<CommandSpec> spec) {
+            byName.put(name, spec);
+            return this;
+        }
+
+        java.util.Map<String, java.util.function.Supplier<CommandSpec>> build() {
+            return java.util.Collections.unmodifiableMap(byName);
+        }
     }
 
     static String lower(Enum<?> e) {

@@ -33,7 +33,7 @@ class CliTest {
         Main.json = false;
         Main.pretty = false;
         Main.verbose = false;
-        var cl = Main.commandLine();
+        var cl = Main.commandLine(args); // as the command runs: only the subcommands named
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);
@@ -327,9 +327,28 @@ class CliTest {
     }
 
     @Test
-    void completionAndHelp() {
+    void completionAndHelp() throws Exception {
         Result help = bpf4j("--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("object") && help.out().contains("run"), help.out());
+        Result group = bpf4j("map");
+        assertEquals(2, group.code(), "a group without its subcommand is a usage error");
+        for (String sub : List.of("list, ls", "show", "dump", "lookup", "update", "delete", "pin")) {
+            assertTrue(group.err().contains(sub), sub + " missing from the usage:\n" + group.err());
+        }
+        assertEquals(0, bpf4j("object", "show", object("cli_exec").toString()).code(), "a subcommand registered alone");
+
+        // the completion script covers the whole tree although the command registers it lazily
+        Path script = Files.createTempFile("bpf4j_completion", "");
+        try {
+            Completion.main(new String[] {script.toString()});
+            String text = Files.readString(script);
+            for (String word :
+                    List.of("object", "prog", "map", "link", "btf", "feature", "run", "gen", "lookup", "probe")) {
+                assertTrue(text.contains(word), word + " missing from the completion script");
+            }
+        } finally {
+            Files.delete(script);
+        }
     }
 }

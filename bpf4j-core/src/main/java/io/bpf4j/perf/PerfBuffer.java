@@ -328,6 +328,9 @@ public final class PerfBuffer implements AutoCloseable {
         return (cpu, ring, offset, length) -> handler.accept(cpu, ring.asSlice(offset, length));
     }
 
+    // reinterpret (restricted) gives the drain's views the lifetime of its arena: they cannot
+    // outlive the drain, however long the mapping lives.
+    @SuppressWarnings("restricted")
     private int drainAll(SampleSpanHandler handler) {
         // Only rings with records, and no arena when none has any: the fixed cost of a poll is one
         // acquire load per CPU beyond the epoll call, as libbpf's.
@@ -403,6 +406,9 @@ public final class PerfBuffer implements AutoCloseable {
      * A record outside the fast path: a sample that wraps the ring's end (copied into one piece
      * first), a PERF_RECORD_LOST, or another kind (skipped); returns the samples delivered (0 or 1).
      */
+    // reinterpret (restricted) gives the drain's views the lifetime of its arena: they cannot
+    // outlive the drain, however long the mapping lives.
+    @SuppressWarnings("restricted")
     private int deliverAlone(
             int cpu, MemorySegment data, long at, int recSize, int type, Arena views, SampleSpanHandler handler) {
         if (type == RECORD_SAMPLE) {

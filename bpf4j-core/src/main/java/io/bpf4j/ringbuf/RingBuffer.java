@@ -188,6 +188,9 @@ public final class RingBuffer implements AutoCloseable {
         return (ring, offset, length) -> handler.accept(ring.asSlice(offset, length));
     }
 
+    // reinterpret (restricted) gives the drain's views the lifetime of its arena: they cannot
+    // outlive the drain, however long the mapping lives.
+    @SuppressWarnings("restricted")
     private int drain(SpanHandler handler) {
         // Nothing published: return before the arena below, the fixed cost of every poll that finds
         // the ring empty (and of the drain a poll tries before it waits).

@@ -52,7 +52,8 @@ class MixedSizeSampleTest {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("drain_mixed")).load();
                 PerfBuffer pb =
                         PerfBuffer.builder(obj.map("perf")).pagesPerCpu(8).open();
-                var pin = PerfBufferTest.CpuPin.current(pb.cpus().get(0))) {
+                PerfBufferTest.CpuPin _ =
+                        PerfBufferTest.CpuPin.current(pb.cpus().get(0))) {
             int pinned = pb.cpus().get(0);
             long[] next = {0};
             for (int round = 0; round < 40; round++) {
@@ -77,7 +78,8 @@ class MixedSizeSampleTest {
     void theRingSegmentOfASpanIsDeadOnceTheDrainReturns() {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("drain_mixed")).load();
                 PerfBuffer pb = PerfBuffer.builder(obj.map("perf")).open();
-                var pin = PerfBufferTest.CpuPin.current(pb.cpus().get(0))) {
+                PerfBufferTest.CpuPin _ =
+                        PerfBufferTest.CpuPin.current(pb.cpus().get(0))) {
             run(obj, 3);
             AtomicReference<MemorySegment> kept = new AtomicReference<>();
             assertEquals(3, pb.consumeSpans((cpu, ring, offset, length) -> kept.set(ring)));
