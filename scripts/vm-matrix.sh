@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/vm-matrix.sh [-o DIR] [-t SECS] [-b SECS] [-j N] KERNEL... [-- COMMAND...] - run the kernel
 # tests (or COMMAND) in one guest per kernel (scripts/vm-test.sh), N at a time (default 1), then
-# print per kernel: exit code, wall time, tests run/passed/failed/skipped and every skip's reason.
+# print per kernel: exit code, wall time, tests run/passed/failed/skipped and every skip's reason,
+# then the tests skipped everywhere (host surefire reports and every guest: scripts/vm/skipped-everywhere.sh).
 #   -o DIR   logs and test reports, one subdirectory per kernel (default target/vm-matrix)
 #   -t SECS  time limit of each guest (default 2400)
 #   -b SECS  time budget of the whole matrix: a guest never runs past it (default: none)
@@ -12,7 +13,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 OUT=$here/../target/vm-matrix TMO=2400 END="" JOBS=1
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while getopts "o:t:b:j:h" o; do
   case $o in
     o) OUT=$OPTARG ;; t) TMO=$OPTARG ;; b) END=$(( $(date +%s) + OPTARG )) ;; j) JOBS=$OPTARG ;; *) usage ;;
@@ -70,4 +71,13 @@ rcs=0
 echo "==== vm-matrix summary ===="
 for k in "${kernels[@]}"; do cat "$OUT/$k/row" 2>/dev/null; [ "$(cat "$OUT/$k/rc" 2>/dev/null)" = 0 ] || rcs=1; done
 for k in "${kernels[@]}"; do sed '/^$/d' "$OUT/$k/details" 2>/dev/null; done
+# A test skipped on the host (this build's surefire reports, when there are any) and in every
+# guest proves nothing anywhere (issue 19): listed, for the lead to see.
+reports=()
+for k in "${kernels[@]}"; do [ -f "$OUT/$k/guest-tests.txt" ] && reports+=("$OUT/$k/guest-tests.txt"); done
+if [ ${#reports[@]} -gt 0 ]; then
+  sf=$here/../bpf4j-core/target/surefire-reports
+  [ -d "$sf" ] || sf=-
+  "$here/vm/skipped-everywhere.sh" "$sf" "${reports[@]}"
+fi
 exit $rcs

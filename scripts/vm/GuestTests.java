@@ -83,6 +83,7 @@ public final class GuestTests {
     /** Prints per class, collects one line per test. */
     private static final class Listener implements TestExecutionListener {
         private static final Pattern NEWLINES = Pattern.compile("\\s*\\R\\s*");
+        private static final Pattern DYNAMIC = Pattern.compile("\\[dynamic-test:#(\\d+)\\]$");
         final List<String> lines = new ArrayList<>();
         private final PrintStream out;
         private final Map<String, long[]> classes = new LinkedHashMap<>();
@@ -175,6 +176,11 @@ public final class GuestTests {
             Optional<String> m = id.getSource().filter(s -> s instanceof MethodSource)
                     .map(s -> ((MethodSource) s).getClassName().replaceAll(".*\\.", "") + "." + ((MethodSource) s).getMethodName());
             String base = m.orElse(id.getLegacyReportingName());
+            // a dynamic test (@TestFactory) by its index, as surefire names it, and its name
+            java.util.regex.Matcher dyn = DYNAMIC.matcher(id.getUniqueId());
+            if (dyn.find()) {
+                return base + "[" + dyn.group(1) + "] " + id.getDisplayName();
+            }
             return id.getDisplayName().startsWith("[") ? base + id.getDisplayName() : base;
         }
     }

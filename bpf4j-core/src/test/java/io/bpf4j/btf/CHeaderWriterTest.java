@@ -17,6 +17,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The generated vmlinux.h compiles with clang, and clang's layout of it equals BTF's. */
 class CHeaderWriterTest {
+    /**
+     * Kernels built with -fms-extensions (7.x here) have members that are named structs or unions
+     * without a member name ({@code struct ns_common { ...; struct ns_tree; }}); BTF keeps them so
+     * and a vmlinux.h (bpftool's too) declares them so: C needs the same extension to lay them
+     * out, as the kernel's own BPF selftests compile with.
+     */
+    private static final String MS_EXTENSIONS = "-fms-extensions";
+
+    private static final String NO_MS_ANON_TAG_WARNING = "-Wno-microsoft-anon-tag";
+
     @TempDir
     Path dir;
 
@@ -50,6 +60,8 @@ class CHeaderWriterTest {
                 "-g",
                 "-Wall",
                 "-Werror",
+                MS_EXTENSIONS,
+                NO_MS_ANON_TAG_WARNING,
                 "-D__TARGET_ARCH_x86",
                 "-I",
                 dir.toString(),
@@ -103,6 +115,8 @@ class CHeaderWriterTest {
                 "bpf",
                 "-fsyntax-only",
                 "-ferror-limit=0",
+                MS_EXTENSIONS,
+                NO_MS_ANON_TAG_WARNING,
                 "-DBPF_NO_PRESERVE_ACCESS_INDEX",
                 "-I",
                 dir.toString(),

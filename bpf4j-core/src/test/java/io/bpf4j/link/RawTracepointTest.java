@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bpf4j.BpfException;
 import io.bpf4j.BpfMap;
+import io.bpf4j.KernelObjects;
 import io.bpf4j.Program;
 import io.bpf4j.ProgramSpec;
 import io.bpf4j.ProgramType;
@@ -70,21 +71,49 @@ class RawTracepointTest {
             }
             CounterPrograms.getppid(2);
             assertEquals(2, CounterPrograms.read(counter), "a pinned link keeps running after close");
+            int id;
             try (var again = Link.fromPin(pin)) {
                 assertEquals(LinkType.RAW_TRACEPOINT, again.info().kind());
+                id = again.info().id();
                 Link.unpin(pin);
                 assertFalse(Files.exists(pin));
                 CounterPrograms.getppid(1);
                 assertEquals(3, CounterPrograms.read(counter));
             }
+            // The pin's reference goes when bpffs frees its inode, after an RCU grace period
+            // (bpf_free_inode), so the link may run a little longer: wait until the kernel has
+            // released it (bounded: a link kept alive by a leaked fd fails here).
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            long seen = CounterPrograms.read(counter);
+            while (KernelObjects.linkIds().contains(id) || countsOneMore(counter, seen)) {
+                assertTrue(System.nanoTime() < deadline, "unpinned and closed: link " + id + " still runs after 10 s");
+                seen = CounterPrograms.read(counter);
+                sleepMillis(20);
+            }
+            seen = CounterPrograms.read(counter);
             CounterPrograms.getppid(5);
-            assertEquals(3, CounterPrograms.read(counter), "unpinned and closed: the program must stop");
+            assertEquals(seen, CounterPrograms.read(counter), "unpinned and closed: the program must stop");
         } finally {
             try {
                 Files.deleteIfExists(pin);
             } catch (java.io.IOException ignored) {
                 // best effort; the assertion above reports a pin that stayed
             }
+        }
+    }
+
+    /** Whether one getppid call still counts, from {@code seen}. */
+    private static boolean countsOneMore(BpfMap counter, long seen) {
+        CounterPrograms.getppid(1);
+        return CounterPrograms.read(counter) != seen;
+    }
+
+    private static void sleepMillis(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 
