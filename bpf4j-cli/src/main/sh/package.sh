@@ -20,10 +20,11 @@ done
 # The launcher uses lib/bpf4j.aot when present; BPF4J_NO_AOT=1 skips making it.
 if [ -z "${BPF4J_NO_AOT:-}" ]; then
   rm -f "$target/lib/bpf4j.aot"
-  train=(--help)
-  if [ "$(id -u)" = 0 ]; then train=(prog list); fi
   abs="$(cd "$target" && pwd)"
+  # A small object for "object show" in the training run, when the reactor built the test objects.
+  obj="$(ls "$here"/../../../../bpf4j-core/target/test-classes/bpf/load_globals.bpf.o 2>/dev/null || true)"
+  # The same JVM options as the launcher: the JDK refuses a cache made with other ones.
   ("$java_home/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-    -Xss1m -XX:AOTCacheOutput="$abs/lib/bpf4j.aot" -cp "$abs/lib/*" io.bpf4j.cli.Main "${train[@]}" >/dev/null 2>&1) \
+    -Xss1m -XX:AOTCacheOutput="$abs/lib/bpf4j.aot" -cp "$abs/lib/*" io.bpf4j.cli.AotTraining $obj >/dev/null 2>&1) \
     || { echo "package.sh: no AOT cache made (the command still runs without it)" >&2; rm -f "$target/lib/bpf4j.aot"; }
 fi

@@ -17,16 +17,16 @@ import java.util.Map;
  * by name, symbols, and the .BTF.ext records — read through the library's own ELF and .BTF.ext
  * readers, so those tests exercise the same parsing the loader does.
  */
-public final class ElfSections {
+final class ElfSections {
     /** Section contents by name. */
-    public final Map<String, byte[]> sections = new LinkedHashMap<>();
+    final Map<String, byte[]> sections = new LinkedHashMap<>();
     /** Section sizes by name (for SHT_NOBITS, the size it declares; its contents are empty). */
-    public final Map<String, Long> sizes = new LinkedHashMap<>();
+    final Map<String, Long> sizes = new LinkedHashMap<>();
     /** Symbols: name, section name, value, size, type, bind. */
-    public final List<ElfFile.Symbol> symbols;
+    final List<ElfFile.Symbol> symbols;
 
     /** A .BTF.ext record of a section, its instruction offset in slots: func_info (type id) or line_info (file, line, line_col). */
-    public record ExtRecord(String section, int slot, int[] fields) {}
+    record ExtRecord(String section, int slot, int[] fields) {}
 
     private ElfSections(ElfFile elf) {
         elf.sections().forEach((name, s) -> {
@@ -36,7 +36,7 @@ public final class ElfSections {
         symbols = elf.symbols();
     }
 
-    public static ElfSections read(Path file) throws IOException {
+    static ElfSections read(Path file) throws IOException {
         return new ElfSections(ElfFile.readBpfObject(file.toString(), Files.readAllBytes(file)));
     }
 
@@ -45,7 +45,7 @@ public final class ElfSections {
     }
 
     /** func_info (which = 0) or line_info (which = 1) records, in section order. */
-    public List<ExtRecord> extInfo(Btf btf, int which) {
+    List<ExtRecord> extInfo(Btf btf, int which) {
         List<ExtRecord> out = new ArrayList<>();
         BtfExt ext = ext(btf);
         if (which == 0) {
@@ -62,7 +62,7 @@ public final class ElfSections {
     }
 
     /** CO-RE relocation records of .BTF.ext, by section name. */
-    public Map<String, List<CoreRelocation>> coreRelocations(Btf btf) {
+    Map<String, List<CoreRelocation>> coreRelocations(Btf btf) {
         return ext(btf).coreRelocations();
     }
 }

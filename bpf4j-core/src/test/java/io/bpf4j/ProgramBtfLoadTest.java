@@ -47,7 +47,7 @@ class ProgramBtfLoadTest {
         java.util.EnumSet<io.bpf4j.btf.Sanitize> sanitize = java.util.EnumSet.noneOf(io.bpf4j.btf.Sanitize.class);
         for (int i = 0; ; i++) {
             byte[] blob = ObjectBtf.forKernel(laidOut, java.util.Set.of(), sanitize);
-            try (io.bpf4j.btf.BtfHandle h = io.bpf4j.btf.BtfHandle.loadRaw(blob, "probe")) {
+            try (io.bpf4j.btf.BtfHandle _ = io.bpf4j.btf.BtfHandle.loadRaw(blob, "probe")) {
                 return blob;
             } catch (BpfException e) {
                 if (i == ObjectLoader.SANITIZE_ORDER.size()) {

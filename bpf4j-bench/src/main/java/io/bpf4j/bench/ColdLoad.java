@@ -22,6 +22,6 @@ public final class ColdLoad {
             }
         }
         // Plain concatenation: printf would load locale data the process otherwise never needs.
-        System.err.println("first load " + (System.nanoTime() - t0) / 100_000 / 10.0 + " ms");
+        System.err.println("first load " + Math.round((System.nanoTime() - t0) / 1e5) / 10.0 + " ms");
     }
 }

@@ -11,25 +11,31 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bpf4j btf list|dump}: the kernel's BTF objects, and the types of one as C, raw or JSON. */
-@Command(name = "btf", description = "BTF type information.")
 final class BtfCommand {
 
     /** The subcommands by every name they answer to; {@link Main} registers only the one named. */
-    static final java.util.Map<String, Class<?>> SUBCOMMANDS = Cmd.byName(
-            "list", ListCmd.class,
-            "ls", ListCmd.class,
-            "show", ListCmd.class,
-            "dump", DumpCmd.class);
+    static final java.util.Map<String, java.util.function.Supplier<CommandSpec>> SUBCOMMANDS = new Cmd.Names()
+            .add("list", ListCmd::spec)
+            .add("ls", ListCmd::spec)
+            .add("show", ListCmd::spec)
+            .add("dump", DumpCmd::spec)
+            .build();
 
-    @Command(
-            name = "list",
-            aliases = {"ls", "show"},
-            description = "Every BTF object the kernel holds.")
+    /** The group itself: btf SUBCOMMAND. */
+    static CommandSpec group() {
+        return Decl.group("btf", "BTF type information.");
+    }
+
     static final class ListCmd extends Cmd implements Runnable {
+        static CommandSpec spec() {
+            ListCmd c = new ListCmd();
+            return Decl.command(c, "list", "Every BTF object the kernel holds.", "ls", "show")
+                    .spec();
+        }
+
         @Override
         public void run() {
             List<KernelObjects.BtfInfo> all = KernelObjects.btfs();
@@ -53,11 +59,17 @@ final class BtfCommand {
         }
     }
 
-    @Command(
-            name = "dump",
-            description = "The types of one BTF: dump (file PATH | id N | vmlinux | PATH) [format c|raw|json].")
     static final class DumpCmd extends Cmd implements Runnable {
-        @Parameters(paramLabel = "SOURCE [format c|raw|json]", arity = "1..4")
+        static CommandSpec spec() {
+            DumpCmd c = new DumpCmd();
+            return Decl.command(
+                            c,
+                            "dump",
+                            "The types of one BTF: dump (file PATH | id N | vmlinux | PATH) [format c|raw|json].")
+                    .words("1..4", "SOURCE [format c|raw|json]", null, v -> c.words = v)
+                    .spec();
+        }
+
         List<String> words = new ArrayList<>();
 
         @Override

@@ -2,11 +2,10 @@ package io.bpf4j.cli;
 
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** What every command shares: its output, JSON or human text. */
 abstract class Cmd {
-    @Spec
+    /** This command's declaration (set by {@link Decl#command}); its command line prints the output. */
     CommandSpec spec;
 
     PrintWriter out() {
@@ -33,16 +32,21 @@ abstract class Cmd {
     }
 
     /**
-     * An ordered name-to-class map from (name, class) pairs: a group's subcommands by every name
-     * they answer to. Here, not in Main: a group's static initializer calls it, and Main's reads
-     * the groups' maps (no initialization cycle).
+     * A group's subcommands by every name they answer to (aliases too), in help order, each as the
+     * function that declares it: {@link Main} declares only the one a command line names.
      */
-    static java.util.Map<String, Class<?>> byName(Object... nameThenClass) {
-        java.util.Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < nameThenClass.length; i += 2) {
-            m.put((String) nameThenClass[i], (Class<?>) nameThenClass[i + 1]);
+    static final class Names {
+        private final java.util.Map<String, java.util.function.Supplier<CommandSpec>> byName =
+                new java.util.LinkedHashMap<>();
+
+        Names add(String name, java.util.function.Supplier<CommandSpec> spec) {
+            byName.put(name, spec);
+            return this;
         }
-        return java.util.Collections.unmodifiableMap(m);
+
+        java.util.Map<String, java.util.function.Supplier<CommandSpec>> build() {
+            return java.util.Collections.unmodifiableMap(byName);
+        }
     }
 
     static String lower(Enum<?> e) {

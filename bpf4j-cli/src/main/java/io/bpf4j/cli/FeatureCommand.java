@@ -12,23 +12,35 @@ import io.bpf4j.features.MapFeatures;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code bpf4j feature probe}: which map types, program types and helpers (per program type)
  * this kernel accepts, each found by asking the kernel (creating a map, loading a tiny program),
  * as bpftool feature probe does.
  */
-@Command(name = "feature", description = "What this kernel supports.")
 final class FeatureCommand {
 
     /** The subcommands by every name they answer to; {@link Main} registers only the one named. */
-    static final java.util.Map<String, Class<?>> SUBCOMMANDS = Cmd.byName("probe", ProbeCmd.class);
+    static final java.util.Map<String, java.util.function.Supplier<CommandSpec>> SUBCOMMANDS =
+            new Cmd.Names().add("probe", ProbeCmd::spec).build();
 
-    @Command(name = "probe", description = "Probe map types, program types and helpers.")
+    /** The group itself: feature SUBCOMMAND. */
+    static CommandSpec group() {
+        return Decl.group("feature", "What this kernel supports.");
+    }
+
     static final class ProbeCmd extends Cmd implements Runnable {
-        @Option(names = "--no-helpers", description = "Skip the helper probes (one load per helper and program type).")
+        static CommandSpec spec() {
+            ProbeCmd c = new ProbeCmd();
+            return Decl.command(c, "probe", "Probe map types, program types and helpers.")
+                    .flag(
+                            "--no-helpers",
+                            "Skip the helper probes (one load per helper and program type).",
+                            v -> c.noHelpers = v)
+                    .spec();
+        }
+
         boolean noHelpers;
 
         @Override

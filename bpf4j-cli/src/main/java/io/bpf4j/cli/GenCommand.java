@@ -10,9 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code bpf4j gen OBJECT --package P [--class C] [--resource R] [--record MAP=STRUCT]... -o DIR}:
@@ -23,42 +21,48 @@ import picocli.CommandLine.Parameters;
  * bpf4j gen target/bpf/execsnoop.bpf.o --package com.example.bpf -o src/main/java
  * </pre>
  */
-@Command(name = "gen", description = "Generate Java (records, enums, a typed skeleton class) from an object's BTF.")
 final class GenCommand extends Cmd implements Runnable {
-    @Parameters(paramLabel = "OBJECT", description = "The .bpf.o file (compiled with clang -g).")
+    static CommandSpec spec() {
+        GenCommand c = new GenCommand();
+        return Decl.command(c, "gen", "Generate Java (records, enums, a typed skeleton class) from an object's BTF.")
+                .path("0", "OBJECT", "The .bpf.o file (compiled with clang -g).", v -> c.object = v)
+                .option("--package", "P", "Java package of the generated class.", true, v -> c.packageName = v)
+                .option(
+                        "--class",
+                        "C",
+                        "Skeleton class name (default: from the file name, execsnoop.bpf.o -> Execsnoop).",
+                        false,
+                        v -> c.className = v)
+                .option(
+                        "--resource",
+                        "R",
+                        "Class-path resource the skeleton loads the object from (default: bpf/<file name>).",
+                        false,
+                        v -> c.resource = v)
+                .repeated(
+                        "--record",
+                        "MAP=STRUCT",
+                        "Ring or perf buffer MAP carries records of C struct STRUCT (repeatable; adds to BPF4J_RECORD in the C source).",
+                        v -> c.records = v)
+                .pathOption(
+                        new String[] {"-o", "--output"},
+                        "DIR",
+                        "Source root to write into (package directories are created).",
+                        true,
+                        v -> c.output = v)
+                .spec();
+    }
+
     Path object;
 
-    @Option(
-            names = "--package",
-            required = true,
-            paramLabel = "P",
-            description = "Java package of the generated class.")
     String packageName;
 
-    @Option(
-            names = "--class",
-            paramLabel = "C",
-            description = "Skeleton class name (default: from the file name," + " execsnoop.bpf.o -> Execsnoop).")
     String className;
 
-    @Option(
-            names = "--resource",
-            paramLabel = "R",
-            description = "Class-path resource the skeleton loads the object" + " from (default: bpf/<file name>).")
     String resource;
 
-    @Option(
-            names = "--record",
-            paramLabel = "MAP=STRUCT",
-            description = "Ring or perf buffer MAP carries records of"
-                    + " C struct STRUCT (repeatable; adds to BPF4J_RECORD in the C source).")
     List<String> records = new ArrayList<>();
 
-    @Option(
-            names = {"-o", "--output"},
-            required = true,
-            paramLabel = "DIR",
-            description = "Source root to write into" + " (package directories are created).")
     Path output;
 
     @Override

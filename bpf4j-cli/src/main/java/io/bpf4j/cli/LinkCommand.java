@@ -10,18 +10,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bpf4j link list|show}: the kernel's links. */
-@Command(name = "link", description = "Links (attachments).")
 final class LinkCommand {
 
     /** The subcommands by every name they answer to; {@link Main} registers only the one named. */
-    static final java.util.Map<String, Class<?>> SUBCOMMANDS = Cmd.byName(
-            "list", ListCmd.class,
-            "ls", ListCmd.class,
-            "show", ShowCmd.class);
+    static final java.util.Map<String, java.util.function.Supplier<CommandSpec>> SUBCOMMANDS = new Cmd.Names()
+            .add("list", ListCmd::spec)
+            .add("ls", ListCmd::spec)
+            .add("show", ShowCmd::spec)
+            .build();
+
+    /** The group itself: link SUBCOMMAND. */
+    static CommandSpec group() {
+        return Decl.group("link", "Links (attachments).");
+    }
 
     static Map<String, Object> json(LinkInfo l) {
         Map<String, Object> j = new LinkedHashMap<>();
@@ -36,8 +40,12 @@ final class LinkCommand {
                 + l.programId() + "\n";
     }
 
-    @Command(name = "list", aliases = "ls", description = "Every link.")
     static final class ListCmd extends Cmd implements Runnable {
+        static CommandSpec spec() {
+            ListCmd c = new ListCmd();
+            return Decl.command(c, "list", "Every link.", "ls").spec();
+        }
+
         @Override
         public void run() {
             List<LinkInfo> all = KernelObjects.links();
@@ -47,9 +55,14 @@ final class LinkCommand {
         }
     }
 
-    @Command(name = "show", description = "One link (id N or pinned PATH), or all.")
     static final class ShowCmd extends Cmd implements Runnable {
-        @Parameters(arity = "0..2", paramLabel = "LINK")
+        static CommandSpec spec() {
+            ShowCmd c = new ShowCmd();
+            return Decl.command(c, "show", "One link (id N or pinned PATH), or all.")
+                    .words("0..2", "LINK", null, v -> c.ref = v)
+                    .spec();
+        }
+
         List<String> ref = new ArrayList<>();
 
         @Override

@@ -12,26 +12,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code bpf4j map list|show|dump|lookup|update|delete}: the kernel's maps, as bpftool map shows
  * them; keys and values decoded through the map's BTF where it has one, hex bytes otherwise.
  */
-@Command(name = "map", description = "Maps.")
 final class MapCommand {
 
     /** The subcommands by every name they answer to; {@link Main} registers only the one named. */
-    static final java.util.Map<String, Class<?>> SUBCOMMANDS = Cmd.byName(
-            "list", ListCmd.class,
-            "ls", ListCmd.class,
-            "show", ShowCmd.class,
-            "dump", DumpCmd.class,
-            "pin", PinCmd.class,
-            "lookup", LookupCmd.class,
-            "update", UpdateCmd.class,
-            "delete", DeleteCmd.class);
+    static final java.util.Map<String, java.util.function.Supplier<CommandSpec>> SUBCOMMANDS = new Cmd.Names()
+            .add("list", ListCmd::spec)
+            .add("ls", ListCmd::spec)
+            .add("show", ShowCmd::spec)
+            .add("dump", DumpCmd::spec)
+            .add("pin", PinCmd::spec)
+            .add("lookup", LookupCmd::spec)
+            .add("update", UpdateCmd::spec)
+            .add("delete", DeleteCmd::spec)
+            .build();
+
+    /** The group itself: map SUBCOMMAND. */
+    static CommandSpec group() {
+        return Decl.group("map", "Maps.");
+    }
 
     static Map<String, Object> json(MapInfo m) {
         Map<String, Object> j = new LinkedHashMap<>();
@@ -171,8 +175,12 @@ final class MapCommand {
         return b;
     }
 
-    @Command(name = "list", aliases = "ls", description = "Every map.")
     static final class ListCmd extends Cmd implements Runnable {
+        static CommandSpec spec() {
+            ListCmd c = new ListCmd();
+            return Decl.command(c, "list", "Every map.", "ls").spec();
+        }
+
         @Override
         public void run() {
             List<MapInfo> all = KernelObjects.maps();
@@ -182,9 +190,14 @@ final class MapCommand {
         }
     }
 
-    @Command(name = "show", description = "One map (id N, name NAME, pinned PATH), or all.")
     static final class ShowCmd extends Cmd implements Runnable {
-        @Parameters(arity = "0..2", paramLabel = "MAP")
+        static CommandSpec spec() {
+            ShowCmd c = new ShowCmd();
+            return Decl.command(c, "show", "One map (id N, name NAME, pinned PATH), or all.")
+                    .words("0..2", "MAP", null, v -> c.ref = v)
+                    .spec();
+        }
+
         List<String> ref = new ArrayList<>();
 
         @Override
@@ -200,9 +213,14 @@ final class MapCommand {
         }
     }
 
-    @Command(name = "dump", description = "Every entry of a map.")
     static final class DumpCmd extends Cmd implements Runnable {
-        @Parameters(arity = "1..2", paramLabel = "MAP")
+        static CommandSpec spec() {
+            DumpCmd c = new DumpCmd();
+            return Decl.command(c, "dump", "Every entry of a map.")
+                    .words("1..2", "MAP", null, v -> c.ref = v)
+                    .spec();
+        }
+
         List<String> ref = new ArrayList<>();
 
         @Override
@@ -224,9 +242,14 @@ final class MapCommand {
         }
     }
 
-    @Command(name = "lookup", description = "One entry: lookup MAP key KEY.")
     static final class LookupCmd extends Cmd implements Runnable {
-        @Parameters(paramLabel = "MAP key KEY")
+        static CommandSpec spec() {
+            LookupCmd c = new LookupCmd();
+            return Decl.command(c, "lookup", "One entry: lookup MAP key KEY.")
+                    .words("1..*", "MAP key KEY", null, v -> c.words = v)
+                    .spec();
+        }
+
         List<String> words = new ArrayList<>();
 
         @Override
@@ -247,9 +270,14 @@ final class MapCommand {
         }
     }
 
-    @Command(name = "update", description = "Sets one entry: update MAP key KEY value VALUE [any|noexist|exist].")
     static final class UpdateCmd extends Cmd implements Runnable {
-        @Parameters(paramLabel = "MAP key KEY value VALUE [any|noexist|exist]")
+        static CommandSpec spec() {
+            UpdateCmd c = new UpdateCmd();
+            return Decl.command(c, "update", "Sets one entry: update MAP key KEY value VALUE [any|noexist|exist].")
+                    .words("1..*", "MAP key KEY value VALUE [any|noexist|exist]", null, v -> c.words = v)
+                    .spec();
+        }
+
         List<String> words = new ArrayList<>();
 
         @Override
@@ -282,9 +310,14 @@ final class MapCommand {
         }
     }
 
-    @Command(name = "delete", description = "Removes one entry: delete MAP key KEY.")
     static final class DeleteCmd extends Cmd implements Runnable {
-        @Parameters(paramLabel = "MAP key KEY")
+        static CommandSpec spec() {
+            DeleteCmd c = new DeleteCmd();
+            return Decl.command(c, "delete", "Removes one entry: delete MAP key KEY.")
+                    .words("1..*", "MAP key KEY", null, v -> c.words = v)
+                    .spec();
+        }
+
         List<String> words = new ArrayList<>();
 
         @Override
@@ -309,9 +342,14 @@ final class MapCommand {
         }
     }
 
-    @Command(name = "pin", description = "Pins a map on a bpffs: pin MAP PATH.")
     static final class PinCmd extends Cmd implements Runnable {
-        @Parameters(arity = "2..3", paramLabel = "MAP PATH")
+        static CommandSpec spec() {
+            PinCmd c = new PinCmd();
+            return Decl.command(c, "pin", "Pins a map on a bpffs: pin MAP PATH.")
+                    .words("2..3", "MAP PATH", null, v -> c.words = v)
+                    .spec();
+        }
+
         List<String> words = new ArrayList<>();
 
         @Override

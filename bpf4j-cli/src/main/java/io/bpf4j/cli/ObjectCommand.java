@@ -16,22 +16,30 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bpf4j object show|dump FILE}: what a .bpf.o holds, read without loading anything. */
-@Command(name = "object", description = "BPF object files (.bpf.o), read without loading.")
 final class ObjectCommand {
 
     /** The subcommands by every name they answer to; {@link Main} registers only the one named. */
-    static final java.util.Map<String, Class<?>> SUBCOMMANDS = Cmd.byName(
-            "show", ShowCmd.class,
-            "dump", DumpCmd.class);
+    static final java.util.Map<String, java.util.function.Supplier<CommandSpec>> SUBCOMMANDS = new Cmd.Names()
+            .add("show", ShowCmd::spec)
+            .add("dump", DumpCmd::spec)
+            .build();
 
-    @Command(name = "show", description = "Programs, maps, globals with their values, externs, CO-RE relocations.")
+    /** The group itself: object SUBCOMMAND. */
+    static CommandSpec group() {
+        return Decl.group("object", "BPF object files (.bpf.o), read without loading.");
+    }
+
     static final class ShowCmd extends Cmd implements Runnable {
-        @Parameters(index = "0", paramLabel = "FILE")
+        static CommandSpec spec() {
+            ShowCmd c = new ShowCmd();
+            return Decl.command(c, "show", "Programs, maps, globals with their values, externs, CO-RE relocations.")
+                    .path("0", "FILE", null, v -> c.file = v)
+                    .spec();
+        }
+
         Path file;
 
         @Override
@@ -183,19 +191,24 @@ final class ObjectCommand {
         }
     }
 
-    @Command(
-            name = "dump",
-            description = "The disassembly of the object's programs (with source lines when it has BTF).")
     static final class DumpCmd extends Cmd implements Runnable {
-        @Parameters(index = "0", paramLabel = "FILE")
+        static CommandSpec spec() {
+            DumpCmd c = new DumpCmd();
+            return Decl.command(
+                            c, "dump", "The disassembly of the object's programs (with source lines when it has BTF).")
+                    .path("0", "FILE", null, v -> c.file = v)
+                    .option("--prog", "PROG", "Only this program (and the functions it calls).", false, v -> c.prog = v)
+                    .flag(
+                            "--objdump",
+                            "Exactly llvm-objdump's text: numbers instead of names, slot numbers.",
+                            v -> c.objdump = v)
+                    .spec();
+        }
+
         Path file;
 
-        @Option(names = "--prog", paramLabel = "PROG", description = "Only this program (and the functions it calls).")
         String prog;
 
-        @Option(
-                names = "--objdump",
-                description = "Exactly llvm-objdump's text: numbers instead of names, slot numbers.")
         boolean objdump;
 
         @Override

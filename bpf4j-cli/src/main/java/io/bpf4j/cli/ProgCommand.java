@@ -11,20 +11,24 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bpf4j prog list|show|dump xlated}: the kernel's loaded programs, as bpftool prog shows them. */
-@Command(name = "prog", description = "Loaded programs.")
 final class ProgCommand {
 
     /** The subcommands by every name they answer to; {@link Main} registers only the one named. */
-    static final java.util.Map<String, Class<?>> SUBCOMMANDS = Cmd.byName(
-            "list", ListCmd.class,
-            "ls", ListCmd.class,
-            "show", ShowCmd.class,
-            "dump", DumpCmd.class,
-            "pin", PinCmd.class);
+    static final java.util.Map<String, java.util.function.Supplier<CommandSpec>> SUBCOMMANDS = new Cmd.Names()
+            .add("list", ListCmd::spec)
+            .add("ls", ListCmd::spec)
+            .add("show", ShowCmd::spec)
+            .add("dump", DumpCmd::spec)
+            .add("pin", PinCmd::spec)
+            .build();
+
+    /** The group itself: prog SUBCOMMAND. */
+    static CommandSpec group() {
+        return Decl.group("prog", "Loaded programs.");
+    }
 
     static Map<String, Object> json(ProgramInfo p) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -75,8 +79,12 @@ final class ProgCommand {
         return sb.append('\n').toString();
     }
 
-    @Command(name = "list", aliases = "ls", description = "Every loaded program.")
     static final class ListCmd extends Cmd implements Runnable {
+        static CommandSpec spec() {
+            ListCmd c = new ListCmd();
+            return Decl.command(c, "list", "Every loaded program.", "ls").spec();
+        }
+
         @Override
         public void run() {
             List<ProgramInfo> all = KernelObjects.programs();
@@ -86,9 +94,14 @@ final class ProgCommand {
         }
     }
 
-    @Command(name = "show", description = "One program (id N, name NAME, pinned PATH), or all.")
     static final class ShowCmd extends Cmd implements Runnable {
-        @Parameters(arity = "0..2", paramLabel = "PROG", description = "id N | name NAME | pinned PATH")
+        static CommandSpec spec() {
+            ShowCmd c = new ShowCmd();
+            return Decl.command(c, "show", "One program (id N, name NAME, pinned PATH), or all.")
+                    .words("0..2", "PROG", "id N | name NAME | pinned PATH", v -> c.ref = v)
+                    .spec();
+        }
+
         List<String> ref = new ArrayList<>();
 
         @Override
@@ -104,17 +117,20 @@ final class ProgCommand {
         }
     }
 
-    @Command(name = "dump", description = "A program's translated instructions: dump xlated PROG.")
     static final class DumpCmd extends Cmd implements Runnable {
-        @Parameters(index = "0", paramLabel = "xlated", description = "xlated (the verified bytecode)")
+        static CommandSpec spec() {
+            DumpCmd c = new DumpCmd();
+            return Decl.command(c, "dump", "A program's translated instructions: dump xlated PROG.")
+                    .word("0", "xlated", "xlated (the verified bytecode)", v -> c.what = v)
+                    .wordsAt("1..*", "1..2", "PROG", "id N | name NAME | pinned PATH", v -> c.ref = v)
+                    .flag("--llvm", "LLVM's syntax (as llvm-objdump) instead of bpftool's.", v -> c.llvm = v)
+                    .spec();
+        }
+
         String what;
 
-        @Parameters(index = "1..*", arity = "1..2", paramLabel = "PROG", description = "id N | name NAME | pinned PATH")
         List<String> ref = new ArrayList<>();
 
-        @picocli.CommandLine.Option(
-                names = "--llvm",
-                description = "LLVM's syntax (as llvm-objdump) instead of bpftool's.")
         boolean llvm;
 
         @Override
@@ -150,9 +166,14 @@ final class ProgCommand {
         }
     }
 
-    @Command(name = "pin", description = "Pins a program on a bpffs: pin PROGRAM PATH.")
     static final class PinCmd extends Cmd implements Runnable {
-        @Parameters(arity = "2..3", paramLabel = "PROGRAM PATH")
+        static CommandSpec spec() {
+            PinCmd c = new PinCmd();
+            return Decl.command(c, "pin", "Pins a program on a bpffs: pin PROGRAM PATH.")
+                    .words("2..3", "PROGRAM PATH", null, v -> c.words = v)
+                    .spec();
+        }
+
         List<String> words = new ArrayList<>();
 
         @Override

@@ -24,45 +24,56 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code bpf4j run X.bpf.o}: load an object, attach every program, stream the events of its ring
  * and perf buffers as JSON lines (decoded through a BTF struct when named), print its maps at the
  * end (and every {@code --maps-every}), and tear it all down on Ctrl-C or after {@code --duration}.
  */
-@Command(name = "run", description = "Load an object, attach its programs, stream its events as JSON lines.")
 final class RunCommand extends Cmd implements Runnable {
-    @Parameters(index = "0", paramLabel = "FILE")
+    static CommandSpec spec() {
+        RunCommand c = new RunCommand();
+        return Decl.command(c, "run", "Load an object, attach its programs, stream its events as JSON lines.")
+                .path("0", "FILE", null, v -> c.file = v)
+                .repeated("--set", "NAME=VALUE", "Set a global (const volatile) before load.", v -> c.sets = v)
+                .repeated(
+                        "--attach",
+                        "PROG=SPEC",
+                        "Attach PROG as the section SPEC names (e.g. tracepoint/syscalls/sys_enter_execve).",
+                        v -> c.attaches = v)
+                .repeated("--ringbuf", "MAP[:STRUCT]", "Stream a ring buffer, records as STRUCT.", v -> c.ringbufs = v)
+                .repeated("--perfbuf", "MAP[:STRUCT]", "Stream a perf buffer, samples as STRUCT.", v -> c.perfbufs = v)
+                .option("--maps-every", "DURATION", "Print the maps this often (e.g. 1s).", false, v -> c.mapsEvery = v)
+                .option(
+                        "--duration",
+                        "DURATION",
+                        "Stop after this long (e.g. 10s, 500ms, 2m).",
+                        false,
+                        v -> c.duration = v)
+                .option(
+                        "--metrics",
+                        "HOST:PORT",
+                        "Serve the maps as Prometheus metrics at http://HOST:PORT/metrics (bpf4j-observability).",
+                        false,
+                        v -> c.metrics = v)
+                .spec();
+    }
+
     Path file;
 
-    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Set a global (const volatile) before load.")
     List<String> sets = new ArrayList<>();
 
-    @Option(
-            names = "--attach",
-            paramLabel = "PROG=SPEC",
-            description = "Attach PROG as the section SPEC names (e.g. tracepoint/syscalls/sys_enter_execve).")
     List<String> attaches = new ArrayList<>();
 
-    @Option(names = "--ringbuf", paramLabel = "MAP[:STRUCT]", description = "Stream a ring buffer, records as STRUCT.")
     List<String> ringbufs = new ArrayList<>();
 
-    @Option(names = "--perfbuf", paramLabel = "MAP[:STRUCT]", description = "Stream a perf buffer, samples as STRUCT.")
     List<String> perfbufs = new ArrayList<>();
 
-    @Option(names = "--maps-every", paramLabel = "DURATION", description = "Print the maps this often (e.g. 1s).")
     String mapsEvery;
 
-    @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (e.g. 10s, 500ms, 2m).")
     String duration;
 
-    @Option(
-            names = "--metrics",
-            paramLabel = "HOST:PORT",
-            description = "Serve the maps as Prometheus metrics at http://HOST:PORT/metrics (bpf4j-observability).")
     String metrics;
 
     static Duration duration(String s) {

@@ -290,6 +290,9 @@ public final class PerfBuffer implements AutoCloseable {
         return gate.isClosed();
     }
 
+    // reinterpret (restricted) gives the drain's views the lifetime of its arena: they cannot
+    // outlive the drain, however long the mapping lives.
+    @SuppressWarnings("restricted")
     private int drainAll(SampleHandler handler) {
         // Only rings with records, and no arena when none has any: the fixed cost of a poll is one
         // acquire load per CPU beyond the epoll call, as libbpf's.
@@ -395,6 +398,9 @@ public final class PerfBuffer implements AutoCloseable {
      * A record outside the fast path: a sample that wraps the ring's end (copied into one piece
      * first), a PERF_RECORD_LOST, or another kind (skipped).
      */
+    // reinterpret (restricted) gives the drain's views the lifetime of its arena: they cannot
+    // outlive the drain, however long the mapping lives.
+    @SuppressWarnings("restricted")
     private void deliverAlone(
             int cpu, MemorySegment data, long at, int recSize, int type, Arena views, SampleHandler handler) {
         MemorySegment rec = at + recSize > data.byteSize()

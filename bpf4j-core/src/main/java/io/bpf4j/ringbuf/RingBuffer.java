@@ -149,6 +149,9 @@ public final class RingBuffer implements AutoCloseable {
         return poll(timeout, rec -> sink.accept(codec.decode(rec, 0)));
     }
 
+    // reinterpret (restricted) gives the drain's views the lifetime of its arena: they cannot
+    // outlive the drain, however long the mapping lives.
+    @SuppressWarnings("restricted")
     private int drain(RecordHandler handler) {
         // Nothing published: return before the arena below, the fixed cost of every poll that finds
         // the ring empty (and of the drain a poll tries before it waits).

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class AttachKprobeLanesTest {
     private static final int PID = (int) ProcessHandle.current().pid();
+    // A downcall into libc (restricted): the probe must see a real call, not a value the JVM cached.
+    @SuppressWarnings("restricted")
     private static final MethodHandle GETPPID = Linker.nativeLinker()
             .downcallHandle(
                     Linker.nativeLinker().defaultLookup().find("getppid").orElseThrow(),

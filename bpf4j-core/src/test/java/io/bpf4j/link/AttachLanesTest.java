@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Test;
 class AttachLanesTest {
     private static final int PID = (int) ProcessHandle.current().pid();
     private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup/unified");
+    // A downcall into libc (restricted): the probe must see a real call, not a value the JVM cached.
+    @SuppressWarnings("restricted")
     private static final MethodHandle GETPPID = Linker.nativeLinker()
             .downcallHandle(
                     Linker.nativeLinker().defaultLookup().find("getppid").orElseThrow(),

@@ -34,6 +34,8 @@ class AutoAttachTest {
         assertEquals(0, new ProcessBuilder("/bin/true").start().waitFor());
     }
 
+    // A downcall into libc (restricted): the probe must see a real call, not a value the JVM cached.
+    @SuppressWarnings("restricted")
     private static void getpid() throws Throwable {
         var h = Linker.nativeLinker()
                 .downcallHandle(

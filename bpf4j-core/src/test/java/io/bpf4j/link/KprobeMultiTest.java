@@ -28,6 +28,8 @@ class KprobeMultiTest {
         Kernel.assumeRoot();
     }
 
+    // Keeps the deprecated overload covered until it is removed.
+    @SuppressWarnings("deprecation")
     @Test
     void countsUnlinksOrIsClearlyNotSupported() throws Exception {
         try (BpfMap counter = CounterPrograms.newCounter("kpm_count");

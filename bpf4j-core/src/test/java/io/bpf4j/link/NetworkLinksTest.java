@@ -37,13 +37,13 @@ class NetworkLinksTest {
                 BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_net")).load()) {
             NetworkNamespace nsB = NetworkNamespace.named(net.b);
             assertTrue(net.pingBFromA(1), "the test network works before any program");
-            try (var count = nsB.run(() -> Xdp.attach(obj.program("xdp_count"), "veth-b", Xdp.Mode.DEFAULT))) {
+            try (var _ = nsB.run(() -> Xdp.attach(obj.program("xdp_count"), "veth-b", Xdp.Mode.DEFAULT))) {
                 assertTrue(net.pingBFromA(3));
                 assertTrue(
                         packets(obj).get(0).orElseThrow() >= 3,
                         "xdp saw " + packets(obj).get(0));
             }
-            try (var drop = nsB.run(() -> Xdp.attach(obj.program("xdp_drop"), "veth-b", Xdp.Mode.DEFAULT))) {
+            try (var _ = nsB.run(() -> Xdp.attach(obj.program("xdp_drop"), "veth-b", Xdp.Mode.DEFAULT))) {
                 assertFalse(net.pingBFromA(2), "pings are dropped");
                 assertTrue(packets(obj).get(1).orElseThrow() >= 2);
             }
@@ -68,12 +68,12 @@ class NetworkLinksTest {
             Tcx tcx;
             try {
                 tcx = nsB.run(
-                        () -> Tcx.attach(obj.program("tcx_count"), "veth-b", Tcx.Direction.INGRESS, Tcx.Position.LAST));
+                        () -> Tcx.attach(obj.program("tcx_count"), "veth-b", Tcx.Direction.INGRESS, Tcx.Order.last()));
             } catch (io.bpf4j.NotSupportedException e) {
                 KernelFeature.assume(false, "TCX links (Linux 6.6)", e.getMessage());
                 return;
             }
-            try (var first = tcx) {
+            try (var _ = tcx) {
                 assertTrue(net.pingBFromA(3));
                 assertTrue(
                         packets(obj).get(2).orElseThrow() >= 3,
@@ -123,7 +123,7 @@ class NetworkLinksTest {
         Path cg = root.resolve("bpf4j_test_" + ProcessHandle.current().pid());
         Files.createDirectories(cg);
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("link_net")).load();
-                var link = Cgroup.attach(obj.program("cgroup_egress"), cg, AttachType.CGROUP_INET_EGRESS)) {
+                var _ = Cgroup.attach(obj.program("cgroup_egress"), cg, AttachType.CGROUP_INET_EGRESS)) {
             // A shell that moves itself into the cgroup, then sends three pings on loopback.
             int rc = TestNet.run("echo $$ > " + cg.resolve("cgroup.procs") + " && ping -c 3 -i 0.2 -W 1 127.0.0.1");
             assertEquals(0, rc);

@@ -137,7 +137,7 @@ class PerfEventLanesTest {
                 }
             }
             if (armed > 0) {
-                try (PerfEvent l =
+                try (PerfEvent _ =
                         PerfEvent.attach(obj.program("on_tick"), PerfEvent.Spec.period("instructions", 100_000))) {
                     spin(100);
                 }

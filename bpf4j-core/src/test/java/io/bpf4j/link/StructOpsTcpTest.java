@@ -189,7 +189,7 @@ class StructOpsTcpTest {
         ObjectSpec zeroed =
                 spec.withStructOpsMember("b4j_flavor", "b4j_extra", 0).withStructOpsMember("b4j_flavor", "name", name);
         try (BpfObject obj = zeroed.load();
-                Link link = StructOps.register(obj, "b4j_flavor")) {
+                Link _ = StructOps.register(obj, "b4j_flavor")) {
             assertTrue(available().contains(name), "the flavor, laid out by member name, did not register");
         }
         assertFalse(available().contains(name));

@@ -101,7 +101,7 @@ class SyscallCountTest {
                                     .add(Instruction.jumpReg(Opcodes.JEQ, Reg.R1, Reg.R2, 1))
                                     .skipAlways() // a mismatch skips the count
                                     .count(counter, 0))) {
-                try (var link = Tracepoint.attach(prog, "syscalls", "sys_enter_execve")) {
+                try (var _ = Tracepoint.attach(prog, "syscalls", "sys_enter_execve")) {
                     for (int i = 0; i < 3; i++) {
                         assertEquals(0, new ProcessBuilder(p).start().waitFor());
                     }

@@ -98,10 +98,10 @@ class TracingTest {
         ObjectSpec s = spec("on_unlink_entry", "on_unlink_exit");
         BpfObject obj = s.load();
         try (obj;
-                var in = Tracing.attach(
+                var _ = Tracing.attach(
                         obj.program("on_unlink_entry"),
                         s.program("on_unlink_entry").orElseThrow());
-                var out = Tracing.attach(
+                var _ = Tracing.attach(
                         obj.program("on_unlink_exit"),
                         s.program("on_unlink_exit").orElseThrow())) {
             Path f = Files.createTempFile("bpf4j-attach", ".tmp");
@@ -125,7 +125,7 @@ class TracingTest {
         ObjectSpec s = spec("on_file_open");
         BpfObject obj = s.load();
         try (obj;
-                var l = Tracing.attach(
+                var _ = Tracing.attach(
                         obj.program("on_file_open"), s.program("on_file_open").orElseThrow())) {
             Files.readString(Path.of("/proc/self/status"));
             assertTrue(count(obj, 3) >= 1);

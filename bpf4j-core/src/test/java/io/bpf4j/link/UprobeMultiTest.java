@@ -32,6 +32,8 @@ class UprobeMultiTest {
         Kernel.assumeRoot();
     }
 
+    // A downcall into libc (restricted): the probe must see a real call, not a value the JVM cached.
+    @SuppressWarnings("restricted")
     private static MethodHandle libc(String name) {
         Linker l = Linker.nativeLinker();
         return l.downcallHandle(
@@ -48,6 +50,8 @@ class UprobeMultiTest {
                 .build());
     }
 
+    // Keeps the deprecated overload covered until it is removed.
+    @SuppressWarnings("deprecation")
     @Test
     void countsCallsOfBothFunctionsUntilClosed() throws Throwable {
         int pid = (int) ProcessHandle.current().pid();
@@ -76,6 +80,8 @@ class UprobeMultiTest {
         }
     }
 
+    // Keeps the deprecated overload covered until it is removed.
+    @SuppressWarnings("deprecation")
     @Test
     void unknownSymbolIsNamed() {
         try (BpfMap counter = CounterPrograms.newCounter("upm_none");

@@ -292,7 +292,7 @@ class UsdtTest {
                     .forPid(run.pid());
             if (!UsdtCookies.supported()) {
                 // Without cookies one address maps to one spec: a second attachment there collides, as in libbpf.
-                try (UsdtLink l = Usdt.attach(obj, obj.program("on_sizes"), spec)) {
+                try (UsdtLink _ = Usdt.attach(obj, obj.program("on_sizes"), spec)) {
                     BpfException e =
                             assertThrows(BpfException.class, () -> Usdt.attach(obj, obj.program("on_sizes"), spec));
                     assertTrue(e.getMessage().contains("collision"), e.getMessage());

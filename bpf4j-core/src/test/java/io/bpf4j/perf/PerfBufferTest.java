@@ -110,7 +110,7 @@ class PerfBufferTest {
                 PerfBuffer pb = PerfBuffer.open(obj.map("events"), 1, (cpu, n) -> {
                     throw new AssertionError(n + " lost");
                 });
-                CpuPin pin = CpuPin.current(pb.cpus().get(0))) {
+                CpuPin _ = CpuPin.current(pb.cpus().get(0))) {
             List<Long> expectedSizes = new ArrayList<>();
             List<Long> seqs = new ArrayList<>();
             List<Long> sizes = new ArrayList<>();
@@ -145,7 +145,7 @@ class PerfBufferTest {
                 PerfBuffer pb = PerfBuffer.open(obj.map("events"), 1, (cpu, n) -> {
                     throw new AssertionError(n + " lost");
                 });
-                CpuPin pin = CpuPin.current(pb.cpus().get(0))) {
+                CpuPin _ = CpuPin.current(pb.cpus().get(0))) {
             List<java.lang.foreign.MemorySegment> kept = new ArrayList<>();
             for (int round = 0; round < 5; round++) {
                 run(obj, "emit_short", 40);
@@ -162,7 +162,7 @@ class PerfBufferTest {
         try (BpfObject obj = ObjectSpec.read(Kernel.bpfObject("perf_emit")).load()) {
             AtomicLong reported = new AtomicLong();
             try (PerfBuffer pb = PerfBuffer.open(obj.map("events"), 1, (cpu, n) -> reported.addAndGet(n));
-                    CpuPin pin = CpuPin.current(pb.cpus().get(0))) {
+                    CpuPin _ = CpuPin.current(pb.cpus().get(0))) {
                 run(obj, 500); // far more than one page holds, all on one CPU's ring
                 long samples = pb.consume((cpu, rec) -> {});
                 // With room again, the kernel writes the LOST record before the next sample on that
@@ -222,7 +222,7 @@ class PerfBufferTest {
             // Control: woken for every sample, a poll returns the 10 samples already there at once.
             try (PerfBuffer pb =
                             PerfBuffer.builder(obj.map("events")).pagesPerCpu(1).open();
-                    CpuPin pin = CpuPin.current(pb.cpus().get(0))) {
+                    CpuPin _ = CpuPin.current(pb.cpus().get(0))) {
                 run(obj, 10);
                 var polled = java.util.concurrent.CompletableFuture.supplyAsync(
                         () -> pb.poll(Duration.ofSeconds(10), (c, r) -> {}));
@@ -233,7 +233,7 @@ class PerfBufferTest {
                             .pagesPerCpu(1)
                             .wakeupWatermark(2048)
                             .open();
-                    CpuPin pin = CpuPin.current(pb.cpus().get(0))) {
+                    CpuPin _ = CpuPin.current(pb.cpus().get(0))) {
                 run(obj, 10);
                 var polled = java.util.concurrent.CompletableFuture.supplyAsync(
                         () -> pb.poll(Duration.ofSeconds(10), (c, r) -> {}));

@@ -66,7 +66,7 @@ class RingBufferApiTest {
                 RingBuffer rb = RingBuffer.open(obj.map("events"))) {
             List<Long> seen = new CopyOnWriteArrayList<>();
             List<Throwable> errors = new CopyOnWriteArrayList<>();
-            try (Subscription s = rb.subscribe(
+            try (Subscription _ = rb.subscribe(
                     Codecs.s64(),
                     seq -> {
                         if (seq == 2) {

@@ -180,7 +180,7 @@ public final class CompileMojo extends AbstractMojo {
         for (BpfSource s : sources) {
             Path obj = s.object(out, resourceDirectory);
             Path dep = work.resolve("deps").resolve(s.objectRelative() + ".d");
-            Optional<String> why = staleness(s, obj, dep, fingerprint.equals(state.getProperty(s.relative())));
+            Optional<String> why = staleness(obj, dep, fingerprint.equals(state.getProperty(s.relative())));
             if (why.isEmpty()) {
                 getLog().debug("bpf4j: " + s.relative() + " is up to date");
                 continue;
@@ -240,8 +240,8 @@ public final class CompileMojo extends AbstractMojo {
         return false;
     }
 
-    /** Why {@code s} must be compiled, or empty when its object is up to date. */
-    private Optional<String> staleness(BpfSource s, Path obj, Path dep, boolean sameConfig) throws IOException {
+    /** Why a source must be compiled again into {@code obj}, or empty when the object is up to date. */
+    private Optional<String> staleness(Path obj, Path dep, boolean sameConfig) throws IOException {
         if (!Files.isRegularFile(obj)) {
             return Optional.of("no object yet");
         }

@@ -29,6 +29,9 @@ final class VmlinuxHeader {
     private VmlinuxHeader() {}
 
     /**
+     * Writes {@code vmlinux.h} into {@code includeDir} unless the one there is already current: a copy
+     * of the configured header, or the C declarations of the configured or the kernel's BTF.
+     *
      * @param header a configured header to copy, if any (wins over BTF)
      * @param btfFile a configured raw BTF file, if any (else the kernel's)
      * @param includeDir where {@code vmlinux.h} is written

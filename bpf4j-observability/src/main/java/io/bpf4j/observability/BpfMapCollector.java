@@ -14,7 +14,6 @@ import io.prometheus.metrics.model.snapshots.PrometheusNaming;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A Prometheus client {@link MultiCollector} of one BPF map ({@link MapMetric}): each scrape reads
@@ -42,7 +41,7 @@ public final class BpfMapCollector implements MultiCollector {
     private final MapMetric metric;
     private final MapSampler sampler;
     private final String[] labelNames;
-    private final Map<Series, Labels> labels = new IdentityHashMap<>();
+    private final IdentityHashMap<Series, Labels> labels = new IdentityHashMap<>();
     private final List<String> names = new ArrayList<>();
     private final MetricMetadata series;
     private final MetricMetadata dropped;
@@ -82,7 +81,10 @@ public final class BpfMapCollector implements MultiCollector {
         return sampler;
     }
 
+    // Deprecated in the client for getMetricFamilyDescriptors(), whose default still builds the
+    // descriptors from these names; the names are what the registry's duplicate check needs.
     @Override
+    @SuppressWarnings("deprecation")
     public List<String> getPrometheusNames() {
         List<String> all = new ArrayList<>(names);
         all.add(series.getPrometheusName());

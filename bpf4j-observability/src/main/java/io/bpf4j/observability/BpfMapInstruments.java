@@ -11,7 +11,6 @@ import io.opentelemetry.api.metrics.ObservableMeasurement;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A BPF map ({@link MapMetric}) as OpenTelemetry observable instruments: one batch callback reads
@@ -48,7 +47,7 @@ public final class BpfMapInstruments implements AutoCloseable {
         List<String> tagNames = metric.tagNames();
         List<AttributeKey<String>> keys =
                 tagNames.stream().map(AttributeKey::stringKey).toList();
-        Map<Series, Attributes> attrs = new IdentityHashMap<>();
+        IdentityHashMap<Series, Attributes> attrs = new IdentityHashMap<>();
         ObservableLongMeasurement series = meter.upDownCounterBuilder(base + ".series")
                 .setDescription("keys of BPF map " + metric.map().name() + " exposed as series")
                 .buildObserver();

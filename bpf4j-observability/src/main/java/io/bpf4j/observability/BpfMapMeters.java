@@ -12,7 +12,6 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A Micrometer {@link MeterBinder} exposing a BPF map ({@link MapMetric}) as meters, read from the
@@ -42,7 +41,7 @@ import java.util.Map;
 public final class BpfMapMeters implements MeterBinder {
     private final MapSampler sampler;
     private final MapMetric metric;
-    private final Map<Series, List<Meter>> meters = new IdentityHashMap<>();
+    private final IdentityHashMap<Series, List<Meter>> meters = new IdentityHashMap<>();
     private final Series heartbeat = new Series(new String[0], 1, 0);
     private MeterRegistry registry;
     private long synced = -1;

@@ -35,10 +35,10 @@ class BpfMapInstrumentsTest {
                 TestKernel.Exe exe = new TestKernel.Exe();
                 SdkMeterProvider provider =
                         SdkMeterProvider.builder().registerMetricReader(reader).build();
-                BpfMapInstruments execs = BpfMapInstruments.register(
+                BpfMapInstruments _ = BpfMapInstruments.register(
                         provider.get("io.bpf4j.test"),
                         MapMetric.counter(obj.map("obs_execs")).build());
-                BpfMapInstruments hist = BpfMapInstruments.register(
+                BpfMapInstruments _ = BpfMapInstruments.register(
                         provider.get("io.bpf4j.test"),
                         MapMetric.log2Histogram(obj.map("obs_pid_hist"))
                                 .keyTag("comm")

@@ -7,6 +7,8 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /** Network interface names to indexes, through libc's {@code if_nametoindex}. */
+// Linker.downcallHandle (restricted) links libc's if_nametoindex, the class's one purpose.
+@SuppressWarnings("restricted")
 public final class IfIndex {
     private static final MethodHandle IF_NAMETOINDEX;
 

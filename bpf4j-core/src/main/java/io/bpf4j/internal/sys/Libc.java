@@ -15,6 +15,9 @@ import java.lang.invoke.VarHandle;
  *
  * <p>The result convention is the kernel's: a non-negative value, or {@code -errno}.
  */
+// Linker.downcallHandle is restricted: this class is the door through which the library makes
+// its system calls, the one place they are linked.
+@SuppressWarnings("restricted")
 public final class Libc {
     /** x86_64 system call numbers (the only architecture these machines run). */
     public static final long SYS_IOCTL = 16;

@@ -23,6 +23,9 @@ public final class Mmap {
      * arena's close makes a thread reading it at that moment throw IllegalStateException), so no
      * segment reads memory that is no longer mapped.
      */
+    // reinterpret (restricted): the mapping's segment gets its true length and the owner's
+    // lifetime, and is unmapped when the owner closes.
+    @SuppressWarnings("restricted")
     public static MemorySegment map(Fd fd, long length, int prot, long offset, Arena owner) {
         long address;
         int raw = fd.acquire();
