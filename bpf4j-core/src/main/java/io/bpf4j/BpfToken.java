@@ -48,33 +48,40 @@ public final class BpfToken implements AutoCloseable {
      *         (EINVAL) or the kernel has no tokens (EINVAL before 6.9)
      */
     public static BpfToken create(Path bpffs) {
+        return created(bpffs, tryCreate(bpffs));
+    }
+
+    /** BPF_TOKEN_CREATE from {@code bpffs}: the token's fd or the negated errno. */
+    private static long tryCreate(Path bpffs) {
         try (Fd dir = Fd.openDirectory(bpffs, "bpffs " + bpffs + " for a BPF token")) {
             int raw = dir.acquire();
-            long r;
             try {
-                r = Tokens.create(raw);
+                return Tokens.create(raw);
             } finally {
                 dir.release();
             }
-            if (r < 0) {
-                int errno = (int) -r;
-                String why = errno == Errno.ENOENT.number()
-                        ? ": it is mounted without delegate_cmds/maps/progs/attachs"
-                        : errno == Errno.EOPNOTSUPP.number()
-                                ? ": this process is in the initial user namespace,"
-                                        + " where a token grants nothing (root needs none)"
-                                : errno == Errno.EPERM.number()
-                                        ? ": this process is not in the user namespace that mounted it,"
-                                                + " or lacks CAP_BPF there"
-                                        : errno == Errno.EINVAL.number()
-                                                ? ": it is not the root of a bpffs mount, or the kernel has no"
-                                                        + " BPF tokens (Linux 6.9)"
-                                                : "";
-                throw Bpf.error(
-                        "cannot create a BPF token from " + bpffs + why, r, BpfCmd.TOKEN_CREATE, bpffs.toString());
-            }
-            return new BpfToken(new Fd((int) r, "BPF token from " + bpffs), bpffs);
         }
+    }
+
+    /** The token of a BPF_TOKEN_CREATE that answered {@code r}, or the error it means. */
+    private static BpfToken created(Path bpffs, long r) {
+        if (r < 0) {
+            int errno = (int) -r;
+            String why = errno == Errno.ENOENT.number()
+                    ? ": it is mounted without delegate_cmds/maps/progs/attachs"
+                    : errno == Errno.EOPNOTSUPP.number()
+                            ? ": this process is in the initial user namespace,"
+                                    + " where a token grants nothing (root needs none)"
+                            : errno == Errno.EPERM.number()
+                                    ? ": this process is not in the user namespace that mounted it,"
+                                            + " or lacks CAP_BPF there"
+                                    : errno == Errno.EINVAL.number()
+                                            ? ": it is not the root of a bpffs mount, or the kernel has no"
+                                                    + " BPF tokens (Linux 6.9)"
+                                            : "";
+            throw Bpf.error("cannot create a BPF token from " + bpffs + why, r, BpfCmd.TOKEN_CREATE, bpffs.toString());
+        }
+        return new BpfToken(new Fd((int) r, "BPF token from " + bpffs), bpffs);
     }
 
     /**
@@ -112,7 +119,14 @@ public final class BpfToken implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            return Optional.of(create(DEFAULT_PATH));
+            long r = tryCreate(DEFAULT_PATH);
+            if (r == -Errno.EOPNOTSUPP.number()) {
+                // The usual case (root in the initial namespace): no exception, no log record, so a
+                // short-lived tool's first load does not start the logging back end for nothing.
+                initialNamespace = true; // a process never leaves the initial user namespace
+                return Optional.empty();
+            }
+            return Optional.of(created(DEFAULT_PATH, r));
         } catch (BpfException e) {
             if (e.errno().filter(x -> x == Errno.EOPNOTSUPP).isPresent()) {
                 initialNamespace = true; // a process never leaves the initial user namespace

@@ -4,7 +4,6 @@ import io.bpf4j.asm.Instruction;
 import io.bpf4j.asm.Opcodes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -172,7 +171,7 @@ final class Linker {
                 }
             }
         }
-        out.sort(Comparator.comparingInt(Placed::slot));
+        out.sort((a, b) -> Integer.compare(a.slot(), b.slot())); // no Comparator.comparingInt: a class less at start
         return List.copyOf(out);
     }
 

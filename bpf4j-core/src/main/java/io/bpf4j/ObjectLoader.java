@@ -228,6 +228,7 @@ final class ObjectLoader {
 
     // ---- instructions ------------------------------------------------------------------------
 
+    @SuppressWarnings("IfChainToSwitch") // a type switch spins a class at start-up; see below
     private static Map<String, List<Instruction>> rewrite(LoadPlan plan, Map<String, BpfMap> maps) {
         Map<String, Ksyms.Resolution> ksyms =
                 plan.ksyms().isEmpty() ? Map.of() : Ksyms.resolve(KernelTypes.vmlinux(), plan.ksyms());
@@ -249,30 +250,34 @@ final class ObjectLoader {
                         + ref.slot() * 8 + " is not at an instruction start");
             }
             Instruction insn = insns.get(index);
-            Instruction patched =
-                    switch (ref) {
-                        case LoadPlan.MapRef m -> {
-                            requireLdImm64(plan, ref, insn);
-                            yield new Instruction(
-                                    insn.opcode(),
-                                    insn.dst(),
-                                    Opcodes.PSEUDO_MAP_FD,
-                                    (short) 0,
-                                    mapFd(plan, maps, m.map()) & 0xffff_ffffL);
-                        }
-                        case LoadPlan.MapValueRef m -> {
-                            requireLdImm64(plan, ref, insn);
-                            yield new Instruction(
-                                    insn.opcode(),
-                                    insn.dst(),
-                                    Opcodes.PSEUDO_MAP_VALUE,
-                                    (short) 0,
-                                    (mapFd(plan, maps, m.map()) & 0xffff_ffffL) | ((long) m.offset() << 32));
-                        }
-                        case LoadPlan.CallRef c -> insn.withSrc(Opcodes.PSEUDO_CALL); // offset fixed by the linker
-                        case LoadPlan.FuncRef f -> insn.withSrc(Opcodes.PSEUDO_FUNC);
-                        case LoadPlan.KsymRef k -> Ksyms.patch(insn, k.name(), ksyms.get(k.name()));
-                    };
+            // instanceof, not a pattern switch: each type switch spins a class at its first run, which
+            // a short-lived tool pays at start-up and the AOT cache does not keep.
+            Instruction patched;
+            if (ref instanceof LoadPlan.MapRef m) {
+                requireLdImm64(plan, ref, insn);
+                patched = new Instruction(
+                        insn.opcode(),
+                        insn.dst(),
+                        Opcodes.PSEUDO_MAP_FD,
+                        (short) 0,
+                        mapFd(plan, maps, m.map()) & 0xffff_ffffL);
+            } else if (ref instanceof LoadPlan.MapValueRef m) {
+                requireLdImm64(plan, ref, insn);
+                patched = new Instruction(
+                        insn.opcode(),
+                        insn.dst(),
+                        Opcodes.PSEUDO_MAP_VALUE,
+                        (short) 0,
+                        (mapFd(plan, maps, m.map()) & 0xffff_ffffL) | ((long) m.offset() << 32));
+            } else if (ref instanceof LoadPlan.CallRef) {
+                patched = insn.withSrc(Opcodes.PSEUDO_CALL); // offset fixed by the linker
+            } else if (ref instanceof LoadPlan.FuncRef) {
+                patched = insn.withSrc(Opcodes.PSEUDO_FUNC);
+            } else if (ref instanceof LoadPlan.KsymRef k) {
+                patched = Ksyms.patch(insn, k.name(), ksyms.get(k.name()));
+            } else {
+                throw new IllegalStateException("a reference of unknown kind: " + ref);
+            }
             insns.set(index, patched);
         }
         if (!plan.core().isEmpty()) {

@@ -203,9 +203,12 @@ final class ObjectReader {
                 decls.add(new KcfgDecl(new KconfigExtern(name, kind, size, signed, weak.contains(name)), align));
             }
         }
-        decls.sort(java.util.Comparator.comparingInt((KcfgDecl d) -> -d.align())
-                .thenComparingInt(d -> d.extern().size())
-                .thenComparing(d -> d.extern().name()));
+        // One lambda, not Comparator.comparingInt(..).thenComparing(..): those spin classes at start-up.
+        decls.sort((a, b) -> a.align() != b.align()
+                ? Integer.compare(b.align(), a.align())
+                : a.extern().size() != b.extern().size()
+                        ? Integer.compare(a.extern().size(), b.extern().size())
+                        : a.extern().name().compareTo(b.extern().name()));
         int kconfigSize = 0;
         for (KcfgDecl d : decls) {
             kconfigSize = (kconfigSize + d.align() - 1) / d.align() * d.align();
@@ -439,6 +442,7 @@ final class ObjectReader {
      * Puts each instruction's meaning into its metadata: the function starting at it, what its
      * relocation names (map, global, function, kernel symbol) and its source line.
      */
+    @SuppressWarnings("IfChainToSwitch") // a type switch spins a class at start-up; see below
     private static void annotate(
             Map<String, List<Instruction>> code,
             List<Linker.Function> functions,
@@ -468,20 +472,24 @@ final class ObjectReader {
                     at.apply(f.section(), f.start()).withSymbol(f.name()));
         }
         for (LoadPlan.Reference r : refs) {
-            String target =
-                    switch (r) {
-                        case LoadPlan.CallRef c -> functionName(starts, c.targetSection(), c.targetSlot());
-                        case LoadPlan.FuncRef c -> functionName(starts, c.targetSection(), c.targetSlot());
-                        default -> "";
-                    };
-            io.bpf4j.asm.Metadata.Reference ref =
-                    switch (r) {
-                        case LoadPlan.MapRef m -> new io.bpf4j.asm.Metadata.MapReference(m.map());
-                        case LoadPlan.MapValueRef m -> new io.bpf4j.asm.Metadata.MapValueReference(m.map(), m.offset());
-                        case LoadPlan.CallRef c -> new io.bpf4j.asm.Metadata.FunctionReference(target);
-                        case LoadPlan.FuncRef c -> new io.bpf4j.asm.Metadata.FunctionReference(target);
-                        case LoadPlan.KsymRef k -> new io.bpf4j.asm.Metadata.KernelSymbolReference(k.name());
-                    };
+            // instanceof, not a pattern switch: each type switch spins a class at its first run, which
+            // a short-lived tool pays at start-up and the AOT cache does not keep.
+            io.bpf4j.asm.Metadata.Reference ref;
+            if (r instanceof LoadPlan.MapRef m) {
+                ref = new io.bpf4j.asm.Metadata.MapReference(m.map());
+            } else if (r instanceof LoadPlan.MapValueRef m) {
+                ref = new io.bpf4j.asm.Metadata.MapValueReference(m.map(), m.offset());
+            } else if (r instanceof LoadPlan.CallRef c) {
+                ref = new io.bpf4j.asm.Metadata.FunctionReference(
+                        functionName(starts, c.targetSection(), c.targetSlot()));
+            } else if (r instanceof LoadPlan.FuncRef c) {
+                ref = new io.bpf4j.asm.Metadata.FunctionReference(
+                        functionName(starts, c.targetSection(), c.targetSlot()));
+            } else if (r instanceof LoadPlan.KsymRef k) {
+                ref = new io.bpf4j.asm.Metadata.KernelSymbolReference(k.name());
+            } else {
+                throw new IllegalStateException("a reference of unknown kind: " + r);
+            }
             put.accept(
                     new Linker.Ext<>(r.section(), r.slot(), null),
                     at.apply(r.section(), r.slot()).withReference(ref));

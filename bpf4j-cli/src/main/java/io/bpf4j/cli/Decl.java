@@ -109,7 +109,7 @@ final class Decl {
 
     /** A flag: an option without a value. */
     Decl flag(String name, String description, Consumer<Boolean> set) {
-        Binding<Boolean> binding = new Binding<>(Boolean.FALSE, set);
+        Binding<Boolean> binding = new Binding<>(false, set);
         spec.addOption(OptionSpec.builder(name)
                 .type(boolean.class)
                 .arity("0")
@@ -155,7 +155,8 @@ final class Decl {
         }
 
         @Override
-        @SuppressWarnings("unchecked") // picocli asks for the type it declared
+        // picocli's IGetter declares it so, and asks for the type it declared with the argument
+        @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
         public <T> T get() {
             return (T) value;
         }

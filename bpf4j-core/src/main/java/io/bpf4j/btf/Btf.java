@@ -810,7 +810,7 @@ public final class Btf implements CoreTypes {
                 Long off = offs.get(type(v.typeId()).name());
                 vars.add(off == null ? v : new Type.VarSecInfo(v.typeId(), Math.toIntExact(off), v.size()));
             }
-            vars.sort(java.util.Comparator.comparingInt(Type.VarSecInfo::offset));
+            vars.sort((a, b) -> Integer.compare(a.offset(), b.offset()));
             out.set(i, new Type.DataSec(d.name(), size == null ? d.size() : Math.toIntExact(size), vars));
         }
         // Standalone blobs were patched in place above; a split blob is rebuilt on its base.
@@ -844,7 +844,7 @@ public final class Btf implements CoreTypes {
                 Long off = offs.get(type(v.typeId()).name());
                 vars.add(off == null ? v : new Type.VarSecInfo(v.typeId(), Math.toIntExact(off), v.size()));
             }
-            vars.sort(java.util.Comparator.comparingInt(Type.VarSecInfo::offset));
+            vars.sort((x, y) -> Integer.compare(x.offset(), y.offset()));
             for (int k = 0; k < vars.size(); k++) {
                 int at = rec + 12 + 12 * k; // struct btf_var_secinfo { type, offset, size }
                 b.putInt(at, vars.get(k).typeId())

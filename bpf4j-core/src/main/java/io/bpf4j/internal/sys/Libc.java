@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * The raw system-call gate: libc's variadic {@code syscall(long, ...)} bound once with six long
@@ -40,38 +39,52 @@ public final class Libc {
     public static final long SYS_WRITE = 1;
     public static final long SYS_READ = 0;
 
+    private static final FunctionDescriptor SIX_LONGS = FunctionDescriptor.of(
+            ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG);
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CAPTURE_LAYOUT.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+    /** errno's place in the capture area, read as a plain int: a VarHandle would spin classes at start. */
+    private static final long ERRNO_OFFSET =
+            CAPTURE_LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final MemorySegment SYSCALL_ADDRESS;
     private static final MethodHandle SYSCALL;
-    /**
-     * The same gate as a "critical" downcall: no Java thread-state transition around the call,
-     * which saves a few tens of nanoseconds. Only for calls that return quickly and never block
-     * (map element operations on memory bpf4j owns): the GC cannot reach a safepoint during them.
-     */
-    private static final MethodHandle SYSCALL_CRITICAL;
 
     static {
         if (!"amd64".equals(System.getProperty("os.arch")) && !"x86_64".equals(System.getProperty("os.arch"))) {
             throw new ExceptionInInitializerError("bpf4j's system-call numbers are for x86_64 Linux; this is "
                     + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
         }
-        MemorySegment addr = LINKER.defaultLookup()
+        SYSCALL_ADDRESS = LINKER.defaultLookup()
                 .find("syscall")
                 .orElseThrow(() -> new ExceptionInInitializerError("libc has no syscall()"));
-        var j = ValueLayout.JAVA_LONG;
         SYSCALL = LINKER.downcallHandle(
-                addr,
-                FunctionDescriptor.of(j, j, j, j, j, j, j, j),
-                Linker.Option.firstVariadicArg(1),
-                Linker.Option.captureCallState("errno"));
-        SYSCALL_CRITICAL = LINKER.downcallHandle(
-                addr,
-                FunctionDescriptor.of(j, j, j, j, j, j, j, j),
+                SYSCALL_ADDRESS, SIX_LONGS, Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+    }
+
+    /**
+     * The same gate as a "critical" downcall: no Java thread-state transition around the call,
+     * which saves a few tens of nanoseconds. Only for calls that return quickly and never block
+     * (map element operations on memory bpf4j owns): the GC cannot reach a safepoint during them.
+     * Made on first use: each downcall handle spins its own stub class (not kept by the AOT
+     * cache), which a process that only loads objects need not pay for.
+     */
+    private static final class Critical {
+        static final MethodHandle SYSCALL_CRITICAL = LINKER.downcallHandle(
+                SYSCALL_ADDRESS,
+                SIX_LONGS,
                 Linker.Option.firstVariadicArg(1),
                 Linker.Option.captureCallState("errno"),
                 Linker.Option.critical(false));
+
+        private Critical() {}
     }
 
     private Libc() {}
@@ -94,7 +107,7 @@ public final class Libc {
             throw linkageFailure(t);
         }
         if (r == -1) {
-            return -(int) ERRNO.get(state, 0L);
+            return -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
         }
         return r;
     }
@@ -104,12 +117,12 @@ public final class Libc {
         MemorySegment state = Scratch.get().errnoState;
         long r;
         try {
-            r = (long) SYSCALL_CRITICAL.invokeExact(state, nr, a1, a2, a3, 0L, 0L, 0L);
+            r = (long) Critical.SYSCALL_CRITICAL.invokeExact(state, nr, a1, a2, a3, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw linkageFailure(t);
         }
         if (r == -1) {
-            return -(int) ERRNO.get(state, 0L);
+            return -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
         }
         return r;
     }
