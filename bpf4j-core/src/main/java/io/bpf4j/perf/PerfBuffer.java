@@ -56,7 +56,8 @@ public final class PerfBuffer implements AutoCloseable {
     /**
      * How much a drain reads from a ring before it hands the space back to the kernel (a release
      * store of data_tail; the last record may run past it): a producer never waits on more than
-     * this much space the reader has already passed, and the store stays out of the per-record path.
+     * this much space the reader has already passed, and the store stays out of the per-record path
+     * (the ring buffer's policy; see RingBuffer.RELEASE_BYTES for what it was chosen on).
      */
     static final long RELEASE_BYTES = Long.getLong("bpf4j.perf.releaseBytes", 4096);
 
