@@ -127,6 +127,7 @@ public final class CHeaderWriter {
     private void assignNames() {
         Map<String, Integer> tags = new HashMap<>();
         Map<String, Integer> ordinary = new HashMap<>();
+        Map<String, Boolean> fwdOnly = new HashMap<>(); // tag held by a FWD only -> is it a union
         for (int id = 1; id < btf.typeCount(); id++) {
             Type t = btf.type(id);
             String n = t.name();
@@ -146,8 +147,17 @@ public final class CHeaderWriter {
             if (ns == null) {
                 continue;
             }
-            if (t instanceof Type.Fwd) {
-                ns.putIfAbsent(n, 1);
+            if (t instanceof Type.Fwd f) {
+                // A forward declaration holds its tag against an enum of the same name, but the
+                // struct or union it declares takes the name as it is (5.10's BTF has FWD iomap
+                // before STRUCT iomap: a "iomap___2" left "struct iomap" undeclared).
+                if (ns.putIfAbsent(n, 1) == null) {
+                    fwdOnly.put(n, f.union());
+                }
+                names.put(id, n);
+                continue;
+            }
+            if ((t instanceof Type.Struct || t instanceof Type.Union) && fwdOnly.remove(n, t instanceof Type.Union)) {
                 names.put(id, n);
                 continue;
             }
