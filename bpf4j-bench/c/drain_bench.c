@@ -1,6 +1,6 @@
 // The C reference of DrainBench: libbpf drains the streams of bpf/drain_bench.bpf.o exactly as
-// DrainBench drains them with bpf4j. Usage: drain_bench OBJECT ROUNDS ROW...; prints "ROW median mean"
-// per row (ns per record: the median over rounds of each round's, and the mean). Rows: {ring,perf}_{same,alternating,spread} (a ring filled with N records, then one
+// DrainBench drains them with bpf4j. Usage: drain_bench OBJECT ROUNDS ROW...; prints "ROW median mean min"
+// per row (ns per record: the median over rounds of each round's, the mean and the minimum). Rows: {ring,perf}_{same,alternating,spread} (a ring filled with N records, then one
 // consume, timed; the mean over ROUNDS after one warm-up round) and {ring,perf}_batch{100,1000,10000}
 // (K records written, then one poll, which sees the kernel's wake-up and drains them, timed; over
 // enough rounds for 200,000 records, after a tenth as many warm-up rounds) and {ring,perf}_idle (the
@@ -154,7 +154,7 @@ int main(int argc, char **argv)
             }
         }
         qsort(per, nper, sizeof(double), cmp_double);
-        printf("%s %.2f %.2f\n", row, per[nper / 2], total / records);
+        printf("%s %.2f %.2f %.2f\n", row, per[nper / 2], total / records, per[0]);
         free(per);
         fflush(stdout);
     }

@@ -4,12 +4,15 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import io.bpf4j.internal.sys.Attr;
 import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.BpfCmd;
 import io.bpf4j.internal.sys.Cpus;
 import io.bpf4j.internal.sys.Fd;
+import io.bpf4j.internal.sys.InfoLayouts;
+import io.bpf4j.internal.sys.MapBatch;
 import io.bpf4j.internal.sys.MapCreate;
+import io.bpf4j.internal.sys.MapElems;
+import io.bpf4j.internal.sys.MapProbes;
 import io.bpf4j.internal.sys.Scratch;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -76,10 +79,6 @@ public final class BpfMap implements AutoCloseable {
                     BLOOM_FILTER -> true;
             default -> false;
         };
-    }
-
-    private long elemCall(BpfCmd cmd, MemorySegment attr) {
-        return criticalElemCalls ? Bpf.callElem(cmd, attr, Attr.MapElem.SIZE) : Bpf.call(cmd, attr, Attr.MapElem.SIZE);
     }
 
     /**
@@ -243,7 +242,7 @@ public final class BpfMap implements AutoCloseable {
     private static BpfException createError(MapSpec spec, long r, String what) {
         int errno = (int) -r;
         if ((errno == Errno.EINVAL.number() || errno == Errno.EOPNOTSUPP.number() || errno == Errno.ENOTSUPP.number())
-                && !io.bpf4j.features.MapFeatures.supports(spec.type())) {
+                && !MapProbes.supports(spec.type())) {
             return new NotSupportedException(
                     "map type " + spec.type(), spec.type().since(), errno, BpfCmd.MAP_CREATE.kernelName(), what);
         }
@@ -412,8 +411,10 @@ public final class BpfMap implements AutoCloseable {
         try {
             Scratch s = Scratch.get();
             MemorySegment v = value.isNative() ? value : s.value(valueBufferSize);
-            MemorySegment attr = elemAttr(s, raw, nativeKey(s, key), v.address(), flags);
-            long r = cmd == BpfCmd.MAP_LOOKUP_ELEM ? elemCall(cmd, attr) : Bpf.call(cmd, attr, Attr.MapElem.SIZE);
+            long k = nativeKey(s, key);
+            long r = cmd == BpfCmd.MAP_LOOKUP_ELEM
+                    ? MapElems.lookup(raw, k, v.address(), flags, criticalElemCalls)
+                    : MapElems.lookupAndDelete(raw, k, v.address(), flags);
             if (r == -Errno.ENOENT.number()) {
                 return false;
             }
@@ -456,8 +457,7 @@ public final class BpfMap implements AutoCloseable {
         int raw = fd.acquire();
         try {
             Scratch s = Scratch.get();
-            MemorySegment attr = elemAttr(s, raw, nativeKey(s, key), nativeValue(s, value), flag.value());
-            long r = elemCall(BpfCmd.MAP_UPDATE_ELEM, attr);
+            long r = MapElems.update(raw, nativeKey(s, key), nativeValue(s, value), flag.value(), criticalElemCalls);
             if (r < 0) {
                 throw updateError(r, flag);
             }
@@ -555,11 +555,7 @@ public final class BpfMap implements AutoCloseable {
         checkKey(key);
         int raw = fd.acquire();
         try {
-            Scratch s = Scratch.get();
-            MemorySegment attr = s.attr(Attr.MapElem.SIZE);
-            attr.set(JAVA_INT, Attr.MapElem.MAP_FD, raw);
-            attr.set(JAVA_LONG, Attr.MapElem.KEY, nativeKey(s, key));
-            long r = Bpf.call(BpfCmd.MAP_DELETE_ELEM, attr, Attr.MapElem.SIZE);
+            long r = MapElems.delete(raw, nativeKey(Scratch.get(), key));
             if (r == -Errno.ENOENT.number()) {
                 return false;
             }
@@ -590,11 +586,7 @@ public final class BpfMap implements AutoCloseable {
         try {
             Scratch s = Scratch.get();
             MemorySegment n = next.isNative() ? next : s.value(keySize);
-            MemorySegment attr = s.attr(Attr.MapElem.SIZE);
-            attr.set(JAVA_INT, Attr.MapElem.MAP_FD, raw);
-            attr.set(JAVA_LONG, Attr.MapElem.KEY, key.isPresent() ? nativeKey(s, key.get()) : 0L);
-            attr.set(JAVA_LONG, Attr.MapElem.VALUE, n.address());
-            long r = Bpf.call(BpfCmd.MAP_GET_NEXT_KEY, attr, Attr.MapElem.SIZE);
+            long r = MapElems.nextKey(raw, key.isPresent() ? nativeKey(s, key.get()) : 0L, n.address());
             if (r == -Errno.ENOENT.number()) {
                 return false;
             }
@@ -635,9 +627,7 @@ public final class BpfMap implements AutoCloseable {
     public void freeze() {
         int raw = fd.acquire();
         try {
-            MemorySegment attr = Scratch.get().attr(Attr.MapElem.SIZE);
-            attr.set(JAVA_INT, Attr.MapElem.MAP_FD, raw);
-            long r = Bpf.call(BpfCmd.MAP_FREEZE, attr, Attr.MapElem.SIZE);
+            long r = MapElems.freeze(raw);
             if (r < 0) {
                 throw Bpf.error("cannot freeze " + what, r, BpfCmd.MAP_FREEZE, what);
             }
@@ -846,18 +836,10 @@ public final class BpfMap implements AutoCloseable {
             Scratch s = Scratch.get();
             MemorySegment k = keys.isNative() ? keys : s.key((long) count * keySize);
             MemorySegment v = values.isNative() ? values : s.value((long) count * valueBufferSize);
-            MemorySegment attr = s.attr(Attr.Batch.SIZE);
-            attr.set(
-                    JAVA_LONG,
-                    Attr.Batch.IN_BATCH,
-                    cursor.started() ? cursor.token().address() : 0L);
-            attr.set(JAVA_LONG, Attr.Batch.OUT_BATCH, cursor.token().address());
-            attr.set(JAVA_LONG, Attr.Batch.KEYS, k.address());
-            attr.set(JAVA_LONG, Attr.Batch.VALUES, v.address());
-            attr.set(JAVA_INT, Attr.Batch.COUNT, count);
-            attr.set(JAVA_INT, Attr.Batch.MAP_FD, raw);
-            long r = Bpf.call(cmd, attr, Attr.Batch.SIZE);
-            int n = attr.get(JAVA_INT, Attr.Batch.COUNT);
+            long token = cursor.token().address();
+            long rc = MapBatch.lookup(cmd, raw, cursor.started() ? token : 0L, token, k.address(), v.address(), count);
+            long r = MapBatch.result(rc);
+            int n = MapBatch.count(rc);
             if (r == -Errno.ENOENT.number()) {
                 cursor.finish();
             } else if (r == -Errno.ENOSPC.number() && n == 0) {
@@ -877,7 +859,7 @@ public final class BpfMap implements AutoCloseable {
                         what,
                         "batch operations on " + type + " maps",
                         "5.6",
-                        io.bpf4j.features.MapFeatures::supportsBatch);
+                        MapProbes::supportsBatch);
             } else {
                 cursor.advance();
             }
@@ -931,14 +913,9 @@ public final class BpfMap implements AutoCloseable {
                 v = s.value((long) count * valueBufferSize);
                 MemorySegment.copy(values, 0, v, 0, (long) count * valueBufferSize);
             }
-            MemorySegment attr = s.attr(Attr.Batch.SIZE);
-            attr.set(JAVA_LONG, Attr.Batch.KEYS, k.address());
-            attr.set(JAVA_LONG, Attr.Batch.VALUES, v.address());
-            attr.set(JAVA_INT, Attr.Batch.COUNT, count);
-            attr.set(JAVA_INT, Attr.Batch.MAP_FD, raw);
-            attr.set(JAVA_LONG, Attr.Batch.ELEM_FLAGS, elemFlags);
-            long r = Bpf.call(cmd, attr, Attr.Batch.SIZE);
-            int n = attr.get(JAVA_INT, Attr.Batch.COUNT);
+            long rc = MapBatch.write(cmd, raw, k.address(), v.address(), count, elemFlags);
+            long r = MapBatch.result(rc);
+            int n = MapBatch.count(rc);
             if (r < 0) {
                 int errno = (int) -r;
                 if (cmd == BpfCmd.MAP_UPDATE_BATCH
@@ -960,7 +937,7 @@ public final class BpfMap implements AutoCloseable {
                         what,
                         "batch operations on " + type + " maps",
                         "5.6",
-                        io.bpf4j.features.MapFeatures::supportsBatch);
+                        MapProbes::supportsBatch);
             }
             return n;
         } finally {
@@ -995,16 +972,6 @@ public final class BpfMap implements AutoCloseable {
     /** "map \"name\"", for messages of the helpers in this package. */
     String what() {
         return what;
-    }
-
-    /** The element-command attr, every one of its 32 bytes written (no separate zeroing pass). */
-    private static MemorySegment elemAttr(Scratch s, int fd, long key, long value, long flags) {
-        MemorySegment attr = s.attrUnzeroed();
-        attr.set(JAVA_LONG, Attr.MapElem.MAP_FD, fd & 0xffff_ffffL); // map_fd and the padding after it
-        attr.set(JAVA_LONG, Attr.MapElem.KEY, key);
-        attr.set(JAVA_LONG, Attr.MapElem.VALUE, value);
-        attr.set(JAVA_LONG, Attr.MapElem.FLAGS, flags);
-        return attr;
     }
 
     private long nativeKey(Scratch s, MemorySegment key) {
@@ -1059,13 +1026,14 @@ public final class BpfMap implements AutoCloseable {
                 + (fd.isClosed() ? " closed" : "") + "]";
     }
 
-    /** bpf_map_info, as far as bpf4j reads it. */
+    /** bpf_map_info, as far as bpf4j reads it ({@link InfoLayouts.MapInfo}). */
     static final class MapInfoLayout {
-        static final int SIZE = 88;
+        static final int SIZE = InfoLayouts.MapInfo.SIZE;
 
         static MapInfo read(MemorySegment s) {
-            int rawType = s.get(JAVA_INT, 0);
-            byte[] nameBytes = s.asSlice(24, 16).toArray(JAVA_BYTE);
+            int rawType = s.get(JAVA_INT, InfoLayouts.MapInfo.TYPE);
+            byte[] nameBytes = s.asSlice(InfoLayouts.MapInfo.NAME, InfoLayouts.MapInfo.NAME_SIZE)
+                    .toArray(JAVA_BYTE);
             int len = 0;
             while (len < nameBytes.length && nameBytes[len] != 0) {
                 len++;
@@ -1073,16 +1041,16 @@ public final class BpfMap implements AutoCloseable {
             return new MapInfo(
                     MapType.of(rawType),
                     rawType,
-                    s.get(JAVA_INT, 4),
-                    s.get(JAVA_INT, 8),
-                    s.get(JAVA_INT, 12),
-                    s.get(JAVA_INT, 16),
-                    s.get(JAVA_INT, 20),
+                    s.get(JAVA_INT, InfoLayouts.MapInfo.ID),
+                    s.get(JAVA_INT, InfoLayouts.MapInfo.KEY_SIZE),
+                    s.get(JAVA_INT, InfoLayouts.MapInfo.VALUE_SIZE),
+                    s.get(JAVA_INT, InfoLayouts.MapInfo.MAX_ENTRIES),
+                    s.get(JAVA_INT, InfoLayouts.MapInfo.MAP_FLAGS),
                     new String(nameBytes, 0, len, StandardCharsets.US_ASCII),
-                    s.get(JAVA_INT, 64),
-                    s.get(JAVA_INT, 68),
-                    s.get(JAVA_INT, 72),
-                    s.get(JAVA_LONG, 80));
+                    s.get(JAVA_INT, InfoLayouts.MapInfo.BTF_ID),
+                    s.get(JAVA_INT, InfoLayouts.MapInfo.BTF_KEY_TYPE_ID),
+                    s.get(JAVA_INT, InfoLayouts.MapInfo.BTF_VALUE_TYPE_ID),
+                    s.get(JAVA_LONG, InfoLayouts.MapInfo.MAP_EXTRA));
         }
 
         private MapInfoLayout() {}

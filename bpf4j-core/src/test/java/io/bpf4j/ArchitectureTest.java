@@ -103,16 +103,51 @@ class ArchitectureTest {
                 .check(MAIN);
     }
 
+    /**
+     * Classes outside internal.sys that still fill a {@code bpf_attr} themselves: BPF_PROG_LOAD
+     * (the feature probes) and BPF_PROG_TEST_RUN, which move behind typed functions in
+     * internal.sys with the loader's commands. The list may only shrink.
+     */
+    private static final Set<String> ATTR_FILLERS_LEFT =
+            Set.of("io.bpf4j.Program", "io.bpf4j.features.ProgramFeatures", "io.bpf4j.features.StructOpsFeatures");
+
+    /**
+     * Every bpf command's attr is filled in internal.sys, by one typed function per command
+     * ({@code MapCreate}, {@code MapElems}, {@code MapBatch}, {@code Links}...): outside it no
+     * class names an attr layout ({@code Attr}, {@code LinkAttr}), takes the scratch attr buffer
+     * or calls {@code bpf(2)} with an attr of its own ({@code Bpf.call}).
+     */
     @Test
     void attrLayoutsAreFilledOnlyInInternalSys() {
-        noClasses()
-                .that()
-                .resideOutsideOfPackage(SYS)
-                .should()
-                .dependOnClassesThat()
-                .haveFullyQualifiedName(SYS + ".LinkAttr")
-                .because("link commands are sent through internal.sys.Links, one function per command and kind")
-                .check(MAIN);
+        Set<String> fillers = new TreeSet<>();
+        for (JavaClass c : MAIN) {
+            if (c.getPackageName().equals(SYS)) {
+                continue;
+            }
+            boolean namesLayout = c.getDirectDependenciesFromSelf().stream()
+                    .map(d -> d.getTargetClass().getName())
+                    .anyMatch(n ->
+                            n.equals(SYS + ".Attr") || n.startsWith(SYS + ".Attr$") || n.equals(SYS + ".LinkAttr"));
+            boolean sendsAttr = c.getMethodCallsFromSelf().stream().anyMatch(call -> {
+                String owner = call.getTargetOwner().getName();
+                String name = call.getName();
+                return (owner.equals(SYS + ".Bpf") && (name.equals("call") || name.equals("callElem")))
+                        || (owner.equals(SYS + ".Scratch") && name.startsWith("attr"));
+            });
+            if (namesLayout || sendsAttr) {
+                String top = c.getName();
+                fillers.add(top.contains("$") ? top.substring(0, top.indexOf('$')) : top);
+            }
+        }
+        Set<String> unexpected = new TreeSet<>(fillers);
+        unexpected.removeAll(ATTR_FILLERS_LEFT);
+        assertEquals(
+                Set.of(),
+                unexpected,
+                "bpf_attr filled outside internal.sys: add a typed function there (see MapElems, Links)");
+        Set<String> done = new TreeSet<>(ATTR_FILLERS_LEFT);
+        done.removeAll(fillers);
+        assertEquals(Set.of(), done, "no longer fill an attr themselves: take them out of ATTR_FILLERS_LEFT");
     }
 
     @Test
@@ -168,11 +203,14 @@ class ArchitectureTest {
     }
 
     /**
-     * Cycles among the exported packages. Today the root package and {@code link}/{@code features}
-     * depend on each other (the loader lives in the root package and attaches through
-     * {@code link}; {@code link} takes {@code Program}/{@code AttachType} from the root), as
-     * do {@code btf} and {@code codec} on the root. This rule holds the set of cycles to what
-     * it is: a new cycle fails, and a cycle broken must be taken out of {@link #KNOWN_CYCLES}.
+     * Cycles among the exported packages. Two remain, each needing a public API move to break:
+     * the root package and {@code link} depend on each other ({@code BpfObject.attachAll},
+     * {@code KernelObjects}' links, {@code StructOpsMaps} attach through {@code link}; {@code link}
+     * takes {@code Program}/{@code AttachType} from the root), and {@code btf}'s
+     * {@code BtfException} extends the root's {@code BpfException}. ({@code features} left the
+     * list when BpfMap's probes moved to internal.sys.MapProbes.) This rule holds the set of
+     * cycles to what it is: a new cycle fails, and a cycle broken must be taken out of
+     * {@link #KNOWN_CYCLES}.
      */
     @Test
     void packageCyclesNoWorseThanKnown() {
@@ -200,8 +238,8 @@ class ArchitectureTest {
     }
 
     /** Pairs of exported packages that depend on each other directly, as of this commit. */
-    private static final Set<String> KNOWN_CYCLES = new TreeSet<>(
-            Set.of("io.bpf4j <-> io.bpf4j.btf", "io.bpf4j <-> io.bpf4j.features", "io.bpf4j <-> io.bpf4j.link"));
+    private static final Set<String> KNOWN_CYCLES =
+            new TreeSet<>(Set.of("io.bpf4j <-> io.bpf4j.btf", "io.bpf4j <-> io.bpf4j.link"));
 
     /**
      * Without the root package, the exported packages form no cycle at all: every cycle today

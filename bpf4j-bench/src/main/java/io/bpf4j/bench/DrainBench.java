@@ -5,8 +5,10 @@ import io.bpf4j.ObjectSpec;
 import io.bpf4j.TestRunOptions;
 import io.bpf4j.perf.PerfBuffer;
 import io.bpf4j.perf.SampleHandler;
+import io.bpf4j.perf.SampleSpanHandler;
 import io.bpf4j.ringbuf.RecordHandler;
 import io.bpf4j.ringbuf.RingBuffer;
+import io.bpf4j.ringbuf.SpanHandler;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,8 +19,8 @@ import java.time.Duration;
  * spread over 24..512 bytes, and small batches (K records written, then one poll that sees the
  * kernel's wake-up and drains them). Not JMH: both sides time exactly the same calls, one row per JVM
  * (so the JIT's profile is that row's), after warm-up rounds that C needs no more than one of.
- * Usage: {@code DrainBench OBJECT ROUNDS ROW...}; prints "ROW median_ns_per_record mean_ns_per_record"
- * (the median over rounds of each round's ns per record).
+ * Usage: {@code DrainBench OBJECT ROUNDS ROW...}; prints "ROW median mean min" in ns per record
+ * (the median, mean and minimum over rounds of each round's ns per record).
  */
 public final class DrainBench {
     /** Extra work per record in the release-policy experiment (xorshift rounds, about 1.5 ns each). */
@@ -31,6 +33,21 @@ public final class DrainBench {
         sink += rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
         seen++;
     };
+    private static final SpanHandler SPAN = (ring, offset, length) -> {
+        sink += ring.get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
+        seen++;
+    };
+    private static final SampleSpanHandler SAMPLE_SPAN = (cpu, ring, offset, length) -> {
+        sink += ring.get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
+        seen++;
+    };
+    /**
+     * With {@code -Ddrainbench.spans=true} the rows read through {@code consumeSpans}/{@code pollSpans}
+     * (a place in the ring per record) instead of a {@code MemorySegment} slice per record; the row is
+     * printed as ROW.span.
+     */
+    private static final boolean SPANS = Boolean.getBoolean("drainbench.spans");
+
     private static final SampleHandler SAMPLE = (cpu, rec) -> {
         sink += rec.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
         seen++;
@@ -73,9 +90,9 @@ public final class DrainBench {
                     warmRounds(20, () -> {
                         for (int i = 0; i < 1000; i++) {
                             if (perf) {
-                                pb.poll(Duration.ZERO, SAMPLE);
+                                perfPoll(pb, Duration.ZERO);
                             } else {
-                                rb.poll(Duration.ZERO, RECORD);
+                                ringPoll(rb, Duration.ZERO);
                             }
                         }
                     });
@@ -83,9 +100,9 @@ public final class DrainBench {
                         long t0 = System.nanoTime();
                         for (int i = 0; i < 1000; i++) {
                             if (perf) {
-                                pb.poll(Duration.ZERO, SAMPLE);
+                                perfPoll(pb, Duration.ZERO);
                             } else {
-                                rb.poll(Duration.ZERO, RECORD);
+                                ringPoll(rb, Duration.ZERO);
                             }
                         }
                         long t = System.nanoTime() - t0;
@@ -107,9 +124,9 @@ public final class DrainBench {
                         seen = 0;
                         while (seen < 8) {
                             if (perf) {
-                                pb.poll(Duration.ofSeconds(1), SAMPLE);
+                                perfPoll(pb, Duration.ofSeconds(1));
                             } else {
-                                rb.poll(Duration.ofSeconds(1), RECORD);
+                                ringPoll(rb, Duration.ofSeconds(1));
                             }
                         }
                     }
@@ -120,9 +137,9 @@ public final class DrainBench {
                         seen = 0;
                         while (seen < k) {
                             if (perf) {
-                                pb.poll(Duration.ofSeconds(1), SAMPLE);
+                                perfPoll(pb, Duration.ofSeconds(1));
                             } else {
-                                rb.poll(Duration.ofSeconds(1), RECORD);
+                                ringPoll(rb, Duration.ofSeconds(1));
                             }
                         }
                     });
@@ -132,9 +149,9 @@ public final class DrainBench {
                         long t0 = System.nanoTime();
                         while (seen < k) {
                             if (perf) {
-                                pb.poll(Duration.ofSeconds(1), SAMPLE);
+                                perfPoll(pb, Duration.ofSeconds(1));
                             } else {
-                                rb.poll(Duration.ofSeconds(1), RECORD);
+                                ringPoll(rb, Duration.ofSeconds(1));
                             }
                         }
                         long t = System.nanoTime() - t0;
@@ -149,9 +166,9 @@ public final class DrainBench {
                     warm = warmRounds(warm, () -> {
                         fill(obj, row, n);
                         if (perf) {
-                            pb.consume(SAMPLE);
+                            perfConsume(pb);
                         } else {
-                            rb.consume(RECORD);
+                            ringConsume(rb);
                         }
                     });
                     for (int r = warm; r < warm + rounds; r++) {
@@ -159,9 +176,9 @@ public final class DrainBench {
                         seen = 0;
                         long t0 = System.nanoTime();
                         if (perf) {
-                            pb.consume(SAMPLE);
+                            perfConsume(pb);
                         } else {
-                            rb.consume(RECORD);
+                            ringConsume(rb);
                         }
                         long t = System.nanoTime() - t0;
                         if (seen != n) {
@@ -173,7 +190,9 @@ public final class DrainBench {
                     }
                 }
                 java.util.Arrays.sort(perRecord);
-                System.out.printf("%s %.2f %.2f%n", row, perRecord[perRecord.length / 2], total / records);
+                System.out.printf(
+                        "%s %.2f %.2f %.2f%n",
+                        SPANS ? row + ".span" : row, perRecord[perRecord.length / 2], total / records, perRecord[0]);
             }
         }
         if (sink == 42) {
@@ -245,6 +264,38 @@ public final class DrainBench {
             r++;
         }
         return r;
+    }
+
+    private static void ringConsume(RingBuffer rb) {
+        if (SPANS) {
+            rb.consumeSpans(SPAN);
+        } else {
+            rb.consume(RECORD);
+        }
+    }
+
+    private static void ringPoll(RingBuffer rb, Duration timeout) {
+        if (SPANS) {
+            rb.pollSpans(timeout, SPAN);
+        } else {
+            rb.poll(timeout, RECORD);
+        }
+    }
+
+    private static void perfConsume(PerfBuffer pb) {
+        if (SPANS) {
+            pb.consumeSpans(SAMPLE_SPAN);
+        } else {
+            pb.consume(SAMPLE);
+        }
+    }
+
+    private static void perfPoll(PerfBuffer pb, Duration timeout) {
+        if (SPANS) {
+            pb.pollSpans(timeout, SAMPLE_SPAN);
+        } else {
+            pb.poll(timeout, SAMPLE);
+        }
     }
 
     private static void fill(BpfObject obj, String prog, int n) {

@@ -255,7 +255,7 @@ final class MapCommand {
         @Override
         public void run() {
             Refs.Ref r = Refs.parse(words, "map");
-            List<String> rest = words.subList(words.get(0).matches("[0-9]+") ? 1 : 2, words.size());
+            List<String> rest = r.rest(words);
             if (rest.isEmpty() || !rest.get(0).equals("key")) {
                 throw fail("lookup needs: MAP key KEY");
             }
@@ -283,7 +283,7 @@ final class MapCommand {
         @Override
         public void run() {
             Refs.Ref r = Refs.parse(words, "map");
-            List<String> rest = new ArrayList<>(words.subList(words.get(0).matches("[0-9]+") ? 1 : 2, words.size()));
+            List<String> rest = new ArrayList<>(r.rest(words));
             UpdateFlag flag = UpdateFlag.ANY;
             String last = rest.isEmpty() ? "" : rest.get(rest.size() - 1);
             if (List.of("any", "noexist", "exist").contains(last)) {
@@ -323,7 +323,7 @@ final class MapCommand {
         @Override
         public void run() {
             Refs.Ref r = Refs.parse(words, "map");
-            List<String> rest = words.subList(words.get(0).matches("[0-9]+") ? 1 : 2, words.size());
+            List<String> rest = r.rest(words);
             if (rest.isEmpty() || !rest.get(0).equals("key")) {
                 throw fail("delete needs: MAP key KEY");
             }
@@ -355,7 +355,7 @@ final class MapCommand {
         @Override
         public void run() {
             Refs.Ref r = Refs.parse(words, "map");
-            int used = words.get(0).matches("[0-9]+") ? 1 : 2;
+            int used = r.words();
             if (words.size() != used + 1) {
                 throw fail("pin needs: MAP PATH");
             }

@@ -179,7 +179,7 @@ final class ProgCommand {
         @Override
         public void run() {
             Refs.Ref r = Refs.parse(words, "program");
-            int used = words.get(0).matches("[0-9]+") ? 1 : 2;
+            int used = r.words();
             if (words.size() != used + 1) {
                 throw fail("pin needs: PROGRAM PATH");
             }

@@ -15,7 +15,13 @@ import java.util.List;
 final class Refs {
     private Refs() {}
 
-    record Ref(String kind, String value) {
+    /** A reference: its kind ({@code id}, {@code name}, {@code pinned}), its value, and how many words it took. */
+    record Ref(String kind, String value, int words) {
+        /** The command line's words after this reference. */
+        List<String> rest(List<String> all) {
+            return all.subList(words, all.size());
+        }
+
         @Override
         public String toString() {
             return kind + " " + value;
@@ -29,19 +35,15 @@ final class Refs {
         }
         String w = words.get(0);
         if (w.matches("[0-9]+")) {
-            return new Ref("id", w);
+            return new Ref("id", w, 1);
         }
         if ((w.equals("id") || w.equals("name") || w.equals("pinned")) && words.size() > 1) {
             if (w.equals("id") && !words.get(1).matches("[0-9]+")) {
                 throw Cmd.fail(what + " id " + words.get(1) + " is not a number");
             }
-            return new Ref(w, words.get(1));
+            return new Ref(w, words.get(1), 2);
         }
         throw Cmd.fail("name the " + what + " as id N, name NAME or pinned PATH, not " + String.join(" ", words));
-    }
-
-    static int words(Ref r) {
-        return r.kind().equals("id") && !r.toString().startsWith("id") ? 1 : 2;
     }
 
     /** The one program named by {@code r}. */
@@ -49,23 +51,14 @@ final class Refs {
         return switch (r.kind()) {
             case "id" -> Program.fromId(Integer.parseInt(r.value()));
             case "pinned" -> Program.fromPin(Path.of(r.value()));
-            default -> {
-                List<ProgramInfo> found = KernelObjects.programs().stream()
-                        .filter(p -> p.name().equals(r.value()))
-                        .toList();
-                if (found.size() != 1) {
-                    throw Cmd.fail(
-                            found.isEmpty()
-                                    ? "no program named " + r.value()
-                                    : found.size() + " programs are named " + r.value() + ": name one by id ("
-                                            + found.stream()
-                                                    .map(p -> Integer.toString(p.id()))
-                                                    .reduce((a, b) -> a + ", " + b)
-                                                    .orElse("")
-                                            + ")");
-                }
-                yield Program.fromId(found.get(0).id());
-            }
+            default ->
+                Program.fromId(byName(
+                        "program",
+                        r.value(),
+                        KernelObjects.programs().stream()
+                                .filter(p -> p.name().equals(r.value()))
+                                .map(ProgramInfo::id)
+                                .toList()));
         };
     }
 
@@ -74,23 +67,28 @@ final class Refs {
         return switch (r.kind()) {
             case "id" -> BpfMap.fromId(Integer.parseInt(r.value()));
             case "pinned" -> BpfMap.fromPin(Path.of(r.value()));
-            default -> {
-                List<MapInfo> found = KernelObjects.maps().stream()
-                        .filter(m -> m.name().equals(r.value()))
-                        .toList();
-                if (found.size() != 1) {
-                    throw Cmd.fail(
-                            found.isEmpty()
-                                    ? "no map named " + r.value()
-                                    : found.size() + " maps are named " + r.value() + ": name one by id ("
-                                            + found.stream()
-                                                    .map(m -> Integer.toString(m.id()))
-                                                    .reduce((a, b) -> a + ", " + b)
-                                                    .orElse("")
-                                            + ")");
-                }
-                yield BpfMap.fromId(found.get(0).id());
-            }
+            default ->
+                BpfMap.fromId(byName(
+                        "map",
+                        r.value(),
+                        KernelObjects.maps().stream()
+                                .filter(m -> m.name().equals(r.value()))
+                                .map(MapInfo::id)
+                                .toList()));
         };
+    }
+
+    /** The one id of the objects named {@code name}; none or several is the user's error. */
+    private static int byName(String what, String name, List<Integer> ids) {
+        if (ids.size() != 1) {
+            throw Cmd.fail(
+                    ids.isEmpty()
+                            ? "no " + what + " named " + name
+                            : ids.size() + " " + what + "s are named " + name + ": name one by id ("
+                                    + String.join(
+                                            ", ",
+                                            ids.stream().map(String::valueOf).toList()) + ")");
+        }
+        return ids.get(0);
     }
 }

@@ -45,17 +45,34 @@ public final class ProgramFeatures {
 
     private ProgramFeatures() {}
 
-    /** True when a minimal program of this attach type (TRACE_FENTRY, TRACE_FEXIT or LSM_MAC) loads. */
+    /**
+     * Whether a minimal program of this attach type loads here (probed once per type, against
+     * the first of the probe's target functions that kernel BTF has).
+     *
+     * @param type TRACE_FENTRY, TRACE_FEXIT or LSM_MAC
+     * @return true when the probe program loaded
+     */
     public static boolean supports(AttachType type) {
         return probeErrno(type) == 0;
     }
 
-    /** The errno the probe's load gave (0 when it loaded). */
+    /**
+     * The errno the probe's BPF_PROG_LOAD gave.
+     *
+     * @param type TRACE_FENTRY, TRACE_FEXIT or LSM_MAC
+     * @return 0 when it loaded; ENOENT when kernel BTF has none of the target functions; else the
+     *     kernel's positive errno (EPERM where the kernel refuses these program types)
+     */
     public static int probeErrno(AttachType type) {
         return CACHE.computeIfAbsent(type, ProgramFeatures::probe);
     }
 
-    /** Why the probe says what it says, for skip and error messages. */
+    /**
+     * Why the probe says what it says, for skip and error messages.
+     *
+     * @param type TRACE_FENTRY, TRACE_FEXIT or LSM_MAC
+     * @return a sentence naming the type and the probe's result (errno name, or the missing targets)
+     */
     public static String reason(AttachType type) {
         int e = probeErrno(type);
         if (e == 0) {

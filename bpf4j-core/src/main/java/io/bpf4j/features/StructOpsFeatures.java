@@ -36,12 +36,25 @@ public final class StructOpsFeatures {
 
     private StructOpsFeatures() {}
 
-    /** True when a minimal struct_ops program for member {@code member} of {@code struct NAME} loads. */
+    /**
+     * Whether a minimal struct_ops program for one member of a kernel struct_ops type loads here
+     * (probed once per pair, then cached).
+     *
+     * @param structName the struct_ops type in kernel BTF, e.g. {@code tcp_congestion_ops}
+     * @param member the function-pointer member the probe program implements, e.g. {@code ssthresh}
+     * @return true when the probe program loaded
+     */
     public static boolean supports(String structName, String member) {
         return reason(structName, member).isEmpty();
     }
 
-    /** Why struct_ops {@code structName} is not usable here; empty when it is. */
+    /**
+     * Why struct_ops {@code structName} is not usable here, for skip and error messages.
+     *
+     * @param structName the struct_ops type in kernel BTF, e.g. {@code tcp_congestion_ops}
+     * @param member the function-pointer member the probe program implements
+     * @return empty when the probe loaded, else what failed (no such type or member, the errno)
+     */
     public static String reason(String structName, String member) {
         return CACHE.computeIfAbsent(structName + "." + member, k -> probe(structName, member));
     }
@@ -50,6 +63,8 @@ public final class StructOpsFeatures {
      * Whether this kernel registers struct_ops maps through BPF links ({@code SEC(".struct_ops.link")},
      * Linux 6.4): its BTF's {@code enum bpf_attach_type} has {@code BPF_STRUCT_OPS}. Older kernels
      * take only the legacy registration by map update ({@code SEC(".struct_ops")}).
+     *
+     * @return true when struct_ops maps can be registered through links
      */
     public static boolean supportsLinks() {
         return CACHE.computeIfAbsent("link", k -> {

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import io.bpf4j.internal.sys.Bpf;
 import io.bpf4j.internal.sys.Fd;
+import io.bpf4j.internal.sys.InfoLayouts;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -24,9 +25,12 @@ public record LinkInfo(int type, int id, int programId) {
 
     static LinkInfo of(Fd fd) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = arena.allocate(64, 8);
+            MemorySegment info = arena.allocate(InfoLayouts.LinkInfo.LAYOUT);
             Bpf.infoByFd(fd, info);
-            return new LinkInfo(info.get(JAVA_INT, 0), info.get(JAVA_INT, 4), info.get(JAVA_INT, 8));
+            return new LinkInfo(
+                    info.get(JAVA_INT, InfoLayouts.LinkInfo.TYPE),
+                    info.get(JAVA_INT, InfoLayouts.LinkInfo.ID),
+                    info.get(JAVA_INT, InfoLayouts.LinkInfo.PROG_ID));
         }
     }
 }

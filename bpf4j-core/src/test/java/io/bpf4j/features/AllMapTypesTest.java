@@ -111,7 +111,8 @@ class AllMapTypesTest {
         try {
             if (spec.btfKeyTypeId() != 0 || spec.btfVmlinuxValueTypeId() != 0) {
                 // struct_ops: the kernel wants any loaded BTF in btf_fd beside the vmlinux type id.
-                btf = io.bpf4j.btf.BtfHandle.loadRaw(LocalStorageProbe.blob(), "local storage BTF");
+                btf = io.bpf4j.btf.BtfHandle.loadRaw(
+                        io.bpf4j.internal.sys.LocalStorageProbe.blob(), "local storage BTF");
             }
             if (type == MapType.STRUCT_OPS) {
                 // Without a BTF fd the kernel gives a bare EINVAL; bpf4j says so before the syscall.

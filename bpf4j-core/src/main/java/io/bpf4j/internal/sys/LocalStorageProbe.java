@@ -1,10 +1,7 @@
-package io.bpf4j.features;
+package io.bpf4j.internal.sys;
 
 import io.bpf4j.MapFlags;
 import io.bpf4j.MapType;
-import io.bpf4j.internal.sys.BtfObjects;
-import io.bpf4j.internal.sys.Fd;
-import io.bpf4j.internal.sys.MapCreate;
 import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,7 +11,7 @@ import java.nio.ByteOrder;
  * and value, so their probe loads a tiny hand-made BTF first: {@code [1] int}, {@code [2] struct
  * val { int cnt; }} — the shape libbpf's probe uses, without the spin lock.
  */
-final class LocalStorageProbe {
+public final class LocalStorageProbe {
     private LocalStorageProbe() {}
 
     static int probe(MapType type) {
@@ -40,7 +37,7 @@ final class LocalStorageProbe {
     }
 
     /** The BTF blob: header, two types, string table "\0int\0val\0cnt\0". */
-    static byte[] blob() {
+    public static byte[] blob() {
         byte[] strings = "\0int\0val\0cnt\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         ByteBuffer types = ByteBuffer.allocate(16 + 12 + 12).order(ByteOrder.LITTLE_ENDIAN);
         // [1] INT "int": name_off 1, info kind 1, size 4, encoding SIGNED bits 32
