@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (maps, event streams, object load, kernel BTF): JMH (Java, with -prof gc) and the C reference (gcc + libbpf) in one go,
 # and prints every ratio one way: Java's rate as a multiple of C's (C time / Java time; above 1 Java is faster).
-# As root. Usage: ./bench.sh [quick]   (DRAIN_ONLY=1 ./bench.sh runs the drain rows only)
+# As root. Usage: ./bench.sh [quick]   (DRAIN_ONLY=1 / LOAD_ONLY=1 ./bench.sh run the drain / object-load rows only)
 set -euo pipefail
 cd "$(dirname "$0")"
 quick="${1:-}"
@@ -24,6 +24,10 @@ clang_bin=""; for c in clang-16 clang clang-17 clang-18 clang-19; do command -v 
 "$clang_bin" -g -O2 -target bpf -I"/usr/include/$(uname -m)-linux-gnu" -c bpf4j-bench/bpf/drain_bench.bpf.c -o "$out/drain_bench.bpf.o"
 cp="bpf4j-bench/target/classes:$(cat bpf4j-bench/target/classpath.txt)"
 java_run=("$jdk/bin/java" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -cp "$cp")
+if [ -n "${LOAD_ONLY:-}" ]; then # the object-load rows only (warm and cold)
+  ./mvnw -q -B -o -pl bpf4j-core test-compile >/dev/null
+  exec bash bpf4j-bench/load-bench.sh "$out" "$jdk"
+fi
 
 # Drains of mixed record sizes, small batches and idle polls (DrainBench against c/drain_bench.c, the same
 # loop over the same object, both pinned to CPU 0). Both print the median over rounds of each round's ns per
@@ -87,20 +91,10 @@ if [ "$quick" = quick ]; then jmh_opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s); else jmh_o
 # the Java run, and the ratio uses the mean of the two (the drift is printed with the ring rows).
 awk '{s[$1] += $2; c[$1]++} END {for (k in s) printf "%s %.2f\n", k, s[k] / c[k]}' \
   "$out/c-ringbuf-before.txt" "$out/c-ringbuf-after.txt" > "$out/c-ringbuf.txt"
-# Object open + load + close of the core tests' compiled objects (test-compile builds them): load_tc has
-# no CO-RE (libbpf reads no kernel BTF for it), the others have. Warmed 10 x 2 s: the measured
-# iterations must have stopped falling. C (medians of 200 / 30 loads) before and after.
+# Object load, warm and cold (bpf4j-bench/load-bench.sh: its own table, with C before and after each
+# Java block and drift rejection; it leaves jmh-load.json and c-load.txt for the summary below).
 ./mvnw -q -B -o -pl bpf4j-core test-compile >/dev/null
-bpfdir="bpf4j-core/target/test-classes/bpf"
-load_objects="load_tc load_core_exec load_core_values load_probes"
-c_load() { for o in $load_objects; do "$out/load_bench" "$bpfdir/$o.bpf.o" "$o" "$([ "$o" = load_tc ] && echo 200 || echo 30)"; done; }
-c_load > "$out/c-load-before.txt"
-"$jdk/bin/java" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -Dbpf4j.bpf.dir="$bpfdir" -cp "$cp" org.openjdk.jmh.Main LoadBench \
-  -f 1 -wi 10 -w 2s -i 5 -r 2s -rf json -rff "$out/jmh-load.json" > "$out/jmh-load.txt"
-c_load > "$out/c-load-after.txt"
-awk '{s[$1] += $2; c[$1]++} END {for (k in s) printf "%s %.2f\n", k, s[k] / c[k]}' "$out/c-load-before.txt" "$out/c-load-after.txt" > "$out/c-load.txt"
-# libbpf's kernel BTF read alone (btf__load_vmlinux_btf + free): the part of each CO-RE load that bpf4j does once per JVM.
-"$out/load_bench" --kernel-btf 30 > "$out/c-kernel-btf.txt"
+bash bpf4j-bench/load-bench.sh "$out" "$jdk" > /dev/null
 # Kernel BTF: parse + find task_struct (libbpf btf__new), and the whole C header (bpftool's process, median of 11).
 "$jdk/bin/java" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main 'BtfParseBench.(parseAndFind|dump)' \
   "${jmh_opts[@]}" -prof gc -rf json -rff "$out/jmh-btf.json" > "$out/jmh-btf.txt"
@@ -108,27 +102,19 @@ awk '{s[$1] += $2; c[$1]++} END {for (k in s) printf "%s %.2f\n", k, s[k] / c[k]
 ms_of() { local s e; s=$(date +%s%N); "$@" > /dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000 )); }
 median_ms() { for _ in $(seq 11); do ms_of "$@"; done | sort -n | sed -n 6p | awk '{printf "%.1f", $1 / 1000}'; }
 echo "dumpCHeader $(median_ms bpftool btf dump file /sys/kernel/btf/vmlinux format c)" >> "$out/c-btf.txt"
-# Whole processes, bpf4j with and without JDK 25's AOT cache (trained once per class) against the C program:
-# the vmlinux.h dump against bpftool, and a cold read + load + close of a small CO-RE object against libbpf.
+# Whole processes, bpf4j with and without JDK 25's AOT cache (trained once) against the C program:
+# the vmlinux.h dump against bpftool (the cold object load is in load-bench.sh).
 # The AOT cache needs a class path of jars only.
 jar_cp="bpf4j-bench/target/bpf4j-bench-0.1.0-SNAPSHOT.jar:$(cat bpf4j-bench/target/classpath.txt)"
 jcold=("$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$jar_cp")
-cold_obj="$bpfdir/load_core_exec.bpf.o"
-rm -f "$out/vmlinux.aot" "$out/coldload.aot"
+rm -f "$out/vmlinux.aot"
 "${jcold[@]}" -XX:AOTCacheOutput="$out/vmlinux.aot" io.bpf4j.bench.VmlinuxHeader > /dev/null 2>&1
-"${jcold[@]}" -XX:AOTCacheOutput="$out/coldload.aot" io.bpf4j.bench.ColdLoad "$cold_obj" > /dev/null 2>&1
 {
   echo "whole processes, median of 11 ($(date -u '+%F %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)); rate ratio = C ms / bpf4j ms (above 1 bpf4j is faster)"
   c=$(median_ms bpftool btf dump file /sys/kernel/btf/vmlinux format c)
   j=$(median_ms "${jcold[@]}" io.bpf4j.bench.VmlinuxHeader)
   a=$(median_ms "${jcold[@]}" -XX:AOTCache="$out/vmlinux.aot" io.bpf4j.bench.VmlinuxHeader)
   echo "vmlinux.h: bpftool $c ms; bpf4j $j ms ($(awk "BEGIN {printf \"%.2f\", $c / $j}")x), with AOT cache $a ms ($(awk "BEGIN {printf \"%.2f\", $c / $a}")x)"
-  c=$(median_ms "$out/load_bench" "$cold_obj" load_core_exec 0)
-  j=$(median_ms "${jcold[@]}" io.bpf4j.bench.ColdLoad "$cold_obj")
-  a=$(median_ms "${jcold[@]}" -XX:AOTCache="$out/coldload.aot" io.bpf4j.bench.ColdLoad "$cold_obj")
-  echo "cold read+load+close load_core_exec: libbpf $c ms; bpf4j $j ms ($(awk "BEGIN {printf \"%.2f\", $c / $j}")x), with AOT cache $a ms ($(awk "BEGIN {printf \"%.2f\", $c / $a}")x)"
-  echo "first load inside the JVM: $("${jcold[@]}" io.bpf4j.bench.ColdLoad "$cold_obj" 2>&1); with AOT cache: $("${jcold[@]}" -XX:AOTCache="$out/coldload.aot" io.bpf4j.bench.ColdLoad "$cold_obj" 2>&1)"
-  echo "libbpf kernel BTF read alone (part of each libbpf CO-RE load; bpf4j reads it once per JVM): $(cut -d' ' -f2 "$out/c-kernel-btf.txt") us (median)"
 } > "$out/btf-process.txt"
 "$jdk/bin/java" -XX:+UseSerialGC -cp "$cp" io.bpf4j.bench.BtfRetainedHeap >> "$out/btf-process.txt"
 python3 - "$out/jmh.json" "$out/c.txt" "$out/jmh-ringbuf.json" "$out/c-ringbuf.txt" "$out/jmh-load.json" "$out/c-load.txt" \
@@ -152,3 +138,4 @@ for r in jmh:
     print(f"{op:<32} {m['score']:>11.1f} {m['scoreError']:>6.1f} {c[op]:>9.1f} {c[op]/m['score']:>11.2f} {alloc:>6.1f}")
 PY
 cat "$out/btf-process.txt"
+cat "$out/load-report.txt"

@@ -332,10 +332,24 @@ final class ObjectReader {
                 if (section.equals(".kconfig")) {
                     return OptionalInt.of(kconfigOffset.get(variable));
                 }
-                return elf.symbols().stream()
-                        .filter(s -> s.name().equals(variable) && s.section().equals(section))
-                        .mapToInt(s -> (int) s.value())
-                        .findFirst();
+                Integer at = symbolValues().get(section + '\0' + variable);
+                return at == null ? OptionalInt.empty() : OptionalInt.of(at);
+            }
+
+            private Map<String, Integer> symbolValues;
+
+            // Every symbol's value by section and name (the first wins), built on first use: one pass, not one per
+            // variable.
+            private Map<String, Integer> symbolValues() {
+                Map<String, Integer> m = symbolValues;
+                if (m == null) {
+                    m = new HashMap<>();
+                    for (ElfFile.Symbol sy : elf.symbols()) {
+                        m.putIfAbsent(sy.section() + '\0' + sy.name(), (int) sy.value());
+                    }
+                    symbolValues = m;
+                }
+                return m;
             }
 
             @Override

@@ -231,22 +231,28 @@ public final class Btf implements CoreTypes {
         return h;
     }
 
-    /** The length of the string at {@code offset} without a {@code ___flavor} suffix ({@link CoreTypes#essentialName}). */
-    int essentialLength(int offset) {
+    /**
+     * The hash ({@link #stringHash}'s) of the string at {@code offset} without a {@code ___flavor}
+     * suffix, in one pass: the CO-RE index hashes every kernel type name this way on its first
+     * lookup, which runs before the JIT has compiled anything.
+     */
+    int essentialHash(int offset) {
         if (base != null && offset >= 0 && offset < baseStrLen) {
-            return base.essentialLength(offset);
+            return base.essentialHash(offset);
         }
         int start = strStart + offset - baseStrLen;
-        int end = start;
-        while (data[end] != 0) {
-            end++;
-        }
-        for (int i = end - 3; i > start; i--) {
-            if (data[i] == '_' && data[i + 1] == '_' && data[i + 2] == '_') {
-                return i - start;
+        int h = 0;
+        int cut = 0;
+        boolean flavored = false;
+        // The string section ends in NUL (checked at parse), so i + 2 stays inside it.
+        for (int i = start; data[i] != 0; i++) {
+            if (i > start && data[i] == '_' && data[i + 1] == '_' && data[i + 2] == '_') {
+                cut = h; // the last "___" after the first character starts the flavor
+                flavored = true;
             }
+            h = 31 * h + data[i];
         }
-        return end - start;
+        return flavored ? cut : h;
     }
 
     /** The name offset of own type {@code i} (index from {@link #firstOwnId()}). */

@@ -135,7 +135,7 @@ final class BtfNames {
             }
             int h;
             if (essentialNames) {
-                h = btf.stringHash(off, btf.essentialLength(off));
+                h = btf.essentialHash(off);
             } else {
                 h = btf.stringHash(off, Integer.MAX_VALUE);
             }

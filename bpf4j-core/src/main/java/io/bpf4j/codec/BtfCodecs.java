@@ -21,6 +21,12 @@ public final class BtfCodecs {
     /**
      * The codec of {@code type} laid out as {@code btfType}.
      *
+     * @param <T> the Java type
+     * @param lookup a lookup with access to {@code type}'s constructor and accessors (a record's
+     *     canonical constructor)
+     * @param type the Java type: a record mirroring a struct, a primitive wrapper, an array...
+     * @param btfType the BTF type whose bytes the codec reads and writes
+     * @return a codec of exactly {@code btfType}'s size
      * @throws IllegalArgumentException when {@code type} cannot hold {@code btfType}'s values
      */
     @SuppressWarnings("unchecked")
@@ -34,7 +40,15 @@ public final class BtfCodecs {
         return (Codec<T>) c;
     }
 
-    /** {@link #of(MethodHandles.Lookup, Class, TypeRef)} with public access only. */
+    /**
+     * {@link #of(MethodHandles.Lookup, Class, TypeRef)} with public access only.
+     *
+     * @param <T> the Java type
+     * @param type a public Java type with public members
+     * @param btfType the BTF type whose bytes the codec reads and writes
+     * @return a codec of exactly {@code btfType}'s size
+     * @throws IllegalArgumentException when {@code type} cannot hold {@code btfType}'s values
+     */
     public static <T> Codec<T> of(Class<T> type, TypeRef btfType) {
         return of(MethodHandles.publicLookup(), type, btfType);
     }

@@ -14,23 +14,52 @@ import java.lang.foreign.MemorySegment;
  * @param <T> the Java type
  */
 public interface Codec<T> {
-    /** The encoded size in bytes. */
+    /**
+     * The encoded size: every value takes exactly this many bytes.
+     *
+     * @return the size in bytes
+     */
     int size();
 
-    /** Writes {@code value} at {@code offset} of {@code out} ({@link #size()} bytes). */
+    /**
+     * Writes {@code value} at {@code offset} of {@code out}, {@link #size()} bytes in the host's order.
+     *
+     * @param value the value to write
+     * @param out where to write it
+     * @param offset the byte offset in {@code out}
+     * @throws IndexOutOfBoundsException when {@code out} has fewer than {@code offset + size()} bytes
+     */
     void encode(T value, MemorySegment out, long offset);
 
-    /** Reads a value at {@code offset} of {@code in}. */
+    /**
+     * Reads the value whose {@link #size()} bytes start at {@code offset} of {@code in}.
+     *
+     * @param in the bytes to read
+     * @param offset the byte offset in {@code in}
+     * @return the value
+     * @throws IndexOutOfBoundsException when {@code in} has fewer than {@code offset + size()} bytes
+     */
     T decode(MemorySegment in, long offset);
 
-    /** The value as a new byte array. */
+    /**
+     * Encodes {@code value} into a new array.
+     *
+     * @param value the value to encode
+     * @return a new array of {@link #size()} bytes
+     */
     default byte[] toBytes(T value) {
         byte[] b = new byte[size()];
         encode(value, MemorySegment.ofArray(b), 0);
         return b;
     }
 
-    /** The value held by {@code bytes} (at least {@link #size()} long). */
+    /**
+     * Decodes the value held by the first {@link #size()} bytes of {@code bytes}.
+     *
+     * @param bytes the encoded value, at least {@link #size()} long
+     * @return the value
+     * @throws IllegalArgumentException when {@code bytes} is shorter than {@link #size()}
+     */
     default T fromBytes(byte[] bytes) {
         if (bytes.length < size()) {
             throw new IllegalArgumentException(bytes.length + " bytes given, " + size() + " needed");
@@ -38,7 +67,19 @@ public interface Codec<T> {
         return decode(MemorySegment.ofArray(bytes), 0);
     }
 
-    /** A codec of another Java type over the same bytes. */
+    /**
+     * A codec of another Java type over the same bytes: decoding reads a {@code T} and converts
+     * it with {@code decoder}; encoding converts with {@code encoder} and writes the {@code T}.
+     *
+     * <pre>{@code
+     * Codec<Duration> ns = Codecs.u64().map(Duration::ofNanos, Duration::toNanos);
+     * }</pre>
+     *
+     * @param <U> the new Java type
+     * @param decoder from this codec's value to the new type
+     * @param encoder from the new type to this codec's value
+     * @return a codec of the same {@link #size()}
+     */
     default <U> Codec<U> map(java.util.function.Function<T, U> decoder, java.util.function.Function<U, T> encoder) {
         Codec<T> base = this;
         return new Codec<>() {

@@ -14,7 +14,12 @@ package io.bpf4j.codec;
  *        above 2^63 is held as its bits (see {@link U64})
  */
 public record EnumValue(String name, long value) {
-    /** Whether this is the enumerator {@code enumerator}. */
+    /**
+     * Whether this is the enumerator named {@code enumerator}.
+     *
+     * @param enumerator an enumerator's name as the C enum declares it
+     * @return true when the names are equal
+     */
     public boolean is(String enumerator) {
         return name.equals(enumerator);
     }

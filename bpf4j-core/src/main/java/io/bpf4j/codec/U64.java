@@ -16,7 +16,9 @@ import java.math.BigInteger;
  * }</pre>
  */
 public final class U64 extends Number implements Comparable<U64> {
+    /** Version of the serialized form (Number is Serializable): the value's 64 bits. */
     private static final long serialVersionUID = 1L;
+
     private static final BigInteger MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
     private final long bits;
 
@@ -24,7 +26,12 @@ public final class U64 extends Number implements Comparable<U64> {
         this.bits = bits;
     }
 
-    /** The value whose 64 bits are {@code bits} (so {@code of(-1)} is 2^64 - 1). */
+    /**
+     * The value whose 64 bits are {@code bits} (so {@code of(-1)} is 2^64 - 1).
+     *
+     * @param bits the value's bits, as a BPF program's {@code __u64} holds them
+     * @return the unsigned value
+     */
     public static U64 of(long bits) {
         return new U64(bits);
     }
@@ -32,6 +39,8 @@ public final class U64 extends Number implements Comparable<U64> {
     /**
      * The value of {@code v}.
      *
+     * @param v a value in 0..2^64-1
+     * @return the unsigned value
      * @throws IllegalArgumentException outside 0..2^64-1
      */
     public static U64 of(BigInteger v) {
@@ -41,7 +50,13 @@ public final class U64 extends Number implements Comparable<U64> {
         return new U64(v.longValue());
     }
 
-    /** Parses a decimal (or {@code 0x} hexadecimal) unsigned value. */
+    /**
+     * Parses a decimal (or {@code 0x} hexadecimal) unsigned value.
+     *
+     * @param s the digits, without sign
+     * @return the value
+     * @throws NumberFormatException when {@code s} is not a number in 0..2^64-1
+     */
     public static U64 parse(String s) {
         return s.startsWith("0x") || s.startsWith("0X")
                 ? new U64(Long.parseUnsignedLong(s.substring(2), 16))
@@ -71,7 +86,11 @@ public final class U64 extends Number implements Comparable<U64> {
         return bits >= 0 ? bits : bigIntegerValue().doubleValue();
     }
 
-    /** The unsigned value. */
+    /**
+     * The unsigned value, exactly.
+     *
+     * @return the value in 0..2^64-1
+     */
     public BigInteger bigIntegerValue() {
         return bits >= 0 ? BigInteger.valueOf(bits) : BigInteger.valueOf(bits).add(BigInteger.ONE.shiftLeft(64));
     }
