@@ -56,7 +56,8 @@ public final class PerfBuffer implements AutoCloseable {
     /**
      * How much a drain reads from a ring before it hands the space back to the kernel (a release
      * store of data_tail; the last record may run past it): a producer never waits on more than
-     * this much space the reader has already passed, and the store stays out of the per-record path.
+     * this much space the reader has already passed, and the store stays out of the per-record path
+     * (the ring buffer's policy; see RingBuffer.RELEASE_BYTES for what it was chosen on).
      */
     static final long RELEASE_BYTES = Long.getLong("bpf4j.perf.releaseBytes", 4096);
 
@@ -88,6 +89,10 @@ public final class PerfBuffer implements AutoCloseable {
      * Opens a reader with {@code pagesPerCpu} data pages per CPU (a power of two), woken for every
      * sample. {@code lostHandler} may be null.
      *
+     * @param map a PERF_EVENT_ARRAY map
+     * @param pagesPerCpu data pages in each CPU's ring, a power of two
+     * @param lostHandler told of lost records; null to only count them
+     * @return the reader, which the caller closes
      * @throws IllegalArgumentException when the map is not a PERF_EVENT_ARRAY or the page count is
      *         not a power of two
      */
@@ -95,7 +100,12 @@ public final class PerfBuffer implements AutoCloseable {
         return builder(map).pagesPerCpu(pagesPerCpu).onLost(lostHandler).open();
     }
 
-    /** Options for a reader of {@code map}: pages per CPU, when to wake, what to tell of lost records. */
+    /**
+     * Options for a reader of {@code map}: pages per CPU, when to wake, what to tell of lost records.
+     *
+     * @param map a PERF_EVENT_ARRAY map
+     * @return a builder with the defaults
+     */
     public static Builder builder(BpfMap map) {
         return new Builder(map);
     }
@@ -115,13 +125,23 @@ public final class PerfBuffer implements AutoCloseable {
             this.map = map;
         }
 
-        /** Data pages in each CPU's ring, a power of two. */
+        /**
+         * Data pages in each CPU's ring, a power of two.
+         *
+         * @param pages data pages in each CPU's ring, a power of two
+         * @return this builder
+         */
         public Builder pagesPerCpu(int pages) {
             this.pagesPerCpu = pages;
             return this;
         }
 
-        /** Wake a waiting poll once every {@code samples} samples (perf's wakeup_events; 1 is every sample). */
+        /**
+         * Wake a waiting poll once every {@code samples} samples (perf's wakeup_events; 1 is every sample).
+         *
+         * @param samples samples between wake-ups, at least 1
+         * @return this builder
+         */
         public Builder wakeupEvents(int samples) {
             if (samples < 1) {
                 throw new IllegalArgumentException("wakeup events must be at least 1, got " + samples);
@@ -135,6 +155,9 @@ public final class PerfBuffer implements AutoCloseable {
          * Wake a waiting poll once {@code bytes} bytes are waiting in a CPU's ring (perf's
          * wakeup_watermark): fewer wake-ups under load, at the price of latency when events are rare.
          * It must be smaller than the ring.
+         *
+         * @param bytes bytes waiting in a CPU's ring before a wake-up, at least 1
+         * @return this builder
          */
         public Builder wakeupWatermark(int bytes) {
             if (bytes < 1) {
@@ -145,7 +168,12 @@ public final class PerfBuffer implements AutoCloseable {
             return this;
         }
 
-        /** Told of every PERF_RECORD_LOST (null: only counted). */
+        /**
+         * Told of every PERF_RECORD_LOST (null: only counted).
+         *
+         * @param handler receives each sample
+         * @return this builder
+         */
         public Builder onLost(LostHandler handler) {
             this.lostHandler = handler;
             return this;
@@ -154,6 +182,7 @@ public final class PerfBuffer implements AutoCloseable {
         /**
          * Opens the reader: one perf event and ring per online CPU, stored in the map.
          *
+         * @return the reader, which the caller closes
          * @throws IllegalArgumentException when the map is not a PERF_EVENT_ARRAY, the page count is
          *         not a power of two, or the watermark does not fit in a ring
          */
@@ -222,6 +251,8 @@ public final class PerfBuffer implements AutoCloseable {
     /**
      * Reads every record available now on every CPU; returns how many samples (0 once closed).
      *
+     * @param handler receives each sample
+     * @return the samples handed to the handler
      * @throws NullPointerException when {@code handler} is null
      */
     public int consume(SampleHandler handler) {
@@ -238,6 +269,8 @@ public final class PerfBuffer implements AutoCloseable {
      * pb.consumeSpans((cpu, ring, offset, length) -> total += ring.get(ValueLayout.JAVA_LONG_UNALIGNED, offset));
      * }</pre>
      *
+     * @param handler receives each sample
+     * @return the samples handed to the handler
      * @throws NullPointerException when {@code handler} is null
      */
     public int consumeSpans(SampleSpanHandler handler) {
@@ -253,6 +286,9 @@ public final class PerfBuffer implements AutoCloseable {
      * Waits up to {@code timeout} for records on any CPU, then reads them; returns how many samples
      * (0 on timeout or when the reader was closed meanwhile). A zero timeout does not wait.
      *
+     * @param timeout how long to wait at most; zero does not wait
+     * @param handler receives each sample
+     * @return the samples handed over (0 on timeout or once closed)
      * @throws NullPointerException when {@code timeout} or {@code handler} is null
      * @throws IllegalArgumentException when {@code timeout} is negative
      */
@@ -270,6 +306,9 @@ public final class PerfBuffer implements AutoCloseable {
      * pb.pollSpans(Duration.ofMillis(100), (cpu, ring, offset, length) -> handle(ring.get(JAVA_INT_UNALIGNED, offset)));
      * }</pre>
      *
+     * @param timeout how long to wait at most; zero does not wait
+     * @param handler receives each sample
+     * @return the samples handed over (0 on timeout or once closed)
      * @throws NullPointerException when {@code timeout} or {@code handler} is null
      * @throws IllegalArgumentException when {@code timeout} is negative
      */
@@ -283,7 +322,15 @@ public final class PerfBuffer implements AutoCloseable {
         }
     }
 
-    /** {@link #poll(Duration, SampleHandler)} decoding each sample with a codec. */
+    /**
+     * {@link #poll(Duration, SampleHandler)} decoding each sample with a codec.
+     *
+     * @param <T> the decoded type
+     * @param timeout how long to wait at most; zero does not wait
+     * @param codec decodes each record
+     * @param sink receives the decoded values, in order
+     * @return the samples handed over (0 on timeout or once closed)
+     */
     public <T> int poll(Duration timeout, Codec<T> codec, Consumer<? super T> sink) {
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(sink, "sink");
@@ -294,6 +341,10 @@ public final class PerfBuffer implements AutoCloseable {
      * Runs {@code handler} on a dedicated platform thread for every sample until the returned
      * subscription (or this reader) is closed. A handler that throws does not stop the
      * subscription: the exception goes to {@code onError} and reading goes on.
+     *
+     * @param handler receives each sample
+     * @param onError receives what the handler (or codec, or sink) throws
+     * @return the running subscription; closing it stops the thread
      */
     public Subscription subscribe(SampleHandler handler, Consumer<Throwable> onError) {
         Objects.requireNonNull(handler, "handler");
@@ -302,7 +353,15 @@ public final class PerfBuffer implements AutoCloseable {
                 "bpf4j-perf-" + map.name(), () -> poll(Duration.ofMillis(100), handler), gate::isClosed, onError));
     }
 
-    /** {@link #subscribe(SampleHandler, Consumer)} decoding each sample with a codec. */
+    /**
+     * {@link #subscribe(SampleHandler, Consumer)} decoding each sample with a codec.
+     *
+     * @param <T> the decoded type
+     * @param codec decodes each record
+     * @param sink receives the decoded values, in order
+     * @param onError receives what the handler (or codec, or sink) throws
+     * @return the running subscription; closing it stops the thread
+     */
     public <T> Subscription subscribe(Codec<T> codec, Consumer<? super T> sink, Consumer<Throwable> onError) {
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(sink, "sink");
@@ -313,12 +372,20 @@ public final class PerfBuffer implements AutoCloseable {
      * The samples of all CPUs as a blocking stream of decoded values (in order per CPU); it ends
      * when this reader is closed. Each element is decoded during its callback, so the stream holds
      * no ring memory.
+     *
+     * @param <T> the decoded type
+     * @param codec decodes each record
+     * @return a blocking stream of the decoded values
      */
     public <T> Stream<T> stream(Codec<T> codec) {
         return PolledStream.of(gate::isClosed, sink -> poll(Duration.ofMillis(100), codec, sink));
     }
 
-    /** Whether {@link #close()} was called. */
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return whether it is closed
+     */
     public boolean isClosed() {
         return gate.isClosed();
     }
@@ -447,17 +514,29 @@ public final class PerfBuffer implements AutoCloseable {
         return wrapBuffer.asSlice(0, len);
     }
 
-    /** Records lost so far, over all CPUs (the kernel's PERF_RECORD_LOST counts). */
+    /**
+     * Records lost so far, over all CPUs (the kernel's PERF_RECORD_LOST counts).
+     *
+     * @return the count so far
+     */
     public long lost() {
         return lost;
     }
 
-    /** Samples handed to handlers so far. */
+    /**
+     * Samples handed to handlers so far.
+     *
+     * @return the count so far
+     */
     public long processed() {
         return processed;
     }
 
-    /** The CPUs this reader has a ring for. */
+    /**
+     * The CPUs this reader has a ring for.
+     *
+     * @return the CPUs, in the order of their rings
+     */
     public List<Integer> cpus() {
         return rings.stream().map(Ring::cpu).toList();
     }

@@ -16,7 +16,14 @@ import java.util.function.Consumer;
 public final class SampleDecoder {
     private SampleDecoder() {}
 
-    /** Decodes samples of {@code codec.size()} bytes (and the kernel's padding) into {@code sink}. */
+    /**
+     * Decodes samples of {@code codec.size()} bytes (and the kernel's padding) into {@code sink}.
+     *
+     * @param <T> the decoded type
+     * @param codec decodes each record
+     * @param sink receives the decoded values, in order
+     * @return the handler
+     */
     public static <T> SampleHandler of(Codec<T> codec, Consumer<? super T> sink) {
         int size = codec.size();
         return (cpu, sample) -> {

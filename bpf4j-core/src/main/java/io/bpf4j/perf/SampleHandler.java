@@ -12,6 +12,11 @@ import java.lang.foreign.MemorySegment;
  */
 @FunctionalInterface
 public interface SampleHandler {
-    /** Handles one record. */
+    /**
+     * Handles one record.
+     *
+     * @param cpu the CPU whose ring the record came from
+     * @param sample the sample, valid during the call
+     */
     void accept(int cpu, MemorySegment sample);
 }

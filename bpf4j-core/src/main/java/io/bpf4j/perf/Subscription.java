@@ -20,7 +20,11 @@ public final class Subscription implements AutoCloseable {
         this.thread = thread;
     }
 
-    /** True while the reading thread runs. */
+    /**
+     * True while the reading thread runs.
+     *
+     * @return whether the thread runs
+     */
     public boolean isRunning() {
         return thread.isRunning();
     }

@@ -40,7 +40,11 @@ public record DropCounter(BpfMap map, int index) {
         }
     }
 
-    /** The count now: the slot's value, summed over CPUs for a per-CPU map. */
+    /**
+     * The count now: the slot's value, summed over CPUs for a per-CPU map.
+     *
+     * @return the sum over all CPUs
+     */
     public long read() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);

@@ -17,7 +17,14 @@ import java.util.function.Consumer;
 public final class RecordDecoder {
     private RecordDecoder() {}
 
-    /** Decodes records of exactly {@code codec.size()} bytes into {@code sink}. */
+    /**
+     * Decodes records of exactly {@code codec.size()} bytes into {@code sink}.
+     *
+     * @param <T> the decoded type
+     * @param codec decodes each record
+     * @param sink receives the decoded values, in order
+     * @return the handler
+     */
     public static <T> RecordHandler of(Codec<T> codec, Consumer<? super T> sink) {
         int size = codec.size();
         return rec -> sink.accept(decode(codec, size, rec));

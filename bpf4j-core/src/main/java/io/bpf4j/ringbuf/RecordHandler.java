@@ -14,6 +14,10 @@ import java.lang.foreign.MemorySegment;
  */
 @FunctionalInterface
 public interface RecordHandler {
-    /** Handles one record. */
+    /**
+     * Handles one record.
+     *
+     * @param record the record, valid during the call
+     */
     void accept(MemorySegment record);
 }

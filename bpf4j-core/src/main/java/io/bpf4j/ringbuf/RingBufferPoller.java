@@ -27,7 +27,13 @@ public final class RingBufferPoller implements AutoCloseable {
     /** A poller watching no ring buffer yet. */
     public RingBufferPoller() {}
 
-    /** Watches {@code ring}, handing its records to {@code handler}. */
+    /**
+     * Watches {@code ring}, handing its records to {@code handler}.
+     *
+     * @param ring the ring buffer to watch (not owned by the poller)
+     * @param handler receives the ring's records
+     * @return this poller
+     */
     public synchronized RingBufferPoller add(RingBuffer ring, RecordHandler handler) {
         java.util.Objects.requireNonNull(handler, "handler");
         epoll.add(ring.fd(), entries.size());
@@ -38,6 +44,8 @@ public final class RingBufferPoller implements AutoCloseable {
     /**
      * Waits up to {@code timeout} for any buffer, then drains the ready ones; returns the records read.
      *
+     * @param timeout how long to wait at most; zero does not wait
+     * @return the records read
      * @throws IllegalArgumentException when {@code timeout} is negative
      */
     public synchronized int poll(Duration timeout) {

@@ -41,6 +41,7 @@ public final class RingFanout<T> implements AutoCloseable {
     /** Thrown to a lagging subscriber's error callback: how many records it lost. */
     public static final class LaggedException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        /** The records the subscriber did not get. */
         private final long lost;
 
         LaggedException(String ring, long lost) {
@@ -48,7 +49,11 @@ public final class RingFanout<T> implements AutoCloseable {
             this.lost = lost;
         }
 
-        /** The records this subscriber did not get. */
+        /**
+         * The records this subscriber did not get.
+         *
+         * @return the count so far
+         */
         public long lost() {
             return lost;
         }
@@ -90,7 +95,14 @@ public final class RingFanout<T> implements AutoCloseable {
     /** Records each subscriber buffers when {@link #start(RingBuffer, Codec)} is not told. */
     public static final int DEFAULT_CAPACITY = 4096;
 
-    /** {@link #start(RingBuffer, Codec, int)} with {@link #DEFAULT_CAPACITY}. */
+    /**
+     * {@link #start(RingBuffer, Codec, int)} with {@link #DEFAULT_CAPACITY}.
+     *
+     * @param <T> the decoded type
+     * @param ring the ring buffer to drain (consumed by the fan-out alone from now on)
+     * @param codec decodes each record
+     * @return the running fan-out, which the caller closes
+     */
     public static <T> RingFanout<T> start(RingBuffer ring, Codec<T> codec) {
         return start(ring, codec, DEFAULT_CAPACITY);
     }
@@ -98,6 +110,12 @@ public final class RingFanout<T> implements AutoCloseable {
     /**
      * Starts draining {@code ring} (which this fan-out then consumes alone) with {@code codec};
      * each subscriber buffers up to {@code capacity} records.
+     *
+     * @param <T> the decoded type
+     * @param ring the ring buffer to drain (consumed by the fan-out alone from now on)
+     * @param codec decodes each record
+     * @param capacity records each subscriber's buffer holds before it lags
+     * @return the running fan-out, which the caller closes
      */
     public static <T> RingFanout<T> start(RingBuffer ring, Codec<T> codec, int capacity) {
         if (capacity <= 0) {
@@ -111,6 +129,10 @@ public final class RingFanout<T> implements AutoCloseable {
     /**
      * Adds a subscriber that receives every record drained from now on, on its own thread.
      * Closing the returned handle stops it; closing the fan-out stops all.
+     *
+     * @param onRecord receives every decoded record drained from now on, on its own thread
+     * @param onError receives what the handler (or codec, or sink) throws
+     * @return closing it removes the subscriber and stops its thread
      */
     public synchronized AutoCloseable subscribe(Consumer<? super T> onRecord, Consumer<Throwable> onError) {
         if (closed) {

@@ -26,7 +26,11 @@ public final class Subscription implements AutoCloseable {
                 onError);
     }
 
-    /** True while the reading thread runs. */
+    /**
+     * True while the reading thread runs.
+     *
+     * @return whether the thread runs
+     */
     public boolean isRunning() {
         return thread.isRunning();
     }

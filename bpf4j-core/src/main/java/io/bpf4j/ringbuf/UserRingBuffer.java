@@ -58,7 +58,12 @@ public final class UserRingBuffer implements AutoCloseable {
         this.data = mapping.data();
     }
 
-    /** A producer for {@code map}, a USER_RINGBUF map (the producer holds its own reference to it). */
+    /**
+     * A producer for {@code map}, a USER_RINGBUF map (the producer holds its own reference to it).
+     *
+     * @param map a USER_RINGBUF map
+     * @return the writer, which the caller closes
+     */
     public static UserRingBuffer open(BpfMap map) {
         if (map.type() != MapType.USER_RINGBUF) {
             throw new IllegalArgumentException("map \"" + map.name() + "\" is " + map.type() + ", not a USER_RINGBUF");
@@ -71,6 +76,8 @@ public final class UserRingBuffer implements AutoCloseable {
      * Reserves room for a record of {@code length} bytes; empty when the ring has no room now
      * (the BPF side has not drained enough).
      *
+     * @param length the record's length in bytes
+     * @return the reserved record, writable until submitted or discarded; empty when there is no room now
      * @throws IllegalArgumentException when a record of that size can never fit (the ring is
      *         left as it was)
      * @throws IllegalStateException when this buffer is closed
@@ -103,6 +110,7 @@ public final class UserRingBuffer implements AutoCloseable {
     /**
      * Makes a reserved record visible to the BPF side.
      *
+     * @param record a segment this buffer reserved and not yet submitted or discarded
      * @throws IllegalStateException when this buffer is closed, or the record was submitted or discarded already
      * @throws IllegalArgumentException when {@code record} was not reserved from this buffer
      */
@@ -113,6 +121,7 @@ public final class UserRingBuffer implements AutoCloseable {
     /**
      * Gives a reserved record back: the BPF side skips it.
      *
+     * @param record a segment this buffer reserved and not yet submitted or discarded
      * @throws IllegalStateException when this buffer is closed, or the record was submitted or discarded already
      * @throws IllegalArgumentException when {@code record} was not reserved from this buffer
      */
@@ -140,6 +149,8 @@ public final class UserRingBuffer implements AutoCloseable {
     /**
      * Reserves, copies and submits {@code bytes}; false when the ring has no room now.
      *
+     * @param bytes the record's bytes
+     * @return whether the record was written
      * @throws IllegalArgumentException when a record of that size can never fit
      * @throws IllegalStateException when this buffer is closed
      */
@@ -153,7 +164,11 @@ public final class UserRingBuffer implements AutoCloseable {
         return true;
     }
 
-    /** Whether {@link #close()} was called. */
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return whether it is closed
+     */
     public synchronized boolean isClosed() {
         return closed;
     }

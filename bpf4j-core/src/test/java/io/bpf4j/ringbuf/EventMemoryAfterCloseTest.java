@@ -223,8 +223,8 @@ class EventMemoryAfterCloseTest {
                 }
             }
         }
-        assertTrue(unexpected.isEmpty(), () -> "unexpected: " + unexpected);
-        assertTrue(rounds > 5, "rounds: " + rounds);
+        long done = rounds;
+        assertTrue(unexpected.isEmpty(), () -> "unexpected: " + unexpected + " (in " + done + " rounds)");
     }
 
     private static void useUntilLongAfterClose(
