@@ -165,10 +165,10 @@ class ObjectLoaderLoadTest {
 
     @Test
     void untypedKsymsGetTheirKallsymsAddress() throws Exception {
-        // load_ksyms also calls the kfunc bpf_task_from_pid (6.3+)
+        // load_ksyms also calls the kfunc bpf_task_from_pid (6.2+)
         KernelFeature.assume(
                 KernelBtf.vmlinux().find("bpf_task_from_pid", Type.Func.class).isPresent(),
-                "the kfunc bpf_task_from_pid (Linux 6.3)",
+                "the kfunc bpf_task_from_pid (Linux 6.2)",
                 "no FUNC bpf_task_from_pid in the kernel's BTF");
         long addr = Kallsyms.addresses(java.util.List.of("bpf_prog_put")).get("bpf_prog_put");
         try (BpfObject obj = load("load_ksyms")) {
